@@ -1,0 +1,321 @@
+// Package orgapi is a typed client for the Salesforce org APIs the sfaccess provider manages:
+// OAuth token sources, a retrying transport, REST (SOQL and sObjects), Metadata API SOAP CRUD for
+// connected apps and their settings, and the sfaccess setup extension. It knows nothing of Terraform.
+package orgapi
+
+import (
+	"crypto/rsa"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// DefaultAPIVersion is the API version used when Config.APIVersion is empty.
+const DefaultAPIVersion = "66.0"
+
+// minAPIVersion is the first version with the ConnectedAppSettings metadata type.
+const minAPIVersion = 47
+
+// DefaultUserAgent is sent when Config.UserAgent is empty.
+const DefaultUserAgent = "terraform-provider-sfaccess/dev"
+
+// Config configures a Client. Exactly one authentication method must be set: AccessToken; or
+// ClientID with ClientSecret (OAuth client credentials); or ClientID with Username and
+// PrivateKeyPEM (OAuth JWT bearer).
+type Config struct {
+	InstanceURL string // https://… (http:// only for loopback hosts)
+	LoginURL    string // token endpoint host and JWT audience; "" means InstanceURL
+	APIVersion  string // "66.0"; "" means DefaultAPIVersion
+
+	AccessToken string
+
+	ClientID     string
+	ClientSecret string
+
+	Username      string
+	PrivateKeyPEM string
+
+	MaxRetries     int           // retries after the first attempt; 0 means none
+	RequestTimeout time.Duration // per HTTP attempt; 0 means only the caller's context bounds it
+	UserAgent      string        // "terraform-provider-sfaccess/<version>"
+	Logger         Logger        // nil: no logging
+	HTTPClient     *http.Client  // nil: a pooled client from go-cleanhttp
+}
+
+// Client talks to one org. It is safe for concurrent use.
+type Client struct {
+	instanceURL string
+	loginURL    string
+	apiVersion  string
+	apiMajor    int
+	userAgent   string
+	logger      Logger
+	redact      *redactor
+	http        *retryablehttp.Client
+	tokens      *tokenCache
+
+	// Retry timing; tests shorten them.
+	retryWaitMin, retryWaitMax time.Duration
+
+	apiUsage atomic.Pointer[apiUsage]
+
+	identityMu sync.Mutex
+	identity   *Identity
+
+	extMu      sync.Mutex
+	extChecked bool
+	extOK      bool
+
+	columnsMu sync.Mutex
+	columns   []string // permission names the org's PermissionSet exposes, once known
+}
+
+// Identity is who the client is authenticated as.
+type Identity struct {
+	OrgID    string // 18 characters
+	UserID   string // 18 characters
+	Username string
+}
+
+var apiVersionPattern = regexp.MustCompile(`^([0-9]{2,3})\.0$`)
+
+// New validates cfg and returns a Client. It does no I/O: credentials are first used by the first
+// call. Every problem in cfg is reported, joined into one error.
+func New(cfg Config) (*Client, error) {
+	var problems []error
+	addf := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
+
+	instanceURL, err := checkBaseURL("instance_url", cfg.InstanceURL)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	loginURL := instanceURL
+	if strings.TrimSpace(cfg.LoginURL) != "" {
+		if loginURL, err = checkBaseURL("login_url", cfg.LoginURL); err != nil {
+			problems = append(problems, err)
+		}
+	}
+
+	version := strings.TrimSpace(cfg.APIVersion)
+	if version == "" {
+		version = DefaultAPIVersion
+	}
+	major := 0
+	if m := apiVersionPattern.FindStringSubmatch(version); m == nil {
+		addf("api_version %q is not a Salesforce API version; use the form \"%s\"", version, DefaultAPIVersion)
+	} else if major, _ = strconv.Atoi(m[1]); major < minAPIVersion {
+		addf("api_version %q is too old: ConnectedAppSettings needs %d.0 or later", version, minAPIVersion)
+	}
+
+	var key *rsa.PrivateKey
+	source, authProblems := chooseAuth(cfg)
+	problems = append(problems, authProblems...)
+	if source == authJWT {
+		if key, err = parsePrivateKey(cfg.PrivateKeyPEM); err != nil {
+			problems = append(problems, err)
+		}
+	}
+
+	if cfg.MaxRetries < 0 {
+		addf("max_retries must be 0 or more, got %d", cfg.MaxRetries)
+	}
+	if cfg.RequestTimeout < 0 {
+		addf("request_timeout must be 0 or more, got %s", cfg.RequestTimeout)
+	}
+
+	httpClient, err := secureHTTPClient(cfg.HTTPClient, cfg.RequestTimeout)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
+	}
+
+	c := &Client{
+		instanceURL:  instanceURL,
+		loginURL:     loginURL,
+		apiVersion:   version,
+		apiMajor:     major,
+		userAgent:    strings.TrimSpace(cfg.UserAgent),
+		logger:       cfg.Logger,
+		redact:       &redactor{},
+		retryWaitMin: 500 * time.Millisecond,
+		retryWaitMax: 30 * time.Second,
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent
+	}
+	c.redact.add(cfg.AccessToken, cfg.ClientSecret, cfg.PrivateKeyPEM)
+
+	c.http = &retryablehttp.Client{
+		HTTPClient:   httpClient,
+		RetryMax:     cfg.MaxRetries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      c.backoff,
+		ErrorHandler: keepLastResponse,
+		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
+			noteAttempt(r.Context(), attempt)
+		},
+	}
+	if c.logger != nil {
+		c.http.Logger = retryLogger{c}
+	}
+
+	var src tokenSource
+	switch source {
+	case authAccessToken:
+		src = staticToken(cfg.AccessToken)
+	case authClientCredentials:
+		src = &clientCredentials{c: c, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret}
+	case authJWT:
+		src = &jwtBearer{c: c, clientID: cfg.ClientID, username: cfg.Username, key: key, now: time.Now}
+	}
+	c.tokens = &tokenCache{source: src, sem: make(chan struct{}, 1)}
+	return c, nil
+}
+
+type authMethod int
+
+const (
+	authNone authMethod = iota
+	authAccessToken
+	authClientCredentials
+	authJWT
+)
+
+// chooseAuth picks the one configured authentication method and explains every conflict.
+func chooseAuth(cfg Config) (authMethod, []error) {
+	has := func(s string) bool { return strings.TrimSpace(s) != "" }
+	var methods []authMethod
+	if has(cfg.AccessToken) {
+		methods = append(methods, authAccessToken)
+	}
+	if has(cfg.ClientSecret) {
+		methods = append(methods, authClientCredentials)
+	}
+	if has(cfg.Username) || has(cfg.PrivateKeyPEM) {
+		methods = append(methods, authJWT)
+	}
+	var problems []error
+	switch {
+	case len(methods) == 0:
+		if has(cfg.ClientID) {
+			return authNone, []error{errors.New("client_id is set but neither client_secret (client credentials) nor username and private_key (JWT bearer) is")}
+		}
+		return authNone, []error{errors.New("no authentication method is configured: set access_token, or client_id and client_secret, or client_id, username and private_key")}
+	case len(methods) > 1:
+		return authNone, []error{errors.New("more than one authentication method is configured: set only one of access_token, client_id with client_secret, or client_id with username and private_key")}
+	}
+	m := methods[0]
+	switch m {
+	case authAccessToken:
+		if has(cfg.ClientID) {
+			problems = append(problems, errors.New("client_id must not be set together with access_token"))
+		}
+	case authClientCredentials:
+		if !has(cfg.ClientID) {
+			problems = append(problems, errors.New("client_secret is set but client_id is not: client credentials need both"))
+		}
+	case authJWT:
+		if !has(cfg.ClientID) {
+			problems = append(problems, errors.New("JWT bearer authentication needs client_id (the connected app's consumer key)"))
+		}
+		if !has(cfg.Username) {
+			problems = append(problems, errors.New("private_key is set but username is not: JWT bearer authentication needs both"))
+		}
+		if !has(cfg.PrivateKeyPEM) {
+			problems = append(problems, errors.New("username is set but private_key is not: JWT bearer authentication needs both"))
+		}
+	}
+	return m, problems
+}
+
+// checkBaseURL accepts https URLs, and http only for loopback hosts, so that tokens never cross a
+// network in clear text.
+func checkBaseURL(attr, raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", fmt.Errorf("%s is required", attr)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("%s %q is not an absolute URL such as https://acme.my.salesforce.com", attr, raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return "", fmt.Errorf("%s %q uses plain http; only https is allowed, except for loopback hosts (127.0.0.1, ::1, localhost)", attr, raw)
+		}
+	default:
+		return "", fmt.Errorf("%s %q must use https", attr, raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("%s %q must not carry credentials, a query or a fragment", attr, raw)
+	}
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/"), nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// secureHTTPClient copies the caller's client (or makes a pooled one), sets the per-attempt
+// timeout, and refuses redirects that would downgrade to plain http or a client that skips TLS
+// verification.
+func secureHTTPClient(base *http.Client, timeout time.Duration) (*http.Client, error) {
+	var c http.Client
+	if base != nil {
+		c = *base
+		if t, ok := base.Transport.(*http.Transport); ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify {
+			return nil, errors.New("the HTTP client skips TLS certificate verification; orgapi requires it")
+		}
+	} else {
+		c = *cleanhttp.DefaultPooledClient()
+		if t, ok := c.Transport.(*http.Transport); ok {
+			t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		}
+	}
+	if timeout > 0 {
+		c.Timeout = timeout
+	}
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) >= 5 {
+			return errors.New("stopped after 5 redirects")
+		}
+		if req.URL.Scheme != "https" && !isLoopback(req.URL.Hostname()) {
+			return fmt.Errorf("refusing redirect to plain http URL %s", req.URL.Redacted())
+		}
+		return nil
+	}
+	return &c, nil
+}
+
+// APIUsage returns the latest api-usage figures the org reported in Sforce-Limit-Info.
+func (c *Client) APIUsage() (used, max int, ok bool) {
+	u := c.apiUsage.Load()
+	if u == nil {
+		return 0, 0, false
+	}
+	return u.used, u.max, true
+}
+
+func (c *Client) dataPath(rest string) string {
+	return "/services/data/v" + c.apiVersion + rest
+}

@@ -1,0 +1,272 @@
+package orgapi
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Kind classifies an error so that callers can branch on what happened without parsing messages.
+type Kind int
+
+const (
+	// KindOther is anything the client cannot classify more precisely.
+	KindOther Kind = iota
+	// KindNotFound: the object does not exist (or, for an installation, the app is not installed).
+	KindNotFound
+	// KindInsufficientAccess: the API user lacks a permission; Error.Permission names it when known.
+	KindInsufficientAccess
+	// KindFeatureNotProvisioned: API Access Control has not been enabled for the org by Salesforce Support.
+	KindFeatureNotProvisioned
+	// KindInvalidInput: the org rejected a value; Error.Fields names the fields when known.
+	KindInvalidInput
+	// KindAuth: the credentials were rejected or the session is no longer valid.
+	KindAuth
+	// KindRateLimited: the org's API request limit was hit and retries did not get through.
+	KindRateLimited
+	// KindExtensionUnavailable: the org does not serve the sfaccess setup extension; Error.SetupPage
+	// says where a person can make the change instead.
+	KindExtensionUnavailable
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindNotFound:
+		return "not found"
+	case KindInsufficientAccess:
+		return "insufficient access"
+	case KindFeatureNotProvisioned:
+		return "feature not provisioned"
+	case KindInvalidInput:
+		return "invalid input"
+	case KindAuth:
+		return "authentication failed"
+	case KindRateLimited:
+		return "rate limited"
+	case KindExtensionUnavailable:
+		return "setup extension unavailable"
+	default:
+		return "error"
+	}
+}
+
+// Sentinels for errors.Is. Every *Error matches the sentinel of its Kind.
+var (
+	ErrNotFound              error = &Error{Kind: KindNotFound, Message: "not found"}
+	ErrInsufficientAccess    error = &Error{Kind: KindInsufficientAccess, Message: "insufficient access"}
+	ErrFeatureNotProvisioned error = &Error{Kind: KindFeatureNotProvisioned, Message: "API Access Control is not provisioned for this org"}
+	ErrInvalidInput          error = &Error{Kind: KindInvalidInput, Message: "invalid input"}
+	ErrAuth                  error = &Error{Kind: KindAuth, Message: "authentication failed"}
+	ErrRateLimited           error = &Error{Kind: KindRateLimited, Message: "API request limit exceeded"}
+	ErrExtensionUnavailable  error = &Error{Kind: KindExtensionUnavailable, Message: "the org does not serve the sfaccess setup extension"}
+)
+
+var sentinels = map[Kind]error{
+	KindNotFound:              ErrNotFound,
+	KindInsufficientAccess:    ErrInsufficientAccess,
+	KindFeatureNotProvisioned: ErrFeatureNotProvisioned,
+	KindInvalidInput:          ErrInvalidInput,
+	KindAuth:                  ErrAuth,
+	KindRateLimited:           ErrRateLimited,
+	KindExtensionUnavailable:  ErrExtensionUnavailable,
+}
+
+// Setup pages a person can use when the org does not serve the setup extension.
+const (
+	SetupPageOAuthUsage       = "Setup > Apps > Connected Apps > Connected Apps OAuth Usage"
+	SetupPageAPIAccessControl = "Setup > Security > API Access Control"
+)
+
+// Error is every failure the client reports about an org call.
+type Error struct {
+	Kind       Kind
+	Op         string // what the client was doing, e.g. "reading ConnectedApp Portal_Mobile"
+	Code       string // the org's error code (INSUFFICIENT_ACCESS, invalid_grant, …) when it gave one
+	Message    string // the org's message, or the client's own
+	Fields     []string
+	Permission string // missing permission(s) by API name, when known
+	SetupPage  string // for KindExtensionUnavailable: the Setup page to use instead
+	StatusCode int    // HTTP status of the answer, 0 when there was none
+	cause      error
+}
+
+// Error renders "op: CODE: message (needs …). What to do."
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	}
+	msg := e.Message
+	if e.Code != "" && !strings.HasPrefix(msg, e.Code) {
+		b.WriteString(e.Code)
+		b.WriteString(": ")
+	}
+	b.WriteString(msg)
+	if e.Permission != "" && !strings.Contains(msg, e.Permission) {
+		fmt.Fprintf(&b, " (needs %s)", e.Permission)
+	}
+	if len(e.Fields) > 0 && e.Kind == KindInvalidInput {
+		fmt.Fprintf(&b, " [fields: %s]", strings.Join(e.Fields, ", "))
+	}
+	if hint := e.hint(); hint != "" {
+		if !strings.HasSuffix(b.String(), ".") {
+			b.WriteString(".")
+		}
+		b.WriteString(" ")
+		b.WriteString(hint)
+	}
+	return b.String()
+}
+
+func (e *Error) hint() string {
+	switch e.Kind {
+	case KindInsufficientAccess:
+		if e.Permission != "" {
+			return "Give the API user " + e.Permission + " through a permission set or its profile, or configure a user who has them."
+		}
+		return "Give the API user the missing permission through a permission set or its profile, or configure a user who has it."
+	case KindFeatureNotProvisioned:
+		return "Ask Salesforce Customer Support to enable API Access Control for this org."
+	case KindAuth:
+		return "Check the provider's credentials (access_token, or client_id with client_secret or with username and private_key) and login_url."
+	case KindRateLimited:
+		return "The org's API request limit was reached; wait for it to recover, or raise max_retries."
+	case KindExtensionUnavailable:
+		if e.SetupPage != "" {
+			return "This org does not serve the sfaccess setup extension; make this change in " + e.SetupPage + " instead."
+		}
+		return "This org does not serve the sfaccess setup extension."
+	case KindInvalidInput:
+		if len(e.Fields) > 0 {
+			return "Correct the value of " + strings.Join(e.Fields, ", ") + "."
+		}
+	}
+	return ""
+}
+
+// Is makes errors.Is(err, ErrNotFound) and friends work for every *Error of that Kind.
+func (e *Error) Is(target error) bool {
+	if s, ok := sentinels[e.Kind]; ok && target == s {
+		return true
+	}
+	return false
+}
+
+// Unwrap exposes the underlying transport or decoding error, if any.
+func (e *Error) Unwrap() error { return e.cause }
+
+// KindOf returns the Kind of err, or KindOther when err is not an *Error.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindOther
+}
+
+// Codes Salesforce uses for rejected input.
+var invalidInputCodes = map[string]bool{
+	"INVALID_FIELD": true, "REQUIRED_FIELD_MISSING": true, "FIELD_INTEGRITY_EXCEPTION": true,
+	"DUPLICATE_VALUE": true, "DUPLICATE_DEVELOPER_NAME": true, "MALFORMED_QUERY": true, "INVALID_TYPE": true,
+	"STRING_TOO_LONG": true, "FIELD_CUSTOM_VALIDATION_EXCEPTION": true, "INVALID_FIELD_FOR_INSERT_UPDATE": true,
+	"INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST": true, "JSON_PARSER_ERROR": true, "INVALID_ID_FIELD": true,
+	"MALFORMED_ID": true, "INVALID_CROSS_REFERENCE_KEY": true, "INVALID_INPUT": true, "INVALID_VALUE": true,
+	"CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY": true, "INVALID_TYPE_FOR_OPERATION": true, "INVALID_SEARCH": true,
+	"UNKNOWN_PERMISSION": true, "FIELD_NOT_UPDATEABLE": true, "INVALID_OPERATION": true,
+}
+
+var notFoundCodes = map[string]bool{"NOT_FOUND": true, "ENTITY_IS_DELETED": true}
+
+// requiresPattern pulls the permission expression out of messages such as
+// "INSUFFICIENT_ACCESS: this operation requires CustomizeApplication and (ModifyAllData or ManageRemoteAccess)".
+var requiresPattern = regexp.MustCompile(`requires (?:a user with (?:the )?)?([A-Za-z][A-Za-z() ]*?)(?: permissions?)?\s*(?:[.;]|$)`)
+
+// classify turns an answer's status, code and message into an *Error, using what the operation
+// knows about the permissions it needs.
+func classify(o op, status int, code, message string, fields []string) *Error {
+	e := &Error{Op: o.name, Code: code, Message: strings.TrimSpace(message), Fields: fields, StatusCode: status}
+	if e.Message == "" {
+		e.Message = fmt.Sprintf("the org answered HTTP %d", status)
+	}
+	switch {
+	case code == "INVALID_SESSION_ID" || status == 401:
+		e.Kind = KindAuth
+	case code == "FEATURE_NOT_ENABLED" || code == "API_ACCESS_CONTROL_NOT_ENABLED":
+		e.Kind = KindFeatureNotProvisioned
+	case code == "INVALID_FIELD" && mentionsUseAnyAPIClient(message, fields):
+		// PermissionsUseAnyApiClient only exists in orgs where Support enabled API Access Control.
+		e.Kind = KindFeatureNotProvisioned
+	case strings.HasPrefix(code, "INSUFFICIENT_ACCESS"):
+		e.Kind = KindInsufficientAccess
+	case code == "REQUEST_LIMIT_EXCEEDED" || status == 429:
+		e.Kind = KindRateLimited
+	case notFoundCodes[code] || (status == 404 && code == ""):
+		e.Kind = KindNotFound
+	case status == 404:
+		e.Kind = KindNotFound
+	case invalidInputCodes[code] || status == 400:
+		e.Kind = KindInvalidInput
+	case status == 403:
+		e.Kind = KindInsufficientAccess
+	default:
+		e.Kind = KindOther
+	}
+	if e.Kind == KindInsufficientAccess {
+		if m := requiresPattern.FindStringSubmatch(message); m != nil {
+			e.Permission = strings.TrimSpace(m[1])
+		} else {
+			e.Permission = o.perm
+		}
+	}
+	return e
+}
+
+func mentionsUseAnyAPIClient(message string, fields []string) bool {
+	if strings.Contains(message, "UseAnyApiClient") {
+		return true
+	}
+	for _, f := range fields {
+		if strings.Contains(f, "UseAnyApiClient") {
+			return true
+		}
+	}
+	return false
+}
+
+// op describes one client operation for error messages and permission hints.
+type op struct {
+	name string // "reading ConnectedApp Portal_Mobile"
+	perm string // the DESIGN section 5 permission expression this operation needs
+}
+
+// Permission expressions of DESIGN section 5, by operation family.
+const (
+	permConnectedApps   = "CustomizeApplication and (ModifyAllData or ManageRemoteAccess)"
+	permAppGrants       = "CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets"
+	permSettings        = "CustomizeApplication and ModifyAllData"
+	permPermissionSets  = "ManageProfilesPermissionsets"
+	permAssignments     = "ManageProfilesPermissionsets and (ManageUsers or AssignPermissionSets)"
+	permInstallPackaged = "CustomizeApplication and (ModifyAllData or ManageRemoteAccess) and InstallPackaging"
+)
+
+func (o op) fail(kind Kind, format string, args ...any) *Error {
+	return &Error{Kind: kind, Op: o.name, Message: fmt.Sprintf(format, args...)}
+}
+
+func (o op) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Op == "" {
+			c := *e
+			c.Op = o.name
+			return &c
+		}
+		return err
+	}
+	return &Error{Kind: KindOther, Op: o.name, Message: err.Error(), cause: err}
+}

@@ -1,0 +1,322 @@
+package orgapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// maxBody bounds what the client reads of one answer.
+const maxBody = 64 << 20
+
+// maxRetryAfter bounds how long a Retry-After header can make the client wait between attempts;
+// the caller's context bounds the whole call in any case.
+const maxRetryAfter = 5 * time.Minute
+
+// response is an answer read in full.
+type response struct {
+	status   int
+	header   http.Header
+	body     []byte
+	attempts int // HTTP attempts it took, retries included
+}
+
+// apiRequest is one authenticated call to the instance.
+type apiRequest struct {
+	method      string
+	path        string // absolute path on the instance, query included
+	contentType string
+	body        func(accessToken string) []byte // nil: no body; SOAP bodies carry the token themselves
+	soap        bool
+}
+
+// call sends r with the current token. When the org says the session is invalid and the token
+// source can issue a new one, it re-authenticates once and sends r once more — never in a loop.
+func (c *Client) call(ctx context.Context, o op, r apiRequest) (*response, error) {
+	attempts := 0
+	for renewed := false; ; renewed = true {
+		tok, err := c.tokens.get(ctx)
+		if err != nil {
+			return nil, o.wrap(err)
+		}
+		var body []byte
+		if r.body != nil {
+			body = r.body(tok.value)
+		}
+		hdr := http.Header{}
+		if r.soap {
+			hdr.Set("SOAPAction", `""`)
+		} else {
+			hdr.Set("Authorization", "Bearer "+tok.value)
+		}
+		resp, err := c.send(ctx, o, r.method, c.instanceURL+r.path, r.contentType, body, hdr, true)
+		if err != nil {
+			return nil, err
+		}
+		attempts += resp.attempts
+		resp.attempts = attempts
+		if !sessionRejected(resp, r.soap) || renewed || !c.tokens.source.renewable() {
+			return resp, nil
+		}
+		c.log(ctx, LevelInfo, "the org rejected the session; re-authenticating once", map[string]any{"operation": o.name})
+		if err := c.tokens.invalidate(ctx, tok); err != nil {
+			return nil, o.wrap(err)
+		}
+	}
+}
+
+func sessionRejected(resp *response, soap bool) bool {
+	if soap {
+		f := parseSOAPFault(resp.body)
+		return f != nil && f.code == "INVALID_SESSION_ID"
+	}
+	return resp.status == http.StatusUnauthorized
+}
+
+type attemptKey struct{}
+
+// noteAttempt records, in the request's context, how many attempts retryablehttp has made; a
+// write that needed more than one may have been carried out by an earlier one.
+func noteAttempt(ctx context.Context, retry int) {
+	if n, ok := ctx.Value(attemptKey{}).(*atomic.Int32); ok {
+		n.Store(int32(retry + 1))
+	}
+}
+
+// send performs one logical HTTP exchange through the retrying transport and reads the answer.
+func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType string, body []byte, hdr http.Header, logBody bool) (*response, error) {
+	counter := new(atomic.Int32)
+	ctx = context.WithValue(ctx, attemptKey{}, counter)
+	var reqBody any
+	if body != nil {
+		reqBody = body
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, rawURL, reqBody)
+	if err != nil {
+		return nil, &Error{Kind: KindOther, Op: o.name, Message: "building the request: " + err.Error(), cause: err}
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Accept", "application/json, text/xml")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	path := req.URL.Path
+	start := time.Now()
+	c.log(ctx, LevelTrace, "sending request", map[string]any{"method": method, "path": path, "operation": o.name})
+	httpResp, err := c.http.Do(req)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			err = ctxErr
+		}
+		c.log(ctx, LevelWarn, "request failed", map[string]any{"method": method, "path": path, "error": err.Error()})
+		return nil, &Error{Kind: KindOther, Op: o.name, Message: "could not reach the org: " + err.Error(), cause: err}
+	}
+	defer httpResp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(httpResp.Body, maxBody))
+	if err != nil {
+		return nil, &Error{Kind: KindOther, Op: o.name, Message: "reading the answer: " + err.Error(), cause: err}
+	}
+	c.noteLimitInfo(httpResp.Header.Get("Sforce-Limit-Info"))
+	resp := &response{status: httpResp.StatusCode, header: httpResp.Header, body: data, attempts: max(int(counter.Load()), 1)}
+	fields := map[string]any{
+		"method": method, "path": path, "status": resp.status, "attempts": resp.attempts,
+		"duration_ms": time.Since(start).Milliseconds(),
+	}
+	c.log(ctx, LevelDebug, "org answered", fields)
+	if logBody {
+		c.log(ctx, LevelTrace, "answer body", map[string]any{"path": path, "body": truncate(string(data), 4096)})
+	}
+	return resp, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…(truncated)"
+}
+
+var apiUsagePattern = regexp.MustCompile(`api-usage=(\d+)/(\d+)`)
+
+func (c *Client) noteLimitInfo(h string) {
+	m := apiUsagePattern.FindStringSubmatch(h)
+	if m == nil {
+		return
+	}
+	used, err1 := strconv.Atoi(m[1])
+	limit, err2 := strconv.Atoi(m[2])
+	if err1 != nil || err2 != nil {
+		return
+	}
+	c.apiUsage.Store(&apiUsage{used: used, max: limit})
+}
+
+type apiUsage struct{ used, max int }
+
+// transientCodes are error codes in a 403 or 500 answer that a later attempt can get past.
+var transientCodes = map[string]bool{
+	"REQUEST_LIMIT_EXCEEDED": true, "UNKNOWN_EXCEPTION": true, "SERVER_UNAVAILABLE": true, "": true,
+}
+
+// checkRetry retries connection errors, 429, 502, 503, 504, REQUEST_LIMIT_EXCEEDED, and 500s that
+// are not SOAP faults about the request itself (the Metadata API answers every fault with 500).
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true, nil
+	case http.StatusForbidden:
+		return errorCode(peekBody(resp)) == "REQUEST_LIMIT_EXCEEDED", nil
+	case http.StatusInternalServerError:
+		return transientCodes[errorCode(peekBody(resp))], nil
+	}
+	return false, nil
+}
+
+// peekBody reads the body and puts an identical reader back for whoever reads it next.
+func peekBody(resp *http.Response) []byte {
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	return data
+}
+
+// errorCode finds the org's error code in a REST, OAuth or SOAP error body.
+func errorCode(body []byte) string {
+	if f := parseSOAPFault(body); f != nil {
+		return f.code
+	}
+	if errs := parseRESTErrors(body); len(errs) > 0 {
+		return errs[0].ErrorCode
+	}
+	return ""
+}
+
+// backoff waits what Retry-After asks for, else grows exponentially from retryWaitMin to
+// retryWaitMax with jitter, so that concurrent clients do not retry in step.
+func (c *Client) backoff(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
+			return d
+		}
+	}
+	d := c.retryWaitMin << min(attempt, 20)
+	if d <= 0 || d > c.retryWaitMax {
+		d = c.retryWaitMax
+	}
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
+func retryAfter(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		d = time.Duration(secs) * time.Second
+	} else if at, err := http.ParseTime(v); err == nil {
+		d = max(time.Until(at), 0)
+	} else {
+		return 0, false
+	}
+	return min(d, maxRetryAfter), true
+}
+
+// keepLastResponse hands the last answer back when retries run out, so that the caller can say
+// what the org said (rate limited, unavailable) instead of a bare "giving up".
+func keepLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if resp != nil && err == nil {
+		return resp, nil
+	}
+	if resp != nil {
+		resp.Body.Close()
+	}
+	if err == nil {
+		err = errors.New("giving up after retries")
+	}
+	return nil, err
+}
+
+// restError is one element of a REST error body.
+type restError struct {
+	Message   string   `json:"message"`
+	ErrorCode string   `json:"errorCode"`
+	Fields    []string `json:"fields"`
+}
+
+func parseRESTErrors(body []byte) []restError {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil
+	}
+	var list []restError
+	if trimmed[0] == '[' {
+		if json.Unmarshal(trimmed, &list) == nil {
+			return list
+		}
+		return nil
+	}
+	var one struct {
+		restError
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if trimmed[0] == '{' && json.Unmarshal(trimmed, &one) == nil {
+		if one.ErrorCode == "" && one.Error != "" {
+			return []restError{{ErrorCode: one.Error, Message: one.Description}}
+		}
+		if one.ErrorCode != "" || one.Message != "" {
+			return []restError{one.restError}
+		}
+	}
+	return nil
+}
+
+// restError classifies a non-success REST answer.
+func (c *Client) restError(o op, resp *response) *Error {
+	errs := parseRESTErrors(resp.body)
+	if len(errs) == 0 {
+		msg := http.StatusText(resp.status)
+		if snippet := strings.TrimSpace(truncate(string(resp.body), 200)); snippet != "" && !strings.HasPrefix(snippet, "<") {
+			msg += ": " + snippet
+		}
+		return classify(o, resp.status, "", c.redact.scrub(fmt.Sprintf("the org answered HTTP %d %s", resp.status, msg)), nil)
+	}
+	first := errs[0]
+	msgs := make([]string, 0, len(errs))
+	var fields []string
+	for _, e := range errs {
+		msgs = append(msgs, e.Message)
+		fields = append(fields, e.Fields...)
+	}
+	return classify(o, resp.status, first.ErrorCode, strings.Join(msgs, "; "), fields)
+}
+
+// pathEscape escapes one path segment.
+func pathEscape(s string) string { return url.PathEscape(s) }

@@ -1,0 +1,85 @@
+package orgapi
+
+// ConnectedAppSettings are the two API Access Control switches of the Metadata type
+// ConnectedAppSettings (fullName "ConnectedApp"). A nil field is unknown on read (the API version
+// does not carry it) and left alone on update.
+type ConnectedAppSettings struct {
+	EnableAdminApprovedAppsOnly                *bool // "limit all users to approved apps"
+	EnableAdminApprovedAppsOnlyForExternalUser *bool // "limit customers and partners to installed apps" (API 50.0+)
+}
+
+// ConnectedApp is the Metadata type ConnectedApp, limited to what the provider manages.
+type ConnectedApp struct {
+	FullName, Label, ContactEmail, ContactPhone, Description, InfoURL, StartURL string
+
+	CallbackURLs, Scopes []string
+
+	IsAdminApproved, PkceRequired bool
+
+	Certificate          string
+	ConsumerKey          string // settable on create only
+	ConsumerSecret       string // write-only: sent on create, never returned
+	ClientCredentialUser string // username the client credentials flow runs as
+
+	IPRelaxation, RefreshTokenPolicy string // oauthPolicy (API 49.0+); "" means not sent
+}
+
+// MetadataFile is one listMetadata entry.
+type MetadataFile struct {
+	FullName, ID, NamespacePrefix, ManageableState string
+}
+
+// Limit is one entry of the REST limits resource.
+type Limit struct {
+	Max       int `json:"Max"`
+	Remaining int `json:"Remaining"`
+}
+
+// User is a User record.
+type User struct {
+	ID, Username, Name, UserType, ProfileID, ProfileName string
+	IsActive                                             bool
+}
+
+// PermissionSet is a PermissionSet record; Permissions holds the API names (UseAnyApiClient, …) of
+// the user permissions it grants, sorted.
+type PermissionSet struct {
+	ID, Name, Label, Description, ProfileID string
+	IsOwnedByProfile                        bool
+	Permissions                             []string
+}
+
+// Profile is a Profile record with the id of the permission set it owns (grants to a profile are
+// made on that permission set).
+type Profile struct {
+	ID, Name, UserType, PermissionSetID string
+}
+
+// PermissionSetAssignment is a PermissionSetAssignment record.
+type PermissionSetAssignment struct {
+	ID, PermissionSetID, PermissionSetName, AssigneeID, Username string
+}
+
+// SetupEntityAccess is a grant of a connected app to a permission set (or a profile's owned one).
+type SetupEntityAccess struct {
+	ID, ParentID, SetupEntityID string
+}
+
+// ConnectedApplication is the read-only ConnectedApplication record (id prefix 0H4).
+type ConnectedApplication struct {
+	ID, Name               string
+	AdminApprovedUsersOnly bool
+}
+
+// OAuthUsageApp is one row of the Connected Apps OAuth Usage page, from the setup extension.
+type OAuthUsageApp struct {
+	ID, Name, Label                     string
+	Installed, Blocked, Packaged, Local bool
+	UserCount                           int
+}
+
+// Installation is a connected app's install/block state, from the setup extension.
+type Installation struct {
+	ConnectedAppID               string
+	Installed, Blocked, Packaged bool
+}
