@@ -1,0 +1,288 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+// testAccProtoV6ProviderFactories runs the provider in-process for terraform-plugin-testing.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"sfaccess": providerserver.NewProtocol6WithError(New("test")()),
+}
+
+// testAccPreCheck fails fast when the environment cannot run acceptance tests. Every test brings
+// its own mock org, so only Terraform itself must be on PATH (never downloaded at test time).
+func testAccPreCheck(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		if _, err := exec.LookPath("terraform"); err != nil {
+			t.Fatalf("acceptance tests need terraform on PATH: %v", err)
+		}
+	}
+	for _, env := range []string{envInstanceURL, envAccessToken, envClientID, envClientSecret, envUsername, envPrivateKey, envLoginURL, envAPIVersion} {
+		if os.Getenv(env) != "" {
+			t.Fatalf("%s is set in the environment; acceptance tests configure the provider themselves and it would conflict", env)
+		}
+	}
+}
+
+// The connected apps of the embedded org, by API name.
+const (
+	appTerraformAdmin = "Terraform_Admin"
+	appPartnerPortal  = "Partner_Portal_Mobile"
+	appWorkbench      = "Workbench"
+	appDataLoader     = "DataLoader"
+)
+
+// The seeded users, by role.
+const (
+	userAdmin        = "admin@acme.test"
+	userAppManager   = "appmanager@acme.test"
+	userReadOnly     = "readonly@acme.test"
+	userEmployee     = "employee@acme.test"
+	userPartner      = "partner@acme.test"
+	userCustomer     = "customer@acme.test"
+	userCustomerPlus = "customerplus@acme.test"
+	userHighVolume   = "highvolume@acme.test"
+	userInactive     = "inactive@acme.test"
+)
+
+var seededUsers = []string{userAdmin, userAppManager, userReadOnly, userEmployee, userPartner,
+	userCustomer, userCustomerPlus, userHighVolume, userInactive}
+
+var seededApps = []string{appTerraformAdmin, appPartnerPortal, appWorkbench, appDataLoader}
+
+// seededAppCredentials are the embedded org's fixed development credentials (DESIGN section 7,
+// documented in the README like LocalStack's): consumer key and secret by app.
+var seededAppCredentials = map[string][2]string{
+	appTerraformAdmin: {"MockorgAdminKey0001", "MockorgAdminSecret0001"},
+	appPartnerPortal:  {"PartnerPortalMobileKey01", "PartnerPortalMobileSecret01"},
+	appWorkbench:      {"WorkbenchKey0001", "WorkbenchSecret0001"},
+	appDataLoader:     {"DataLoaderKey0001", "DataLoaderSecret0001"},
+}
+
+// testOrg is one isolated mock org, served in-process over loopback HTTP for the life of a test.
+type testOrg struct {
+	URL    string
+	server *mockorg.Server
+	http   *http.Client
+}
+
+// newTestOrg starts a fresh mock org on the embedded default seed; it stops when the test ends.
+func newTestOrg(t *testing.T) *testOrg {
+	return newTestOrgWith(t, mockorg.Config{})
+}
+
+// newTestOrgWith starts a mock org with a custom configuration, e.g. without the setup extension.
+func newTestOrgWith(t *testing.T, cfg mockorg.Config) *testOrg {
+	t.Helper()
+	srv, err := mockorg.New(cfg)
+	if err != nil {
+		t.Fatalf("starting mockorg: %v", err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ts.Close()
+		if err := srv.Close(); err != nil {
+			t.Errorf("closing mockorg: %v", err)
+		}
+	})
+	return &testOrg{URL: ts.URL, server: srv, http: ts.Client()}
+}
+
+// providerConfig is a provider block that authenticates as the org's admin through the
+// Terraform_Admin app's client credentials, as the examples do.
+func (o *testOrg) providerConfig() string {
+	return fmt.Sprintf(`
+provider "sfaccess" {
+  instance_url  = %q
+  client_id     = "MockorgAdminKey0001"
+  client_secret = "MockorgAdminSecret0001"
+}
+`, o.URL)
+}
+
+// providerConfigAs is a provider block that acts as username: the test mints an access token for
+// that user with the password grant through Terraform_Admin, since the provider itself has no
+// password authentication.
+func (o *testOrg) providerConfigAs(t *testing.T, username string) string {
+	t.Helper()
+	token := o.mustToken(t, username, appTerraformAdmin)
+	return fmt.Sprintf(`
+provider "sfaccess" {
+  instance_url = %q
+  access_token = %q
+}
+`, o.URL, token)
+}
+
+// adminClient is an org client acting as the admin, for changes made "outside Terraform" the way
+// a person in Setup would make them, and for CheckDestroy look-ups.
+func (o *testOrg) adminClient(t *testing.T) *orgapi.Client {
+	t.Helper()
+	c, err := orgapi.New(orgapi.Config{
+		InstanceURL:    o.URL,
+		ClientID:       "MockorgAdminKey0001",
+		ClientSecret:   "MockorgAdminSecret0001",
+		RequestTimeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatalf("admin client: %v", err)
+	}
+	return c
+}
+
+// control calls the mock's /__mockorg/ control API and returns the status and body.
+func (o *testOrg) control(t *testing.T, method, path string, body any) (int, []byte) {
+	t.Helper()
+	var rdr io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatalf("encoding control body: %v", err)
+		}
+		rdr = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, o.URL+"/__mockorg/"+strings.TrimPrefix(path, "/"), rdr)
+	if err != nil {
+		t.Fatalf("control request: %v", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+o.server.ControlToken())
+	req.Header.Set("Content-Type", "application/json")
+	return o.do(t, req)
+}
+
+func (o *testOrg) do(t *testing.T, req *http.Request) (int, []byte) {
+	t.Helper()
+	resp, err := o.http.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading %s %s: %v", req.Method, req.URL.Path, err)
+	}
+	return resp.StatusCode, b
+}
+
+// appCredentials returns the consumer key and secret of a seeded connected app.
+func appCredentials(t *testing.T, app string) (string, string) {
+	t.Helper()
+	creds, ok := seededAppCredentials[app]
+	if !ok {
+		t.Fatalf("no seeded credentials for connected app %q", app)
+	}
+	return creds[0], creds[1]
+}
+
+// tokenResult is the token endpoint's answer to a password grant.
+type tokenResult struct {
+	AccessToken string `json:"access_token"`
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}
+
+func (o *testOrg) requestToken(t *testing.T, username, app string) tokenResult {
+	t.Helper()
+	id, secret := appCredentials(t, app)
+	form := url.Values{
+		"grant_type":    {"password"},
+		"client_id":     {id},
+		"client_secret": {secret},
+		"username":      {username},
+		"password":      {mockorg.DefaultPassword},
+	}
+	req, err := http.NewRequest(http.MethodPost, o.URL+"/services/oauth2/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatalf("token request: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	status, body := o.do(t, req)
+	var res tokenResult
+	if err := json.Unmarshal(body, &res); err != nil {
+		t.Fatalf("token endpoint answered HTTP %d with a body that is not JSON: %v", status, err)
+	}
+	if status == http.StatusOK && res.AccessToken == "" {
+		t.Fatalf("token endpoint answered 200 without an access token")
+	}
+	if status != http.StatusOK && res.Error == "" {
+		t.Fatalf("token endpoint answered HTTP %d without an OAuth error code", status)
+	}
+	return res
+}
+
+// token asks the org's OAuth endpoint for a real token for username through the connected app,
+// with the password grant, and reports whether one was issued or the OAuth error code.
+func (o *testOrg) token(t *testing.T, username, connectedApp string) (bool, string) {
+	t.Helper()
+	res := o.requestToken(t, username, connectedApp)
+	if res.AccessToken != "" {
+		return true, ""
+	}
+	return false, res.Error
+}
+
+// mustToken returns an access token for username through app, failing the test when denied.
+func (o *testOrg) mustToken(t *testing.T, username, app string) string {
+	t.Helper()
+	res := o.requestToken(t, username, app)
+	if res.AccessToken == "" {
+		t.Fatalf("no token for %s through %s: %s: %s", username, app, res.Error, res.Description)
+	}
+	return res.AccessToken
+}
+
+// vfSession returns the session id a Visualforce page's getSessionId() would hand a client.
+func (o *testOrg) vfSession(t *testing.T, username string) string {
+	t.Helper()
+	status, body := o.control(t, http.MethodPost, "sessions", map[string]string{"username": username, "channel": "visualforce"})
+	if status != http.StatusOK && status != http.StatusCreated {
+		t.Fatalf("creating a Visualforce session for %s: HTTP %d: %s", username, status, body)
+	}
+	var res struct {
+		SessionID string `json:"session_id"`
+	}
+	if err := json.Unmarshal(body, &res); err != nil || res.SessionID == "" {
+		t.Fatalf("creating a Visualforce session for %s: no session_id in %s", username, body)
+	}
+	return res.SessionID
+}
+
+// callREST makes one REST API call with a session id or access token and reports whether the org
+// accepted it, or the error code it answered with.
+func (o *testOrg) callREST(t *testing.T, sessionID string) (bool, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, o.URL+"/services/data/v"+orgapi.DefaultAPIVersion+"/limits", nil)
+	if err != nil {
+		t.Fatalf("REST request: %v", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+sessionID)
+	status, body := o.do(t, req)
+	if status == http.StatusOK {
+		return true, ""
+	}
+	var errs []struct {
+		ErrorCode string `json:"errorCode"`
+	}
+	if err := json.Unmarshal(body, &errs); err != nil || len(errs) == 0 {
+		t.Fatalf("REST call answered HTTP %d with a body that is not a Salesforce error: %s", status, body)
+	}
+	return false, errs[0].ErrorCode
+}

@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+// The constructors below keep the wording of every diagnostic uniform: a short title-cased
+// summary, and a detail that says what was being done, what the org answered and what to do.
+// action reads like "creating Permission Set (Partner_API)".
+
+// orgErrorDiag reports a failed org call made while doing action.
+func orgErrorDiag(action string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(orgErrorSummary(err), fmt.Sprintf("While %s: %s", action, err.Error()))
+}
+
+// orgErrorAttrDiag is orgErrorDiag pinned to the attribute whose value the org rejected.
+func orgErrorAttrDiag(p path.Path, action string, err error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(p, orgErrorSummary(err), fmt.Sprintf("While %s: %s", action, err.Error()))
+}
+
+func orgErrorSummary(err error) string {
+	switch orgapi.KindOf(err) {
+	case orgapi.KindInsufficientAccess:
+		return "Insufficient Permissions"
+	case orgapi.KindFeatureNotProvisioned:
+		return "API Access Control Not Provisioned"
+	case orgapi.KindInvalidInput:
+		return "Value Rejected by the Org"
+	case orgapi.KindAuth:
+		return "Authentication Failed"
+	case orgapi.KindRateLimited:
+		return "API Request Limit Exceeded"
+	case orgapi.KindExtensionUnavailable:
+		return "Setup Extension Unavailable"
+	case orgapi.KindNotFound:
+		return "Not Found"
+	}
+	return "Org API Error"
+}
+
+// insufficientPermissionDiag reports at plan time that the running user lacks a permission.
+func insufficientPermissionDiag(action, username string, need permissionRequirement, missing string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Insufficient Permissions",
+		fmt.Sprintf("%s needs %s, and the provider's user %s lacks %s. Give that user the permission "+
+			"through a permission set or its profile, or configure the provider as a user who has it.",
+			upperFirst(action), need, username, missing))
+}
+
+// extensionUnavailableDiag reports at plan time that a change needs the setup extension, which
+// this org does not serve, and names the Setup page where a person can make it instead.
+func extensionUnavailableDiag(p path.Path, what, setupPage string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(p, "Setup Extension Unavailable",
+		fmt.Sprintf("Salesforce has no public API to %s, and this org does not serve the sfaccess setup "+
+			"extension that provides one. Make the change in %s instead, and leave it out of the "+
+			"configuration (or use lifecycle ignore_changes).", what, setupPage))
+}
+
+// featureNotProvisionedDiag reports at plan time that API Access Control flags cannot be switched
+// on because Salesforce Support has not enabled the feature for the org.
+func featureNotProvisionedDiag(p path.Path) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(p, "API Access Control Not Provisioned",
+		"API Access Control isn't enabled for this org, so this limit cannot be switched on. Contact "+
+			"Salesforce Customer Support to enable it, or leave the attribute false.")
+}
+
+// planCheckFailedWarning says a plan-time check could not run; the org still checks at apply.
+func planCheckFailedWarning(what string, err error) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Plan-Time Check Skipped",
+		fmt.Sprintf("Could not check %s against the org while planning: %s. The org checks again when "+
+			"the change is applied.", what, err.Error()))
+}
+
+// isNotFound reports whether the org said the object does not exist (deleted outside Terraform,
+// or never created).
+func isNotFound(err error) bool { return errors.Is(err, orgapi.ErrNotFound) }
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	if c := s[0]; c >= 'a' && c <= 'z' {
+		return string(c-'a'+'A') + s[1:]
+	}
+	return s
+}

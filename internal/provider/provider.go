@@ -1,0 +1,436 @@
+// Package provider implements the sfaccess Terraform provider: API Access Control of a Salesforce
+// org (the org-wide limits, connected apps, their installation and who may use them) as code.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+var _ provider.Provider = (*sfaccessProvider)(nil)
+
+// Environment variables the provider falls back to, one per attribute (DESIGN section 1).
+const (
+	envInstanceURL  = "SFACCESS_INSTANCE_URL"
+	envAPIVersion   = "SFACCESS_API_VERSION"
+	envLoginURL     = "SFACCESS_LOGIN_URL"
+	envAccessToken  = "SFACCESS_ACCESS_TOKEN"
+	envClientID     = "SFACCESS_CLIENT_ID"
+	envClientSecret = "SFACCESS_CLIENT_SECRET"
+	envUsername     = "SFACCESS_USERNAME"
+	envPrivateKey   = "SFACCESS_PRIVATE_KEY"
+)
+
+const (
+	defaultMaxRetries     = 4
+	maxMaxRetries         = 10
+	defaultRequestTimeout = 30 * time.Second
+	// minAPIVersion is the oldest API version Salesforce still serves (Summer '20 retired the rest).
+	minAPIVersion = 47
+)
+
+var apiVersionPattern = regexp.MustCompile(`^[1-9][0-9]*\.0$`)
+
+type sfaccessProvider struct {
+	version string
+}
+
+// New returns the provider factory for providerserver; version is "dev" outside release builds and
+// "test" in acceptance tests.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &sfaccessProvider{version: version} }
+}
+
+type providerModel struct {
+	InstanceURL    types.String `tfsdk:"instance_url"`
+	APIVersion     types.String `tfsdk:"api_version"`
+	LoginURL       types.String `tfsdk:"login_url"`
+	AccessToken    types.String `tfsdk:"access_token"`
+	ClientID       types.String `tfsdk:"client_id"`
+	ClientSecret   types.String `tfsdk:"client_secret"`
+	Username       types.String `tfsdk:"username"`
+	PrivateKey     types.String `tfsdk:"private_key"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+}
+
+func (p *sfaccessProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "sfaccess"
+	resp.Version = p.version
+}
+
+func (p *sfaccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages Salesforce **API Access Control** for Experience Cloud orgs: the org-wide " +
+			"limits on which connected apps customers, partners and employees may use, the connected apps " +
+			"themselves, their installation on the Connected Apps OAuth Usage page, and who may use them.\n\n" +
+			"Authenticate with exactly one method: `access_token`; `client_id` + `client_secret` (OAuth client " +
+			"credentials flow); or `client_id` + `username` + `private_key` (OAuth JWT bearer flow). Every " +
+			"attribute falls back to its `SFACCESS_*` environment variable.",
+		Attributes: map[string]schema.Attribute{
+			"instance_url": schema.StringAttribute{
+				MarkdownDescription: "The org's My Domain URL, e.g. `https://acme.my.salesforce.com`. Must use " +
+					"`https://`; `http://` is accepted only for a loopback host (a local mockorg). " +
+					"Falls back to `" + envInstanceURL + "`. Required.",
+				Optional:   true,
+				Validators: []validator.String{orgURLValidator()},
+			},
+			"api_version": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("The Salesforce API version to speak, `%d.0` or later. Falls back "+
+					"to `%s`. Defaults to `%s`.", minAPIVersion, envAPIVersion, orgapi.DefaultAPIVersion),
+				Optional:   true,
+				Validators: []validator.String{apiVersionValidator()},
+			},
+			"login_url": schema.StringAttribute{
+				MarkdownDescription: "The host that issues OAuth tokens, e.g. `https://login.salesforce.com`. " +
+					"Same scheme rules as `instance_url`. Falls back to `" + envLoginURL + "`. " +
+					"Defaults to `instance_url`.",
+				Optional:   true,
+				Validators: []validator.String{orgURLValidator()},
+			},
+			"access_token": schema.StringAttribute{
+				MarkdownDescription: "A pre-issued OAuth access token or session id. Conflicts with the other " +
+					"authentication methods. Falls back to `" + envAccessToken + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "The consumer key of the connected app Terraform authenticates through; " +
+					"used with `client_secret` (client credentials flow) or with `username` and `private_key` " +
+					"(JWT bearer flow). Falls back to `" + envClientID + "`.",
+				Optional: true,
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "The consumer secret for the client credentials flow. Requires `client_id`. " +
+					"Falls back to `" + envClientSecret + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "The user the JWT bearer flow runs as. Requires `client_id` and " +
+					"`private_key`. Falls back to `" + envUsername + "`.",
+				Optional: true,
+			},
+			"private_key": schema.StringAttribute{
+				MarkdownDescription: "The PEM-encoded RSA private key that signs the JWT bearer assertion; the " +
+					"connected app holds its certificate. Requires `client_id` and `username`. Falls back to `" +
+					envPrivateKey + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How often a request that failed with a rate limit (429, "+
+					"`REQUEST_LIMIT_EXCEEDED`), a 5xx or a network error is retried, honouring `Retry-After`. "+
+					"Between `0` and `%d`. Defaults to `%d`.", maxMaxRetries, defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long one HTTP request may take, as a Go duration such "+
+					"as `30s` or `2m`. Must be positive. Defaults to `%s`.", defaultRequestTimeout),
+				Optional:   true,
+				Validators: []validator.String{durationValidator()},
+			},
+		},
+	}
+}
+
+// resolvedConfig is the provider configuration after the environment fallbacks.
+type resolvedConfig struct {
+	orgapi.Config
+	// unknown lists attributes whose value is not known yet (planned from another resource).
+	unknown []string
+	// secrets are the values never to be written to a log.
+	secrets []string
+}
+
+// providerAttribute describes one string attribute for the uniform resolution below.
+type providerAttribute struct {
+	name, env string
+	value     types.String
+	target    *string
+	secret    bool
+}
+
+// resolveConfig merges the configuration with the environment and reports every problem at once,
+// each naming the attribute and its environment variable, so one plan shows all that needs fixing.
+func resolveConfig(m providerModel, getenv func(string) string) (resolvedConfig, []configProblem) {
+	var rc resolvedConfig
+	var problems []configProblem
+
+	attrs := []providerAttribute{
+		{"instance_url", envInstanceURL, m.InstanceURL, &rc.InstanceURL, false},
+		{"api_version", envAPIVersion, m.APIVersion, &rc.APIVersion, false},
+		{"login_url", envLoginURL, m.LoginURL, &rc.LoginURL, false},
+		{"access_token", envAccessToken, m.AccessToken, &rc.AccessToken, true},
+		{"client_id", envClientID, m.ClientID, &rc.ClientID, false},
+		{"client_secret", envClientSecret, m.ClientSecret, &rc.ClientSecret, true},
+		{"username", envUsername, m.Username, &rc.Username, false},
+		{"private_key", envPrivateKey, m.PrivateKey, &rc.PrivateKeyPEM, true},
+	}
+	for _, a := range attrs {
+		switch {
+		case a.value.IsUnknown():
+			rc.unknown = append(rc.unknown, a.name)
+		case !a.value.IsNull():
+			*a.target = a.value.ValueString()
+		default:
+			*a.target = getenv(a.env)
+		}
+		*a.target = strings.TrimSpace(*a.target)
+		if a.secret && *a.target != "" {
+			rc.secrets = append(rc.secrets, *a.target)
+		}
+	}
+	unknown := func(name string) bool {
+		for _, u := range rc.unknown {
+			if u == name {
+				return true
+			}
+		}
+		return false
+	}
+
+	if !unknown("instance_url") {
+		if rc.InstanceURL == "" {
+			problems = append(problems, configProblem{"instance_url", envInstanceURL,
+				"Missing Instance URL",
+				"The provider needs the org's URL. Set instance_url in the provider block or the " +
+					envInstanceURL + " environment variable, e.g. https://acme.my.salesforce.com."})
+		} else if msg := checkOrgURL(rc.InstanceURL); msg != "" {
+			problems = append(problems, configProblem{"instance_url", envInstanceURL, "Invalid Instance URL", msg})
+		}
+	}
+	if !unknown("login_url") && rc.LoginURL != "" {
+		if msg := checkOrgURL(rc.LoginURL); msg != "" {
+			problems = append(problems, configProblem{"login_url", envLoginURL, "Invalid Login URL", msg})
+		}
+	}
+	if !unknown("api_version") {
+		if rc.APIVersion == "" {
+			rc.APIVersion = orgapi.DefaultAPIVersion
+		} else if msg := checkAPIVersion(rc.APIVersion); msg != "" {
+			problems = append(problems, configProblem{"api_version", envAPIVersion, "Invalid API Version", msg})
+		}
+	}
+
+	rc.MaxRetries = defaultMaxRetries
+	switch {
+	case m.MaxRetries.IsUnknown():
+		rc.unknown = append(rc.unknown, "max_retries")
+	case !m.MaxRetries.IsNull():
+		rc.MaxRetries = int(m.MaxRetries.ValueInt64())
+	}
+	rc.RequestTimeout = defaultRequestTimeout
+	switch {
+	case m.RequestTimeout.IsUnknown():
+		rc.unknown = append(rc.unknown, "request_timeout")
+	case !m.RequestTimeout.IsNull():
+		d, err := time.ParseDuration(m.RequestTimeout.ValueString())
+		if err == nil && d > 0 {
+			rc.RequestTimeout = d
+		}
+	}
+
+	// Authentication is checked only when every auth attribute is known: with one unknown the
+	// method in use cannot be told yet.
+	authKnown := true
+	for _, n := range []string{"access_token", "client_id", "client_secret", "username", "private_key"} {
+		if unknown(n) {
+			authKnown = false
+		}
+	}
+	if authKnown {
+		problems = append(problems, checkAuth(rc.Config)...)
+	}
+	return rc, problems
+}
+
+// configProblem is one provider configuration error.
+type configProblem struct {
+	attribute, env, summary, detail string
+}
+
+// checkAuth enforces exactly one authentication method and names each attribute that is missing
+// or conflicting.
+func checkAuth(c orgapi.Config) []configProblem {
+	const methods = "Use exactly one of: access_token (" + envAccessToken + "); client_id + client_secret (" +
+		envClientID + ", " + envClientSecret + "); or client_id + username + private_key (" + envClientID + ", " +
+		envUsername + ", " + envPrivateKey + ")."
+	token := c.AccessToken != ""
+	credentials := c.ClientSecret != ""
+	jwt := c.Username != "" || c.PrivateKeyPEM != ""
+
+	var problems []configProblem
+	conflict := func(attr, env, other string) {
+		problems = append(problems, configProblem{attr, env, "Conflicting Authentication Methods",
+			fmt.Sprintf("%s (%s) cannot be combined with %s. %s", attr, env, other, methods)})
+	}
+	missing := func(attr, env, because string) {
+		problems = append(problems, configProblem{attr, env, "Missing Authentication Attribute",
+			fmt.Sprintf("%s is required %s: set it in the provider block or the %s environment variable. %s",
+				attr, because, env, methods)})
+	}
+
+	switch {
+	case !token && !credentials && !jwt && c.ClientID == "":
+		problems = append(problems, configProblem{"access_token", envAccessToken, "Missing Authentication",
+			"No authentication method is configured. " + methods})
+	case token:
+		if c.ClientID != "" {
+			conflict("client_id", envClientID, "access_token")
+		}
+		if credentials {
+			conflict("client_secret", envClientSecret, "access_token")
+		}
+		if c.Username != "" {
+			conflict("username", envUsername, "access_token")
+		}
+		if c.PrivateKeyPEM != "" {
+			conflict("private_key", envPrivateKey, "access_token")
+		}
+	case credentials && jwt:
+		if c.Username != "" {
+			conflict("username", envUsername, "client_secret (the client credentials flow)")
+		}
+		if c.PrivateKeyPEM != "" {
+			conflict("private_key", envPrivateKey, "client_secret (the client credentials flow)")
+		}
+		if c.ClientID == "" {
+			missing("client_id", envClientID, "with client_secret")
+		}
+	case credentials:
+		if c.ClientID == "" {
+			missing("client_id", envClientID, "with client_secret")
+		}
+	case jwt:
+		if c.ClientID == "" {
+			missing("client_id", envClientID, "for the JWT bearer flow")
+		}
+		if c.Username == "" {
+			missing("username", envUsername, "for the JWT bearer flow")
+		}
+		if c.PrivateKeyPEM == "" {
+			missing("private_key", envPrivateKey, "for the JWT bearer flow")
+		}
+	default: // client_id alone
+		missing("client_secret", envClientSecret, "with client_id unless username and private_key are set")
+	}
+	return problems
+}
+
+// checkOrgURL returns why u cannot be an org or login URL, or "" when it can.
+func checkOrgURL(u string) string {
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Host == "" || (parsed.Scheme != "https" && parsed.Scheme != "http") {
+		return fmt.Sprintf("%q is not an absolute http(s) URL; expected e.g. https://acme.my.salesforce.com.", u)
+	}
+	if parsed.Scheme == "http" && !isLoopback(parsed.Hostname()) {
+		return fmt.Sprintf("%q uses plain http, which would send tokens in clear text. Use https; http is "+
+			"accepted only for a loopback host such as 127.0.0.1 or localhost (a local mockorg).", u)
+	}
+	if parsed.Path != "" && parsed.Path != "/" {
+		return fmt.Sprintf("%q has a path; give only the scheme and host, e.g. https://acme.my.salesforce.com.", u)
+	}
+	return ""
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkAPIVersion returns why v is not a usable API version, or "" when it is.
+func checkAPIVersion(v string) string {
+	if !apiVersionPattern.MatchString(v) {
+		return fmt.Sprintf("%q is not an API version; expected a major version with \".0\" such as %q.", v, orgapi.DefaultAPIVersion)
+	}
+	major, _ := strconv.Atoi(strings.TrimSuffix(v, ".0"))
+	if major < minAPIVersion {
+		return fmt.Sprintf("API version %s is retired; use %d.0 or later (default %s).", v, minAPIVersion, orgapi.DefaultAPIVersion)
+	}
+	return ""
+}
+
+func (p *sfaccessProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var model providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	rc, problems := resolveConfig(model, os.Getenv)
+	for _, pr := range problems {
+		resp.Diagnostics.AddAttributeError(path.Root(pr.attribute), pr.summary, pr.detail)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if len(rc.unknown) > 0 {
+		// The configuration depends on values known only after apply. Terraform configures the
+		// provider again with known values before it applies anything; until then resources skip
+		// their org look-ups and say so.
+		tflog.Info(ctx, "provider configuration has unknown values; deferring org checks", map[string]any{"attributes": rc.unknown})
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+		}
+		data := &providerData{unknownAttributes: rc.unknown}
+		resp.ResourceData, resp.DataSourceData = data, data
+		return
+	}
+
+	rc.UserAgent = "terraform-provider-sfaccess/" + p.version
+	rc.Logger = newTflogLogger(rc.secrets)
+	client, err := orgapi.New(rc.Config)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Provider Configuration",
+			"The org API client could not be set up: "+err.Error())
+		return
+	}
+	data := newProviderData(client)
+	resp.ResourceData, resp.DataSourceData = data, data
+}
+
+func (p *sfaccessProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewAPIAccessControlResource,
+		NewConnectedAppResource,
+		NewConnectedAppAccessResource,
+		NewConnectedAppInstallationResource,
+		NewPermissionSetResource,
+		NewPermissionSetAssignmentResource,
+	}
+}
+
+func (p *sfaccessProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewAPIAccessControlDataSource,
+		NewAPIAccessCheckDataSource,
+		NewConnectedAppDataSource,
+		NewConnectedAppsDataSource,
+		NewUsersDataSource,
+	}
+}

@@ -1,0 +1,209 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+// providerData is what Configure hands every resource and data source: the org client and facts
+// about the org and the running user that do not change within one Terraform run, read at most
+// once per provider configuration.
+type providerData struct {
+	// client is nil when the provider configuration had unknown values at plan time.
+	client *orgapi.Client
+	// unknownAttributes names the provider attributes that were unknown.
+	unknownAttributes []string
+
+	mu          sync.Mutex
+	extension   *bool
+	provisioned *bool
+	runAs       *runningUser
+}
+
+// runningUser is the identity the provider acts as and the permissions it holds.
+type runningUser struct {
+	orgapi.Identity
+	permissions map[string]bool
+}
+
+func newProviderData(client *orgapi.Client) *providerData {
+	return &providerData{client: client}
+}
+
+// providerDataFrom converts the ProviderData of a Configure request. It returns nil (and no
+// diagnostic) before the provider is configured, which the framework does during validation.
+func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+		return nil
+	}
+	return data
+}
+
+// ready reports whether the org can be reached. When the provider configuration is not known yet
+// it adds an error naming the unknown attributes, for operations that cannot proceed without it.
+func (d *providerData) ready(diags *diag.Diagnostics) bool {
+	if d != nil && d.client != nil {
+		return true
+	}
+	detail := "The provider is not configured."
+	if d != nil && len(d.unknownAttributes) > 0 {
+		detail = fmt.Sprintf("The provider configuration depends on values not known yet (%s). Apply the "+
+			"resources they come from first, or use -target.", strings.Join(d.unknownAttributes, ", "))
+	}
+	diags.AddError("Provider Configuration Unknown", detail)
+	return false
+}
+
+// canPlanCheck reports whether plan-time checks against the org can run. When the provider
+// configuration is unknown they are skipped with a warning: Terraform configures the provider
+// again before apply, and the org then checks for itself.
+func (d *providerData) canPlanCheck(diags *diag.Diagnostics, what string) bool {
+	if d != nil && d.client != nil {
+		return true
+	}
+	if d != nil && len(d.unknownAttributes) > 0 {
+		diags.AddWarning("Plan-Time Checks Skipped",
+			fmt.Sprintf("The provider configuration depends on values not known yet (%s), so %s cannot be "+
+				"checked against the org until apply.", strings.Join(d.unknownAttributes, ", "), what))
+	}
+	return false
+}
+
+// extensionAvailable reports, once per configuration, whether the org serves the setup extension.
+func (d *providerData) extensionAvailable(ctx context.Context) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.extension != nil {
+		return *d.extension, nil
+	}
+	ok, err := d.client.ExtensionAvailable(ctx)
+	if err != nil {
+		return false, err
+	}
+	d.extension = &ok
+	return ok, nil
+}
+
+// featureProvisioned reports, once per configuration, whether Salesforce Support enabled API
+// Access Control for the org.
+func (d *providerData) featureProvisioned(ctx context.Context) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.provisioned != nil {
+		return *d.provisioned, nil
+	}
+	ok, err := d.client.FeatureProvisioned(ctx)
+	if err != nil {
+		return false, err
+	}
+	d.provisioned = &ok
+	return ok, nil
+}
+
+// runningUser returns, once per configuration, who the provider acts as and what it may do: the
+// union of the permissions of the user's profile and of every permission set assigned to it.
+func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.runAs != nil {
+		return d.runAs, nil
+	}
+	id, err := d.client.Identity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := loadPermissionIndex(ctx, d.client)
+	if err != nil {
+		return nil, err
+	}
+	user, err := d.client.UserByUsername(ctx, id.Username)
+	if err != nil {
+		return nil, err
+	}
+	d.runAs = &runningUser{Identity: id, permissions: ix.permissionsOf(*user)}
+	return d.runAs, nil
+}
+
+// checkAdminPermission adds a plan-time error when the running user lacks what the operation
+// needs (DESIGN section 5). When the permissions cannot be read the check is skipped: the org
+// enforces them at apply either way, and a plan should not fail only because of the look-up.
+func (d *providerData) checkAdminPermission(ctx context.Context, need permissionRequirement, action string, diags *diag.Diagnostics) {
+	user, err := d.runningUser(ctx)
+	if err != nil {
+		tflog.Debug(ctx, "cannot read the running user's permissions; leaving the check to the org", map[string]any{"error": err.Error()})
+		return
+	}
+	if missing := need.missing(user.permissions); missing != "" {
+		diags.Append(insufficientPermissionDiag(action, user.Username, need, missing))
+	}
+}
+
+// permissionRequirement is an entry of DESIGN section 5: every permission of All, and at least one
+// of AnyOf when AnyOf is not empty.
+type permissionRequirement struct {
+	All   []string
+	AnyOf []string
+}
+
+// The admin permissions of DESIGN section 5, by operation.
+var (
+	needManageConnectedApps = permissionRequirement{
+		All: []string{"CustomizeApplication"}, AnyOf: []string{"ModifyAllData", "ManageRemoteAccess"}}
+	needManageAppGrants = permissionRequirement{
+		All: []string{"CustomizeApplication", "ModifyAllData", "ManageProfilesPermissionsets"}}
+	needInstallApps         = needManageConnectedApps
+	needInstallPackagedApps = permissionRequirement{
+		All: []string{"CustomizeApplication", "InstallPackaging"}, AnyOf: []string{"ModifyAllData", "ManageRemoteAccess"}}
+	needRotateSecret = permissionRequirement{All: []string{"ClientSecretRotation"}}
+	needAPISettings  = permissionRequirement{All: []string{"CustomizeApplication", "ModifyAllData"}}
+	needPermSets     = permissionRequirement{All: []string{"ManageProfilesPermissionsets"}}
+	needAssignments  = permissionRequirement{
+		All: []string{"ManageProfilesPermissionsets"}, AnyOf: []string{"ManageUsers", "AssignPermissionSets"}}
+)
+
+// String renders the requirement as the org's INSUFFICIENT_ACCESS messages do:
+// "CustomizeApplication and (ModifyAllData or ManageRemoteAccess)".
+func (r permissionRequirement) String() string {
+	parts := append([]string(nil), r.All...)
+	switch len(r.AnyOf) {
+	case 0:
+	case 1:
+		parts = append(parts, r.AnyOf[0])
+	default:
+		parts = append(parts, "("+strings.Join(r.AnyOf, " or ")+")")
+	}
+	return strings.Join(parts, " and ")
+}
+
+// missing describes what of r the holder lacks, or returns "" when it satisfies r.
+func (r permissionRequirement) missing(held map[string]bool) string {
+	var lacks []string
+	for _, p := range r.All {
+		if !held[p] {
+			lacks = append(lacks, p)
+		}
+	}
+	if len(r.AnyOf) > 0 {
+		any := false
+		for _, p := range r.AnyOf {
+			any = any || held[p]
+		}
+		if !any {
+			lacks = append(lacks, "one of "+strings.Join(r.AnyOf, " or "))
+		}
+	}
+	return strings.Join(lacks, " and ")
+}

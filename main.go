@@ -1,0 +1,30 @@
+// Command terraform-provider-sfaccess serves the sfaccess Terraform provider over plugin protocol 6.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/provider"
+)
+
+// version is stamped by goreleaser (-ldflags "-X main.version=…"); "dev" marks a local build.
+var version = "dev"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address:         "registry.terraform.io/sfaccess/sfaccess",
+		Debug:           debug,
+		ProtocolVersion: 6,
+	})
+	if err != nil {
+		log.Fatal(err.Error())
+	}
+}
