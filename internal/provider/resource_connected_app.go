@@ -1,0 +1,551 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*connectedAppResource)(nil)
+	_ resource.ResourceWithImportState    = (*connectedAppResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*connectedAppResource)(nil)
+)
+
+const (
+	defaultIPRelaxation       = "ENFORCE"
+	defaultRefreshTokenPolicy = "infinite"
+
+	connectedAppDefaultTimeout = 5 * time.Minute
+)
+
+// NewConnectedAppResource manages a connected app definition through the Metadata API.
+func NewConnectedAppResource() resource.Resource {
+	return &connectedAppResource{}
+}
+
+type connectedAppResource struct {
+	data *providerData
+}
+
+type connectedAppModel struct {
+	Name                    types.String   `tfsdk:"name"`
+	ID                      types.String   `tfsdk:"id"`
+	Label                   types.String   `tfsdk:"label"`
+	ContactEmail            types.String   `tfsdk:"contact_email"`
+	ContactPhone            types.String   `tfsdk:"contact_phone"`
+	Description             types.String   `tfsdk:"description"`
+	InfoURL                 types.String   `tfsdk:"info_url"`
+	StartURL                types.String   `tfsdk:"start_url"`
+	CallbackURLs            types.List     `tfsdk:"callback_urls"`
+	Scopes                  types.Set      `tfsdk:"scopes"`
+	AdminApprovedUsersOnly  types.Bool     `tfsdk:"admin_approved_users_only"`
+	IPRelaxation            types.String   `tfsdk:"ip_relaxation"`
+	RefreshTokenPolicy      types.String   `tfsdk:"refresh_token_policy"`
+	Certificate             types.String   `tfsdk:"certificate"`
+	ClientCredentialsUser   types.String   `tfsdk:"client_credentials_user"`
+	PKCERequired            types.Bool     `tfsdk:"pkce_required"`
+	ConsumerKey             types.String   `tfsdk:"consumer_key"`
+	ConsumerSecretWO        types.String   `tfsdk:"consumer_secret_wo"`
+	ConsumerSecretWOVersion types.Int64    `tfsdk:"consumer_secret_wo_version"`
+	Timeouts                timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *connectedAppResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connected_app"
+}
+
+func (r *connectedAppResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A connected app, managed through the Metadata API type `ConnectedApp`: its OAuth settings, " +
+			"its Permitted Users policy and its OAuth policies. Creating a connected app makes it local and installed in the org. " +
+			"Grant it to profiles and permission sets with `sfaccess_connected_app_access`.\n\n" +
+			"The running user needs **Customize Application** and either **Modify All Data** or **Manage Connected Apps**.",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				MarkdownDescription: "API name of the connected app (its metadata `fullName`): letters, digits and underscores, starting with a letter, " +
+					fmt.Sprintf("without consecutive or trailing underscores, at most %d characters. Changing it creates a new app.", maxAPINameLength),
+				Required:      true,
+				Validators:    []validator.String{apiNameValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The 18-character id of the `ConnectedApplication` record (key prefix `0H4`).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"label": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Name shown in Setup and on consent pages, 1 to %d characters.", connectedAppLabelMaxLength),
+				Required:            true,
+				Validators:          []validator.String{validLabel()},
+			},
+			"contact_email": schema.StringAttribute{
+				MarkdownDescription: "Email address Salesforce uses to contact the app's owner.",
+				Required:            true,
+				Validators:          []validator.String{validContactEmail()},
+			},
+			"contact_phone": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Phone number of the app's owner, at most %d characters.", contactPhoneMaxLength),
+				Optional:            true,
+				Validators:          []validator.String{validMaxLength("contact phone", contactPhoneMaxLength)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Description shown in Setup, at most %d characters.", connectedAppDescriptionMaxLength),
+				Optional:            true,
+				Validators:          []validator.String{validMaxLength("description", connectedAppDescriptionMaxLength)},
+			},
+			"info_url": schema.StringAttribute{
+				MarkdownDescription: "An `https://` page with more information about the app.",
+				Optional:            true,
+				Validators:          []validator.String{validOAuthURL("info URL", false)},
+			},
+			"start_url": schema.StringAttribute{
+				MarkdownDescription: "An `https://` URL users are sent to when they open the app from the App Launcher.",
+				Optional:            true,
+				Validators:          []validator.String{validOAuthURL("start URL", false)},
+			},
+			"callback_urls": schema.ListAttribute{
+				MarkdownDescription: "OAuth redirect URLs, in order, at least one and without duplicates. Each must be `https://`; " +
+					"`http://` is accepted only for `localhost` and loopback addresses (RFC 8252).",
+				ElementType: types.StringType,
+				Required:    true,
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.UniqueValues(),
+					listvalidator.ValueStringsAre(validOAuthURL("callback URL", true)),
+				},
+			},
+			"scopes": schema.SetAttribute{
+				MarkdownDescription: "OAuth scopes the app may request, at least one. Must be among " + markdownList(connectedAppScopes) + ". " +
+					"Salesforce stores " + markdownList(sortedFoldedScopes()) + " as `Basic` and `RefreshToken`, so those names are refused with the one to use instead.",
+				ElementType: types.StringType,
+				Required:    true,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(validScope()),
+				},
+			},
+			"admin_approved_users_only": schema.BoolAttribute{
+				MarkdownDescription: "Permitted Users: `true` means \"Admin approved users are pre-authorized\" — only users whose profile or permission set is " +
+					"granted the app (see `sfaccess_connected_app_access`) may use it; `false` means \"All users may self-authorize\". Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"ip_relaxation": schema.StringAttribute{
+				MarkdownDescription: "IP relaxation policy. Must be one of " + markdownList(ipRelaxationValues) + ". Defaults to `" + defaultIPRelaxation + "`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(defaultIPRelaxation),
+				Validators:          []validator.String{validIPRelaxation()},
+			},
+			"refresh_token_policy": schema.StringAttribute{
+				MarkdownDescription: "Refresh token policy: `zero`, `infinite`, `specific_lifetime:<n>:<unit>` or `specific_inactivity:<n>:<unit>` " +
+					"where `<unit>` is `HOURS`, `DAYS` or `MONTHS` (for example `specific_inactivity:7:DAYS`). Defaults to `" + defaultRefreshTokenPolicy + "`.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(defaultRefreshTokenPolicy),
+				Validators: []validator.String{validRefreshTokenPolicy()},
+			},
+			"certificate": schema.StringAttribute{
+				MarkdownDescription: "PEM-encoded X.509 certificate used to verify JWT bearer assertions (\"Use digital signatures\"), for example `file(\"server.crt\")`.",
+				Optional:            true,
+				Validators:          []validator.String{validCertificate()},
+			},
+			"client_credentials_user": schema.StringAttribute{
+				MarkdownDescription: "Username the client credentials flow runs as. Setting it enables the client credentials flow; leaving it out disables it.",
+				Optional:            true,
+				Validators:          []validator.String{usernameValidator()},
+			},
+			"pkce_required": schema.BoolAttribute{
+				MarkdownDescription: "Require Proof Key for Code Exchange (PKCE) for the authorization code flow. Defaults to `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"consumer_key": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("OAuth client id, %d to %d letters and digits, unique across Salesforce. Generated by Salesforce when not set. ", consumerCredentialMinLength, consumerCredentialMaxLength) +
+					"Salesforce accepts it only when the app is created, so changing it creates a new app.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{validConsumerCredential("consumer key")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"consumer_secret_wo": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("OAuth client secret, %d to %d letters and digits; write-only (Terraform 1.11 and later), so it is never stored in state or plans. ", consumerCredentialMinLength, consumerCredentialMaxLength) +
+					"Salesforce accepts a secret only when the app is created and never returns it: Terraform cannot see a change of this value. " +
+					"To set a new secret, change `consumer_secret_wo_version`, which **replaces the app** (new id; grants and installation must be recreated, which Terraform does for resources that reference it). " +
+					"Generated by Salesforce when not set.",
+				Optional:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{validConsumerCredential("consumer secret"), stringvalidator.AlsoRequires(path.MatchRoot("consumer_secret_wo_version"))},
+			},
+			"consumer_secret_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `consumer_secret_wo`, required with it. Terraform sends the secret when the app is created; " +
+					"changing this number (together with the secret) **replaces the app**, because Salesforce cannot change a connected app's secret through its API.",
+				Optional:      true,
+				Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("consumer_secret_wo"))},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *connectedAppResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks, before anything changes, what the org can tell about the plan: that the
+// provider's user may manage connected apps and that the client credentials user exists. It also
+// records the names of apps this plan creates, so that a grant planned in the same run for such
+// an app is not reported as pointing at a missing app.
+func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.Equal(req.State.Raw) || !r.data.canPlanCheck(&resp.Diagnostics, "the connected app") {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		var state connectedAppModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		r.data.checkAdminPermission(ctx, needManageConnectedApps, fmt.Sprintf("deleting Connected App (%s)", state.Name.ValueString()), &resp.Diagnostics)
+		return
+	}
+	var plan connectedAppModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *connectedAppModel
+	if !req.State.Raw.IsNull() {
+		state = &connectedAppModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	action := "updating"
+	if state == nil {
+		action = "creating"
+		if !plan.Name.IsUnknown() {
+			plannedConnectedApps.add(r.data, plan.Name.ValueString())
+		}
+	}
+	r.data.checkAdminPermission(ctx, needManageConnectedApps, fmt.Sprintf("%s Connected App (%s)", action, plan.Name.ValueString()), &resp.Diagnostics)
+
+	user := plan.ClientCredentialsUser
+	if user.IsNull() || user.IsUnknown() || (state != nil && state.ClientCredentialsUser.Equal(user)) {
+		return
+	}
+	if _, err := r.data.client.UserByUsername(ctx, user.ValueString()); err != nil {
+		if isNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("client_credentials_user"), "Unknown Client Credentials User",
+				fmt.Sprintf("The org has no user with the username %q. The client credentials flow runs as an existing, active user: give that user's username exactly as it appears on the user's detail page.", user.ValueString()))
+			return
+		}
+		resp.Diagnostics.Append(planCheckFailedWarning("client_credentials_user "+user.ValueString(), err))
+	}
+}
+
+func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var plan connectedAppModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var secret types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("consumer_secret_wo"), &secret)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, connectedAppDefaultTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	app, d := connectedAppFromModel(ctx, plan)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	app.ConsumerSecret = secret.ValueString()
+
+	name := plan.Name.ValueString()
+	tflog.Debug(ctx, "creating connected app", map[string]any{"name": name})
+	if err := r.data.client.CreateConnectedApp(ctx, app); err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("creating Connected App (%s)", name), err))
+		return
+	}
+
+	found, d := r.read(ctx, name, &plan)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !found {
+		resp.Diagnostics.AddError("Connected App Vanished After Creation",
+			fmt.Sprintf("Salesforce accepted the connected app %s but does not return it when read back. Check Setup > App Manager, then run terraform apply again.", name))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var state connectedAppModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	found, d := r.read(ctx, state.Name.ValueString(), &state)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !found {
+		tflog.Warn(ctx, "connected app no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *connectedAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var plan, state connectedAppModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, connectedAppDefaultTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	app, d := connectedAppFromModel(ctx, plan)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Salesforce replaces the whole component on update; sending the unchanged key keeps it, and
+	// a changed key never gets here because it forces replacement.
+	app.ConsumerKey = state.ConsumerKey.ValueString()
+
+	name := plan.Name.ValueString()
+	tflog.Debug(ctx, "updating connected app", map[string]any{"name": name})
+	if err := r.data.client.UpdateConnectedApp(ctx, app); err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("updating Connected App (%s)", name), err))
+		return
+	}
+	found, d := r.read(ctx, name, &plan)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !found {
+		resp.Diagnostics.AddError("Connected App Deleted During Update",
+			fmt.Sprintf("The connected app %s was deleted while Terraform updated it. Run terraform apply again to create it.", name))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *connectedAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var state connectedAppModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, connectedAppDefaultTimeout)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	name := state.Name.ValueString()
+	tflog.Debug(ctx, "deleting connected app", map[string]any{"name": name})
+	if err := r.data.client.DeleteConnectedApp(ctx, name); err != nil && !isNotFound(err) {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("deleting Connected App (%s)", name), err))
+	}
+}
+
+// ImportState takes the app's API name; Read fills in everything else. The secret and its
+// version cannot be read back and stay empty.
+func (r *connectedAppResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	name := strings.TrimSpace(req.ID)
+	if msg := checkAPIName(name); msg != "" {
+		resp.Diagnostics.AddError("Invalid Import ID", "Import a connected app by its API name, for example Portal_Mobile. "+msg)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+}
+
+// read loads the app into m. It reports found=false when the org has no such app.
+func (r *connectedAppResource) read(ctx context.Context, name string, m *connectedAppModel) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	app, err := r.data.client.ReadConnectedApp(ctx, name)
+	if isNotFound(err) {
+		return false, diags
+	}
+	if err != nil {
+		diags.Append(orgErrorDiag(fmt.Sprintf("reading Connected App (%s)", name), err))
+		return false, diags
+	}
+	record, err := r.data.client.ConnectedApplicationByName(ctx, name)
+	if isNotFound(err) {
+		return false, diags
+	}
+	if err != nil {
+		diags.Append(orgErrorDiag(fmt.Sprintf("reading ConnectedApplication (%s)", name), err))
+		return false, diags
+	}
+	diags.Append(connectedAppToModel(ctx, app, record.ID, m)...)
+	return true, diags
+}
+
+func connectedAppFromModel(ctx context.Context, m connectedAppModel) (*orgapi.ConnectedApp, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	app := &orgapi.ConnectedApp{
+		FullName:             m.Name.ValueString(),
+		Label:                m.Label.ValueString(),
+		ContactEmail:         m.ContactEmail.ValueString(),
+		ContactPhone:         m.ContactPhone.ValueString(),
+		Description:          m.Description.ValueString(),
+		InfoURL:              m.InfoURL.ValueString(),
+		StartURL:             m.StartURL.ValueString(),
+		IsAdminApproved:      m.AdminApprovedUsersOnly.ValueBool(),
+		PkceRequired:         m.PKCERequired.ValueBool(),
+		Certificate:          m.Certificate.ValueString(),
+		ClientCredentialUser: m.ClientCredentialsUser.ValueString(),
+		IPRelaxation:         m.IPRelaxation.ValueString(),
+		RefreshTokenPolicy:   m.RefreshTokenPolicy.ValueString(),
+	}
+	// An unknown consumer key (not configured) is sent as "" so Salesforce generates one.
+	if !m.ConsumerKey.IsUnknown() {
+		app.ConsumerKey = m.ConsumerKey.ValueString()
+	}
+	diags.Append(m.CallbackURLs.ElementsAs(ctx, &app.CallbackURLs, false)...)
+	diags.Append(m.Scopes.ElementsAs(ctx, &app.Scopes, false)...)
+	return app, diags
+}
+
+// connectedAppToModel copies what Salesforce returned into m. Values Salesforce leaves out map to
+// null (the validators refuse "" so configuration never holds an empty string), and values it
+// does not report below API 49.0 (the OAuth policy) map to their defaults.
+func connectedAppToModel(ctx context.Context, app *orgapi.ConnectedApp, id string, m *connectedAppModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.Name = types.StringValue(app.FullName)
+	m.ID = types.StringValue(id)
+	m.Label = types.StringValue(app.Label)
+	m.ContactEmail = types.StringValue(app.ContactEmail)
+	m.ContactPhone = nullIfEmpty(app.ContactPhone)
+	m.Description = nullIfEmpty(app.Description)
+	m.InfoURL = nullIfEmpty(app.InfoURL)
+	m.StartURL = nullIfEmpty(app.StartURL)
+	m.AdminApprovedUsersOnly = types.BoolValue(app.IsAdminApproved)
+	m.PKCERequired = types.BoolValue(app.PkceRequired)
+	m.IPRelaxation = types.StringValue(valueOr(app.IPRelaxation, defaultIPRelaxation))
+	m.RefreshTokenPolicy = types.StringValue(valueOr(app.RefreshTokenPolicy, defaultRefreshTokenPolicy))
+	m.ClientCredentialsUser = nullIfEmpty(app.ClientCredentialUser)
+	m.ConsumerKey = nullIfEmpty(app.ConsumerKey)
+	m.ConsumerSecretWO = types.StringNull()
+
+	// A certificate that differs only in surrounding whitespace (a trailing newline from file())
+	// is the same certificate; keep the configured text so no diff appears.
+	if !(m.Certificate.ValueString() != "" && strings.TrimSpace(m.Certificate.ValueString()) == strings.TrimSpace(app.Certificate)) {
+		m.Certificate = nullIfEmpty(app.Certificate)
+	}
+
+	callbacks, d := types.ListValueFrom(ctx, types.StringType, nonNil(app.CallbackURLs))
+	diags.Append(d...)
+	m.CallbackURLs = callbacks
+	scopes, d := types.SetValueFrom(ctx, types.StringType, nonNil(app.Scopes))
+	diags.Append(d...)
+	m.Scopes = scopes
+	return diags
+}
+
+func nullIfEmpty(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+func valueOr(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// plannedConnectedApps remembers, per provider configuration, which connected apps the current
+// plan creates. Terraform plans a resource after everything it references, so when a grant names
+// its app through sfaccess_connected_app.<x>.name the app's plan has been recorded by the time
+// the grant's plan asks whether the app exists; a name the org lacks and this plan does not
+// create is a mistake worth reporting before apply.
+var plannedConnectedApps = &plannedNames{byConfig: map[*providerData]map[string]bool{}}
+
+type plannedNames struct {
+	mu       sync.Mutex
+	byConfig map[*providerData]map[string]bool
+}
+
+func (p *plannedNames) add(data *providerData, name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	names := p.byConfig[data]
+	if names == nil {
+		names = map[string]bool{}
+		p.byConfig[data] = names
+	}
+	names[name] = true
+}
+
+func (p *plannedNames) has(data *providerData, name string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.byConfig[data][name]
+}

@@ -1,0 +1,381 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*connectedAppAccessResource)(nil)
+	_ resource.ResourceWithImportState      = (*connectedAppAccessResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*connectedAppAccessResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*connectedAppAccessResource)(nil)
+)
+
+// profileImportPrefix marks the profile form of the import id. Permission set API names cannot
+// contain a colon, so "App/profile:Customer Community User" cannot be mistaken for a permission
+// set, and profile names (which may contain spaces and most punctuation) are taken verbatim.
+const profileImportPrefix = "profile:"
+
+// NewConnectedAppAccessResource grants a connected app to a permission set or a profile.
+func NewConnectedAppAccessResource() resource.Resource {
+	return &connectedAppAccessResource{}
+}
+
+type connectedAppAccessResource struct {
+	data *providerData
+}
+
+type connectedAppAccessModel struct {
+	ID                types.String `tfsdk:"id"`
+	ConnectedAppName  types.String `tfsdk:"connected_app_name"`
+	PermissionSetName types.String `tfsdk:"permission_set_name"`
+	ProfileName       types.String `tfsdk:"profile_name"`
+}
+
+func (r *connectedAppAccessResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connected_app_access"
+}
+
+func (r *connectedAppAccessResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Grants a connected app to a permission set or a profile (a `SetupEntityAccess` record), the " +
+			"\"Manage Profiles\" and \"Manage Permission Sets\" lists of the app. When the app's Permitted Users are " +
+			"\"Admin approved users are pre-authorized\" (`admin_approved_users_only = true`), only users holding a granted " +
+			"permission set or profile may use it. A profile is granted through the permission set it owns.\n\n" +
+			"The running user needs **Customize Application**, **Modify All Data** and **Manage Profiles and Permission Sets**; " +
+			"the plan fails early when it lacks them.\n\n" +
+			"Import with `<connected_app_name>/<permission_set_name>` or `<connected_app_name>/profile:<profile_name>`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The 18-character id of the `SetupEntityAccess` record (key prefix `0J0`).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"connected_app_name": schema.StringAttribute{
+				MarkdownDescription: "API name of the connected app. Reference `sfaccess_connected_app.<name>.name` so Terraform creates the app first. Changing it creates a new grant.",
+				Required:            true,
+				Validators:          []validator.String{apiNameValidator()},
+				PlanModifiers:       replace,
+			},
+			"permission_set_name": schema.StringAttribute{
+				MarkdownDescription: "API name of the permission set to grant the app to. Exactly one of `permission_set_name` and `profile_name` must be set. Changing it creates a new grant.",
+				Optional:            true,
+				Validators:          []validator.String{apiNameValidator()},
+				PlanModifiers:       replace,
+			},
+			"profile_name": schema.StringAttribute{
+				MarkdownDescription: "Name of the profile to grant the app to, as shown in Setup (for example `Customer Community Plus User`). Exactly one of `permission_set_name` and `profile_name` must be set. Changing it creates a new grant.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 255)},
+				PlanModifiers:       replace,
+			},
+		},
+	}
+}
+
+func (r *connectedAppAccessResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("permission_set_name"), path.MatchRoot("profile_name")),
+	}
+}
+
+func (r *connectedAppAccessResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan fails the plan, before anything changes, when the provider's user may not change an
+// app's grants, when the app neither exists nor is created by this plan, or when the profile does
+// not exist. A missing permission set is left to apply: it may be created by this same plan, by a
+// resource whose planning this one cannot observe.
+func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.Equal(req.State.Raw) || !r.data.canPlanCheck(&resp.Diagnostics, "the connected app grant") {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		var state connectedAppAccessModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		r.data.checkAdminPermission(ctx, needManageAppGrants, "revoking "+state.describe(), &resp.Diagnostics)
+		return
+	}
+	var plan connectedAppAccessModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.data.checkAdminPermission(ctx, needManageAppGrants, "granting "+plan.describe(), &resp.Diagnostics)
+
+	if app := plan.ConnectedAppName; !app.IsUnknown() && !plannedConnectedApps.has(r.data, app.ValueString()) {
+		_, err := r.data.client.ConnectedApplicationByName(ctx, app.ValueString())
+		switch {
+		case isNotFound(err):
+			resp.Diagnostics.AddAttributeError(path.Root("connected_app_name"), "Connected App Not Found",
+				fmt.Sprintf("The org has no connected app named %q, and this plan does not create one. Check the API name in Setup > App Manager, "+
+					"or, when the app is managed by this configuration, set connected_app_name = sfaccess_connected_app.<name>.name so Terraform creates it first.", app.ValueString()))
+		case err != nil:
+			resp.Diagnostics.Append(planCheckFailedWarning("connected app "+app.ValueString(), err))
+		}
+	}
+	if profile := plan.ProfileName; !profile.IsNull() && !profile.IsUnknown() {
+		if _, err := r.data.client.ProfileByName(ctx, profile.ValueString()); err != nil {
+			if isNotFound(err) {
+				resp.Diagnostics.AddAttributeError(path.Root("profile_name"), "Profile Not Found", r.unknownProfileDetail(ctx, profile.ValueString()))
+			} else {
+				resp.Diagnostics.Append(planCheckFailedWarning("profile "+profile.ValueString(), err))
+			}
+		}
+	}
+}
+
+func (r *connectedAppAccessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var plan connectedAppAccessModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	action := "granting " + plan.describe()
+	app, err := r.data.client.ConnectedApplicationByName(ctx, plan.ConnectedAppName.ValueString())
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorAttrDiag(path.Root("connected_app_name"), action, err))
+		return
+	}
+	parentID, errPath, err := r.grantee(ctx, plan)
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorAttrDiag(errPath, action, err))
+		return
+	}
+	tflog.Debug(ctx, "granting connected app", map[string]any{"connected_app": app.Name, "parent_id": parentID})
+	id, err := r.data.client.GrantConnectedApp(ctx, parentID, app.ID)
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(action, err))
+		return
+	}
+	plan.ID = types.StringValue(normalizeID(id))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read finds the grant by id and re-derives the names from what it points at, so a grant moved
+// or deleted outside Terraform, or a renamed permission set, shows in the next plan.
+func (r *connectedAppAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var state connectedAppAccessModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	found, err := r.refresh(ctx, &state)
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag("reading "+state.describe(), err))
+		return
+	}
+	if !found {
+		tflog.Warn(ctx, "connected app grant no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is never called: every attribute forces replacement.
+func (r *connectedAppAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("Unexpected Update", "Every attribute of sfaccess_connected_app_access forces replacement, so Terraform should never update one in place. This is a bug in the provider; please report it.")
+}
+
+func (r *connectedAppAccessResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var state connectedAppAccessModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tflog.Debug(ctx, "revoking connected app grant", map[string]any{"id": state.ID.ValueString()})
+	if err := r.data.client.RevokeConnectedAppGrant(ctx, state.ID.ValueString()); err != nil && !isNotFound(err) {
+		resp.Diagnostics.Append(orgErrorDiag("revoking "+state.describe(), err))
+	}
+}
+
+// ImportState takes "<app>/<permission set>" or "<app>/profile:<profile>" and finds the grant
+// between them.
+func (r *connectedAppAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	const form = "<connected_app_name>/<permission_set_name> or <connected_app_name>/profile:<profile_name>"
+	appName, grantee, err := importIDParts(req.ID, form)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Import ID", upperFirst(err.Error())+", for example Portal_Mobile/Partner_API or Portal_Mobile/profile:Partner Community User.")
+		return
+	}
+	m := connectedAppAccessModel{
+		ConnectedAppName:  types.StringValue(appName),
+		PermissionSetName: types.StringNull(),
+		ProfileName:       types.StringNull(),
+	}
+	if profile, ok := strings.CutPrefix(grantee, profileImportPrefix); ok {
+		m.ProfileName = types.StringValue(profile)
+	} else {
+		m.PermissionSetName = types.StringValue(grantee)
+	}
+	action := "importing " + m.describe()
+	app, err := r.data.client.ConnectedApplicationByName(ctx, appName)
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(action, err))
+		return
+	}
+	parentID, _, err := r.grantee(ctx, m)
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(action, err))
+		return
+	}
+	grants, err := r.data.client.SetupEntityAccesses(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(action, err))
+		return
+	}
+	for _, g := range grants {
+		if sameID(g.ParentID, parentID) && sameID(g.SetupEntityID, app.ID) {
+			m.ID = types.StringValue(normalizeID(g.ID))
+			resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+			return
+		}
+	}
+	resp.Diagnostics.AddError("Connected App Grant Not Found",
+		fmt.Sprintf("The connected app %s is not granted to %s, so there is nothing to import. Create the grant with terraform apply instead.", appName, m.granteeDescription()))
+}
+
+// grantee returns the id of the permission set that carries the grant: the named permission set,
+// or the one the named profile owns.
+func (r *connectedAppAccessResource) grantee(ctx context.Context, m connectedAppAccessModel) (string, path.Path, error) {
+	if !m.ProfileName.IsNull() {
+		profile, err := r.data.client.ProfileByName(ctx, m.ProfileName.ValueString())
+		if err != nil {
+			return "", path.Root("profile_name"), err
+		}
+		return profile.PermissionSetID, path.Root("profile_name"), nil
+	}
+	ps, err := r.data.client.PermissionSetByName(ctx, m.PermissionSetName.ValueString())
+	if err != nil {
+		return "", path.Root("permission_set_name"), err
+	}
+	return ps.ID, path.Root("permission_set_name"), nil
+}
+
+// refresh updates m from the org; found is false when the grant, or the app it granted, is gone.
+func (r *connectedAppAccessResource) refresh(ctx context.Context, m *connectedAppAccessModel) (found bool, err error) {
+	grants, err := r.data.client.SetupEntityAccesses(ctx)
+	if err != nil {
+		return false, err
+	}
+	var grant *orgapi.SetupEntityAccess
+	for i := range grants {
+		if sameID(grants[i].ID, m.ID.ValueString()) {
+			grant = &grants[i]
+			break
+		}
+	}
+	if grant == nil {
+		return false, nil
+	}
+	apps, err := r.data.client.ConnectedApplications(ctx)
+	if err != nil {
+		return false, err
+	}
+	appName := ""
+	for _, a := range apps {
+		if sameID(a.ID, grant.SetupEntityID) {
+			appName = a.Name
+		}
+	}
+	if appName == "" {
+		return false, nil
+	}
+	ps, err := r.data.client.PermissionSetByID(ctx, grant.ParentID)
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	m.ID = types.StringValue(normalizeID(grant.ID))
+	m.ConnectedAppName = types.StringValue(appName)
+	if !ps.IsOwnedByProfile {
+		m.PermissionSetName = types.StringValue(ps.Name)
+		m.ProfileName = types.StringNull()
+		return true, nil
+	}
+	profiles, err := r.data.client.Profiles(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range profiles {
+		if sameID(p.ID, ps.ProfileID) {
+			m.ProfileName = types.StringValue(p.Name)
+			m.PermissionSetName = types.StringNull()
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// unknownProfileDetail lists the org's profiles, because profile names are labels that are easy
+// to get slightly wrong ("Partner Community User" vs "Partner Community Login User").
+func (r *connectedAppAccessResource) unknownProfileDetail(ctx context.Context, name string) string {
+	detail := fmt.Sprintf("The org has no profile named %q.", name)
+	profiles, err := r.data.client.Profiles(ctx)
+	if err != nil || len(profiles) == 0 {
+		return detail + " Check the name in Setup > Profiles."
+	}
+	names := make([]string, len(profiles))
+	for i, p := range profiles {
+		names[i] = p.Name
+	}
+	sort.Strings(names)
+	return detail + " Profiles in this org: " + strings.Join(names, ", ") + "."
+}
+
+func (m connectedAppAccessModel) granteeDescription() string {
+	if !m.ProfileName.IsNull() && !m.ProfileName.IsUnknown() {
+		return fmt.Sprintf("profile %q", m.ProfileName.ValueString())
+	}
+	return fmt.Sprintf("permission set %s", m.PermissionSetName.ValueString())
+}
+
+// describe names the grant in diagnostics: "Connected App (Portal_Mobile) access for permission set Partner_API".
+func (m connectedAppAccessModel) describe() string {
+	return fmt.Sprintf("Connected App (%s) access for %s", m.ConnectedAppName.ValueString(), m.granteeDescription())
+}
+
+func normalizeID(id string) string {
+	if n, err := sfid.Normalize(id); err == nil {
+		return n
+	}
+	return id
+}
+
+func sameID(a, b string) bool {
+	return a != "" && normalizeID(a) == normalizeID(b)
+}
