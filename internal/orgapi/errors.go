@@ -270,3 +270,5 @@ func (o op) wrap(err error) error {
 	}
 	return &Error{Kind: KindOther, Op: o.name, Message: err.Error(), cause: err}
 }
+
+func asError(err error, target **Error) bool { return errors.As(err, target) }

@@ -1,0 +1,201 @@
+package orgapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+// The setup extension serves what Salesforce has no public API for: Install/Uninstall and
+// Block/Unblock on the Connected Apps OAuth Usage page, and "Allow Visualforce pages to access
+// APIs". The client discovers it once; against an org without it, the calls that need it fail
+// with KindExtensionUnavailable naming the Setup page to use instead.
+
+func (c *Client) extPath(rest string) string { return c.dataPath("/sfaccess" + rest) }
+
+// ExtensionAvailable reports whether the org serves the setup extension. The answer is asked once
+// per Client; a failed discovery (other than "not served") is not remembered.
+func (c *Client) ExtensionAvailable(ctx context.Context) (bool, error) {
+	c.extMu.Lock()
+	defer c.extMu.Unlock()
+	if c.extChecked {
+		return c.extOK, nil
+	}
+	o := op{name: "discovering the sfaccess setup extension"}
+	resp, err := c.restCall(ctx, o, http.MethodGet, c.extPath("/"), nil)
+	switch {
+	case err == nil:
+		var d struct {
+			Version int `json:"version"`
+		}
+		c.extOK = json.Unmarshal(resp.body, &d) == nil && d.Version >= 1
+	case KindOf(err) == KindNotFound:
+		c.extOK = false
+	default:
+		return false, err
+	}
+	c.extChecked = true
+	c.log(ctx, LevelDebug, "setup extension discovery", map[string]any{"available": c.extOK})
+	return c.extOK, nil
+}
+
+// requireExtension fails with KindExtensionUnavailable when the org does not serve the extension.
+func (c *Client) requireExtension(ctx context.Context, o op, setupPage string) error {
+	ok, err := c.ExtensionAvailable(ctx)
+	if err != nil {
+		return o.wrap(err)
+	}
+	if ok {
+		return nil
+	}
+	return &Error{
+		Kind:      KindExtensionUnavailable,
+		Op:        o.name,
+		Message:   "Salesforce has no API for this, and the org does not serve the sfaccess setup extension",
+		SetupPage: setupPage,
+	}
+}
+
+// extCall runs one extension request after making sure the extension is there.
+func (c *Client) extCall(ctx context.Context, o op, setupPage, method, rest string, payload, out any) (*response, error) {
+	if err := c.requireExtension(ctx, o, setupPage); err != nil {
+		return nil, err
+	}
+	resp, err := c.restCall(ctx, o, method, c.extPath(rest), payload)
+	if err != nil {
+		return resp, err
+	}
+	if out != nil {
+		if err := json.Unmarshal(resp.body, out); err != nil {
+			return resp, o.fail(KindOther, "the setup extension's answer could not be read: %v", err)
+		}
+	}
+	return resp, nil
+}
+
+type apiAccessControlBody struct {
+	AllowVisualforceAPIAccess bool `json:"allowVisualforceApiAccess"`
+}
+
+// AllowVisualforceAPIAccess reads "Allow Visualforce pages to access APIs".
+func (c *Client) AllowVisualforceAPIAccess(ctx context.Context) (bool, error) {
+	o := op{name: "reading the Visualforce API access option", perm: permSettings}
+	var body apiAccessControlBody
+	_, err := c.extCall(ctx, o, SetupPageAPIAccessControl, http.MethodGet, "/api-access-control", nil, &body)
+	return body.AllowVisualforceAPIAccess, err
+}
+
+// SetAllowVisualforceAPIAccess sets "Allow Visualforce pages to access APIs".
+func (c *Client) SetAllowVisualforceAPIAccess(ctx context.Context, allow bool) error {
+	o := op{name: "updating the Visualforce API access option", perm: permSettings}
+	_, err := c.extCall(ctx, o, SetupPageAPIAccessControl, http.MethodPatch, "/api-access-control", apiAccessControlBody{allow}, nil)
+	return err
+}
+
+type oauthUsageBody struct {
+	ConnectedApps []struct {
+		ID        string `json:"id"`
+		Name      string `json:"name"`
+		Label     string `json:"label"`
+		Installed bool   `json:"installed"`
+		Blocked   bool   `json:"blocked"`
+		Packaged  bool   `json:"packaged"`
+		Local     bool   `json:"local"`
+		UserCount int    `json:"userCount"`
+	} `json:"connectedApps"`
+}
+
+// OAuthUsage returns the Connected Apps OAuth Usage list.
+func (c *Client) OAuthUsage(ctx context.Context) ([]OAuthUsageApp, error) {
+	o := op{name: "reading Connected Apps OAuth Usage", perm: permConnectedApps}
+	var body oauthUsageBody
+	if _, err := c.extCall(ctx, o, SetupPageOAuthUsage, http.MethodGet, "/connected-apps", nil, &body); err != nil {
+		return nil, err
+	}
+	out := make([]OAuthUsageApp, 0, len(body.ConnectedApps))
+	for _, a := range body.ConnectedApps {
+		out = append(out, OAuthUsageApp(a))
+	}
+	return out, nil
+}
+
+type installationBody struct {
+	ConnectedAppID string `json:"connectedAppId"`
+	Installed      bool   `json:"installed"`
+	Blocked        bool   `json:"blocked"`
+	Packaged       bool   `json:"packaged"`
+}
+
+type blockedBody struct {
+	Blocked bool `json:"blocked"`
+}
+
+func installationPath(o op, appID string) (string, *Error) {
+	norm, err := sfid.Normalize(appID)
+	if err == nil && norm[:3] != sfid.PrefixConnectedApplication {
+		e := o.fail(KindInvalidInput, "%q is not a ConnectedApplication id (they start with %s)", appID, sfid.PrefixConnectedApplication)
+		e.Fields = []string{"connectedAppId"}
+		return "", e
+	}
+	if err != nil {
+		e := o.fail(KindInvalidInput, "%v", err)
+		e.Fields = []string{"connectedAppId"}
+		return "", e
+	}
+	return "/connected-apps/" + norm + "/installation", nil
+}
+
+func (c *Client) installationCall(ctx context.Context, o op, method, appID string, payload any) (*Installation, *response, error) {
+	path, e := installationPath(o, appID)
+	if e != nil {
+		return nil, nil, e
+	}
+	var body installationBody
+	var out any = &body
+	if method == http.MethodDelete {
+		out = nil
+	}
+	resp, err := c.extCall(ctx, o, SetupPageOAuthUsage, method, path, payload, out)
+	if err != nil || out == nil {
+		return nil, resp, err
+	}
+	inst := Installation(body)
+	return &inst, resp, nil
+}
+
+// Installation returns an app's install/block state; ErrNotFound when it is not installed.
+func (c *Client) Installation(ctx context.Context, appID string) (*Installation, error) {
+	o := op{name: "reading the installation of ConnectedApplication " + appID, perm: permConnectedApps}
+	inst, _, err := c.installationCall(ctx, o, http.MethodGet, appID, nil)
+	return inst, err
+}
+
+// Install installs an app (idempotent), blocked or not.
+func (c *Client) Install(ctx context.Context, appID string, blocked bool) (*Installation, error) {
+	o := op{name: "installing ConnectedApplication " + appID, perm: permConnectedApps}
+	inst, _, err := c.installationCall(ctx, o, http.MethodPut, appID, blockedBody{blocked})
+	return inst, err
+}
+
+// SetBlocked blocks or unblocks an installed app.
+func (c *Client) SetBlocked(ctx context.Context, appID string, blocked bool) (*Installation, error) {
+	o := op{name: "unblocking ConnectedApplication " + appID, perm: permConnectedApps}
+	if blocked {
+		o.name = "blocking ConnectedApplication " + appID
+	}
+	inst, _, err := c.installationCall(ctx, o, http.MethodPatch, appID, blockedBody{blocked})
+	return inst, err
+}
+
+// Uninstall uninstalls an app; ErrNotFound when it is not installed. A retried uninstall that
+// finds the app already uninstalled has succeeded.
+func (c *Client) Uninstall(ctx context.Context, appID string) error {
+	o := op{name: "uninstalling ConnectedApplication " + appID, perm: permConnectedApps}
+	_, resp, err := c.installationCall(ctx, o, http.MethodDelete, appID, nil)
+	if err != nil && resp != nil && resp.attempts > 1 && KindOf(err) == KindNotFound {
+		return nil
+	}
+	return err
+}

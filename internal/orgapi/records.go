@@ -1,0 +1,450 @@
+package orgapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+// UserPermissions are the user permissions (PermissionSet columns Permissions<Name>) the client
+// reads and writes. UseAnyApiClient exists only where API Access Control is provisioned.
+var UserPermissions = []string{
+	"ApiEnabled", "ApiUserOnly", "UseAnyApiClient", "CustomizeApplication", "ModifyAllData",
+	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
+	"ManageUsers", "AssignPermissionSets", "ViewSetup", "ModifyMetadata", "CanApproveUninstalledApps",
+}
+
+const permissionUseAnyAPIClient = "UseAnyApiClient"
+
+var permissionNamePattern = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+
+// Users returns every user, sorted by username.
+func (c *Client) Users(ctx context.Context) ([]User, error) {
+	return c.queryUsers(ctx, "")
+}
+
+// UserByUsername returns one user; ErrNotFound when there is none.
+func (c *Client) UserByUsername(ctx context.Context, username string) (*User, error) {
+	users, err := c.queryUsers(ctx, " WHERE Username = "+Quote(username))
+	if err != nil {
+		return nil, err
+	}
+	if len(users) == 0 {
+		return nil, (op{name: "reading User " + username}).fail(KindNotFound, "no user with username %q exists in the org", username)
+	}
+	return &users[0], nil
+}
+
+type userRecord struct {
+	ID        string `json:"Id"`
+	Username  string `json:"Username"`
+	Name      string `json:"Name"`
+	UserType  string `json:"UserType"`
+	IsActive  bool   `json:"IsActive"`
+	ProfileID string `json:"ProfileId"`
+	Profile   *struct {
+		Name string `json:"Name"`
+	} `json:"Profile"`
+}
+
+func (c *Client) queryUsers(ctx context.Context, where string) ([]User, error) {
+	recs, err := QueryAll[userRecord](ctx, c, "SELECT Id, Username, Name, UserType, IsActive, ProfileId, Profile.Name FROM User"+where)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]User, 0, len(recs))
+	for _, r := range recs {
+		u := User{ID: r.ID, Username: r.Username, Name: r.Name, UserType: r.UserType, IsActive: r.IsActive, ProfileID: r.ProfileID}
+		if r.Profile != nil {
+			u.ProfileName = r.Profile.Name
+		}
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.Username, b.Username) })
+	return out, nil
+}
+
+// Profiles returns every profile with the id of its owned permission set, sorted by name.
+func (c *Client) Profiles(ctx context.Context) ([]Profile, error) {
+	return c.queryProfiles(ctx, "")
+}
+
+// ProfileByName returns one profile; ErrNotFound when there is none.
+func (c *Client) ProfileByName(ctx context.Context, name string) (*Profile, error) {
+	profiles, err := c.queryProfiles(ctx, " WHERE Name = "+Quote(name))
+	if err != nil {
+		return nil, err
+	}
+	if len(profiles) == 0 {
+		return nil, (op{name: "reading Profile " + name}).fail(KindNotFound, "no profile named %q exists in the org", name)
+	}
+	return &profiles[0], nil
+}
+
+func (c *Client) queryProfiles(ctx context.Context, where string) ([]Profile, error) {
+	type profileRecord struct {
+		ID       string `json:"Id"`
+		Name     string `json:"Name"`
+		UserType string `json:"UserType"`
+	}
+	type ownedRecord struct {
+		ID        string `json:"Id"`
+		ProfileID string `json:"ProfileId"`
+	}
+	recs, err := QueryAll[profileRecord](ctx, c, "SELECT Id, Name, UserType FROM Profile"+where)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	owned, err := QueryAll[ownedRecord](ctx, c, "SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true")
+	if err != nil {
+		return nil, err
+	}
+	byProfile := make(map[string]string, len(owned))
+	for _, o := range owned {
+		byProfile[o.ProfileID] = o.ID
+	}
+	out := make([]Profile, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, Profile{ID: r.ID, Name: r.Name, UserType: r.UserType, PermissionSetID: byProfile[r.ID]})
+	}
+	slices.SortFunc(out, func(a, b Profile) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// permissionColumns returns the permission names this org's PermissionSet has: all of
+// UserPermissions, minus UseAnyApiClient where API Access Control is not provisioned.
+func (c *Client) permissionColumns(ctx context.Context) ([]string, error) {
+	c.columnsMu.Lock()
+	defer c.columnsMu.Unlock()
+	if c.columns != nil {
+		return c.columns, nil
+	}
+	provisioned, err := c.FeatureProvisioned(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cols := slices.Clone(UserPermissions)
+	if !provisioned {
+		cols = slices.DeleteFunc(cols, func(p string) bool { return p == permissionUseAnyAPIClient })
+	}
+	c.columns = cols
+	return cols, nil
+}
+
+// PermissionSets returns every permission set, profile-owned ones included, sorted by name.
+func (c *Client) PermissionSets(ctx context.Context) ([]PermissionSet, error) {
+	return c.queryPermissionSets(ctx, "")
+}
+
+// PermissionSetByName returns one permission set; ErrNotFound when there is none.
+func (c *Client) PermissionSetByName(ctx context.Context, name string) (*PermissionSet, error) {
+	return c.onePermissionSet(ctx, " WHERE Name = "+Quote(name), "PermissionSet "+name)
+}
+
+// PermissionSetByID returns one permission set; ErrNotFound when there is none.
+func (c *Client) PermissionSetByID(ctx context.Context, id string) (*PermissionSet, error) {
+	o := op{name: "reading PermissionSet " + id}
+	norm, err := sfid.Normalize(id)
+	if err != nil {
+		return nil, o.fail(KindInvalidInput, "%v", err)
+	}
+	return c.onePermissionSet(ctx, " WHERE Id = "+Quote(norm), "PermissionSet "+id)
+}
+
+func (c *Client) onePermissionSet(ctx context.Context, where, what string) (*PermissionSet, error) {
+	sets, err := c.queryPermissionSets(ctx, where)
+	if err != nil {
+		return nil, err
+	}
+	if len(sets) == 0 {
+		return nil, (op{name: "reading " + what}).fail(KindNotFound, "%s does not exist in the org", what)
+	}
+	return &sets[0], nil
+}
+
+func (c *Client) queryPermissionSets(ctx context.Context, where string) ([]PermissionSet, error) {
+	cols, err := c.permissionColumns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fields := []string{"Id", "Name", "Label", "Description", "IsOwnedByProfile", "ProfileId"}
+	for _, p := range cols {
+		fields = append(fields, "Permissions"+p)
+	}
+	recs, err := QueryAll[map[string]json.RawMessage](ctx, c, "SELECT "+strings.Join(fields, ", ")+" FROM PermissionSet"+where)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PermissionSet, 0, len(recs))
+	for _, r := range recs {
+		ps := PermissionSet{
+			ID: jsonString(r["Id"]), Name: jsonString(r["Name"]), Label: jsonString(r["Label"]),
+			Description: jsonString(r["Description"]), ProfileID: jsonString(r["ProfileId"]),
+			IsOwnedByProfile: jsonBool(r["IsOwnedByProfile"]),
+		}
+		for _, p := range cols {
+			if jsonBool(r["Permissions"+p]) {
+				ps.Permissions = append(ps.Permissions, p)
+			}
+		}
+		slices.Sort(ps.Permissions)
+		out = append(out, ps)
+	}
+	slices.SortFunc(out, func(a, b PermissionSet) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+func jsonString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+func jsonBool(raw json.RawMessage) bool {
+	var b bool
+	return json.Unmarshal(raw, &b) == nil && b
+}
+
+// permissionSetFields is the REST body for a permission set: every permission column this org has
+// is written, true when granted, so that an update also takes permissions away.
+func (c *Client) permissionSetFields(ctx context.Context, o op, ps PermissionSet, withName bool) (map[string]any, error) {
+	cols, err := c.permissionColumns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fields := map[string]any{"Label": ps.Label, "Description": ps.Description}
+	if withName {
+		fields["Name"] = ps.Name
+	}
+	for _, p := range cols {
+		fields["Permissions"+p] = false
+	}
+	for _, p := range ps.Permissions {
+		if !permissionNamePattern.MatchString(p) {
+			e := o.fail(KindInvalidInput, "%q is not a user permission API name (such as UseAnyApiClient or ApiEnabled)", p)
+			e.Fields = []string{"Permissions" + p}
+			return nil, e
+		}
+		if p == permissionUseAnyAPIClient && !slices.Contains(cols, p) {
+			e := o.fail(KindFeatureNotProvisioned, "the UseAnyApiClient permission exists only once API Access Control is enabled for the org")
+			e.Fields = []string{"PermissionsUseAnyApiClient"}
+			return nil, e
+		}
+		fields["Permissions"+p] = true
+	}
+	return fields, nil
+}
+
+// CreatePermissionSet creates a permission set and returns its id. If the call had to be retried
+// and the name is then taken, the earlier attempt created it and its id is returned.
+func (c *Client) CreatePermissionSet(ctx context.Context, ps PermissionSet) (string, error) {
+	o := op{name: "creating PermissionSet " + ps.Name, perm: permPermissionSets}
+	if !apiNamePattern.MatchString(ps.Name) {
+		e := o.fail(KindInvalidInput, "the API name must start with a letter and contain only letters, digits and single underscores, not ending in one")
+		e.Fields = []string{"Name"}
+		return "", e
+	}
+	fields, err := c.permissionSetFields(ctx, o, ps, true)
+	if err != nil {
+		return "", err
+	}
+	id, retried, err := c.createRecord(ctx, o, "PermissionSet", fields)
+	if err != nil && retried && isDuplicateErr(err) {
+		if existing, lookErr := c.PermissionSetByName(ctx, ps.Name); lookErr == nil {
+			c.log(ctx, LevelInfo, "a retried create found the permission set created by an earlier attempt", map[string]any{"name": ps.Name})
+			return existing.ID, nil
+		}
+	}
+	return id, err
+}
+
+// UpdatePermissionSet writes the label, description and permissions of ps (by ps.ID); the
+// permissions not listed are taken away.
+func (c *Client) UpdatePermissionSet(ctx context.Context, ps PermissionSet) error {
+	o := op{name: "updating PermissionSet " + cmpOr(ps.Name, ps.ID), perm: permPermissionSets}
+	fields, err := c.permissionSetFields(ctx, o, ps, ps.Name != "")
+	if err != nil {
+		return err
+	}
+	return c.updateRecord(ctx, o, "PermissionSet", ps.ID, fields)
+}
+
+// DeletePermissionSet deletes a permission set; ErrNotFound when it does not exist.
+func (c *Client) DeletePermissionSet(ctx context.Context, id string) error {
+	return c.deleteRecord(ctx, op{name: "deleting PermissionSet " + id, perm: permPermissionSets}, "PermissionSet", id)
+}
+
+type assignmentRecord struct {
+	ID              string `json:"Id"`
+	PermissionSetID string `json:"PermissionSetId"`
+	AssigneeID      string `json:"AssigneeId"`
+	PermissionSet   *struct {
+		Name string `json:"Name"`
+	} `json:"PermissionSet"`
+	Assignee *struct {
+		Username string `json:"Username"`
+	} `json:"Assignee"`
+}
+
+// PermissionSetAssignments returns every permission set assignment.
+func (c *Client) PermissionSetAssignments(ctx context.Context) ([]PermissionSetAssignment, error) {
+	return c.queryAssignments(ctx, "")
+}
+
+func (c *Client) queryAssignments(ctx context.Context, where string) ([]PermissionSetAssignment, error) {
+	recs, err := QueryAll[assignmentRecord](ctx, c, "SELECT Id, PermissionSetId, AssigneeId, PermissionSet.Name, Assignee.Username FROM PermissionSetAssignment"+where)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PermissionSetAssignment, 0, len(recs))
+	for _, r := range recs {
+		a := PermissionSetAssignment{ID: r.ID, PermissionSetID: r.PermissionSetID, AssigneeID: r.AssigneeID}
+		if r.PermissionSet != nil {
+			a.PermissionSetName = r.PermissionSet.Name
+		}
+		if r.Assignee != nil {
+			a.Username = r.Assignee.Username
+		}
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b PermissionSetAssignment) int {
+		return strings.Compare(a.PermissionSetName+"\x00"+a.Username, b.PermissionSetName+"\x00"+b.Username)
+	})
+	return out, nil
+}
+
+// AssignPermissionSet assigns a permission set to a user and returns the assignment id. A retried
+// call whose first attempt already assigned it returns that assignment.
+func (c *Client) AssignPermissionSet(ctx context.Context, permissionSetID, userID string) (string, error) {
+	o := op{name: fmt.Sprintf("assigning PermissionSet %s to User %s", permissionSetID, userID), perm: permAssignments}
+	psID, uID, e := normalizePair(o, permissionSetID, "PermissionSetId", userID, "AssigneeId")
+	if e != nil {
+		return "", e
+	}
+	id, retried, err := c.createRecord(ctx, o, "PermissionSetAssignment", map[string]string{"PermissionSetId": psID, "AssigneeId": uID})
+	if err != nil && retried && isDuplicateErr(err) {
+		existing, lookErr := c.queryAssignments(ctx, " WHERE PermissionSetId = "+Quote(psID)+" AND AssigneeId = "+Quote(uID))
+		if lookErr == nil && len(existing) > 0 {
+			return existing[0].ID, nil
+		}
+	}
+	return id, err
+}
+
+// DeletePermissionSetAssignment removes an assignment; ErrNotFound when it does not exist.
+func (c *Client) DeletePermissionSetAssignment(ctx context.Context, id string) error {
+	return c.deleteRecord(ctx, op{name: "deleting PermissionSetAssignment " + id, perm: permAssignments}, "PermissionSetAssignment", id)
+}
+
+type connectedApplicationRecord struct {
+	ID                                 string `json:"Id"`
+	Name                               string `json:"Name"`
+	OptionsAllowAdminApprovedUsersOnly bool   `json:"OptionsAllowAdminApprovedUsersOnly"`
+}
+
+// ConnectedApplications returns every ConnectedApplication record, sorted by name.
+func (c *Client) ConnectedApplications(ctx context.Context) ([]ConnectedApplication, error) {
+	return c.queryConnectedApplications(ctx, "")
+}
+
+// ConnectedApplicationByName returns the ConnectedApplication whose Name is the app's API name;
+// ErrNotFound when there is none.
+func (c *Client) ConnectedApplicationByName(ctx context.Context, name string) (*ConnectedApplication, error) {
+	apps, err := c.queryConnectedApplications(ctx, " WHERE Name = "+Quote(name))
+	if err != nil {
+		return nil, err
+	}
+	if len(apps) == 0 {
+		return nil, (op{name: "reading ConnectedApplication " + name, perm: permConnectedApps}).fail(KindNotFound, "no connected app named %q exists in the org", name)
+	}
+	return &apps[0], nil
+}
+
+func (c *Client) queryConnectedApplications(ctx context.Context, where string) ([]ConnectedApplication, error) {
+	recs, err := QueryAll[connectedApplicationRecord](ctx, c, "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication"+where)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ConnectedApplication, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, ConnectedApplication{ID: r.ID, Name: r.Name, AdminApprovedUsersOnly: r.OptionsAllowAdminApprovedUsersOnly})
+	}
+	slices.SortFunc(out, func(a, b ConnectedApplication) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// SetupEntityAccesses returns every grant of a connected app to a permission set or profile.
+func (c *Client) SetupEntityAccesses(ctx context.Context) ([]SetupEntityAccess, error) {
+	return c.querySetupEntityAccesses(ctx, "")
+}
+
+func (c *Client) querySetupEntityAccesses(ctx context.Context, and string) ([]SetupEntityAccess, error) {
+	type record struct {
+		ID            string `json:"Id"`
+		ParentID      string `json:"ParentId"`
+		SetupEntityID string `json:"SetupEntityId"`
+	}
+	recs, err := QueryAll[record](ctx, c, "SELECT Id, ParentId, SetupEntityId FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication'"+and)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SetupEntityAccess, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, SetupEntityAccess(r))
+	}
+	return out, nil
+}
+
+// GrantConnectedApp grants a connected app to a permission set (for a profile, its owned one) and
+// returns the SetupEntityAccess id. A retried call whose first attempt already granted it returns
+// that grant.
+func (c *Client) GrantConnectedApp(ctx context.Context, parentPermissionSetID, connectedAppID string) (string, error) {
+	o := op{name: fmt.Sprintf("granting ConnectedApplication %s to PermissionSet %s", connectedAppID, parentPermissionSetID), perm: permAppGrants}
+	parent, app, e := normalizePair(o, parentPermissionSetID, "ParentId", connectedAppID, "SetupEntityId")
+	if e != nil {
+		return "", e
+	}
+	id, retried, err := c.createRecord(ctx, o, "SetupEntityAccess", map[string]string{"ParentId": parent, "SetupEntityId": app})
+	if err != nil && retried && isDuplicateErr(err) {
+		existing, lookErr := c.querySetupEntityAccesses(ctx, " AND ParentId = "+Quote(parent)+" AND SetupEntityId = "+Quote(app))
+		if lookErr == nil && len(existing) > 0 {
+			return existing[0].ID, nil
+		}
+	}
+	return id, err
+}
+
+// RevokeConnectedAppGrant deletes a SetupEntityAccess grant; ErrNotFound when it does not exist.
+func (c *Client) RevokeConnectedAppGrant(ctx context.Context, id string) error {
+	return c.deleteRecord(ctx, op{name: "revoking SetupEntityAccess " + id, perm: permAppGrants}, "SetupEntityAccess", id)
+}
+
+func normalizePair(o op, a, aField, b, bField string) (string, string, *Error) {
+	na, errA := sfid.Normalize(a)
+	nb, errB := sfid.Normalize(b)
+	if errA == nil && errB == nil {
+		return na, nb, nil
+	}
+	var fields, msgs []string
+	if errA != nil {
+		fields, msgs = append(fields, aField), append(msgs, aField+": "+errA.Error())
+	}
+	if errB != nil {
+		fields, msgs = append(fields, bField), append(msgs, bField+": "+errB.Error())
+	}
+	e := o.fail(KindInvalidInput, "%s", strings.Join(msgs, "; "))
+	e.Fields = fields
+	return "", "", e
+}
+
+func isDuplicateErr(err error) bool {
+	var e *Error
+	return asError(err, &e) && isDuplicate(e)
+}
