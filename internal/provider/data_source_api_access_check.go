@@ -1,0 +1,284 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure      = (*apiAccessCheckDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*apiAccessCheckDataSource)(nil)
+)
+
+// apiAccessCheckDataSource predicts whether a user may reach the API through a connected app or
+// a Visualforce session, with the same rules the org enforces (internal/access), applied to the
+// org's live state. It lets check blocks and postconditions prove what a plan does to access.
+type apiAccessCheckDataSource struct {
+	data *providerData
+}
+
+// NewAPIAccessCheckDataSource is the sfaccess_api_access_check data source.
+func NewAPIAccessCheckDataSource() datasource.DataSource { return &apiAccessCheckDataSource{} }
+
+const (
+	channelConnectedApp = "connected_app"
+	channelVisualforce  = "visualforce"
+)
+
+type apiAccessCheckModel struct {
+	ID               types.String `tfsdk:"id"`
+	Username         types.String `tfsdk:"username"`
+	ConnectedAppName types.String `tfsdk:"connected_app_name"`
+	Channel          types.String `tfsdk:"channel"`
+	Allowed          types.Bool   `tfsdk:"allowed"`
+	Rule             types.String `tfsdk:"rule"`
+	ErrorCode        types.String `tfsdk:"error_code"`
+	Message          types.String `tfsdk:"message"`
+}
+
+func (d *apiAccessCheckDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_access_check"
+}
+
+func ruleIDs() []string {
+	ids := make([]string, len(access.Rules))
+	for i, r := range access.Rules {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+func (d *apiAccessCheckDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Predicts whether a user may call the API through a connected app, or with the " +
+			"session of a Visualforce page, by applying Salesforce's API Access Control rules to the org's " +
+			"live state: the limits, the Visualforce option, the app's install and block state and Permitted " +
+			"Users policy, its profile and permission set grants, and the user's type and permissions. Use it " +
+			"in `check` blocks and postconditions to prove that a configuration locks the right people out.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`username/connected_app_name`, or `username/visualforce`.",
+				Computed:            true,
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "The user to check, e.g. `partner@acme.test`.",
+				Required:            true,
+				Validators:          []validator.String{usernameValidator()},
+			},
+			"connected_app_name": schema.StringAttribute{
+				MarkdownDescription: "The API name of the connected app the user would get a token through. " +
+					"Required unless `channel` is `visualforce`, and not allowed then.",
+				Optional:   true,
+				Validators: []validator.String{apiNameValidator()},
+			},
+			"channel": schema.StringAttribute{
+				MarkdownDescription: "How the user reaches the API: `connected_app` (an OAuth token of " +
+					"`connected_app_name`) or `visualforce` (a Visualforce page's session). Defaults to " +
+					"`connected_app`.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{stringvalidator.OneOf(channelConnectedApp, channelVisualforce)},
+			},
+			"allowed": schema.BoolAttribute{
+				MarkdownDescription: "Whether the org would let the call through.",
+				Computed:            true,
+			},
+			"rule": schema.StringAttribute{
+				MarkdownDescription: "The rule that decided, first match wins, in this order: " +
+					markdownList(ruleIDs()) + ".",
+				Computed: true,
+			},
+			"error_code": schema.StringAttribute{
+				MarkdownDescription: "For a denial, the error code Salesforce answers with (e.g. `invalid_client`, " +
+					"`OAUTH_APP_BLOCKED`, `INVALID_SESSION_ID`); empty when allowed.",
+				Computed: true,
+			},
+			"message": schema.StringAttribute{
+				MarkdownDescription: "For a denial, Salesforce's error message (e.g. \"app must be installed into " +
+					"org\"); when allowed, why.",
+				Computed: true,
+			},
+		},
+	}
+}
+
+func (d *apiAccessCheckDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var m apiAccessCheckModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.Channel.IsUnknown() || m.ConnectedAppName.IsUnknown() {
+		return
+	}
+	visualforce := m.Channel.ValueString() == channelVisualforce
+	switch {
+	case visualforce && !m.ConnectedAppName.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("connected_app_name"), "Conflicting Attributes",
+			"connected_app_name cannot be set when channel is \"visualforce\": a Visualforce session does not go through a connected app.")
+	case !visualforce && m.ConnectedAppName.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("connected_app_name"), "Missing Attribute",
+			"connected_app_name is required unless channel is \"visualforce\".")
+	}
+}
+
+func (d *apiAccessCheckDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *apiAccessCheckDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m apiAccessCheckModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || !d.data.ready(&resp.Diagnostics) {
+		return
+	}
+	if m.Channel.IsNull() {
+		m.Channel = types.StringValue(channelConnectedApp)
+	}
+	visualforce := m.Channel.ValueString() == channelVisualforce
+
+	available, err := d.data.extensionAvailable(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag("discovering the setup extension", err))
+		return
+	}
+	if !available {
+		resp.Diagnostics.Append(extensionUnavailableDiag(path.Root("channel"),
+			"read which connected apps are installed or blocked and the Visualforce option, which the check needs,",
+			orgapi.SetupPageOAuthUsage))
+		return
+	}
+
+	in := accessInputs{client: d.data.client}
+	org := in.org(ctx, &resp.Diagnostics)
+	user := in.user(ctx, m.Username.ValueString(), &resp.Diagnostics)
+	via := access.ViaVisualforce()
+	if !visualforce {
+		via = access.ViaApp(in.app(ctx, m.ConnectedAppName.ValueString(), &resp.Diagnostics))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	decision := access.Decide(org, user, via)
+	m.Allowed = types.BoolValue(decision.Allowed)
+	m.Rule = types.StringValue(decision.Rule)
+	m.ErrorCode = types.StringValue(decision.ErrorCode)
+	m.Message = types.StringValue(decision.Message)
+	if decision.Allowed {
+		m.Message = types.StringValue(ruleCondition(decision.Rule))
+	}
+	target := m.ConnectedAppName.ValueString()
+	if visualforce {
+		target = channelVisualforce
+	}
+	m.ID = types.StringValue(m.Username.ValueString() + "/" + target)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+func ruleCondition(id string) string {
+	for _, r := range access.Rules {
+		if r.ID == id {
+			return r.Condition
+		}
+	}
+	return ""
+}
+
+// accessInputs reads the live org state the access rules need, sharing one permission index.
+type accessInputs struct {
+	client *orgapi.Client
+	ix     *permissionIndex
+}
+
+func (in *accessInputs) index(ctx context.Context, diags *diag.Diagnostics) *permissionIndex {
+	if in.ix == nil {
+		ix, err := loadPermissionIndex(ctx, in.client)
+		if err != nil {
+			diags.Append(orgErrorDiag("reading permission sets and assignments", err))
+			return nil
+		}
+		in.ix = ix
+	}
+	return in.ix
+}
+
+func (in *accessInputs) org(ctx context.Context, diags *diag.Diagnostics) access.Org {
+	settings, err := in.client.ReadConnectedAppSettings(ctx)
+	if err != nil {
+		diags.Append(orgErrorDiag("reading the "+apiAccessSettingOp, err))
+		return access.Org{}
+	}
+	allowVF, err := in.client.AllowVisualforceAPIAccess(ctx)
+	if err != nil {
+		diags.Append(orgErrorDiag("reading \"Allow Visualforce pages to access APIs\"", err))
+		return access.Org{}
+	}
+	return access.Org{
+		LimitExternalUsersToInstalledApps: deref(settings.EnableAdminApprovedAppsOnlyForExternalUser),
+		LimitAllUsersToApprovedApps:       deref(settings.EnableAdminApprovedAppsOnly),
+		AllowVisualforceAPIAccess:         allowVF,
+	}
+}
+
+func (in *accessInputs) user(ctx context.Context, username string, diags *diag.Diagnostics) access.User {
+	u, err := in.client.UserByUsername(ctx, username)
+	if isNotFound(err) {
+		diags.Append(userNotFoundDiag(path.Root("username"), username))
+		return access.User{}
+	}
+	if err != nil {
+		diags.Append(orgErrorDiag(fmt.Sprintf("reading User (%s)", username), err))
+		return access.User{}
+	}
+	ix := in.index(ctx, diags)
+	if ix == nil {
+		return access.User{}
+	}
+	perms := ix.permissionsOf(*u)
+	return access.User{
+		Type:            access.UserType(u.UserType),
+		Active:          u.IsActive,
+		APIEnabled:      perms["ApiEnabled"],
+		UseAnyAPIClient: perms[permUseAnyAPIClient],
+		Grantees:        ix.grantees(*u),
+	}
+}
+
+func (in *accessInputs) app(ctx context.Context, name string, diags *diag.Diagnostics) access.App {
+	usage, notFound := findOAuthUsageApp(ctx, in.client, name)
+	if notFound != nil {
+		diags.Append(notFound)
+		return access.App{}
+	}
+	record, err := in.client.ConnectedApplicationByName(ctx, name)
+	if err != nil {
+		diags.Append(orgErrorDiag(fmt.Sprintf("reading ConnectedApplication (%s)", name), err))
+		return access.App{}
+	}
+	grants, err := in.client.SetupEntityAccesses(ctx)
+	if err != nil {
+		diags.Append(orgErrorDiag("reading connected app grants", err))
+		return access.App{}
+	}
+	app := access.App{
+		Name:                   name,
+		Installed:              usage.Installed,
+		Blocked:                usage.Blocked,
+		AdminApprovedUsersOnly: record.AdminApprovedUsersOnly,
+	}
+	for _, g := range grants {
+		if g.SetupEntityID == record.ID {
+			app.GrantedTo = append(app.GrantedTo, g.ParentID)
+		}
+	}
+	return app
+}

@@ -1,0 +1,374 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*apiAccessControlResource)(nil)
+	_ resource.ResourceWithImportState = (*apiAccessControlResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*apiAccessControlResource)(nil)
+)
+
+// apiAccessControlResource manages the org's one set of API Access Control switches. Like tfe's
+// saml_settings it is a singleton: creating it is updating the org, and destroying it writes
+// Salesforce's defaults back.
+type apiAccessControlResource struct {
+	data *providerData
+}
+
+// NewAPIAccessControlResource is the sfaccess_api_access_control resource.
+func NewAPIAccessControlResource() resource.Resource { return &apiAccessControlResource{} }
+
+type apiAccessControlModel struct {
+	ID                                types.String   `tfsdk:"id"`
+	LimitExternalUsersToInstalledApps types.Bool     `tfsdk:"limit_external_users_to_installed_apps"`
+	LimitAllUsersToApprovedApps       types.Bool     `tfsdk:"limit_all_users_to_approved_apps"`
+	AllowVisualforceAPIAccess         types.Bool     `tfsdk:"allow_visualforce_api_access"`
+	Timeouts                          timeouts.Value `tfsdk:"timeouts"`
+}
+
+const (
+	attrLimitExternal  = "limit_external_users_to_installed_apps"
+	attrLimitAll       = "limit_all_users_to_approved_apps"
+	attrAllowVF        = "allow_visualforce_api_access"
+	defaultAPITimeout  = 5 * time.Minute
+	apiAccessSettingOp = "API Access Control settings"
+)
+
+func (r *apiAccessControlResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_access_control"
+}
+
+func (r *apiAccessControlResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The org's **API Access Control** settings (Setup > Connected Apps > " +
+			"Connected Apps OAuth Usage and Metadata `ConnectedAppSettings`). There is one per org: " +
+			"creating this resource adopts and updates the org's settings, and **destroying it restores " +
+			"Salesforce's defaults** (all three switches `false`), which opens the API to every connected " +
+			"app again.\n\nThe limits can only be switched on in orgs where Salesforce Customer Support has " +
+			"enabled API Access Control; the plan fails otherwise. `allow_visualforce_api_access` has no " +
+			"public Salesforce API and needs the sfaccess setup extension.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The 18-character id of the org (prefix `00D`); also the import id.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			attrLimitExternal: schema.BoolAttribute{
+				MarkdownDescription: "\"For customers and partners, limit API access to only installed connected " +
+					"apps\" (`enableAdminApprovedAppsOnlyForExternalUser`). When `true`, users of type " +
+					"PowerPartner, PowerCustomerSuccess, CustomerSuccess, CspLitePortal and Guest can reach the " +
+					"API only through installed connected apps unless they hold Use Any API Client. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			attrLimitAll: schema.BoolAttribute{
+				MarkdownDescription: "\"Limit API access to only approved connected apps\" for every user " +
+					"(`enableAdminApprovedAppsOnly`): only installed connected apps may be used, except by " +
+					"holders of Use Any API Client. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			attrAllowVF: schema.BoolAttribute{
+				MarkdownDescription: "\"Allow Visualforce pages to access APIs\": when a limit is on, whether the " +
+					"session of a Visualforce page (`getSessionId()`) may still call the API. Needs the sfaccess " +
+					"setup extension; in an org without it, setting `true` fails at plan time (use " +
+					"`" + orgapi.SetupPageAPIAccessControl + "` instead). Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *apiAccessControlResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan fails the plan for what the org would refuse at apply: missing admin permissions, a
+// limit in an org without API Access Control, and the Visualforce option without the extension.
+func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	var plan, state *apiAccessControlModel
+	if !req.Plan.Raw.IsNull() {
+		plan = &apiAccessControlModel{}
+		resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
+	}
+	if !req.State.Raw.IsNull() {
+		state = &apiAccessControlModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan != nil && state != nil && plan.sameSwitches(state) {
+		return
+	}
+	if !r.data.canPlanCheck(&resp.Diagnostics, "the "+apiAccessSettingOp) {
+		return
+	}
+
+	action := "destroying sfaccess_api_access_control (restoring the defaults)"
+	if plan != nil {
+		action = "changing the " + apiAccessSettingOp
+	}
+	r.data.checkAdminPermission(ctx, needAPISettings, action, &resp.Diagnostics)
+	if plan == nil {
+		return
+	}
+
+	turnsOn := func(p, s types.Bool) bool {
+		return p.ValueBool() && (s.IsNull() || !s.ValueBool())
+	}
+	var prior apiAccessControlModel
+	if state != nil {
+		prior = *state
+	}
+	for attr, on := range map[string]bool{
+		attrLimitExternal: turnsOn(plan.LimitExternalUsersToInstalledApps, prior.LimitExternalUsersToInstalledApps),
+		attrLimitAll:      turnsOn(plan.LimitAllUsersToApprovedApps, prior.LimitAllUsersToApprovedApps),
+	} {
+		if !on {
+			continue
+		}
+		provisioned, err := r.data.featureProvisioned(ctx)
+		if err != nil {
+			resp.Diagnostics.Append(planCheckFailedWarning("whether API Access Control is provisioned", err))
+		} else if !provisioned {
+			resp.Diagnostics.Append(featureNotProvisionedDiag(path.Root(attr)))
+		}
+	}
+
+	vfChanges := plan.AllowVisualforceAPIAccess.ValueBool() ||
+		(state != nil && !plan.AllowVisualforceAPIAccess.Equal(state.AllowVisualforceAPIAccess))
+	if vfChanges && !plan.AllowVisualforceAPIAccess.IsUnknown() {
+		available, err := r.data.extensionAvailable(ctx)
+		if err != nil {
+			resp.Diagnostics.Append(planCheckFailedWarning("whether the org serves the setup extension", err))
+		} else if !available {
+			resp.Diagnostics.Append(extensionUnavailableDiag(path.Root(attrAllowVF),
+				"change \"Allow Visualforce pages to access APIs\"", orgapi.SetupPageAPIAccessControl))
+		}
+	}
+}
+
+func (m *apiAccessControlModel) sameSwitches(o *apiAccessControlModel) bool {
+	return m.LimitExternalUsersToInstalledApps.Equal(o.LimitExternalUsersToInstalledApps) &&
+		m.LimitAllUsersToApprovedApps.Equal(o.LimitAllUsersToApprovedApps) &&
+		m.AllowVisualforceAPIAccess.Equal(o.AllowVisualforceAPIAccess)
+}
+
+func (r *apiAccessControlResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan apiAccessControlModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultAPITimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, timeout, &plan, nil, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *apiAccessControlResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state apiAccessControlModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultAPITimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.apply(ctx, timeout, &plan, &state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// apply writes the planned switches and reads them back into plan. Create and Update share it
+// because creating a singleton is updating it.
+func (r *apiAccessControlResource) apply(ctx context.Context, timeout time.Duration, plan, prior *apiAccessControlModel, diags *diag.Diagnostics) {
+	if !r.data.ready(diags) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := r.data.client
+
+	identity, err := c.Identity(ctx)
+	if err != nil {
+		diags.Append(orgErrorDiag("reading the org id", err))
+		return
+	}
+	external := plan.LimitExternalUsersToInstalledApps.ValueBool()
+	all := plan.LimitAllUsersToApprovedApps.ValueBool()
+	tflog.Debug(ctx, "updating ConnectedAppSettings", map[string]any{attrLimitExternal: external, attrLimitAll: all})
+	if err := c.UpdateConnectedAppSettings(ctx, orgapi.ConnectedAppSettings{
+		EnableAdminApprovedAppsOnlyForExternalUser: &external,
+		EnableAdminApprovedAppsOnly:                &all,
+	}); err != nil {
+		diags.Append(orgErrorDiag("updating the "+apiAccessSettingOp, err))
+		return
+	}
+
+	// Without the extension the Visualforce option can be neither read nor written; ModifyPlan
+	// has refused plans that would need it, so "false" then means "not managed here".
+	allowVF := plan.AllowVisualforceAPIAccess.ValueBool()
+	available, err := r.data.extensionAvailable(ctx)
+	if err != nil {
+		diags.Append(orgErrorDiag("discovering the setup extension", err))
+		return
+	}
+	priorVF := prior != nil && prior.AllowVisualforceAPIAccess.ValueBool()
+	if available {
+		if err := c.SetAllowVisualforceAPIAccess(ctx, allowVF); err != nil {
+			diags.Append(orgErrorAttrDiag(path.Root(attrAllowVF), "updating \"Allow Visualforce pages to access APIs\"", err))
+			return
+		}
+	} else if allowVF || priorVF {
+		diags.Append(extensionUnavailableDiag(path.Root(attrAllowVF),
+			"change \"Allow Visualforce pages to access APIs\"", orgapi.SetupPageAPIAccessControl))
+		return
+	}
+
+	plan.ID = types.StringValue(identity.OrgID)
+	r.read(ctx, plan, diags)
+}
+
+// read refreshes the switches of m from the org.
+func (r *apiAccessControlResource) read(ctx context.Context, m *apiAccessControlModel, diags *diag.Diagnostics) {
+	c := r.data.client
+	settings, err := c.ReadConnectedAppSettings(ctx)
+	if err != nil {
+		diags.Append(orgErrorDiag("reading the "+apiAccessSettingOp, err))
+		return
+	}
+	m.LimitExternalUsersToInstalledApps = types.BoolValue(deref(settings.EnableAdminApprovedAppsOnlyForExternalUser))
+	m.LimitAllUsersToApprovedApps = types.BoolValue(deref(settings.EnableAdminApprovedAppsOnly))
+
+	available, err := r.data.extensionAvailable(ctx)
+	if err != nil {
+		diags.Append(orgErrorDiag("discovering the setup extension", err))
+		return
+	}
+	if available {
+		allow, err := c.AllowVisualforceAPIAccess(ctx)
+		if err != nil {
+			diags.Append(orgErrorDiag("reading \"Allow Visualforce pages to access APIs\"", err))
+			return
+		}
+		m.AllowVisualforceAPIAccess = types.BoolValue(allow)
+	} else if m.AllowVisualforceAPIAccess.IsNull() || m.AllowVisualforceAPIAccess.IsUnknown() {
+		m.AllowVisualforceAPIAccess = types.BoolValue(false)
+	}
+}
+
+func (r *apiAccessControlResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state apiAccessControlModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	r.read(ctx, &state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Delete restores Salesforce's defaults: both limits and the Visualforce option off.
+func (r *apiAccessControlResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state apiAccessControlModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultAPITimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c := r.data.client
+	off := false
+	if err := c.UpdateConnectedAppSettings(ctx, orgapi.ConnectedAppSettings{
+		EnableAdminApprovedAppsOnlyForExternalUser: &off,
+		EnableAdminApprovedAppsOnly:                &off,
+	}); err != nil {
+		resp.Diagnostics.Append(orgErrorDiag("restoring the default "+apiAccessSettingOp, err))
+		return
+	}
+	available, err := r.data.extensionAvailable(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag("discovering the setup extension", err))
+		return
+	}
+	if available {
+		if err := c.SetAllowVisualforceAPIAccess(ctx, false); err != nil {
+			resp.Diagnostics.Append(orgErrorDiag("restoring the default of \"Allow Visualforce pages to access APIs\"", err))
+		}
+	}
+}
+
+// ImportState accepts the org's own id (15 or 18 characters) and refuses another org's, so an
+// import aimed at the wrong org cannot silently adopt this one's settings.
+func (r *apiAccessControlResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	given, err := sfid.Normalize(req.ID)
+	if err != nil || !sfid.HasPrefix(given, sfid.PrefixOrganization) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("sfaccess_api_access_control is imported by the org id (15 or 18 characters starting "+
+				"with 00D, shown in Setup > Company Information); got %q.", req.ID))
+		return
+	}
+	identity, err := r.data.client.Identity(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag("reading the org id", err))
+		return
+	}
+	if given != identity.OrgID {
+		resp.Diagnostics.AddError("Import ID Belongs to Another Org",
+			fmt.Sprintf("The import id %s is not the id of the org the provider is configured for (%s). "+
+				"Check instance_url and the credentials, or import with id %s.", given, identity.OrgID, identity.OrgID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), identity.OrgID)...)
+}
+
+func deref(b *bool) bool { return b != nil && *b }

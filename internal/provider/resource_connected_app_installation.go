@@ -1,0 +1,339 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*connectedAppInstallationResource)(nil)
+	_ resource.ResourceWithImportState = (*connectedAppInstallationResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*connectedAppInstallationResource)(nil)
+)
+
+// connectedAppInstallationResource is a connected app's row on the Connected Apps OAuth Usage
+// page: the resource exists while the app is installed, and carries its Block state.
+type connectedAppInstallationResource struct {
+	data *providerData
+}
+
+// NewConnectedAppInstallationResource is the sfaccess_connected_app_installation resource.
+func NewConnectedAppInstallationResource() resource.Resource {
+	return &connectedAppInstallationResource{}
+}
+
+type connectedAppInstallationModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	ConnectedAppName    types.String   `tfsdk:"connected_app_name"`
+	Blocked             types.Bool     `tfsdk:"blocked"`
+	Packaged            types.Bool     `tfsdk:"packaged"`
+	ScopeRefreshTrigger types.String   `tfsdk:"scope_refresh_trigger"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *connectedAppInstallationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connected_app_installation"
+}
+
+func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Installs a connected app in the org, as **Install** on " +
+			"`" + orgapi.SetupPageOAuthUsage + "` does, and optionally **blocks** it. The resource exists " +
+			"while the app is installed; destroying it uninstalls the app. With " +
+			"`sfaccess_api_access_control` limits on, customers and partners (or every user) can reach " +
+			"the API only through installed apps; a blocked app refuses every user, Use Any API Client " +
+			"holders included, and its existing tokens stop working at once.\n\n" +
+			"Salesforce has no public API for this page, so the resource needs the sfaccess setup " +
+			"extension; in an org without it the plan fails and names the Setup page to use. The app " +
+			"must exist when the plan is made (apps created by `sfaccess_connected_app` are installed " +
+			"from the start; add this resource in a later run to block them).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The 18-character id of the connected application (prefix `0H4`).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"connected_app_name": schema.StringAttribute{
+				MarkdownDescription: "The API name of the connected app to install, e.g. `Partner_Portal_Mobile`; " +
+					"also the import id. A letter first, then letters, digits and single underscores. " +
+					"Changing it installs the other app and uninstalls this one.",
+				Required:      true,
+				Validators:    []validator.String{apiNameValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"blocked": schema.BoolAttribute{
+				MarkdownDescription: "Whether the app is blocked: every token request and every call with an " +
+					"existing token of the app is refused, for every user. Defaults to `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"packaged": schema.BoolAttribute{
+				MarkdownDescription: "Whether the app comes from a managed package. Installing or uninstalling " +
+					"a packaged app needs the InstallPackaging permission as well.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"scope_refresh_trigger": schema.StringAttribute{
+				MarkdownDescription: "Any string; changing it blocks the app and unblocks it again. An " +
+					"installed app keeps the OAuth scopes it had when it was installed: Salesforce re-reads " +
+					"the app's scopes only when the app is blocked and unblocked, so change this value (e.g. " +
+					"to a hash of the app's `scopes`) when you change the scopes of an installed app. Existing " +
+					"tokens of the app stop working. Has no effect while `blocked` is `true`. Must not be empty.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *connectedAppInstallationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// findOAuthUsageApp returns the app of that name on the OAuth Usage page, or an error diagnostic
+// listing the names that do exist.
+func findOAuthUsageApp(ctx context.Context, c *orgapi.Client, name string) (*orgapi.OAuthUsageApp, diag.Diagnostic) {
+	apps, err := c.OAuthUsage(ctx)
+	if err != nil {
+		return nil, orgErrorDiag("reading the Connected Apps OAuth Usage list", err)
+	}
+	names := make([]string, 0, len(apps))
+	for i := range apps {
+		if apps[i].Name == name {
+			return &apps[i], nil
+		}
+		names = append(names, apps[i].Name)
+	}
+	sort.Strings(names)
+	return nil, diag.NewAttributeErrorDiagnostic(path.Root("connected_app_name"), "Connected App Not Found",
+		fmt.Sprintf("The org has no connected app with the API name %q. Names are case-sensitive; the org has: %s.",
+			name, strings.Join(names, ", ")))
+}
+
+// ModifyPlan fails the plan for what the org would refuse: no setup extension, an app that does
+// not exist, and missing admin permissions (InstallPackaging too for a packaged app).
+func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	var name types.String
+	action := "installing"
+	switch {
+	case req.Plan.Raw.IsNull():
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("connected_app_name"), &name)...)
+		action = "uninstalling"
+	default:
+		var plan connectedAppInstallationModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		if !req.State.Raw.IsNull() {
+			var state connectedAppInstallationModel
+			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+			if plan.Blocked.Equal(state.Blocked) && plan.ScopeRefreshTrigger.Equal(state.ScopeRefreshTrigger) &&
+				plan.ConnectedAppName.Equal(state.ConnectedAppName) {
+				return
+			}
+			action = "blocking or unblocking"
+		}
+		name = plan.ConnectedAppName
+	}
+	if resp.Diagnostics.HasError() || name.IsUnknown() || name.IsNull() {
+		return
+	}
+	if !r.data.canPlanCheck(&resp.Diagnostics, "the installation of "+name.ValueString()) {
+		return
+	}
+
+	available, err := r.data.extensionAvailable(ctx)
+	if err != nil {
+		resp.Diagnostics.Append(planCheckFailedWarning("whether the org serves the setup extension", err))
+		return
+	}
+	if !available {
+		resp.Diagnostics.Append(extensionUnavailableDiag(path.Root("connected_app_name"),
+			"install, uninstall, block or unblock a connected app", orgapi.SetupPageOAuthUsage))
+		return
+	}
+	app, notFound := findOAuthUsageApp(ctx, r.data.client, name.ValueString())
+	if notFound != nil {
+		if req.Plan.Raw.IsNull() {
+			return // already gone: destroying it will succeed
+		}
+		resp.Diagnostics.Append(notFound)
+		return
+	}
+	need, what := needInstallApps, "connected app"
+	if app.Packaged && action != "blocking or unblocking" {
+		need, what = needInstallPackagedApps, "packaged connected app"
+	}
+	r.data.checkAdminPermission(ctx, need, fmt.Sprintf("%s the %s %s", action, what, app.Name), &resp.Diagnostics)
+}
+
+func (r *connectedAppInstallationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan connectedAppInstallationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultAPITimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	name := plan.ConnectedAppName.ValueString()
+	app, notFound := findOAuthUsageApp(ctx, r.data.client, name)
+	if notFound != nil {
+		resp.Diagnostics.Append(notFound)
+		return
+	}
+	tflog.Debug(ctx, "installing connected app", map[string]any{"name": name, "blocked": plan.Blocked.ValueBool()})
+	inst, err := r.data.client.Install(ctx, app.ID, plan.Blocked.ValueBool())
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("installing Connected App (%s)", name), err))
+		return
+	}
+	// Install is idempotent, so an app that was installed already keeps its old Block state.
+	if inst.Blocked != plan.Blocked.ValueBool() {
+		if inst, err = r.data.client.SetBlocked(ctx, app.ID, plan.Blocked.ValueBool()); err != nil {
+			resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("blocking Connected App (%s)", name), err))
+			return
+		}
+	}
+	plan.ID = types.StringValue(app.ID)
+	plan.setFrom(inst)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (m *connectedAppInstallationModel) setFrom(inst *orgapi.Installation) {
+	m.Blocked = types.BoolValue(inst.Blocked)
+	m.Packaged = types.BoolValue(inst.Packaged)
+}
+
+func (r *connectedAppInstallationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state connectedAppInstallationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	inst, err := r.data.client.Installation(ctx, state.ID.ValueString())
+	if isNotFound(err) {
+		tflog.Info(ctx, "connected app is no longer installed; removing it from state", map[string]any{"name": state.ConnectedAppName.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("reading the installation of Connected App (%s)", state.ConnectedAppName.ValueString()), err))
+		return
+	}
+	state.setFrom(inst)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *connectedAppInstallationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state connectedAppInstallationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultAPITimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	c, id, name := r.data.client, state.ID.ValueString(), state.ConnectedAppName.ValueString()
+	blocked := plan.Blocked.ValueBool()
+	refresh := !plan.ScopeRefreshTrigger.Equal(state.ScopeRefreshTrigger) && !plan.ScopeRefreshTrigger.IsNull()
+	var steps []bool
+	if refresh && !blocked {
+		tflog.Info(ctx, "blocking and unblocking connected app so that it picks up its current scopes", map[string]any{"name": name})
+		steps = []bool{true, false}
+	} else {
+		steps = []bool{blocked}
+	}
+	var inst *orgapi.Installation
+	for _, b := range steps {
+		var err error
+		if inst, err = c.SetBlocked(ctx, id, b); err != nil {
+			verb := "unblocking"
+			if b {
+				verb = "blocking"
+			}
+			resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("%s Connected App (%s)", verb, name), err))
+			return
+		}
+	}
+	plan.ID = state.ID
+	plan.setFrom(inst)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *connectedAppInstallationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state connectedAppInstallationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultAPITimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	err := r.data.client.Uninstall(ctx, state.ID.ValueString())
+	if err != nil && !isNotFound(err) {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("uninstalling Connected App (%s)", state.ConnectedAppName.ValueString()), err))
+	}
+}
+
+// ImportState takes the app's API name and adopts its installation; an app that is not installed
+// has nothing to import.
+func (r *connectedAppInstallationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if msg := checkAPIName(req.ID); msg != "" {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			"sfaccess_connected_app_installation is imported by the connected app's API name. "+msg)
+		return
+	}
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	app, notFound := findOAuthUsageApp(ctx, r.data.client, req.ID)
+	if notFound != nil {
+		resp.Diagnostics.AddError("Connected App Not Found", notFound.Detail())
+		return
+	}
+	if !app.Installed {
+		resp.Diagnostics.AddError("Connected App Not Installed",
+			fmt.Sprintf("The connected app %s is not installed, so there is no installation to import. Apply "+
+				"the configuration to install it instead.", app.Name))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), app.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("connected_app_name"), app.Name)...)
+}

@@ -1,0 +1,306 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*permissionSetResource)(nil)
+	_ resource.ResourceWithImportState = (*permissionSetResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*permissionSetResource)(nil)
+)
+
+// permissionSetResource is a PermissionSet that grants user permissions such as UseAnyApiClient,
+// and that connected apps can be granted to.
+type permissionSetResource struct {
+	data *providerData
+}
+
+// NewPermissionSetResource is the sfaccess_permission_set resource.
+func NewPermissionSetResource() resource.Resource { return &permissionSetResource{} }
+
+type permissionSetModel struct {
+	ID              types.String `tfsdk:"id"`
+	Name            types.String `tfsdk:"name"`
+	Label           types.String `tfsdk:"label"`
+	Description     types.String `tfsdk:"description"`
+	UserPermissions types.Set    `tfsdk:"user_permissions"`
+}
+
+const (
+	maxLabelLength       = 80
+	maxDescriptionLength = 255
+	permUseAnyAPIClient  = "UseAnyApiClient"
+)
+
+func (r *permissionSetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_permission_set"
+}
+
+func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A permission set that grants user permissions, e.g. `UseAnyApiClient` (which lets " +
+			"its holders bypass API Access Control) or `ApiEnabled`. Assign it with " +
+			"`sfaccess_permission_set_assignment`; grant connected apps to it with `sfaccess_connected_app_access`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The 18-character id of the permission set (prefix `0PS`).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The API name, e.g. `Partner_API_Bypass`; also the import id. A letter first, " +
+					"then letters, digits and single underscores, at most 80 characters. Changing it replaces " +
+					"the permission set (and with it its assignments and app grants).",
+				Required:      true,
+				Validators:    []validator.String{apiNameValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"label": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("The label shown in Setup; 1 to %d characters.", maxLabelLength),
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxLabelLength)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("What the permission set is for; 1 to %d characters. Omit it for "+
+					"no description.", maxDescriptionLength),
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthBetween(1, maxDescriptionLength)},
+			},
+			"user_permissions": schema.SetAttribute{
+				MarkdownDescription: "The user permissions the set grants, by API name. Each must be one of " +
+					markdownList(userPermissionNames) + ". Permissions not listed are off. `UseAnyApiClient` " +
+					"exists only in orgs where API Access Control is provisioned. Defaults to none.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(userPermissionValidator())},
+			},
+		},
+	}
+}
+
+func (r *permissionSetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks the running user may manage permission sets, and that UseAnyApiClient is
+// only asked for where the org has it.
+func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || (!req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw)) {
+		return
+	}
+	if !r.data.canPlanCheck(&resp.Diagnostics, "the permission set") {
+		return
+	}
+	action := "changing a permission set"
+	if req.Plan.Raw.IsNull() {
+		action = "deleting a permission set"
+	}
+	r.data.checkAdminPermission(ctx, needPermSets, action, &resp.Diagnostics)
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var perms types.Set
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("user_permissions"), &perms)...)
+	if resp.Diagnostics.HasError() || perms.IsUnknown() {
+		return
+	}
+	names := stringSet(ctx, perms, &resp.Diagnostics)
+	for _, n := range names {
+		if n != permUseAnyAPIClient {
+			continue
+		}
+		provisioned, err := r.data.featureProvisioned(ctx)
+		if err != nil {
+			resp.Diagnostics.Append(planCheckFailedWarning("whether API Access Control is provisioned", err))
+		} else if !provisioned {
+			resp.Diagnostics.AddAttributeError(path.Root("user_permissions"), "API Access Control Not Provisioned",
+				"UseAnyApiClient exists only in orgs where Salesforce Customer Support has enabled API Access "+
+					"Control, and this org does not have it. Remove it from user_permissions, or ask Support to "+
+					"enable the feature.")
+		}
+	}
+}
+
+// stringSet returns the known elements of s, sorted.
+func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
+	if s.IsNull() || s.IsUnknown() {
+		return nil
+	}
+	var out []string
+	diags.Append(s.ElementsAs(ctx, &out, false)...)
+	sort.Strings(out)
+	return out
+}
+
+func (m *permissionSetModel) toAPI(ctx context.Context, diags *diag.Diagnostics) orgapi.PermissionSet {
+	return orgapi.PermissionSet{
+		ID:          m.ID.ValueString(),
+		Name:        m.Name.ValueString(),
+		Label:       m.Label.ValueString(),
+		Description: m.Description.ValueString(),
+		Permissions: stringSet(ctx, m.UserPermissions, diags),
+	}
+}
+
+// setFrom copies what the org stores into m. An empty description reads back as null, the way
+// the configuration expresses "none".
+func (m *permissionSetModel) setFrom(ps *orgapi.PermissionSet, diags *diag.Diagnostics) {
+	m.ID = types.StringValue(ps.ID)
+	m.Name = types.StringValue(ps.Name)
+	m.Label = types.StringValue(ps.Label)
+	m.Description = types.StringNull()
+	if ps.Description != "" {
+		m.Description = types.StringValue(ps.Description)
+	}
+	perms := ps.Permissions
+	if perms == nil {
+		perms = []string{}
+	}
+	set, d := types.SetValueFrom(context.Background(), types.StringType, perms)
+	diags.Append(d...)
+	m.UserPermissions = set
+}
+
+func (r *permissionSetResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan permissionSetModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ps := plan.toAPI(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tflog.Debug(ctx, "creating permission set", map[string]any{"name": ps.Name, "permissions": ps.Permissions})
+	id, err := r.data.client.CreatePermissionSet(ctx, ps)
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("creating Permission Set (%s)", ps.Name), err))
+		return
+	}
+	// Save the id first so that a failed read-back does not orphan the new permission set.
+	plan.ID = types.StringValue(id)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.readInto(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// readInto refreshes m from the org; it reports false when the permission set no longer exists.
+func (r *permissionSetResource) readInto(ctx context.Context, m *permissionSetModel, diags *diag.Diagnostics) bool {
+	ps, err := r.data.client.PermissionSetByID(ctx, m.ID.ValueString())
+	if isNotFound(err) {
+		return false
+	}
+	if err != nil {
+		diags.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set (%s)", m.Name.ValueString()), err))
+		return false
+	}
+	m.setFrom(ps, diags)
+	return true
+}
+
+func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state permissionSetModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	if !r.readInto(ctx, &state, &resp.Diagnostics) {
+		if !resp.Diagnostics.HasError() {
+			tflog.Info(ctx, "permission set is gone; removing it from state", map[string]any{"name": state.Name.ValueString()})
+			resp.State.RemoveResource(ctx)
+		}
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *permissionSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state permissionSetModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	plan.ID = state.ID
+	ps := plan.toAPI(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := r.data.client.UpdatePermissionSet(ctx, ps); err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("updating Permission Set (%s)", ps.Name), err))
+		return
+	}
+	if !r.readInto(ctx, &plan, &resp.Diagnostics) {
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.AddError("Permission Set Disappeared",
+				fmt.Sprintf("Permission Set (%s) was deleted while it was being updated.", ps.Name))
+		}
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *permissionSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state permissionSetModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	err := r.data.client.DeletePermissionSet(ctx, state.ID.ValueString())
+	if err != nil && !isNotFound(err) {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("deleting Permission Set (%s)", state.Name.ValueString()), err))
+	}
+}
+
+// ImportState takes the permission set's API name. Profile-owned permission sets belong to their
+// profile and are refused.
+func (r *permissionSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if msg := checkAPIName(req.ID); msg != "" {
+		resp.Diagnostics.AddError("Invalid Import ID", "sfaccess_permission_set is imported by its API name. "+msg)
+		return
+	}
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	ps, err := r.data.client.PermissionSetByName(ctx, req.ID)
+	if isNotFound(err) {
+		resp.Diagnostics.AddError("Permission Set Not Found",
+			fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive).", req.ID))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set (%s)", req.ID), err))
+		return
+	}
+	if ps.IsOwnedByProfile {
+		resp.Diagnostics.AddError("Profile Permission Set",
+			fmt.Sprintf("%s is the permission set of a profile; it is managed through the profile and cannot be imported.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ps.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), ps.Name)...)
+}

@@ -1,0 +1,232 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*permissionSetAssignmentResource)(nil)
+	_ resource.ResourceWithImportState = (*permissionSetAssignmentResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*permissionSetAssignmentResource)(nil)
+)
+
+// permissionSetAssignmentResource assigns one permission set to one user.
+type permissionSetAssignmentResource struct {
+	data *providerData
+}
+
+// NewPermissionSetAssignmentResource is the sfaccess_permission_set_assignment resource.
+func NewPermissionSetAssignmentResource() resource.Resource {
+	return &permissionSetAssignmentResource{}
+}
+
+type permissionSetAssignmentModel struct {
+	ID                types.String `tfsdk:"id"`
+	PermissionSetName types.String `tfsdk:"permission_set_name"`
+	Username          types.String `tfsdk:"username"`
+}
+
+func (r *permissionSetAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_permission_set_assignment"
+}
+
+func (r *permissionSetAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Assigns a permission set to a user, e.g. one with `UseAnyApiClient` to let that " +
+			"user reach the API through any connected app. Import with `permission_set_name/username`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The 18-character id of the assignment (prefix `0Pa`).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"permission_set_name": schema.StringAttribute{
+				MarkdownDescription: "The API name of the permission set, e.g. `Partner_API_Bypass`. A letter " +
+					"first, then letters, digits and single underscores. Changing it replaces the assignment.",
+				Required:      true,
+				Validators:    []validator.String{apiNameValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "The username of the user, in the form of an email address, e.g. " +
+					"`partner@acme.test`. Changing it replaces the assignment.",
+				Required:      true,
+				Validators:    []validator.String{usernameValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+		},
+	}
+}
+
+func (r *permissionSetAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks the running user may assign permission sets and that the user exists. The
+// permission set is not looked up: it may be created in the same run.
+func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || (!req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw)) {
+		return
+	}
+	if !r.data.canPlanCheck(&resp.Diagnostics, "the permission set assignment") {
+		return
+	}
+	action := "assigning a permission set"
+	if req.Plan.Raw.IsNull() {
+		action = "removing a permission set assignment"
+	}
+	r.data.checkAdminPermission(ctx, needAssignments, action, &resp.Diagnostics)
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var username types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("username"), &username)...)
+	if resp.Diagnostics.HasError() || username.IsUnknown() {
+		return
+	}
+	if _, err := r.data.client.UserByUsername(ctx, username.ValueString()); isNotFound(err) {
+		resp.Diagnostics.Append(userNotFoundDiag(path.Root("username"), username.ValueString()))
+	} else if err != nil {
+		resp.Diagnostics.Append(planCheckFailedWarning("the user "+username.ValueString(), err))
+	}
+}
+
+func userNotFoundDiag(p path.Path, username string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(p, "User Not Found",
+		fmt.Sprintf("The org has no user with the username %q. Usernames are the login names shown in Setup > Users.", username))
+}
+
+func (r *permissionSetAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan permissionSetAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	c := r.data.client
+	setName, username := plan.PermissionSetName.ValueString(), plan.Username.ValueString()
+	action := fmt.Sprintf("assigning Permission Set (%s) to %s", setName, username)
+
+	ps, err := c.PermissionSetByName(ctx, setName)
+	if isNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("permission_set_name"), "Permission Set Not Found",
+			fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive).", setName))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(action, err))
+		return
+	}
+	user, err := c.UserByUsername(ctx, username)
+	if isNotFound(err) {
+		resp.Diagnostics.Append(userNotFoundDiag(path.Root("username"), username))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(action, err))
+		return
+	}
+	tflog.Debug(ctx, "assigning permission set", map[string]any{"permission_set": setName, "username": username})
+	id, err := c.AssignPermissionSet(ctx, ps.ID, user.ID)
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(action, err))
+		return
+	}
+	plan.ID = types.StringValue(id)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// findAssignment returns the assignment that matches, or nil.
+func findAssignment(ctx context.Context, c *orgapi.Client, match func(orgapi.PermissionSetAssignment) bool) (*orgapi.PermissionSetAssignment, error) {
+	all, err := c.PermissionSetAssignments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if match(all[i]) {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state permissionSetAssignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	id := state.ID.ValueString()
+	a, err := findAssignment(ctx, r.data.client, func(a orgapi.PermissionSetAssignment) bool { return a.ID == id })
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set Assignment (%s)", id), err))
+		return
+	}
+	if a == nil {
+		tflog.Info(ctx, "permission set assignment is gone; removing it from state", map[string]any{"id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.PermissionSetName = types.StringValue(a.PermissionSetName)
+	state.Username = types.StringValue(a.Username)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is never called: every attribute forces replacement.
+func (r *permissionSetAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("Unexpected Update",
+		"sfaccess_permission_set_assignment cannot be updated in place; this is a bug in the provider.")
+}
+
+func (r *permissionSetAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state permissionSetAssignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	err := r.data.client.DeletePermissionSetAssignment(ctx, state.ID.ValueString())
+	if err != nil && !isNotFound(err) {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("removing Permission Set (%s) from %s",
+			state.PermissionSetName.ValueString(), state.Username.ValueString()), err))
+	}
+}
+
+// ImportState takes "permission_set_name/username".
+func (r *permissionSetAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	setName, username, ok := strings.Cut(req.ID, "/")
+	if !ok || checkAPIName(setName) != "" || checkUsername(username) != "" {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("sfaccess_permission_set_assignment is imported as permission_set_name/username, e.g. "+
+				"Partner_API_Bypass/partner@acme.test; got %q.", req.ID))
+		return
+	}
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	a, err := findAssignment(ctx, r.data.client, func(a orgapi.PermissionSetAssignment) bool {
+		return a.PermissionSetName == setName && strings.EqualFold(a.Username, username)
+	})
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag("reading permission set assignments", err))
+		return
+	}
+	if a == nil {
+		resp.Diagnostics.AddError("Permission Set Assignment Not Found",
+			fmt.Sprintf("The permission set %s is not assigned to %s.", setName, username))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), a.ID)...)
+}
