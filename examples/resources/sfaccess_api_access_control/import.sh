@@ -1,0 +1,2 @@
+# The settings are imported by the org's 15- or 18-character id (Setup > Company Information).
+terraform import sfaccess_api_access_control.this 00D5g0000000001EAA

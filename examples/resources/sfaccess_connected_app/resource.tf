@@ -1,0 +1,40 @@
+# A connected app for a partner portal's mobile client. Only users whose profile
+# or permission set is granted the app may use it (see sfaccess_connected_app_access).
+resource "sfaccess_connected_app" "portal_mobile" {
+  name          = "Portal_Mobile"
+  label         = "Portal Mobile"
+  contact_email = "platform-team@acme.example"
+  description   = "The partner portal's mobile app."
+  info_url      = "https://portal.acme.example/mobile"
+  callback_urls = ["https://portal.acme.example/oauth/callback"]
+  scopes        = ["Api", "RefreshToken"]
+
+  admin_approved_users_only = true
+  pkce_required             = true
+  ip_relaxation             = "ENFORCE"
+  refresh_token_policy      = "specific_inactivity:7:DAYS"
+
+  # The consumer secret is write-only (Terraform 1.11 and later): it is sent
+  # when the app is created and never stored in state or plans.
+  consumer_secret_wo         = var.portal_mobile_consumer_secret
+  consumer_secret_wo_version = 1
+}
+
+variable "portal_mobile_consumer_secret" {
+  description = "Consumer secret for the Portal_Mobile app, 8 to 256 letters and digits."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+}
+
+# An integration that runs as a dedicated API-only user with the client
+# credentials flow: server to server, with no person signing in.
+resource "sfaccess_connected_app" "erp_sync" {
+  name                      = "ERP_Sync"
+  label                     = "ERP Sync"
+  contact_email             = "platform-team@acme.example"
+  callback_urls             = ["https://erp.acme.example/oauth/callback"]
+  scopes                    = ["Api"]
+  admin_approved_users_only = true
+  client_credentials_user   = "erp-integration@acme.example"
+}

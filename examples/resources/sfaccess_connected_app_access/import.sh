@@ -1,0 +1,2 @@
+# A permission set grant is imported as <connected app name>/<permission set name>.
+terraform import sfaccess_connected_app_access.portal_mobile_users Partner_Portal_Mobile/Portal_Mobile_Users

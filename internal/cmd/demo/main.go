@@ -1,0 +1,218 @@
+// Command demo is what `make demo` runs: it builds the provider and sfaccess-mockorg, starts the
+// mock on a free loopback port with its embedded org, applies examples/quickstart through a
+// dev_overrides CLI configuration in a scratch folder, prints who may now reach the API through
+// which client (the quickstart's sfaccess_api_access_check results), and cleans up — the mock
+// stopped and the scratch folder removed — whether or not a step failed.
+//
+// Nothing outside the scratch folder is written: the user's ~/.terraformrc, any TF_CLI_CONFIG_FILE
+// and SFACCESS_* variables of their own are ignored, and the repository stays clean.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/tfdev"
+)
+
+// The embedded org's development credentials (DESIGN section 7): the Terraform_Admin connected
+// app, whose client credentials flow runs as admin@acme.test. Like LocalStack's, they are public.
+const (
+	mockClientID     = "MockorgAdminKey0001"
+	mockClientSecret = "MockorgAdminSecret0001" //nolint:gosec // documented development credential of the mock org
+)
+
+func main() {
+	repo := flag.String("repo", ".", "root of the terraform-provider-sfaccess checkout")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, *repo, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "\nmake demo failed: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run carries out the demo; every resource it creates is released before it returns.
+func run(ctx context.Context, repo string, stdout, stderr io.Writer) (err error) {
+	repo, err = filepath.Abs(repo)
+	if err != nil {
+		return err
+	}
+	quickstart := filepath.Join(repo, "examples", "quickstart")
+	if _, err := os.Stat(filepath.Join(quickstart, "main.tf")); err != nil {
+		return fmt.Errorf("%s is not a terraform-provider-sfaccess checkout: %w", repo, err)
+	}
+	terraform, err := tfdev.FindTerraform()
+	if err != nil {
+		return err
+	}
+
+	scratch, err := os.MkdirTemp("", "sfaccess-demo-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if rmErr := os.RemoveAll(scratch); rmErr != nil {
+			err = errors.Join(err, fmt.Errorf("removing the scratch folder: %w", rmErr))
+		}
+	}()
+	bin := filepath.Join(scratch, "bin")
+
+	step(stdout, "Building the provider and sfaccess-mockorg")
+	if _, err := tfdev.BuildProvider(ctx, repo, bin); err != nil {
+		return err
+	}
+	mockBin, err := buildMockorg(ctx, repo, bin)
+	if err != nil {
+		return err
+	}
+
+	step(stdout, "Starting sfaccess-mockorg with the embedded org \"Acme\"")
+	mock, err := startMockorg(ctx, mockBin)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if stopErr := mock.Stop(); stopErr != nil {
+			err = errors.Join(err, stopErr)
+		}
+		if err != nil {
+			mock.DumpLog(stderr)
+		}
+	}()
+	fmt.Fprintf(stdout, "mock org listening on %s\n", mock.URL)
+
+	ws, err := tfdev.NewWorkspace(filepath.Join(scratch, "terraform"), bin)
+	if err != nil {
+		return err
+	}
+	config := filepath.Join(scratch, "quickstart")
+	if err := copyConfig(quickstart, config); err != nil {
+		return err
+	}
+	tf := &terraformRunner{
+		bin: terraform,
+		dir: config,
+		env: ws.Env(os.Environ(),
+			"SFACCESS_INSTANCE_URL="+mock.URL,
+			"SFACCESS_CLIENT_ID="+mockClientID,
+			"SFACCESS_CLIENT_SECRET="+mockClientSecret,
+		),
+		color: isTerminal(stdout),
+	}
+
+	step(stdout, "terraform apply examples/quickstart (through a dev_overrides CLI config in "+scratch+")")
+	if err := tf.run(ctx, stdout, stderr, "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
+		return fmt.Errorf("terraform apply: %w", err)
+	}
+
+	out, err := tf.output(ctx, stderr, "access_checks")
+	if err != nil {
+		return fmt.Errorf("terraform output access_checks: %w", err)
+	}
+	checks, err := parseChecks(out)
+	if err != nil {
+		return err
+	}
+	step(stdout, "Who may reach the API now (sfaccess_api_access_check)")
+	if err := renderChecks(stdout, checks); err != nil {
+		return err
+	}
+
+	step(stdout, "Stopping the mock org and removing "+scratch)
+	return nil
+}
+
+func step(w io.Writer, title string) {
+	fmt.Fprintf(w, "\n==> %s\n", title)
+}
+
+func buildMockorg(ctx context.Context, repo, dir string) (string, error) {
+	out := filepath.Join(dir, "sfaccess-mockorg")
+	if filepath.Ext(tfdev.ProviderBinary()) == ".exe" {
+		out += ".exe"
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, "./internal/cmd/mockorg")
+	cmd.Dir = repo
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building sfaccess-mockorg: %w\n%s", err, b)
+	}
+	return out, nil
+}
+
+// copyConfig copies the configuration's .tf files (not any .terraform folder or state a user may
+// have left there) so that Terraform's lock file and state are written to the scratch folder.
+func copyConfig(from, to string) error {
+	files, err := filepath.Glob(filepath.Join(from, "*.tf"))
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("no .tf files in %s", from)
+	}
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type terraformRunner struct {
+	bin, dir string
+	env      []string
+	color    bool
+}
+
+func (t *terraformRunner) command(ctx context.Context, args ...string) *exec.Cmd {
+	if !t.color {
+		args = append(args, "-no-color")
+	}
+	cmd := exec.CommandContext(ctx, t.bin, args...)
+	cmd.Dir = t.dir
+	cmd.Env = t.env
+	// On an interrupt Terraform gets the chance to stop cleanly, as it would from a terminal.
+	cmd.Cancel = func() error { return interrupt(cmd.Process) }
+	cmd.WaitDelay = 15 * time.Second
+	return cmd
+}
+
+func (t *terraformRunner) run(ctx context.Context, stdout, stderr io.Writer, args ...string) error {
+	cmd := t.command(ctx, args...)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	return cmd.Run()
+}
+
+func (t *terraformRunner) output(ctx context.Context, stderr io.Writer, name string) ([]byte, error) {
+	cmd := t.command(ctx, "output", "-json", name)
+	cmd.Stderr = stderr
+	return cmd.Output()
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
