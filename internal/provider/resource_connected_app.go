@@ -29,9 +29,9 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = (*connectedAppResource)(nil)
-	_ resource.ResourceWithImportState    = (*connectedAppResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*connectedAppResource)(nil)
+	_ resource.ResourceWithConfigure   = (*connectedAppResource)(nil)
+	_ resource.ResourceWithImportState = (*connectedAppResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*connectedAppResource)(nil)
 )
 
 const (
