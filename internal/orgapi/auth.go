@@ -151,7 +151,7 @@ func (s *jwtBearer) assertion() (string, error) {
 func parsePrivateKey(pemText string) (*rsa.PrivateKey, error) {
 	block, _ := pem.Decode([]byte(strings.TrimSpace(pemText)))
 	if block == nil {
-		return nil, errors.New("private_key is not PEM: expected a block starting with -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----")
+		return nil, errors.New("private_key is not PEM: expected a PEM block of type RSA PRIVATE KEY (PKCS#1) or PRIVATE KEY (PKCS#8)")
 	}
 	if x509.IsEncryptedPEMBlock(block) { //nolint:staticcheck // detecting legacy encryption to explain it, not decrypting
 		return nil, errors.New("private_key is encrypted; provide it unencrypted (e.g. openssl pkey -in key.pem -out plain.pem)")

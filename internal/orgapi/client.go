@@ -122,7 +122,7 @@ func New(cfg Config) (*Client, error) {
 	var key *rsa.PrivateKey
 	source, authProblems := chooseAuth(cfg)
 	problems = append(problems, authProblems...)
-	if source == authJWT {
+	if source == authJWT && strings.TrimSpace(cfg.PrivateKeyPEM) != "" {
 		if key, err = parsePrivateKey(cfg.PrivateKeyPEM); err != nil {
 			problems = append(problems, err)
 		}
