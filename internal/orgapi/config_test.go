@@ -30,7 +30,9 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"access token", base(func(*Config) {}), nil},
 		{"client credentials", base(func(c *Config) { c.AccessToken, c.ClientID, c.ClientSecret = "", "K", "S" }), nil},
 		{"jwt pkcs1", base(func(c *Config) { c.AccessToken, c.ClientID, c.Username, c.PrivateKeyPEM = "", "K", "u@x", key }), nil},
-		{"jwt pkcs8", base(func(c *Config) { c.AccessToken, c.ClientID, c.Username, c.PrivateKeyPEM = "", "K", "u@x", pkcs8PEM(t, testKey()) }), nil},
+		{"jwt pkcs8", base(func(c *Config) {
+			c.AccessToken, c.ClientID, c.Username, c.PrivateKeyPEM = "", "K", "u@x", pkcs8PEM(t, testKey())
+		}), nil},
 		{"http loopback", base(func(c *Config) { c.InstanceURL = "http://127.0.0.1:8080" }), nil},
 		{"http localhost", base(func(c *Config) { c.InstanceURL = "http://localhost:8080/" }), nil},
 		{"http ipv6 loopback", base(func(c *Config) { c.InstanceURL = "http://[::1]:8080" }), nil},
@@ -47,7 +49,9 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"jwt without key", base(func(c *Config) { c.AccessToken, c.ClientID, c.Username = "", "K", "u@x" }), []string{"private_key is not"}},
 		{"jwt without client id", base(func(c *Config) { c.AccessToken, c.Username, c.PrivateKeyPEM = "", "u@x", key }), []string{"needs client_id"}},
 		{"jwt bad pem", base(func(c *Config) { c.AccessToken, c.ClientID, c.Username, c.PrivateKeyPEM = "", "K", "u@x", "not a key" }), []string{"private_key is not PEM"}},
-		{"jwt ec key", base(func(c *Config) { c.AccessToken, c.ClientID, c.Username, c.PrivateKeyPEM = "", "K", "u@x", pkcs8PEM(t, ecKey) }), []string{"needs an RSA key"}},
+		{"jwt ec key", base(func(c *Config) {
+			c.AccessToken, c.ClientID, c.Username, c.PrivateKeyPEM = "", "K", "u@x", pkcs8PEM(t, ecKey)
+		}), []string{"needs an RSA key"}},
 		{"jwt corrupt pkcs1", base(func(c *Config) {
 			c.AccessToken, c.ClientID, c.Username = "", "K", "u@x"
 			c.PrivateKeyPEM = "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"
