@@ -119,22 +119,22 @@ func (r *connectedAppResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"info_url": schema.StringAttribute{
 				MarkdownDescription: "An `https://` page with more information about the app.",
 				Optional:            true,
-				Validators:          []validator.String{validOAuthURL("info URL", false)},
+				Validators:          []validator.String{validWebURL("info URL")},
 			},
 			"start_url": schema.StringAttribute{
 				MarkdownDescription: "An `https://` URL users are sent to when they open the app from the App Launcher.",
 				Optional:            true,
-				Validators:          []validator.String{validOAuthURL("start URL", false)},
+				Validators:          []validator.String{validWebURL("start URL")},
 			},
 			"callback_urls": schema.ListAttribute{
-				MarkdownDescription: "OAuth redirect URLs, in order, at least one and without duplicates. Each must be `https://`; " +
-					"`http://` is accepted only for `localhost` and loopback addresses (RFC 8252).",
+				MarkdownDescription: "OAuth redirect URLs, in order, at least one and without duplicates. Each must be `https://`, " +
+					"`http://` only for `localhost` and loopback addresses, or a mobile app's private-use scheme such as `com.acme.mobile:/oauth` (RFC 8252).",
 				ElementType: types.StringType,
 				Required:    true,
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
 					listvalidator.UniqueValues(),
-					listvalidator.ValueStringsAre(validOAuthURL("callback URL", true)),
+					listvalidator.ValueStringsAre(validCallbackURL()),
 				},
 			},
 			"scopes": schema.SetAttribute{

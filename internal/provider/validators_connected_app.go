@@ -102,39 +102,60 @@ func validContactEmail() validator.String {
 	}
 }
 
-// validOAuthURL checks info, start and callback URLs. OAuth 2.0 (RFC 8252 section 8.3) allows
-// plain http only for loopback redirects, which native apps and local tools use; everything else
-// must be https so codes and tokens never cross the network in clear text.
-func validOAuthURL(what string, allowLoopbackHTTP bool) validator.String {
-	desc := "must be an absolute `https://` URL"
-	if allowLoopbackHTTP {
-		desc += " (`http://` only for `localhost` or a loopback address)"
-	}
+// validWebURL checks the info and start URLs, pages a browser opens: https only.
+func validWebURL(what string) validator.String {
 	return stringCheck{
-		description: desc,
-		check: func(v string) string {
-			u, err := url.Parse(v)
-			if err != nil || !u.IsAbs() || u.Host == "" {
-				return fmt.Sprintf("The %s %q is not an absolute URL; write it as https://host/path.", what, v)
-			}
-			if u.Fragment != "" {
-				return fmt.Sprintf("The %s %q has a fragment (#...); OAuth URLs must not contain one.", what, v)
-			}
-			switch strings.ToLower(u.Scheme) {
-			case "https":
-				return ""
-			case "http":
-				if allowLoopbackHTTP && isLoopbackHost(u.Hostname()) {
-					return ""
-				}
-				if allowLoopbackHTTP {
-					return fmt.Sprintf("The %s %q uses http://; only https:// is allowed, except for localhost or a loopback address (127.0.0.1, [::1]).", what, v)
-				}
-				return fmt.Sprintf("The %s %q uses http://; only https:// is allowed.", what, v)
-			}
-			return fmt.Sprintf("The %s %q uses the scheme %q; only https:// is allowed.", what, v, u.Scheme)
-		},
+		description: "must be an absolute `https://` URL",
+		check:       func(v string) string { return checkOAuthURL(what, v, false) },
 	}
+}
+
+// validCallbackURL checks OAuth redirect URLs. Following RFC 8252 (OAuth 2.0 for native apps),
+// plain http is accepted only for loopback redirects, which local tools use, and a private-use
+// scheme such as com.acme.mobile:/oauth or acmemobile://callback is accepted because mobile apps
+// receive their redirect through one. Everything else must be https so authorization codes never
+// cross the network in clear text; schemes that a browser would execute or read locally
+// (javascript:, data:, file: …) are refused.
+func validCallbackURL() validator.String {
+	return stringCheck{
+		description: "must be an absolute `https://` URL; `http://` only for `localhost` or a loopback address; or a native app's private-use scheme such as `com.acme.mobile:/oauth`",
+		check:       func(v string) string { return checkOAuthURL("callback URL", v, true) },
+	}
+}
+
+// schemesNeverRedirected are schemes that cannot be a safe OAuth redirect target.
+var schemesNeverRedirected = map[string]bool{
+	"javascript": true, "vbscript": true, "data": true, "file": true, "blob": true, "about": true, "ftp": true, "ws": true, "wss": true,
+}
+
+func checkOAuthURL(what, v string, callback bool) string {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme == "" {
+		return fmt.Sprintf("The %s %q is not an absolute URL; write it as https://host/path.", what, v)
+	}
+	if u.Fragment != "" || strings.HasSuffix(v, "#") {
+		return fmt.Sprintf("The %s %q has a fragment (#...); OAuth URLs must not contain one.", what, v)
+	}
+	scheme := strings.ToLower(u.Scheme)
+	switch {
+	case scheme == "https":
+		if u.Host == "" {
+			return fmt.Sprintf("The %s %q has no host; write it as https://host/path.", what, v)
+		}
+		return ""
+	case scheme == "http" && callback:
+		if u.Host != "" && isLoopbackHost(u.Hostname()) {
+			return ""
+		}
+		return fmt.Sprintf("The %s %q uses http://; only https:// is allowed, except for localhost or a loopback address (127.0.0.1, [::1]).", what, v)
+	case scheme == "http":
+		return fmt.Sprintf("The %s %q uses http://; only https:// is allowed.", what, v)
+	case callback && !schemesNeverRedirected[scheme] && (u.Host != "" || u.Path != "" || u.Opaque != ""):
+		return ""
+	case callback:
+		return fmt.Sprintf("The %s %q uses the scheme %q, which cannot receive an OAuth redirect; use https://, http://localhost for local tools, or your mobile app's own scheme.", what, v, u.Scheme)
+	}
+	return fmt.Sprintf("The %s %q uses the scheme %q; only https:// is allowed.", what, v, u.Scheme)
 }
 
 func isLoopbackHost(host string) bool {

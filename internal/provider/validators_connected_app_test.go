@@ -82,23 +82,28 @@ func TestValidScope(t *testing.T) {
 	}
 }
 
-func TestValidOAuthURL(t *testing.T) {
+func TestValidURLs(t *testing.T) {
 	t.Parallel()
-	runValidatorCases(t, validOAuthURL("callback URL", true), []validatorCase{
+	runValidatorCases(t, validCallbackURL(), []validatorCase{
 		{"https://app.example.com/oauth/callback", ""},
 		{"https://app.example.com:8443/cb?x=1", ""},
 		{"http://localhost:1717/OauthRedirect", ""},
 		{"http://127.0.0.1/cb", ""},
 		{"http://[::1]:8080/cb", ""},
 		{"http://app.example.com/cb", "only https:// is allowed, except for localhost or a loopback address"},
-		{"ftp://example.com/cb", `uses the scheme "ftp"`},
+		{"ftp://example.com/cb", `uses the scheme "ftp", which cannot receive an OAuth redirect`},
+		{"javascript:alert(1)", `uses the scheme "javascript", which cannot receive`},
+		{"acmemobile://oauth/callback", ""},
+		{"com.acme.mobile:/oauth2redirect", ""},
+		{"com.acme.mobile:", "cannot receive an OAuth redirect"},
 		{"app.example.com/cb", "is not an absolute URL"},
 		{"/oauth/callback", "is not an absolute URL"},
 		{"https://app.example.com/cb#done", "has a fragment"},
-		{"https:///cb", "is not an absolute URL"},
+		{"https:///cb", "has no host"},
 	})
-	runValidatorCases(t, validOAuthURL("info URL", false), []validatorCase{
+	runValidatorCases(t, validWebURL("info URL"), []validatorCase{
 		{"https://example.com/about", ""},
+		{"acmemobile://about", `uses the scheme "acmemobile"; only https:// is allowed`},
 		{"http://localhost/about", "uses http://; only https:// is allowed."},
 		{"http://example.com/about", "uses http://; only https:// is allowed."},
 	})
