@@ -1,0 +1,206 @@
+package mockorg
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// The control API under /__mockorg/ lets tests and pipelines reset, inspect and steer the org
+// (DESIGN.md section 7). Every route needs the control token.
+
+func writeControlError(w http.ResponseWriter, status int, format string, args ...any) {
+	writeJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})
+}
+
+func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	token := bearerToken(r)
+	if subtle.ConstantTimeCompare([]byte(token), []byte(s.controlToken)) != 1 {
+		writeControlError(w, http.StatusUnauthorized, "the control API needs Authorization: Bearer <control token>")
+		return
+	}
+	route := r.Method + " " + r.URL.Path
+	switch route {
+	case "POST /__mockorg/reset":
+		s.controlReset(w)
+	case "GET /__mockorg/snapshot":
+		var seed *Seed
+		s.view(func(st *state) { seed = st.toSeed(int(s.apiUsed.Load())) })
+		writeJSON(w, http.StatusOK, seed)
+	case "PUT /__mockorg/snapshot":
+		s.controlPutSnapshot(w, r)
+	case "GET /__mockorg/faults":
+		writeJSON(w, http.StatusOK, s.faults.get())
+	case "POST /__mockorg/faults":
+		var cfg FaultConfig
+		if !decodeControlBody(w, r, &cfg) {
+			return
+		}
+		if err := cfg.validate(); err != nil {
+			writeControlError(w, http.StatusBadRequest, "%v", err)
+			return
+		}
+		s.faults.set(cfg)
+		s.log.Info("fault injection set", "rate", cfg.Rate, "after_commit_rate", cfg.AfterCommitRate, "latency_ms", cfg.LatencyMS)
+		writeJSON(w, http.StatusOK, s.faults.get())
+	case "GET /__mockorg/stats":
+		writeJSON(w, http.StatusOK, s.stats.snapshot())
+	case "POST /__mockorg/stats/reset":
+		s.stats.reset()
+		w.WriteHeader(http.StatusNoContent)
+	case "POST /__mockorg/sessions":
+		s.controlSession(w, r)
+	case "POST /__mockorg/decide":
+		s.controlDecide(w, r)
+	default:
+		writeControlError(w, http.StatusNotFound, "no control route %s; see the README for the control API", route)
+	}
+}
+
+// decodeControlBody decodes a JSON body strictly, answering 400 (413 when oversize) on failure.
+func decodeControlBody(w http.ResponseWriter, r *http.Request, into any) bool {
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		if tooLarge(err) {
+			writeControlError(w, http.StatusRequestEntityTooLarge, "the request body exceeds %d bytes", maxBodyBytes)
+			return false
+		}
+		writeControlError(w, http.StatusBadRequest, "reading the request body: %v", err)
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil || dec.More() {
+		if err == nil {
+			err = fmt.Errorf("unexpected data after the JSON object")
+		}
+		writeControlError(w, http.StatusBadRequest, "invalid JSON body: %v", err)
+		return false
+	}
+	return true
+}
+
+func (s *Server) controlReset(w http.ResponseWriter) {
+	st, err := newState(s.seed)
+	if err != nil { // the seed was validated at New; this cannot fail
+		writeControlError(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
+	_ = s.mutate(func(*state) error {
+		s.st = st
+		s.tokens = newTokenTable()
+		s.apiUsed.Store(int64(s.seed.Organization.APIRequestsUsed))
+		return nil
+	})
+	s.cursors.clear()
+	s.log.Info("org reset to its seed")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) controlPutSnapshot(w http.ResponseWriter, r *http.Request) {
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		status := http.StatusBadRequest
+		if tooLarge(err) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		writeControlError(w, status, "reading the request body: %v", err)
+		return
+	}
+	seed, err := ParseSeed(data)
+	if err != nil {
+		writeControlError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	st, err := newState(seed)
+	if err != nil {
+		writeControlError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	_ = s.mutate(func(*state) error {
+		s.st = st
+		s.apiUsed.Store(int64(seed.Organization.APIRequestsUsed))
+		return nil
+	})
+	s.cursors.clear()
+	s.log.Info("org replaced from a snapshot")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// channelRequest names a user and a channel: a connected app by name, or "visualforce".
+type channelRequest struct {
+	Username     string `json:"username"`
+	Channel      string `json:"channel,omitempty"`
+	ConnectedApp string `json:"connected_app,omitempty"`
+}
+
+// resolve finds the user and the app id ("" for Visualforce).
+func (c channelRequest) resolve(st *state) (*user, string, error) {
+	u := st.userByUsername(c.Username)
+	if u == nil {
+		return nil, "", fmt.Errorf("no user %q", c.Username)
+	}
+	switch {
+	case c.Channel == "visualforce" && c.ConnectedApp == "":
+		return u, "", nil
+	case c.Channel == "" && c.ConnectedApp != "":
+		a := st.appByName(c.ConnectedApp)
+		if a == nil {
+			return nil, "", fmt.Errorf("no connected app %q", c.ConnectedApp)
+		}
+		return u, a.ID, nil
+	}
+	return nil, "", fmt.Errorf(`set exactly one of "channel":"visualforce" and "connected_app":"<name>"`)
+}
+
+func (s *Server) controlSession(w http.ResponseWriter, r *http.Request) {
+	var req channelRequest
+	if !decodeControlBody(w, r, &req) {
+		return
+	}
+	var token string
+	err := s.mutate(func(st *state) error {
+		u, appID, err := req.resolve(st)
+		if err != nil {
+			return err
+		}
+		token = s.issueLocked(u.ID, appID, "")
+		return nil
+	})
+	if err != nil {
+		writeControlError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"session_id": token})
+}
+
+func (s *Server) controlDecide(w http.ResponseWriter, r *http.Request) {
+	var req channelRequest
+	if !decodeControlBody(w, r, &req) {
+		return
+	}
+	var out struct {
+		Allowed bool   `json:"allowed"`
+		Rule    string `json:"rule"`
+		Error   string `json:"error"`
+		Message string `json:"message"`
+	}
+	var err error
+	s.view(func(st *state) {
+		var u *user
+		var appID string
+		if u, appID, err = req.resolve(st); err != nil {
+			return
+		}
+		d := st.decide(u, appID)
+		out.Allowed, out.Rule, out.Error, out.Message = d.Allowed, d.Rule, d.ErrorCode, d.Message
+	})
+	if err != nil {
+		writeControlError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}

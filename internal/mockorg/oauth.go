@@ -1,0 +1,365 @@
+package mockorg
+
+import (
+	"crypto"
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/subtle"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const grantJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+// oauthError is the token endpoint's {"error","error_description"}.
+type oauthError struct {
+	status      int
+	code, descr string
+}
+
+func (e *oauthError) Error() string { return e.code + ": " + e.descr }
+
+func badRequest(code, descr string) *oauthError {
+	return &oauthError{status: http.StatusBadRequest, code: code, descr: descr}
+}
+
+var (
+	errUnknownClient     = badRequest("invalid_client_id", "client identifier invalid")
+	errBadClientSecret   = badRequest("invalid_client", "invalid client credentials")
+	errAuthFailure       = badRequest("invalid_grant", "authentication failure")
+	errInvalidAssertion  = badRequest("invalid_grant", "invalid assertion")
+	errExpiredRefresh    = badRequest("invalid_grant", "expired access/refresh token")
+	errNoClientCredsUser = badRequest("invalid_grant", "no client credentials user enabled")
+)
+
+func writeOAuthError(w http.ResponseWriter, e *oauthError) {
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, e.status, map[string]string{"error": e.code, "error_description": e.descr})
+}
+
+// tokenAnswer is the token endpoint's success body.
+type tokenAnswer struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	Signature    string `json:"signature"`
+	Scope        string `json:"scope"`
+	InstanceURL  string `json:"instance_url"`
+	ID           string `json:"id"`
+	TokenType    string `json:"token_type"`
+	IssuedAt     string `json:"issued_at"`
+}
+
+// tokenRequest is what a grant established: who, through which app, and whether it earns a
+// refresh token.
+type tokenRequest struct {
+	user        *user
+	app         *connectedApp
+	refresh     string // the refresh token a refresh_token grant presented
+	wantRefresh bool
+}
+
+func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	note(r, "oauth:token", false)
+	if r.Method != http.MethodPost {
+		writeOAuthError(w, badRequest("invalid_request", "must use HTTP POST"))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		if tooLarge(err) {
+			writeOAuthError(w, &oauthError{status: http.StatusRequestEntityTooLarge, code: "invalid_request", descr: "request body too large"})
+			return
+		}
+		writeOAuthError(w, badRequest("invalid_request", "malformed request body"))
+		return
+	}
+	form := r.Form
+	clientID, clientSecret := form.Get("client_id"), form.Get("client_secret")
+	if id, secret, ok := r.BasicAuth(); ok && clientID == "" {
+		clientID, clientSecret = id, secret
+	}
+	instanceURL := instanceURLOf(r)
+
+	var answer tokenAnswer
+	err := s.mutate(func(st *state) error {
+		var req tokenRequest
+		var oerr *oauthError
+		switch form.Get("grant_type") {
+		case "client_credentials":
+			req, oerr = clientCredentialsGrant(st, clientID, clientSecret)
+		case "password":
+			req, oerr = passwordGrant(st, clientID, clientSecret, form.Get("username"), form.Get("password"))
+		case "refresh_token":
+			req, oerr = s.refreshGrantLocked(clientID, clientSecret, form.Get("refresh_token"))
+		case grantJWTBearer:
+			req, oerr = jwtBearerGrant(st, form.Get("assertion"), instanceURL, time.Now())
+		default:
+			oerr = badRequest("unsupported_grant_type", "grant type not supported")
+		}
+		if oerr != nil {
+			return oerr
+		}
+		if d := st.decide(req.user, req.app.ID); !d.Allowed {
+			return badRequest(d.ErrorCode, d.Message)
+		}
+		token := s.issueLocked(req.user.ID, req.app.ID, req.refresh)
+		issuedAt := strconv.FormatInt(s.tokens.Access[token].IssuedAt, 10)
+		answer = tokenAnswer{
+			AccessToken: token,
+			Scope:       oauthScopes(req.app.Scopes),
+			InstanceURL: instanceURL,
+			ID:          instanceURL + "/id/" + st.org.ID + "/" + req.user.ID,
+			TokenType:   "Bearer",
+			IssuedAt:    issuedAt,
+		}
+		mac := hmac.New(sha256.New, []byte(req.app.ConsumerSecret))
+		mac.Write([]byte(answer.ID + answer.IssuedAt))
+		answer.Signature = base64.StdEncoding.EncodeToString(mac.Sum(nil))
+		if req.wantRefresh {
+			answer.RefreshToken = st.org.ID[:15] + "!" + randomString(86)
+			s.tokens.Refresh[answer.RefreshToken] = &refreshGrant{UserID: req.user.ID, AppID: req.app.ID}
+			s.tokens.Access[token].Refresh = answer.RefreshToken
+		}
+		return nil
+	})
+	if err != nil {
+		var oerr *oauthError
+		if !errors.As(err, &oerr) {
+			oerr = &oauthError{status: http.StatusInternalServerError, code: "server_error", descr: err.Error()}
+		}
+		s.log.Info("token request refused", "grant_type", form.Get("grant_type"), "error", oerr.code)
+		writeOAuthError(w, oerr)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, answer)
+}
+
+func clientApp(st *state, clientID, clientSecret string, secretRequired bool) (*connectedApp, *oauthError) {
+	if clientID == "" {
+		return nil, errUnknownClient
+	}
+	app := st.appByConsumerKey(clientID)
+	if app == nil {
+		return nil, errUnknownClient
+	}
+	if clientSecret == "" && !secretRequired {
+		return app, nil
+	}
+	if subtle.ConstantTimeCompare([]byte(clientSecret), []byte(app.ConsumerSecret)) != 1 {
+		return nil, errBadClientSecret
+	}
+	return app, nil
+}
+
+func clientCredentialsGrant(st *state, clientID, clientSecret string) (tokenRequest, *oauthError) {
+	app, oerr := clientApp(st, clientID, clientSecret, true)
+	if oerr != nil {
+		return tokenRequest{}, oerr
+	}
+	if !app.ClientCredentialsEnabled || app.ClientCredentialsUser == "" {
+		return tokenRequest{}, errNoClientCredsUser
+	}
+	u := st.userByUsername(app.ClientCredentialsUser)
+	if u == nil {
+		return tokenRequest{}, errNoClientCredsUser
+	}
+	return tokenRequest{user: u, app: app}, nil
+}
+
+func passwordGrant(st *state, clientID, clientSecret, username, password string) (tokenRequest, *oauthError) {
+	app, oerr := clientApp(st, clientID, clientSecret, true)
+	if oerr != nil {
+		return tokenRequest{}, oerr
+	}
+	u := st.userByUsername(username)
+	if u == nil || subtle.ConstantTimeCompare([]byte(password), []byte(u.Password)) != 1 {
+		return tokenRequest{}, errAuthFailure
+	}
+	return tokenRequest{user: u, app: app, wantRefresh: true}, nil
+}
+
+func (s *Server) refreshGrantLocked(clientID, clientSecret, refresh string) (tokenRequest, *oauthError) {
+	app, oerr := clientApp(s.st, clientID, clientSecret, false)
+	if oerr != nil {
+		return tokenRequest{}, oerr
+	}
+	g := s.tokens.Refresh[refresh]
+	if g == nil || g.AppID != app.ID {
+		return tokenRequest{}, errExpiredRefresh
+	}
+	u := s.st.users[g.UserID]
+	if u == nil {
+		return tokenRequest{}, errExpiredRefresh
+	}
+	return tokenRequest{user: u, app: app, refresh: refresh}, nil
+}
+
+// jwtClaims are the claims Salesforce's JWT bearer flow checks.
+type jwtClaims struct {
+	Iss string          `json:"iss"`
+	Sub string          `json:"sub"`
+	Aud json.RawMessage `json:"aud"`
+	Exp json.Number     `json:"exp"`
+}
+
+// jwtBearerGrant verifies an RS256 assertion against the certificate of the app named by iss.
+func jwtBearerGrant(st *state, assertion, instanceURL string, now time.Time) (tokenRequest, *oauthError) {
+	parts := strings.Split(assertion, ".")
+	if len(parts) != 3 {
+		return tokenRequest{}, errInvalidAssertion
+	}
+	var header struct {
+		Alg string `json:"alg"`
+	}
+	var claims jwtClaims
+	if decodeJWTPart(parts[0], &header) != nil || decodeJWTPart(parts[1], &claims) != nil || header.Alg != "RS256" {
+		return tokenRequest{}, errInvalidAssertion
+	}
+	sig, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[2], "="))
+	if err != nil {
+		return tokenRequest{}, errInvalidAssertion
+	}
+	app := st.appByConsumerKey(claims.Iss)
+	if app == nil {
+		return tokenRequest{}, errUnknownClient
+	}
+	key := certificateKey(app.Certificate)
+	if key == nil {
+		return tokenRequest{}, errInvalidAssertion
+	}
+	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig) != nil {
+		return tokenRequest{}, errInvalidAssertion
+	}
+	if !audienceAccepted(claims.Aud, instanceURL) {
+		return tokenRequest{}, badRequest("invalid_grant", "Audience validation failed")
+	}
+	exp, err := claims.Exp.Float64()
+	if err != nil || time.Unix(int64(exp), 0).Before(now) {
+		return tokenRequest{}, errInvalidAssertion
+	}
+	u := st.userByUsername(claims.Sub)
+	if u == nil {
+		return tokenRequest{}, errInvalidAssertion
+	}
+	return tokenRequest{user: u, app: app}, nil
+}
+
+func decodeJWTPart(part string, into any) error {
+	data, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(part, "="))
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.UseNumber()
+	return dec.Decode(into)
+}
+
+// certificateKey returns the RSA key of an app's certificate, PEM or bare base64 DER.
+func certificateKey(certificate string) *rsa.PublicKey {
+	der := []byte(nil)
+	if block, _ := pem.Decode([]byte(certificate)); block != nil {
+		der = block.Bytes
+	} else if b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(certificate), "")); err == nil {
+		der = b
+	}
+	if der == nil {
+		return nil
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil
+	}
+	key, _ := cert.PublicKey.(*rsa.PublicKey)
+	return key
+}
+
+// audienceAccepted accepts Salesforce's login hosts and the host the client reached, as a My Domain does.
+func audienceAccepted(raw json.RawMessage, instanceURL string) bool {
+	var auds []string
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		auds = []string{one}
+	} else if json.Unmarshal(raw, &auds) != nil {
+		return false
+	}
+	for _, aud := range auds {
+		switch strings.TrimSuffix(aud, "/") {
+		case "https://login.salesforce.com", "https://test.salesforce.com", instanceURL:
+			return true
+		}
+	}
+	return false
+}
+
+// oauthScopeNames maps metadata scope names to the names the token endpoint reports.
+var oauthScopeNames = map[string]string{
+	"Api": "api", "Web": "web", "Full": "full", "Chatter": "chatter_api", "CustomApplications": "visualforce",
+	"RefreshToken": "refresh_token", "OfflineAccess": "refresh_token", "OpenID": "openid", "Basic": "id",
+	"Profile": "profile", "Email": "email", "Address": "address", "Phone": "phone",
+	"CustomPermissions": "custom_permissions", "Wave": "wave_api", "Eclair": "eclair_api", "Pardot": "pardot_api",
+	"Lightning": "lightning", "Content": "content", "CDPIngest": "cdp_ingest_api", "Chatbot": "chatbot_api",
+	"ForgotPassword": "forgot_password", "UserRegistration": "user_registration_api", "PwdlessLogin": "pwdless_login_api",
+}
+
+func oauthScopes(scopes []string) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range scopes {
+		name, ok := oauthScopeNames[s]
+		if !ok {
+			name = strings.ToLower(s)
+		}
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// instanceURLOf is the base URL the client reached this server at.
+func instanceURLOf(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
+	note(r, "oauth:revoke", false)
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		writeOAuthError(w, badRequest("invalid_request", "must use HTTP POST"))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		if tooLarge(err) {
+			writeOAuthError(w, &oauthError{status: http.StatusRequestEntityTooLarge, code: "invalid_request", descr: "request body too large"})
+			return
+		}
+		writeOAuthError(w, badRequest("invalid_request", "malformed request body"))
+		return
+	}
+	token := r.Form.Get("token")
+	err := s.mutate(func(*state) error {
+		if !s.revokeLocked(token) {
+			return badRequest("unsupported_token_type", "this token type is not supported")
+		}
+		return nil
+	})
+	if err != nil {
+		writeOAuthError(w, err.(*oauthError))
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+}

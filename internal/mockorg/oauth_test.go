@@ -1,0 +1,314 @@
+package mockorg
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+func TestClientCredentialsAnswersAsSalesforce(t *testing.T) {
+	h := newHarness(t, Config{})
+	resp := h.tokenRequest(url.Values{"grant_type": {"client_credentials"},
+		"client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"}})
+	if resp.status != http.StatusOK {
+		t.Fatalf("status %d: %s", resp.status, resp.body)
+	}
+	var tok tokenAnswer
+	resp.json(t, &tok)
+	snap := h.snapshot()
+	orgID, adminID := snap.Organization.ID, snap.Users[0].ID
+	if !strings.HasPrefix(tok.AccessToken, orgID[:15]+"!") {
+		t.Errorf("access token %q does not start with the 15-character org id", tok.AccessToken)
+	}
+	if tok.InstanceURL != h.ts.URL {
+		t.Errorf("instance_url %q, want the host the client reached, %q", tok.InstanceURL, h.ts.URL)
+	}
+	if want := h.ts.URL + "/id/" + orgID + "/" + adminID; tok.ID != want {
+		t.Errorf("id %q, want %q", tok.ID, want)
+	}
+	if tok.TokenType != "Bearer" || tok.RefreshToken != "" || tok.Scope != "api refresh_token" {
+		t.Errorf("unexpected answer %+v", tok)
+	}
+	if _, err := time.Parse(time.RFC3339, time.UnixMilli(mustInt(t, tok.IssuedAt)).Format(time.RFC3339)); err != nil {
+		t.Errorf("issued_at %q is not milliseconds", tok.IssuedAt)
+	}
+	if resp.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("Cache-Control %q", resp.header.Get("Cache-Control"))
+	}
+	// The token works, and it is the admin's.
+	me := h.rest(http.MethodGet, apiBase+"/sobjects/User/"+adminID, tok.AccessToken, nil)
+	if me.status != http.StatusOK || !strings.Contains(string(me.body), `"Username":"admin@acme.test"`) {
+		t.Fatalf("GET own user: %d %s", me.status, me.body)
+	}
+}
+
+func mustInt(t *testing.T, s string) int64 {
+	t.Helper()
+	var n json.Number = json.Number(s)
+	v, err := n.Int64()
+	if err != nil {
+		t.Fatalf("%q is not an integer", s)
+	}
+	return v
+}
+
+func TestClientCredentialsAcceptsHTTPBasic(t *testing.T) {
+	h := newHarness(t, Config{})
+	header := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("MockorgAdminKey0001:MockorgAdminSecret0001")))
+	resp := h.send(http.MethodPost, "/services/oauth2/token", header, strings.NewReader("grant_type=client_credentials"))
+	if resp.status != http.StatusOK {
+		t.Fatalf("status %d: %s", resp.status, resp.body)
+	}
+}
+
+func TestTokenEndpointErrors(t *testing.T) {
+	h := newHarness(t, Config{})
+	cases := []struct {
+		name       string
+		form       url.Values
+		status     int
+		code, desc string
+	}{
+		{"unknown client", url.Values{"grant_type": {"client_credentials"}, "client_id": {"nope"}, "client_secret": {"x"}},
+			400, "invalid_client_id", "client identifier invalid"},
+		{"wrong secret", url.Values{"grant_type": {"client_credentials"}, "client_id": {"MockorgAdminKey0001"}, "client_secret": {"x"}},
+			400, "invalid_client", "invalid client credentials"},
+		{"app without a client credentials user", url.Values{"grant_type": {"client_credentials"}, "client_id": {"WorkbenchKey0001"}, "client_secret": {"WorkbenchSecret0001"}},
+			400, "invalid_grant", "no client credentials user enabled"},
+		{"wrong password", url.Values{"grant_type": {"password"}, "client_id": {"WorkbenchKey0001"}, "client_secret": {"WorkbenchSecret0001"},
+			"username": {"partner@acme.test"}, "password": {"nope"}}, 400, "invalid_grant", "authentication failure"},
+		{"password grant without the secret", url.Values{"grant_type": {"password"}, "client_id": {"WorkbenchKey0001"},
+			"username": {"partner@acme.test"}, "password": {DefaultPassword}}, 400, "invalid_client", "invalid client credentials"},
+		{"inactive user", url.Values{"grant_type": {"password"}, "client_id": {"WorkbenchKey0001"}, "client_secret": {"WorkbenchSecret0001"},
+			"username": {"inactive@acme.test"}, "password": {DefaultPassword}}, 400, "inactive_user", "user is inactive"},
+		{"not admin approved", url.Values{"grant_type": {"password"}, "client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"},
+			"username": {"employee@acme.test"}, "password": {DefaultPassword}}, 400, "invalid_app_access", "user is not admin approved to access this app"},
+		{"unknown refresh token", url.Values{"grant_type": {"refresh_token"}, "client_id": {"WorkbenchKey0001"}, "refresh_token": {"x"}},
+			400, "invalid_grant", "expired access/refresh token"},
+		{"malformed assertion", url.Values{"grant_type": {grantJWTBearer}, "assertion": {"a.b"}}, 400, "invalid_grant", "invalid assertion"},
+		{"unsupported grant", url.Values{"grant_type": {"authorization_code"}}, 400, "unsupported_grant_type", "grant type not supported"},
+		{"no grant", url.Values{}, 400, "unsupported_grant_type", "grant type not supported"},
+	}
+	before := h.snapshot()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := h.tokenRequest(tc.form)
+			var body map[string]string
+			resp.json(t, &body)
+			if resp.status != tc.status || body["error"] != tc.code || body["error_description"] != tc.desc || len(body) != 2 {
+				t.Errorf("got %d %s, want %d %s/%s", resp.status, resp.body, tc.status, tc.code, tc.desc)
+			}
+		})
+	}
+	if got := h.snapshot(); mustJSON(t, got) != mustJSON(t, before) {
+		t.Error("refused token requests changed the org")
+	}
+}
+
+func TestPasswordGrantRefreshAndRevoke(t *testing.T) {
+	h := newHarness(t, Config{})
+	resp := h.passwordGrant("partner@acme.test", "Partner_Portal_Mobile")
+	var tok tokenAnswer
+	resp.json(t, &tok)
+	if tok.RefreshToken == "" {
+		t.Fatalf("password grant gave no refresh token: %s", resp.body)
+	}
+	refreshed := h.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken},
+		"client_id": {"PartnerPortalMobileKey01"}, "client_secret": {"PartnerPortalMobileSecret01"}})
+	var tok2 tokenAnswer
+	refreshed.json(t, &tok2)
+	if refreshed.status != http.StatusOK || tok2.AccessToken == "" || tok2.RefreshToken != "" {
+		t.Fatalf("refresh: %d %s", refreshed.status, refreshed.body)
+	}
+	// A refresh token belongs to its app.
+	other := h.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}, "client_id": {"WorkbenchKey0001"}})
+	if other.status != http.StatusBadRequest {
+		t.Errorf("refresh through another app: %d %s", other.status, other.body)
+	}
+	// Revoking the refresh token kills the access tokens issued from it.
+	rev := h.send(http.MethodPost, "/services/oauth2/revoke", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+		strings.NewReader(url.Values{"token": {tok.RefreshToken}}.Encode()))
+	if rev.status != http.StatusOK {
+		t.Fatalf("revoke: %d %s", rev.status, rev.body)
+	}
+	for _, at := range []string{tok.AccessToken, tok2.AccessToken} {
+		r := h.rest(http.MethodGet, apiBase+"/limits", at, nil)
+		if r.status != http.StatusUnauthorized || r.restError(t).ErrorCode != "INVALID_SESSION_ID" {
+			t.Errorf("revoked token still works: %d %s", r.status, r.body)
+		}
+	}
+	again := h.send(http.MethodPost, "/services/oauth2/revoke", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+		strings.NewReader(url.Values{"token": {tok.RefreshToken}}.Encode()))
+	if again.status != http.StatusBadRequest {
+		t.Errorf("revoking twice: %d %s", again.status, again.body)
+	}
+}
+
+func TestPasswordGrantReadsAChunkedBody(t *testing.T) {
+	h := newHarness(t, Config{})
+	body := url.Values{"grant_type": {"password"}, "client_id": {"WorkbenchKey0001"}, "client_secret": {"WorkbenchSecret0001"},
+		"username": {"admin@acme.test"}, "password": {DefaultPassword}}.Encode()
+	req, err := http.NewRequest(http.MethodPost, h.ts.URL+"/services/oauth2/token", struct{ *strings.Reader }{strings.NewReader(body)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = -1 // unknown length: the client sends Transfer-Encoding: chunked
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("chunked password grant: %d", resp.StatusCode)
+	}
+}
+
+// jwtApp creates a key pair and a seed whose Workbench app carries the certificate.
+func jwtApp(t *testing.T) (*rsa.PrivateKey, *Seed) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "jwt"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := DefaultSeed()
+	for i := range seed.ConnectedApps {
+		if seed.ConnectedApps[i].Name == "Workbench" {
+			seed.ConnectedApps[i].Certificate = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+		}
+	}
+	return key, seed
+}
+
+func signJWT(t *testing.T, key *rsa.PrivateKey, claims map[string]any) string {
+	t.Helper()
+	enc := func(v any) string {
+		data, _ := json.Marshal(v)
+		return base64.RawURLEncoding.EncodeToString(data)
+	}
+	signing := enc(map[string]string{"alg": "RS256"}) + "." + enc(claims)
+	digest := sha256.Sum256([]byte(signing))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, digest[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signing + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+func TestJWTBearerChecksSignatureAndClaims(t *testing.T) {
+	key, seed := jwtApp(t)
+	h := newHarness(t, Config{Seed: seed})
+	otherKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := func() map[string]any {
+		return map[string]any{"iss": "WorkbenchKey0001", "sub": "employee@acme.test", "aud": "https://login.salesforce.com",
+			"exp": time.Now().Add(3 * time.Minute).Unix()}
+	}
+	with := func(k string, v any) map[string]any { c := valid(); c[k] = v; return c }
+	cases := []struct {
+		name   string
+		key    *rsa.PrivateKey
+		claims map[string]any
+		code   string
+		desc   string
+	}{
+		{"valid", key, valid(), "", ""},
+		{"audience of the instance", key, with("aud", h.ts.URL), "", ""},
+		{"signed with another key", otherKey, valid(), "invalid_grant", "invalid assertion"},
+		{"expired", key, with("exp", time.Now().Add(-time.Minute).Unix()), "invalid_grant", "invalid assertion"},
+		{"wrong audience", key, with("aud", "https://evil.example"), "invalid_grant", "Audience validation failed"},
+		{"unknown issuer", key, with("iss", "nope"), "invalid_client_id", "client identifier invalid"},
+		{"unknown subject", key, with("sub", "nobody@acme.test"), "invalid_grant", "invalid assertion"},
+		{"app without certificate", key, with("iss", "PartnerPortalMobileKey01"), "invalid_grant", "invalid assertion"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := h.tokenRequest(url.Values{"grant_type": {grantJWTBearer}, "assertion": {signJWT(t, tc.key, tc.claims)}})
+			if tc.code == "" {
+				var tok tokenAnswer
+				resp.json(t, &tok)
+				if resp.status != http.StatusOK || tok.AccessToken == "" || tok.RefreshToken != "" {
+					t.Fatalf("got %d %s", resp.status, resp.body)
+				}
+				return
+			}
+			var body map[string]string
+			resp.json(t, &body)
+			if resp.status != http.StatusBadRequest || body["error"] != tc.code || body["error_description"] != tc.desc {
+				t.Errorf("got %d %s, want %s/%s", resp.status, resp.body, tc.code, tc.desc)
+			}
+		})
+	}
+}
+
+func TestOAuthRefusesOversizeAndWrongMethod(t *testing.T) {
+	h := newHarness(t, Config{})
+	big := "grant_type=password&username=" + strings.Repeat("a", maxBodyBytes)
+	resp := h.send(http.MethodPost, "/services/oauth2/token", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, strings.NewReader(big))
+	var body map[string]string
+	resp.json(t, &body)
+	if resp.status != http.StatusRequestEntityTooLarge || body["error"] != "invalid_request" {
+		t.Errorf("oversize: %d %s", resp.status, resp.body)
+	}
+	get := h.send(http.MethodGet, "/services/oauth2/token", nil, nil)
+	get.json(t, &body)
+	if get.status != http.StatusBadRequest || body["error"] != "invalid_request" {
+		t.Errorf("GET: %d %s", get.status, get.body)
+	}
+}
+
+func TestIDsAreRealSalesforceIDs(t *testing.T) {
+	snap := DefaultSeed()
+	st, err := newState(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := st.toSeed(0)
+	check := func(id, prefix string) {
+		t.Helper()
+		n, err := sfid.Normalize(id)
+		if err != nil || n != id || id[:3] != prefix {
+			t.Errorf("id %q is not an 18-character %s id", id, prefix)
+		}
+		if alt, _ := sfid.Normalize(id[:15]); alt != id {
+			t.Errorf("the 15-character form of %s does not normalise back", id)
+		}
+	}
+	check(seed.Organization.ID, sfid.PrefixOrganization)
+	for _, p := range seed.Profiles {
+		check(p.ID, sfid.PrefixProfile)
+		check(p.PermissionSetID, sfid.PrefixPermissionSet)
+	}
+	for _, u := range seed.Users {
+		check(u.ID, sfid.PrefixUser)
+	}
+	for _, a := range seed.ConnectedApps {
+		check(a.ID, sfid.PrefixConnectedApplication)
+	}
+	for _, g := range seed.SetupEntityAccess {
+		check(g.ID, sfid.PrefixSetupEntityAccess)
+	}
+}

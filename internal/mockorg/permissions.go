@@ -1,0 +1,80 @@
+package mockorg
+
+import "strings"
+
+// operation is a management action guarded by the admin permission matrix of DESIGN.md section 5.
+type operation int
+
+const (
+	opReadApps operation = iota
+	opWriteApps
+	opChangeAppGrants
+	opInstallApp
+	opInstallPackagedApp
+	opReadSettings
+	opUpdateSettings
+	opManagePermissionSets
+	opAssignPermissionSets
+)
+
+// requirement is a conjunction of clauses; a clause is satisfied by any one of its permissions.
+type requirement struct {
+	action  string
+	clauses [][]string
+}
+
+var (
+	customizeApp       = []string{"CustomizeApplication"}
+	modifyAllData      = []string{"ModifyAllData"}
+	manageApps         = []string{"ModifyAllData", "ManageRemoteAccess"}
+	manageProfilesPS   = []string{"ManageProfilesPermissionsets"}
+	installPackages    = []string{"InstallPackaging"}
+	assignPermissionPS = []string{"ManageUsers", "AssignPermissionSets"}
+)
+
+// requirements is the one table every handler consults before a management call.
+var requirements = map[operation]requirement{
+	opReadApps:             {"reading connected apps", [][]string{customizeApp, manageApps}},
+	opWriteApps:            {"creating, updating or deleting a connected app", [][]string{customizeApp, manageApps}},
+	opChangeAppGrants:      {"changing a connected app's profiles or permission sets", [][]string{customizeApp, modifyAllData, manageProfilesPS}},
+	opInstallApp:           {"installing, uninstalling, blocking or unblocking a connected app", [][]string{customizeApp, manageApps}},
+	opInstallPackagedApp:   {"installing or uninstalling a packaged connected app", [][]string{customizeApp, manageApps, installPackages}},
+	opReadSettings:         {"reading API Access Control settings", [][]string{customizeApp, modifyAllData}},
+	opUpdateSettings:       {"changing API Access Control settings", [][]string{customizeApp, modifyAllData}},
+	opManagePermissionSets: {"managing permission sets", [][]string{manageProfilesPS}},
+	opAssignPermissionSets: {"assigning permission sets", [][]string{manageProfilesPS, assignPermissionPS}},
+}
+
+// denial explains why u may not perform op, naming the permissions by API name; "" means allowed.
+func (st *state) denial(u *user, op operation) string {
+	req := requirements[op]
+	var missing []string
+	for _, clause := range req.clauses {
+		satisfied := false
+		for _, perm := range clause {
+			if st.holds(u, perm) {
+				satisfied = true
+				break
+			}
+		}
+		if !satisfied {
+			missing = append(missing, clauseText(clause, len(req.clauses) > 1))
+		}
+	}
+	if len(missing) == 0 {
+		return ""
+	}
+	var all []string
+	for _, clause := range req.clauses {
+		all = append(all, clauseText(clause, len(req.clauses) > 1))
+	}
+	return req.action + " requires " + strings.Join(all, " and ") + "; " + u.Username + " lacks " + strings.Join(missing, " and ")
+}
+
+func clauseText(clause []string, parenthesize bool) string {
+	text := strings.Join(clause, " or ")
+	if len(clause) > 1 && parenthesize {
+		text = "(" + text + ")"
+	}
+	return text
+}

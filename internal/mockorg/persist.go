@@ -1,0 +1,98 @@
+package mockorg
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// stateFile is the on-disk form: the org in the seed's shape plus the live tokens, so that a client
+// holding a token keeps working across a restart, as with a real org.
+type stateFile struct {
+	FormatVersion int        `json:"formatVersion"`
+	Org           *Seed      `json:"org"`
+	Tokens        tokenTable `json:"tokens"`
+}
+
+const stateFormatVersion = 1
+
+// loadStateFile replaces the seeded org with the state file's, if the file exists. A file that
+// exists but cannot be used is an error naming the file; the file is left untouched.
+func (s *Server) loadStateFile() (bool, error) {
+	data, err := os.ReadFile(s.cfg.StateFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading state file %s: %w", s.cfg.StateFile, err)
+	}
+	var sf stateFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&sf); err != nil {
+		return false, fmt.Errorf("state file %s is corrupt (%v); it was left untouched: move it away or fix it to start", s.cfg.StateFile, err)
+	}
+	if sf.FormatVersion != stateFormatVersion || sf.Org == nil {
+		return false, fmt.Errorf("state file %s is not a mockorg state file of format version %d; it was left untouched", s.cfg.StateFile, stateFormatVersion)
+	}
+	st, err := newState(sf.Org)
+	if err != nil {
+		return false, fmt.Errorf("state file %s holds an invalid org (%w); it was left untouched", s.cfg.StateFile, err)
+	}
+	s.st = st
+	if sf.Tokens.Access != nil {
+		s.tokens.Access = sf.Tokens.Access
+	}
+	if sf.Tokens.Refresh != nil {
+		s.tokens.Refresh = sf.Tokens.Refresh
+	}
+	s.apiUsed.Store(int64(sf.Org.Organization.APIRequestsUsed))
+	s.log.Info("org loaded from state file", "path", s.cfg.StateFile)
+	return true, nil
+}
+
+// saveLocked writes the state file atomically: a temporary file in the same directory, fsynced,
+// then renamed over the old one, so that a crash leaves either the old or the new state. The
+// caller holds s.mu.
+func (s *Server) saveLocked() error {
+	if s.cfg.StateFile == "" || s.closed {
+		return nil
+	}
+	data, err := json.MarshalIndent(stateFile{
+		FormatVersion: stateFormatVersion,
+		Org:           s.st.toSeed(int(s.apiUsed.Load())),
+		Tokens:        s.tokens,
+	}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding state: %w", err)
+	}
+	dir := filepath.Dir(s.cfg.StateFile)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(s.cfg.StateFile)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
+	}
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
+	}
+	if err := os.Rename(tmp.Name(), s.cfg.StateFile); err != nil {
+		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
+	}
+	return nil
+}

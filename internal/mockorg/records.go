@@ -1,0 +1,461 @@
+package mockorg
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+// fieldKind is the type of an sObject field as JSON sees it.
+type fieldKind int
+
+const (
+	kindString fieldKind = iota
+	kindBool
+	kindID
+	kindDateTime
+)
+
+func (k fieldKind) describe() string {
+	return [...]string{"string", "boolean", "reference", "datetime"}[k]
+}
+
+type fieldDef struct {
+	name       string
+	kind       fieldKind
+	createable bool
+	updateable bool
+	required   bool // on create
+	maxLength  int
+}
+
+// relationship is a lookup that SOQL can traverse one level: Profile.Name on User.
+type relationship struct {
+	name, target, idField string
+}
+
+// sobjectType is the schema of one sObject and how to read its records from the state.
+type sobjectType struct {
+	name          string
+	prefix        string
+	fields        []fieldDef
+	relationships []relationship
+	// records returns each record's fields (not relationships), in creation order.
+	records func(st *state) []record
+	// fieldsFor hides fields that do not exist in this org (PermissionsUseAnyApiClient before
+	// API Access Control is provisioned).
+	hidden func(st *state, field string) bool
+}
+
+// record is an sObject record's field values by canonical field name; nil is a null.
+type record map[string]any
+
+var sobjectTypes = map[string]*sobjectType{}
+
+func init() {
+	permFields := func(writable bool) []fieldDef {
+		var out []fieldDef
+		for _, p := range permissionNames {
+			out = append(out, fieldDef{name: "Permissions" + p, kind: kindBool, createable: writable, updateable: writable})
+		}
+		return out
+	}
+	hideUseAny := func(st *state, field string) bool {
+		return field == "Permissions"+permUseAnyAPIClient && !st.org.Provisioned
+	}
+	permRecord := func(st *state, ps *permSet) record {
+		rec := record{"Id": ps.ID, "Name": ps.Name, "Label": ps.Label, "Description": nullable(ps.Description),
+			"IsOwnedByProfile": ps.ProfileID != "", "ProfileId": nullable(ps.ProfileID)}
+		for _, p := range permissionNames {
+			rec["Permissions"+p] = ps.Permissions[p]
+		}
+		return rec
+	}
+	register(&sobjectType{
+		name: "PermissionSet", prefix: sfid.PrefixPermissionSet,
+		fields: append([]fieldDef{
+			{name: "Id", kind: kindID},
+			{name: "Name", kind: kindString, createable: true, updateable: true, required: true, maxLength: 80},
+			{name: "Label", kind: kindString, createable: true, updateable: true, required: true, maxLength: 80},
+			{name: "Description", kind: kindString, createable: true, updateable: true, maxLength: 255},
+			{name: "IsOwnedByProfile", kind: kindBool},
+			{name: "ProfileId", kind: kindID},
+		}, permFields(true)...),
+		relationships: []relationship{{"Profile", "Profile", "ProfileId"}},
+		records: func(st *state) []record {
+			var out []record
+			for _, ps := range sorted(st.permSets) {
+				out = append(out, permRecord(st, ps))
+			}
+			return out
+		},
+		hidden: hideUseAny,
+	})
+	register(&sobjectType{
+		name: "Profile", prefix: sfid.PrefixProfile,
+		fields: append([]fieldDef{
+			{name: "Id", kind: kindID}, {name: "Name", kind: kindString}, {name: "UserType", kind: kindString},
+		}, permFields(false)...),
+		records: func(st *state) []record {
+			var out []record
+			for _, p := range sorted(st.profiles) {
+				rec := record{"Id": p.ID, "Name": p.Name, "UserType": p.UserType}
+				for _, perm := range permissionNames {
+					rec["Permissions"+perm] = st.permSets[p.PermissionSetID].Permissions[perm]
+				}
+				out = append(out, rec)
+			}
+			return out
+		},
+		hidden: hideUseAny,
+	})
+	register(&sobjectType{
+		name: "User", prefix: sfid.PrefixUser,
+		fields: []fieldDef{
+			{name: "Id", kind: kindID}, {name: "Username", kind: kindString}, {name: "Name", kind: kindString},
+			{name: "Email", kind: kindString}, {name: "IsActive", kind: kindBool}, {name: "UserType", kind: kindString},
+			{name: "ProfileId", kind: kindID},
+		},
+		relationships: []relationship{{"Profile", "Profile", "ProfileId"}},
+		records: func(st *state) []record {
+			var out []record
+			for _, u := range sorted(st.users) {
+				out = append(out, record{"Id": u.ID, "Username": u.Username, "Name": u.Name, "Email": u.Email,
+					"IsActive": u.Active, "UserType": st.userType(u), "ProfileId": u.ProfileID})
+			}
+			return out
+		},
+	})
+	register(&sobjectType{
+		name: "PermissionSetAssignment", prefix: sfid.PrefixAssignment,
+		fields: []fieldDef{
+			{name: "Id", kind: kindID},
+			{name: "PermissionSetId", kind: kindID, createable: true, required: true},
+			{name: "AssigneeId", kind: kindID, createable: true, required: true},
+		},
+		relationships: []relationship{{"PermissionSet", "PermissionSet", "PermissionSetId"}, {"Assignee", "User", "AssigneeId"}},
+		records: func(st *state) []record {
+			var out []record
+			for _, a := range sorted(st.assignments) {
+				out = append(out, record{"Id": a.ID, "PermissionSetId": a.PermissionSetID, "AssigneeId": a.AssigneeID})
+			}
+			return out
+		},
+	})
+	register(&sobjectType{
+		name: "SetupEntityAccess", prefix: sfid.PrefixSetupEntityAccess,
+		fields: []fieldDef{
+			{name: "Id", kind: kindID},
+			{name: "ParentId", kind: kindID, createable: true, required: true},
+			{name: "SetupEntityId", kind: kindID, createable: true, required: true},
+			{name: "SetupEntityType", kind: kindString},
+		},
+		relationships: []relationship{{"Parent", "PermissionSet", "ParentId"}},
+		records: func(st *state) []record {
+			var out []record
+			for _, g := range sorted(st.grants) {
+				out = append(out, record{"Id": g.ID, "ParentId": g.ParentID, "SetupEntityId": g.AppID, "SetupEntityType": "ConnectedApplication"})
+			}
+			return out
+		},
+	})
+	register(&sobjectType{
+		name: "ConnectedApplication", prefix: sfid.PrefixConnectedApplication,
+		fields: []fieldDef{
+			{name: "Id", kind: kindID}, {name: "Name", kind: kindString},
+			{name: "OptionsAllowAdminApprovedUsersOnly", kind: kindBool},
+			{name: "StartUrl", kind: kindString},
+			{name: "CreatedDate", kind: kindDateTime}, {name: "LastModifiedDate", kind: kindDateTime},
+		},
+		records: func(st *state) []record {
+			var out []record
+			for _, a := range sorted(st.apps) {
+				out = append(out, record{"Id": a.ID, "Name": a.Name, "OptionsAllowAdminApprovedUsersOnly": a.AdminApproved,
+					"StartUrl": nullable(a.StartURL), "CreatedDate": a.CreatedDate, "LastModifiedDate": a.LastModifiedDate})
+			}
+			return out
+		},
+	})
+	register(&sobjectType{
+		name: "Organization", prefix: sfid.PrefixOrganization,
+		fields: []fieldDef{
+			{name: "Id", kind: kindID}, {name: "Name", kind: kindString}, {name: "OrganizationType", kind: kindString},
+		},
+		records: func(st *state) []record {
+			return []record{{"Id": st.org.ID, "Name": st.org.Name, "OrganizationType": st.org.OrganizationType}}
+		},
+	})
+}
+
+func register(t *sobjectType) { sobjectTypes[strings.ToLower(t.name)] = t }
+
+func sobjectTypeNamed(name string) *sobjectType { return sobjectTypes[strings.ToLower(name)] }
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// field returns the canonical definition of a field of this type in this org.
+func (t *sobjectType) field(st *state, name string) (fieldDef, bool) {
+	for _, f := range t.fields {
+		if strings.EqualFold(f.name, name) && (t.hidden == nil || !t.hidden(st, f.name)) {
+			return f, true
+		}
+	}
+	return fieldDef{}, false
+}
+
+func (t *sobjectType) relationship(name string) (relationship, bool) {
+	for _, r := range t.relationships {
+		if strings.EqualFold(r.name, name) {
+			return r, true
+		}
+	}
+	return relationship{}, false
+}
+
+// visibleFields lists the fields that exist in this org, in schema order.
+func (t *sobjectType) visibleFields(st *state) []fieldDef {
+	var out []fieldDef
+	for _, f := range t.fields {
+		if t.hidden == nil || !t.hidden(st, f.name) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// find returns one record by 18-character id.
+func (t *sobjectType) find(st *state, id string) record {
+	for _, rec := range t.records(st) {
+		if rec["Id"] == id {
+			return rec
+		}
+	}
+	return nil
+}
+
+// fieldPath is a resolved SOQL field reference: a field of the object, or one across a relationship.
+type fieldPath struct {
+	canonical string // "Profile.Name"
+	rel       *relationship
+	field     fieldDef
+}
+
+// resolvePath resolves "profile.name" to its canonical form, or explains why it does not exist.
+func (t *sobjectType) resolvePath(st *state, path string) (fieldPath, *apiError) {
+	relName, fieldName, traverses := strings.Cut(path, ".")
+	if !traverses {
+		f, ok := t.field(st, path)
+		if !ok {
+			return fieldPath{}, noSuchColumn(t.name, path)
+		}
+		return fieldPath{canonical: f.name, field: f}, nil
+	}
+	rel, ok := t.relationship(relName)
+	if !ok || strings.Contains(fieldName, ".") {
+		return fieldPath{}, &apiError{status: http.StatusBadRequest, code: "INVALID_FIELD",
+			message: fmt.Sprintf("Didn't understand relationship '%s' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.", relName)}
+	}
+	target := sobjectTypeNamed(rel.target)
+	f, ok := target.field(st, fieldName)
+	if !ok {
+		return fieldPath{}, noSuchColumn(target.name, fieldName)
+	}
+	return fieldPath{canonical: rel.name + "." + f.name, rel: &rel, field: f}, nil
+}
+
+func noSuchColumn(object, field string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: "INVALID_FIELD", fields: []string{field},
+		message: fmt.Sprintf("No such column '%s' on entity '%s'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.", field, object)}
+}
+
+// value reads a resolved path from a record, following a relationship through the state.
+func (p fieldPath) value(st *state, rec record) any {
+	if p.rel == nil {
+		return rec[p.field.name]
+	}
+	id, _ := rec[p.rel.idField].(string)
+	if id == "" {
+		return nil
+	}
+	parent := sobjectTypeNamed(p.rel.target).find(st, id)
+	if parent == nil {
+		return nil
+	}
+	return parent[p.field.name]
+}
+
+func attributes(typ, version, id string) map[string]string {
+	return map[string]string{"type": typ, "url": "/services/data/" + version + "/sobjects/" + typ + "/" + id}
+}
+
+// render builds the JSON object of a record with the selected paths, nesting relationship fields
+// under their relationship as Salesforce does.
+func (t *sobjectType) render(st *state, version string, rec record, paths []fieldPath) *orderedObject {
+	out := newOrderedObject()
+	out.set("attributes", attributes(t.name, version, rec["Id"].(string)))
+	for _, p := range paths {
+		if p.rel == nil {
+			out.set(p.field.name, rec[p.field.name])
+			continue
+		}
+		id, _ := rec[p.rel.idField].(string)
+		if id == "" {
+			out.set(p.rel.name, nil)
+			continue
+		}
+		nested, ok := out.get(p.rel.name).(*orderedObject)
+		if !ok {
+			nested = newOrderedObject()
+			nested.set("attributes", attributes(p.rel.target, version, id))
+			out.set(p.rel.name, nested)
+		}
+		nested.set(p.field.name, p.value(st, rec))
+	}
+	return out
+}
+
+// orderedObject is a JSON object that keeps its keys in insertion order, as Salesforce's answers do.
+type orderedObject struct {
+	keys   []string
+	values map[string]any
+}
+
+func newOrderedObject() *orderedObject { return &orderedObject{values: map[string]any{}} }
+
+func (o *orderedObject) set(k string, v any) {
+	if _, ok := o.values[k]; !ok {
+		o.keys = append(o.keys, k)
+	}
+	o.values[k] = v
+}
+
+func (o *orderedObject) get(k string) any { return o.values[k] }
+
+func (o *orderedObject) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		buf.Write(kb)
+		buf.WriteByte(':')
+		vb, err := json.Marshal(o.values[k])
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(vb)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// decodeRecordBody checks a create or update body against the schema: unknown fields, fields that
+// cannot be written, wrong JSON types, malformed ids and, on create, missing required fields. It
+// returns the values by canonical field name.
+func (t *sobjectType) decodeRecordBody(st *state, body []byte, create bool) (record, *apiError) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var raw map[string]json.RawMessage
+	if err := dec.Decode(&raw); err != nil || raw == nil {
+		msg := "The request body must be a JSON object"
+		if err != nil {
+			msg = "Malformed JSON: " + err.Error()
+		}
+		return nil, &apiError{status: http.StatusBadRequest, code: "JSON_PARSER_ERROR", message: msg}
+	}
+	if dec.More() {
+		return nil, &apiError{status: http.StatusBadRequest, code: "JSON_PARSER_ERROR", message: "Malformed JSON: unexpected data after the JSON object"}
+	}
+	out := record{}
+	var readOnly []string
+	for name, value := range raw {
+		if strings.EqualFold(name, "attributes") {
+			continue
+		}
+		f, ok := t.field(st, name)
+		if !ok {
+			e := noSuchColumn(t.name, name)
+			e.message = fmt.Sprintf("No such column '%s' on sobject of type %s", name, t.name)
+			return nil, e
+		}
+		if create && !f.createable || !create && !f.updateable {
+			readOnly = append(readOnly, f.name)
+			continue
+		}
+		v, err := decodeFieldValue(f, value)
+		if err != nil {
+			return nil, err
+		}
+		out[f.name] = v
+	}
+	if len(readOnly) > 0 {
+		return nil, &apiError{status: http.StatusBadRequest, code: "INVALID_FIELD_FOR_INSERT_UPDATE", fields: readOnly,
+			message: fmt.Sprintf("Unable to create/update fields: %s. Please check the security settings of this field and verify that it is read/write for your profile or permission set.", strings.Join(readOnly, ", "))}
+	}
+	var missing []string
+	for _, f := range t.fields {
+		if v, set := out[f.name]; (create && f.required && !set) || (set && f.required && v == nil) {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &apiError{status: http.StatusBadRequest, code: "REQUIRED_FIELD_MISSING", fields: missing,
+			message: fmt.Sprintf("Required fields are missing: [%s]", strings.Join(missing, ", "))}
+	}
+	return out, nil
+}
+
+func decodeFieldValue(f fieldDef, raw json.RawMessage) (any, *apiError) {
+	trimmed := bytes.TrimSpace(raw)
+	if string(trimmed) == "null" {
+		if f.kind == kindBool {
+			return nil, wrongType(f, raw)
+		}
+		return nil, nil
+	}
+	switch f.kind {
+	case kindBool:
+		var b bool
+		if json.Unmarshal(raw, &b) != nil {
+			return nil, wrongType(f, raw)
+		}
+		return b, nil
+	case kindID:
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return nil, wrongType(f, raw)
+		}
+		id, err := sfid.Normalize(s)
+		if err != nil {
+			return nil, &apiError{status: http.StatusBadRequest, code: "MALFORMED_ID", fields: []string{f.name},
+				message: fmt.Sprintf("%s: id value of incorrect type: %s", f.name, s)}
+		}
+		return id, nil
+	default:
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return nil, wrongType(f, raw)
+		}
+		if f.maxLength > 0 && len([]rune(s)) > f.maxLength {
+			return nil, &apiError{status: http.StatusBadRequest, code: "STRING_TOO_LONG", fields: []string{f.name},
+				message: fmt.Sprintf("%s: data value too large: %.40s (max length=%d)", f.name, s, f.maxLength)}
+		}
+		return s, nil
+	}
+}
+
+func wrongType(f fieldDef, raw json.RawMessage) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: "JSON_PARSER_ERROR", fields: []string{f.name},
+		message: fmt.Sprintf("Cannot deserialize instance of %s from value %.40s for field %s", f.kind.describe(), string(raw), f.name)}
+}

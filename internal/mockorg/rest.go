@@ -1,0 +1,581 @@
+package mockorg
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+// Served API versions: 47.0 (the first with ConnectedAppSettings) up to the current release.
+const (
+	minAPIVersion = 47
+	maxAPIVersion = 67
+)
+
+// parseAPIVersion reads "v60.0" from a REST path.
+func parseAPIVersion(seg string) (int, bool) {
+	num, ok := strings.CutPrefix(seg, "v")
+	if !ok {
+		return 0, false
+	}
+	major, minor, ok := strings.Cut(num, ".")
+	if !ok || minor != "0" {
+		return 0, false
+	}
+	v, err := strconv.Atoi(major)
+	if err != nil || v < minAPIVersion || v > maxAPIVersion || strconv.Itoa(v) != major {
+		return 0, false
+	}
+	return v, true
+}
+
+// releaseName is the Salesforce release of an API version: 47.0 is Winter '20, three a year.
+func releaseName(v int) string {
+	k := v - minAPIVersion
+	return fmt.Sprintf("%s '%02d", [...]string{"Winter", "Spring", "Summer"}[k%3], 20+k/3)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+type restErrorBody struct {
+	Message   string   `json:"message"`
+	ErrorCode string   `json:"errorCode"`
+	Fields    []string `json:"fields,omitempty"`
+}
+
+func writeRESTError(w http.ResponseWriter, status int, e apiError) {
+	if e.status != 0 {
+		status = e.status
+	}
+	writeJSON(w, status, []restErrorBody{{Message: e.message, ErrorCode: e.code, Fields: e.fields}})
+}
+
+func writeRESTErr(w http.ResponseWriter, err error) {
+	ae := asAPIError(err)
+	writeRESTError(w, ae.status, *ae)
+}
+
+var errNotFound = &apiError{status: http.StatusNotFound, code: "NOT_FOUND", message: "The requested resource does not exist"}
+
+// handleVersions answers GET /services/data: the versions list, which needs no session.
+func (s *Server) handleVersions(w http.ResponseWriter, r *http.Request) {
+	note(r, "rest:versions", false)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeRESTErr(w, methodNotAllowed(r, "GET", "HEAD"))
+		return
+	}
+	type version struct {
+		Label   string `json:"label"`
+		URL     string `json:"url"`
+		Version string `json:"version"`
+	}
+	var out []version
+	for v := minAPIVersion; v <= maxAPIVersion; v++ {
+		out = append(out, version{Label: releaseName(v), URL: fmt.Sprintf("/services/data/v%d.0", v), Version: fmt.Sprintf("%d.0", v)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func methodNotAllowed(r *http.Request, allowed ...string) *apiError {
+	return errorf(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '%s' not allowed. Allowed are %s", r.Method, strings.Join(allowed, ","))
+}
+
+// restCall is an authenticated REST request.
+type restCall struct {
+	w       http.ResponseWriter
+	r       *http.Request
+	caller  *caller
+	version string // "v60.0"
+	v       int
+	segs    []string // path segments after the version
+}
+
+// handleREST serves everything under /services/data/vXX.X/.
+func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
+	rest := strings.Trim(strings.TrimPrefix(r.URL.Path, "/services/data/"), "/")
+	if rest == "" {
+		s.handleVersions(w, r)
+		return
+	}
+	segs := strings.Split(rest, "/")
+	v, ok := parseAPIVersion(segs[0])
+	if !ok {
+		note(r, "rest:notFound", false)
+		writeRESTErr(w, errNotFound)
+		return
+	}
+	c, aerr := s.authenticate(bearerToken(r))
+	s.setLimitInfo(w)
+	if aerr != nil {
+		note(r, "rest:unauthenticated", false)
+		writeRESTErr(w, aerr)
+		return
+	}
+	call := &restCall{w: w, r: r, caller: c, version: segs[0], v: v, segs: segs[1:]}
+	switch {
+	case len(call.segs) == 0:
+		s.restResources(call)
+	case call.segs[0] == "limits" && len(call.segs) == 1:
+		s.restLimits(call)
+	case call.segs[0] == "sobjects":
+		s.restSObjects(call)
+	case call.segs[0] == "sfaccess":
+		s.serveSetup(call)
+	default:
+		note(r, "rest:notFound", false)
+		writeRESTErr(w, errNotFound)
+	}
+}
+
+func (s *Server) setLimitInfo(w http.ResponseWriter) {
+	var limit int
+	s.view(func(st *state) { limit = st.org.DailyAPIRequests })
+	w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", s.apiUsed.Load(), limit))
+}
+
+func (s *Server) restResources(c *restCall) {
+	note(c.r, "rest:resources", false)
+	if c.r.Method != http.MethodGet {
+		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD"))
+		return
+	}
+	base := "/services/data/" + c.version
+	out := map[string]string{
+		"limits": base + "/limits", "query": base + "/query", "sobjects": base + "/sobjects",
+	}
+	if !s.cfg.DisableSetupExtension {
+		out["sfaccess"] = base + "/sfaccess"
+	}
+	writeJSON(c.w, http.StatusOK, out)
+}
+
+func (s *Server) restLimits(c *restCall) {
+	note(c.r, "rest:limits", false)
+	if c.r.Method != http.MethodGet {
+		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD"))
+		return
+	}
+	var limit int
+	s.view(func(st *state) { limit = st.org.DailyAPIRequests })
+	type lim struct {
+		Max       int `json:"Max"`
+		Remaining int `json:"Remaining"`
+	}
+	remaining := max(limit-int(s.apiUsed.Load()), 0)
+	writeJSON(c.w, http.StatusOK, map[string]lim{
+		"DailyApiRequests":           {limit, remaining},
+		"DailyAsyncApexExecutions":   {250000, 250000},
+		"DailyBulkApiBatches":        {15000, 15000},
+		"ConcurrentSyncApexRequests": {10, 10},
+	})
+}
+
+// readBody reads a request body within the size cap, answering 413 when it is exceeded.
+func readBody(r *http.Request) ([]byte, *apiError) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		if tooLarge(err) {
+			return nil, errorf(http.StatusRequestEntityTooLarge, "REQUEST_ENTITY_TOO_LARGE",
+				"The request body exceeds the maximum size of %d bytes", maxBodyBytes)
+		}
+		return nil, errorf(http.StatusBadRequest, "JSON_PARSER_ERROR", "The request body could not be read: %v", err)
+	}
+	return body, nil
+}
+
+// restSObjects serves /sobjects, /sobjects/{Type}, /sobjects/{Type}/describe and /sobjects/{Type}/{Id}.
+func (s *Server) restSObjects(c *restCall) {
+	if len(c.segs) == 1 {
+		note(c.r, "rest:describeGlobal", false)
+		s.describeGlobal(c)
+		return
+	}
+	t := sobjectTypeNamed(c.segs[1])
+	if t == nil || len(c.segs) > 3 {
+		note(c.r, "rest:notFound", false)
+		writeRESTErr(c.w, errNotFound)
+		return
+	}
+	switch {
+	case len(c.segs) == 2 && c.r.Method == http.MethodPost:
+		note(c.r, "rest:create", true)
+		s.createSObject(c, t)
+	case len(c.segs) == 2 && c.r.Method == http.MethodGet:
+		note(c.r, "rest:describe", false)
+		s.describeSObject(c, t)
+	case len(c.segs) == 2:
+		note(c.r, "rest:sobject", false)
+		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD", "POST"))
+	case c.segs[2] == "describe":
+		note(c.r, "rest:describe", false)
+		s.describeSObject(c, t)
+	default:
+		id, err := sfid.Normalize(c.segs[2])
+		if err != nil || id[:3] != t.prefix {
+			note(c.r, "rest:notFound", false)
+			writeRESTError(c.w, http.StatusNotFound, apiError{code: "NOT_FOUND",
+				message: "Provided external ID field does not exist or is not accessible: " + c.segs[2]})
+			return
+		}
+		switch c.r.Method {
+		case http.MethodGet, http.MethodHead:
+			note(c.r, "rest:get", false)
+			s.getSObject(c, t, id)
+		case http.MethodPatch:
+			note(c.r, "rest:update", true)
+			s.updateSObject(c, t, id)
+		case http.MethodDelete:
+			note(c.r, "rest:delete", true)
+			s.deleteSObject(c, t, id)
+		default:
+			note(c.r, "rest:sobject", false)
+			writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD", "PATCH", "DELETE"))
+		}
+	}
+}
+
+func (s *Server) describeGlobal(c *restCall) {
+	type entry struct {
+		Name       string `json:"name"`
+		KeyPrefix  string `json:"keyPrefix"`
+		Createable bool   `json:"createable"`
+		Updateable bool   `json:"updateable"`
+		Deletable  bool   `json:"deletable"`
+		Queryable  bool   `json:"queryable"`
+		URL        string `json:"urls"`
+	}
+	var out []entry
+	for _, name := range []string{"ConnectedApplication", "Organization", "PermissionSet", "PermissionSetAssignment", "Profile", "SetupEntityAccess", "User"} {
+		t := sobjectTypeNamed(name)
+		out = append(out, entry{Name: t.name, KeyPrefix: t.prefix, Createable: t.writable(), Updateable: t.updatable(),
+			Deletable: t.writable(), Queryable: true, URL: "/services/data/" + c.version + "/sobjects/" + t.name})
+	}
+	writeJSON(c.w, http.StatusOK, map[string]any{"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": out})
+}
+
+func (t *sobjectType) writable() bool {
+	for _, f := range t.fields {
+		if f.createable {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *sobjectType) updatable() bool {
+	for _, f := range t.fields {
+		if f.updateable {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) describeSObject(c *restCall, t *sobjectType) {
+	type field struct {
+		Name       string `json:"name"`
+		Type       string `json:"type"`
+		Createable bool   `json:"createable"`
+		Updateable bool   `json:"updateable"`
+		Nillable   bool   `json:"nillable"`
+		Length     int    `json:"length"`
+	}
+	var fields []field
+	s.view(func(st *state) {
+		for _, f := range t.visibleFields(st) {
+			typ := f.kind.describe()
+			if f.name == "Id" {
+				typ = "id"
+			}
+			fields = append(fields, field{Name: f.name, Type: typ, Createable: f.createable, Updateable: f.updateable,
+				Nillable: !f.required && f.kind != kindBool && f.name != "Id", Length: f.maxLength})
+		}
+	})
+	writeJSON(c.w, http.StatusOK, map[string]any{
+		"name": t.name, "keyPrefix": t.prefix, "createable": t.writable(), "updateable": t.updatable(),
+		"deletable": t.writable(), "queryable": true, "fields": fields,
+	})
+}
+
+func (s *Server) getSObject(c *restCall, t *sobjectType, id string) {
+	var out *orderedObject
+	var aerr *apiError
+	s.view(func(st *state) {
+		rec := t.find(st, id)
+		if rec == nil {
+			aerr = errNotFound
+			return
+		}
+		var paths []fieldPath
+		if list := c.r.URL.Query().Get("fields"); list != "" {
+			for name := range strings.SplitSeq(list, ",") {
+				p, err := t.resolvePath(st, strings.TrimSpace(name))
+				if err != nil || p.rel != nil {
+					if err == nil {
+						err = noSuchColumn(t.name, name)
+					}
+					aerr = err
+					return
+				}
+				paths = append(paths, p)
+			}
+		} else {
+			for _, f := range t.visibleFields(st) {
+				paths = append(paths, fieldPath{canonical: f.name, field: f})
+			}
+		}
+		out = t.render(st, c.version, rec, paths)
+	})
+	if aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
+	}
+	writeJSON(c.w, http.StatusOK, out)
+}
+
+func (s *Server) createSObject(c *restCall, t *sobjectType) {
+	if !t.writable() {
+		writeRESTErr(c.w, errorf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be inserted: %s", t.name))
+		return
+	}
+	body, aerr := readBody(c.r)
+	if aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
+	}
+	var id string
+	err := s.mutate(func(st *state) error {
+		vals, aerr := t.decodeRecordBody(st, body, true)
+		if aerr != nil {
+			return aerr
+		}
+		u := st.users[c.caller.userID]
+		var err *apiError
+		switch t.name {
+		case "PermissionSet":
+			id, err = createPermissionSet(st, u, vals)
+		case "PermissionSetAssignment":
+			id, err = createAssignment(st, u, vals)
+		case "SetupEntityAccess":
+			id, err = createGrant(st, u, vals)
+		}
+		return errOrNil(err)
+	})
+	if err != nil {
+		writeRESTErr(c.w, err)
+		return
+	}
+	committed(c.r)
+	s.log.Info("record created", "sobject", t.name, "id", id, "user", c.caller.username)
+	writeJSON(c.w, http.StatusCreated, map[string]any{"id": id, "success": true, "errors": []any{}})
+}
+
+func (s *Server) updateSObject(c *restCall, t *sobjectType, id string) {
+	if !t.updatable() {
+		writeRESTErr(c.w, errorf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be updated: %s", t.name))
+		return
+	}
+	body, aerr := readBody(c.r)
+	if aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
+	}
+	err := s.mutate(func(st *state) error {
+		vals, aerr := t.decodeRecordBody(st, body, false)
+		if aerr != nil {
+			return aerr
+		}
+		if t.find(st, id) == nil {
+			return errNotFound
+		}
+		return errOrNil(updatePermissionSet(st, st.users[c.caller.userID], id, vals))
+	})
+	if err != nil {
+		writeRESTErr(c.w, err)
+		return
+	}
+	committed(c.r)
+	s.log.Info("record updated", "sobject", t.name, "id", id, "user", c.caller.username)
+	c.w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) deleteSObject(c *restCall, t *sobjectType, id string) {
+	if !t.writable() {
+		writeRESTErr(c.w, errorf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be deleted: %s", t.name))
+		return
+	}
+	err := s.mutate(func(st *state) error {
+		if t.find(st, id) == nil {
+			return errNotFound
+		}
+		u := st.users[c.caller.userID]
+		switch t.name {
+		case "PermissionSet":
+			return errOrNil(deletePermissionSet(st, u, id))
+		case "PermissionSetAssignment":
+			if msg := st.denial(u, opAssignPermissionSets); msg != "" {
+				return insufficientAccess(msg)
+			}
+			delete(st.assignments, id)
+		case "SetupEntityAccess":
+			if msg := st.denial(u, opChangeAppGrants); msg != "" {
+				return insufficientAccess(msg)
+			}
+			delete(st.grants, id)
+		}
+		return nil
+	})
+	if err != nil {
+		writeRESTErr(c.w, err)
+		return
+	}
+	committed(c.r)
+	s.log.Info("record deleted", "sobject", t.name, "id", id, "user", c.caller.username)
+	c.w.WriteHeader(http.StatusNoContent)
+}
+
+func insufficientAccess(msg string) *apiError {
+	return &apiError{status: http.StatusForbidden, code: "INSUFFICIENT_ACCESS", message: "insufficient access rights: " + msg}
+}
+
+func duplicateValue(field, existingID string) *apiError {
+	return errorf(http.StatusBadRequest, "DUPLICATE_VALUE", "duplicate value found: %s duplicates value on record with id: %s", field, existingID)
+}
+
+func invalidCrossReference(field, id string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: "INVALID_CROSS_REFERENCE_KEY", fields: []string{field},
+		message: fmt.Sprintf("invalid cross reference id: %s does not name a record that %s can refer to", id, field)}
+}
+
+var errProfilePermissionSet = &apiError{status: http.StatusBadRequest, code: "FIELD_INTEGRITY_EXCEPTION",
+	message: "This permission set is owned by a profile: change the profile instead"}
+
+func createPermissionSet(st *state, u *user, vals record) (string, *apiError) {
+	if msg := st.denial(u, opManagePermissionSets); msg != "" {
+		return "", insufficientAccess(msg)
+	}
+	name, _ := vals["Name"].(string)
+	if err := checkPermissionSetName(st, name, ""); err != nil {
+		return "", err
+	}
+	ps := &permSet{ID: st.ids.next(sfid.PrefixPermissionSet), Permissions: map[string]bool{}}
+	applyPermissionSetFields(ps, vals)
+	st.permSets[ps.ID] = ps
+	return ps.ID, nil
+}
+
+func checkPermissionSetName(st *state, name, selfID string) *apiError {
+	if developerNameProblem(name) != "" {
+		return &apiError{status: http.StatusBadRequest, code: "FIELD_INTEGRITY_EXCEPTION", fields: []string{"Name"},
+			message: "The API Name can only contain underscores and alphanumeric characters. It must be unique, begin with a letter, not include spaces, not end with an underscore, and not contain two consecutive underscores."}
+	}
+	if other := st.permSetByName(name); other != nil && other.ID != selfID {
+		return duplicateValue("Name", other.ID)
+	}
+	return nil
+}
+
+func applyPermissionSetFields(ps *permSet, vals record) {
+	for field, v := range vals {
+		switch {
+		case field == "Name":
+			ps.Name = v.(string)
+		case field == "Label":
+			ps.Label = v.(string)
+		case field == "Description":
+			ps.Description, _ = v.(string)
+		case strings.HasPrefix(field, "Permissions"):
+			ps.Permissions[strings.TrimPrefix(field, "Permissions")] = v.(bool)
+		}
+	}
+}
+
+func updatePermissionSet(st *state, u *user, id string, vals record) *apiError {
+	if msg := st.denial(u, opManagePermissionSets); msg != "" {
+		return insufficientAccess(msg)
+	}
+	ps := st.permSets[id]
+	if ps.ProfileID != "" {
+		return errProfilePermissionSet
+	}
+	if name, ok := vals["Name"].(string); ok {
+		if err := checkPermissionSetName(st, name, id); err != nil {
+			return err
+		}
+	}
+	applyPermissionSetFields(ps, vals)
+	return nil
+}
+
+func deletePermissionSet(st *state, u *user, id string) *apiError {
+	if msg := st.denial(u, opManagePermissionSets); msg != "" {
+		return insufficientAccess(msg)
+	}
+	if st.permSets[id].ProfileID != "" {
+		return errProfilePermissionSet
+	}
+	for _, a := range st.assignments {
+		if a.PermissionSetID == id {
+			return errorf(http.StatusBadRequest, "DELETE_FAILED", "This permission set is assigned to users (assignment %s); remove the assignments first", a.ID)
+		}
+	}
+	for gid, g := range st.grants {
+		if g.ParentID == id {
+			delete(st.grants, gid)
+		}
+	}
+	delete(st.permSets, id)
+	return nil
+}
+
+func createAssignment(st *state, u *user, vals record) (string, *apiError) {
+	if msg := st.denial(u, opAssignPermissionSets); msg != "" {
+		return "", insufficientAccess(msg)
+	}
+	psID, userID := vals["PermissionSetId"].(string), vals["AssigneeId"].(string)
+	ps := st.permSets[psID]
+	if ps == nil {
+		return "", invalidCrossReference("PermissionSetId", psID)
+	}
+	if ps.ProfileID != "" {
+		return "", &apiError{status: http.StatusBadRequest, code: "FIELD_INTEGRITY_EXCEPTION", fields: []string{"PermissionSetId"},
+			message: "You can't assign or unassign this permission set because it's associated with a profile."}
+	}
+	if st.users[userID] == nil {
+		return "", invalidCrossReference("AssigneeId", userID)
+	}
+	if existing := st.assignmentOf(psID, userID); existing != nil {
+		return "", duplicateValue("Assignee", existing.ID)
+	}
+	a := &assignment{ID: st.ids.next(sfid.PrefixAssignment), PermissionSetID: psID, AssigneeID: userID}
+	st.assignments[a.ID] = a
+	return a.ID, nil
+}
+
+func createGrant(st *state, u *user, vals record) (string, *apiError) {
+	if msg := st.denial(u, opChangeAppGrants); msg != "" {
+		return "", insufficientAccess(msg)
+	}
+	parentID, appID := vals["ParentId"].(string), vals["SetupEntityId"].(string)
+	if st.permSets[parentID] == nil {
+		return "", invalidCrossReference("ParentId", parentID)
+	}
+	if st.apps[appID] == nil {
+		return "", invalidCrossReference("SetupEntityId", appID)
+	}
+	if existing := st.grantOf(parentID, appID); existing != nil {
+		return "", duplicateValue("SetupEntityId", existing.ID)
+	}
+	g := &grant{ID: st.ids.next(sfid.PrefixSetupEntityAccess), ParentID: parentID, AppID: appID}
+	st.grants[g.ID] = g
+	return g.ID, nil
+}

@@ -1,0 +1,287 @@
+// Package mockorg is a mock Salesforce org: it serves the OAuth token endpoint, the Metadata API
+// (SOAP), the REST API and the sfaccess setup extension over HTTP, keeps an org's records in memory
+// (optionally persisted to a state file), and enforces the API Access Control rules of
+// internal/access on every token request and every API call, as a real org does.
+package mockorg
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Config configures a Server.
+type Config struct {
+	// Seed is the org to start with; nil means the embedded default org "Acme".
+	Seed *Seed
+	// StateFile, if set, persists the org there (atomic rename, mode 0600). An existing file is
+	// loaded at New instead of the seed; a file that cannot be read makes New fail.
+	StateFile string
+	// ControlToken guards the control API; "" means a random token.
+	ControlToken string
+	// DisableSetupExtension makes /services/data/vXX.X/sfaccess/... answer 404 NOT_FOUND, as a real
+	// org does.
+	DisableSetupExtension bool
+	// QueryBatchSize is the number of records per query page before nextRecordsUrl; 0 means 2000.
+	QueryBatchSize int
+	// Logger receives request and state logs; nil discards them. Secrets are never logged.
+	Logger *slog.Logger
+}
+
+// maxBodyBytes caps every request body; larger bodies get 413 in the protocol's error shape.
+const maxBodyBytes = 1 << 20
+
+// Server is a mock org. It is an http.Handler and safe for concurrent use.
+type Server struct {
+	cfg          Config
+	log          *slog.Logger
+	controlToken string
+	mux          *http.ServeMux
+	control      *http.ServeMux
+
+	// mu guards st, seed and the token tables: one lock, so that an access decision and the
+	// records it reads are always consistent.
+	mu      sync.RWMutex
+	seed    *Seed
+	st      *state
+	tokens  tokenTable
+	closed  bool
+	apiUsed atomic.Int64
+
+	cursors *cursorCache
+	faults  *faultInjector
+	stats   *statsRecorder
+}
+
+// New builds a server; it does not listen. With a StateFile that exists, the org is loaded from it.
+func New(cfg Config) (*Server, error) {
+	s := &Server{
+		cfg:     cfg,
+		log:     cfg.Logger,
+		cursors: newCursorCache(),
+		faults:  newFaultInjector(),
+		stats:   newStatsRecorder(),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.cfg.QueryBatchSize <= 0 {
+		s.cfg.QueryBatchSize = 2000
+	}
+	s.controlToken = cfg.ControlToken
+	if s.controlToken == "" {
+		s.controlToken = randomHex(24)
+	}
+	if cfg.Seed != nil {
+		s.seed = cfg.Seed.clone()
+	} else {
+		s.seed = DefaultSeed()
+	}
+	st, err := newState(s.seed)
+	if err != nil {
+		return nil, err
+	}
+	s.st = st
+	s.tokens = newTokenTable()
+	s.apiUsed.Store(int64(s.seed.Organization.APIRequestsUsed))
+	if cfg.StateFile != "" {
+		loaded, err := s.loadStateFile()
+		if err != nil {
+			return nil, err
+		}
+		if !loaded {
+			s.mu.Lock()
+			err := s.saveLocked()
+			s.mu.Unlock()
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	s.routes()
+	return s, nil
+}
+
+// ControlToken returns the bearer token of the control API.
+func (s *Server) ControlToken() string { return s.controlToken }
+
+// Close flushes the state file, if any. Requests after Close are still answered but no longer
+// persisted.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	err := s.saveLocked()
+	s.closed = true
+	return err
+}
+
+// ServeHTTP routes control API requests to the control handlers and everything else through stats,
+// fault injection and the protocol handlers.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	if r.URL.Path == "/__mockorg" || strings.HasPrefix(r.URL.Path, "/__mockorg/") {
+		s.serveControl(w, r)
+		return
+	}
+	info := &requestInfo{}
+	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
+	proto := protocolOf(r.URL.Path)
+	plan := s.faults.plan(r)
+	if plan.latency > 0 {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.faults.after(plan.latency):
+		}
+	}
+	if plan.status != 0 {
+		s.stats.record("", false, true)
+		s.writeInjectedFault(w, proto, plan)
+		return
+	}
+	if !plan.afterCommit {
+		s.mux.ServeHTTP(w, r)
+		s.stats.record(info.op, info.write, false)
+		return
+	}
+	rec := newBufferedResponse()
+	s.mux.ServeHTTP(rec, r)
+	s.stats.record(info.op, info.write, false)
+	if info.write && info.committed {
+		s.log.Info("fault injected after commit", "operation", info.op)
+		s.writeInjectedFault(w, proto, faultPlan{status: http.StatusServiceUnavailable, retryAfter: plan.retryAfter})
+		return
+	}
+	rec.copyTo(w)
+}
+
+// requestInfo is filled in by handlers so that stats and after-commit faults know what a request was.
+type requestInfo struct {
+	op        string
+	write     bool
+	committed bool // the write changed the org
+}
+
+type requestInfoKey struct{}
+
+// note records the operation name of a request ("rest:query", "soap:readMetadata", ...).
+func note(r *http.Request, op string, write bool) {
+	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		info.op, info.write = op, write
+	}
+}
+
+// committed marks that a write changed the org, which makes it eligible for an after-commit fault.
+func committed(r *http.Request) {
+	if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		info.committed = true
+	}
+}
+
+type protocol int
+
+const (
+	protoREST protocol = iota
+	protoSOAP
+	protoOAuth
+)
+
+func protocolOf(path string) protocol {
+	switch {
+	case strings.HasPrefix(path, "/services/oauth2/"):
+		return protoOAuth
+	case strings.HasPrefix(path, "/services/Soap/"):
+		return protoSOAP
+	}
+	return protoREST
+}
+
+func (s *Server) routes() {
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("/services/oauth2/token", s.handleToken)
+	s.mux.HandleFunc("/services/oauth2/revoke", s.handleRevoke)
+	s.mux.HandleFunc("/services/Soap/m/{version}", s.handleSOAP)
+	s.mux.HandleFunc("/services/Soap/m/{version}/{orgID}", s.handleSOAP)
+	s.mux.HandleFunc("/services/data", s.handleVersions)
+	s.mux.HandleFunc("/services/data/", s.handleREST)
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		note(r, "notFound", false)
+		writeRESTError(w, http.StatusNotFound, apiError{code: "NOT_FOUND", message: "The requested resource does not exist"})
+	})
+}
+
+// mutate runs fn under the write lock and persists the org if fn reports success. fn must validate
+// everything before changing anything, so that a failed call leaves the org as it was.
+func (s *Server) mutate(fn func(st *state) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := fn(s.st); err != nil {
+		return err
+	}
+	if err := s.saveLocked(); err != nil {
+		s.log.Error("persisting the org failed", "error", err)
+	}
+	return nil
+}
+
+// view runs fn under the read lock.
+func (s *Server) view(fn func(st *state)) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fn(s.st)
+}
+
+// apiError is an error in protocol-neutral form; each protocol renders it in its own shape.
+type apiError struct {
+	status  int
+	code    string
+	message string
+	fields  []string
+}
+
+func (e *apiError) Error() string { return e.code + ": " + e.message }
+
+func asAPIError(err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return &apiError{status: http.StatusInternalServerError, code: "UNKNOWN_EXCEPTION", message: err.Error()}
+}
+
+// errOrNil keeps a nil *apiError from becoming a non-nil error interface.
+func errOrNil(e *apiError) error {
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+func errorf(status int, code, format string, args ...any) *apiError {
+	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("mockorg: crypto/rand failed: " + err.Error())
+	}
+	return hex.EncodeToString(b)
+}
+
+// tooLarge reports whether a body read failed because of the size cap.
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}

@@ -1,0 +1,642 @@
+package mockorg
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/metadata"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+// writeSOAPFault writes a fault envelope; Salesforce sends faults with HTTP 500 unless the fault is
+// about the transport itself (size, method), which keeps its own status.
+func writeSOAPFault(w http.ResponseWriter, status int, f *metadata.Fault) {
+	var buf bytes.Buffer
+	_ = metadata.WriteFault(&buf, f)
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func writeSOAP(w http.ResponseWriter, write func(io.Writer) error) {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		writeSOAPFault(w, http.StatusInternalServerError, metadata.AsFault(err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func faultOf(e *apiError) *metadata.Fault { return metadata.NewFault(e.code, e.message) }
+
+// handleSOAP serves the Metadata API at /services/Soap/m/{version}[/{orgId}].
+func (s *Server) handleSOAP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		note(r, "soap:invalid", false)
+		writeSOAPFault(w, http.StatusMethodNotAllowed, metadata.NewFault(metadata.CodeUnknownException,
+			"HTTP Method '"+r.Method+"' not allowed; the Metadata API takes POST"))
+		return
+	}
+	v, err := metadata.ParseVersion(r.PathValue("version"))
+	if err != nil {
+		note(r, "soap:invalid", false)
+		writeSOAPFault(w, http.StatusInternalServerError, metadata.AsFault(err))
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		note(r, "soap:invalid", false)
+		status := http.StatusBadRequest
+		f := metadata.NewFault(metadata.CodeUnknownException, "the request body could not be read")
+		if tooLarge(err) {
+			status = http.StatusRequestEntityTooLarge
+			f = metadata.NewFault(metadata.CodeExceededMaxSizeRequest, fmt.Sprintf("request exceeds the maximum size of %d bytes", maxBodyBytes))
+		}
+		writeSOAPFault(w, status, f)
+		return
+	}
+	req, err := metadata.Decode(bytes.NewReader(body), v)
+	if err != nil {
+		note(r, "soap:invalid", false)
+		writeSOAPFault(w, http.StatusInternalServerError, metadata.AsFault(err))
+		return
+	}
+	write := req.Operation != metadata.OpRead && req.Operation != metadata.OpList
+	note(r, "soap:"+string(req.Operation), write)
+	c, aerr := s.authenticate(req.SessionID)
+	if aerr != nil {
+		writeSOAPFault(w, http.StatusInternalServerError, faultOf(aerr))
+		return
+	}
+	call := &soapCall{s: s, r: r, caller: c, v: v, req: req}
+	switch req.Operation {
+	case metadata.OpRead:
+		call.read(w)
+	case metadata.OpList:
+		call.list(w)
+	default:
+		call.save(w)
+	}
+}
+
+type soapCall struct {
+	s      *Server
+	r      *http.Request
+	caller *caller
+	v      metadata.Version
+	req    *metadata.Request
+}
+
+func (c *soapCall) read(w http.ResponseWriter) {
+	var records []metadata.Component
+	var aerr *apiError
+	c.s.view(func(st *state) {
+		op := opReadApps
+		if c.req.Type == metadata.TypeConnectedAppSettings {
+			op = opReadSettings
+		}
+		if msg := st.denial(st.users[c.caller.userID], op); msg != "" {
+			aerr = insufficientAccess(msg)
+			return
+		}
+		for _, name := range c.req.FullNames {
+			records = append(records, readComponent(st, c.req.Type, name))
+		}
+	})
+	if aerr != nil {
+		writeSOAPFault(w, http.StatusInternalServerError, faultOf(aerr))
+		return
+	}
+	writeSOAP(w, func(out io.Writer) error { return metadata.WriteReadResponse(out, c.v, records) })
+}
+
+// readComponent returns a component as Salesforce reads it back, or nil for a missing name.
+func readComponent(st *state, typ, name string) metadata.Component {
+	if typ == metadata.TypeConnectedAppSettings {
+		if !strings.EqualFold(name, metadata.SettingsFullName) {
+			return nil
+		}
+		return &metadata.ConnectedAppSettings{
+			FullName:                    metadata.SettingsFullName,
+			EnableAdminApprovedAppsOnly: ptr(st.settings.EnableAdminApprovedAppsOnly),
+			EnableAdminApprovedAppsOnlyForExternalUser:  ptr(st.settings.EnableAdminApprovedAppsOnlyForExternalUser),
+			EnableSkipUserProvisioningWizardWelcomePage: ptr(st.settings.EnableSkipUserProvisioningWizardWelcomePage),
+		}
+	}
+	a := st.appByName(name)
+	if a == nil {
+		return nil
+	}
+	profiles, permSets := st.grantNames(a.ID)
+	ma := &metadata.ConnectedApp{
+		FullName: a.Name, Label: a.Label, ContactEmail: a.ContactEmail, ContactPhone: a.ContactPhone,
+		Description: a.Description, InfoURL: a.InfoURL, StartURL: a.StartURL, MobileStartURL: a.MobileStartURL,
+		LogoURL: a.LogoURL,
+		OAuthConfig: &metadata.OAuthConfig{
+			CallbackURL:                     metadata.JoinCallbackURLs(a.CallbackURLs),
+			Certificate:                     a.Certificate,
+			ConsumerKey:                     a.ConsumerKey,
+			IsAdminApproved:                 ptr(a.AdminApproved),
+			IsClientCredentialEnabled:       ptr(a.ClientCredentialsEnabled),
+			OAuthClientCredentialUser:       a.ClientCredentialsUser,
+			IsPkceRequired:                  ptr(a.PkceRequired),
+			IsConsumerSecretOptional:        a.ConsumerSecretOptional,
+			IsSecretRequiredForRefreshToken: a.SecretRequiredForRefreshToken,
+			Scopes:                          metadata.FoldScopes(a.Scopes),
+		},
+		ProfileName:       profiles,
+		PermissionSetName: permSets,
+	}
+	if a.IPRelaxation != "" || a.RefreshTokenPolicy != "" || a.SingleLogoutURL != "" {
+		ma.OAuthPolicy = &metadata.OAuthPolicy{IPRelaxation: a.IPRelaxation, RefreshTokenPolicy: a.RefreshTokenPolicy, SingleLogoutURL: a.SingleLogoutURL}
+	}
+	return ma
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// grantNames lists the profiles and the permission sets an app is granted to, sorted.
+func (st *state) grantNames(appID string) (profiles, permSets []string) {
+	for _, g := range st.grants {
+		if g.AppID != appID {
+			continue
+		}
+		ps := st.permSets[g.ParentID]
+		if ps.ProfileID != "" {
+			profiles = append(profiles, st.profiles[ps.ProfileID].Name)
+		} else {
+			permSets = append(permSets, ps.Name)
+		}
+	}
+	slices.Sort(profiles)
+	slices.Sort(permSets)
+	return profiles, permSets
+}
+
+func (c *soapCall) list(w http.ResponseWriter) {
+	var files []metadata.FileProperties
+	var aerr *apiError
+	c.s.view(func(st *state) {
+		u := st.users[c.caller.userID]
+		var creator *user
+		for _, cand := range sorted(st.users) {
+			if st.holds(cand, "ModifyAllData") {
+				creator = cand
+				break
+			}
+		}
+		for _, q := range c.req.Queries {
+			op := opReadApps
+			if q.Type == metadata.TypeConnectedAppSettings {
+				op = opReadSettings
+			}
+			if msg := st.denial(u, op); msg != "" {
+				aerr = insufficientAccess(msg)
+				return
+			}
+			if q.Type == metadata.TypeConnectedAppSettings {
+				files = append(files, fileProperties(creator, metadata.TypeConnectedAppSettings, metadata.SettingsFullName,
+					"settings/ConnectedApp.settings", "", "unmanaged", "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.000Z"))
+				continue
+			}
+			for _, a := range sorted(st.apps) {
+				manageable := "unmanaged"
+				if !a.Local {
+					manageable = "installed"
+				}
+				files = append(files, fileProperties(creator, metadata.TypeConnectedApp, a.Name,
+					"connectedApps/"+a.Name+".connectedApp", a.ID, manageable, a.CreatedDate, a.LastModifiedDate))
+			}
+		}
+	})
+	if aerr != nil {
+		writeSOAPFault(w, http.StatusInternalServerError, faultOf(aerr))
+		return
+	}
+	writeSOAP(w, func(out io.Writer) error { return metadata.WriteListResponse(out, files) })
+}
+
+func fileProperties(creator *user, typ, fullName, fileName, id, manageable, created, modified string) metadata.FileProperties {
+	fp := metadata.FileProperties{Type: typ, FullName: fullName, FileName: fileName, ID: id, ManageableState: manageable}
+	fp.CreatedDate, _ = time.Parse(timeLayout, created)
+	fp.LastModifiedDate, _ = time.Parse(timeLayout, modified)
+	if creator != nil {
+		fp.CreatedByID, fp.CreatedByName = creator.ID, creator.Name
+		fp.LastModifiedByID, fp.LastModifiedByName = creator.ID, creator.Name
+	}
+	return fp
+}
+
+// componentOutcome is the result of one component of a create/update/upsert/delete call.
+type componentOutcome struct {
+	fullName string
+	created  bool
+	errors   []metadata.Error
+	// deletedApp is the id of an app this component deleted, whose tokens die with it.
+	deletedApp string
+}
+
+// save runs createMetadata, updateMetadata, upsertMetadata or deleteMetadata. Permission is checked
+// for every component before anything happens, so a denied call is one INSUFFICIENT_ACCESS fault and
+// changes nothing. Components are then applied in order on a copy of the org, which replaces the
+// org unless AllOrNone was asked for and a component failed.
+func (c *soapCall) save(w http.ResponseWriter) {
+	var outcomes []componentOutcome
+	var changed bool
+	err := c.s.mutate(func(st *state) error {
+		u := st.users[c.caller.userID]
+		if msg := c.denial(st, u); msg != "" {
+			return insufficientAccess(msg)
+		}
+		work := st.clone()
+		failed := false
+		if c.req.Operation == metadata.OpDelete {
+			for _, name := range c.req.FullNames {
+				o := deleteComponent(work, c.req.Type, name)
+				failed = failed || len(o.errors) > 0
+				outcomes = append(outcomes, o)
+			}
+		} else {
+			now := time.Now().UTC().Format(timeLayout)
+			for _, comp := range c.req.Components {
+				o := saveComponent(work, c.req.Operation, comp, now)
+				failed = failed || len(o.errors) > 0
+				outcomes = append(outcomes, o)
+			}
+		}
+		if failed && c.req.AllOrNone {
+			for i := range outcomes {
+				if len(outcomes[i].errors) == 0 {
+					outcomes[i].created = false
+					outcomes[i].errors = []metadata.Error{{StatusCode: "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+						Message: "Record rolled back because not all records were valid and the request was using AllOrNone header"}}
+				}
+			}
+			return nil
+		}
+		c.s.st = work
+		for _, o := range outcomes {
+			if o.deletedApp != "" {
+				c.s.dropTokensOfAppLocked(o.deletedApp)
+			}
+			changed = changed || len(o.errors) == 0
+		}
+		return nil
+	})
+	if err != nil {
+		writeSOAPFault(w, http.StatusInternalServerError, faultOf(asAPIError(err)))
+		return
+	}
+	if changed {
+		committed(c.r)
+		c.s.log.Info("metadata saved", "operation", string(c.req.Operation), "components", len(outcomes), "user", c.caller.username)
+	}
+	if c.req.Operation == metadata.OpUpsert {
+		results := make([]metadata.UpsertResult, len(outcomes))
+		for i, o := range outcomes {
+			results[i] = metadata.UpsertResult{FullName: o.fullName, Created: o.created, Success: len(o.errors) == 0, Errors: o.errors}
+		}
+		writeSOAP(w, func(out io.Writer) error { return metadata.WriteUpsertResponse(out, results) })
+		return
+	}
+	results := make([]metadata.SaveResult, len(outcomes))
+	for i, o := range outcomes {
+		results[i] = metadata.SaveResult{FullName: o.fullName, Success: len(o.errors) == 0, Errors: o.errors}
+	}
+	writeSOAP(w, func(out io.Writer) error { return metadata.WriteSaveResponse(out, c.req.Operation, results) })
+}
+
+// denial checks the permission matrix for every component of a write call.
+func (c *soapCall) denial(st *state, u *user) string {
+	check := func(op operation) string { return st.denial(u, op) }
+	if c.req.Operation == metadata.OpDelete {
+		if c.req.Type == metadata.TypeConnectedAppSettings {
+			return check(opUpdateSettings)
+		}
+		if msg := check(opWriteApps); msg != "" {
+			return msg
+		}
+		for _, name := range c.req.FullNames {
+			if a := st.appByName(name); a != nil {
+				if p, ps := st.grantNames(a.ID); len(p)+len(ps) > 0 {
+					if msg := check(opChangeAppGrants); msg != "" {
+						return msg
+					}
+				}
+			}
+		}
+		return ""
+	}
+	for _, comp := range c.req.Components {
+		switch comp := comp.(type) {
+		case *metadata.ConnectedAppSettings:
+			if msg := check(opUpdateSettings); msg != "" {
+				return msg
+			}
+		case *metadata.ConnectedApp:
+			if msg := check(opWriteApps); msg != "" {
+				return msg
+			}
+			if changesGrants(st, comp) {
+				if msg := check(opChangeAppGrants); msg != "" {
+					return msg
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// changesGrants reports whether saving comp would change the app's profile or permission set grants.
+func changesGrants(st *state, comp *metadata.ConnectedApp) bool {
+	var profiles, permSets []string
+	if a := st.appByName(comp.FullName); a != nil {
+		profiles, permSets = st.grantNames(a.ID)
+	}
+	differs := func(want, have []string) bool {
+		if want == nil {
+			return false
+		}
+		w := slices.Clone(want)
+		slices.Sort(w)
+		w = slices.Compact(w)
+		return !slices.EqualFunc(w, have, strings.EqualFold)
+	}
+	return differs(comp.ProfileName, profiles) || differs(comp.PermissionSetName, permSets)
+}
+
+// clone copies the org so that a multi-component call can be applied and then kept or dropped.
+func (st *state) clone() *state {
+	c, err := newState(st.toSeed(0))
+	if err != nil {
+		panic("mockorg: the org does not survive its own snapshot: " + err.Error())
+	}
+	c.ids = maps.Clone(st.ids)
+	return c
+}
+
+func componentError(status, message string, fields ...string) []metadata.Error {
+	return []metadata.Error{{StatusCode: status, Message: message, Fields: fields}}
+}
+
+func notFoundComponent(typ, name string) []metadata.Error {
+	return componentError(metadata.StatusInvalidCrossReferenceKey, fmt.Sprintf("In field: fullName - no %s named %s found", typ, name), "fullName")
+}
+
+func deleteComponent(st *state, typ, name string) componentOutcome {
+	o := componentOutcome{fullName: name}
+	if typ == metadata.TypeConnectedAppSettings {
+		o.errors = componentError(metadata.StatusInvalidType, "ConnectedAppSettings can't be deleted; update its fields to their defaults instead")
+		return o
+	}
+	a := st.appByName(name)
+	if a == nil {
+		o.errors = notFoundComponent(typ, name)
+		return o
+	}
+	for id, g := range st.grants {
+		if g.AppID == a.ID {
+			delete(st.grants, id)
+		}
+	}
+	delete(st.apps, a.ID)
+	o.deletedApp = a.ID
+	return o
+}
+
+func saveComponent(st *state, op metadata.Operation, comp metadata.Component, now string) componentOutcome {
+	switch comp := comp.(type) {
+	case *metadata.ConnectedAppSettings:
+		return saveSettings(st, op, comp)
+	case *metadata.ConnectedApp:
+		return saveApp(st, op, comp, now)
+	}
+	return componentOutcome{fullName: comp.Name(), errors: componentError(metadata.StatusInvalidType, "unsupported metadata type "+comp.MetadataType())}
+}
+
+// saveSettings changes only the fields the component carries, as Salesforce does for settings.
+func saveSettings(st *state, op metadata.Operation, s *metadata.ConnectedAppSettings) componentOutcome {
+	o := componentOutcome{fullName: s.FullName}
+	switch {
+	case op == metadata.OpCreate:
+		o.errors = componentError(metadata.StatusInvalidType, "ConnectedAppSettings already exists in every org; use updateMetadata or upsertMetadata")
+		return o
+	case !strings.EqualFold(s.FullName, metadata.SettingsFullName):
+		o.errors = notFoundComponent(metadata.TypeConnectedAppSettings, s.FullName)
+		return o
+	}
+	if !st.org.Provisioned {
+		for _, f := range []struct {
+			name string
+			v    *bool
+		}{{"enableAdminApprovedAppsOnly", s.EnableAdminApprovedAppsOnly}, {"enableAdminApprovedAppsOnlyForExternalUser", s.EnableAdminApprovedAppsOnlyForExternalUser}} {
+			if f.v != nil && *f.v {
+				o.errors = componentError(metadata.StatusFeatureNotEnabled, featureNotProvisionedMessage, f.name)
+				return o
+			}
+		}
+	}
+	set := func(dst *bool, v *bool) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&st.settings.EnableAdminApprovedAppsOnly, s.EnableAdminApprovedAppsOnly)
+	set(&st.settings.EnableAdminApprovedAppsOnlyForExternalUser, s.EnableAdminApprovedAppsOnlyForExternalUser)
+	set(&st.settings.EnableSkipUserProvisioningWizardWelcomePage, s.EnableSkipUserProvisioningWizardWelcomePage)
+	return o
+}
+
+func isAlnum(s string) bool {
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// saveApp creates or replaces a connected app. Every field is replaced as sent except the grant
+// lists, which an absent element leaves alone, and the create-only consumer key and secret.
+func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now string) componentOutcome {
+	o := componentOutcome{fullName: m.FullName}
+	existing := st.appByName(m.FullName)
+	create := op == metadata.OpCreate || op == metadata.OpUpsert && existing == nil
+	switch {
+	case op == metadata.OpCreate && existing != nil:
+		o.errors = componentError(metadata.StatusDuplicateValue, "There is already a ConnectedApp named "+m.FullName, "fullName")
+		return o
+	case !create && existing == nil:
+		o.errors = notFoundComponent(metadata.TypeConnectedApp, m.FullName)
+		return o
+	}
+	if msg := developerNameProblem(m.FullName); msg != "" {
+		o.errors = componentError(metadata.StatusFieldIntegrityException, "fullName: "+msg, "fullName")
+		return o
+	}
+	var missing []string
+	if m.Label == "" {
+		missing = append(missing, "label")
+	}
+	if m.ContactEmail == "" {
+		missing = append(missing, "contactEmail")
+	}
+	cfg := m.OAuthConfig
+	if cfg == nil {
+		cfg = &metadata.OAuthConfig{}
+	}
+	if m.OAuthConfig != nil && len(metadata.CallbackURLs(cfg.CallbackURL)) == 0 {
+		missing = append(missing, "callbackUrl")
+	}
+	if len(missing) > 0 {
+		o.errors = componentError(metadata.StatusRequiredFieldMissing, "Required fields are missing: ["+strings.Join(missing, ", ")+"]", missing...)
+		return o
+	}
+	if m.OAuthPolicy != nil && m.OAuthPolicy.RefreshTokenPolicy != "" && !validRefreshTokenPolicy(m.OAuthPolicy.RefreshTokenPolicy) {
+		o.errors = componentError(metadata.StatusFieldIntegrityException,
+			"refreshTokenPolicy must be zero, infinite, specific_lifetime:<n>:HOURS|DAYS|MONTHS or specific_inactivity:<n>:HOURS|DAYS|MONTHS", "refreshTokenPolicy")
+		return o
+	}
+	for _, k := range []struct{ name, value string }{{"consumerKey", cfg.ConsumerKey}, {"consumerSecret", cfg.ConsumerSecret}} {
+		if k.value != "" && (len(k.value) < 8 || len(k.value) > 256 || !isAlnum(k.value)) {
+			o.errors = componentError(metadata.StatusFieldIntegrityException, k.name+" must be 8 to 256 letters and digits", k.name)
+			return o
+		}
+	}
+	if cfg.ConsumerKey != "" {
+		if other := st.appByConsumerKey(cfg.ConsumerKey); other != nil && (existing == nil || other.ID != existing.ID) {
+			o.errors = componentError(metadata.StatusDuplicateValue, "The consumer key is already taken", "consumerKey")
+			return o
+		}
+	}
+	if existing != nil {
+		if cfg.ConsumerKey != "" && cfg.ConsumerKey != existing.ConsumerKey {
+			o.errors = componentError(metadata.StatusFieldIntegrityException, "consumerKey can't be changed", "consumerKey")
+			return o
+		}
+		if cfg.ConsumerSecret != "" && cfg.ConsumerSecret != existing.ConsumerSecret {
+			o.errors = componentError(metadata.StatusFieldIntegrityException, "consumerSecret can't be changed", "consumerSecret")
+			return o
+		}
+	}
+	if cfg.OAuthClientCredentialUser != "" && st.userByUsername(cfg.OAuthClientCredentialUser) == nil {
+		o.errors = componentError(metadata.StatusInvalidCrossReferenceKey, "oauthClientCredentialUser: no user "+cfg.OAuthClientCredentialUser, "oauthClientCredentialUser")
+		return o
+	}
+	adminApproved := cfg.IsAdminApproved != nil && *cfg.IsAdminApproved
+	parents, gerrs := grantParents(st, m, adminApproved)
+	if gerrs != nil {
+		o.errors = gerrs
+		return o
+	}
+
+	a := &connectedApp{}
+	if existing != nil {
+		a = existing
+	} else {
+		a.ID = st.ids.next(sfid.PrefixConnectedApplication)
+		a.Local, a.Installed = true, true
+		a.CreatedDate = now
+		a.ConsumerKey, a.ConsumerSecret = cfg.ConsumerKey, cfg.ConsumerSecret
+		if a.ConsumerKey == "" {
+			a.ConsumerKey = "3MVG9" + randomString(80)
+		}
+		if a.ConsumerSecret == "" {
+			a.ConsumerSecret = randomString(64)
+		}
+		st.apps[a.ID] = a
+		o.created = true
+	}
+	a.Name, a.Label, a.ContactEmail, a.ContactPhone = m.FullName, m.Label, m.ContactEmail, m.ContactPhone
+	a.Description, a.InfoURL, a.StartURL, a.MobileStartURL, a.LogoURL = m.Description, m.InfoURL, m.StartURL, m.MobileStartURL, m.LogoURL
+	a.CallbackURLs = metadata.CallbackURLs(cfg.CallbackURL)
+	a.Scopes = slices.Clone(cfg.Scopes)
+	a.AdminApproved = adminApproved
+	a.PkceRequired = cfg.IsPkceRequired != nil && *cfg.IsPkceRequired
+	a.Certificate = cfg.Certificate
+	a.ClientCredentialsEnabled = cfg.IsClientCredentialEnabled != nil && *cfg.IsClientCredentialEnabled
+	a.ClientCredentialsUser = cfg.OAuthClientCredentialUser
+	a.ConsumerSecretOptional, a.SecretRequiredForRefreshToken = cfg.IsConsumerSecretOptional, cfg.IsSecretRequiredForRefreshToken
+	a.IPRelaxation, a.RefreshTokenPolicy, a.SingleLogoutURL = "", "", ""
+	if p := m.OAuthPolicy; p != nil {
+		a.IPRelaxation, a.RefreshTokenPolicy, a.SingleLogoutURL = p.IPRelaxation, p.RefreshTokenPolicy, p.SingleLogoutURL
+	}
+	a.LastModifiedDate = now
+	if parents != nil {
+		for id, g := range st.grants {
+			if g.AppID == a.ID && parents.replaces(st.permSets[g.ParentID]) {
+				delete(st.grants, id)
+			}
+		}
+		for _, parent := range parents.ids {
+			if st.grantOf(parent, a.ID) == nil {
+				g := &grant{ID: st.ids.next(sfid.PrefixSetupEntityAccess), ParentID: parent, AppID: a.ID}
+				st.grants[g.ID] = g
+			}
+		}
+	}
+	return o
+}
+
+// grantChange is the set of grants a component asks for: which kinds it replaces and the parents.
+type grantChange struct {
+	profiles, permSets bool
+	ids                []string
+}
+
+func (g *grantChange) replaces(ps *permSet) bool {
+	if ps.ProfileID != "" {
+		return g.profiles
+	}
+	return g.permSets
+}
+
+// grantParents resolves the profileName and permissionSetName lists; nil means no change.
+func grantParents(st *state, m *metadata.ConnectedApp, adminApproved bool) (*grantChange, []metadata.Error) {
+	if m.ProfileName == nil && m.PermissionSetName == nil {
+		return nil, nil
+	}
+	change := &grantChange{profiles: m.ProfileName != nil, permSets: m.PermissionSetName != nil}
+	for _, name := range m.ProfileName {
+		p := st.profileByName(name)
+		if p == nil {
+			return nil, componentError(metadata.StatusInvalidCrossReferenceKey, "profileName: no Profile named "+name+" found", "profileName")
+		}
+		change.ids = append(change.ids, p.PermissionSetID)
+	}
+	for _, name := range m.PermissionSetName {
+		ps := st.permSetByName(name)
+		if ps == nil || ps.ProfileID != "" {
+			return nil, componentError(metadata.StatusInvalidCrossReferenceKey, "permissionSetName: no PermissionSet named "+name+" found", "permissionSetName")
+		}
+		change.ids = append(change.ids, ps.ID)
+	}
+	if len(change.ids) > 0 && !adminApproved {
+		return nil, componentError(metadata.StatusFieldIntegrityException,
+			"profileName and permissionSetName require oauthConfig.isAdminApproved to be true (Admin approved users are pre-authorized)", "isAdminApproved")
+	}
+	return change, nil
+}
+
+// validRefreshTokenPolicy checks ConnectedAppOauthPolicy.refreshTokenPolicy's documented forms.
+func validRefreshTokenPolicy(p string) bool {
+	if p == "zero" || p == "infinite" {
+		return true
+	}
+	parts := strings.Split(p, ":")
+	if len(parts) != 3 || (parts[0] != "specific_lifetime" && parts[0] != "specific_inactivity") {
+		return false
+	}
+	if parts[1] == "" || strings.TrimLeft(parts[1], "0123456789") != "" || strings.TrimLeft(parts[1], "0") == "" {
+		return false
+	}
+	return parts[2] == "HOURS" || parts[2] == "DAYS" || parts[2] == "MONTHS"
+}
