@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
@@ -68,15 +71,6 @@ var seededUsers = []string{userAdmin, userAppManager, userReadOnly, userEmployee
 
 var seededApps = []string{appTerraformAdmin, appPartnerPortal, appWorkbench, appDataLoader}
 
-// seededAppCredentials are the embedded org's fixed development credentials (DESIGN section 7,
-// documented in the README like LocalStack's): consumer key and secret by app.
-var seededAppCredentials = map[string][2]string{
-	appTerraformAdmin: {"MockorgAdminKey0001", "MockorgAdminSecret0001"},
-	appPartnerPortal:  {"PartnerPortalMobileKey01", "PartnerPortalMobileSecret01"},
-	appWorkbench:      {"WorkbenchKey0001", "WorkbenchSecret0001"},
-	appDataLoader:     {"DataLoaderKey0001", "DataLoaderSecret0001"},
-}
-
 // testOrg is one isolated mock org, served in-process over loopback HTTP for the life of a test.
 type testOrg struct {
 	URL    string
@@ -119,11 +113,11 @@ provider "sfaccess" {
 }
 
 // providerConfigAs is a provider block that acts as username: the test mints an access token for
-// that user with the password grant through Terraform_Admin, since the provider itself has no
+// that user with the password grant through Workbench (which every user may self-authorize), since the provider itself has no
 // password authentication.
 func (o *testOrg) providerConfigAs(t *testing.T, username string) string {
 	t.Helper()
-	token := o.mustToken(t, username, appTerraformAdmin)
+	token := o.mustToken(t, username, appWorkbench)
 	return fmt.Sprintf(`
 provider "sfaccess" {
   instance_url = %q
@@ -182,12 +176,22 @@ func (o *testOrg) do(t *testing.T, req *http.Request) (int, []byte) {
 	return resp.StatusCode, b
 }
 
-// appCredentials returns the consumer key and secret of a seeded connected app.
+// seededAppCredentials are the consumer key and secret of each connected app of the embedded
+// seed, by app name.
+var seededAppCredentials = func() map[string][2]string {
+	creds := map[string][2]string{}
+	for _, a := range mockorg.DefaultSeed().ConnectedApps {
+		creds[a.Name] = [2]string{a.ConsumerKey, a.ConsumerSecret}
+	}
+	return creds
+}()
+
+// appCredentials returns the consumer key and secret of a connected app of the embedded seed.
 func appCredentials(t *testing.T, app string) (string, string) {
 	t.Helper()
 	creds, ok := seededAppCredentials[app]
 	if !ok {
-		t.Fatalf("no seeded credentials for connected app %q", app)
+		t.Fatalf("the embedded seed has no connected app %q", app)
 	}
 	return creds[0], creds[1]
 }
@@ -285,4 +289,53 @@ func (o *testOrg) callREST(t *testing.T, sessionID string) (bool, string) {
 		t.Fatalf("REST call answered HTTP %d with a body that is not a Salesforce error: %s", status, body)
 	}
 	return false, errs[0].ErrorCode
+}
+
+// tokenExpectation is what the org's OAuth endpoint should answer when username asks for a token
+// through app.
+type tokenExpectation struct {
+	username, app string
+	allowed       bool
+	code          string // the OAuth error code of a denial
+}
+
+func allows(username, app string) tokenExpectation {
+	return tokenExpectation{username: username, app: app, allowed: true}
+}
+
+func denies(username, app, code string) tokenExpectation {
+	return tokenExpectation{username: username, app: app, code: code}
+}
+
+// checkTokens asks the org for real tokens and compares every answer with what is expected.
+func (o *testOrg) checkTokens(t *testing.T, want ...tokenExpectation) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var errs []error
+		for _, w := range want {
+			ok, code := o.token(t, w.username, w.app)
+			switch {
+			case ok != w.allowed:
+				errs = append(errs, fmt.Errorf("%s through %s: token issued = %t (%s), want %t", w.username, w.app, ok, code, w.allowed))
+			case !ok && code != w.code:
+				errs = append(errs, fmt.Errorf("%s through %s: denied with %q, want %q", w.username, w.app, code, w.code))
+			}
+		}
+		return errors.Join(errs...)
+	}
+}
+
+// checkREST calls the REST API with the session or token *credential and compares the outcome.
+func (o *testOrg) checkREST(t *testing.T, what string, credential *string, wantOK bool, wantCode string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ok, code := o.callREST(t, *credential)
+		if ok != wantOK || code != wantCode {
+			return fmt.Errorf("REST call with %s: accepted = %t (%q), want %t (%q)", what, ok, code, wantOK, wantCode)
+		}
+		return nil
+	}
+}
+
+// config joins the provider block with resource blocks.
+func (o *testOrg) config(blocks ...string) string {
+	return o.providerConfig() + strings.Join(blocks, "\n")
 }

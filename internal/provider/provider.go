@@ -176,6 +176,7 @@ type providerAttribute struct {
 func resolveConfig(m providerModel, getenv func(string) string) (resolvedConfig, []configProblem) {
 	var rc resolvedConfig
 	var problems []configProblem
+	fromEnv := map[string]bool{}
 
 	attrs := []providerAttribute{
 		{"instance_url", envInstanceURL, m.InstanceURL, &rc.InstanceURL, false},
@@ -195,11 +196,20 @@ func resolveConfig(m providerModel, getenv func(string) string) (resolvedConfig,
 			*a.target = a.value.ValueString()
 		default:
 			*a.target = getenv(a.env)
+			fromEnv[a.name] = *a.target != ""
 		}
 		*a.target = strings.TrimSpace(*a.target)
 		if a.secret && *a.target != "" {
 			rc.secrets = append(rc.secrets, *a.target)
 		}
+	}
+	// invalid reports a bad value, saying whether it came from the block or the environment.
+	invalid := func(attr, env, summary, msg string) {
+		source := attr + " in the provider block"
+		if fromEnv[attr] {
+			source = "the " + env + " environment variable (" + attr + ")"
+		}
+		problems = append(problems, configProblem{attr, env, summary, "The value of " + source + " is invalid: " + msg})
 	}
 	unknown := func(name string) bool {
 		for _, u := range rc.unknown {
@@ -217,19 +227,19 @@ func resolveConfig(m providerModel, getenv func(string) string) (resolvedConfig,
 				"The provider needs the org's URL. Set instance_url in the provider block or the " +
 					envInstanceURL + " environment variable, e.g. https://acme.my.salesforce.com."})
 		} else if msg := checkOrgURL(rc.InstanceURL); msg != "" {
-			problems = append(problems, configProblem{"instance_url", envInstanceURL, "Invalid Instance URL", msg})
+			invalid("instance_url", envInstanceURL, "Invalid Instance URL", msg)
 		}
 	}
 	if !unknown("login_url") && rc.LoginURL != "" {
 		if msg := checkOrgURL(rc.LoginURL); msg != "" {
-			problems = append(problems, configProblem{"login_url", envLoginURL, "Invalid Login URL", msg})
+			invalid("login_url", envLoginURL, "Invalid Login URL", msg)
 		}
 	}
 	if !unknown("api_version") {
 		if rc.APIVersion == "" {
 			rc.APIVersion = orgapi.DefaultAPIVersion
 		} else if msg := checkAPIVersion(rc.APIVersion); msg != "" {
-			problems = append(problems, configProblem{"api_version", envAPIVersion, "Invalid API Version", msg})
+			invalid("api_version", envAPIVersion, "Invalid API Version", msg)
 		}
 	}
 

@@ -1,0 +1,251 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+func TestProviderSchemaDescribesEveryAttribute(t *testing.T) {
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("schema: %v", resp.Diagnostics)
+	}
+	want := []string{"instance_url", "api_version", "login_url", "access_token", "client_id", "client_secret",
+		"username", "private_key", "max_retries", "request_timeout"}
+	for _, name := range want {
+		a, ok := resp.Schema.Attributes[name]
+		if !ok {
+			t.Errorf("attribute %s missing", name)
+			continue
+		}
+		if a.GetMarkdownDescription() == "" {
+			t.Errorf("attribute %s has no description", name)
+		}
+	}
+	if len(resp.Schema.Attributes) != len(want) {
+		t.Errorf("schema has %d attributes, want %d", len(resp.Schema.Attributes), len(want))
+	}
+	for _, secret := range []string{"access_token", "client_secret", "private_key"} {
+		if !resp.Schema.Attributes[secret].IsSensitive() {
+			t.Errorf("%s must be sensitive", secret)
+		}
+	}
+}
+
+func nullModel() providerModel {
+	return providerModel{
+		InstanceURL: types.StringNull(), APIVersion: types.StringNull(), LoginURL: types.StringNull(),
+		AccessToken: types.StringNull(), ClientID: types.StringNull(), ClientSecret: types.StringNull(),
+		Username: types.StringNull(), PrivateKey: types.StringNull(), MaxRetries: types.Int64Null(),
+		RequestTimeout: types.StringNull(),
+	}
+}
+
+func envFrom(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func problemAttributes(problems []configProblem) []string {
+	var names []string
+	for _, p := range problems {
+		names = append(names, p.attribute)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func TestResolveConfig(t *testing.T) {
+	const pem = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----"
+	tests := []struct {
+		name         string
+		model        func(*providerModel)
+		env          map[string]string
+		wantProblems []string // attributes, sorted
+		check        func(t *testing.T, rc resolvedConfig)
+	}{
+		{
+			name: "client credentials from config with defaults",
+			model: func(m *providerModel) {
+				m.InstanceURL = types.StringValue("https://acme.my.salesforce.com")
+				m.ClientID = types.StringValue("key")
+				m.ClientSecret = types.StringValue("secret")
+			},
+			check: func(t *testing.T, rc resolvedConfig) {
+				if rc.APIVersion != orgapi.DefaultAPIVersion || rc.MaxRetries != defaultMaxRetries || rc.RequestTimeout != defaultRequestTimeout {
+					t.Errorf("defaults not applied: %q %d %s", rc.APIVersion, rc.MaxRetries, rc.RequestTimeout)
+				}
+				if len(rc.secrets) != 1 || rc.secrets[0] != "secret" {
+					t.Errorf("secrets = %d values, want the client secret only", len(rc.secrets))
+				}
+			},
+		},
+		{
+			name: "everything from the environment",
+			env: map[string]string{envInstanceURL: "https://acme.my.salesforce.com", envAccessToken: "00D!tok",
+				envAPIVersion: "60.0", envLoginURL: "https://login.salesforce.com"},
+			check: func(t *testing.T, rc resolvedConfig) {
+				if rc.InstanceURL != "https://acme.my.salesforce.com" || rc.AccessToken != "00D!tok" ||
+					rc.APIVersion != "60.0" || rc.LoginURL != "https://login.salesforce.com" {
+					t.Errorf("environment not used: %+v", rc.Config)
+				}
+			},
+		},
+		{
+			name: "config wins over the environment",
+			model: func(m *providerModel) {
+				m.InstanceURL = types.StringValue("http://127.0.0.1:8080")
+				m.AccessToken = types.StringValue("from-config")
+				m.MaxRetries = types.Int64Value(0)
+				m.RequestTimeout = types.StringValue("2m")
+			},
+			env: map[string]string{envInstanceURL: "https://elsewhere.my.salesforce.com", envAccessToken: "from-env"},
+			check: func(t *testing.T, rc resolvedConfig) {
+				if rc.InstanceURL != "http://127.0.0.1:8080" || rc.AccessToken != "from-config" {
+					t.Errorf("config did not win: %s", rc.InstanceURL)
+				}
+				if rc.MaxRetries != 0 || rc.RequestTimeout != 2*time.Minute {
+					t.Errorf("max_retries/request_timeout = %d/%s", rc.MaxRetries, rc.RequestTimeout)
+				}
+			},
+		},
+		{
+			name: "jwt bearer",
+			env: map[string]string{envInstanceURL: "https://[::1]:8443", envClientID: "key",
+				envUsername: "admin@acme.test", envPrivateKey: pem},
+		},
+		{
+			name:         "nothing configured reports instance_url and authentication together",
+			wantProblems: []string{"access_token", "instance_url"},
+		},
+		{
+			name: "plain http to a remote host is refused",
+			env: map[string]string{envInstanceURL: "http://acme.my.salesforce.com", envAccessToken: "t",
+				envLoginURL: "http://login.salesforce.com"},
+			wantProblems: []string{"instance_url", "login_url"},
+		},
+		{
+			name: "http on localhost is accepted",
+			env:  map[string]string{envInstanceURL: "http://localhost:4444", envAccessToken: "t"},
+		},
+		{
+			name:         "retired and malformed api versions",
+			env:          map[string]string{envInstanceURL: "https://a.my.salesforce.com", envAccessToken: "t", envAPIVersion: "46.0"},
+			wantProblems: []string{"api_version"},
+		},
+		{
+			name: "access token conflicts with every other method",
+			env: map[string]string{envInstanceURL: "https://a.my.salesforce.com", envAccessToken: "t",
+				envClientID: "k", envClientSecret: "s", envUsername: "u@a.test", envPrivateKey: pem},
+			wantProblems: []string{"client_id", "client_secret", "private_key", "username"},
+		},
+		{
+			name:         "client credentials and jwt together",
+			env:          map[string]string{envInstanceURL: "https://a.my.salesforce.com", envClientID: "k", envClientSecret: "s", envPrivateKey: pem},
+			wantProblems: []string{"private_key"},
+		},
+		{
+			name:         "incomplete jwt names each missing attribute",
+			env:          map[string]string{envInstanceURL: "https://a.my.salesforce.com", envPrivateKey: pem},
+			wantProblems: []string{"client_id", "username"},
+		},
+		{
+			name:         "client id alone",
+			env:          map[string]string{envInstanceURL: "https://a.my.salesforce.com", envClientID: "k"},
+			wantProblems: []string{"client_secret"},
+		},
+		{
+			name: "unknown values are not problems",
+			model: func(m *providerModel) {
+				m.InstanceURL = types.StringUnknown()
+				m.AccessToken = types.StringUnknown()
+			},
+			check: func(t *testing.T, rc resolvedConfig) {
+				if strings.Join(rc.unknown, ",") != "instance_url,access_token" {
+					t.Errorf("unknown = %v", rc.unknown)
+				}
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := nullModel()
+			if tc.model != nil {
+				tc.model(&m)
+			}
+			rc, problems := resolveConfig(m, envFrom(tc.env))
+			if got, want := strings.Join(problemAttributes(problems), ","), strings.Join(tc.wantProblems, ","); got != want {
+				t.Fatalf("problems on %q, want %q: %+v", got, want, problems)
+			}
+			for _, p := range problems {
+				if !strings.Contains(p.detail, p.attribute) && !strings.Contains(p.detail, p.env) {
+					t.Errorf("problem %q names neither its attribute nor %s: %s", p.summary, p.env, p.detail)
+				}
+			}
+			if tc.check != nil {
+				tc.check(t, rc)
+			}
+		})
+	}
+}
+
+func TestPermissionRequirement(t *testing.T) {
+	held := map[string]bool{"CustomizeApplication": true, "ManageRemoteAccess": true}
+	if m := needManageConnectedApps.missing(held); m != "" {
+		t.Errorf("app manager should manage connected apps, missing %q", m)
+	}
+	if m := needAPISettings.missing(held); m != "ModifyAllData" {
+		t.Errorf("missing = %q, want ModifyAllData", m)
+	}
+	if m := needInstallPackagedApps.missing(held); m != "InstallPackaging" {
+		t.Errorf("missing = %q, want InstallPackaging", m)
+	}
+	if m := needAssignments.missing(map[string]bool{}); m != "ManageProfilesPermissionsets and one of ManageUsers or AssignPermissionSets" {
+		t.Errorf("missing = %q", m)
+	}
+	if s := needManageConnectedApps.String(); s != "CustomizeApplication and (ModifyAllData or ManageRemoteAccess)" {
+		t.Errorf("String() = %q", s)
+	}
+}
+
+// TestAccProvider_configurationProblemsReportedTogether proves that one plan names every problem,
+// each with its attribute and environment variable.
+func TestAccProvider_configurationProblemsReportedTogether(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+provider "sfaccess" {
+  instance_url = "http://acme.my.salesforce.com"
+  access_token = "token"
+  client_id    = "key"
+}
+data "sfaccess_api_access_control" "this" {}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Instance URL.*plain http.*Conflicting Authentication Methods.*client_id \(SFACCESS_CLIENT_ID\)`),
+			},
+			{
+				Config: `
+provider "sfaccess" {
+  request_timeout = "soon"
+  max_retries     = 99
+}
+data "sfaccess_api_access_control" "this" {}
+`,
+				ExpectError: regexp.MustCompile(`(?s)("soon" is not a positive duration.*between 0 and 10|between 0 and 10.*"soon" is not a positive duration)`),
+			},
+		},
+	})
+}
