@@ -101,6 +101,7 @@ type jwtBearer struct {
 	c                  *Client
 	clientID, username string
 	key                *rsa.PrivateKey
+	audience           string // "" means the login URL; tests set another to see the org refuse it
 	now                func() time.Time
 }
 
@@ -130,7 +131,7 @@ func (s *jwtBearer) assertion() (string, error) {
 	claims, err := json.Marshal(map[string]any{
 		"iss": s.clientID,
 		"sub": s.username,
-		"aud": s.c.loginURL,
+		"aud": cmpOr(s.audience, s.c.loginURL),
 		"exp": s.now().Add(jwtLifetime).Unix(),
 	})
 	if err != nil {

@@ -181,6 +181,10 @@ var notFoundCodes = map[string]bool{"NOT_FOUND": true, "ENTITY_IS_DELETED": true
 
 // requiresPattern pulls the permission expression out of messages such as
 // "INSUFFICIENT_ACCESS: this operation requires CustomizeApplication and (ModifyAllData or ManageRemoteAccess)".
+// lacksPattern prefers the permissions the user is actually missing when the org names them
+// ("…; appmanager@acme.test lacks ModifyAllData").
+var lacksPattern = regexp.MustCompile(`\blacks ([A-Za-z][A-Za-z() ]*?)\s*(?:[.;]|$)`)
+
 var requiresPattern = regexp.MustCompile(`requires (?:a user with (?:the )?)?([A-Za-z][A-Za-z() ]*?)(?: permissions?)?\s*(?:[.;]|$)`)
 
 // classify turns an answer's status, code and message into an *Error, using what the operation
@@ -214,7 +218,9 @@ func classify(o op, status int, code, message string, fields []string) *Error {
 		e.Kind = KindOther
 	}
 	if e.Kind == KindInsufficientAccess {
-		if m := requiresPattern.FindStringSubmatch(message); m != nil {
+		if m := lacksPattern.FindStringSubmatch(message); m != nil {
+			e.Permission = strings.TrimSpace(m[1])
+		} else if m := requiresPattern.FindStringSubmatch(message); m != nil {
 			e.Permission = strings.TrimSpace(m[1])
 		} else {
 			e.Permission = o.perm

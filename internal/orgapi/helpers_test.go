@@ -70,12 +70,14 @@ func soapFaultAnswer(w http.ResponseWriter, code, msg string) {
 
 // testKey is one RSA key per test binary: generating keys is slow.
 var testKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	k, err := rsaKey()
 	if err != nil {
 		panic(err)
 	}
 	return k
 })
+
+func rsaKey() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, 2048) }
 
 func pkcs1PEM(k *rsa.PrivateKey) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}))
