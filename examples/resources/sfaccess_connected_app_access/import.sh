@@ -1,2 +1,5 @@
 # A permission set grant is imported as <connected app name>/<permission set name>.
 terraform import sfaccess_connected_app_access.portal_mobile_users Partner_Portal_Mobile/Portal_Mobile_Users
+
+# A profile grant is imported as <connected app name>/profile:<profile name>.
+terraform import sfaccess_connected_app_access.partner_profile 'Partner_Portal_Mobile/profile:Partner Community User'
