@@ -1,0 +1,422 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+const testAppAddr = "sfaccess_connected_app.test"
+
+var (
+	connectedAppIDPattern = regexp.MustCompile(`^0H4[A-Za-z0-9]{15}$`)
+	consumerKeyPattern    = regexp.MustCompile(`^[A-Za-z0-9]{8,256}$`)
+)
+
+// minimalConnectedApp is the smallest valid configuration of an app called name.
+func minimalConnectedApp(name string) string {
+	return fmt.Sprintf(`
+resource "sfaccess_connected_app" "test" {
+  name          = %q
+  label         = "Partner Portal"
+  contact_email = "platform@acme.test"
+  callback_urls = ["https://portal.acme.test/oauth/callback"]
+  scopes        = ["Api", "RefreshToken"]
+}
+`, name)
+}
+
+// fullConnectedApp sets every attribute that can change in place.
+func fullConnectedApp(name, cert string) string {
+	return fmt.Sprintf(`
+resource "sfaccess_connected_app" "test" {
+  name                      = %q
+  label                     = "Partner Portal (mobile)"
+  contact_email             = "mobile-team@acme.test"
+  contact_phone             = "+1 415 555 0100"
+  description               = "Mobile app for partners."
+  info_url                  = "https://portal.acme.test/about"
+  start_url                 = "https://portal.acme.test/start"
+  callback_urls             = ["https://portal.acme.test/oauth/callback", "com.acme.portal:/oauth2redirect", "http://localhost:1717/OauthRedirect"]
+  scopes                    = ["Api", "Basic", "OpenID", "RefreshToken"]
+  admin_approved_users_only = true
+  ip_relaxation             = "BYPASS_2FACTOR"
+  refresh_token_policy      = "specific_inactivity:7:DAYS"
+  certificate               = %q
+  client_credentials_user   = "employee@acme.test"
+  pkce_required             = true
+}
+`, name, cert)
+}
+
+func TestAccConnectedApp_lifecycle(t *testing.T) {
+	org := newTestOrg(t)
+	cert, _ := testCertificatePEM(t)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	sameKey := statecheck.CompareValue(compare.ValuesSame())
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkConnectedAppsDestroyed(t, org),
+		Steps: []resource.TestStep{
+			{
+				Config: org.providerConfig() + minimalConnectedApp("Portal_App"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testAppAddr, tfjsonpath.New("id")),
+					sameKey.AddStateValue(testAppAddr, tfjsonpath.New("consumer_key")),
+					newID.AddStateValue(testAppAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(connectedAppIDPattern)),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("consumer_key"), knownvalue.StringRegexp(consumerKeyPattern)),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("label"), knownvalue.StringExact("Partner Portal")),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("scopes"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact("Api"), knownvalue.StringExact("RefreshToken")})),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("admin_approved_users_only"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("pkce_required"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("ip_relaxation"), knownvalue.StringExact("ENFORCE")),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("refresh_token_policy"), knownvalue.StringExact("infinite")),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("description"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("client_credentials_user"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("consumer_secret_wo"), knownvalue.Null()),
+				},
+				Check: func(*terraform.State) error {
+					app, err := org.adminClient(t).ReadConnectedApp(context.Background(), "Portal_App")
+					if err != nil {
+						return fmt.Errorf("the org does not have the app: %w", err)
+					}
+					if app.Label != "Partner Portal" || app.IsAdminApproved || app.IPRelaxation != "ENFORCE" {
+						return fmt.Errorf("the org holds %+v", *app)
+					}
+					return nil
+				},
+			},
+			{
+				// Every attribute but the name, key and secret changes in place.
+				Config: org.providerConfig() + fullConnectedApp("Portal_App", cert),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testAppAddr, tfjsonpath.New("id")),
+					sameKey.AddStateValue(testAppAddr, tfjsonpath.New("consumer_key")),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("callback_urls"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringExact("https://portal.acme.test/oauth/callback"),
+						knownvalue.StringExact("com.acme.portal:/oauth2redirect"),
+						knownvalue.StringExact("http://localhost:1717/OauthRedirect"),
+					})),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("admin_approved_users_only"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("ip_relaxation"), knownvalue.StringExact("BYPASS_2FACTOR")),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("refresh_token_policy"), knownvalue.StringExact("specific_inactivity:7:DAYS")),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("client_credentials_user"), knownvalue.StringExact(userEmployee)),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("contact_phone"), knownvalue.StringExact("+1 415 555 0100")),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("pkce_required"), knownvalue.Bool(true)),
+				},
+				Check: func(*terraform.State) error {
+					app, err := org.adminClient(t).ReadConnectedApp(context.Background(), "Portal_App")
+					if err != nil {
+						return err
+					}
+					if !app.IsAdminApproved || app.RefreshTokenPolicy != "specific_inactivity:7:DAYS" || app.ClientCredentialUser != userEmployee ||
+						strings.TrimSpace(app.Certificate) != strings.TrimSpace(cert) || len(app.CallbackURLs) != 3 {
+						return fmt.Errorf("the org holds %+v", *app)
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:      testAppAddr,
+				ImportState:       true,
+				ImportStateId:     "Portal_App",
+				ImportStateVerify: true,
+			},
+			{
+				// Removing the optional attributes clears them in the org; defaults come back.
+				Config: org.providerConfig() + minimalConnectedApp("Portal_App"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testAppAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("certificate"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("client_credentials_user"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("info_url"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("ip_relaxation"), knownvalue.StringExact("ENFORCE")),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("admin_approved_users_only"), knownvalue.Bool(false)),
+				},
+			},
+			{
+				// A new API name is a new app.
+				Config: org.providerConfig() + minimalConnectedApp("Portal_App_v2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(testAppAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("name"), knownvalue.StringExact("Portal_App_v2")),
+				},
+				Check: func(*terraform.State) error {
+					_, err := org.adminClient(t).ReadConnectedApp(context.Background(), "Portal_App")
+					if !isNotFound(err) {
+						return fmt.Errorf("the replaced app Portal_App still exists (err=%v)", err)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccConnectedApp_consumerKeyForcesReplacement(t *testing.T) {
+	org := newTestOrg(t)
+	takenKey, _ := appCredentials(t, appWorkbench)
+	config := func(key string) string {
+		return org.providerConfig() + fmt.Sprintf(`
+resource "sfaccess_connected_app" "test" {
+  name          = "Keyed_App"
+  label         = "Keyed App"
+  contact_email = "platform@acme.test"
+  callback_urls = ["https://keyed.acme.test/cb"]
+  scopes        = ["Api"]
+  consumer_key  = %q
+}
+`, key)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkConnectedAppsDestroyed(t, org),
+		Steps: []resource.TestStep{
+			{
+				Config: config("KeyedAppKey0001"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("consumer_key"), knownvalue.StringExact("KeyedAppKey0001")),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config: config("KeyedAppKey0002"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("consumer_key"), knownvalue.StringExact("KeyedAppKey0002")),
+				},
+			},
+			{
+				// A key another app already uses is refused by the org, naming the field.
+				Config:      config(takenKey),
+				ExpectError: expectErr("consumer key is already taken"),
+			},
+		},
+	})
+}
+
+// TestAccConnectedApp_drift changes and deletes the app out of band, as a person in Setup would.
+func TestAccConnectedApp_drift(t *testing.T) {
+	org := newTestOrg(t)
+	admin := org.adminClient(t)
+	ctx := context.Background()
+	config := org.providerConfig() + minimalConnectedApp("Drifting_App")
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkConnectedAppsDestroyed(t, org),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					app, err := admin.ReadConnectedApp(ctx, "Drifting_App")
+					if err != nil {
+						t.Fatalf("reading the app: %v", err)
+					}
+					app.Label = "Renamed In Setup"
+					app.IsAdminApproved = true
+					app.Scopes = append(app.Scopes, "Web")
+					if err := admin.UpdateConnectedApp(ctx, app); err != nil {
+						t.Fatalf("changing the app out of band: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("label"), knownvalue.StringExact("Partner Portal")),
+						plancheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("admin_approved_users_only"), knownvalue.Bool(false)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := admin.DeleteConnectedApp(ctx, "Drifting_App"); err != nil {
+						t.Fatalf("deleting the app out of band: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccConnectedApp_validation proves every plan-time check fails the plan with its message.
+func TestAccConnectedApp_validation(t *testing.T) {
+	org := newTestOrg(t)
+	_, key := testCertificatePEM(t)
+	app := func(extra string) string {
+		return org.providerConfig() + fmt.Sprintf(`
+resource "sfaccess_connected_app" "test" {
+  name          = "Valid_App"
+  label         = "Valid"
+  contact_email = "platform@acme.test"
+  callback_urls = ["https://valid.acme.test/cb"]
+  scopes        = ["Api"]
+%s
+}
+`, extra)
+	}
+	// replaceLine swaps one attribute of the base configuration.
+	replaceLine := func(attr, value string) string {
+		base := app("")
+		re := regexp.MustCompile(`(?m)^  ` + attr + `\s*=.*$`)
+		return re.ReplaceAllString(base, "  "+attr+" = "+value)
+	}
+	steps := []struct {
+		config string
+		err    string
+	}{
+		{replaceLine("name", `"1st_App"`), "is not a valid API name"},
+		{replaceLine("name", `"My__App"`), "is not a valid API name"},
+		{replaceLine("name", `"My_App_"`), "is not a valid API name"},
+		{replaceLine("label", `"`+strings.Repeat("L", 81)+`"`), "Salesforce allows at most 80"},
+		{replaceLine("contact_email", `"Platform <platform@acme.test>"`), "is not a valid email address"},
+		{replaceLine("callback_urls", `["http://portal.acme.test/cb"]`), "only https:// is allowed, except for localhost"},
+		{replaceLine("callback_urls", `["javascript:alert(1)"]`), "cannot receive an OAuth redirect"},
+		{replaceLine("callback_urls", `[]`), "at least 1"},
+		{replaceLine("callback_urls", `["https://a.acme.test/cb", "https://a.acme.test/cb"]`), "duplicate"},
+		{replaceLine("scopes", `["Api", "Email"]`), "Use Basic instead of Email"},
+		{replaceLine("scopes", `["OfflineAccess"]`), "Use RefreshToken instead of OfflineAccess"},
+		{replaceLine("scopes", `["api"]`), "case-sensitive"},
+		{app(`  info_url = "http://portal.acme.test/about"`), "only https:// is allowed"},
+		{app(`  start_url = "portal.acme.test"`), "is not an absolute URL"},
+		{app(`  contact_phone = "` + strings.Repeat("5", 41) + `"`), "Salesforce allows at most 40"},
+		{app(`  description = ""`), "must not be an empty string"},
+		{app(`  ip_relaxation = "RELAXED"`), "is not an IP relaxation policy"},
+		{app(`  refresh_token_policy = "specific_lifetime:2:WEEKS"`), "is not a refresh token policy"},
+		{app(`  certificate = "MIIBIjANBgkq"`), "is not PEM-encoded"},
+		{app(`  certificate = <<EOT` + "\n" + key + "EOT"), "not a CERTIFICATE"},
+		{app(`  client_credentials_user = "integration"`), "is not a Salesforce username"},
+		{app(`  consumer_key = "short"`), "Salesforce requires 8 to 256"},
+		{app(`  consumer_secret_wo = "SecretValue0001"`), "consumer_secret_wo_version"},
+		{app(`  consumer_secret_wo_version = 1`), "consumer_secret_wo"},
+		// Checked against the org at plan time.
+		{app(`  client_credentials_user = "nobody@acme.test"`), "has no user with the username"},
+	}
+	var testSteps []resource.TestStep
+	for _, s := range steps {
+		testSteps = append(testSteps, resource.TestStep{Config: s.config, PlanOnly: true, ExpectError: expectErr(s.err)})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    testSteps,
+	})
+}
+
+// TestAccConnectedApp_insufficientPermissions runs as users who may not manage connected apps.
+func TestAccConnectedApp_insufficientPermissions(t *testing.T) {
+	org := newTestOrg(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkConnectedAppsDestroyed(t, org),
+		Steps: []resource.TestStep{
+			{
+				// Read Only has neither Customize Application nor Manage Connected Apps.
+				// PlanOnly: the plan itself must fail, before anything is sent to the org.
+				Config:      providerConfigThrough(t, org, userReadOnly, appWorkbench) + minimalConnectedApp("Forbidden_App"),
+				PlanOnly:    true,
+				ExpectError: expectErr("lacks CustomizeApplication and one of ModifyAllData or ManageRemoteAccess"),
+			},
+			{
+				// App Manager may manage apps (Customize Application + Manage Connected Apps).
+				Config: providerConfigThrough(t, org, userAppManager, appWorkbench) + minimalConnectedApp("Allowed_App"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(connectedAppIDPattern)),
+				},
+			},
+		},
+	})
+	if _, err := org.adminClient(t).ReadConnectedApp(context.Background(), "Forbidden_App"); !isNotFound(err) {
+		t.Errorf("the org created Forbidden_App for a user without permission (err=%v)", err)
+	}
+}
+
+// providerConfigThrough is a provider block acting as username with a token minted through app
+// by the password grant. Users other than the admin cannot use Terraform_Admin, whose Permitted
+// Users are the System Administrator profile only, so they log in through a self-authorize app.
+func providerConfigThrough(t *testing.T, org *testOrg, username, app string) string {
+	t.Helper()
+	return fmt.Sprintf(`
+provider "sfaccess" {
+  instance_url = %q
+  access_token = %q
+}
+`, org.URL, org.mustToken(t, username, app))
+}
+
+// checkConnectedAppsDestroyed asks the org that every connected app in the final state is gone.
+func checkConnectedAppsDestroyed(t *testing.T, org *testOrg) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		admin := org.adminClient(t)
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "sfaccess_connected_app" {
+				continue
+			}
+			name := rs.Primary.Attributes["name"]
+			_, err := admin.ReadConnectedApp(context.Background(), name)
+			if err == nil {
+				return fmt.Errorf("connected app %s still exists", name)
+			}
+			if !isNotFound(err) {
+				return fmt.Errorf("checking connected app %s: %w", name, err)
+			}
+			if _, err := admin.ConnectedApplicationByName(context.Background(), name); !isNotFound(err) {
+				return fmt.Errorf("ConnectedApplication record of %s still exists (err=%v)", name, err)
+			}
+		}
+		return nil
+	}
+}
+
+// expectErr matches a phrase in Terraform's output, which wraps long diagnostics across lines.
+func expectErr(phrase string) *regexp.Regexp {
+	words := strings.Fields(phrase)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(strings.Join(words, `\s+`))
+}
