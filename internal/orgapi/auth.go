@@ -207,7 +207,7 @@ func (c *Client) requestToken(ctx context.Context, flow string, form url.Values)
 	if resp.status != http.StatusOK {
 		var oe oauthError
 		if json.Unmarshal(resp.body, &oe) == nil && oe.Error != "" {
-			e := &Error{Kind: KindAuth, Op: o.name, Code: oe.Error, Message: oe.Description, StatusCode: resp.status}
+			e := &Error{Kind: KindAuth, Op: o.name, Code: oe.Error, Message: c.redact.scrub(oe.Description), StatusCode: resp.status}
 			if oe.Error == "rate_limit_exceeded" || resp.status == http.StatusTooManyRequests {
 				e.Kind = KindRateLimited
 			}

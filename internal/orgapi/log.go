@@ -91,6 +91,12 @@ func (r *redactor) scrub(s string) string {
 	return s
 }
 
+// scrubError removes secrets from what the org said, since errors end up in diagnostics and logs.
+func (r *redactor) scrubError(e *Error) *Error {
+	e.Message = r.scrub(e.Message)
+	return e
+}
+
 func (r *redactor) scrubFields(fields map[string]any) map[string]any {
 	out := make(map[string]any, len(fields))
 	for k, v := range fields {

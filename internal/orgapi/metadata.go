@@ -44,7 +44,7 @@ func (c *Client) soapCall(ctx context.Context, o op, call string, body func(w *x
 		return nil, 0, err
 	}
 	if f := parseSOAPFault(resp.body); f != nil {
-		return nil, resp.attempts, classify(o, resp.status, f.code, f.message, nil)
+		return nil, resp.attempts, c.redact.scrubError(classify(o, resp.status, f.code, f.message, nil))
 	}
 	if resp.status != http.StatusOK {
 		return nil, resp.attempts, c.restError(o, resp)
@@ -177,16 +177,16 @@ func (c *Client) UpdateConnectedAppSettings(ctx context.Context, s ConnectedAppS
 	if err != nil {
 		return err
 	}
-	return firstFailure(o, readMetadataResults(answer))
+	return c.firstFailure(o, readMetadataResults(answer))
 }
 
-func firstFailure(o op, results []metadataResult) error {
+func (c *Client) firstFailure(o op, results []metadataResult) error {
 	if len(results) == 0 {
 		return o.fail(KindOther, "the Metadata API answer has no result")
 	}
 	for _, r := range results {
 		if !r.success {
-			return metadataFailure(o, r)
+			return c.redact.scrubError(metadataFailure(o, r))
 		}
 	}
 	return nil
@@ -370,7 +370,7 @@ func (c *Client) CreateConnectedApp(ctx context.Context, app *ConnectedApp) erro
 		return err
 	}
 	results := readMetadataResults(answer)
-	err = firstFailure(o, results)
+	err = c.firstFailure(o, results)
 	var e *Error
 	if err != nil && attempts > 1 && asError(err, &e) && isDuplicate(e) {
 		if _, readErr := c.ReadConnectedApp(ctx, app.FullName); readErr == nil {
@@ -392,7 +392,7 @@ func (c *Client) UpdateConnectedApp(ctx context.Context, app *ConnectedApp) erro
 	if err != nil {
 		return err
 	}
-	return firstFailure(o, readMetadataResults(answer))
+	return c.firstFailure(o, readMetadataResults(answer))
 }
 
 // DeleteConnectedApp deletes a connected app; ErrNotFound when there is none. A retried delete
@@ -409,7 +409,7 @@ func (c *Client) DeleteConnectedApp(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	err = firstFailure(o, readMetadataResults(answer))
+	err = c.firstFailure(o, readMetadataResults(answer))
 	if err != nil && attempts > 1 && KindOf(err) == KindNotFound {
 		return nil
 	}

@@ -306,7 +306,7 @@ func (c *Client) restError(o op, resp *response) *Error {
 		if snippet := strings.TrimSpace(truncate(string(resp.body), 200)); snippet != "" && !strings.HasPrefix(snippet, "<") {
 			msg += ": " + snippet
 		}
-		return classify(o, resp.status, "", c.redact.scrub(fmt.Sprintf("the org answered HTTP %d %s", resp.status, msg)), nil)
+		return c.redact.scrubError(classify(o, resp.status, "", fmt.Sprintf("the org answered HTTP %d %s", resp.status, msg), nil))
 	}
 	first := errs[0]
 	msgs := make([]string, 0, len(errs))
@@ -315,7 +315,7 @@ func (c *Client) restError(o op, resp *response) *Error {
 		msgs = append(msgs, e.Message)
 		fields = append(fields, e.Fields...)
 	}
-	return classify(o, resp.status, first.ErrorCode, strings.Join(msgs, "; "), fields)
+	return c.redact.scrubError(classify(o, resp.status, first.ErrorCode, strings.Join(msgs, "; "), fields))
 }
 
 // pathEscape escapes one path segment.

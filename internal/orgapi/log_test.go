@@ -1,0 +1,97 @@
+package orgapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestRedactorScrubsSecretsInText(t *testing.T) {
+	r := &redactor{}
+	r.add("MyClientSecret01", "abc") // too short to scrub safely: ignored
+	tests := []struct{ in, leak string }{
+		{`{"access_token":"00D5g0000000001!AQ0AQFakeToken","instance_url":"x"}`, "AQ0AQFakeToken"},
+		{`grant_type=client_credentials&client_id=K&client_secret=MyClientSecret01`, "MyClientSecret01"},
+		{`grant_type=urn%3Aietf&assertion=eyJhbGciOiJSUzI1NiJ9.eyJpc3Mi.c2ln`, "eyJhbGciOiJSUzI1NiJ9"},
+		{`<met:SessionHeader><met:sessionId>00D5g0000000001!xyz</met:sessionId>`, "!xyz"},
+		{`Authorization: Bearer sometoken123`, "sometoken123"},
+		{"-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----", "MIIEpAIBAAKCAQEA"},
+		{"session 00D5g0000000001EAA!AQ0AQ.secret-part in text", "AQ0AQ.secret-part"},
+		{`refresh_token=5Aep861TSESvWeug`, "5Aep861TSESvWeug"},
+		{`<consumerSecret>ShhSecret99</consumerSecret>`, "ShhSecret99"},
+	}
+	for _, tt := range tests {
+		got := r.scrub(tt.in)
+		if strings.Contains(got, tt.leak) {
+			t.Errorf("scrub(%q) = %q still holds %q", tt.in, got, tt.leak)
+		}
+		if !strings.Contains(got, redactedValue) {
+			t.Errorf("scrub(%q) = %q does not mark what it removed", tt.in, got)
+		}
+	}
+	if got := r.scrub("the abc of ordinary text"); got != "the abc of ordinary text" {
+		t.Errorf("ordinary text changed: %q", got)
+	}
+	fields := r.scrubFields(map[string]any{
+		"Authorization": "Bearer x", "client_secret": "y", "private_key": "z", "path": "/services/data",
+		"status": 200, "error": errors.New("boom MyClientSecret01"),
+	})
+	for _, k := range []string{"Authorization", "client_secret", "private_key"} {
+		if fields[k] != redactedValue {
+			t.Errorf("field %s = %v", k, fields[k])
+		}
+	}
+	if fields["path"] != "/services/data" || fields["status"] != 200 || fields["error"] != "boom "+redactedValue {
+		t.Errorf("fields %v", fields)
+	}
+}
+
+// TestLogsNeverCarrySecrets runs every authentication flow and a failing call against a server
+// that echoes what it was sent, at trace level, and looks for the secrets in the logs.
+func TestLogsNeverCarrySecrets(t *testing.T) {
+	const (
+		secret = "ClientSecretValue0001"
+		token  = "00D5g0000000001!IssuedTokenValue"
+		static = "00D5g0000000001!StaticTokenValue"
+	)
+	ts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/services/oauth2/token" {
+			_ = r.ParseForm()
+			writeJSON(w, 200, map[string]string{"access_token": token, "refresh_token": "RefreshTokenValue", "signature": "SignatureValue", "echo": r.PostForm.Encode()})
+			return
+		}
+		// An org error that quotes the request's session, as some proxies do.
+		restErr(w, 400, "INVALID_INPUT", "bad request with Authorization "+r.Header.Get("Authorization"))
+	})
+	key := pkcs1PEM(testKey())
+	logs := &captureLogger{}
+	configs := []Config{
+		{ClientID: "K", ClientSecret: secret},
+		{ClientID: "K", Username: "u@x", PrivateKeyPEM: key},
+		{AccessToken: static},
+	}
+	var errTexts []string
+	for _, cfg := range configs {
+		cfg.Logger = logs
+		c := newTestClient(t, ts.URL, cfg)
+		_, err := c.Users(context.Background())
+		mustKind(t, err, KindInvalidInput)
+		errTexts = append(errTexts, err.Error())
+	}
+	text := logs.text()
+	if !strings.Contains(text, "TRACE") || !strings.Contains(text, "answer body") {
+		t.Fatalf("no trace entries were logged:\n%s", text)
+	}
+	for _, s := range []string{secret, "IssuedTokenValue", "StaticTokenValue", "RefreshTokenValue", "SignatureValue", strings.Split(key, "\n")[3], "eyJ"} {
+		if strings.Contains(text, s) {
+			t.Errorf("logs contain %q", s)
+		}
+	}
+	for _, e := range errTexts {
+		if strings.Contains(e, "TokenValue") {
+			t.Errorf("an error quotes a token: %s", e)
+		}
+	}
+}
