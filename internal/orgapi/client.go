@@ -308,7 +308,7 @@ func secureHTTPClient(base *http.Client, timeout time.Duration) (*http.Client, e
 }
 
 // APIUsage returns the latest api-usage figures the org reported in Sforce-Limit-Info.
-func (c *Client) APIUsage() (used, max int, ok bool) {
+func (c *Client) APIUsage() (used, limit int, ok bool) {
 	u := c.apiUsage.Load()
 	if u == nil {
 		return 0, 0, false

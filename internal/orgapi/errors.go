@@ -3,6 +3,7 @@ package orgapi
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 )
@@ -195,7 +196,7 @@ func classify(o op, status int, code, message string, fields []string) *Error {
 		e.Message = fmt.Sprintf("the org answered HTTP %d", status)
 	}
 	switch {
-	case code == "INVALID_SESSION_ID" || status == 401:
+	case code == "INVALID_SESSION_ID" || status == http.StatusUnauthorized:
 		e.Kind = KindAuth
 	case code == "FEATURE_NOT_ENABLED" || code == "API_ACCESS_CONTROL_NOT_ENABLED":
 		e.Kind = KindFeatureNotProvisioned
@@ -204,15 +205,13 @@ func classify(o op, status int, code, message string, fields []string) *Error {
 		e.Kind = KindFeatureNotProvisioned
 	case strings.HasPrefix(code, "INSUFFICIENT_ACCESS"):
 		e.Kind = KindInsufficientAccess
-	case code == "REQUEST_LIMIT_EXCEEDED" || status == 429:
+	case code == "REQUEST_LIMIT_EXCEEDED" || status == http.StatusTooManyRequests:
 		e.Kind = KindRateLimited
-	case notFoundCodes[code] || (status == 404 && code == ""):
+	case notFoundCodes[code] || status == http.StatusNotFound:
 		e.Kind = KindNotFound
-	case status == 404:
-		e.Kind = KindNotFound
-	case invalidInputCodes[code] || status == 400:
+	case invalidInputCodes[code] || status == http.StatusBadRequest:
 		e.Kind = KindInvalidInput
-	case status == 403:
+	case status == http.StatusForbidden:
 		e.Kind = KindInsufficientAccess
 	default:
 		e.Kind = KindOther
@@ -249,12 +248,11 @@ type op struct {
 
 // Permission expressions of DESIGN section 5, by operation family.
 const (
-	permConnectedApps   = "CustomizeApplication and (ModifyAllData or ManageRemoteAccess)"
-	permAppGrants       = "CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets"
-	permSettings        = "CustomizeApplication and ModifyAllData"
-	permPermissionSets  = "ManageProfilesPermissionsets"
-	permAssignments     = "ManageProfilesPermissionsets and (ManageUsers or AssignPermissionSets)"
-	permInstallPackaged = "CustomizeApplication and (ModifyAllData or ManageRemoteAccess) and InstallPackaging"
+	permConnectedApps  = "CustomizeApplication and (ModifyAllData or ManageRemoteAccess)"
+	permAppGrants      = "CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets"
+	permSettings       = "CustomizeApplication and ModifyAllData"
+	permPermissionSets = "ManageProfilesPermissionsets"
+	permAssignments    = "ManageProfilesPermissionsets and (ManageUsers or AssignPermissionSets)"
 )
 
 func (o op) fail(kind Kind, format string, args ...any) *Error {

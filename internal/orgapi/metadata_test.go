@@ -95,7 +95,7 @@ func TestReadConnectedAppDecodesAndReportsMissing(t *testing.T) {
 		req, _ := readSOAP(t, r)
 		if req.Body.Call.FullNames[0] == "Missing" {
 			// Prefixed answer with a nil placeholder: readers must go by local names.
-			w.WriteHeader(200)
+			w.WriteHeader(http.StatusOK)
 			io.WriteString(w, `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="http://soap.sforce.com/2006/04/metadata" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><s:Body><m:readMetadataResponse><m:result><m:records i:nil="true"/></m:result></m:readMetadataResponse></s:Body></s:Envelope>`)
 			return
 		}

@@ -51,14 +51,16 @@ func TestQueryFollowsNextRecordsURL(t *testing.T) {
 		}
 	})
 	c := newTestClient(t, ts.URL, Config{})
-	type rec struct{ Id string }
+	type rec struct {
+		ID string `json:"Id"`
+	}
 	got, err := QueryAll[rec](context.Background(), c, "SELECT Id FROM User WHERE Username = "+Quote("o'brien@x"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
 	for _, r := range got {
-		ids = append(ids, r.Id)
+		ids = append(ids, r.ID)
 	}
 	if strings.Join(ids, ",") != "1,2,3,4,5" || len(paths) != 3 {
 		t.Errorf("ids %v over %d requests", ids, len(paths))
@@ -97,7 +99,7 @@ func TestRecordCRUD(t *testing.T) {
 		case "GET /services/data/v66.0/sobjects/PermissionSet/" + id:
 			writeJSON(w, 200, map[string]any{"Id": id, "Name": "X"})
 		case "PATCH /services/data/v66.0/sobjects/PermissionSet/" + id:
-			w.WriteHeader(204)
+			w.WriteHeader(http.StatusNoContent)
 		case "DELETE /services/data/v66.0/sobjects/PermissionSet/" + id:
 			restErr(w, 404, "NOT_FOUND", "The requested resource does not exist")
 		case "GET /services/data/v66.0/limits":

@@ -3,6 +3,7 @@ package orgapi
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"io"
 	"strings"
 )
@@ -91,7 +92,7 @@ func parseXML(data []byte) (*xmlNode, error) {
 	stack := []*xmlNode{root}
 	for {
 		tok, err := dec.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

@@ -226,7 +226,8 @@ func (c *Client) backoff(_, _ time.Duration, attempt int, resp *http.Response) t
 		d = c.retryWaitMax
 	}
 	half := d / 2
-	return half + rand.N(half+1)
+	return half + rand.N(half+1) //nolint:gosec // jitter spreads retries; it protects nothing
+
 }
 
 func retryAfter(v string) (time.Duration, bool) {
