@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -14,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
 const testAppAddr = "sfaccess_connected_app.test"
@@ -419,4 +422,68 @@ func expectErr(phrase string) *regexp.Regexp {
 		words[i] = regexp.QuoteMeta(w)
 	}
 	return regexp.MustCompile(strings.Join(words, `\s+`))
+}
+
+func TestConnectedAppModelRoundTrip(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cert, _ := testCertificatePEM(t)
+	app := &orgapi.ConnectedApp{
+		FullName: "Portal", Label: "Portal", ContactEmail: "a@acme.test",
+		CallbackURLs: []string{"https://b.acme.test/cb", "https://a.acme.test/cb"},
+		Scopes:       []string{"RefreshToken", "Api"},
+		Certificate:  strings.TrimSpace(cert),
+		ConsumerKey:  "PortalKey0001",
+	}
+	// The configuration holds the certificate as file() reads it, with a trailing newline.
+	m := connectedAppModel{Certificate: types.StringValue(cert), ConsumerSecretWO: types.StringValue("never kept")}
+	if diags := connectedAppToModel(ctx, app, "0H45g0000000001AAA", &m); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if m.Certificate.ValueString() != cert {
+		t.Errorf("a certificate differing only in surrounding whitespace replaced the configured text")
+	}
+	for name, v := range map[string]types.String{"contact_phone": m.ContactPhone, "description": m.Description, "info_url": m.InfoURL, "start_url": m.StartURL, "client_credentials_user": m.ClientCredentialsUser, "consumer_secret_wo": m.ConsumerSecretWO} {
+		if !v.IsNull() {
+			t.Errorf("%s = %s, want null for a value the org does not hold", name, v)
+		}
+	}
+	if m.IPRelaxation.ValueString() != defaultIPRelaxation || m.RefreshTokenPolicy.ValueString() != defaultRefreshTokenPolicy {
+		t.Errorf("an org that reports no OAuth policy must read as the defaults, got %s / %s", m.IPRelaxation, m.RefreshTokenPolicy)
+	}
+	var callbacks []string
+	m.CallbackURLs.ElementsAs(ctx, &callbacks, false)
+	if strings.Join(callbacks, " ") != "https://b.acme.test/cb https://a.acme.test/cb" {
+		t.Errorf("callback order not kept: %v", callbacks)
+	}
+
+	// A different certificate in the org is drift and must show.
+	other, _ := testCertificatePEM(t)
+	app.Certificate = other
+	connectedAppToModel(ctx, app, "0H45g0000000001AAA", &m)
+	if m.Certificate.ValueString() != other {
+		t.Errorf("a changed certificate was hidden")
+	}
+
+	// Back to the API: an unknown consumer key (not configured) asks Salesforce to generate one.
+	m.ConsumerKey = types.StringUnknown()
+	out, diags := connectedAppFromModel(ctx, m)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if out.ConsumerKey != "" || out.ConsumerSecret != "" || len(out.Scopes) != 2 || out.FullName != "Portal" {
+		t.Errorf("connectedAppFromModel = %+v", *out)
+	}
+}
+
+func TestPlannedConnectedAppsAreScopedToOneConfiguration(t *testing.T) {
+	t.Parallel()
+	a, b := &providerData{}, &providerData{}
+	plannedConnectedApps.add(a, "Planned_App")
+	if !plannedConnectedApps.has(a, "Planned_App") {
+		t.Error("an app planned under a configuration is not remembered")
+	}
+	if plannedConnectedApps.has(b, "Planned_App") || plannedConnectedApps.has(a, "Other_App") {
+		t.Error("a planned app leaked to another configuration or name")
+	}
 }
