@@ -1,0 +1,186 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// hclList renders strings as an HCL list.
+func hclList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// accessChecksConfig asks sfaccess_api_access_check about every seeded user through every seeded
+// app, and about the Visualforce sessions of every active user, after dependsOn is applied.
+func accessChecksConfig(dependsOn string) string {
+	var active []string
+	for _, u := range seededUsers {
+		if u != userInactive {
+			active = append(active, u)
+		}
+	}
+	return fmt.Sprintf(`
+locals {
+  check_users  = %s
+  check_apps   = %s
+  active_users = %s
+}
+
+data "sfaccess_api_access_check" "app" {
+  for_each           = { for p in setproduct(local.check_users, local.check_apps) : "${p[0]}/${p[1]}" => p }
+  username           = each.value[0]
+  connected_app_name = each.value[1]
+  depends_on         = [%s]
+}
+
+data "sfaccess_api_access_check" "visualforce" {
+  for_each   = toset(local.active_users)
+  username   = each.value
+  channel    = "visualforce"
+  depends_on = [%s]
+}
+`, hclList(seededUsers), hclList(seededApps), hclList(active), dependsOn, dependsOn)
+}
+
+// checkPredictionsMatchOrg compares every prediction in state with what the org really does: a
+// password-grant token request per user and app, and a REST call with a Visualforce session.
+func (o *testOrg) checkPredictionsMatchOrg(t *testing.T) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		var errs []error
+		apps, sessions := 0, 0
+		for addr, rs := range s.RootModule().Resources {
+			if rs.Type != "sfaccess_api_access_check" {
+				continue
+			}
+			a := rs.Primary.Attributes
+			predicted := a["allowed"] == "true"
+			var ok bool
+			var code, what string
+			if a["channel"] == channelVisualforce {
+				sessions++
+				what = "Visualforce session"
+				ok, code = o.callREST(t, o.vfSession(t, a["username"]))
+			} else {
+				apps++
+				what = "token through " + a["connected_app_name"]
+				ok, code = o.token(t, a["username"], a["connected_app_name"])
+			}
+			if ok != predicted || code != a["error_code"] {
+				errs = append(errs, fmt.Errorf("%s: %s for %s: predicted allowed=%t %q (rule %s), org says allowed=%t %q",
+					addr, what, a["username"], predicted, a["error_code"], a["rule"], ok, code))
+			}
+		}
+		if want := len(seededUsers) * len(seededApps); apps != want {
+			errs = append(errs, fmt.Errorf("%d app predictions in state, want %d", apps, want))
+		}
+		if want := len(seededUsers) - 1; sessions != want {
+			errs = append(errs, fmt.Errorf("%d Visualforce predictions in state, want %d", sessions, want))
+		}
+		return errors.Join(errs...)
+	}
+}
+
+// TestAccAPIAccessCheck_agreesWithOrg proves that the data source predicts exactly what the org's
+// OAuth endpoint and REST API do, for every seeded user and app, in three org states.
+func TestAccAPIAccessCheck_agreesWithOrg(t *testing.T) {
+	org := newTestOrg(t)
+	// Each rule allows or denies by itself, so the rule pins the prediction.
+	check := func(addr, rule string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(addr, tfjsonpath.New("rule"), knownvalue.StringExact(rule))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// The seed: no limits.
+				Config: org.config(apiAccessControlConfig(false, false, false), accessChecksConfig("sfaccess_api_access_control.this")),
+				Check:  org.checkPredictionsMatchOrg(t),
+				ConfigStateChecks: []statecheck.StateCheck{
+					check(`data.sfaccess_api_access_check.app["partner@acme.test/Workbench"]`, "allowed"),
+					check(`data.sfaccess_api_access_check.app["partner@acme.test/Terraform_Admin"]`, "not_admin_approved"),
+					check(`data.sfaccess_api_access_check.app["inactive@acme.test/Workbench"]`, "user_inactive"),
+				},
+			},
+			{
+				// Customers and partners limited to installed apps, Partner_Portal_Mobile installed,
+				// Visualforce sessions not allowed.
+				Config: org.config(apiAccessControlConfig(true, false, false), installationConfig(appPartnerPortal, false, ""),
+					accessChecksConfig("sfaccess_api_access_control.this, sfaccess_connected_app_installation.this")),
+				Check: org.checkPredictionsMatchOrg(t),
+				ConfigStateChecks: []statecheck.StateCheck{
+					check(`data.sfaccess_api_access_check.app["partner@acme.test/Workbench"]`, "external_app_not_installed"),
+					check(`data.sfaccess_api_access_check.app["partner@acme.test/Partner_Portal_Mobile"]`, "allowed"),
+					check(`data.sfaccess_api_access_check.visualforce["partner@acme.test"]`, "visualforce_denied"),
+					check(`data.sfaccess_api_access_check.app["admin@acme.test/Workbench"]`, "bypass_use_any_api_client"),
+				},
+			},
+			{
+				// Every user limited, the installed app blocked, Visualforce allowed, and the
+				// partner given Use Any API Client.
+				Config: org.config(apiAccessControlConfig(true, true, true), installationConfig(appPartnerPortal, true, ""), bypassConfig(userPartner),
+					accessChecksConfig("sfaccess_api_access_control.this, sfaccess_connected_app_installation.this, sfaccess_permission_set_assignment.this")),
+				Check: org.checkPredictionsMatchOrg(t),
+				ConfigStateChecks: []statecheck.StateCheck{
+					check(`data.sfaccess_api_access_check.app["partner@acme.test/Workbench"]`, "bypass_use_any_api_client"),
+					check(`data.sfaccess_api_access_check.app["employee@acme.test/Workbench"]`, "app_not_approved"),
+					check(`data.sfaccess_api_access_check.app["admin@acme.test/Partner_Portal_Mobile"]`, "app_blocked"),
+					check(`data.sfaccess_api_access_check.visualforce["customer@acme.test"]`, "allowed"),
+				},
+			},
+		},
+	})
+}
+
+func TestAccAPIAccessCheck_validation(t *testing.T) {
+	org := newTestOrg(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      org.config(`data "sfaccess_api_access_check" "x" { username = "partner@acme.test" }`),
+				ExpectError: regexp.MustCompile(`(?s)connected_app_name is required unless channel is "visualforce"`),
+			},
+			{
+				Config: org.config(`data "sfaccess_api_access_check" "x" {
+  username           = "partner@acme.test"
+  channel            = "visualforce"
+  connected_app_name = "Workbench"
+}`),
+				ExpectError: regexp.MustCompile(`(?s)connected_app_name cannot be set when channel is "visualforce"`),
+			},
+			{
+				Config:      org.config(`data "sfaccess_api_access_check" "x" { username = "partner@acme.test"` + "\n" + `channel = "soap" }`),
+				ExpectError: regexp.MustCompile(`(?s)channel.*value must be one of`),
+			},
+			{
+				Config: org.config(`data "sfaccess_api_access_check" "x" {
+  username           = "nobody@acme.test"
+  connected_app_name = "Workbench"
+}`),
+				ExpectError: regexp.MustCompile(`(?s)User Not Found.*nobody@acme.test`),
+			},
+			{
+				Config: org.config(`data "sfaccess_api_access_check" "x" {
+  username           = "partner@acme.test"
+  connected_app_name = "No_Such_App"
+}`),
+				ExpectError: regexp.MustCompile(`(?s)Connected App Not Found.*No_Such_App`),
+			},
+		},
+	})
+}

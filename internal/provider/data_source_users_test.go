@@ -1,0 +1,115 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+func userCheck(username, userType, profile string, active bool, grantedThrough ...knownvalue.Check) knownvalue.Check {
+	return knownvalue.ObjectPartial(map[string]knownvalue.Check{
+		"username":        knownvalue.StringExact(username),
+		"user_type":       knownvalue.StringExact(userType),
+		"profile_name":    knownvalue.StringExact(profile),
+		"is_active":       knownvalue.Bool(active),
+		"granted_through": knownvalue.ListExact(grantedThrough),
+	})
+}
+
+func source(kind, name string) knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"type": knownvalue.StringExact(kind),
+		"name": knownvalue.StringExact(name),
+	})
+}
+
+func TestAccUsersDataSource(t *testing.T) {
+	org := newTestOrg(t)
+	const external = `
+data "sfaccess_users" "external" {
+  user_types = ["PowerPartner", "CustomerSuccess", "PowerCustomerSuccess", "CspLitePortal"]
+}
+`
+	const bypass = `
+data "sfaccess_users" "bypass" {
+  with_permission = "UseAnyApiClient"
+}
+`
+	const all = `
+data "sfaccess_users" "all" {}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: org.config(external, bypass, all),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.sfaccess_users.external", tfjsonpath.New("users"), knownvalue.ListExact([]knownvalue.Check{
+						userCheck(userCustomer, "CustomerSuccess", "Customer Community User", true),
+						userCheck(userCustomerPlus, "PowerCustomerSuccess", "Customer Community Plus User", true),
+						userCheck(userHighVolume, "CspLitePortal", "High Volume Customer Portal User", true),
+						userCheck(userPartner, "PowerPartner", "Partner Community User", true),
+					})),
+					// Only the admin bypasses API Access Control, through the profile.
+					statecheck.ExpectKnownValue("data.sfaccess_users.bypass", tfjsonpath.New("users"), knownvalue.ListExact([]knownvalue.Check{
+						userCheck(userAdmin, "Standard", "System Administrator", true, source("profile", "System Administrator")),
+					})),
+					statecheck.ExpectKnownValue("data.sfaccess_users.all", tfjsonpath.New("users"), knownvalue.ListSizeExact(len(seededUsers))),
+				},
+			},
+			{
+				// Assigned a permission set with Use Any API Client, the partner shows up with it.
+				Config: org.config(bypassConfig(userPartner), `
+data "sfaccess_users" "bypass" {
+  with_permission = "UseAnyApiClient"
+  depends_on      = [sfaccess_permission_set_assignment.this]
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.sfaccess_users.bypass", tfjsonpath.New("users"), knownvalue.ListExact([]knownvalue.Check{
+						userCheck(userAdmin, "Standard", "System Administrator", true, source("profile", "System Administrator")),
+						userCheck(userPartner, "PowerPartner", "Partner Community User", true, source("permission_set", "API_Bypass")),
+					})),
+				},
+			},
+			{
+				Config:      org.config(`data "sfaccess_users" "bad" { user_types = ["Partner"] }`),
+				ExpectError: regexp.MustCompile(`(?s)"Partner" is not a known user type.*PowerPartner`),
+			},
+			{
+				Config:      org.config(`data "sfaccess_users" "bad" { with_permission = "ViewAllData" }`),
+				ExpectError: regexp.MustCompile(`(?s)"ViewAllData" is not a known user permission`),
+			},
+		},
+	})
+}
+
+func TestAccAPIAccessControlDataSource(t *testing.T) {
+	org := newTestOrg(t)
+	const ds = `
+data "sfaccess_api_access_control" "this" {
+  depends_on = [sfaccess_api_access_control.this]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: org.config(apiAccessControlConfig(true, false, true), ds),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.sfaccess_api_access_control.this", tfjsonpath.New("id"), knownvalue.StringRegexp(orgIDPattern)),
+					statecheck.ExpectKnownValue("data.sfaccess_api_access_control.this", tfjsonpath.New(attrLimitExternal), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.sfaccess_api_access_control.this", tfjsonpath.New(attrLimitAll), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("data.sfaccess_api_access_control.this", tfjsonpath.New(attrAllowVF), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.sfaccess_api_access_control.this", tfjsonpath.New("feature_provisioned"), knownvalue.Bool(true)),
+				},
+			},
+		},
+	})
+}
