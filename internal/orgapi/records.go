@@ -11,9 +11,9 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
-// UserPermissions are the user permissions (PermissionSet columns Permissions<Name>) the client
+// userPermissions are the user permissions (PermissionSet columns Permissions<Name>) the client
 // reads and writes. UseAnyApiClient exists only where API Access Control is provisioned.
-var UserPermissions = []string{
+var userPermissions = []string{
 	"ApiEnabled", "ApiUserOnly", "UseAnyApiClient", "CustomizeApplication", "ModifyAllData",
 	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
 	"ManageUsers", "AssignPermissionSets", "ViewSetup", "ModifyMetadata", "CanApproveUninstalledApps",
@@ -117,7 +117,7 @@ func (c *Client) queryProfiles(ctx context.Context, where string) ([]Profile, er
 }
 
 // permissionColumns returns the permission names this org's PermissionSet has: all of
-// UserPermissions, minus UseAnyApiClient where API Access Control is not provisioned.
+// userPermissions, minus UseAnyApiClient where API Access Control is not provisioned.
 func (c *Client) permissionColumns(ctx context.Context) ([]string, error) {
 	c.columnsMu.Lock()
 	defer c.columnsMu.Unlock()
@@ -128,7 +128,7 @@ func (c *Client) permissionColumns(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols := slices.Clone(UserPermissions)
+	cols := slices.Clone(userPermissions)
 	if !provisioned {
 		cols = slices.DeleteFunc(cols, func(p string) bool { return p == permissionUseAnyAPIClient })
 	}
