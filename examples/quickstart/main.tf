@@ -20,17 +20,20 @@ provider "sfaccess" {
   client_secret = var.client_secret
 }
 
-# 1. Setup > API Access Control: "For customers and partners, limit API access
-#    to only installed connected apps".
-resource "sfaccess_api_access_control" "this" {
-  limit_external_users_to_installed_apps = true
-}
-
-# 2. The partner portal's mobile app is installed on the Connected Apps OAuth
+# 1. The partner portal's mobile app is installed on the Connected Apps OAuth
 #    Usage page, so customers and partners may keep using it. Workbench is left
-#    uninstalled: with the limit on, they can no longer reach the API through it.
+#    uninstalled: once the limit is on, they can no longer reach the API through it.
 resource "sfaccess_connected_app_installation" "partner_portal_mobile" {
   connected_app_name = "Partner_Portal_Mobile"
+}
+
+# 2. Setup > API Access Control: "For customers and partners, limit API access
+#    to only installed connected apps". It waits for the installation, so the
+#    partners' app keeps working throughout the apply.
+resource "sfaccess_api_access_control" "this" {
+  limit_external_users_to_installed_apps = true
+
+  depends_on = [sfaccess_connected_app_installation.partner_portal_mobile]
 }
 
 # 3. One customer account runs a trusted integration that needs any API client:

@@ -2,9 +2,9 @@
 data "sfaccess_connected_apps" "all" {}
 
 output "installed_apps" {
-  value = sort([for app in data.sfaccess_connected_apps.all.connected_apps : app.name if app.installed])
+  value = sort([for app in data.sfaccess_connected_apps.all.connected_apps : app.name if app.installed == true])
 }
 
 output "blocked_apps" {
-  value = sort([for app in data.sfaccess_connected_apps.all.connected_apps : app.name if app.blocked])
+  value = sort([for app in data.sfaccess_connected_apps.all.connected_apps : app.name if app.blocked == true])
 }
