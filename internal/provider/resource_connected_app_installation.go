@@ -63,8 +63,8 @@ func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resourc
 			"holders included, and its existing tokens stop working at once.\n\n" +
 			"Salesforce has no public API for this page, so the resource needs the sfaccess setup " +
 			"extension; in an org without it the plan fails and names the Setup page to use. The app " +
-			"must exist when the plan is made (apps created by `sfaccess_connected_app` are installed " +
-			"from the start; add this resource in a later run to block them).",
+			"must exist, or be created in the same run by an `sfaccess_connected_app` that " +
+			"`connected_app_name` references (`sfaccess_connected_app.<name>.name`); other names fail at plan time.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The 18-character id of the connected application (prefix `0H4`).",
@@ -175,8 +175,10 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 	}
 	app, notFound := findOAuthUsageApp(ctx, r.data.client, name.ValueString())
 	if notFound != nil {
-		if req.Plan.Raw.IsNull() {
-			return // already gone: destroying it will succeed
+		// An app that is already gone uninstalls trivially, and one this plan creates through
+		// sfaccess_connected_app (referenced, so planned first) will exist at apply.
+		if req.Plan.Raw.IsNull() || plannedConnectedApps.has(r.data, name.ValueString()) {
+			return
 		}
 		resp.Diagnostics.Append(notFound)
 		return

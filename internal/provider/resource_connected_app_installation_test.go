@@ -329,3 +329,23 @@ resource "sfaccess_connected_app_installation" %q {
 }
 `, name, app, extra)
 }
+
+// TestAccConnectedAppInstallation_appCreatedInSameRun blocks an app that the same configuration
+// creates: the plan must not call the app missing when its creation is planned first.
+func TestAccConnectedAppInstallation_appCreatedInSameRun(t *testing.T) {
+	org := newTestOrg(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: org.config(minimalConnectedApp("Fresh_Portal"),
+					installationConfigNamed("this", "${sfaccess_connected_app.test.name}", "blocked = true")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: org.checkInstalled(t, "Fresh_Portal", true, true),
+			},
+		},
+	})
+}
