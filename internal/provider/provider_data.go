@@ -167,10 +167,9 @@ var (
 	needInstallApps         = needManageConnectedApps
 	needInstallPackagedApps = permissionRequirement{
 		All: []string{"CustomizeApplication", "InstallPackaging"}, AnyOf: []string{"ModifyAllData", "ManageRemoteAccess"}}
-	needRotateSecret = permissionRequirement{All: []string{"ClientSecretRotation"}}
-	needAPISettings  = permissionRequirement{All: []string{"CustomizeApplication", "ModifyAllData"}}
-	needPermSets     = permissionRequirement{All: []string{"ManageProfilesPermissionsets"}}
-	needAssignments  = permissionRequirement{
+	needAPISettings = permissionRequirement{All: []string{"CustomizeApplication", "ModifyAllData"}}
+	needPermSets    = permissionRequirement{All: []string{"ManageProfilesPermissionsets"}}
+	needAssignments = permissionRequirement{
 		All: []string{"ManageProfilesPermissionsets"}, AnyOf: []string{"ManageUsers", "AssignPermissionSets"}}
 )
 
@@ -197,11 +196,11 @@ func (r permissionRequirement) missing(held map[string]bool) string {
 		}
 	}
 	if len(r.AnyOf) > 0 {
-		any := false
+		holdsOne := false
 		for _, p := range r.AnyOf {
-			any = any || held[p]
+			holdsOne = holdsOne || held[p]
 		}
-		if !any {
+		if !holdsOne {
 			lacks = append(lacks, "one of "+strings.Join(r.AnyOf, " or "))
 		}
 	}

@@ -152,7 +152,9 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 				plan.ConnectedAppName.Equal(state.ConnectedAppName) {
 				return
 			}
-			action = "blocking or unblocking"
+			if plan.ConnectedAppName.Equal(state.ConnectedAppName) {
+				action = "blocking or unblocking"
+			}
 		}
 		name = plan.ConnectedAppName
 	}
