@@ -1,0 +1,148 @@
+package examples_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/tfdev"
+)
+
+// TestAccQuickstart applies examples/quickstart — what `make demo` applies — to an in-process mock
+// org, and checks that the table the demo prints is the one the org enforces: the
+// sfaccess_api_access_check answers match the rules, a partner's real token request through the
+// uninstalled app is refused, and a second plan is empty.
+func TestAccQuickstart(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to apply examples/quickstart to an in-process mockorg (make test does)")
+	}
+	tf := terraform(t)
+	plugins := buildProvider(t)
+
+	org, err := mockorg.New(mockorg.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(org)
+	t.Cleanup(func() {
+		srv.Close()
+		_ = org.Close()
+	})
+
+	work := t.TempDir()
+	cfg := filepath.Join(work, "quickstart")
+	for name, body := range readConfig(t, "quickstart").files {
+		writeFile(t, filepath.Join(cfg, name), body)
+	}
+	ws, err := tfdev.NewWorkspace(filepath.Join(work, "tf"), plugins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := ws.Env(os.Environ(),
+		"SFACCESS_INSTANCE_URL="+srv.URL,
+		"SFACCESS_CLIENT_ID=MockorgAdminKey0001",
+		"SFACCESS_CLIENT_SECRET=MockorgAdminSecret0001",
+	)
+	run := func(args ...string) ([]byte, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, tf, append(args, "-no-color")...)
+		cmd.Dir, cmd.Env = cfg, env
+		return cmd.CombinedOutput()
+	}
+
+	if out, err := run("apply", "-auto-approve", "-input=false"); err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+
+	out, err := run("output", "-json", "access_checks")
+	if err != nil {
+		t.Fatalf("terraform output: %v\n%s", err, out)
+	}
+	var checks []struct {
+		Username, Client, Rule string
+		Allowed                bool
+	}
+	if err := json.Unmarshal(out, &checks); err != nil {
+		t.Fatalf("access_checks output: %v\n%s", err, out)
+	}
+	const (
+		portal, workbench, vf = "Partner_Portal_Mobile", "Workbench", "visualforce"
+	)
+	want := map[string]string{ // "user via client" → "allowed|denied rule"
+		"employee@acme.test via " + portal:        "allowed allowed",
+		"employee@acme.test via " + workbench:     "allowed allowed",
+		"employee@acme.test via " + vf:            "allowed allowed",
+		"partner@acme.test via " + portal:         "allowed allowed",
+		"partner@acme.test via " + workbench:      "denied external_app_not_installed",
+		"partner@acme.test via " + vf:             "denied visualforce_denied",
+		"customer@acme.test via " + portal:        "allowed allowed",
+		"customer@acme.test via " + workbench:     "denied external_app_not_installed",
+		"customer@acme.test via " + vf:            "denied visualforce_denied",
+		"customerplus@acme.test via " + portal:    "allowed bypass_use_any_api_client",
+		"customerplus@acme.test via " + workbench: "allowed bypass_use_any_api_client",
+		"customerplus@acme.test via " + vf:        "allowed bypass_use_any_api_client",
+	}
+	if len(checks) != len(want) {
+		t.Errorf("access_checks has %d rows, want %d", len(checks), len(want))
+	}
+	for _, c := range checks {
+		key := c.Username + " via " + c.Client
+		verdict := "denied"
+		if c.Allowed {
+			verdict = "allowed"
+		}
+		if got := verdict + " " + c.Rule; got != want[key] {
+			t.Errorf("%s: %s, want %s", key, got, want[key])
+		}
+	}
+
+	// What the data source predicted is what the org does: the partner cannot get a token
+	// through Workbench, and can through the installed portal app.
+	if err := passwordLogin(srv.URL, "partner@acme.test", "WorkbenchKey0001", "WorkbenchSecret0001"); err == nil ||
+		!strings.Contains(err.Error(), "app must be installed into org") {
+		t.Errorf("partner's login through Workbench: %v, want invalid_client \"app must be installed into org\"", err)
+	}
+	if err := passwordLogin(srv.URL, "partner@acme.test", "PartnerPortalMobileKey01", "PartnerPortalMobileSecret01"); err != nil {
+		t.Errorf("partner's login through Partner_Portal_Mobile: %v", err)
+	}
+
+	if out, err := run("plan", "-detailed-exitcode", "-input=false"); err != nil {
+		t.Fatalf("a second plan is not empty (exit %v):\n%s", err, out)
+	}
+}
+
+// passwordLogin asks the org for a token as username through the app, as a client would.
+func passwordLogin(base, username, clientID, clientSecret string) error {
+	form := url.Values{
+		"grant_type": {"password"}, "username": {username}, "password": {mockorg.DefaultPassword},
+		"client_id": {clientID}, "client_secret": {clientSecret},
+	}
+	resp, err := http.PostForm(base+"/services/oauth2/token", form)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var body struct {
+		AccessToken      string `json:"access_token"`
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK || body.AccessToken == "" {
+		return errors.New(resp.Status + ": " + body.Error + ": " + body.ErrorDescription)
+	}
+	return nil
+}
