@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -338,4 +339,18 @@ func (o *testOrg) checkREST(t *testing.T, what string, credential *string, wantO
 // config joins the provider block with resource blocks.
 func (o *testOrg) config(blocks ...string) string {
 	return o.providerConfig() + strings.Join(blocks, "\n")
+}
+
+// expectDiagnostics matches Terraform's error output containing each phrase, in order. Terraform
+// wraps long diagnostics, so any run of whitespace inside a phrase matches any other.
+func expectDiagnostics(phrases ...string) *regexp.Regexp {
+	parts := make([]string, len(phrases))
+	for i, p := range phrases {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -153,7 +152,7 @@ func TestAccAPIAccessCheck_validation(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      org.config(`data "sfaccess_api_access_check" "x" { username = "partner@acme.test" }`),
-				ExpectError: regexp.MustCompile(`(?s)connected_app_name is required unless channel is "visualforce"`),
+				ExpectError: expectDiagnostics(`connected_app_name is required unless channel is "visualforce"`),
 			},
 			{
 				Config: org.config(`data "sfaccess_api_access_check" "x" {
@@ -161,25 +160,25 @@ func TestAccAPIAccessCheck_validation(t *testing.T) {
   channel            = "visualforce"
   connected_app_name = "Workbench"
 }`),
-				ExpectError: regexp.MustCompile(`(?s)connected_app_name cannot be set when channel is "visualforce"`),
+				ExpectError: expectDiagnostics(`connected_app_name cannot be set when channel is "visualforce"`),
 			},
 			{
 				Config:      org.config(`data "sfaccess_api_access_check" "x" { username = "partner@acme.test"` + "\n" + `channel = "soap" }`),
-				ExpectError: regexp.MustCompile(`(?s)channel.*value must be one of`),
+				ExpectError: expectDiagnostics("channel", "value must be one of"),
 			},
 			{
 				Config: org.config(`data "sfaccess_api_access_check" "x" {
   username           = "nobody@acme.test"
   connected_app_name = "Workbench"
 }`),
-				ExpectError: regexp.MustCompile(`(?s)User Not Found.*nobody@acme.test`),
+				ExpectError: expectDiagnostics("User Not Found", "nobody@acme.test"),
 			},
 			{
 				Config: org.config(`data "sfaccess_api_access_check" "x" {
   username           = "partner@acme.test"
   connected_app_name = "No_Such_App"
 }`),
-				ExpectError: regexp.MustCompile(`(?s)Connected App Not Found.*No_Such_App`),
+				ExpectError: expectDiagnostics("Connected App Not Found", "No_Such_App"),
 			},
 		},
 	})

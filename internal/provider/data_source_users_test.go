@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -79,11 +78,11 @@ data "sfaccess_users" "bypass" {
 			},
 			{
 				Config:      org.config(`data "sfaccess_users" "bad" { user_types = ["Partner"] }`),
-				ExpectError: regexp.MustCompile(`(?s)"Partner" is not a known user type.*PowerPartner`),
+				ExpectError: expectDiagnostics(`"Partner" is not a known user type`, "PowerPartner"),
 			},
 			{
 				Config:      org.config(`data "sfaccess_users" "bad" { with_permission = "ViewAllData" }`),
-				ExpectError: regexp.MustCompile(`(?s)"ViewAllData" is not a known user permission`),
+				ExpectError: expectDiagnostics(`"ViewAllData" is not a known user permission`),
 			},
 		},
 	})

@@ -13,13 +13,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -91,21 +89,18 @@ func (p *sfaccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: "The org's My Domain URL, e.g. `https://acme.my.salesforce.com`. Must use " +
 					"`https://`; `http://` is accepted only for a loopback host (a local mockorg). " +
 					"Falls back to `" + envInstanceURL + "`. Required.",
-				Optional:   true,
-				Validators: []validator.String{orgURLValidator()},
+				Optional: true,
 			},
 			"api_version": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The Salesforce API version to speak, `%d.0` or later. Falls back "+
 					"to `%s`. Defaults to `%s`.", minAPIVersion, envAPIVersion, orgapi.DefaultAPIVersion),
-				Optional:   true,
-				Validators: []validator.String{apiVersionValidator()},
+				Optional: true,
 			},
 			"login_url": schema.StringAttribute{
 				MarkdownDescription: "The host that issues OAuth tokens, e.g. `https://login.salesforce.com`. " +
 					"Same scheme rules as `instance_url`. Falls back to `" + envLoginURL + "`. " +
 					"Defaults to `instance_url`.",
-				Optional:   true,
-				Validators: []validator.String{orgURLValidator()},
+				Optional: true,
 			},
 			"access_token": schema.StringAttribute{
 				MarkdownDescription: "A pre-issued OAuth access token or session id. Conflicts with the other " +
@@ -141,14 +136,12 @@ func (p *sfaccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: fmt.Sprintf("How often a request that failed with a rate limit (429, "+
 					"`REQUEST_LIMIT_EXCEEDED`), a 5xx or a network error is retried, honouring `Retry-After`. "+
 					"Between `0` and `%d`. Defaults to `%d`.", maxMaxRetries, defaultMaxRetries),
-				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
+				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("How long one HTTP request may take, as a Go duration such "+
 					"as `30s` or `2m`. Must be positive. Defaults to `%s`.", defaultRequestTimeout),
-				Optional:   true,
-				Validators: []validator.String{durationValidator()},
+				Optional: true,
 			},
 		},
 	}
@@ -173,6 +166,8 @@ type providerAttribute struct {
 
 // resolveConfig merges the configuration with the environment and reports every problem at once,
 // each naming the attribute and its environment variable, so one plan shows all that needs fixing.
+// The provider schema has no validators of its own for the same reason: a failed attribute
+// validator would stop Terraform before Configure could report the rest.
 func resolveConfig(m providerModel, getenv func(string) string) (resolvedConfig, []configProblem) {
 	var rc resolvedConfig
 	var problems []configProblem
@@ -248,16 +243,23 @@ func resolveConfig(m providerModel, getenv func(string) string) (resolvedConfig,
 	case m.MaxRetries.IsUnknown():
 		rc.unknown = append(rc.unknown, "max_retries")
 	case !m.MaxRetries.IsNull():
-		rc.MaxRetries = int(m.MaxRetries.ValueInt64())
+		n := m.MaxRetries.ValueInt64()
+		if n < 0 || n > maxMaxRetries {
+			problems = append(problems, configProblem{"max_retries", "", "Invalid Max Retries",
+				fmt.Sprintf("max_retries is %d; it must be between 0 and %d.", n, maxMaxRetries)})
+		}
+		rc.MaxRetries = int(n)
 	}
 	rc.RequestTimeout = defaultRequestTimeout
 	switch {
 	case m.RequestTimeout.IsUnknown():
 		rc.unknown = append(rc.unknown, "request_timeout")
 	case !m.RequestTimeout.IsNull():
-		d, err := time.ParseDuration(m.RequestTimeout.ValueString())
-		if err == nil && d > 0 {
-			rc.RequestTimeout = d
+		if msg := checkDuration(m.RequestTimeout.ValueString()); msg != "" {
+			problems = append(problems, configProblem{"request_timeout", "", "Invalid Request Timeout",
+				"The value of request_timeout in the provider block is invalid: " + msg})
+		} else {
+			rc.RequestTimeout, _ = time.ParseDuration(m.RequestTimeout.ValueString())
 		}
 	}
 

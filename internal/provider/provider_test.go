@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -165,6 +164,15 @@ func TestResolveConfig(t *testing.T) {
 			wantProblems: []string{"client_secret"},
 		},
 		{
+			name: "retries and timeout out of range",
+			model: func(m *providerModel) {
+				m.MaxRetries = types.Int64Value(11)
+				m.RequestTimeout = types.StringValue("0s")
+			},
+			env:          map[string]string{envInstanceURL: "https://a.my.salesforce.com", envAccessToken: "t"},
+			wantProblems: []string{"max_retries", "request_timeout"},
+		},
+		{
 			name: "unknown values are not problems",
 			model: func(m *providerModel) {
 				m.InstanceURL = types.StringUnknown()
@@ -234,7 +242,7 @@ provider "sfaccess" {
 }
 data "sfaccess_api_access_control" "this" {}
 `,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Instance URL.*plain http.*Conflicting Authentication Methods.*client_id \(SFACCESS_CLIENT_ID\)`),
+				ExpectError: expectDiagnostics("Invalid Instance URL", "plain http", "Conflicting Authentication Methods", "client_id (SFACCESS_CLIENT_ID)"),
 			},
 			{
 				Config: `
@@ -244,7 +252,7 @@ provider "sfaccess" {
 }
 data "sfaccess_api_access_control" "this" {}
 `,
-				ExpectError: regexp.MustCompile(`(?s)("soon" is not a positive duration.*between 0 and 10|between 0 and 10.*"soon" is not a positive duration)`),
+				ExpectError: expectDiagnostics("Missing Instance URL", "Missing Authentication", `"soon" is not a positive duration`, "between 0 and 10"),
 			},
 		},
 	})

@@ -150,13 +150,13 @@ func TestAccAPIAccessControl_basic(t *testing.T) {
 				ResourceName:  apiAccessControlAddr,
 				ImportState:   true,
 				ImportStateId: sfid.New(sfid.PrefixOrganization, 424242),
-				ExpectError:   regexp.MustCompile(`Import ID Belongs to Another Org`),
+				ExpectError:   expectDiagnostics("Import ID Belongs to Another Org"),
 			},
 			{
 				ResourceName:  apiAccessControlAddr,
 				ImportState:   true,
 				ImportStateId: "Acme",
-				ExpectError:   regexp.MustCompile(`(?s)Invalid Import ID.*org id`),
+				ExpectError:   expectDiagnostics("Invalid Import ID", "org id"),
 			},
 			{
 				// A person switches the limit off in Setup: the next plan puts it back.
@@ -235,7 +235,7 @@ func TestAccAPIAccessControl_withoutSetupExtension(t *testing.T) {
 			{
 				Config:      org.config(apiAccessControlConfig(true, false, true)),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Setup Extension Unavailable.*Setup > Security > API Access Control`),
+				ExpectError: expectDiagnostics("Setup Extension Unavailable", "Setup > Security > API Access Control"),
 			},
 		},
 	})
@@ -258,7 +258,7 @@ func TestAccAPIAccessControl_notProvisioned(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      org.config(apiAccessControlConfig(false, true, false)),
-				ExpectError: regexp.MustCompile(`(?s)API Access Control Not Provisioned.*limit_all_users_to_approved_apps|limit_all_users_to_approved_apps.*API Access Control Not Provisioned`),
+				ExpectError: expectDiagnostics("API Access Control Not Provisioned", "limit_all_users_to_approved_apps"),
 			},
 			{
 				Config:            org.config(apiAccessControlConfig(false, false, false)),
@@ -288,11 +288,11 @@ func TestAccAPIAccessControl_insufficientPermissions(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      org.providerConfigAs(t, userAppManager) + apiAccessControlConfig(true, false, false),
-				ExpectError: regexp.MustCompile(`(?s)Insufficient Permissions.*CustomizeApplication and ModifyAllData.*appmanager@acme.test lacks.*ModifyAllData`),
+				ExpectError: expectDiagnostics("Insufficient Permissions", "CustomizeApplication and ModifyAllData", "appmanager@acme.test lacks", "ModifyAllData"),
 			},
 			{
 				Config:      org.providerConfigAs(t, userReadOnly) + apiAccessControlConfig(true, false, false),
-				ExpectError: regexp.MustCompile(`(?s)Insufficient Permissions.*readonly@acme.test lacks.*CustomizeApplication`),
+				ExpectError: expectDiagnostics("Insufficient Permissions", "readonly@acme.test lacks", "CustomizeApplication"),
 			},
 		},
 	})

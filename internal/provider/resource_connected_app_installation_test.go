@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -170,7 +169,7 @@ func TestAccConnectedAppInstallation_basic(t *testing.T) {
 				ResourceName:  installationAddr,
 				ImportState:   true,
 				ImportStateId: appWorkbench,
-				ExpectError:   regexp.MustCompile(`Connected App Not Installed`),
+				ExpectError:   expectDiagnostics("Connected App Not Installed"),
 			},
 			{
 				// Another app name replaces the installation: Workbench gets installed and
@@ -289,28 +288,28 @@ func TestAccConnectedAppInstallation_planTimeErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      org.config(installationConfig("Partner Portal", false, "")),
-				ExpectError: regexp.MustCompile(`(?s)"Partner Portal" is not a valid API name.*start with a letter`),
+				ExpectError: expectDiagnostics(`"Partner Portal" is not a valid API name`, "start with a letter"),
 			},
 			{
 				Config:      org.config(installationConfigNamed("this", appPartnerPortal, `scope_refresh_trigger = ""`)),
-				ExpectError: regexp.MustCompile(`(?s)scope_refresh_trigger.*at least 1`),
+				ExpectError: expectDiagnostics("scope_refresh_trigger", "at least 1"),
 			},
 			{
 				Config:      org.config(installationConfig("No_Such_App", false, "")),
-				ExpectError: regexp.MustCompile(`(?s)Connected App Not Found.*"No_Such_App".*Partner_Portal_Mobile`),
+				ExpectError: expectDiagnostics("Connected App Not Found", `"No_Such_App"`, "Partner_Portal_Mobile"),
 			},
 			{
 				Config:      bare.config(installationConfig(appPartnerPortal, false, "")),
-				ExpectError: regexp.MustCompile(`(?s)Setup Extension Unavailable.*Connected Apps OAuth Usage`),
+				ExpectError: expectDiagnostics("Setup Extension Unavailable", "Connected Apps OAuth Usage"),
 			},
 			{
 				// The app manager may install local apps but not packaged ones.
 				Config:      org.providerConfigAs(t, userAppManager) + installationConfig(appDataLoader, false, ""),
-				ExpectError: regexp.MustCompile(`(?s)Insufficient Permissions.*packaged connected app DataLoader.*appmanager@acme.test lacks.*InstallPackaging`),
+				ExpectError: expectDiagnostics("Insufficient Permissions", "packaged connected app DataLoader", "appmanager@acme.test lacks", "InstallPackaging"),
 			},
 			{
 				Config:      org.providerConfigAs(t, userReadOnly) + installationConfig(appPartnerPortal, false, ""),
-				ExpectError: regexp.MustCompile(`(?s)Insufficient Permissions.*readonly@acme.test lacks.*CustomizeApplication`),
+				ExpectError: expectDiagnostics("Insufficient Permissions", "readonly@acme.test lacks", "CustomizeApplication"),
 			},
 			{
 				// The app manager holds what a local app needs.

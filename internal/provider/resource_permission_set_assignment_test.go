@@ -105,13 +105,13 @@ func TestAccPermissionSetAssignment_bypass(t *testing.T) {
 				ResourceName:  assignmentAddr,
 				ImportState:   true,
 				ImportStateId: "API_Bypass",
-				ExpectError:   regexp.MustCompile(`(?s)Invalid Import ID.*permission_set_name/username`),
+				ExpectError:   expectDiagnostics("Invalid Import ID", "permission_set_name/username"),
 			},
 			{
 				ResourceName:  assignmentAddr,
 				ImportState:   true,
 				ImportStateId: "API_Bypass/" + userEmployee,
-				ExpectError:   regexp.MustCompile(`Permission Set Assignment Not Found`),
+				ExpectError:   expectDiagnostics("Permission Set Assignment Not Found"),
 			},
 			{
 				// Another user replaces the assignment: the bypass moves from the partner to the
@@ -175,19 +175,19 @@ func TestAccPermissionSetAssignment_planTimeErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      org.config(assignmentConfig(`"API_Bypass"`, `"partner"`)),
-				ExpectError: regexp.MustCompile(`(?s)"partner" is not a Salesforce username.*form of an email address`),
+				ExpectError: expectDiagnostics(`"partner" is not a Salesforce username`, "form of an email address"),
 			},
 			{
 				Config:      org.config(assignmentConfig(`"API Bypass"`, fmt.Sprintf("%q", userPartner))),
-				ExpectError: regexp.MustCompile(`(?s)"API Bypass" is not a valid API name`),
+				ExpectError: expectDiagnostics(`"API Bypass" is not a valid API name`),
 			},
 			{
 				Config:      org.config(bypassConfig("nobody@acme.test")),
-				ExpectError: regexp.MustCompile(`(?s)User Not Found.*"nobody@acme.test"`),
+				ExpectError: expectDiagnostics("User Not Found", `"nobody@acme.test"`),
 			},
 			{
 				Config:      org.providerConfigAs(t, userAppManager) + assignmentConfig(`"API_Bypass"`, fmt.Sprintf("%q", userPartner)),
-				ExpectError: regexp.MustCompile(`(?s)Insufficient Permissions.*appmanager@acme.test lacks.*ManageProfilesPermissionsets`),
+				ExpectError: expectDiagnostics("Insufficient Permissions", "appmanager@acme.test lacks", "ManageProfilesPermissionsets"),
 			},
 		},
 	})

@@ -137,7 +137,7 @@ func TestAccPermissionSet_basic(t *testing.T) {
 				ResourceName:  permissionSetAddr,
 				ImportState:   true,
 				ImportStateId: "No_Such_Set",
-				ExpectError:   regexp.MustCompile(`Permission Set Not Found`),
+				ExpectError:   expectDiagnostics("Permission Set Not Found"),
 			},
 			{
 				// A new name replaces the permission set.
@@ -193,23 +193,23 @@ func TestAccPermissionSet_planTimeErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      org.config(permissionSetConfig("Partner_API", "Partner API", "", "UseAnyAPIClient")),
-				ExpectError: regexp.MustCompile(`(?s)"UseAnyAPIClient" is not a known user permission.*did you mean.*"UseAnyApiClient"`),
+				ExpectError: expectDiagnostics(`"UseAnyAPIClient" is not a known user permission`, "did you mean", `"UseAnyApiClient"`),
 			},
 			{
 				Config:      org.config(permissionSetConfig("Partner_API", "Partner API", "", "ViewAllData")),
-				ExpectError: regexp.MustCompile(`(?s)"ViewAllData" is not a known user permission.*Allowed:.*ApiEnabled`),
+				ExpectError: expectDiagnostics(`"ViewAllData" is not a known user permission`, "Allowed:", "ApiEnabled"),
 			},
 			{
 				Config:      org.config(permissionSetConfig("Partner API", "Partner API", "")),
-				ExpectError: regexp.MustCompile(`(?s)"Partner API" is not a valid API name`),
+				ExpectError: expectDiagnostics(`"Partner API" is not a valid API name`),
 			},
 			{
 				Config:      org.config(permissionSetConfig("Partner_API", strings.Repeat("L", 81), "")),
-				ExpectError: regexp.MustCompile(`(?s)label.*length between 1 and 80`),
+				ExpectError: expectDiagnostics("label", "length between 1 and 80"),
 			},
 			{
 				Config:      org.providerConfigAs(t, userAppManager) + permissionSetConfig("Partner_API", "Partner API", ""),
-				ExpectError: regexp.MustCompile(`(?s)Insufficient Permissions.*appmanager@acme.test lacks.*ManageProfilesPermissionsets`),
+				ExpectError: expectDiagnostics("Insufficient Permissions", "appmanager@acme.test lacks", "ManageProfilesPermissionsets"),
 			},
 		},
 	})

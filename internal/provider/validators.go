@@ -142,24 +142,6 @@ func userTypeValidator() validator.String {
 	return stringCheck{description: "must be one of " + strings.Join(names, ", "), check: oneOfCheck("user type", names)}
 }
 
-// orgURLValidator validates the provider's instance_url and login_url.
-func orgURLValidator() validator.String {
-	return stringCheck{description: "must be an https URL (http only for a loopback host) without a path", check: checkOrgURL}
-}
-
-// apiVersionValidator validates the provider's api_version.
-func apiVersionValidator() validator.String {
-	return stringCheck{
-		description: fmt.Sprintf("must be an API version such as 66.0, %d.0 or later", minAPIVersion),
-		check:       checkAPIVersion,
-	}
-}
-
-// durationValidator validates positive Go durations such as "30s".
-func durationValidator() validator.String {
-	return stringCheck{description: "must be a positive duration such as 30s or 2m", check: checkDuration}
-}
-
 func checkDuration(s string) string {
 	d, err := time.ParseDuration(s)
 	if err != nil || d <= 0 {

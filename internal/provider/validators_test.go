@@ -54,7 +54,7 @@ func TestUserTypeValidator(t *testing.T) {
 }
 
 func TestProviderValueValidators(t *testing.T) {
-	runValidatorCases(t, orgURLValidator(), []validatorCase{
+	runValidatorCases(t, stringCheck{check: checkOrgURL}, []validatorCase{
 		{"https://acme.my.salesforce.com", ""},
 		{"https://acme.my.salesforce.com/", ""},
 		{"http://127.0.0.1:8080", ""},
@@ -65,14 +65,14 @@ func TestProviderValueValidators(t *testing.T) {
 		{"acme.my.salesforce.com", "not an absolute http(s) URL"},
 		{"ftp://acme", "not an absolute http(s) URL"},
 	})
-	runValidatorCases(t, apiVersionValidator(), []validatorCase{
+	runValidatorCases(t, stringCheck{check: checkAPIVersion}, []validatorCase{
 		{"66.0", ""},
 		{"47.0", ""},
 		{"46.0", "retired"},
 		{"66", "not an API version"},
 		{"v66.0", "not an API version"},
 	})
-	runValidatorCases(t, durationValidator(), []validatorCase{
+	runValidatorCases(t, stringCheck{check: checkDuration}, []validatorCase{
 		{"30s", ""},
 		{"1m30s", ""},
 		{"0s", "not a positive duration"},
