@@ -65,7 +65,7 @@ data "sfaccess_connected_app" "fresh" {
 			},
 			{
 				Config:      org.providerConfig() + `data "sfaccess_connected_app" "missing" { name = "No_Such_App" }`,
-				ExpectError: expectErr(`The org has no connected app named "No_Such_App"`),
+				ExpectError: expectDiagnostics(`The org has no connected app named "No_Such_App"`),
 			},
 		},
 	})

@@ -176,38 +176,38 @@ resource "sfaccess_connected_app_access" "test" {
 			{
 				Config:      org.providerConfig() + grant(`connected_app_name = "No_Such_App"`+"\n"+`profile_name = "Partner Community User"`),
 				PlanOnly:    true,
-				ExpectError: expectErr(`The org has no connected app named "No_Such_App", and this plan does not create one`),
+				ExpectError: expectDiagnostics(`The org has no connected app named "No_Such_App", and this plan does not create one`),
 			},
 			{
 				Config:      org.providerConfig() + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community Login User"`),
 				PlanOnly:    true,
-				ExpectError: expectErr(`The org has no profile named "Partner Community Login User". Profiles in this org:`),
+				ExpectError: expectDiagnostics(`The org has no profile named "Partner Community Login User". Profiles in this org:`),
 			},
 			{
 				Config:      org.providerConfig() + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`+"\n"+`permission_set_name = "Portal_API"`),
 				PlanOnly:    true,
-				ExpectError: expectErr("2 attributes specified when one (and only one) of"),
+				ExpectError: expectDiagnostics("2 attributes specified when one (and only one) of"),
 			},
 			{
 				Config:      org.providerConfig() + grant(`connected_app_name = "Partner_Portal_Mobile"`),
 				PlanOnly:    true,
-				ExpectError: expectErr("No attribute specified when one (and only one) of"),
+				ExpectError: expectDiagnostics("No attribute specified when one (and only one) of"),
 			},
 			{
 				Config:      org.providerConfig() + grant(`connected_app_name = "Partner Portal Mobile"`+"\n"+`profile_name = "Partner Community User"`),
 				PlanOnly:    true,
-				ExpectError: expectErr("is not a valid API name"),
+				ExpectError: expectDiagnostics("is not a valid API name"),
 			},
 			{
 				// App Manager may manage apps but not their profiles and permission sets.
 				Config:      providerConfigThrough(t, org, userAppManager, appWorkbench) + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`),
 				PlanOnly:    true,
-				ExpectError: expectErr("needs CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets, and the provider's user appmanager@acme.test lacks ModifyAllData and ManageProfilesPermissionsets"),
+				ExpectError: expectDiagnostics("needs CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets, and the provider's user appmanager@acme.test lacks ModifyAllData and ManageProfilesPermissionsets"),
 			},
 			{
 				Config:      providerConfigThrough(t, org, userReadOnly, appWorkbench) + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`),
 				PlanOnly:    true,
-				ExpectError: expectErr("lacks CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets"),
+				ExpectError: expectDiagnostics("lacks CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets"),
 			},
 		},
 	})
@@ -230,7 +230,7 @@ resource "sfaccess_connected_app_access" "test" {
 				ResourceName:  "sfaccess_connected_app_access.test",
 				ImportState:   true,
 				ImportStateId: "Partner_Portal_Mobile",
-				ExpectError:   expectErr("is not of the form <connected_app_name>/<permission_set_name> or"),
+				ExpectError:   expectDiagnostics("is not of the form <connected_app_name>/<permission_set_name> or"),
 			},
 			{
 				// The seed grants Terraform_Admin to System Administrator only.
@@ -238,7 +238,7 @@ resource "sfaccess_connected_app_access" "test" {
 				ResourceName:  "sfaccess_connected_app_access.test",
 				ImportState:   true,
 				ImportStateId: "Partner_Portal_Mobile/profile:Partner Community User",
-				ExpectError:   expectErr("is not granted to profile \"Partner Community User\", so there is nothing to import"),
+				ExpectError:   expectDiagnostics("is not granted to profile \"Partner Community User\", so there is nothing to import"),
 			},
 		},
 	})

@@ -227,7 +227,7 @@ resource "sfaccess_connected_app" "test" {
 			{
 				// A key another app already uses is refused by the org, naming the field.
 				Config:      config(takenKey),
-				ExpectError: expectErr("consumer key is already taken"),
+				ExpectError: expectDiagnostics("consumer key is already taken"),
 			},
 		},
 	})
@@ -340,7 +340,7 @@ resource "sfaccess_connected_app" "test" {
 	}
 	var testSteps []resource.TestStep
 	for _, s := range steps {
-		testSteps = append(testSteps, resource.TestStep{Config: s.config, PlanOnly: true, ExpectError: expectErr(s.err)})
+		testSteps = append(testSteps, resource.TestStep{Config: s.config, PlanOnly: true, ExpectError: expectDiagnostics(s.err)})
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -362,7 +362,7 @@ func TestAccConnectedApp_insufficientPermissions(t *testing.T) {
 				// PlanOnly: the plan itself must fail, before anything is sent to the org.
 				Config:      providerConfigThrough(t, org, userReadOnly, appWorkbench) + minimalConnectedApp("Forbidden_App"),
 				PlanOnly:    true,
-				ExpectError: expectErr("lacks CustomizeApplication and one of ModifyAllData or ManageRemoteAccess"),
+				ExpectError: expectDiagnostics("lacks CustomizeApplication and one of ModifyAllData or ManageRemoteAccess"),
 			},
 			{
 				// App Manager may manage apps (Customize Application + Manage Connected Apps).
@@ -415,14 +415,6 @@ func checkConnectedAppsDestroyed(t *testing.T, org *testOrg) resource.TestCheckF
 	}
 }
 
-// expectErr matches a phrase in Terraform's output, which wraps long diagnostics across lines.
-func expectErr(phrase string) *regexp.Regexp {
-	words := strings.Fields(phrase)
-	for i, w := range words {
-		words[i] = regexp.QuoteMeta(w)
-	}
-	return regexp.MustCompile(strings.Join(words, `\s+`))
-}
 
 func TestConnectedAppModelRoundTrip(t *testing.T) {
 	t.Parallel()
