@@ -415,7 +415,6 @@ func checkConnectedAppsDestroyed(t *testing.T, org *testOrg) resource.TestCheckF
 	}
 }
 
-
 func TestConnectedAppModelRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
