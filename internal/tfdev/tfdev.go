@@ -36,7 +36,7 @@ var ErrNoTerraform = errors.New("terraform was not found on PATH (nor in TF_ACC_
 // otherwise the first terraform on PATH.
 func FindTerraform() (string, error) {
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		if _, err := os.Stat(p); err != nil {
+		if _, err := os.Stat(p); err != nil { //nolint:gosec // the user names the binary they want run
 			return "", fmt.Errorf("TF_ACC_TERRAFORM_PATH: %w", err)
 		}
 		return p, nil
@@ -51,11 +51,11 @@ func FindTerraform() (string, error) {
 // BuildProvider compiles the provider in module directory repo into dir and returns dir, ready to
 // be named in a dev_overrides block. The build uses the caller's context so an interrupt stops it.
 func BuildProvider(ctx context.Context, repo, dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", err
 	}
 	out := filepath.Join(dir, ProviderBinary())
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, ".") //nolint:gosec // out lies in the caller's scratch folder
 	cmd.Dir = repo
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building the provider: %w\n%s", err, b)
@@ -93,7 +93,7 @@ func NewWorkspace(dir, pluginDir string) (*Workspace, error) {
 		CLIConfigFile: filepath.Join(dir, "terraform.rc"),
 		DataDir:       filepath.Join(dir, "tf-data"),
 	}
-	if err := os.MkdirAll(w.DataDir, 0o755); err != nil {
+	if err := os.MkdirAll(w.DataDir, 0o750); err != nil {
 		return nil, err
 	}
 	if err := os.WriteFile(w.CLIConfigFile, []byte(CLIConfig(pluginDir)), 0o600); err != nil {

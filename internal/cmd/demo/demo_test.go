@@ -87,7 +87,8 @@ func TestStartMockorgReadsPortFromBannerAndStops(t *testing.T) {
 	default:
 		t.Fatal("Stop returned while the process still runs")
 	}
-	if _, err := http.Get(m.URL + "/services/data/"); err == nil {
+	if resp, err := http.Get(m.URL + "/services/data/"); err == nil {
+		resp.Body.Close()
 		t.Fatal("the mock still answers after Stop")
 	}
 	if err := m.Stop(); err != nil {

@@ -144,7 +144,7 @@ func buildMockorg(ctx context.Context, repo, dir string) (string, error) {
 	if filepath.Ext(tfdev.ProviderBinary()) == ".exe" {
 		out += ".exe"
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, "./internal/cmd/mockorg")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, "./internal/cmd/mockorg") //nolint:gosec // out is a path in our own scratch folder
 	cmd.Dir = repo
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building sfaccess-mockorg: %w\n%s", err, b)
@@ -162,15 +162,15 @@ func copyConfig(from, to string) error {
 	if len(files) == 0 {
 		return fmt.Errorf("no .tf files in %s", from)
 	}
-	if err := os.MkdirAll(to, 0o755); err != nil {
+	if err := os.MkdirAll(to, 0o750); err != nil {
 		return err
 	}
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := os.ReadFile(f) //nolint:gosec // f is one of the checkout's example files
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o600); err != nil { //nolint:gosec // a base name inside our scratch folder
 			return err
 		}
 	}
@@ -187,7 +187,7 @@ func (t *terraformRunner) command(ctx context.Context, args ...string) *exec.Cmd
 	if !t.color {
 		args = append(args, "-no-color")
 	}
-	cmd := exec.CommandContext(ctx, t.bin, args...)
+	cmd := exec.CommandContext(ctx, t.bin, args...) //nolint:gosec // the terraform binary the user put on PATH
 	cmd.Dir = t.dir
 	cmd.Env = t.env
 	// On an interrupt Terraform gets the chance to stop cleanly, as it would from a terminal.

@@ -45,7 +45,8 @@ func startMockorg(ctx context.Context, bin string) (*mockorg, error) {
 	m := &mockorg{token: token, done: make(chan struct{})}
 	m.log = newBannerLog()
 	// The control token is ours, so it can be kept out of anything the demo prints.
-	m.cmd = exec.Command(bin, "--listen", "127.0.0.1:0", "--control-token", token) //nolint:gosec // bin is the mock just built
+	// Stop ends the mock gracefully; ctx only bounds the wait for its banner.
+	m.cmd = exec.CommandContext(context.WithoutCancel(ctx), bin, "--listen", "127.0.0.1:0", "--control-token", token) //nolint:gosec // bin is the mock this run built
 	m.cmd.Stdout, m.cmd.Stderr = m.log, m.log
 	if err := m.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting sfaccess-mockorg: %w", err)
@@ -60,7 +61,11 @@ func startMockorg(ctx context.Context, bin string) (*mockorg, error) {
 	select {
 	case m.URL = <-m.log.url:
 	case <-m.done:
-		return nil, fmt.Errorf("sfaccess-mockorg exited before it served: %v\n%s", m.err, m.redacted())
+		exit := m.err
+		if exit == nil {
+			exit = errors.New("exit status 0")
+		}
+		return nil, fmt.Errorf("sfaccess-mockorg exited before it served: %w\n%s", exit, m.redacted())
 	case <-timer.C:
 		_ = m.Stop()
 		return nil, fmt.Errorf("sfaccess-mockorg printed no URL within %s\n%s", mockStartTimeout, m.redacted())
