@@ -285,3 +285,17 @@ func tooLarge(err error) bool {
 	var mbe *http.MaxBytesError
 	return errors.As(err, &mbe)
 }
+
+// AdminClient returns the consumer key and secret of the first connected app whose client
+// credentials flow is enabled, and the username it runs as: what the command's banner shows.
+func (s *Server) AdminClient() (clientID, clientSecret, username string, ok bool) {
+	s.view(func(st *state) {
+		for _, a := range sorted(st.apps) {
+			if a.ClientCredentialsEnabled && a.ClientCredentialsUser != "" {
+				clientID, clientSecret, username, ok = a.ConsumerKey, a.ConsumerSecret, a.ClientCredentialsUser, true
+				return
+			}
+		}
+	})
+	return clientID, clientSecret, username, ok
+}

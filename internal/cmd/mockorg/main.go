@@ -1,0 +1,132 @@
+// Command sfaccess-mockorg serves a mock Salesforce org: the OAuth token endpoint, the Metadata API,
+// the REST API and the sfaccess setup extension, enforcing API Access Control as a real org does.
+// With no flags it serves the embedded default org "Acme" on 127.0.0.1:8484.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "sfaccess-mockorg:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// run parses flags, serves until ctx is done, then shuts down and flushes the state file.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sfaccess-mockorg", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8484", "address to listen on (host:port; port 0 picks a free one)")
+	seedFile := fs.String("seed", "", "JSON file with the org to serve instead of the embedded default org")
+	stateFile := fs.String("state-file", "", "persist the org in this file and reload it on start (written atomically, mode 0600)")
+	controlToken := fs.String("control-token", "", "bearer token of the /__mockorg/ control API (default: random)")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: sfaccess-mockorg [flags]\n\nServes a mock Salesforce org for terraform-provider-sfaccess.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q; see -h", fs.Args())
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, "sfaccess-mockorg", version)
+		return nil
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("-log-level: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	cfg := mockorg.Config{StateFile: *stateFile, ControlToken: *controlToken, Logger: logger}
+	if *seedFile != "" {
+		data, err := os.ReadFile(*seedFile)
+		if err != nil {
+			return fmt.Errorf("reading seed: %w", err)
+		}
+		seed, err := mockorg.ParseSeed(data)
+		if err != nil {
+			return fmt.Errorf("seed %s: %w", *seedFile, err)
+		}
+		cfg.Seed = seed
+	}
+	org, err := mockorg.New(cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		org.Close()
+		return err
+	}
+	srv := &http.Server{Handler: org, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	printBanner(stdout, "http://"+ln.Addr().String(), org, cfg.Seed == nil, *stateFile)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		org.Close()
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	shutdownErr := srv.Shutdown(shutdownCtx)
+	if err := org.Close(); err != nil {
+		return fmt.Errorf("flushing the state file: %w", err)
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("shutting down: %w", shutdownErr)
+	}
+	return nil
+}
+
+// printBanner tells a person how to reach the org. The credentials are the org's documented
+// development credentials (or the user's own seed's), printed on purpose as LocalStack does; they
+// never go to the log.
+func printBanner(w io.Writer, url string, org *mockorg.Server, embedded bool, stateFile string) {
+	fmt.Fprintf(w, "sfaccess-mockorg %s serving a mock Salesforce org\n\n", version)
+	fmt.Fprintf(w, "  instance URL     %s\n", url)
+	fmt.Fprintf(w, "  token endpoint   %s/services/oauth2/token\n", url)
+	if id, secret, user, ok := org.AdminClient(); ok {
+		fmt.Fprintf(w, "  client id        %s\n", id)
+		fmt.Fprintf(w, "  client secret    %s\n", secret)
+		fmt.Fprintf(w, "  runs as          %s (client_credentials)\n", user)
+	}
+	if embedded {
+		fmt.Fprintf(w, "  user password    %s (every seeded user)\n", mockorg.DefaultPassword)
+	}
+	fmt.Fprintf(w, "  control token    %s\n", org.ControlToken())
+	if stateFile != "" {
+		fmt.Fprintf(w, "  state file       %s\n", stateFile)
+	}
+	fmt.Fprintf(w, "\n  export SFACCESS_INSTANCE_URL=%s\n\nPress Ctrl-C to stop.\n", url)
+}

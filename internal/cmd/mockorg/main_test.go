@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is an io.Writer safe to read while run writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// start runs the command in the background and returns the banner's instance URL.
+func start(t *testing.T, ctx context.Context, args ...string) (string, *syncBuffer, <-chan error) {
+	t.Helper()
+	pr, pw := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, args, pw, stderr)
+		pw.CloseWithError(io.EOF)
+		done <- err
+	}()
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "instance URL"); ok {
+			go func() { _, _ = io.Copy(io.Discard, pr) }()
+			return strings.TrimSpace(u), stderr, done
+		}
+	}
+	t.Fatalf("the banner never printed an instance URL; stderr: %s; run: %v", stderr.String(), <-done)
+	return "", nil, nil
+}
+
+func clientCredentials(t *testing.T, base string) int {
+	t.Helper()
+	resp, err := http.PostForm(base+"/services/oauth2/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestServesTheEmbeddedOrgAndFlushesTheStateFileOnStop(t *testing.T) {
+	dir := t.TempDir()
+	stateFile := filepath.Join(dir, "org.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	base, stderr, done := start(t, ctx, "-listen", "127.0.0.1:0", "-state-file", stateFile, "-control-token", "ctl")
+	if status := clientCredentials(t, base); status != http.StatusOK {
+		t.Fatalf("client credentials against the command: %d", status)
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/__mockorg/stats", nil)
+	req.Header.Set("Authorization", "Bearer ctl")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("control API with --control-token: %d", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the command did not stop after cancellation")
+	}
+	info, err := os.Stat(stateFile)
+	if err != nil {
+		t.Fatalf("state file: %v", err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("state file mode %v, want 0600", info.Mode().Perm())
+	}
+	data, _ := os.ReadFile(stateFile)
+	var sf struct {
+		Org struct {
+			Organization struct {
+				APIRequestsUsed int `json:"apiRequestsUsed"`
+			} `json:"organization"`
+		} `json:"org"`
+	}
+	if err := json.Unmarshal(data, &sf); err != nil {
+		t.Fatalf("state file is not JSON: %v", err)
+	}
+	for _, secret := range []string{"MockorgAdminSecret0001", "Mockorg-Pass-1"} {
+		if strings.Contains(stderr.String(), secret) {
+			t.Errorf("the log contains the secret %q", secret)
+		}
+	}
+}
+
+func TestRefusesACorruptStateFileAndKeepsIt(t *testing.T) {
+	stateFile := filepath.Join(t.TempDir(), "org.json")
+	corrupt := []byte(`{"formatVersion":1,"org":{`)
+	if err := os.WriteFile(stateFile, corrupt, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-state-file", stateFile}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), stateFile) {
+		t.Fatalf("want an error naming %s, got %v", stateFile, err)
+	}
+	if data, _ := os.ReadFile(stateFile); !bytes.Equal(data, corrupt) {
+		t.Error("the corrupt state file was changed")
+	}
+}
+
+func TestFlags(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-version"}, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "sfaccess-mockorg ") {
+		t.Errorf("-version: %v %q", err, out.String())
+	}
+	if err := run(context.Background(), []string{"-nope"}, io.Discard, io.Discard); err == nil {
+		t.Error("an unknown flag was accepted")
+	}
+	if err := run(context.Background(), []string{"-seed", filepath.Join(t.TempDir(), "missing.json")}, io.Discard, io.Discard); err == nil {
+		t.Error("a missing seed file was accepted")
+	}
+	bad := filepath.Join(t.TempDir(), "seed.json")
+	if err := os.WriteFile(bad, []byte(`{"organization":{"name":"X"},"users":[{"username":"a","profile":"missing"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"-seed", bad}, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("a seed with a dangling profile: %v", err)
+	}
+}
+
+func TestServesACustomSeed(t *testing.T) {
+	seed := filepath.Join(t.TempDir(), "seed.json")
+	doc := `{"organization":{"name":"Tiny","apiAccessControlProvisioned":false},
+	  "profiles":[{"name":"Admin","userType":"Standard","permissions":["ApiEnabled","CustomizeApplication","ModifyAllData"]}],
+	  "users":[{"username":"root@tiny.test","profile":"Admin","active":true,"password":"pw-123456"}],
+	  "connectedApps":[{"name":"CI","label":"CI","contactEmail":"ci@tiny.test","callbackUrls":["https://x/cb"],"scopes":["Api"],
+	    "consumerKey":"TinyKey0001","consumerSecret":"TinySecret0001","clientCredentialsEnabled":true,"clientCredentialsUser":"root@tiny.test","local":true,"installed":true}]}`
+	if err := os.WriteFile(seed, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, _, done := start(t, ctx, "-listen", "127.0.0.1:0", "-seed", seed)
+	resp, err := http.PostForm(base+"/services/oauth2/token", url.Values{"grant_type": {"client_credentials"},
+		"client_id": {"TinyKey0001"}, "client_secret": {"TinySecret0001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the seed's own credentials: %d", resp.StatusCode)
+	}
+	if status := clientCredentials(t, base); status != http.StatusBadRequest {
+		t.Errorf("the embedded org's credentials work against a custom seed: %d", status)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
