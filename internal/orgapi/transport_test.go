@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -220,5 +222,27 @@ func TestBackoffGrowsWithJitterWithinBounds(t *testing.T) {
 	resp.Header.Set("Retry-After", time.Now().Add(3*time.Second).UTC().Format(http.TimeFormat))
 	if d := c.backoff(0, 0, 0, resp); d < time.Second || d > 3*time.Second {
 		t.Errorf("Retry-After as a date gave %s", d)
+	}
+}
+
+func TestTLSVerificationStaysOn(t *testing.T) {
+	var calls atomic.Int32
+	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1); emptyQuery(w) }))
+	t.Cleanup(ts.Close)
+
+	// The test server's certificate is self-signed: a default client must refuse it, without retrying.
+	c := newTestClient(t, ts.URL, Config{MaxRetries: 3})
+	_, err := c.Users(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("err = %v, want a certificate error", err)
+	}
+	if calls.Load() != 0 {
+		t.Errorf("%d requests reached the handler", calls.Load())
+	}
+
+	// A client that trusts the server's CA (not one that skips verification) works.
+	c = newTestClient(t, ts.URL, Config{HTTPClient: ts.Client()})
+	if _, err := c.Users(context.Background()); err != nil {
+		t.Errorf("with the CA trusted: %v", err)
 	}
 }
