@@ -444,7 +444,7 @@ func (s *Server) deleteSObject(c *restCall, t *sobjectType, id string) {
 }
 
 func insufficientAccess(msg string) *apiError {
-	return &apiError{status: http.StatusForbidden, code: "INSUFFICIENT_ACCESS", message: "insufficient access rights: " + msg}
+	return &apiError{status: http.StatusForbidden, code: "INSUFFICIENT_ACCESS", message: msg}
 }
 
 func duplicateValue(field, existingID string) *apiError {
