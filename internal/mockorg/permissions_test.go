@@ -50,7 +50,9 @@ var mgmtRoutes = []mgmtRoute{
 	}},
 	{"delete permission set", []operation{opManagePermissionSets}, false, func(t *testing.T, h *harness, admin string, n int) func(string) response {
 		id := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody(fmt.Sprintf("Del_%d", n))))
-		return func(tok string) response { return h.rest(http.MethodDelete, apiBase+"/sobjects/PermissionSet/"+id, tok, nil) }
+		return func(tok string) response {
+			return h.rest(http.MethodDelete, apiBase+"/sobjects/PermissionSet/"+id, tok, nil)
+		}
 	}},
 	{"assign permission set", []operation{opAssignPermissionSets}, false, func(t *testing.T, h *harness, admin string, n int) func(string) response {
 		id := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody(fmt.Sprintf("Asg_%d", n))))
@@ -78,10 +80,14 @@ var mgmtRoutes = []mgmtRoute{
 		ps := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody(fmt.Sprintf("Rvk_%d", n))))
 		id := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/SetupEntityAccess", admin,
 			map[string]string{"ParentId": ps, "SetupEntityId": h.appID("Partner_Portal_Mobile")}))
-		return func(tok string) response { return h.rest(http.MethodDelete, apiBase+"/sobjects/SetupEntityAccess/"+id, tok, nil) }
+		return func(tok string) response {
+			return h.rest(http.MethodDelete, apiBase+"/sobjects/SetupEntityAccess/"+id, tok, nil)
+		}
 	}},
 	{"read the Visualforce option", []operation{opReadSettings}, false, func(t *testing.T, h *harness, _ string, _ int) func(string) response {
-		return func(tok string) response { return h.rest(http.MethodGet, apiBase+"/sfaccess/api-access-control", tok, nil) }
+		return func(tok string) response {
+			return h.rest(http.MethodGet, apiBase+"/sfaccess/api-access-control", tok, nil)
+		}
 	}},
 	{"change the Visualforce option", []operation{opUpdateSettings}, false, func(t *testing.T, h *harness, _ string, n int) func(string) response {
 		return func(tok string) response {
@@ -100,7 +106,9 @@ var mgmtRoutes = []mgmtRoute{
 		if r := h.rest(http.MethodGet, setupInstallation(app), admin, nil); r.status == http.StatusOK {
 			h.mustStatus(t, h.rest(http.MethodDelete, setupInstallation(app), admin, nil), http.StatusNoContent)
 		}
-		return func(tok string) response { return h.rest(http.MethodPut, setupInstallation(app), tok, map[string]bool{"blocked": false}) }
+		return func(tok string) response {
+			return h.rest(http.MethodPut, setupInstallation(app), tok, map[string]bool{"blocked": false})
+		}
 	}},
 	{"install a packaged app", []operation{opInstallPackagedApp}, false, func(t *testing.T, h *harness, admin string, _ int) func(string) response {
 		app := h.appID("DataLoader")
