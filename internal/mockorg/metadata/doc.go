@@ -6,5 +6,6 @@
 // The package is pure: no HTTP, no store. The handler that uses it owns the HTTP status (500 for
 // faults), the body size cap, authentication and persistence.
 //
-// Every error this package returns is a *Fault, ready to be written with WriteFault.
+// Every error Decode and ParseVersion return is a *Fault, ready to be written with WriteFault;
+// AsFault turns any other error into an UNKNOWN_EXCEPTION fault.
 package metadata
