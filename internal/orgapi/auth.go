@@ -205,22 +205,7 @@ func (c *Client) requestToken(ctx context.Context, flow string, form url.Values)
 		return nil, err
 	}
 	if resp.status != http.StatusOK {
-		var oe oauthError
-		if json.Unmarshal(resp.body, &oe) == nil && oe.Error != "" {
-			e := &Error{Kind: KindAuth, Op: o.name, Code: oe.Error, Message: c.redact.scrub(oe.Description), StatusCode: resp.status}
-			if oe.Error == "rate_limit_exceeded" || resp.status == http.StatusTooManyRequests {
-				e.Kind = KindRateLimited
-			}
-			if e.Message == "" {
-				e.Message = "the token endpoint refused the request"
-			}
-			return nil, e
-		}
-		e := c.restError(o, resp)
-		if e.Kind == KindOther || e.Kind == KindNotFound || e.Kind == KindInvalidInput {
-			e.Kind = KindAuth
-		}
-		return nil, e
+		return nil, c.tokenError(o, resp)
 	}
 	var ans tokenAnswer
 	if err := json.Unmarshal(resp.body, &ans); err != nil || ans.AccessToken == "" {
@@ -229,4 +214,28 @@ func (c *Client) requestToken(ctx context.Context, flow string, form url.Values)
 	c.redact.add(ans.AccessToken)
 	c.log(ctx, LevelDebug, "obtained an access token", map[string]any{"flow": flow})
 	return &token{value: ans.AccessToken, identity: ans.ID}, nil
+}
+
+// tokenError classifies a refused token request: the org's verdict on the credentials is an auth
+// failure; an overloaded or failing token endpoint is not.
+func (c *Client) tokenError(o op, resp *response) *Error {
+	var e *Error
+	var oe oauthError
+	if json.Unmarshal(resp.body, &oe) == nil && oe.Error != "" {
+		e = &Error{Kind: KindAuth, Op: o.name, Code: oe.Error, Message: c.redact.scrub(oe.Description), StatusCode: resp.status}
+		if e.Message == "" {
+			e.Message = "the token endpoint refused the request"
+		}
+	} else {
+		e = c.restError(o, resp)
+	}
+	switch {
+	case oe.Error == "rate_limit_exceeded" || resp.status == http.StatusTooManyRequests:
+		e.Kind = KindRateLimited
+	case resp.status >= http.StatusInternalServerError:
+		e.Kind = KindOther
+	default:
+		e.Kind = KindAuth
+	}
+	return e
 }

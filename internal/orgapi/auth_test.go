@@ -238,3 +238,14 @@ func TestConcurrentSessionExpiryCausesOneReauthentication(t *testing.T) {
 		t.Errorf("%d tokens issued for 12 callers of one expired session, want 2", n)
 	}
 }
+
+func TestTokenEndpointOutageIsNotAnAuthFailure(t *testing.T) {
+	for status, want := range map[int]Kind{http.StatusServiceUnavailable: KindOther, http.StatusTooManyRequests: KindRateLimited, http.StatusBadRequest: KindAuth} {
+		ts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, status, map[string]string{"error": "server_error", "error_description": "try later"})
+		})
+		c := newTestClient(t, ts.URL, Config{ClientID: "K", ClientSecret: "S", MaxRetries: 1})
+		_, err := c.Users(context.Background())
+		mustKind(t, err, want)
+	}
+}

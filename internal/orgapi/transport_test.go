@@ -3,6 +3,8 @@ package orgapi
 import (
 	"context"
 	"errors"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -227,7 +229,9 @@ func TestBackoffGrowsWithJitterWithinBounds(t *testing.T) {
 
 func TestTLSVerificationStaysOn(t *testing.T) {
 	var calls atomic.Int32
-	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1); emptyQuery(w) }))
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1); emptyQuery(w) }))
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
+	ts.StartTLS()
 	t.Cleanup(ts.Close)
 
 	// The test server's certificate is self-signed: a default client must refuse it, without retrying.
