@@ -36,6 +36,14 @@ func newHarness(t *testing.T, cfg Config) *harness {
 	return &harness{t: t, org: org, ts: ts}
 }
 
+// newTestServer serves org without taking charge of closing it.
+func newTestServer(t *testing.T, org *Server) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(org)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
 // response is a finished HTTP exchange.
 type response struct {
 	status int

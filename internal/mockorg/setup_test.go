@@ -1,0 +1,123 @@
+package mockorg
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestSetupExtension(t *testing.T) {
+	h := newHarness(t, Config{})
+	admin := h.adminToken()
+	var disc map[string]int
+	h.rest(http.MethodGet, apiBase+"/sfaccess/", admin, nil).json(t, &disc)
+	if disc["version"] != 1 {
+		t.Errorf("discovery: %v", disc)
+	}
+	var usage struct{ ConnectedApps []oauthUsageApp }
+	h.rest(http.MethodGet, apiBase+"/sfaccess/connected-apps", admin, nil).json(t, &usage)
+	want := map[string]oauthUsageApp{
+		"Terraform_Admin":       {Label: "Terraform Admin", Installed: true, Local: true, UserCount: 1},
+		"Partner_Portal_Mobile": {Label: "Partner Portal Mobile", Local: true},
+		"Workbench":             {Label: "Workbench"},
+		"DataLoader":            {Label: "Dataloader Partner", Packaged: true},
+	}
+	if len(usage.ConnectedApps) != len(want) {
+		t.Fatalf("OAuth Usage list: %+v", usage)
+	}
+	for _, a := range usage.ConnectedApps {
+		w := want[a.Name]
+		w.ID, w.Name = a.ID, a.Name
+		if a != w || a.ID != h.appID(a.Name) {
+			t.Errorf("OAuth Usage row %+v, want %+v", a, w)
+		}
+	}
+
+	ppm := h.appID("Partner_Portal_Mobile")
+	if r := h.rest(http.MethodGet, setupInstallation(ppm), admin, nil); r.status != http.StatusNotFound || r.restError(t).ErrorCode != "NOT_FOUND" {
+		t.Errorf("installation of an uninstalled app: %d %s", r.status, r.body)
+	}
+	if r := h.rest(http.MethodPatch, setupInstallation(ppm), admin, map[string]bool{"blocked": true}); r.status != http.StatusNotFound {
+		t.Errorf("blocking an uninstalled app: %d %s", r.status, r.body)
+	}
+	var inst installation
+	put := h.rest(http.MethodPut, setupInstallation(ppm[:15]), admin, map[string]bool{"blocked": true})
+	put.json(t, &inst)
+	if put.status != http.StatusOK || inst != (installation{ConnectedAppID: ppm, Installed: true, Blocked: true}) {
+		t.Fatalf("install blocked (15-character id): %d %s", put.status, put.body)
+	}
+	// PUT again is idempotent and sets the block as given.
+	h.rest(http.MethodPut, setupInstallation(ppm), admin, nil).json(t, &inst)
+	if !inst.Installed || inst.Blocked {
+		t.Errorf("second PUT without body: %+v", inst)
+	}
+	h.rest(http.MethodPatch, setupInstallation(ppm), admin, map[string]bool{"blocked": true}).json(t, &inst)
+	h.rest(http.MethodGet, setupInstallation(ppm), admin, nil).json(t, &inst)
+	if !inst.Blocked {
+		t.Errorf("after PATCH blocked: %+v", inst)
+	}
+	if r := h.rest(http.MethodPatch, setupInstallation(ppm), admin, map[string]any{}); r.status != 400 || r.restError(t).ErrorCode != "REQUIRED_FIELD_MISSING" {
+		t.Errorf("PATCH without blocked: %d %s", r.status, r.body)
+	}
+	h.mustStatus(t, h.rest(http.MethodDelete, setupInstallation(ppm), admin, nil), http.StatusNoContent)
+	h.mustStatus(t, h.rest(http.MethodDelete, setupInstallation(ppm), admin, nil), http.StatusNotFound)
+	for _, a := range h.snapshot().ConnectedApps {
+		if a.Name == "Partner_Portal_Mobile" && (a.Installed || a.Blocked) {
+			t.Errorf("after uninstall: %+v", a)
+		}
+	}
+	if r := h.rest(http.MethodGet, setupInstallation("0H4000000000000"), admin, nil); r.status != http.StatusNotFound {
+		t.Errorf("unknown app: %d %s", r.status, r.body)
+	}
+	if r := h.rest(http.MethodPost, setupInstallation(ppm), admin, nil); r.status != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d %s", r.status, r.body)
+	}
+
+	var vf map[string]bool
+	h.rest(http.MethodPatch, apiBase+"/sfaccess/api-access-control", admin, map[string]bool{"allowVisualforceApiAccess": true}).json(t, &vf)
+	if !vf["allowVisualforceApiAccess"] || !h.snapshot().Settings.AllowVisualforceAPIAccess {
+		t.Errorf("Visualforce option: %v", vf)
+	}
+	if r := h.rest(http.MethodPatch, apiBase+"/sfaccess/api-access-control", admin, map[string]any{"allowVisualforce": true}); r.status != 400 || r.restError(t).ErrorCode != "INVALID_FIELD" {
+		t.Errorf("unknown field: %d %s", r.status, r.body)
+	}
+}
+
+func TestSetupExtensionCanBeDisabled(t *testing.T) {
+	h := newHarness(t, Config{DisableSetupExtension: true})
+	admin := h.adminToken()
+	for _, path := range []string{"/sfaccess/", "/sfaccess/connected-apps", "/sfaccess/api-access-control"} {
+		r := h.rest(http.MethodGet, apiBase+path, admin, nil)
+		if r.status != http.StatusNotFound || r.restError(t).ErrorCode != "NOT_FOUND" {
+			t.Errorf("%s: %d %s", path, r.status, r.body)
+		}
+	}
+	var resources map[string]string
+	h.rest(http.MethodGet, apiBase, admin, nil).json(t, &resources)
+	if _, ok := resources["sfaccess"]; ok {
+		t.Error("resources list the disabled extension")
+	}
+}
+
+func TestBlockingKillsExistingTokensAtOnce(t *testing.T) {
+	h := newHarness(t, Config{})
+	admin := h.adminToken()
+	partner := h.login("partner@acme.test", "Partner_Portal_Mobile")
+	ppm := h.appID("Partner_Portal_Mobile")
+	h.mustStatus(t, h.rest(http.MethodGet, apiBase+"/limits", partner, nil), http.StatusOK)
+	h.mustStatus(t, h.rest(http.MethodPut, setupInstallation(ppm), admin, map[string]bool{"blocked": true}), http.StatusOK)
+	r := h.rest(http.MethodGet, apiBase+"/limits", partner, nil)
+	if e := r.restError(t); r.status != http.StatusUnauthorized || e.ErrorCode != "INVALID_SESSION_ID" || e.Message != "this app is blocked by admin" {
+		t.Errorf("blocked app's token: %d %s", r.status, r.body)
+	}
+	code, msg := h.soap(partner, readSettings()).fault(t, http.StatusInternalServerError)
+	if code != "sf:INVALID_SESSION_ID" || msg != "INVALID_SESSION_ID: this app is blocked by admin" {
+		t.Errorf("blocked app's token on SOAP: %s %s", code, msg)
+	}
+	h.mustStatus(t, h.rest(http.MethodPatch, setupInstallation(ppm), admin, map[string]bool{"blocked": false}), http.StatusOK)
+	h.mustStatus(t, h.rest(http.MethodGet, apiBase+"/limits", partner, nil), http.StatusOK)
+	// Deleting the app kills its tokens for good.
+	h.mustSOAPSuccess(t, admin, `<deleteMetadata><type>ConnectedApp</type><fullNames>Partner_Portal_Mobile</fullNames></deleteMetadata>`)
+	if r := h.rest(http.MethodGet, apiBase+"/limits", partner, nil); r.status != http.StatusUnauthorized {
+		t.Errorf("deleted app's token: %d %s", r.status, r.body)
+	}
+}
