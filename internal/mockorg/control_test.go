@@ -268,9 +268,9 @@ func TestStateFileSurvivesARestart(t *testing.T) {
 func TestCorruptStateFileRefusesStartup(t *testing.T) {
 	dir := t.TempDir()
 	for name, content := range map[string]string{
-		"truncated": `{"formatVersion":1,"org":{"organization"`,
+		"truncated":     `{"formatVersion":1,"org":{"organization"`,
 		"wrong version": `{"formatVersion":9,"org":{"organization":{"name":"X"}},"tokens":{}}`,
-		"invalid org": `{"formatVersion":1,"org":{"organization":{"name":""}},"tokens":{}}`,
+		"invalid org":   `{"formatVersion":1,"org":{"organization":{"name":""}},"tokens":{}}`,
 	} {
 		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".json")
 		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
