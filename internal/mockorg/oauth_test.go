@@ -1,6 +1,7 @@
 package mockorg
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -10,10 +11,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"log/slog"
 	"math/big"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -310,5 +313,48 @@ func TestIDsAreRealSalesforceIDs(t *testing.T) {
 	}
 	for _, g := range seed.SetupEntityAccess {
 		check(g.ID, sfid.PrefixSetupEntityAccess)
+	}
+}
+
+// lockedBuffer is a log sink safe for concurrent handlers.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestLogsNeverContainSecrets(t *testing.T) {
+	var logs lockedBuffer
+	h := newHarness(t, Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	admin := h.adminToken()
+	resp := h.passwordGrant("partner@acme.test", "Partner_Portal_Mobile")
+	var tok tokenAnswer
+	resp.json(t, &tok)
+	h.passwordGrant("partner@acme.test", "Workbench")
+	h.tokenRequest(url.Values{"grant_type": {"password"}, "client_id": {"WorkbenchKey0001"}, "client_secret": {"WrongSecret99"},
+		"username": {"partner@acme.test"}, "password": {"WrongPassword99"}})
+	h.soap(admin, readSettings())
+	createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody("Logged")))
+	h.send(http.MethodGet, "/services/oauth2/revoke?token="+url.QueryEscape(tok.RefreshToken), nil, nil)
+	out := logs.String()
+	if !strings.Contains(out, "Logged") && !strings.Contains(out, "record created") {
+		t.Fatalf("nothing was logged: %s", out)
+	}
+	for _, secret := range []string{"MockorgAdminSecret0001", "PartnerPortalMobileSecret01", "WorkbenchSecret0001", "WrongSecret99",
+		DefaultPassword, "WrongPassword99", admin, tok.AccessToken, tok.RefreshToken, admin[16:]} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log contains a secret (%.12s…)", secret)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Config configures a Server.
@@ -136,6 +137,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	info := &requestInfo{}
 	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
+	sw := &statusWriter{ResponseWriter: w}
+	w = sw
+	start := time.Now()
+	// The query string is never logged: the revoke endpoint takes the token there.
+	defer func() {
+		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "operation", info.op, "status", sw.status, "duration", time.Since(start))
+	}()
 	proto := protocolOf(r.URL.Path)
 	plan := s.faults.plan(r)
 	if plan.latency > 0 {
@@ -298,4 +306,24 @@ func (s *Server) AdminClient() (clientID, clientSecret, username string, ok bool
 		}
 	})
 	return clientID, clientSecret, username, ok
+}
+
+// statusWriter remembers the status of a response for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
 }
