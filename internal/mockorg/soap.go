@@ -256,7 +256,11 @@ func (c *soapCall) save(w http.ResponseWriter) {
 		if msg := c.denial(st, u); msg != "" {
 			return insufficientAccess(msg)
 		}
-		work := st.clone()
+		work, err := st.clone()
+		if err != nil {
+			c.s.log.Error("copying the org for a metadata call failed", "error", err)
+			return &apiError{code: metadata.CodeUnknownException, message: "An unexpected error occurred. Please include this ErrorId if you contact support."}
+		}
 		failed := false
 		if c.req.Operation == metadata.OpDelete {
 			for _, name := range c.req.FullNames {
@@ -374,13 +378,13 @@ func changesGrants(st *state, comp *metadata.ConnectedApp) bool {
 }
 
 // clone copies the org so that a multi-component call can be applied and then kept or dropped.
-func (st *state) clone() *state {
+func (st *state) clone() (*state, error) {
 	c, err := newState(st.toSeed(0))
 	if err != nil {
-		panic("mockorg: the org does not survive its own snapshot: " + err.Error())
+		return nil, fmt.Errorf("the org does not survive its own snapshot: %w", err)
 	}
 	c.ids = maps.Clone(st.ids)
-	return c
+	return c, nil
 }
 
 func componentError(status, message string, fields ...string) []metadata.Error {
