@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-const grantJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+const grantJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer" //nolint:gosec // a grant type name, not a credential
 
 // oauthError is the token endpoint's {"error","error_description"}.
 type oauthError struct {
@@ -301,7 +301,7 @@ func audienceAccepted(raw json.RawMessage, instanceURL string) bool {
 }
 
 // oauthScopeNames maps metadata scope names to the names the token endpoint reports.
-var oauthScopeNames = map[string]string{
+var oauthScopeNames = map[string]string{ //nolint:gosec // scope names, not credentials
 	"Api": "api", "Web": "web", "Full": "full", "Chatter": "chatter_api", "CustomApplications": "visualforce",
 	"RefreshToken": "refresh_token", "OfflineAccess": "refresh_token", "OpenID": "openid", "Basic": "id",
 	"Profile": "profile", "Email": "email", "Address": "address", "Phone": "phone",
@@ -357,7 +357,11 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		writeOAuthError(w, err.(*oauthError))
+		var oerr *oauthError
+		if !errors.As(err, &oerr) {
+			oerr = &oauthError{status: http.StatusInternalServerError, code: "server_error", descr: "revocation failed"}
+		}
+		writeOAuthError(w, oerr)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -61,7 +61,7 @@ func TestClientCredentialsAnswersAsSalesforce(t *testing.T) {
 
 func mustInt(t *testing.T, s string) int64 {
 	t.Helper()
-	var n json.Number = json.Number(s)
+	n := json.Number(s)
 	v, err := n.Int64()
 	if err != nil {
 		t.Fatalf("%q is not an integer", s)

@@ -34,7 +34,7 @@ func (s *Server) loadStateFile() (bool, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&sf); err != nil {
-		return false, fmt.Errorf("state file %s is corrupt (%v); it was left untouched: move it away or fix it to start", s.cfg.StateFile, err)
+		return false, fmt.Errorf("state file %s is corrupt (%w); it was left untouched: move it away or fix it to start", s.cfg.StateFile, err)
 	}
 	if sf.FormatVersion != stateFormatVersion || sf.Org == nil {
 		return false, fmt.Errorf("state file %s is not a mockorg state file of format version %d; it was left untouched", s.cfg.StateFile, stateFormatVersion)

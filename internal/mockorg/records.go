@@ -67,7 +67,7 @@ func init() {
 	hideUseAny := func(st *state, field string) bool {
 		return field == "Permissions"+permUseAnyAPIClient && !st.org.Provisioned
 	}
-	permRecord := func(st *state, ps *permSet) record {
+	permRecord := func(ps *permSet) record {
 		rec := record{"Id": ps.ID, "Name": ps.Name, "Label": ps.Label, "Description": nullable(ps.Description),
 			"IsOwnedByProfile": ps.ProfileID != "", "ProfileId": nullable(ps.ProfileID)}
 		for _, p := range permissionNames {
@@ -89,7 +89,7 @@ func init() {
 		records: func(st *state) []record {
 			var out []record
 			for _, ps := range sorted(st.permSets) {
-				out = append(out, permRecord(st, ps))
+				out = append(out, permRecord(ps))
 			}
 			return out
 		},

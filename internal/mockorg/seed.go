@@ -126,7 +126,7 @@ type SeedGrant struct {
 }
 
 // DefaultPassword is the password of every user of the embedded default org.
-const DefaultPassword = "Mockorg-Pass-1"
+const DefaultPassword = "Mockorg-Pass-1" //nolint:gosec // the embedded org's documented development password
 
 //go:embed seed.json
 var embeddedSeed []byte

@@ -46,7 +46,6 @@ type Server struct {
 	log          *slog.Logger
 	controlToken string
 	mux          *http.ServeMux
-	control      *http.ServeMux
 
 	// mu guards st, seed and the token tables: one lock, so that an access decision and the
 	// records it reads are always consistent.

@@ -461,7 +461,7 @@ func saveSettings(st *state, op metadata.Operation, s *metadata.ConnectedAppSett
 
 func isAlnum(s string) bool {
 	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
 			return false
 		}
 	}

@@ -89,8 +89,12 @@ func (a idAllocator) next(prefix string) string {
 func sequenceOf(id string) uint64 {
 	const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	var n uint64
-	for _, c := range id[5:15] {
-		n = n*62 + uint64(strings.IndexRune(base62, c))
+	for i := 5; i < 15; i++ {
+		digit := strings.IndexByte(base62, id[i])
+		if digit < 0 { // ids are normalised before they get here
+			return 0
+		}
+		n = n*62 + uint64(digit)
 	}
 	return n
 }
@@ -457,7 +461,8 @@ func developerNameProblem(name string) string {
 	}
 	for i, c := range name {
 		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '_')) {
+		digitOrUnderscore := c >= '0' && c <= '9' || c == '_'
+		if !letter && (i == 0 || !digitOrUnderscore) {
 			return rule
 		}
 	}

@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", *listen)
 	if err != nil {
 		org.Close()
 		return err
