@@ -72,6 +72,10 @@ func (s *Server) handleSOAP(w http.ResponseWriter, r *http.Request) {
 	write := req.Operation != metadata.OpRead && req.Operation != metadata.OpList
 	note(r, "soap:"+string(req.Operation), write)
 	c, aerr := s.authenticate(req.SessionID)
+	if aerr == errInvalidSession {
+		// The Metadata API words an unknown session its own way.
+		aerr = &apiError{code: aerr.code, message: "Invalid Session ID found in SessionHeader: Illegal Session"}
+	}
 	if aerr != nil {
 		writeSOAPFault(w, http.StatusInternalServerError, faultOf(aerr))
 		return
