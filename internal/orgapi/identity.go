@@ -28,6 +28,10 @@ func (c *Client) Identity(ctx context.Context) (Identity, error) {
 	} else if id, err = c.userInfo(ctx, o); err != nil {
 		return Identity{}, err
 	}
+	if jwt, ok := c.tokens.source.(*jwtBearer); ok && id.Username == "" {
+		// The org accepted an assertion whose subject is this user.
+		id.Username = jwt.username
+	}
 	if id.Username == "" && id.UserID != "" {
 		users, err := c.queryUsers(ctx, " WHERE Id = "+Quote(id.UserID))
 		if err != nil {
