@@ -35,17 +35,15 @@ type tokenSource interface {
 // fetches a new one at a time; the others wait for it (or for their context).
 type tokenCache struct {
 	source tokenSource
-	sem    chan struct{} // capacity 1: held while reading or replacing current
+	mu     ctxLock // held while reading or replacing cur
 	cur    *token
 }
 
 func (t *tokenCache) get(ctx context.Context) (*token, error) {
-	select {
-	case t.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := t.mu.lock(ctx); err != nil {
+		return nil, err
 	}
-	defer func() { <-t.sem }()
+	defer t.mu.unlock()
 	if t.cur != nil {
 		return t.cur, nil
 	}
@@ -60,12 +58,10 @@ func (t *tokenCache) get(ctx context.Context) (*token, error) {
 // invalidate drops stale, unless another caller has already replaced it: a burst of callers that
 // all saw the same expired session then causes one re-authentication, not one each.
 func (t *tokenCache) invalidate(ctx context.Context, stale *token) error {
-	select {
-	case t.sem <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := t.mu.lock(ctx); err != nil {
+		return err
 	}
-	defer func() { <-t.sem }()
+	defer t.mu.unlock()
 	if t.cur == stale {
 		t.cur = nil
 	}

@@ -14,7 +14,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -71,14 +70,14 @@ type Client struct {
 
 	apiUsage atomic.Pointer[apiUsage]
 
-	identityMu sync.Mutex
+	identityMu ctxLock
 	identity   *Identity
 
-	extMu      sync.Mutex
+	extMu      ctxLock
 	extChecked bool
 	extOK      bool
 
-	columnsMu sync.Mutex
+	columnsMu ctxLock
 	columns   []string // permission names the org's PermissionSet exposes, once known
 }
 
@@ -182,7 +181,8 @@ func New(cfg Config) (*Client, error) {
 	case authJWT:
 		src = &jwtBearer{c: c, clientID: cfg.ClientID, username: cfg.Username, key: key, now: time.Now}
 	}
-	c.tokens = &tokenCache{source: src, sem: make(chan struct{}, 1)}
+	c.tokens = &tokenCache{source: src, mu: newCtxLock()}
+	c.identityMu, c.extMu, c.columnsMu = newCtxLock(), newCtxLock(), newCtxLock()
 	return c, nil
 }
 

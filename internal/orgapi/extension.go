@@ -18,8 +18,10 @@ func (c *Client) extPath(rest string) string { return c.dataPath("/sfaccess" + r
 // ExtensionAvailable reports whether the org serves the setup extension. The answer is asked once
 // per Client; a failed discovery (other than "not served") is not remembered.
 func (c *Client) ExtensionAvailable(ctx context.Context) (bool, error) {
-	c.extMu.Lock()
-	defer c.extMu.Unlock()
+	if err := c.extMu.lock(ctx); err != nil {
+		return false, err
+	}
+	defer c.extMu.unlock()
 	if c.extChecked {
 		return c.extOK, nil
 	}

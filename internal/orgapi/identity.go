@@ -12,8 +12,10 @@ import (
 // Identity returns the org and user the client is authenticated as. The answer is asked once per
 // Client.
 func (c *Client) Identity(ctx context.Context) (Identity, error) {
-	c.identityMu.Lock()
-	defer c.identityMu.Unlock()
+	if err := c.identityMu.lock(ctx); err != nil {
+		return Identity{}, err
+	}
+	defer c.identityMu.unlock()
 	if c.identity != nil {
 		return *c.identity, nil
 	}

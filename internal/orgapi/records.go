@@ -119,8 +119,10 @@ func (c *Client) queryProfiles(ctx context.Context, where string) ([]Profile, er
 // permissionColumns returns the permission names this org's PermissionSet has: all of
 // userPermissions, minus UseAnyApiClient where API Access Control is not provisioned.
 func (c *Client) permissionColumns(ctx context.Context) ([]string, error) {
-	c.columnsMu.Lock()
-	defer c.columnsMu.Unlock()
+	if err := c.columnsMu.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer c.columnsMu.unlock()
 	if c.columns != nil {
 		return c.columns, nil
 	}
