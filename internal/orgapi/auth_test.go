@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -247,5 +248,28 @@ func TestTokenEndpointOutageIsNotAnAuthFailure(t *testing.T) {
 		c := newTestClient(t, ts.URL, Config{ClientID: "K", ClientSecret: "S", MaxRetries: 1})
 		_, err := c.Users(context.Background())
 		mustKind(t, err, want)
+	}
+}
+
+func TestCallerWaitingForATokenGivesUpWithItsContext(t *testing.T) {
+	release := make(chan struct{})
+	ts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/services/oauth2/token" {
+			<-release
+			writeJSON(w, http.StatusOK, map[string]string{"access_token": "00D5g0000000001!slow"})
+			return
+		}
+		emptyQuery(w)
+	})
+	defer close(release)
+	c := newTestClient(t, ts.URL, Config{ClientID: "K", ClientSecret: "S"})
+	go func() { _, _ = c.Users(context.Background()) }() // holds the token fetch
+	time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.Users(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
+		t.Errorf("after %s: %v", time.Since(start), err)
 	}
 }
