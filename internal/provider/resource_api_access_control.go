@@ -147,18 +147,21 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 	if state != nil {
 		prior = *state
 	}
-	for attr, on := range map[string]bool{
-		attrLimitExternal: turnsOn(plan.LimitExternalUsersToInstalledApps, prior.LimitExternalUsersToInstalledApps),
-		attrLimitAll:      turnsOn(plan.LimitAllUsersToApprovedApps, prior.LimitAllUsersToApprovedApps),
+	for _, limit := range []struct {
+		attr string
+		on   bool
+	}{
+		{attrLimitExternal, turnsOn(plan.LimitExternalUsersToInstalledApps, prior.LimitExternalUsersToInstalledApps)},
+		{attrLimitAll, turnsOn(plan.LimitAllUsersToApprovedApps, prior.LimitAllUsersToApprovedApps)},
 	} {
-		if !on {
+		if !limit.on {
 			continue
 		}
 		provisioned, err := r.data.featureProvisioned(ctx)
 		if err != nil {
 			resp.Diagnostics.Append(planCheckFailedWarning("whether API Access Control is provisioned", err))
 		} else if !provisioned {
-			resp.Diagnostics.Append(featureNotProvisionedDiag(path.Root(attr)))
+			resp.Diagnostics.Append(featureNotProvisionedDiag(path.Root(limit.attr)))
 		}
 	}
 
