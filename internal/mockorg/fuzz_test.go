@@ -1,0 +1,124 @@
+package mockorg
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+// fuzzOrg is one org and an admin token for in-process fuzzing (no network: ServeHTTP directly).
+func fuzzOrg(f *testing.F) (*Server, string) {
+	f.Helper()
+	org, err := New(Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/services/oauth2/token", strings.NewReader(url.Values{
+		"grant_type": {"client_credentials"}, "client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	org.ServeHTTP(rec, req)
+	var tok tokenAnswer
+	if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil || tok.AccessToken == "" {
+		f.Fatalf("token: %s", rec.Body.Bytes())
+	}
+	return org, tok.AccessToken
+}
+
+func orgJSON(t *testing.T, org *Server) string {
+	var seed *Seed
+	org.view(func(st *state) { seed = st.toSeed(0) })
+	return mustJSON(t, seed)
+}
+
+// FuzzRESTWrites sends arbitrary bodies to the writing REST routes: no panic, no 5xx, and a
+// refused request leaves the org as it was.
+func FuzzRESTWrites(f *testing.F) {
+	org, token := fuzzOrg(f)
+	for _, seed := range []string{`{"Name":"A","Label":"B"}`, `{"PermissionsApiEnabled":true}`, `{"blocked":true}`,
+		`{"allowVisualforceApiAccess":false}`, `{"ParentId":"` + sfid.New(sfid.PrefixPermissionSet, 1) + `","SetupEntityId":"` + sfid.New(sfid.PrefixConnectedApplication, 2) + `"}`,
+		`{"Name":null}`, `[`, `{"a":{"b":[1,2,{"c":null}]}}`, "\xff\xfe"} {
+		for route := range 6 {
+			f.Add(route, seed)
+		}
+	}
+	routes := []struct{ method, path string }{
+		{"POST", apiBase + "/sobjects/PermissionSet"}, {"PATCH", apiBase + "/sobjects/PermissionSet/" + sfid.New(sfid.PrefixPermissionSet, 1)},
+		{"POST", apiBase + "/sobjects/PermissionSetAssignment"}, {"POST", apiBase + "/sobjects/SetupEntityAccess"},
+		{"PATCH", apiBase + "/sfaccess/api-access-control"}, {"PUT", apiBase + "/sfaccess/connected-apps/" + sfid.New(sfid.PrefixConnectedApplication, 2) + "/installation"},
+	}
+	f.Fuzz(func(t *testing.T, route int, body string) {
+		if route < 0 {
+			route = -route
+		}
+		r := routes[route%len(routes)]
+		before := orgJSON(t, org)
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(r.method, r.path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		org.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %s with %q: %d %s", r.method, r.path, body, rec.Code, rec.Body.Bytes())
+		}
+		if rec.Code >= 300 && orgJSON(t, org) != before {
+			t.Fatalf("%s %s with %q was refused (%d) but changed the org", r.method, r.path, body, rec.Code)
+		}
+	})
+}
+
+// FuzzSOAP sends arbitrary envelopes to the Metadata API: no panic, and a fault changes nothing.
+func FuzzSOAP(f *testing.F) {
+	org, token := fuzzOrg(f)
+	for _, op := range []string{readSettings(), updateSettings(map[string]bool{"enableAdminApprovedAppsOnly": true}),
+		`<createMetadata>` + appXML("Fuzzed", "") + `</createMetadata>`, `<deleteMetadata><type>ConnectedApp</type><fullNames>Workbench</fullNames></deleteMetadata>`,
+		`<listMetadata><queries><type>ConnectedApp</type></queries></listMetadata>`} {
+		f.Add(soapEnvelope(token, op))
+		f.Add(prefixedEnvelope(token, op))
+	}
+	f.Add("<")
+	f.Add(`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>`)
+	f.Fuzz(func(t *testing.T, envelope string) {
+		before := orgJSON(t, org)
+		rec := httptest.NewRecorder()
+		org.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/services/Soap/m/66.0", strings.NewReader(envelope)))
+		switch {
+		case rec.Code == http.StatusOK:
+		case rec.Code == http.StatusInternalServerError || rec.Code == http.StatusRequestEntityTooLarge:
+			if !strings.Contains(rec.Body.String(), "<soapenv:Fault>") {
+				t.Fatalf("a %d that is not a fault: %s", rec.Code, rec.Body.Bytes())
+			}
+			if orgJSON(t, org) != before {
+				t.Fatal("a faulted call changed the org")
+			}
+		default:
+			t.Fatalf("status %d: %s", rec.Code, rec.Body.Bytes())
+		}
+	})
+}
+
+// FuzzTokenEndpoint sends arbitrary forms to the token endpoint: always an OAuth answer.
+func FuzzTokenEndpoint(f *testing.F) {
+	org, _ := fuzzOrg(f)
+	f.Add("grant_type=password&client_id=WorkbenchKey0001&client_secret=WorkbenchSecret0001&username=admin%40acme.test&password=Mockorg-Pass-1")
+	f.Add("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=eyJhbGciOiJSUzI1NiJ9.e30.AAAA")
+	f.Add("grant_type=refresh_token&refresh_token=%00")
+	f.Add("%zz")
+	f.Fuzz(func(t *testing.T, form string) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/services/oauth2/token", strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		org.ServeHTTP(rec, req)
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatalf("not JSON: %s", rec.Body.Bytes())
+		}
+		if rec.Code != http.StatusOK && (rec.Code != http.StatusBadRequest || body["error"] == nil) {
+			t.Fatalf("%d %s", rec.Code, rec.Body.Bytes())
+		}
+	})
+}
