@@ -245,19 +245,20 @@ func (s *Server) restSObjects(c *restCall) {
 
 func (s *Server) describeGlobal(c *restCall) {
 	type entry struct {
-		Name       string `json:"name"`
-		KeyPrefix  string `json:"keyPrefix"`
-		Createable bool   `json:"createable"`
-		Updateable bool   `json:"updateable"`
-		Deletable  bool   `json:"deletable"`
-		Queryable  bool   `json:"queryable"`
-		URL        string `json:"urls"`
+		Name       string            `json:"name"`
+		KeyPrefix  string            `json:"keyPrefix"`
+		Createable bool              `json:"createable"`
+		Updateable bool              `json:"updateable"`
+		Deletable  bool              `json:"deletable"`
+		Queryable  bool              `json:"queryable"`
+		URLs       map[string]string `json:"urls"`
 	}
 	var out []entry
+	base := "/services/data/" + c.version + "/sobjects/"
 	for _, name := range []string{"ConnectedApplication", "Organization", "PermissionSet", "PermissionSetAssignment", "Profile", "SetupEntityAccess", "User"} {
 		t := sobjectTypeNamed(name)
 		out = append(out, entry{Name: t.name, KeyPrefix: t.prefix, Createable: t.writable(), Updateable: t.updatable(),
-			Deletable: t.writable(), Queryable: true, URL: "/services/data/" + c.version + "/sobjects/" + t.name})
+			Deletable: t.writable(), Queryable: true, URLs: map[string]string{"sobject": base + t.name, "describe": base + t.name + "/describe"}})
 	}
 	writeJSON(c.w, http.StatusOK, map[string]any{"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": out})
 }
