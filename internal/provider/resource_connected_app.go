@@ -170,9 +170,10 @@ func (r *connectedAppResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Validators: []validator.String{validRefreshTokenPolicy()},
 			},
 			"certificate": schema.StringAttribute{
-				MarkdownDescription: "PEM-encoded X.509 certificate used to verify JWT bearer assertions (\"Use digital signatures\"), for example `file(\"server.crt\")`.",
-				Optional:            true,
-				Validators:          []validator.String{validCertificate()},
+				MarkdownDescription: "PEM-encoded X.509 certificate used to verify JWT bearer assertions (\"Use digital signatures\"), for example `file(\"server.crt\")`. " +
+					"Whitespace around the PEM block is ignored when comparing with the org, which stores it trimmed.",
+				Optional:   true,
+				Validators: []validator.String{validCertificate()},
 			},
 			"client_credentials_user": schema.StringAttribute{
 				MarkdownDescription: "Username the client credentials flow runs as. Setting it enables the client credentials flow; leaving it out disables it.",

@@ -64,7 +64,11 @@ resource "sfaccess_connected_app" "test" {
 
 func TestAccConnectedApp_lifecycle(t *testing.T) {
 	org := newTestOrg(t)
-	cert, _ := testCertificatePEM(t)
+	// Salesforce returns the certificate without the trailing newline a PEM file has; the
+	// configuration gives it the same way so the import step compares like with like (the
+	// whitespace tolerance itself is pinned by TestConnectedAppModelRoundTrip).
+	pemFile, _ := testCertificatePEM(t)
+	cert := strings.TrimSpace(pemFile)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	sameKey := statecheck.CompareValue(compare.ValuesSame())
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
