@@ -103,8 +103,20 @@ func TestExamplesCoverEveryResourceAndDataSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range resources {
-		if _, err := os.Stat(filepath.Join(r, "import.sh")); err != nil {
+		b, err := os.ReadFile(filepath.Join(r, "import.sh"))
+		if err != nil {
 			t.Errorf("%s has no import.sh: every resource can be imported", r)
+			continue
+		}
+		// The docs show this command verbatim: it must import into the type it documents.
+		want := "terraform import " + filepath.Base(r) + "."
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "terraform ") && !strings.HasPrefix(strings.ReplaceAll(line, "'", ""), want) {
+				t.Errorf("%s/import.sh: %q does not import a %s", r, line, filepath.Base(r))
+			}
+		}
+		if !strings.Contains(strings.ReplaceAll(string(b), "'", ""), want) {
+			t.Errorf("%s/import.sh has no %q command", r, want)
 		}
 	}
 }
