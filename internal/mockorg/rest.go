@@ -126,6 +126,8 @@ func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
 		s.restResources(call)
 	case call.segs[0] == "limits" && len(call.segs) == 1:
 		s.restLimits(call)
+	case call.segs[0] == "query":
+		s.restQuery(call)
 	case call.segs[0] == "sobjects":
 		s.restSObjects(call)
 	case call.segs[0] == "sfaccess":

@@ -1,0 +1,151 @@
+package mockorg
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/soql"
+)
+
+// queryPage is the REST query answer.
+type queryPage struct {
+	TotalSize      int    `json:"totalSize"`
+	Done           bool   `json:"done"`
+	NextRecordsURL string `json:"nextRecordsUrl,omitempty"`
+	Records        []any  `json:"records"`
+}
+
+// restQuery serves GET /query?q=SOQL and GET /query/{locator}-{offset}.
+func (s *Server) restQuery(c *restCall) {
+	note(c.r, "rest:query", false)
+	if c.r.Method != http.MethodGet && c.r.Method != http.MethodHead {
+		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD"))
+		return
+	}
+	batch := s.batchSize(c.r)
+	switch len(c.segs) {
+	case 1:
+		q := c.r.URL.Query().Get("q")
+		if strings.TrimSpace(q) == "" {
+			writeRESTErr(c.w, errorf(http.StatusBadRequest, "MALFORMED_QUERY", "A query string has to be specified"))
+			return
+		}
+		var records []any
+		var count int
+		var countOnly bool
+		var aerr *apiError
+		s.view(func(st *state) { records, count, countOnly, aerr = runQuery(st, c.version, q) })
+		if aerr != nil {
+			writeRESTErr(c.w, aerr)
+			return
+		}
+		if countOnly {
+			writeJSON(c.w, http.StatusOK, queryPage{TotalSize: count, Done: true, Records: []any{}})
+			return
+		}
+		writeJSON(c.w, http.StatusOK, s.cursors.firstPage(c.caller.userID, c.version, records, batch))
+	case 2:
+		page, aerr := s.cursors.nextPage(c.caller.userID, c.version, c.segs[1], batch)
+		if aerr != nil {
+			writeRESTErr(c.w, aerr)
+			return
+		}
+		writeJSON(c.w, http.StatusOK, page)
+	default:
+		writeRESTErr(c.w, errNotFound)
+	}
+}
+
+// batchSize is the configured page size, lowered by a client's Sforce-Query-Options batchSize
+// (Salesforce accepts 200 to 2000).
+func (s *Server) batchSize(r *http.Request) int {
+	size := s.cfg.QueryBatchSize
+	for opt := range strings.SplitSeq(r.Header.Get("Sforce-Query-Options"), ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(opt), "=")
+		if !ok || !strings.EqualFold(k, "batchSize") {
+			continue
+		}
+		if n, err := strconv.Atoi(v); err == nil && n >= 200 && n <= 2000 && n < size {
+			size = n
+		}
+	}
+	return size
+}
+
+// runQuery evaluates a SOQL statement against the org and renders the matching records; for
+// COUNT() it returns the count and no records.
+func runQuery(st *state, version, text string) (records []any, count int, countOnly bool, aerr *apiError) {
+	q, err := soql.Parse(text)
+	if err != nil {
+		return nil, 0, false, soqlError(err)
+	}
+	t := sobjectTypeNamed(q.Object)
+	if t == nil {
+		return nil, 0, false, errorf(http.StatusBadRequest, "INVALID_TYPE",
+			"sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.", q.Object)
+	}
+	paths := map[string]fieldPath{}
+	for _, f := range q.ReferencedFields() {
+		p, aerr := t.resolvePath(st, f)
+		if aerr != nil {
+			return nil, 0, false, aerr
+		}
+		paths[strings.ToLower(f)] = p
+	}
+	getter := func(rec record) soql.Getter {
+		return func(field string) (any, bool) {
+			p, ok := paths[strings.ToLower(field)]
+			if !ok {
+				return nil, false
+			}
+			return p.value(st, rec), true
+		}
+	}
+	var matched []record
+	for _, rec := range t.records(st) {
+		ok, err := q.Match(getter(rec))
+		if err != nil {
+			return nil, 0, false, soqlError(err)
+		}
+		if ok {
+			matched = append(matched, rec)
+		}
+	}
+	if len(q.OrderBy) > 0 {
+		slices.SortStableFunc(matched, func(a, b record) int { return q.Compare(getter(a), getter(b)) })
+	}
+	if q.Offset > 0 {
+		matched = matched[min(q.Offset, len(matched)):]
+	}
+	if q.Limit >= 0 && q.Limit < len(matched) {
+		matched = matched[:q.Limit]
+	}
+	if q.Count {
+		return nil, len(matched), true, nil
+	}
+	var selected []fieldPath
+	seen := map[string]bool{}
+	for _, f := range q.Fields {
+		p := paths[strings.ToLower(f)]
+		if !seen[p.canonical] {
+			seen[p.canonical] = true
+			selected = append(selected, p)
+		}
+	}
+	records = make([]any, 0, len(matched))
+	for _, rec := range matched {
+		records = append(records, t.render(st, version, rec, selected))
+	}
+	return records, len(records), false, nil
+}
+
+func soqlError(err error) *apiError {
+	var se *soql.Error
+	if errors.As(err, &se) {
+		return &apiError{status: http.StatusBadRequest, code: se.Code, message: se.Message}
+	}
+	return &apiError{status: http.StatusBadRequest, code: soql.CodeMalformedQuery, message: err.Error()}
+}

@@ -1,0 +1,153 @@
+package mockorg
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func (h *harness) query(token, soql string) response {
+	h.t.Helper()
+	return h.rest(http.MethodGet, apiBase+"/query?q="+url.QueryEscape(soql), token, nil)
+}
+
+type queryAnswer struct {
+	TotalSize      int              `json:"totalSize"`
+	Done           bool             `json:"done"`
+	NextRecordsURL string           `json:"nextRecordsUrl"`
+	Records        []map[string]any `json:"records"`
+}
+
+func TestQueryWithRelationships(t *testing.T) {
+	h := newHarness(t, Config{})
+	admin := h.adminToken()
+	r := h.query(admin, "SELECT Id, Username, Profile.Name FROM User WHERE UserType = 'PowerPartner'")
+	var a queryAnswer
+	r.json(t, &a)
+	if r.status != http.StatusOK || a.TotalSize != 1 || !a.Done || len(a.Records) != 1 {
+		t.Fatalf("query: %d %s", r.status, r.body)
+	}
+	rec := a.Records[0]
+	profile, _ := rec["Profile"].(map[string]any)
+	attrs, _ := rec["attributes"].(map[string]any)
+	if rec["Username"] != "partner@acme.test" || profile["Name"] != "Partner Community User" || attrs["type"] != "User" ||
+		attrs["url"] != apiBase+"/sobjects/User/"+h.userID("partner@acme.test") {
+		t.Errorf("record %v", rec)
+	}
+	if !strings.HasPrefix(string(r.body), `{"totalSize":1,"done":true,"records":[{"attributes":`) {
+		t.Errorf("answer is not in Salesforce's key order: %s", r.body)
+	}
+	// A null lookup renders as null; case-insensitive names come back canonical.
+	h.query(admin, "select id, profile.name from permissionset where isownedbyprofile = false").json(t, &a)
+	if a.TotalSize != 0 {
+		t.Errorf("seed has no unowned permission sets, got %d", a.TotalSize)
+	}
+	createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody("Loose")))
+	r = h.query(admin, "select id, profile.name from permissionset where isownedbyprofile = false")
+	if !strings.Contains(string(r.body), `"Id":`) || !strings.Contains(string(r.body), `"Profile":null`) {
+		t.Errorf("null relationship: %s", r.body)
+	}
+	h.query(admin, "SELECT Id, ParentId, Parent.ProfileId, SetupEntityId FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication'").json(t, &a)
+	if a.TotalSize != 1 {
+		t.Errorf("grants: %+v", a)
+	}
+	h.query(admin, "SELECT Id, PermissionSetId, AssigneeId, PermissionSet.Name, Assignee.Username FROM PermissionSetAssignment").json(t, &a)
+	if a.TotalSize != 0 || a.Records == nil {
+		t.Errorf("assignments: %+v (records must be [] not null)", a)
+	}
+	h.query(admin, "SELECT COUNT() FROM User WHERE IsActive = true").json(t, &a)
+	if a.TotalSize != 8 || len(a.Records) != 0 {
+		t.Errorf("COUNT(): %+v", a)
+	}
+	h.query(admin, "SELECT Username FROM User ORDER BY Username DESC LIMIT 2").json(t, &a)
+	if len(a.Records) != 2 || a.Records[0]["Username"] != "readonly@acme.test" || a.Records[1]["Username"] != "partner@acme.test" {
+		t.Errorf("ORDER BY DESC LIMIT 2: %+v", a.Records)
+	}
+	h.query(admin, "SELECT Id, Name, OrganizationType FROM Organization").json(t, &a)
+	if a.TotalSize != 1 || a.Records[0]["Name"] != "Acme" {
+		t.Errorf("Organization: %+v", a)
+	}
+}
+
+func TestQueryPaging(t *testing.T) {
+	h := newHarness(t, Config{QueryBatchSize: 2})
+	admin := h.adminToken()
+	var a queryAnswer
+	h.query(admin, "SELECT Id FROM User").json(t, &a)
+	seen := map[any]bool{}
+	pages := 1
+	for {
+		for _, r := range a.Records {
+			seen[r["Id"]] = true
+		}
+		if a.TotalSize != 9 || len(a.Records) > 2 {
+			t.Fatalf("page %d: %+v", pages, a)
+		}
+		if a.Done {
+			break
+		}
+		if !strings.HasPrefix(a.NextRecordsURL, apiBase+"/query/01g") {
+			t.Fatalf("nextRecordsUrl %q", a.NextRecordsURL)
+		}
+		next := a.NextRecordsURL
+		a = queryAnswer{}
+		h.rest(http.MethodGet, next, admin, nil).json(t, &a)
+		pages++
+		// Another user cannot read someone else's cursor.
+		other := h.login("employee@acme.test", "Workbench")
+		if r := h.rest(http.MethodGet, next, other, nil); r.status != http.StatusBadRequest || r.restError(t).ErrorCode != "INVALID_QUERY_LOCATOR" {
+			t.Errorf("foreign cursor: %d %s", r.status, r.body)
+		}
+	}
+	if len(seen) != 9 || pages != 5 {
+		t.Errorf("%d distinct users over %d pages", len(seen), pages)
+	}
+	for _, bad := range []string{"/query/nope", "/query/01gX-abc", "/query/01gXXXXXXXXXXXX-2"} {
+		if r := h.rest(http.MethodGet, apiBase+bad, admin, nil); r.status != http.StatusBadRequest || r.restError(t).ErrorCode != "INVALID_QUERY_LOCATOR" {
+			t.Errorf("%s: %d %s", bad, r.status, r.body)
+		}
+	}
+}
+
+func TestQueryErrors(t *testing.T) {
+	h := newHarness(t, Config{})
+	admin := h.adminToken()
+	cases := []struct {
+		soql, code, message string
+	}{
+		{"", "MALFORMED_QUERY", ""},
+		{"SELEC Id FROM User", "MALFORMED_QUERY", ""},
+		{"SELECT Id FROM User WHERE", "MALFORMED_QUERY", ""},
+		{"SELECT Id FROM User WHERE Username = 'unterminated", "MALFORMED_QUERY", ""},
+		{"SELECT Foo FROM User", "INVALID_FIELD", "No such column 'Foo' on entity 'User'"},
+		{"SELECT Id FROM User WHERE Foo = 1", "INVALID_FIELD", "No such column 'Foo' on entity 'User'"},
+		{"SELECT Id FROM User ORDER BY Foo", "INVALID_FIELD", "No such column 'Foo' on entity 'User'"},
+		{"SELECT Owner.Name FROM User", "INVALID_FIELD", "Didn't understand relationship 'Owner'"},
+		{"SELECT Profile.Foo FROM User", "INVALID_FIELD", "No such column 'Foo' on entity 'Profile'"},
+		{"SELECT Id FROM Account", "INVALID_TYPE", "sObject type 'Account' is not supported"},
+	}
+	for _, tc := range cases {
+		r := h.query(admin, tc.soql)
+		e := r.restError(t)
+		if r.status != http.StatusBadRequest || e.ErrorCode != tc.code || !strings.Contains(e.Message, tc.message) {
+			t.Errorf("%q: %d %s, want %s %q", tc.soql, r.status, r.body, tc.code, tc.message)
+		}
+	}
+}
+
+func TestUseAnyAPIClientColumnOnlyWhenProvisioned(t *testing.T) {
+	const probe = "SELECT Id, PermissionsUseAnyApiClient FROM PermissionSet LIMIT 1"
+	h := newHarness(t, Config{})
+	if r := h.query(h.adminToken(), probe); r.status != http.StatusOK {
+		t.Errorf("provisioned org: %d %s", r.status, r.body)
+	}
+	seed := DefaultSeed()
+	seed.Organization.APIAccessControlProvisioned = false
+	u := newHarness(t, Config{Seed: seed})
+	r := u.query(u.adminToken(), probe)
+	if e := r.restError(t); r.status != http.StatusBadRequest || e.ErrorCode != "INVALID_FIELD" ||
+		!strings.HasPrefix(e.Message, "No such column 'PermissionsUseAnyApiClient' on entity 'PermissionSet'") {
+		t.Errorf("unprovisioned org: %d %s", r.status, r.body)
+	}
+}
