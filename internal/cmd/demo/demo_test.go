@@ -203,3 +203,39 @@ func TestCopyConfigTakesOnlyTerraformFiles(t *testing.T) {
 		t.Error("copyConfig accepted a folder without .tf files")
 	}
 }
+
+func TestProgressFilterKeepsTheStoryOfAnApply(t *testing.T) {
+	applyOutput := "\nWarnings:\n\n- Provider development overrides are in effect\n- Check block assertion failed\n\n" +
+		"Terraform will perform the following actions:\n\n" +
+		"  # sfaccess_api_access_control.this will be created\n  + resource \"sfaccess_api_access_control\" \"this\" {\n" +
+		"      - removed = true\n    }\n\n" +
+		"Plan: 4 to add, 0 to change, 0 to destroy.\n" +
+		"\x1b[0m\x1b[1msfaccess_permission_set.api_any_client: Creating...\x1b[0m\x1b[0m\n" +
+		"sfaccess_permission_set.api_any_client: Creation complete after 0s [id=0PS5g0000000009GAA]\n" +
+		"sfaccess_permission_set_assignment.x[\"a b\"]: Destroying... [id=0Pa5g0000000001CAA]\n" +
+		"data.sfaccess_api_access_check.matrix[\"partner@acme.test via Workbench\"]: Reading...\n" +
+		"data.sfaccess_api_access_check.matrix[\"partner@acme.test via Workbench\"]: Read complete after 0s\n" +
+		"\nApply complete! Resources: 4 added, 0 changed, 0 destroyed.\n\nOutputs:\n\naccess_checks = [\n]\n"
+
+	var shown bytes.Buffer
+	f := &progressFilter{out: &shown}
+	for rest := applyOutput; rest != ""; { // arrive in uneven pieces, lines split across writes
+		n := min(7, len(rest))
+		if _, err := f.Write([]byte(rest[:n])); err != nil {
+			t.Fatal(err)
+		}
+		rest = rest[n:]
+	}
+	want := "- Check block assertion failed\n" +
+		"Plan: 4 to add, 0 to change, 0 to destroy.\n" +
+		"\x1b[0m\x1b[1msfaccess_permission_set.api_any_client: Creating...\x1b[0m\x1b[0m\n" +
+		"sfaccess_permission_set.api_any_client: Creation complete after 0s [id=0PS5g0000000009GAA]\n" +
+		"sfaccess_permission_set_assignment.x[\"a b\"]: Destroying... [id=0Pa5g0000000001CAA]\n" +
+		"Apply complete! Resources: 4 added, 0 changed, 0 destroyed.\n"
+	if got := shown.String(); got != want {
+		t.Errorf("shown:\n%q\nwant:\n%q", got, want)
+	}
+	if f.Full() != applyOutput {
+		t.Error("Full() does not return everything terraform printed")
+	}
+}

@@ -33,10 +33,11 @@ const (
 
 func main() {
 	repo := flag.String("repo", ".", "root of the terraform-provider-sfaccess checkout")
+	verbose := flag.Bool("v", false, "show terraform's whole output (the plan, every read, the raw outputs)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *repo, os.Stdout, os.Stderr)
+	err := run(ctx, *repo, *verbose, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "\nmake demo failed: %v\n", err)
@@ -45,7 +46,7 @@ func main() {
 }
 
 // run carries out the demo; every resource it creates is released before it returns.
-func run(ctx context.Context, repo string, stdout, stderr io.Writer) (err error) {
+func run(ctx context.Context, repo string, verbose bool, stdout, stderr io.Writer) (err error) {
 	repo, err = filepath.Abs(repo)
 	if err != nil {
 		return err
@@ -114,7 +115,19 @@ func run(ctx context.Context, repo string, stdout, stderr io.Writer) (err error)
 	}
 
 	step(stdout, "terraform apply examples/quickstart (through a dev_overrides CLI config in "+scratch+")")
-	if err := tf.run(ctx, stdout, stderr, "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
+	if !verbose {
+		fmt.Fprintln(stdout, "(progress only; `make demo DEMO_ARGS=-v` shows the whole plan)")
+	}
+	applyOut, applyErr := stdout, stderr
+	var progress *progressFilter
+	if !verbose {
+		progress = &progressFilter{out: stdout}
+		applyOut, applyErr = progress, progress
+	}
+	if err := tf.run(ctx, applyOut, applyErr, "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
+		if progress != nil {
+			fmt.Fprintf(stderr, "\n--- terraform apply output ---\n%s--- end of terraform apply output ---\n", progress.Full())
+		}
 		return fmt.Errorf("terraform apply: %w", err)
 	}
 
