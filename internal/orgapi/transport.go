@@ -9,7 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -318,6 +317,3 @@ func (c *Client) restError(o op, resp *response) *Error {
 	}
 	return c.redact.scrubError(classify(o, resp.status, first.ErrorCode, strings.Join(msgs, "; "), fields))
 }
-
-// pathEscape escapes one path segment.
-func pathEscape(s string) string { return url.PathEscape(s) }
