@@ -124,11 +124,18 @@ func (e *Error) Error() string {
 func (e *Error) hint() string {
 	switch e.Kind {
 	case KindInsufficientAccess:
-		if e.Permission != "" {
-			return "Give the API user " + e.Permission + " through a permission set or its profile, or configure a user who has them."
+		if e.Permission == "" {
+			return "Give the API user the missing permission through a permission set or its profile, or configure a user who has it."
 		}
-		return "Give the API user the missing permission through a permission set or its profile, or configure a user who has it."
+		pronoun := "it"
+		if strings.Contains(e.Permission, " and ") || strings.Contains(e.Permission, " or ") {
+			pronoun = "them"
+		}
+		return "Give the API user " + e.Permission + " through a permission set or its profile, or configure a user who has " + pronoun + "."
 	case KindFeatureNotProvisioned:
+		if strings.Contains(e.Message, "Customer Support") {
+			return "" // the org's own message already says what to do
+		}
 		return "Ask Salesforce Customer Support to enable API Access Control for this org."
 	case KindAuth:
 		return "Check the provider's credentials (access_token, or client_id with client_secret or with username and private_key) and login_url."
@@ -136,9 +143,8 @@ func (e *Error) hint() string {
 		return "The org's API request limit was reached; wait for it to recover, or raise max_retries."
 	case KindExtensionUnavailable:
 		if e.SetupPage != "" {
-			return "This org does not serve the sfaccess setup extension; make this change in " + e.SetupPage + " instead."
+			return "Make this change in " + e.SetupPage + " instead."
 		}
-		return "This org does not serve the sfaccess setup extension."
 	case KindInvalidInput:
 		if len(e.Fields) > 0 {
 			return "Correct the value of " + strings.Join(e.Fields, ", ") + "."

@@ -55,7 +55,7 @@ func (c *Client) requireExtension(ctx context.Context, o op, setupPage string) e
 	return &Error{
 		Kind:      KindExtensionUnavailable,
 		Op:        o.name,
-		Message:   "Salesforce has no API for this, and the org does not serve the sfaccess setup extension",
+		Message:   "Salesforce has no public API for this, and this org does not serve the sfaccess setup extension that stands in for one",
 		SetupPage: setupPage,
 	}
 }
