@@ -28,7 +28,6 @@ const maxRetryAfter = 5 * time.Minute
 // response is an answer read in full.
 type response struct {
 	status   int
-	header   http.Header
 	body     []byte
 	attempts int // HTTP attempts it took, retries included
 }
@@ -132,7 +131,7 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 		return nil, &Error{Kind: KindOther, Op: o.name, Message: "reading the answer: " + err.Error(), cause: err}
 	}
 	c.noteLimitInfo(httpResp.Header.Get("Sforce-Limit-Info"))
-	resp := &response{status: httpResp.StatusCode, header: httpResp.Header, body: data, attempts: max(int(counter.Load()), 1)}
+	resp := &response{status: httpResp.StatusCode, body: data, attempts: max(int(counter.Load()), 1)}
 	fields := map[string]any{
 		"method": method, "path": path, "status": resp.status, "attempts": resp.attempts,
 		"duration_ms": time.Since(start).Milliseconds(),
