@@ -186,12 +186,12 @@ resource "sfaccess_connected_app_access" "test" {
 			{
 				Config:      org.providerConfig() + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`+"\n"+`permission_set_name = "Portal_API"`),
 				PlanOnly:    true,
-				ExpectError: expectDiagnostics("2 attributes specified when one (and only one) of"),
+				ExpectError: expectDiagnostics("Invalid Attribute Combination", "Exactly one of these attributes must be configured"),
 			},
 			{
 				Config:      org.providerConfig() + grant(`connected_app_name = "Partner_Portal_Mobile"`),
 				PlanOnly:    true,
-				ExpectError: expectDiagnostics("No attribute specified when one (and only one) of"),
+				ExpectError: expectDiagnostics("Missing Attribute Configuration", "Exactly one of these attributes must be configured"),
 			},
 			{
 				Config:      org.providerConfig() + grant(`connected_app_name = "Partner Portal Mobile"`+"\n"+`profile_name = "Partner Community User"`),
@@ -200,17 +200,31 @@ resource "sfaccess_connected_app_access" "test" {
 			},
 			{
 				// App Manager may manage apps but not their profiles and permission sets.
-				Config:      providerConfigThrough(t, org, userAppManager, appWorkbench) + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`),
+				Config:      providerConfigRunningAs(t, org, userAppManager) + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`),
 				PlanOnly:    true,
 				ExpectError: expectDiagnostics("needs CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets, and the provider's user appmanager@acme.test lacks ModifyAllData and ManageProfilesPermissionsets"),
 			},
 			{
-				Config:      providerConfigThrough(t, org, userReadOnly, appWorkbench) + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`),
+				Config:      providerConfigRunningAs(t, org, userReadOnly) + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`),
 				PlanOnly:    true,
 				ExpectError: expectDiagnostics("lacks CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets"),
 			},
+			{
+				// App Manager with a token from the password grant: the plan or the org refuses
+				// the grant, naming the permissions it lacks, and nothing is granted.
+				Config:      providerConfigThrough(t, org, userAppManager, appWorkbench) + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`),
+				ExpectError: expectDiagnostics("Insufficient Permissions", "ModifyAllData", "ManageProfilesPermissionsets"),
+			},
 		},
 	})
+	// None of the refused grants reached the org: the seed's only grant remains.
+	grants, err := org.adminClient(t).SetupEntityAccesses(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(grants) != 1 {
+		t.Errorf("the org holds %d grants after refused plans, want the seed's 1: %+v", len(grants), grants)
+	}
 }
 
 func TestAccConnectedAppAccess_importErrors(t *testing.T) {

@@ -362,11 +362,17 @@ func TestAccConnectedApp_insufficientPermissions(t *testing.T) {
 		CheckDestroy:             checkConnectedAppsDestroyed(t, org),
 		Steps: []resource.TestStep{
 			{
-				// Read Only has neither Customize Application nor Manage Connected Apps.
-				// PlanOnly: the plan itself must fail, before anything is sent to the org.
-				Config:      providerConfigThrough(t, org, userReadOnly, appWorkbench) + minimalConnectedApp("Forbidden_App"),
+				// Read Only has neither Customize Application nor Manage Connected Apps. PlanOnly:
+				// the plan itself must fail, before anything is sent to the org.
+				Config:      providerConfigRunningAs(t, org, userReadOnly) + minimalConnectedApp("Forbidden_App"),
 				PlanOnly:    true,
-				ExpectError: expectDiagnostics("lacks CustomizeApplication and one of ModifyAllData or ManageRemoteAccess"),
+				ExpectError: expectDiagnostics("Insufficient Permissions", "needs CustomizeApplication and (ModifyAllData or ManageRemoteAccess), and the provider's user readonly@acme.test lacks CustomizeApplication and one of ModifyAllData or ManageRemoteAccess"),
+			},
+			{
+				// The same user with a token from the password grant: whether the plan or the
+				// org refuses, the error names the permissions.
+				Config:      providerConfigThrough(t, org, userReadOnly, appWorkbench) + minimalConnectedApp("Forbidden_App"),
+				ExpectError: expectDiagnostics("Insufficient Permissions", "CustomizeApplication"),
 			},
 			{
 				// App Manager may manage apps (Customize Application + Manage Connected Apps).
@@ -393,6 +399,35 @@ provider "sfaccess" {
   access_token = %q
 }
 `, org.URL, org.mustToken(t, username, app))
+}
+
+// providerConfigRunningAs is a provider block whose client credentials run as username, through
+// an integration app the admin creates for it: the way a pipeline runs as a dedicated user. The
+// token answer names the user, so the provider knows whom to check permissions for while planning.
+func providerConfigRunningAs(t *testing.T, org *testOrg, username string) string {
+	t.Helper()
+	local := regexp.MustCompile(`[^A-Za-z0-9]`).ReplaceAllString(strings.SplitN(username, "@", 2)[0], "")
+	key, secret := "RunAs"+local+"Key0001", "RunAs"+local+"Secret0001"
+	err := org.adminClient(t).CreateConnectedApp(context.Background(), &orgapi.ConnectedApp{
+		FullName:             "Run_As_" + local,
+		Label:                "Run as " + username,
+		ContactEmail:         "platform@acme.test",
+		CallbackURLs:         []string{"https://localhost/oauth/callback"},
+		Scopes:               []string{"Api"},
+		ClientCredentialUser: username,
+		ConsumerKey:          key,
+		ConsumerSecret:       secret,
+	})
+	if err != nil {
+		t.Fatalf("creating the integration app for %s: %v", username, err)
+	}
+	return fmt.Sprintf(`
+provider "sfaccess" {
+  instance_url  = %q
+  client_id     = %q
+  client_secret = %q
+}
+`, org.URL, key, secret)
 }
 
 // checkConnectedAppsDestroyed asks the org that every connected app in the final state is gone.
