@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
 const grantJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer" //nolint:gosec // a grant type name, not a credential
@@ -366,4 +368,50 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
+}
+
+// userInfo is the OpenID Connect userinfo answer (and the identity URL's), with the fields clients
+// use to learn who a pre-issued token belongs to.
+type userInfo struct {
+	Sub               string `json:"sub"`
+	UserID            string `json:"user_id"`
+	OrganizationID    string `json:"organization_id"`
+	PreferredUsername string `json:"preferred_username"`
+	Name              string `json:"name"`
+	Email             string `json:"email"`
+	UserType          string `json:"user_type"`
+	Active            bool   `json:"active"`
+}
+
+// handleUserInfo serves GET /services/oauth2/userinfo and the identity URL /id/{orgId}/{userId}
+// that token answers carry in "id".
+func (s *Server) handleUserInfo(w http.ResponseWriter, r *http.Request) {
+	note(r, "oauth:userinfo", false)
+	c, aerr := s.authenticate(bearerToken(r))
+	var info userInfo
+	found := false
+	if aerr == nil {
+		s.view(func(st *state) {
+			u := st.users[c.userID]
+			if orgID, userID := r.PathValue("org"), r.PathValue("user"); orgID != "" {
+				if o, err := sfid.Normalize(orgID); err != nil || o != st.org.ID {
+					return
+				}
+				if id, err := sfid.Normalize(userID); err != nil || id != u.ID {
+					return
+				}
+			}
+			found = true
+			info = userInfo{Sub: instanceURLOf(r) + "/id/" + st.org.ID + "/" + u.ID, UserID: u.ID, OrganizationID: st.org.ID,
+				PreferredUsername: u.Username, Name: u.Name, Email: u.Email, UserType: strings.ToUpper(st.userType(u)), Active: u.Active}
+		})
+	}
+	if aerr != nil || !found {
+		// Salesforce answers a token it does not accept here with a bare 403.
+		w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte("Bad_OAuth_Token"))
+		return
+	}
+	writeJSON(w, http.StatusOK, info)
 }

@@ -358,3 +358,25 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestUserInfoAndIdentityURL(t *testing.T) {
+	h := newHarness(t, Config{})
+	resp := h.passwordGrant("partner@acme.test", "Partner_Portal_Mobile")
+	var tok tokenAnswer
+	resp.json(t, &tok)
+	for _, path := range []string{"/services/oauth2/userinfo", strings.TrimPrefix(tok.ID, h.ts.URL)} {
+		r := h.rest(http.MethodGet, path, tok.AccessToken, nil)
+		var info userInfo
+		r.json(t, &info)
+		if r.status != http.StatusOK || info.PreferredUsername != "partner@acme.test" || info.Sub != tok.ID ||
+			info.UserID != h.userID("partner@acme.test") || info.UserType != "POWERPARTNER" {
+			t.Errorf("%s: %d %s", path, r.status, r.body)
+		}
+	}
+	other := "/id/" + h.snapshot().Organization.ID + "/" + h.userID("admin@acme.test")
+	for _, c := range []struct{ path, token string }{{"/services/oauth2/userinfo", "nope"}, {other, tok.AccessToken}} {
+		if r := h.rest(http.MethodGet, c.path, c.token, nil); r.status != http.StatusForbidden || string(r.body) != "Bad_OAuth_Token" {
+			t.Errorf("%s: %d %s", c.path, r.status, r.body)
+		}
+	}
+}

@@ -218,6 +218,8 @@ func (s *Server) routes() {
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("/services/oauth2/token", s.handleToken)
 	s.mux.HandleFunc("/services/oauth2/revoke", s.handleRevoke)
+	s.mux.HandleFunc("GET /services/oauth2/userinfo", s.handleUserInfo)
+	s.mux.HandleFunc("GET /id/{org}/{user}", s.handleUserInfo)
 	s.mux.HandleFunc("/services/Soap/m/{version}", s.handleSOAP)
 	s.mux.HandleFunc("/services/Soap/m/{version}/{orgID}", s.handleSOAP)
 	s.mux.HandleFunc("/services/data", s.handleVersions)
