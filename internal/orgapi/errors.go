@@ -211,6 +211,10 @@ func classify(o op, status int, code, message string, fields []string) *Error {
 		e.Kind = KindFeatureNotProvisioned
 	case strings.HasPrefix(code, "INSUFFICIENT_ACCESS"):
 		e.Kind = KindInsufficientAccess
+	case code == "API_CURRENTLY_DISABLED":
+		// The user lacks "API Enabled"; no admin permission of the operation would help.
+		e.Kind, e.Permission = KindInsufficientAccess, "ApiEnabled"
+		return e
 	case code == "REQUEST_LIMIT_EXCEEDED" || status == http.StatusTooManyRequests:
 		e.Kind = KindRateLimited
 	case notFoundCodes[code] || status == http.StatusNotFound:

@@ -205,6 +205,7 @@ func TestRESTErrorsAreTyped(t *testing.T) {
 		{429, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.", nil, KindRateLimited, "", "max_retries"},
 		{401, "INVALID_SESSION_ID", "Session expired or invalid", nil, KindAuth, "", "credentials"},
 		{409, "SOMETHING", "odd", nil, KindOther, "", "SOMETHING: odd"},
+		{403, "API_CURRENTLY_DISABLED", "API is disabled for this User", nil, KindInsufficientAccess, "ApiEnabled", "Give the API user ApiEnabled"},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%d %s", tt.status, tt.msg), func(t *testing.T) {
