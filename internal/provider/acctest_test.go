@@ -2,10 +2,17 @@ package provider
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +20,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,6 +85,9 @@ type testOrg struct {
 	URL    string
 	server *mockorg.Server
 	http   *http.Client
+
+	jwtOnce   sync.Once
+	jwtKeyPEM string
 }
 
 // newTestOrg starts a fresh mock org on the embedded default seed; it stops when the test ends.
@@ -113,18 +124,65 @@ provider "sfaccess" {
 `, o.URL)
 }
 
-// providerConfigAs is a provider block that acts as username: the test mints an access token for
-// that user with the password grant through Workbench (which every user may self-authorize), since the provider itself has no
-// password authentication.
+// providerConfigAs is a provider block that acts as username through the OAuth JWT bearer flow
+// of a connected app the test creates for the purpose. A password-grant token passed as
+// access_token would authenticate too, but mockorg serves no /services/oauth2/userinfo, so the
+// provider could not learn who it runs as and the plan-time permission checks would be skipped;
+// the JWT flow's token answer carries the user's identity URL, as in Salesforce.
 func (o *testOrg) providerConfigAs(t *testing.T, username string) string {
 	t.Helper()
-	token := o.mustToken(t, username, appWorkbench)
+	key := o.jwtClient(t)
 	return fmt.Sprintf(`
 provider "sfaccess" {
   instance_url = %q
-  access_token = %q
+  client_id    = %q
+  username     = %q
+  private_key  = <<-EOT
+%sEOT
 }
-`, o.URL, token)
+`, o.URL, jwtClientKey, username, key)
+}
+
+// jwtClientKey is the consumer key of the connected app providerConfigAs authenticates through.
+const jwtClientKey = "TestJwtClientKey0001"
+
+// jwtClient creates, once per org, a self-authorized connected app with a fresh RSA certificate
+// and returns the PEM private key that signs its JWT assertions.
+func (o *testOrg) jwtClient(t *testing.T) string {
+	t.Helper()
+	o.jwtOnce.Do(func() {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatalf("generating an RSA key: %v", err)
+		}
+		tmpl := &x509.Certificate{
+			SerialNumber: big.NewInt(1),
+			Subject:      pkix.Name{CommonName: "sfaccess acceptance tests"},
+			NotBefore:    time.Now().Add(-time.Hour),
+			NotAfter:     time.Now().Add(24 * time.Hour),
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			t.Fatalf("creating a certificate: %v", err)
+		}
+		err = o.adminClient(t).CreateConnectedApp(context.Background(), &orgapi.ConnectedApp{
+			FullName:     "Test_JWT_Client",
+			Label:        "Test JWT Client",
+			ContactEmail: "tests@acme.test",
+			CallbackURLs: []string{"https://localhost/callback"},
+			Scopes:       []string{"Api", "RefreshToken"},
+			Certificate:  string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+			ConsumerKey:  jwtClientKey,
+		})
+		if err != nil {
+			t.Fatalf("creating the JWT test client app: %v", err)
+		}
+		o.jwtKeyPEM = string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	})
+	if o.jwtKeyPEM == "" {
+		t.Fatal("the JWT test client app could not be created (see the first failure)")
+	}
+	return o.jwtKeyPEM
 }
 
 // adminClient is an org client acting as the admin, for changes made "outside Terraform" the way
@@ -353,4 +411,29 @@ func expectDiagnostics(phrases ...string) *regexp.Regexp {
 		parts[i] = strings.Join(words, `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
+}
+
+// resetStats zeroes the mock's request counters.
+func (o *testOrg) resetStats(t *testing.T) {
+	t.Helper()
+	if status, body := o.control(t, http.MethodPost, "stats/reset", nil); status/100 != 2 {
+		t.Fatalf("resetting stats: HTTP %d: %s", status, body)
+	}
+}
+
+// checkOperationCount compares how often the org served an operation since the last resetStats.
+func (o *testOrg) checkOperationCount(t *testing.T, operation string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		status, body := o.control(t, http.MethodGet, "stats", nil)
+		var stats struct {
+			ByOperation map[string]int `json:"by_operation"`
+		}
+		if status != http.StatusOK || json.Unmarshal(body, &stats) != nil {
+			return fmt.Errorf("reading stats: HTTP %d: %s", status, body)
+		}
+		if got := stats.ByOperation[operation]; got != want {
+			return fmt.Errorf("the org served %s %d times, want %d", operation, got, want)
+		}
+		return nil
+	}
 }

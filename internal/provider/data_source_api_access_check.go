@@ -169,6 +169,11 @@ func (d *apiAccessCheckDataSource) Read(ctx context.Context, req datasource.Read
 	}
 
 	decision := access.Decide(org, user, via)
+	if visualforce && decision.Rule == access.RuleUserInactive {
+		// An inactive user's session is refused by the REST API, which has no inactive_user
+		// code of its own (that is the OAuth endpoint's); it answers as for any dead session.
+		decision.ErrorCode = access.CodeInvalidSessionID
+	}
 	m.Allowed = types.BoolValue(decision.Allowed)
 	m.Rule = types.StringValue(decision.Rule)
 	m.ErrorCode = types.StringValue(decision.ErrorCode)

@@ -46,6 +46,14 @@ data "sfaccess_users" "all" {}
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
+				Config:      org.config(`data "sfaccess_users" "bad" { user_types = ["Partner"] }`),
+				ExpectError: expectDiagnostics(`"Partner" is not a known user type`, "PowerPartner"),
+			},
+			{
+				Config:      org.config(`data "sfaccess_users" "bad" { with_permission = "ViewAllData" }`),
+				ExpectError: expectDiagnostics(`"ViewAllData" is not a known user permission`),
+			},
+			{
 				Config: org.config(external, bypass, all),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.sfaccess_users.external", tfjsonpath.New("users"), knownvalue.ListExact([]knownvalue.Check{
@@ -75,14 +83,6 @@ data "sfaccess_users" "bypass" {
 						userCheck(userPartner, "PowerPartner", "Partner Community User", true, source("permission_set", "API_Bypass")),
 					})),
 				},
-			},
-			{
-				Config:      org.config(`data "sfaccess_users" "bad" { user_types = ["Partner"] }`),
-				ExpectError: expectDiagnostics(`"Partner" is not a known user type`, "PowerPartner"),
-			},
-			{
-				Config:      org.config(`data "sfaccess_users" "bad" { with_permission = "ViewAllData" }`),
-				ExpectError: expectDiagnostics(`"ViewAllData" is not a known user permission`),
 			},
 		},
 	})

@@ -129,12 +129,19 @@ func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
 	if err != nil {
 		return nil, err
 	}
-	user, err := d.client.UserByUsername(ctx, id.Username)
+	// Identity carries the user id under every auth method, but not always the username.
+	users, err := d.client.Users(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d.runAs = &runningUser{Identity: id, permissions: ix.permissionsOf(*user)}
-	return d.runAs, nil
+	for _, u := range users {
+		if strings.EqualFold(u.ID, id.UserID) {
+			id.Username = u.Username
+			d.runAs = &runningUser{Identity: id, permissions: ix.permissionsOf(u)}
+			return d.runAs, nil
+		}
+	}
+	return nil, fmt.Errorf("the provider's user %s is not among the org's users", id.UserID)
 }
 
 // checkAdminPermission adds a plan-time error when the running user lacks what the operation

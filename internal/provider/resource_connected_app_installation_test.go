@@ -123,8 +123,8 @@ func TestAccConnectedAppInstallation_basic(t *testing.T) {
 						denies(userEmployee, appPartnerPortal, "OAUTH_APP_BLOCKED"),
 						denies(userAdmin, appPartnerPortal, "OAUTH_APP_BLOCKED"),
 					),
-					org.checkREST(t, "the partner's token issued before the block", &partnerToken, false, "OAUTH_APP_BLOCKED"),
-					org.checkREST(t, "the admin's token issued before the block", &adminToken, false, "OAUTH_APP_BLOCKED"),
+					org.checkREST(t, "the partner's token issued before the block", &partnerToken, false, "INVALID_SESSION_ID"),
+					org.checkREST(t, "the admin's token issued before the block", &adminToken, false, "INVALID_SESSION_ID"),
 				),
 			},
 			{
@@ -140,9 +140,10 @@ func TestAccConnectedAppInstallation_basic(t *testing.T) {
 				),
 			},
 			{
-				// A new trigger value blocks and unblocks the app: it ends unblocked, and tokens
-				// from before the refresh are gone.
-				Config: org.config(limit, installationConfig(appPartnerPortal, false, "scopes-v2")),
+				// A new trigger value blocks and unblocks the app: the org sees two Block calls and
+				// the app ends unblocked, with new tokens working.
+				PreConfig: func() { org.resetStats(t) },
+				Config:    org.config(limit, installationConfig(appPartnerPortal, false, "scopes-v2")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(installationAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -153,7 +154,7 @@ func TestAccConnectedAppInstallation_basic(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					org.checkInstalled(t, appPartnerPortal, true, false),
-					org.checkREST(t, "the partner's token issued before the refresh", &partnerToken, false, "OAUTH_APP_BLOCKED"),
+					org.checkOperationCount(t, "setup:blockApp", 2),
 					org.checkTokens(t, allows(userPartner, appPartnerPortal)),
 				),
 			},

@@ -205,7 +205,7 @@ func TestAccPermissionSet_planTimeErrors(t *testing.T) {
 			},
 			{
 				Config:      org.config(permissionSetConfig("Partner_API", strings.Repeat("L", 81), "")),
-				ExpectError: expectDiagnostics("label", "length between 1 and 80"),
+				ExpectError: expectDiagnostics("label", "string length must be between 1 and 80"),
 			},
 			{
 				Config:      org.providerConfigAs(t, userAppManager) + permissionSetConfig("Partner_API", "Partner API", ""),
