@@ -86,9 +86,9 @@ func FuzzSOAP(f *testing.F) {
 		before := orgJSON(t, org)
 		rec := httptest.NewRecorder()
 		org.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/services/Soap/m/66.0", strings.NewReader(envelope)))
-		switch {
-		case rec.Code == http.StatusOK:
-		case rec.Code == http.StatusInternalServerError || rec.Code == http.StatusRequestEntityTooLarge:
+		switch rec.Code {
+		case http.StatusOK:
+		case http.StatusInternalServerError, http.StatusRequestEntityTooLarge:
 			if !strings.Contains(rec.Body.String(), "<soapenv:Fault>") {
 				t.Fatalf("a %d that is not a fault: %s", rec.Code, rec.Body.Bytes())
 			}
