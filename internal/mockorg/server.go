@@ -1,7 +1,3 @@
-// Package mockorg is a mock Salesforce org: it serves the OAuth token endpoint, the Metadata API
-// (SOAP), the REST API and the sfaccess setup extension over HTTP, keeps an org's records in memory
-// (optionally persisted to a state file), and enforces the API Access Control rules of
-// internal/access on every token request and every API call, as a real org does.
 package mockorg
 
 import (

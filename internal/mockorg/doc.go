@@ -1,0 +1,59 @@
+// Package mockorg is a mock Salesforce org: it serves the OAuth token endpoint, the Metadata API
+// (SOAP), the REST API and the sfaccess setup extension over HTTP, keeps an org's records in memory
+// (optionally persisted to a state file), and enforces the API Access Control rules of
+// internal/access on every token request and every API call, as a real org does.
+//
+// Tests start one isolated org each:
+//
+//	org, err := mockorg.New(mockorg.Config{})
+//	ts := httptest.NewServer(org)
+//	defer ts.Close()
+//
+// # Routes
+//
+//	POST /services/oauth2/token          client_credentials, password, refresh_token, JWT bearer (RS256)
+//	POST /services/oauth2/revoke         revokes an access or refresh token
+//	GET  /services/oauth2/userinfo       who a token belongs to (also the identity URL /id/{org}/{user})
+//	POST /services/Soap/m/{version}      Metadata API: read/create/update/upsert/delete/listMetadata of
+//	                                     ConnectedAppSettings (fullName ConnectedApp) and ConnectedApp
+//	GET  /services/data                  API versions 47.0 to 67.0
+//	     /services/data/vXX.X/           resources, limits, query (nextRecordsUrl paging), sobjects
+//	     /services/data/vXX.X/sfaccess/  the setup extension of DESIGN.md section 3
+//	     /__mockorg/                     the control API below
+//
+// Every API call re-runs access.Decide on the org's current state for the token's user and channel,
+// so blocking an app or switching a limit on stops existing tokens at once (401 INVALID_SESSION_ID,
+// or a SOAP INVALID_SESSION_ID fault, with the decision's message). Management calls check the admin
+// permission matrix of DESIGN.md section 5 first and answer INSUFFICIENT_ACCESS, changing nothing.
+// Request bodies are capped at 1 MiB (413 in the protocol's error shape).
+//
+// # Control API
+//
+// Every route needs "Authorization: Bearer <control token>" (Server.ControlToken); JSON in and out.
+//
+//	POST /__mockorg/reset               204; the org is back to its seed, tokens are dropped
+//	GET  /__mockorg/snapshot            the org in the seed's JSON shape (type Seed), ids included
+//	PUT  /__mockorg/snapshot            replace the org with a snapshot; 400 if it is invalid
+//	GET  /__mockorg/faults              the fault injection setting (type FaultConfig)
+//	POST /__mockorg/faults              {"rate":0.2,"statuses":[429,503],"retry_after_seconds":1,
+//	                                    "after_commit_rate":0.05,"latency_ms":0,"seed":7,"paths":"^/services/"}
+//	GET  /__mockorg/stats               {"requests":N,"writes":N,"faults":N,"by_operation":{...}}
+//	POST /__mockorg/stats/reset         204
+//	POST /__mockorg/sessions            {"username":"…","channel":"visualforce"} or
+//	                                    {"username":"…","connected_app":"Name"} → {"session_id":"…"}
+//	POST /__mockorg/decide              the same body → {"allowed","rule","error","message"}
+//
+// Operation names in stats are "oauth:token", "oauth:revoke", "oauth:userinfo", "soap:<call>",
+// "rest:query", "rest:get", "rest:create", "rest:update", "rest:delete", "rest:limits", … and
+// "setup:<action>" for the setup extension.
+//
+// # Seeds and state files
+//
+// A Seed is a whole org: organization (with apiAccessControlProvisioned and dailyApiRequests),
+// settings, profiles with their permissions, permission sets, users with passwords, assignments,
+// connected apps with consumer keys and secrets and their installed/blocked state, and grants
+// (setupEntityAccess). References are by name; ids are optional on input. The embedded default
+// org "Acme" (DefaultSeed) is DESIGN.md section 7's. A state file holds the org and the live tokens;
+// it is rewritten atomically (temporary file, fsync, rename, mode 0600) after every change, and a
+// file that cannot be read makes New fail without touching it.
+package mockorg
