@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -10,6 +11,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
@@ -253,6 +257,37 @@ provider "sfaccess" {
 data "sfaccess_api_access_control" "this" {}
 `,
 				ExpectError: expectDiagnostics("Missing Instance URL", "Missing Authentication", `"soon" is not a positive duration`, "between 0 and 10"),
+			},
+		},
+	})
+}
+
+// TestAccProvider_unknownConfiguration configures the provider from a value known only after
+// apply: the plan must not fail, and the apply (for which Terraform configures the provider
+// again, with the value known) must work.
+func TestAccProvider_unknownConfiguration(t *testing.T) {
+	org := newTestOrg(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             org.checkPermissionSetsGone(t, "Late_Config"),
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+resource "terraform_data" "org" {
+  input = %q
+}
+
+provider "sfaccess" {
+  instance_url  = terraform_data.org.output
+  client_id     = "MockorgAdminKey0001"
+  client_secret = "MockorgAdminSecret0001"
+}
+`, org.URL) + permissionSetConfig("Late_Config", "Late config", "", "ApiEnabled"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(permissionSetAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(permissionSetIDPattern)),
+				},
+				Check: org.checkPermissionSetInOrg(t, "Late_Config", "Late config", "ApiEnabled"),
 			},
 		},
 	})
