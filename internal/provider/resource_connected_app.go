@@ -488,7 +488,8 @@ func connectedAppToModel(ctx context.Context, app *orgapi.ConnectedApp, id strin
 
 	// A certificate that differs only in surrounding whitespace (a trailing newline from file())
 	// is the same certificate; keep the configured text so no diff appears.
-	if !(m.Certificate.ValueString() != "" && strings.TrimSpace(m.Certificate.ValueString()) == strings.TrimSpace(app.Certificate)) {
+	configured := m.Certificate.ValueString()
+	if configured == "" || strings.TrimSpace(configured) != strings.TrimSpace(app.Certificate) {
 		m.Certificate = nullIfEmpty(app.Certificate)
 	}
 

@@ -182,7 +182,7 @@ func TestAccConnectedApp_lifecycle(t *testing.T) {
 				Check: func(*terraform.State) error {
 					_, err := org.adminClient(t).ReadConnectedApp(context.Background(), "Portal_App")
 					if !isNotFound(err) {
-						return fmt.Errorf("the replaced app Portal_App still exists (err=%v)", err)
+						return fmt.Errorf("the replaced app Portal_App still exists (err=%w)", err)
 					}
 					return nil
 				},
@@ -447,7 +447,7 @@ func checkConnectedAppsDestroyed(t *testing.T, org *testOrg) resource.TestCheckF
 				return fmt.Errorf("checking connected app %s: %w", name, err)
 			}
 			if _, err := admin.ConnectedApplicationByName(context.Background(), name); !isNotFound(err) {
-				return fmt.Errorf("ConnectedApplication record of %s still exists (err=%v)", name, err)
+				return fmt.Errorf("ConnectedApplication record of %s still exists (err=%w)", name, err)
 			}
 		}
 		return nil

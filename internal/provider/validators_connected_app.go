@@ -74,15 +74,15 @@ func validLabel() validator.String {
 
 // validMaxLength is for optional free text: an empty string is refused because Salesforce stores
 // it as absent, so "" in the configuration would differ from what every refresh reads back.
-func validMaxLength(what string, max int) validator.String {
+func validMaxLength(what string, maxLength int) validator.String {
 	return stringCheck{
-		description: fmt.Sprintf("must be 1 to %d characters", max),
+		description: fmt.Sprintf("must be 1 to %d characters", maxLength),
 		check: func(v string) string {
 			if v == "" {
 				return fmt.Sprintf("The %s must not be an empty string: Salesforce stores an empty value as absent. Remove the attribute instead.", what)
 			}
-			if n := len([]rune(v)); n > max {
-				return fmt.Sprintf("The %s has %d characters; Salesforce allows at most %d.", what, n, max)
+			if n := len([]rune(v)); n > maxLength {
+				return fmt.Sprintf("The %s has %d characters; Salesforce allows at most %d.", what, n, maxLength)
 			}
 			return ""
 		},
