@@ -463,15 +463,6 @@ func saveSettings(st *state, op metadata.Operation, s *metadata.ConnectedAppSett
 	return o
 }
 
-func isAlnum(s string) bool {
-	for _, c := range s {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
-			return false
-		}
-	}
-	return true
-}
-
 // saveApp creates or replaces a connected app. Every field is replaced as sent except the grant
 // lists, which an absent element leaves alone, and the create-only consumer key and secret.
 func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now string) componentOutcome {
@@ -486,38 +477,24 @@ func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now str
 		o.errors = notFoundComponent(metadata.TypeConnectedApp, m.FullName)
 		return o
 	}
-	if msg := developerNameProblem(m.FullName); msg != "" {
-		o.errors = componentError(metadata.StatusFieldIntegrityException, "fullName: "+msg, "fullName")
+	// Validate the app as it will be stored: absent grant lists keep the stored grants.
+	merged := *m
+	if existing != nil {
+		profiles, permSets := st.grantNames(existing.ID)
+		if merged.ProfileName == nil {
+			merged.ProfileName = profiles
+		}
+		if merged.PermissionSetName == nil {
+			merged.PermissionSetName = permSets
+		}
+	}
+	if errs := merged.Validate(); len(errs) > 0 {
+		o.errors = errs
 		return o
-	}
-	var missing []string
-	if m.Label == "" {
-		missing = append(missing, "label")
-	}
-	if m.ContactEmail == "" {
-		missing = append(missing, "contactEmail")
 	}
 	cfg := m.OAuthConfig
 	if cfg == nil {
 		cfg = &metadata.OAuthConfig{}
-	}
-	if m.OAuthConfig != nil && len(metadata.CallbackURLs(cfg.CallbackURL)) == 0 {
-		missing = append(missing, "callbackUrl")
-	}
-	if len(missing) > 0 {
-		o.errors = componentError(metadata.StatusRequiredFieldMissing, "Required fields are missing: ["+strings.Join(missing, ", ")+"]", missing...)
-		return o
-	}
-	if m.OAuthPolicy != nil && m.OAuthPolicy.RefreshTokenPolicy != "" && !validRefreshTokenPolicy(m.OAuthPolicy.RefreshTokenPolicy) {
-		o.errors = componentError(metadata.StatusFieldIntegrityException,
-			"refreshTokenPolicy must be zero, infinite, specific_lifetime:<n>:HOURS|DAYS|MONTHS or specific_inactivity:<n>:HOURS|DAYS|MONTHS", "refreshTokenPolicy")
-		return o
-	}
-	for _, k := range []struct{ name, value string }{{"consumerKey", cfg.ConsumerKey}, {"consumerSecret", cfg.ConsumerSecret}} {
-		if k.value != "" && (len(k.value) < 8 || len(k.value) > 256 || !isAlnum(k.value)) {
-			o.errors = componentError(metadata.StatusFieldIntegrityException, k.name+" must be 8 to 256 letters and digits", k.name)
-			return o
-		}
 	}
 	if cfg.ConsumerKey != "" {
 		if other := st.appByConsumerKey(cfg.ConsumerKey); other != nil && (existing == nil || other.ID != existing.ID) {
@@ -540,7 +517,7 @@ func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now str
 		return o
 	}
 	adminApproved := cfg.IsAdminApproved != nil && *cfg.IsAdminApproved
-	parents, gerrs := grantParents(st, m, adminApproved)
+	parents, gerrs := grantParents(st, m)
 	if gerrs != nil {
 		o.errors = gerrs
 		return o
@@ -608,7 +585,7 @@ func (g *grantChange) replaces(ps *permSet) bool {
 }
 
 // grantParents resolves the profileName and permissionSetName lists; nil means no change.
-func grantParents(st *state, m *metadata.ConnectedApp, adminApproved bool) (*grantChange, []metadata.Error) {
+func grantParents(st *state, m *metadata.ConnectedApp) (*grantChange, []metadata.Error) {
 	if m.ProfileName == nil && m.PermissionSetName == nil {
 		return nil, nil
 	}
@@ -627,24 +604,5 @@ func grantParents(st *state, m *metadata.ConnectedApp, adminApproved bool) (*gra
 		}
 		change.ids = append(change.ids, ps.ID)
 	}
-	if len(change.ids) > 0 && !adminApproved {
-		return nil, componentError(metadata.StatusFieldIntegrityException,
-			"profileName and permissionSetName require oauthConfig.isAdminApproved to be true (Admin approved users are pre-authorized)", "isAdminApproved")
-	}
 	return change, nil
-}
-
-// validRefreshTokenPolicy checks ConnectedAppOauthPolicy.refreshTokenPolicy's documented forms.
-func validRefreshTokenPolicy(p string) bool {
-	if p == "zero" || p == "infinite" {
-		return true
-	}
-	parts := strings.Split(p, ":")
-	if len(parts) != 3 || (parts[0] != "specific_lifetime" && parts[0] != "specific_inactivity") {
-		return false
-	}
-	if parts[1] == "" || strings.TrimLeft(parts[1], "0123456789") != "" || strings.TrimLeft(parts[1], "0") == "" {
-		return false
-	}
-	return parts[2] == "HOURS" || parts[2] == "DAYS" || parts[2] == "MONTHS"
 }

@@ -341,3 +341,38 @@ func TestMetadataFaults(t *testing.T) {
 		t.Errorf("metadataServerUrl form: %d %s", withOrg.status, withOrg.body)
 	}
 }
+
+func TestMetadataConnectedAppValidation(t *testing.T) {
+	h := newHarness(t, Config{})
+	admin := h.adminToken()
+	before := h.snapshot()
+	cases := []struct{ name, component, status, field string }{
+		{"grants without admin approval", `<fullName>X1</fullName><label>X</label><contactEmail>x@acme.test</contactEmail>
+<oauthConfig><callbackUrl>https://x.test/cb</callbackUrl><isAdminApproved>false</isAdminApproved></oauthConfig><profileName>Standard User</profileName>`,
+			"FIELD_INTEGRITY_EXCEPTION", "profileName"},
+		{"unknown profile", `<fullName>X2</fullName><label>X</label><contactEmail>x@acme.test</contactEmail>
+<oauthConfig><callbackUrl>https://x.test/cb</callbackUrl><isAdminApproved>true</isAdminApproved></oauthConfig><profileName>Nope</profileName>`,
+			"INVALID_CROSS_REFERENCE_KEY", "profileName"},
+		{"bad API name", `<fullName>X__Y</fullName><label>X</label><contactEmail>x@acme.test</contactEmail>`, "FIELD_INTEGRITY_EXCEPTION", "fullName"},
+		{"missing contact email", `<fullName>X3</fullName><label>X</label>`, "REQUIRED_FIELD_MISSING", "contactEmail"},
+		{"bad refresh token policy", `<fullName>X4</fullName><label>X</label><contactEmail>x@acme.test</contactEmail>
+<oauthPolicy><ipRelaxation>ENFORCE</ipRelaxation><refreshTokenPolicy>specific_lifetime:2:WEEKS</refreshTokenPolicy></oauthPolicy>`,
+			"FIELD_INTEGRITY_EXCEPTION", "refreshTokenPolicy"},
+		{"unknown client credentials user", `<fullName>X5</fullName><label>X</label><contactEmail>x@acme.test</contactEmail>
+<oauthConfig><callbackUrl>https://x.test/cb</callbackUrl><isClientCredentialEnabled>true</isClientCredentialEnabled><oauthClientCredentialUser>nobody@acme.test</oauthClientCredentialUser></oauthConfig>`,
+			"INVALID_CROSS_REFERENCE_KEY", "oauthClientCredentialUser"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := h.soap(admin, `<createMetadata><metadata xsi:type="ConnectedApp">`+tc.component+`</metadata></createMetadata>`)
+			res := resp.soapAnswer(t).Body.Response.Results
+			if len(res) != 1 || res[0].Success || len(res[0].Errors) == 0 || res[0].Errors[0].StatusCode != tc.status ||
+				strings.Join(res[0].Errors[0].Fields, ",") != tc.field {
+				t.Errorf("got %s", resp.body)
+			}
+		})
+	}
+	if mustJSON(t, h.snapshot()) != mustJSON(t, before) {
+		t.Error("refused components changed the org")
+	}
+}
