@@ -152,7 +152,7 @@ func (d *apiAccessCheckDataSource) Read(ctx context.Context, req datasource.Read
 	}
 	if !available {
 		resp.Diagnostics.Append(extensionUnavailableDiag(path.Root("channel"),
-			"read which connected apps are installed or blocked and the Visualforce option, which the check needs,",
+			"read which connected apps are installed or blocked, or the Visualforce option (the check needs both)",
 			orgapi.SetupPageOAuthUsage))
 		return
 	}

@@ -233,6 +233,28 @@ func TestAccAPIAccessControl_withoutSetupExtension(t *testing.T) {
 				Check: org.checkTokens(t, denies(userPartner, appWorkbench, "invalid_client")),
 			},
 			{
+				// The data source reads the limits and leaves the option it cannot read null.
+				Config: org.config(apiAccessControlConfig(true, false, false), `
+data "sfaccess_api_access_control" "this" {
+  depends_on = [sfaccess_api_access_control.this]
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.sfaccess_api_access_control.this", tfjsonpath.New(attrLimitExternal), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("data.sfaccess_api_access_control.this", tfjsonpath.New(attrAllowVF), knownvalue.Null()),
+				},
+			},
+			{
+				// The access check needs the install and block state, which only the extension gives.
+				Config: org.config(apiAccessControlConfig(true, false, false), `
+data "sfaccess_api_access_check" "partner" {
+  username           = "partner@acme.test"
+  connected_app_name = "Workbench"
+}
+`),
+				ExpectError: expectDiagnostics("Setup Extension Unavailable", "Connected Apps OAuth Usage"),
+			},
+			{
 				Config:      org.config(apiAccessControlConfig(true, false, true)),
 				PlanOnly:    true,
 				ExpectError: expectDiagnostics("Setup Extension Unavailable", "Setup > Security > API Access Control"),
