@@ -151,9 +151,11 @@ func (d *apiAccessCheckDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 	if !available {
-		resp.Diagnostics.Append(extensionUnavailableDiag(path.Root("channel"),
-			"read which connected apps are installed or blocked, or the Visualforce option (the check needs both)",
-			orgapi.SetupPageOAuthUsage))
+		resp.Diagnostics.AddError("Setup Extension Unavailable",
+			"The access check needs to know which connected apps are installed or blocked and whether "+
+				"Visualforce sessions may call the API. Salesforce has no public API for either, and this org "+
+				"does not serve the sfaccess setup extension that provides one. Look them up on "+
+				orgapi.SetupPageOAuthUsage+" and "+orgapi.SetupPageAPIAccessControl+" instead.")
 		return
 	}
 
