@@ -222,9 +222,18 @@ func (r *connectedAppResource) Configure(_ context.Context, req resource.Configu
 
 // ModifyPlan checks, before anything changes, what the org can tell about the plan: that the
 // provider's user may manage connected apps and that the client credentials user exists. It also
-// records the names of apps this plan creates, so that a grant planned in the same run for such
-// an app is not reported as pointing at a missing app.
+// records the names of the apps this plan creates or keeps, so that a grant or installation
+// planned in the same run for such an app is not reported as pointing at a missing app.
 func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// Every name this plan leaves in place counts, not only creations: a renamed app is
+	// replaced, and grants moved to the new name are planned before it exists.
+	if !req.Plan.Raw.IsNull() && r.data != nil {
+		var name types.String
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+		if !name.IsNull() && !name.IsUnknown() {
+			plannedConnectedApps.add(r.data, name.ValueString())
+		}
+	}
 	if req.Plan.Raw.Equal(req.State.Raw) || !r.data.canPlanCheck(&resp.Diagnostics, "the connected app") {
 		return
 	}
@@ -247,9 +256,6 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 	action := "updating"
 	if state == nil {
 		action = "creating"
-		if !plan.Name.IsUnknown() {
-			plannedConnectedApps.add(r.data, plan.Name.ValueString())
-		}
 	}
 	r.data.checkAdminPermission(ctx, needManageConnectedApps, fmt.Sprintf("%s Connected App (%s)", action, plan.Name.ValueString()), &resp.Diagnostics)
 

@@ -24,9 +24,13 @@ var setupEntityAccessIDPattern = regexp.MustCompile(`^0J0[A-Za-z0-9]{15}$`)
 // grantsConfig is an admin-approved app, a permission set, and grants of the app to the
 // permission set and to profile.
 func grantsConfig(profile string) string {
+	return grantsConfigFor("Grant_App", profile)
+}
+
+func grantsConfigFor(app, profile string) string {
 	return fmt.Sprintf(`
 resource "sfaccess_connected_app" "test" {
-  name                      = "Grant_App"
+  name                      = %q
   label                     = "Grant App"
   contact_email             = "platform@acme.test"
   callback_urls             = ["https://grant.acme.test/cb"]
@@ -48,7 +52,7 @@ resource "sfaccess_connected_app_access" "profile" {
   connected_app_name = sfaccess_connected_app.test.name
   profile_name       = %q
 }
-`, profile)
+`, app, profile)
 }
 
 func TestAccConnectedAppAccess_lifecycle(t *testing.T) {
@@ -153,6 +157,23 @@ func TestAccConnectedAppAccess_lifecycle(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: checkGrantInOrg(t, org, grantPermSetAddr, "Grant_App", "Portal_API", ""),
+			},
+			{
+				// Renaming the app replaces it, and with it both grants, in one plan: the grants'
+				// plan-time check must accept an app name this plan is about to create.
+				Config: org.providerConfig() + grantsConfigFor("Grant_App_v2", "Customer Community User"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionReplace),
+						plancheck.ExpectResourceAction(grantPermSetAddr, plancheck.ResourceActionReplace),
+						plancheck.ExpectResourceAction(grantProfileAddr, plancheck.ResourceActionReplace),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkGrantInOrg(t, org, grantPermSetAddr, "Grant_App_v2", "Portal_API", ""),
+					checkGrantInOrg(t, org, grantProfileAddr, "Grant_App_v2", "", "Customer Community User"),
+				),
 			},
 		},
 	})
