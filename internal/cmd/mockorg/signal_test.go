@@ -42,7 +42,7 @@ func TestStopsCleanlyOnSIGTERM(t *testing.T) {
 		}
 	}
 	if base == "" {
-		cmd.Process.Kill()
+		_ = cmd.Process.Kill()
 		t.Fatal("no banner")
 	}
 	if status := clientCredentials(t, base); status != 200 {
@@ -59,7 +59,7 @@ func TestStopsCleanlyOnSIGTERM(t *testing.T) {
 			t.Errorf("exit after SIGTERM: %v", err)
 		}
 	case <-time.After(15 * time.Second):
-		cmd.Process.Kill()
+		_ = cmd.Process.Kill()
 		t.Fatal("the command did not stop on SIGTERM")
 	}
 	if info, err := os.Stat(stateFile); err != nil || info.Mode().Perm() != 0o600 {
