@@ -8,7 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -291,4 +295,61 @@ provider "sfaccess" {
 			},
 		},
 	})
+}
+
+// TestEverySchemaAttributeIsDescribed walks every resource and data source schema, nested
+// attributes included, because the registry documentation is generated from these descriptions.
+func TestEverySchemaAttributeIsDescribed(t *testing.T) {
+	ctx := context.Background()
+	p := New("test")()
+	for _, newResource := range p.Resources(ctx) {
+		r := newResource()
+		var meta fwresource.MetadataResponse
+		r.Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: "sfaccess"}, &meta)
+		var resp fwresource.SchemaResponse
+		r.Schema(ctx, fwresource.SchemaRequest{}, &resp)
+		if resp.Schema.MarkdownDescription == "" {
+			t.Errorf("%s has no description", meta.TypeName)
+		}
+		checkDescribed(t, meta.TypeName, resp.Schema.Attributes)
+	}
+	for _, newDataSource := range p.DataSources(ctx) {
+		d := newDataSource()
+		var meta datasource.MetadataResponse
+		d.Metadata(ctx, datasource.MetadataRequest{ProviderTypeName: "sfaccess"}, &meta)
+		var resp datasource.SchemaResponse
+		d.Schema(ctx, datasource.SchemaRequest{}, &resp)
+		if resp.Schema.MarkdownDescription == "" {
+			t.Errorf("data source %s has no description", meta.TypeName)
+		}
+		checkDescribed(t, "data source "+meta.TypeName, resp.Schema.Attributes)
+	}
+}
+
+func checkDescribed[A interface {
+	GetMarkdownDescription() string
+	GetDescription() string
+}](t *testing.T, owner string, attrs map[string]A) {
+	t.Helper()
+	for name, a := range attrs {
+		// terraform-plugin-framework-timeouts describes the durations inside "timeouts", not the
+		// block itself; the documentation generator shows the nested descriptions.
+		if a.GetMarkdownDescription() == "" && a.GetDescription() == "" && name != "timeouts" {
+			t.Errorf("%s: attribute %s has no description", owner, name)
+		}
+		switch n := any(a).(type) {
+		case rschema.SingleNestedAttribute:
+			checkDescribed(t, owner+"."+name, n.Attributes)
+		case rschema.ListNestedAttribute:
+			checkDescribed(t, owner+"."+name, n.NestedObject.Attributes)
+		case rschema.SetNestedAttribute:
+			checkDescribed(t, owner+"."+name, n.NestedObject.Attributes)
+		case dschema.SingleNestedAttribute:
+			checkDescribed(t, owner+"."+name, n.Attributes)
+		case dschema.ListNestedAttribute:
+			checkDescribed(t, owner+"."+name, n.NestedObject.Attributes)
+		case dschema.SetNestedAttribute:
+			checkDescribed(t, owner+"."+name, n.NestedObject.Attributes)
+		}
+	}
 }
