@@ -14,7 +14,9 @@ import (
 // fuzzOrg is one org and an admin token for in-process fuzzing (no network: ServeHTTP directly).
 func fuzzOrg(f *testing.F) (*Server, string) {
 	f.Helper()
-	org, err := New(Config{})
+	seed := DefaultSeed()
+	seed.Organization.DailyAPIRequests = 1 << 30 // fuzzing makes millions of calls
+	org, err := New(Config{Seed: seed})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -119,6 +121,32 @@ func FuzzTokenEndpoint(f *testing.F) {
 		}
 		if rec.Code != http.StatusOK && (rec.Code != http.StatusBadRequest || body["error"] == nil) {
 			t.Fatalf("%d %s", rec.Code, rec.Body.Bytes())
+		}
+	})
+}
+
+// FuzzQuery sends arbitrary SOQL to the query route: always 200 or a REST error, never a panic.
+func FuzzQuery(f *testing.F) {
+	org, token := fuzzOrg(f)
+	for _, q := range []string{"SELECT Id, Username, Profile.Name FROM User WHERE UserType IN ('PowerPartner','Standard') ORDER BY Profile.Name DESC NULLS LAST LIMIT 3 OFFSET 1",
+		"SELECT COUNT() FROM PermissionSet WHERE IsOwnedByProfile = true", "SELECT Id FROM SetupEntityAccess WHERE Parent.ProfileId = null",
+		"SELECT Name FROM ConnectedApplication WHERE Name LIKE 'T%' AND NOT (OptionsAllowAdminApprovedUsersOnly = false)",
+		"SELECT Id FROM User WHERE IsActive = 'yes'", "SELECT Id FROM User WHERE CreatedDate > 5"} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, apiBase+"/query?q="+url.QueryEscape(q), nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		org.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest {
+			t.Fatalf("%q: %d %s", q, rec.Code, rec.Body.Bytes())
+		}
+		if rec.Code == http.StatusBadRequest {
+			var errs []restErrorBody
+			if err := json.Unmarshal(rec.Body.Bytes(), &errs); err != nil || len(errs) != 1 || errs[0].ErrorCode == "" {
+				t.Fatalf("%q: not a REST error: %s", q, rec.Body.Bytes())
+			}
 		}
 	})
 }
