@@ -29,7 +29,18 @@ const (
 
 // gatedAppConfig is an app whose Permitted Users are admin approved, granted to a permission set
 // assigned to the partner and to the profiles listed.
-func gatedAppConfig(adminApproved bool, profiles ...string) string {
+func gatedAppConfig(profiles ...string) string {
+	grants := `
+resource "sfaccess_connected_app_access" "portal" {
+  connected_app_name  = sfaccess_connected_app.gated.name
+  permission_set_name = sfaccess_permission_set.portal.name
+}
+`
+	return gatedApp(true, grants+profileGrants(profiles))
+}
+
+// profileGrants grants the gated app to each profile.
+func profileGrants(profiles []string) string {
 	var grants strings.Builder
 	for i, p := range profiles {
 		fmt.Fprintf(&grants, `
@@ -39,6 +50,12 @@ resource "sfaccess_connected_app_access" "profile_%d" {
 }
 `, i, p)
 	}
+	return grants.String()
+}
+
+// gatedApp is the app with the given Permitted Users policy, the partner's permission set, and
+// extra configuration.
+func gatedApp(adminApproved bool, extra string) string {
 	return fmt.Sprintf(`
 resource "sfaccess_connected_app" "gated" {
   name                       = "Portal_Gated"
@@ -61,12 +78,7 @@ resource "sfaccess_permission_set_assignment" "partner" {
   permission_set_name = sfaccess_permission_set.portal.name
   username            = %q
 }
-
-resource "sfaccess_connected_app_access" "portal" {
-  connected_app_name  = sfaccess_connected_app.gated.name
-  permission_set_name = sfaccess_permission_set.portal.name
-}
-%s`, adminApproved, gatedAppKey, gatedAppSecret, userPartner, grants.String())
+%s`, adminApproved, gatedAppKey, gatedAppSecret, userPartner, extra)
 }
 
 // TestAccScenario_adminApprovedPermittedUsers: with admin-approved Permitted Users, only users
@@ -82,7 +94,7 @@ func TestAccScenario_adminApprovedPermittedUsers(t *testing.T) {
 		CheckDestroy:             checkGrantsDestroyed(t, org),
 		Steps: []resource.TestStep{
 			{
-				Config: org.providerConfig() + gatedAppConfig(true, "Customer Community User"),
+				Config: org.providerConfig() + gatedAppConfig("Customer Community User"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -97,7 +109,7 @@ func TestAccScenario_adminApprovedPermittedUsers(t *testing.T) {
 			},
 			{
 				// Granting Customer Community Plus User and revoking Customer Community User.
-				Config: org.providerConfig() + gatedAppConfig(true, "Customer Community Plus User"),
+				Config: org.providerConfig() + gatedAppConfig("Customer Community Plus User"),
 				Check: gated(
 					allows(userPartner, ""),
 					allows(userCustomerPlus, ""),
@@ -106,10 +118,15 @@ func TestAccScenario_adminApprovedPermittedUsers(t *testing.T) {
 				),
 			},
 			{
-				// "All users may self-authorize": the grants no longer restrict anyone.
-				Config: org.providerConfig() + gatedAppConfig(false, "Customer Community Plus User"),
+				// "All users may self-authorize", its grants removed in the same apply (the org
+				// refuses a self-authorize app that still has profiles or permission sets).
+				Config: org.providerConfig() + gatedApp(false, ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("sfaccess_connected_app.gated", plancheck.ResourceActionUpdate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("sfaccess_connected_app.gated", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("sfaccess_connected_app_access.portal", plancheck.ResourceActionDestroy),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: gated(
 					allows(userPartner, ""),

@@ -229,9 +229,11 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 	// replaced, and grants moved to the new name are planned before it exists.
 	if !req.Plan.Raw.IsNull() && r.data != nil {
 		var name types.String
+		var adminApproved types.Bool
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("admin_approved_users_only"), &adminApproved)...)
 		if !name.IsNull() && !name.IsUnknown() {
-			plannedConnectedApps.add(r.data, name.ValueString())
+			plannedConnectedApps.record(r.data, name.ValueString(), adminApproved)
 		}
 	}
 	if req.Plan.Raw.Equal(req.State.Raw) || !r.data.canPlanCheck(&resp.Diagnostics, "the connected app") {
@@ -530,30 +532,43 @@ func nonNil(s []string) []string {
 }
 
 // plannedConnectedApps remembers, per provider configuration, which connected apps the current
-// plan creates. Terraform plans a resource after everything it references, so when a grant names
-// its app through sfaccess_connected_app.<x>.name the app's plan has been recorded by the time
-// the grant's plan asks whether the app exists; a name the org lacks and this plan does not
-// create is a mistake worth reporting before apply.
-var plannedConnectedApps = &plannedNames{byConfig: map[*providerData]map[string]bool{}}
+// plan creates or keeps, and the Permitted Users policy each will have. Terraform plans a
+// resource after everything it references, so when a grant names its app through
+// sfaccess_connected_app.<x>.name the app's plan has been recorded by the time the grant's plan
+// asks whether the app exists; a name the org lacks and this plan does not create is a mistake
+// worth reporting before apply.
+var plannedConnectedApps = &plannedNames{byConfig: map[*providerData]map[string]types.Bool{}}
 
 type plannedNames struct {
 	mu       sync.Mutex
-	byConfig map[*providerData]map[string]bool
+	byConfig map[*providerData]map[string]types.Bool // name → planned admin_approved_users_only
 }
 
+// add records a planned app whose Permitted Users policy is not known.
 func (p *plannedNames) add(data *providerData, name string) {
+	p.record(data, name, types.BoolUnknown())
+}
+
+func (p *plannedNames) record(data *providerData, name string, adminApproved types.Bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	names := p.byConfig[data]
 	if names == nil {
-		names = map[string]bool{}
+		names = map[string]types.Bool{}
 		p.byConfig[data] = names
 	}
-	names[name] = true
+	names[name] = adminApproved
 }
 
 func (p *plannedNames) has(data *providerData, name string) bool {
+	_, ok := p.adminApproval(data, name)
+	return ok
+}
+
+// adminApproval returns the planned admin_approved_users_only of a planned app.
+func (p *plannedNames) adminApproval(data *providerData, name string) (types.Bool, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.byConfig[data][name]
+	v, ok := p.byConfig[data][name]
+	return v, ok
 }

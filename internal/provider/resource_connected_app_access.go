@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -122,15 +123,23 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 	}
 	r.data.checkAdminPermission(ctx, needManageAppGrants, "granting "+plan.describe(), &resp.Diagnostics)
 
-	if app := plan.ConnectedAppName; !app.IsUnknown() && !plannedConnectedApps.has(r.data, app.ValueString()) {
-		_, err := r.data.client.ConnectedApplicationByName(ctx, app.ValueString())
-		switch {
-		case isNotFound(err):
-			resp.Diagnostics.AddAttributeError(path.Root("connected_app_name"), "Connected App Not Found",
-				fmt.Sprintf("The org has no connected app named %q, and this plan does not create one. Check the API name in Setup > App Manager, "+
-					"or, when the app is managed by this configuration, set connected_app_name = sfaccess_connected_app.<name>.name so Terraform creates it first.", app.ValueString()))
-		case err != nil:
-			resp.Diagnostics.Append(planCheckFailedWarning("connected app "+app.ValueString(), err))
+	if app := plan.ConnectedAppName; !app.IsUnknown() {
+		adminApproved, planned := plannedConnectedApps.adminApproval(r.data, app.ValueString())
+		if !planned {
+			record, err := r.data.client.ConnectedApplicationByName(ctx, app.ValueString())
+			switch {
+			case isNotFound(err):
+				resp.Diagnostics.AddAttributeError(path.Root("connected_app_name"), "Connected App Not Found",
+					fmt.Sprintf("The org has no connected app named %q, and this plan does not create one. Check the API name in Setup > App Manager, "+
+						"or, when the app is managed by this configuration, set connected_app_name = sfaccess_connected_app.<name>.name so Terraform creates it first.", app.ValueString()))
+			case err != nil:
+				resp.Diagnostics.Append(planCheckFailedWarning("connected app "+app.ValueString(), err))
+			default:
+				adminApproved = types.BoolValue(record.AdminApprovedUsersOnly)
+			}
+		}
+		if d := grantWithoutEffect(app.ValueString(), adminApproved); d != nil {
+			resp.Diagnostics.Append(d)
 		}
 	}
 	if profile := plan.ProfileName; !profile.IsNull() && !profile.IsUnknown() {
@@ -339,6 +348,19 @@ func (r *connectedAppAccessResource) refresh(ctx context.Context, m *connectedAp
 		}
 	}
 	return false, nil
+}
+
+// grantWithoutEffect warns when the app lets every user self-authorize: Salesforce then ignores
+// its profiles and permission sets, so the grant would restrict nobody, which is rarely what the
+// author of a grant means. Nil when the app is admin approved or its policy is not known.
+func grantWithoutEffect(app string, adminApproved types.Bool) diag.Diagnostic {
+	if adminApproved.IsNull() || adminApproved.IsUnknown() || adminApproved.ValueBool() {
+		return nil
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root("connected_app_name"), "Grant Does Not Restrict the App",
+		fmt.Sprintf("The connected app %s lets all users self-authorize (admin_approved_users_only = false), so Salesforce ignores its profiles and "+
+			"permission sets: this grant does not limit who may use the app. Set admin_approved_users_only = true to permit only the granted "+
+			"profiles and permission sets.", app))
 }
 
 // unknownProfileDetail lists the org's profiles, because profile names are labels that are easy
