@@ -477,18 +477,10 @@ func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now str
 		o.errors = notFoundComponent(metadata.TypeConnectedApp, m.FullName)
 		return o
 	}
-	// Validate the app as it will be stored: absent grant lists keep the stored grants.
-	merged := *m
-	if existing != nil {
-		profiles, permSets := st.grantNames(existing.ID)
-		if merged.ProfileName == nil {
-			merged.ProfileName = profiles
-		}
-		if merged.PermissionSetName == nil {
-			merged.PermissionSetName = permSets
-		}
-	}
-	if errs := merged.Validate(); len(errs) > 0 {
+	// Validate the component as sent. Grants stored earlier (through SetupEntityAccess or an earlier
+	// deploy) are not merged in: switching an app to "All users may self-authorize" keeps its
+	// profile and permission set assignments in Salesforce, it only stops them mattering.
+	if errs := m.Validate(); len(errs) > 0 {
 		o.errors = errs
 		return o
 	}

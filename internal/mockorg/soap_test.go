@@ -376,3 +376,17 @@ func TestMetadataConnectedAppValidation(t *testing.T) {
 		t.Error("refused components changed the org")
 	}
 }
+
+// TestMetadataSelfAuthorizeKeepsGrants: an update that turns admin approval off without grant lists
+// is accepted and leaves the stored grants alone, as Salesforce does.
+func TestMetadataSelfAuthorizeKeepsGrants(t *testing.T) {
+	h := newHarness(t, Config{})
+	admin := h.adminToken()
+	h.mustSOAPSuccess(t, admin, `<createMetadata>`+appXML("Gated", "<profileName>Standard User</profileName>")+`</createMetadata>`)
+	selfAuthorize := strings.Replace(appXML("Gated", ""), "<isAdminApproved>true</isAdminApproved>", "<isAdminApproved>false</isAdminApproved>", 1)
+	h.mustSOAPSuccess(t, admin, `<updateMetadata>`+selfAuthorize+`</updateMetadata>`)
+	body := string(h.soap(admin, `<readMetadata><type>ConnectedApp</type><fullNames>Gated</fullNames></readMetadata>`).body)
+	if !strings.Contains(body, "<isAdminApproved>false</isAdminApproved>") || !strings.Contains(body, "<profileName>Standard User</profileName>") {
+		t.Errorf("after switching to self-authorize: %s", body)
+	}
+}
