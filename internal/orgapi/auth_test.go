@@ -144,7 +144,7 @@ func (s *sessionServer) handler(t *testing.T) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/services/oauth2/token" {
 			n := s.tokens.Add(1)
-			writeJSON(w, 200, map[string]string{"access_token": "00D5g0000000001!t" + string(rune('0'+n))})
+			writeJSON(w, 200, map[string]string{"access_token": "00D5g0000000001!t" + string('0'+n)})
 			return
 		}
 		s.api.Add(1)
@@ -202,7 +202,7 @@ func TestInvalidSessionNeverLoops(t *testing.T) {
 	ts := newServer(t, s.handler(t))
 	c := newTestClient(t, ts.URL, Config{ClientID: "K", ClientSecret: "S", MaxRetries: 3})
 	_, err := c.Users(context.Background())
-	mustKind(t, err, KindAuth)
+	requireKind(t, err, KindAuth)
 	if s.tokens.Load() != 2 || s.api.Load() != 2 {
 		t.Errorf("tokens issued %d, API calls %d; want exactly one re-authentication and one retry", s.tokens.Load(), s.api.Load())
 	}
@@ -247,7 +247,7 @@ func TestTokenEndpointOutageIsNotAnAuthFailure(t *testing.T) {
 		})
 		c := newTestClient(t, ts.URL, Config{ClientID: "K", ClientSecret: "S", MaxRetries: 1})
 		_, err := c.Users(context.Background())
-		mustKind(t, err, want)
+		requireKind(t, err, want)
 	}
 }
 

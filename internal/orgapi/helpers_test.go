@@ -126,6 +126,12 @@ func (l *captureLogger) text() string {
 	return strings.Join(l.entries, "\n")
 }
 
+// requireKind fails the test unless err is an *Error of the wanted kind.
+func requireKind(t *testing.T, err error, want Kind) {
+	t.Helper()
+	_ = mustKind(t, err, want)
+}
+
 func mustKind(t *testing.T, err error, want Kind) *Error {
 	t.Helper()
 	if err == nil {

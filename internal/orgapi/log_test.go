@@ -77,7 +77,7 @@ func TestLogsNeverCarrySecrets(t *testing.T) {
 		cfg.Logger = logs
 		c := newTestClient(t, ts.URL, cfg)
 		_, err := c.Users(context.Background())
-		mustKind(t, err, KindInvalidInput)
+		requireKind(t, err, KindInvalidInput)
 		errTexts = append(errTexts, err.Error())
 	}
 	text := logs.text()

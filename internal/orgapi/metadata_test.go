@@ -96,7 +96,7 @@ func TestReadConnectedAppDecodesAndReportsMissing(t *testing.T) {
 		if req.Body.Call.FullNames[0] == "Missing" {
 			// Prefixed answer with a nil placeholder: readers must go by local names.
 			w.WriteHeader(http.StatusOK)
-			io.WriteString(w, `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="http://soap.sforce.com/2006/04/metadata" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><s:Body><m:readMetadataResponse><m:result><m:records i:nil="true"/></m:result></m:readMetadataResponse></s:Body></s:Envelope>`)
+			_, _ = io.WriteString(w, `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="http://soap.sforce.com/2006/04/metadata" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"><s:Body><m:readMetadataResponse><m:result><m:records i:nil="true"/></m:result></m:readMetadataResponse></s:Body></s:Envelope>`)
 			return
 		}
 		soapAnswer(w, 200, `<readMetadataResponse><result><records xsi:type="ConnectedApp">
@@ -254,7 +254,7 @@ func TestConnectedAppSettings(t *testing.T) {
 	}
 	old := newTestClient(t, ts.URL, Config{APIVersion: "49.0"})
 	err = old.UpdateConnectedAppSettings(context.Background(), ConnectedAppSettings{EnableAdminApprovedAppsOnlyForExternalUser: &tr})
-	mustKind(t, err, KindInvalidInput)
+	requireKind(t, err, KindInvalidInput)
 }
 
 func TestMetadataInsufficientAccessNamesThePermission(t *testing.T) {

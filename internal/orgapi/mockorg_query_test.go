@@ -366,7 +366,7 @@ func TestMockorgWithoutAPIAccessControlProvisioned(t *testing.T) {
 	id := must[string](t, "CreatePermissionSet")(c.CreatePermissionSet(ctx, PermissionSet{Name: "Orgapi_NoAAC", Label: "x", Permissions: []string{"ApiEnabled"}}))
 	ok(t, "UpdatePermissionSet", c.UpdatePermissionSet(ctx, PermissionSet{ID: id, Label: "y"}))
 	_, err = c.CreatePermissionSet(ctx, PermissionSet{Name: "Orgapi_Bypass", Label: "x", Permissions: []string{"UseAnyApiClient"}})
-	mustKind(t, err, KindFeatureNotProvisioned)
+	requireKind(t, err, KindFeatureNotProvisioned)
 }
 
 func TestMockorgIdentityOfAPreIssuedToken(t *testing.T) {

@@ -286,7 +286,7 @@ func TestMockorgRetriesInjectedFaults(t *testing.T) {
 	o.faults(t, map[string]any{"rate": 1, "statuses": []int{429}})
 	c2 := o.client(t, func(cfg *Config) { cfg.MaxRetries = 2 })
 	_, err := c2.OAuthUsage(ctx)
-	mustKind(t, err, KindRateLimited)
+	requireKind(t, err, KindRateLimited)
 }
 
 func TestMockorgContextCancellationStopsRetrying(t *testing.T) {

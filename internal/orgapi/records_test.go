@@ -116,9 +116,9 @@ func TestTypedRecordQueries(t *testing.T) {
 		t.Error("an update without a name must not rename")
 	}
 	_, err = c.CreatePermissionSet(ctx, PermissionSet{Name: "Bad Name", Label: "x"})
-	mustKind(t, err, KindInvalidInput)
+	requireKind(t, err, KindInvalidInput)
 	_, err = c.CreatePermissionSet(ctx, PermissionSet{Name: "Good", Label: "x", Permissions: []string{"Api Enabled"}})
-	mustKind(t, err, KindInvalidInput)
+	requireKind(t, err, KindInvalidInput)
 	if _, err := c.AssignPermissionSet(ctx, "0PS5g0000000001GAA", "nope"); !errors.Is(err, ErrInvalidInput) {
 		t.Errorf("AssignPermissionSet with a bad user id: %v", err)
 	}

@@ -36,15 +36,15 @@ func TestQueryFollowsNextRecordsURL(t *testing.T) {
 	var paths []string
 	ts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		paths = append(paths, r.URL.RequestURI())
-		switch {
-		case r.URL.Path == "/services/data/v66.0/query":
+		switch r.URL.Path {
+		case "/services/data/v66.0/query":
 			if q := r.URL.Query().Get("q"); q != "SELECT Id FROM User WHERE Username = 'o\\'brien@x'" {
 				t.Errorf("q = %q", q)
 			}
 			writeJSON(w, 200, map[string]any{"totalSize": 5, "done": false, "nextRecordsUrl": "/services/data/v66.0/query/01g-2", "records": []any{map[string]string{"Id": "1"}, map[string]string{"Id": "2"}}})
-		case r.URL.Path == "/services/data/v66.0/query/01g-2":
+		case "/services/data/v66.0/query/01g-2":
 			writeJSON(w, 200, map[string]any{"totalSize": 5, "done": false, "nextRecordsUrl": "/services/data/v66.0/query/01g-4", "records": []any{map[string]string{"Id": "3"}, map[string]string{"Id": "4"}}})
-		case r.URL.Path == "/services/data/v66.0/query/01g-4":
+		case "/services/data/v66.0/query/01g-4":
 			writeJSON(w, 200, map[string]any{"totalSize": 5, "done": true, "records": []any{map[string]string{"Id": "5"}}})
 		default:
 			t.Errorf("unexpected %s", r.URL)
@@ -134,7 +134,7 @@ func TestRecordCRUD(t *testing.T) {
 		func() error { return c.DeleteRecord(ctx, "Permission/Set", id) },
 		func() error { return c.UpdateRecord(ctx, "PermissionSet", "0PS5g0000000001GAB", nil) },
 	} {
-		mustKind(t, bad(), KindInvalidInput)
+		requireKind(t, bad(), KindInvalidInput)
 	}
 }
 

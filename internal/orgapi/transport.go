@@ -89,14 +89,14 @@ type attemptKey struct{}
 // noteAttempt records, in the request's context, how many attempts retryablehttp has made; a
 // write that needed more than one may have been carried out by an earlier one.
 func noteAttempt(ctx context.Context, retry int) {
-	if n, ok := ctx.Value(attemptKey{}).(*atomic.Int32); ok {
-		n.Store(int32(retry + 1))
+	if n, ok := ctx.Value(attemptKey{}).(*atomic.Int64); ok {
+		n.Store(int64(retry) + 1)
 	}
 }
 
 // send performs one logical HTTP exchange through the retrying transport and reads the answer.
 func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType string, body []byte, hdr http.Header, logBody bool) (*response, error) {
-	counter := new(atomic.Int32)
+	counter := new(atomic.Int64)
 	ctx = context.WithValue(ctx, attemptKey{}, counter)
 	var reqBody any
 	if body != nil {
@@ -225,7 +225,6 @@ func (c *Client) backoff(_, _ time.Duration, attempt int, resp *http.Response) t
 	}
 	half := d / 2
 	return half + rand.N(half+1) //nolint:gosec // jitter spreads retries; it protects nothing
-
 }
 
 func retryAfter(v string) (time.Duration, bool) {

@@ -92,7 +92,7 @@ func TestDoesNotRetryRequestErrors(t *testing.T) {
 				_, err = c.Users(context.Background())
 				calls.Add(-1) // the settings call above also reached the server
 			}
-			mustKind(t, err, tt.kind)
+			requireKind(t, err, tt.kind)
 			if n := calls.Load(); n != 1 {
 				t.Errorf("%d requests, want 1: the answer is not transient", n)
 			}
@@ -109,7 +109,7 @@ func TestRetriesRunOutIntoATypedError(t *testing.T) {
 	c := newTestClient(t, ts.URL, Config{MaxRetries: 2})
 	_, err := c.Users(context.Background())
 	e := mustKind(t, err, KindRateLimited)
-	if !errors.Is(err, ErrRateLimited) || e.StatusCode != 429 || calls.Load() != 3 {
+	if !errors.Is(err, ErrRateLimited) || e.StatusCode != http.StatusTooManyRequests || calls.Load() != 3 {
 		t.Errorf("err %v, status %d, calls %d (want 3)", err, e.StatusCode, calls.Load())
 	}
 }
