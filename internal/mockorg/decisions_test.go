@@ -90,28 +90,30 @@ func TestEveryDecisionMatchesTheRules(t *testing.T) {
 	steps := []struct {
 		name   string
 		change func(t *testing.T)
+		// blocks names the app the step blocks; Block ends its sessions for good.
+		blocks string
 	}{
-		{"the embedded org", func(*testing.T) {}},
+		{"the embedded org", func(*testing.T) {}, ""},
 		{"external-user limit on", func(t *testing.T) {
 			h.mustSOAPSuccess(t, admin, updateSettings(map[string]bool{"enableAdminApprovedAppsOnlyForExternalUser": true}))
-		}},
+		}, ""},
 		{"Partner_Portal_Mobile installed", func(t *testing.T) {
 			h.mustStatus(t, h.rest(http.MethodPut, setupInstallation(h.appID("Partner_Portal_Mobile")), admin, map[string]bool{"blocked": false}), http.StatusOK)
-		}},
+		}, ""},
 		{"Partner_Portal_Mobile blocked", func(t *testing.T) {
 			h.mustStatus(t, h.rest(http.MethodPatch, setupInstallation(h.appID("Partner_Portal_Mobile")), admin, map[string]bool{"blocked": true}), http.StatusOK)
-		}},
+		}, "Partner_Portal_Mobile"},
 		{"unblocked, all-users limit on", func(t *testing.T) {
 			h.mustStatus(t, h.rest(http.MethodPatch, setupInstallation(h.appID("Partner_Portal_Mobile")), admin, map[string]bool{"blocked": false}), http.StatusOK)
 			h.mustSOAPSuccess(t, admin, updateSettings(map[string]bool{"enableAdminApprovedAppsOnly": true}))
-		}},
+		}, ""},
 		{"Visualforce option on", func(t *testing.T) {
 			h.mustStatus(t, h.rest(http.MethodPatch, apiBase+"/sfaccess/api-access-control", admin, map[string]bool{"allowVisualforceApiAccess": true}), http.StatusOK)
-		}},
+		}, ""},
 		{"Terraform_Admin granted to the partner profile", func(t *testing.T) {
 			h.mustStatus(t, h.rest(http.MethodPost, apiBase+"/sobjects/SetupEntityAccess", admin,
 				map[string]string{"ParentId": partnerProfilePS, "SetupEntityId": h.appID("Terraform_Admin")}), http.StatusCreated)
-		}},
+		}, ""},
 		{"customer given Use Any API Client", func(t *testing.T) {
 			resp := h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin,
 				map[string]any{"Name": "Bypass", "Label": "Bypass", "PermissionsUseAnyApiClient": true, "PermissionsApiEnabled": true})
@@ -121,13 +123,13 @@ func TestEveryDecisionMatchesTheRules(t *testing.T) {
 			bypassPS = created.ID
 			h.mustStatus(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSetAssignment", admin,
 				map[string]string{"PermissionSetId": bypassPS, "AssigneeId": h.userID("customer@acme.test")}), http.StatusCreated)
-		}},
+		}, ""},
 		{"DataLoader installed and blocked", func(t *testing.T) {
 			h.mustStatus(t, h.rest(http.MethodPut, setupInstallation(h.appID("DataLoader")), admin, map[string]bool{"blocked": true}), http.StatusOK)
-		}},
+		}, "DataLoader"},
 		{"both limits off again", func(t *testing.T) {
 			h.mustSOAPSuccess(t, admin, updateSettings(map[string]bool{"enableAdminApprovedAppsOnly": false, "enableAdminApprovedAppsOnlyForExternalUser": false}))
-		}},
+		}, ""},
 	}
 
 	// Tokens issued at the start, by user and app, to check that later changes apply to them at once.
@@ -147,10 +149,23 @@ func TestEveryDecisionMatchesTheRules(t *testing.T) {
 		resp.json(t, &sess)
 		vfSessions[u] = sess["session_id"]
 	}
+	ended := map[string]string{}
 	checked := 0
 	for _, step := range steps {
 		t.Run(step.name, func(t *testing.T) {
 			step.change(t)
+			for _, u := range seededUsers {
+				if token, ok := early[u+"|"+step.blocks]; ok {
+					ended[u+" through "+step.blocks] = token
+					delete(early, u+"|"+step.blocks)
+				}
+			}
+			for label, token := range ended {
+				resp := h.rest(http.MethodGet, apiBase+"/limits", token, nil)
+				if resp.status != http.StatusUnauthorized || resp.restError(t).Message != "Session expired or invalid" {
+					t.Errorf("%s: a token ended by a block got %d %s", label, resp.status, resp.body)
+				}
+			}
 			snap := h.snapshot()
 			for _, u := range seededUsers {
 				for _, app := range append(slices.Clone(seededApps), "") {

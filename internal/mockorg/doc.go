@@ -22,8 +22,9 @@
 //	     /__mockorg/                     the control API below
 //
 // Every API call re-runs access.Decide on the org's current state for the token's user and channel,
-// so blocking an app or switching a limit on stops existing tokens at once (401 INVALID_SESSION_ID,
-// or a SOAP INVALID_SESSION_ID fault, with the decision's message). Management calls check the admin
+// so switching a limit on stops existing tokens at once (401 INVALID_SESSION_ID, or a SOAP
+// INVALID_SESSION_ID fault, with the decision's message). Blocking or deleting an app ends its
+// sessions as Salesforce's Block does: its access and refresh tokens are gone for good. Management calls check the admin
 // permission matrix of DESIGN.md section 5 first and answer INSUFFICIENT_ACCESS, changing nothing.
 // Request bodies are capped at 1 MiB (413 in the protocol's error shape).
 //

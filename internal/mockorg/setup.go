@@ -231,8 +231,14 @@ func (s *Server) setupInstallation(c *restCall, rawID string) {
 			if !install && !a.Installed {
 				return notInstalled(a)
 			}
+			wasBlocked := a.Installed && a.Blocked
 			a.Installed = true
 			a.Blocked = blocked != nil && *blocked
+			if a.Blocked && !wasBlocked {
+				// Salesforce's Block "ends all current user sessions with the connected app": the
+				// tokens are gone, so unblocking later does not bring them back.
+				s.dropTokensOfAppLocked(a.ID)
+			}
 			out = installationOf(a)
 			return nil
 		})

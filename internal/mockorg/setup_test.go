@@ -2,6 +2,8 @@ package mockorg
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -101,19 +103,34 @@ func TestSetupExtensionCanBeDisabled(t *testing.T) {
 func TestBlockingKillsExistingTokensAtOnce(t *testing.T) {
 	h := newHarness(t, Config{})
 	admin := h.adminToken()
-	partner := h.login("partner@acme.test", "Partner_Portal_Mobile")
+	var tok tokenAnswer
+	h.passwordGrant("partner@acme.test", "Partner_Portal_Mobile").json(t, &tok)
+	partner := tok.AccessToken
 	ppm := h.appID("Partner_Portal_Mobile")
 	h.mustStatus(t, h.rest(http.MethodGet, apiBase+"/limits", partner, nil), http.StatusOK)
 	h.mustStatus(t, h.rest(http.MethodPut, setupInstallation(ppm), admin, map[string]bool{"blocked": true}), http.StatusOK)
 	r := h.rest(http.MethodGet, apiBase+"/limits", partner, nil)
-	if e := r.restError(t); r.status != http.StatusUnauthorized || e.ErrorCode != "INVALID_SESSION_ID" || e.Message != "this app is blocked by admin" {
+	if e := r.restError(t); r.status != http.StatusUnauthorized || e.ErrorCode != "INVALID_SESSION_ID" {
 		t.Errorf("blocked app's token: %d %s", r.status, r.body)
 	}
-	code, msg := h.soap(partner, readSettings()).fault(t, http.StatusInternalServerError)
-	if code != "sf:INVALID_SESSION_ID" || msg != "INVALID_SESSION_ID: this app is blocked by admin" {
-		t.Errorf("blocked app's token on SOAP: %s %s", code, msg)
+	if code, _ := h.soap(partner, readSettings()).fault(t, http.StatusInternalServerError); code != "sf:INVALID_SESSION_ID" {
+		t.Errorf("blocked app's token on SOAP: %s", code)
 	}
+	// A new login through the blocked app is refused with Salesforce's words.
+	if r := h.passwordGrant("partner@acme.test", "Partner_Portal_Mobile"); !strings.Contains(string(r.body), "this app is blocked by admin") {
+		t.Errorf("login through a blocked app: %d %s", r.status, r.body)
+	}
+	// Block ended the sessions: unblocking lets the partner log in again but does not revive them.
 	h.mustStatus(t, h.rest(http.MethodPatch, setupInstallation(ppm), admin, map[string]bool{"blocked": false}), http.StatusOK)
+	if r := h.rest(http.MethodGet, apiBase+"/limits", partner, nil); r.status != http.StatusUnauthorized {
+		t.Errorf("a token from before the block works after unblocking: %d %s", r.status, r.body)
+	}
+	refresh := h.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken},
+		"client_id": {"PartnerPortalMobileKey01"}, "client_secret": {"PartnerPortalMobileSecret01"}})
+	if refresh.status != http.StatusBadRequest {
+		t.Errorf("a refresh token from before the block works after unblocking: %d %s", refresh.status, refresh.body)
+	}
+	partner = h.login("partner@acme.test", "Partner_Portal_Mobile")
 	h.mustStatus(t, h.rest(http.MethodGet, apiBase+"/limits", partner, nil), http.StatusOK)
 	// Deleting the app kills its tokens for good.
 	h.mustSOAPSuccess(t, admin, `<deleteMetadata><type>ConnectedApp</type><fullNames>Partner_Portal_Mobile</fullNames></deleteMetadata>`)

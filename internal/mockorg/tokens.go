@@ -135,7 +135,8 @@ func (s *Server) revokeLocked(token string) bool {
 	return false
 }
 
-// dropTokensOfAppLocked forgets every token issued through a deleted app.
+// dropTokensOfAppLocked forgets every access and refresh token issued through an app, as deleting
+// or blocking it does.
 func (s *Server) dropTokensOfAppLocked(appID string) {
 	for t, sess := range s.tokens.Access {
 		if sess.AppID == appID {

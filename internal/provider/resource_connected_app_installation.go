@@ -60,7 +60,8 @@ func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resourc
 			"while the app is installed; destroying it uninstalls the app. With " +
 			"`sfaccess_api_access_control` limits on, customers and partners (or every user) can reach " +
 			"the API only through installed apps; a blocked app refuses every user, Use Any API Client " +
-			"holders included, and its existing tokens stop working at once.\n\n" +
+			"holders included. Blocking ends the app's sessions: its access and refresh tokens stop working at " +
+			"once and stay dead after an unblock, so users log in again.\n\n" +
 			"Salesforce has no public API for this page, so the resource needs the sfaccess setup " +
 			"extension; in an org without it the plan fails and names the Setup page to use. The app " +
 			"must exist, or be created in the same run by an `sfaccess_connected_app` that " +
@@ -80,8 +81,8 @@ func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resourc
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"blocked": schema.BoolAttribute{
-				MarkdownDescription: "Whether the app is blocked: every token request and every call with an " +
-					"existing token of the app is refused, for every user. Defaults to `false`.",
+				MarkdownDescription: "Whether the app is blocked: every token request through the app is refused, " +
+					"for every user, and blocking ends the app's existing sessions. Defaults to `false`.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -96,8 +97,9 @@ func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resourc
 				MarkdownDescription: "Any string; changing it blocks the app and unblocks it again. An " +
 					"installed app keeps the OAuth scopes it had when it was installed: Salesforce re-reads " +
 					"the app's scopes only when the app is blocked and unblocked, so change this value (e.g. " +
-					"to a hash of the app's `scopes`) when you change the scopes of an installed app. Existing " +
-					"tokens of the app stop working. Has no effect while `blocked` is `true`. Must not be empty.",
+					"to a hash of the app's `scopes`) when you change the scopes of an installed app. The app's " +
+					"existing sessions end, so users log in again and get the new scopes. Has no effect while " +
+					"`blocked` is `true`. Must not be empty.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},

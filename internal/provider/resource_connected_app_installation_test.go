@@ -136,12 +136,16 @@ func TestAccConnectedAppInstallation_basic(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					org.checkInstalled(t, appPartnerPortal, true, false),
 					org.checkTokens(t, allows(userPartner, appPartnerPortal), allows(userAdmin, appPartnerPortal)),
+					// Block ended those sessions for good: unblocking lets users log in again but
+					// does not revive them.
+					org.checkREST(t, "the partner's token issued before the block", &partnerToken, false, "INVALID_SESSION_ID"),
 					mintTokens,
 				),
 			},
 			{
-				// A new trigger value blocks and unblocks the app: the org sees two Block calls and
-				// the app ends unblocked, with new tokens working.
+				// A new trigger value blocks and unblocks the app: the org sees two Block calls, the
+				// sessions issued under the old scopes end, and the app ends unblocked, with new
+				// tokens working.
 				PreConfig: func() { org.resetStats(t) },
 				Config:    org.config(limit, installationConfig(appPartnerPortal, false, "scopes-v2")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -155,6 +159,7 @@ func TestAccConnectedAppInstallation_basic(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					org.checkInstalled(t, appPartnerPortal, true, false),
 					org.checkOperationCount(t, "setup:blockApp", 2),
+					org.checkREST(t, "the partner's token issued under the old scopes", &partnerToken, false, "INVALID_SESSION_ID"),
 					org.checkTokens(t, allows(userPartner, appPartnerPortal)),
 				),
 			},
