@@ -91,6 +91,7 @@ func TestAccScenario_adminApprovedPermittedUsers(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   writeOnlyArgumentsSupported,
 		CheckDestroy:             checkGrantsDestroyed(t, org),
 		Steps: []resource.TestStep{
 			{
@@ -165,8 +166,15 @@ func TestAccScenario_writeOnlySecret(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   writeOnlyArgumentsSupported,
 		CheckDestroy:             checkConnectedAppsDestroyed(t, org),
 		Steps: []resource.TestStep{
+			{
+				// A secret without a version could never be rotated: the plan says so.
+				Config:      org.providerConfig() + strings.Replace(secretAppConfig(first, 1), "consumer_secret_wo_version = 1", "", 1),
+				PlanOnly:    true,
+				ExpectError: expectDiagnostics("consumer_secret_wo_version"),
+			},
 			{
 				Config: org.providerConfig() + secretAppConfig(first, 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{

@@ -28,6 +28,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
@@ -37,6 +38,10 @@ import (
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"sfaccess": providerserver.NewProtocol6WithError(New("test")()),
 }
+
+// writeOnlyArgumentsSupported skips a test whose configuration sets a write-only argument
+// (consumer_secret_wo) on Terraform older than 1.11, which cannot send one.
+var writeOnlyArgumentsSupported = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)}
 
 // testAccPreCheck fails fast when the environment cannot run acceptance tests. Every test brings
 // its own mock org, so only Terraform itself must be on PATH (never downloaded at test time).

@@ -337,7 +337,6 @@ resource "sfaccess_connected_app" "test" {
 		{app(`  certificate = <<EOT` + "\n" + key + "EOT"), "not a CERTIFICATE"},
 		{app(`  client_credentials_user = "integration"`), "is not a Salesforce username"},
 		{app(`  consumer_key = "short"`), "Salesforce requires 8 to 256"},
-		{app(`  consumer_secret_wo = "SecretValue0001"`), "consumer_secret_wo_version"},
 		{app(`  consumer_secret_wo_version = 1`), "consumer_secret_wo"},
 		// Checked against the org at plan time.
 		{app(`  client_credentials_user = "nobody@acme.test"`), "has no user with the username"},
