@@ -36,6 +36,8 @@ const (
 	envClientSecret = "SFACCESS_CLIENT_SECRET"
 	envUsername     = "SFACCESS_USERNAME"
 	envPrivateKey   = "SFACCESS_PRIVATE_KEY"
+	envMaxRetries   = "SFACCESS_MAX_RETRIES"
+	envTimeout      = "SFACCESS_REQUEST_TIMEOUT"
 )
 
 const (
@@ -135,12 +137,12 @@ func (p *sfaccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How often a request that failed with a rate limit (429, "+
 					"`REQUEST_LIMIT_EXCEEDED`), a 5xx or a network error is retried, honouring `Retry-After`. "+
-					"Between `0` and `%d`. Defaults to `%d`.", maxMaxRetries, defaultMaxRetries),
+					"Between `0` and `%d`. Falls back to `%s`. Defaults to `%d`.", maxMaxRetries, envMaxRetries, defaultMaxRetries),
 				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("How long one HTTP request may take, as a Go duration such "+
-					"as `30s` or `2m`. Must be positive. Defaults to `%s`.", defaultRequestTimeout),
+					"as `30s` or `2m`. Must be positive. Falls back to `%s`. Defaults to `%s`.", envTimeout, defaultRequestTimeout),
 				Optional: true,
 			},
 		},
@@ -239,27 +241,44 @@ func resolveConfig(m providerModel, getenv func(string) string) (resolvedConfig,
 	}
 
 	rc.MaxRetries = defaultMaxRetries
-	switch {
-	case m.MaxRetries.IsUnknown():
-		rc.unknown = append(rc.unknown, "max_retries")
-	case !m.MaxRetries.IsNull():
-		n := m.MaxRetries.ValueInt64()
+	setRetries := func(n int64) {
 		if n < 0 || n > maxMaxRetries {
-			problems = append(problems, configProblem{"max_retries", "", "Invalid Max Retries",
-				fmt.Sprintf("max_retries is %d; it must be between 0 and %d.", n, maxMaxRetries)})
+			invalid("max_retries", envMaxRetries, "Invalid Max Retries",
+				fmt.Sprintf("%d is out of range; it must be between 0 and %d.", n, maxMaxRetries))
+			return
 		}
 		rc.MaxRetries = int(n)
 	}
+	switch env := strings.TrimSpace(getenv(envMaxRetries)); {
+	case m.MaxRetries.IsUnknown():
+		rc.unknown = append(rc.unknown, "max_retries")
+	case !m.MaxRetries.IsNull():
+		setRetries(m.MaxRetries.ValueInt64())
+	case env != "":
+		fromEnv["max_retries"] = true
+		if n, err := strconv.ParseInt(env, 10, 64); err != nil {
+			invalid("max_retries", envMaxRetries, "Invalid Max Retries",
+				fmt.Sprintf("%q is not a whole number; it must be between 0 and %d.", env, maxMaxRetries))
+		} else {
+			setRetries(n)
+		}
+	}
 	rc.RequestTimeout = defaultRequestTimeout
-	switch {
+	timeout, timeoutSet := "", false
+	switch env := strings.TrimSpace(getenv(envTimeout)); {
 	case m.RequestTimeout.IsUnknown():
 		rc.unknown = append(rc.unknown, "request_timeout")
 	case !m.RequestTimeout.IsNull():
-		if msg := checkDuration(m.RequestTimeout.ValueString()); msg != "" {
-			problems = append(problems, configProblem{"request_timeout", "", "Invalid Request Timeout",
-				"The value of request_timeout in the provider block is invalid: " + msg})
+		timeout, timeoutSet = m.RequestTimeout.ValueString(), true
+	case env != "":
+		fromEnv["request_timeout"] = true
+		timeout, timeoutSet = env, true
+	}
+	if timeoutSet {
+		if msg := checkDuration(timeout); msg != "" {
+			invalid("request_timeout", envTimeout, "Invalid Request Timeout", msg)
 		} else {
-			rc.RequestTimeout, _ = time.ParseDuration(m.RequestTimeout.ValueString())
+			rc.RequestTimeout, _ = time.ParseDuration(timeout)
 		}
 	}
 

@@ -181,6 +181,41 @@ func TestResolveConfig(t *testing.T) {
 			wantProblems: []string{"max_retries", "request_timeout"},
 		},
 		{
+			name: "retries and timeout from the environment",
+			env: map[string]string{envInstanceURL: "https://a.my.salesforce.com", envAccessToken: "t",
+				envMaxRetries: " 7 ", envTimeout: "90s"},
+			check: func(t *testing.T, rc resolvedConfig) {
+				if rc.MaxRetries != 7 || rc.RequestTimeout != 90*time.Second {
+					t.Errorf("max_retries/request_timeout = %d/%s, want 7/1m30s", rc.MaxRetries, rc.RequestTimeout)
+				}
+			},
+		},
+		{
+			name: "retries and timeout in the block win over the environment",
+			model: func(m *providerModel) {
+				m.MaxRetries = types.Int64Value(1)
+				m.RequestTimeout = types.StringValue("5s")
+			},
+			env: map[string]string{envInstanceURL: "https://a.my.salesforce.com", envAccessToken: "t",
+				envMaxRetries: "not a number", envTimeout: "never"},
+			check: func(t *testing.T, rc resolvedConfig) {
+				if rc.MaxRetries != 1 || rc.RequestTimeout != 5*time.Second {
+					t.Errorf("max_retries/request_timeout = %d/%s, want 1/5s", rc.MaxRetries, rc.RequestTimeout)
+				}
+			},
+		},
+		{
+			name: "bad retries and timeout in the environment name the variable",
+			env: map[string]string{envInstanceURL: "https://a.my.salesforce.com", envAccessToken: "t",
+				envMaxRetries: "three", envTimeout: "-1s"},
+			wantProblems: []string{"max_retries", "request_timeout"},
+			check: func(t *testing.T, rc resolvedConfig) {
+				if rc.MaxRetries != defaultMaxRetries || rc.RequestTimeout != defaultRequestTimeout {
+					t.Errorf("a bad value replaced the default: %d/%s", rc.MaxRetries, rc.RequestTimeout)
+				}
+			},
+		},
+		{
 			name: "unknown values are not problems",
 			model: func(m *providerModel) {
 				m.InstanceURL = types.StringUnknown()
