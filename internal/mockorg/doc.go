@@ -17,7 +17,7 @@
 //	POST /services/Soap/m/{version}      Metadata API: read/create/update/upsert/delete/listMetadata of
 //	                                     ConnectedAppSettings (fullName ConnectedApp) and ConnectedApp
 //	GET  /services/data                  API versions 47.0 to 67.0
-//	     /services/data/vXX.X/           resources, limits, query (nextRecordsUrl paging), sobjects
+//	     /services/data/vXX.X/           resources, limits, query and queryAll (nextRecordsUrl paging), sobjects
 //	     /services/data/vXX.X/sfaccess/  the setup extension of DESIGN.md section 3
 //	     /__mockorg/                     the control API below
 //
@@ -45,7 +45,7 @@
 //	POST /__mockorg/decide              the same body → {"allowed","rule","error","message"}
 //
 // Operation names in stats are "oauth:token", "oauth:revoke", "oauth:userinfo", "soap:<call>",
-// "rest:query", "rest:get", "rest:create", "rest:update", "rest:delete", "rest:limits", … and
+// "rest:query", "rest:queryAll", "rest:get", "rest:create", "rest:update", "rest:delete", "rest:limits", … and
 // "setup:<action>" for the setup extension.
 //
 // # Seeds and state files

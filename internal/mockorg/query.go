@@ -18,9 +18,12 @@ type queryPage struct {
 	Records        []any  `json:"records"`
 }
 
-// restQuery serves GET /query?q=SOQL and GET /query/{locator}-{offset}.
+// restQuery serves GET /query?q=SOQL and GET /query/{locator}-{offset}, and the same under
+// /queryAll. QueryAll differs from Query only in also returning deleted and archived records, which
+// mockorg never keeps, so one handler answers both. As in Salesforce, a queryAll page's
+// nextRecordsUrl points at /query/, and either resource pages on from a locator.
 func (s *Server) restQuery(c *restCall) {
-	note(c.r, "rest:query", false)
+	note(c.r, "rest:"+c.segs[0], false)
 	if c.r.Method != http.MethodGet && c.r.Method != http.MethodHead {
 		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD"))
 		return

@@ -110,6 +110,52 @@ func TestQueryPaging(t *testing.T) {
 	}
 }
 
+// jsforce sends conn.query(soql, {scanAll: true}) to /queryAll and pages on through /query/.
+func TestQueryAllAnswersAsQueryAndPagesThroughEitherResource(t *testing.T) {
+	h := newHarness(t, Config{QueryBatchSize: 4})
+	admin := h.adminToken()
+	r := h.rest(http.MethodGet, apiBase+"/queryAll?q="+url.QueryEscape("SELECT Username FROM User ORDER BY Username"), admin, nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("queryAll: %d %s", r.status, r.body)
+	}
+	var first queryAnswer
+	r.json(t, &first)
+	if first.TotalSize != 9 || first.Done || len(first.Records) != 4 || first.Records[0]["Username"] != "admin@acme.test" {
+		t.Fatalf("queryAll: %d %s", r.status, r.body)
+	}
+	// Salesforce's queryAll pages point at /query/; /queryAll/ takes the same locator.
+	locator, ok := strings.CutPrefix(first.NextRecordsURL, apiBase+"/query/")
+	if !ok {
+		t.Fatalf("nextRecordsUrl %q is not under %s/query/", first.NextRecordsURL, apiBase)
+	}
+	for _, next := range []string{apiBase + "/query/" + locator, apiBase + "/queryAll/" + locator} {
+		r := h.rest(http.MethodGet, next, admin, nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: %d %s", next, r.status, r.body)
+		}
+		var page queryAnswer
+		r.json(t, &page)
+		if page.TotalSize != 9 || len(page.Records) != 4 || page.Records[0]["Username"] != "employee@acme.test" {
+			t.Errorf("%s: %d %s", next, r.status, r.body)
+		}
+	}
+	if e := h.rest(http.MethodGet, apiBase+"/queryAll?q="+url.QueryEscape("SELECT Foo FROM User"), admin, nil).restError(t); e.ErrorCode != "INVALID_FIELD" {
+		t.Errorf("queryAll of an unknown field: %+v", e)
+	}
+	var resources map[string]string
+	h.rest(http.MethodGet, apiBase, admin, nil).json(t, &resources)
+	if resources["queryAll"] != apiBase+"/queryAll" {
+		t.Errorf("resources do not list queryAll: %v", resources)
+	}
+	var stats struct {
+		ByOperation map[string]int `json:"by_operation"`
+	}
+	h.control(http.MethodGet, "/__mockorg/stats", nil).json(t, &stats)
+	if stats.ByOperation["rest:queryAll"] != 3 {
+		t.Errorf("stats: %v, want 3 rest:queryAll", stats.ByOperation)
+	}
+}
+
 func TestQueryErrors(t *testing.T) {
 	h := newHarness(t, Config{})
 	admin := h.adminToken()

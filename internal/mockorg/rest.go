@@ -126,7 +126,7 @@ func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
 		s.restResources(call)
 	case call.segs[0] == "limits" && len(call.segs) == 1:
 		s.restLimits(call)
-	case call.segs[0] == "query":
+	case call.segs[0] == "query" || call.segs[0] == "queryAll":
 		s.restQuery(call)
 	case call.segs[0] == "sobjects":
 		s.restSObjects(call)
@@ -152,7 +152,7 @@ func (s *Server) restResources(c *restCall) {
 	}
 	base := "/services/data/" + c.version
 	out := map[string]string{
-		"limits": base + "/limits", "query": base + "/query", "sobjects": base + "/sobjects",
+		"limits": base + "/limits", "query": base + "/query", "queryAll": base + "/queryAll", "sobjects": base + "/sobjects",
 	}
 	if !s.cfg.DisableSetupExtension {
 		out["sfaccess"] = base + "/sfaccess"
