@@ -74,12 +74,8 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, badRequest("invalid_request", "must use HTTP POST"))
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		if tooLarge(err) {
-			writeOAuthError(w, &oauthError{status: http.StatusRequestEntityTooLarge, code: "invalid_request", descr: "request body too large"})
-			return
-		}
-		writeOAuthError(w, badRequest("invalid_request", "malformed request body"))
+	if oerr := parseOAuthForm(r); oerr != nil {
+		writeOAuthError(w, oerr)
 		return
 	}
 	form := r.Form
@@ -328,6 +324,20 @@ func oauthScopes(scopes []string) string {
 	return strings.Join(out, " ")
 }
 
+// parseOAuthForm reads the form of a token or revoke request; an oversize or malformed body is an
+// OAuth invalid_request, as Salesforce answers it.
+func parseOAuthForm(r *http.Request) *oauthError {
+	err := r.ParseForm()
+	switch {
+	case err == nil:
+		return nil
+	case tooLarge(err):
+		return &oauthError{status: http.StatusRequestEntityTooLarge, code: "invalid_request", descr: "request body too large"}
+	default:
+		return badRequest("invalid_request", "malformed request body")
+	}
+}
+
 // instanceURLOf is the base URL the client reached this server at.
 func instanceURLOf(r *http.Request) string {
 	scheme := "http"
@@ -343,12 +353,8 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, badRequest("invalid_request", "must use HTTP POST"))
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		if tooLarge(err) {
-			writeOAuthError(w, &oauthError{status: http.StatusRequestEntityTooLarge, code: "invalid_request", descr: "request body too large"})
-			return
-		}
-		writeOAuthError(w, badRequest("invalid_request", "malformed request body"))
+	if oerr := parseOAuthForm(r); oerr != nil {
+		writeOAuthError(w, oerr)
 		return
 	}
 	token := r.Form.Get("token")
