@@ -156,25 +156,31 @@ func (c channelRequest) resolve(st *state) (*user, string, error) {
 	return nil, "", fmt.Errorf(`set exactly one of "channel":"visualforce" and "connected_app":"<name>"`)
 }
 
+// controlSession hands out what a client would hold after a login the mock does not serve: a
+// Visualforce page's session id, or the access and refresh tokens of the web server flow.
 func (s *Server) controlSession(w http.ResponseWriter, r *http.Request) {
 	var req channelRequest
 	if !decodeControlBody(w, r, &req) {
 		return
 	}
-	var token string
+	out := map[string]string{}
 	err := s.mutate(func(st *state) error {
 		u, appID, err := req.resolve(st)
 		if err != nil {
 			return err
 		}
-		token = s.issueLocked(u.ID, appID, "")
+		token := s.issueLocked(u.ID, appID, "")
+		out["session_id"] = token
+		if appID != "" {
+			out["refresh_token"] = s.issueRefreshLocked(token)
+		}
 		return nil
 	})
 	if err != nil {
 		writeControlError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"session_id": token})
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) controlDecide(w http.ResponseWriter, r *http.Request) {

@@ -40,8 +40,9 @@
 //	                                    "after_commit_rate":0.05,"latency_ms":0,"seed":7,"paths":"^/services/"}
 //	GET  /__mockorg/stats               {"requests":N,"writes":N,"faults":N,"by_operation":{...}}
 //	POST /__mockorg/stats/reset         204
-//	POST /__mockorg/sessions            {"username":"…","channel":"visualforce"} or
-//	                                    {"username":"…","connected_app":"Name"} → {"session_id":"…"}
+//	POST /__mockorg/sessions            {"username":"…","channel":"visualforce"} → {"session_id":"…"}, or
+//	                                    {"username":"…","connected_app":"Name"} → {"session_id":"…",
+//	                                    "refresh_token":"…"}, what the web server flow would hand out
 //	POST /__mockorg/decide              the same body → {"allowed","rule","error","message"}
 //
 // Operation names in stats are "oauth:token", "oauth:revoke", "oauth:userinfo", "soap:<call>",

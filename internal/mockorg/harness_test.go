@@ -161,6 +161,25 @@ func (h *harness) passwordGrant(username, app string) response {
 		"username": {username}, "password": {DefaultPassword}})
 }
 
+// webServerTokens is what a client holds after the web server flow, the only kind of login that
+// earns a refresh token.
+type webServerTokens struct {
+	AccessToken  string `json:"session_id"`
+	RefreshToken string `json:"refresh_token"`
+}
+
+// webServerSession signs username in through app as the web server flow would, via the control API.
+func (h *harness) webServerSession(username, app string) webServerTokens {
+	h.t.Helper()
+	resp := h.control(http.MethodPost, "/__mockorg/sessions", map[string]string{"username": username, "connected_app": app})
+	var tok webServerTokens
+	resp.json(h.t, &tok)
+	if resp.status != http.StatusOK || tok.AccessToken == "" || tok.RefreshToken == "" {
+		h.t.Fatalf("web server session for %s through %s: %d %s", username, app, resp.status, resp.body)
+	}
+	return tok
+}
+
 // adminToken is Terraform_Admin's client-credentials token, which runs as admin@acme.test.
 func (h *harness) adminToken() string {
 	h.t.Helper()

@@ -49,23 +49,22 @@ func writeOAuthError(w http.ResponseWriter, e *oauthError) {
 
 // tokenAnswer is the token endpoint's success body.
 type tokenAnswer struct {
-	AccessToken  string `json:"access_token"`
-	RefreshToken string `json:"refresh_token,omitempty"`
-	Signature    string `json:"signature"`
-	Scope        string `json:"scope"`
-	InstanceURL  string `json:"instance_url"`
-	ID           string `json:"id"`
-	TokenType    string `json:"token_type"`
-	IssuedAt     string `json:"issued_at"`
+	AccessToken string `json:"access_token"`
+	Signature   string `json:"signature"`
+	Scope       string `json:"scope"`
+	InstanceURL string `json:"instance_url"`
+	ID          string `json:"id"`
+	TokenType   string `json:"token_type"`
+	IssuedAt    string `json:"issued_at"`
 }
 
-// tokenRequest is what a grant established: who, through which app, and whether it earns a
-// refresh token.
+// tokenRequest is what a grant established: who and through which app. None of the grants served
+// here issues a refresh token, as in Salesforce, where only the web server and user-agent flows do;
+// POST /__mockorg/sessions stands in for those.
 type tokenRequest struct {
-	user        *user
-	app         *connectedApp
-	refresh     string // the refresh token a refresh_token grant presented
-	wantRefresh bool
+	user    *user
+	app     *connectedApp
+	refresh string // the refresh token a refresh_token grant presented
 }
 
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
@@ -120,11 +119,6 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		mac := hmac.New(sha256.New, []byte(req.app.ConsumerSecret))
 		mac.Write([]byte(answer.ID + answer.IssuedAt))
 		answer.Signature = base64.StdEncoding.EncodeToString(mac.Sum(nil))
-		if req.wantRefresh {
-			answer.RefreshToken = st.org.ID[:15] + "!" + randomString(86)
-			s.tokens.Refresh[answer.RefreshToken] = &refreshGrant{UserID: req.user.ID, AppID: req.app.ID}
-			s.tokens.Access[token].Refresh = answer.RefreshToken
-		}
 		return nil
 	})
 	if err != nil {
@@ -181,7 +175,7 @@ func passwordGrant(st *state, clientID, clientSecret, username, password string)
 	if u == nil || subtle.ConstantTimeCompare([]byte(password), []byte(u.Password)) != 1 {
 		return tokenRequest{}, errAuthFailure
 	}
-	return tokenRequest{user: u, app: app, wantRefresh: true}, nil
+	return tokenRequest{user: u, app: app}, nil
 }
 
 func (s *Server) refreshGrantLocked(clientID, clientSecret, refresh string) (tokenRequest, *oauthError) {

@@ -43,7 +43,7 @@ func TestClientCredentialsAnswersAsSalesforce(t *testing.T) {
 	if want := h.ts.URL + "/id/" + orgID + "/" + adminID; tok.ID != want {
 		t.Errorf("id %q, want %q", tok.ID, want)
 	}
-	if tok.TokenType != "Bearer" || tok.RefreshToken != "" || tok.Scope != "api refresh_token" {
+	if tok.TokenType != "Bearer" || strings.Contains(string(resp.body), `"refresh_token":`) || tok.Scope != "api refresh_token" {
 		t.Errorf("unexpected answer %+v", tok)
 	}
 	if _, err := time.Parse(time.RFC3339, time.UnixMilli(mustInt(t, tok.IssuedAt)).Format(time.RFC3339)); err != nil {
@@ -123,19 +123,27 @@ func TestTokenEndpointErrors(t *testing.T) {
 	}
 }
 
-func TestPasswordGrantRefreshAndRevoke(t *testing.T) {
+func TestPasswordGrantIssuesNoRefreshToken(t *testing.T) {
 	h := newHarness(t, Config{})
 	resp := h.passwordGrant("partner@acme.test", "Partner_Portal_Mobile")
-	var tok tokenAnswer
-	resp.json(t, &tok)
-	if tok.RefreshToken == "" {
-		t.Fatalf("password grant gave no refresh token: %s", resp.body)
+	var body map[string]string
+	resp.json(t, &body)
+	if resp.status != http.StatusOK || body["access_token"] == "" {
+		t.Fatalf("password grant: %d %s", resp.status, resp.body)
 	}
+	if _, ok := body["refresh_token"]; ok {
+		t.Errorf("Salesforce's username-password flow issues no refresh token, mockorg gave one: %s", resp.body)
+	}
+}
+
+func TestWebServerSessionRefreshAndRevoke(t *testing.T) {
+	h := newHarness(t, Config{})
+	tok := h.webServerSession("partner@acme.test", "Partner_Portal_Mobile")
 	refreshed := h.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken},
 		"client_id": {"PartnerPortalMobileKey01"}, "client_secret": {"PartnerPortalMobileSecret01"}})
-	var tok2 tokenAnswer
+	var tok2 map[string]string
 	refreshed.json(t, &tok2)
-	if refreshed.status != http.StatusOK || tok2.AccessToken == "" || tok2.RefreshToken != "" {
+	if _, rotated := tok2["refresh_token"]; refreshed.status != http.StatusOK || tok2["access_token"] == "" || rotated {
 		t.Fatalf("refresh: %d %s", refreshed.status, refreshed.body)
 	}
 	// A refresh token belongs to its app.
@@ -149,7 +157,7 @@ func TestPasswordGrantRefreshAndRevoke(t *testing.T) {
 	if rev.status != http.StatusOK {
 		t.Fatalf("revoke: %d %s", rev.status, rev.body)
 	}
-	for _, at := range []string{tok.AccessToken, tok2.AccessToken} {
+	for _, at := range []string{tok.AccessToken, tok2["access_token"]} {
 		r := h.rest(http.MethodGet, apiBase+"/limits", at, nil)
 		if r.status != http.StatusUnauthorized || r.restError(t).ErrorCode != "INVALID_SESSION_ID" {
 			t.Errorf("revoked token still works: %d %s", r.status, r.body)
@@ -251,9 +259,9 @@ func TestJWTBearerChecksSignatureAndClaims(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := h.tokenRequest(url.Values{"grant_type": {grantJWTBearer}, "assertion": {signJWT(t, tc.key, tc.claims)}})
 			if tc.code == "" {
-				var tok tokenAnswer
+				var tok map[string]string
 				resp.json(t, &tok)
-				if resp.status != http.StatusOK || tok.AccessToken == "" || tok.RefreshToken != "" {
+				if _, ok := tok["refresh_token"]; resp.status != http.StatusOK || tok["access_token"] == "" || ok {
 					t.Fatalf("got %d %s", resp.status, resp.body)
 				}
 				return
@@ -338,9 +346,7 @@ func TestLogsNeverContainSecrets(t *testing.T) {
 	var logs lockedBuffer
 	h := newHarness(t, Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	admin := h.adminToken()
-	resp := h.passwordGrant("partner@acme.test", "Partner_Portal_Mobile")
-	var tok tokenAnswer
-	resp.json(t, &tok)
+	tok := h.webServerSession("partner@acme.test", "Partner_Portal_Mobile")
 	h.passwordGrant("partner@acme.test", "Workbench")
 	h.tokenRequest(url.Values{"grant_type": {"password"}, "client_id": {"WorkbenchKey0001"}, "client_secret": {"WrongSecret99"},
 		"username": {"partner@acme.test"}, "password": {"WrongPassword99"}})

@@ -103,8 +103,7 @@ func TestSetupExtensionCanBeDisabled(t *testing.T) {
 func TestBlockingKillsExistingTokensAtOnce(t *testing.T) {
 	h := newHarness(t, Config{})
 	admin := h.adminToken()
-	var tok tokenAnswer
-	h.passwordGrant("partner@acme.test", "Partner_Portal_Mobile").json(t, &tok)
+	tok := h.webServerSession("partner@acme.test", "Partner_Portal_Mobile")
 	partner := tok.AccessToken
 	ppm := h.appID("Partner_Portal_Mobile")
 	h.mustStatus(t, h.rest(http.MethodGet, apiBase+"/limits", partner, nil), http.StatusOK)

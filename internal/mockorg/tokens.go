@@ -58,6 +58,16 @@ func (s *Server) issueLocked(userID, appID, refresh string) string {
 	return token
 }
 
+// issueRefreshLocked gives the access token a refresh token of its own, as the web server flow
+// does when a user approves an app; the caller holds s.mu.
+func (s *Server) issueRefreshLocked(token string) string {
+	sess := s.tokens.Access[token]
+	refresh := s.st.org.ID[:15] + "!" + randomString(86)
+	s.tokens.Refresh[refresh] = &refreshGrant{UserID: sess.UserID, AppID: sess.AppID}
+	sess.Refresh = refresh
+	return refresh
+}
+
 // caller is the authenticated principal of an API call.
 type caller struct {
 	userID   string
