@@ -1,6 +1,9 @@
-// Package access holds the API Access Control rules of a Salesforce org: one pure function that
-// decides whether a user may call the API through a channel, and why. mockorg uses it to enforce
-// the rules; the provider's sfaccess_api_access_check data source uses it to predict them.
+// Package access holds the rules that decide whether a user of a Salesforce org may call the API
+// through a channel, and why: API Access Control (the two limits, the Visualforce option, Use Any
+// API Client) and the connected app usage restriction Salesforce has enforced since September 2025.
+// One pure function decides. mockorg uses it to enforce the rules; the provider's
+// sfaccess_api_access_check data source uses it to predict them. ARCHITECTURE.md carries the rule
+// table and docs/salesforce-facts.md the Salesforce sources of each rule.
 package access
 
 // UserType is Salesforce's User.UserType picklist value.
@@ -46,6 +49,10 @@ type User struct {
 	Active          bool
 	APIEnabled      bool
 	UseAnyAPIClient bool
+	// CanApproveUninstalledApps is the "Approve Uninstalled Connected Apps" permission
+	// (PermissionsCanApproveUninstalledApps): it exempts the user from the usage restriction on
+	// uninstalled connected apps.
+	CanApproveUninstalledApps bool
 	// Grantees are the ids of the user's profile and of every permission set assigned to the user:
 	// the parents a connected app can be granted to.
 	Grantees []string
@@ -56,17 +63,40 @@ type App struct {
 	Name      string
 	Installed bool
 	Blocked   bool
+	// OrgManaged is an app created in the org itself (mockorg's "local" apps); the usage restriction
+	// on uninstalled connected apps spares it.
+	OrgManaged bool
 	// AdminApprovedUsersOnly is the app's Permitted Users policy "Admin approved users are pre-authorized".
 	AdminApprovedUsersOnly bool
 	// GrantedTo are the ids of the profiles and permission sets the app is granted to.
 	GrantedTo []string
 }
 
+// Flow is the OAuth flow a token came from. Only the device flow changes a decision; the others
+// are named so that callers can say which one they mean.
+type Flow string
+
+// The OAuth flows mockorg issues tokens through.
+const (
+	FlowWebServer         Flow = "web_server"
+	FlowUserAgent         Flow = "user_agent"
+	FlowDevice            Flow = "device"
+	FlowJWTBearer         Flow = "jwt_bearer"
+	FlowClientCredentials Flow = "client_credentials"
+	FlowPassword          Flow = "password"
+	FlowRefreshToken      Flow = "refresh_token"
+)
+
 // Channel is how a caller reaches the API: through an OAuth connected app, or with the session of a
 // Visualforce page (getSessionId()).
 type Channel struct {
 	Visualforce bool
 	App         App
+	// Flow is the OAuth flow of an app channel; "" when unknown, which counts as not the device flow.
+	Flow Flow
+	// PriorApproval says the user authorized the app before (Salesforce keeps an OauthToken record
+	// of the pair), which keeps an uninstalled app usable for that user outside the device flow.
+	PriorApproval bool
 }
 
 // ViaApp is the channel of a token issued through app.
@@ -77,15 +107,16 @@ func ViaVisualforce() Channel { return Channel{Visualforce: true} }
 
 // Rule ids, in the order they are evaluated.
 const (
-	RuleUserInactive            = "user_inactive"
-	RuleAPINotEnabled           = "api_not_enabled"
-	RuleAppBlocked              = "app_blocked"
-	RuleNotAdminApproved        = "not_admin_approved"
-	RuleBypassUseAnyAPIClient   = "bypass_use_any_api_client"
-	RuleExternalAppNotInstalled = "external_app_not_installed"
-	RuleAppNotApproved          = "app_not_approved"
-	RuleVisualforceDenied       = "visualforce_denied"
-	RuleAllowed                 = "allowed"
+	RuleUserInactive             = "user_inactive"
+	RuleAPINotEnabled            = "api_not_enabled"
+	RuleAppBlocked               = "app_blocked"
+	RuleNotAdminApproved         = "not_admin_approved"
+	RuleExternalAppNotInstalled  = "external_app_not_installed"
+	RuleAppNotApproved           = "app_not_approved"
+	RuleUninstalledAppRestricted = "uninstalled_app_restricted"
+	RuleBypassUseAnyAPIClient    = "bypass_use_any_api_client"
+	RuleVisualforceDenied        = "visualforce_denied"
+	RuleAllowed                  = "allowed"
 )
 
 // Error codes and messages as Salesforce sends them for each denial.
@@ -102,6 +133,8 @@ const (
 	MessageNotApproved     = "user is not admin approved to access this app"
 	MessageNotInstalled    = "app must be installed into org"
 	MessageSessionNotValid = "This session is not valid for use with the REST API"
+	// MessageSessionNotValidSOAP is what the Metadata (SOAP) API says of the same session.
+	MessageSessionNotValidSOAP = "This session is not valid for use with the API"
 )
 
 // Decision is the outcome of Decide: whether the call is allowed, which rule decided it, and for a
@@ -121,19 +154,25 @@ type Rule struct {
 }
 
 // Rules is the rule table in evaluation order: the first rule whose condition holds decides.
+//
+// Use Any API Client bypasses the two API Access Control limits and the Visualforce denial, but
+// since December 2025 no longer the usage restriction on uninstalled connected apps (Salesforce
+// help 005228838), so the restriction is evaluated before the bypass. The limits come before the
+// restriction so that where a limit denies, it keeps its reason.
 var Rules = []Rule{
 	{RuleUserInactive, false, "the user is not active"},
 	{RuleAPINotEnabled, false, "the user lacks the API Enabled permission"},
 	{RuleAppBlocked, false, "the connected app is blocked on the OAuth Usage page (applies to every user, Use Any API Client included)"},
 	{RuleNotAdminApproved, false, "the app's Permitted Users are admin approved and none of the user's profile or permission sets is granted the app"},
+	{RuleExternalAppNotInstalled, false, "the user is a customer or partner without Use Any API Client, the external-user limit is on, and the app is not installed"},
+	{RuleAppNotApproved, false, "the user lacks Use Any API Client, the all-users limit is on, and the app is not installed"},
+	{RuleUninstalledAppRestricted, false, "the app is neither installed nor created in the org, the user lacks Approve Uninstalled Connected Apps, and the user has no prior approval of the app (never enough for the OAuth device flow); always on since September 2025"},
 	{RuleBypassUseAnyAPIClient, true, "the user holds Use Any API Client"},
-	{RuleExternalAppNotInstalled, false, "the user is a customer or partner, the external-user limit is on, and the app is not installed"},
-	{RuleAppNotApproved, false, "the all-users limit is on and the app is not installed"},
 	{RuleVisualforceDenied, false, "a Visualforce session, a limit that governs the user is on, and Visualforce API access is off"},
 	{RuleAllowed, true, "no rule above denies the call"},
 }
 
-// Decide applies the API Access Control rules to one call by user through via in org.
+// Decide applies the access rules to one call by user through via in org.
 func Decide(org Org, user User, via Channel) Decision {
 	switch {
 	case !user.Active:
@@ -141,29 +180,28 @@ func Decide(org Org, user User, via Channel) Decision {
 	case !user.APIEnabled:
 		return deny(RuleAPINotEnabled, CodeAPIDisabled, MessageAPIDisabled)
 	}
+	externalLimited := org.LimitExternalUsersToInstalledApps && user.Type.IsExternal()
 	if !via.Visualforce {
-		if via.App.Blocked {
+		app := via.App
+		switch {
+		case app.Blocked:
 			return deny(RuleAppBlocked, CodeAppBlocked, MessageAppBlocked)
-		}
-		if via.App.AdminApprovedUsersOnly && !granted(via.App.GrantedTo, user.Grantees) {
+		case app.AdminApprovedUsersOnly && !granted(app.GrantedTo, user.Grantees):
 			return deny(RuleNotAdminApproved, CodeInvalidAppAccess, MessageNotApproved)
+		case app.Installed:
+		case externalLimited && !user.UseAnyAPIClient:
+			return deny(RuleExternalAppNotInstalled, CodeInvalidClient, MessageNotInstalled)
+		case org.LimitAllUsersToApprovedApps && !user.UseAnyAPIClient:
+			return deny(RuleAppNotApproved, CodeInvalidClient, MessageNotInstalled)
+		case !app.OrgManaged && !user.CanApproveUninstalledApps && !(via.PriorApproval && via.Flow != FlowDevice):
+			return deny(RuleUninstalledAppRestricted, CodeInvalidClient, MessageNotInstalled)
 		}
 	}
 	if user.UseAnyAPIClient {
 		return Decision{Allowed: true, Rule: RuleBypassUseAnyAPIClient}
 	}
-	externalLimited := org.LimitExternalUsersToInstalledApps && user.Type.IsExternal()
-	if via.Visualforce {
-		if (externalLimited || org.LimitAllUsersToApprovedApps) && !org.AllowVisualforceAPIAccess {
-			return deny(RuleVisualforceDenied, CodeInvalidSessionID, MessageSessionNotValid)
-		}
-		return Decision{Allowed: true, Rule: RuleAllowed}
-	}
-	switch {
-	case externalLimited && !via.App.Installed:
-		return deny(RuleExternalAppNotInstalled, CodeInvalidClient, MessageNotInstalled)
-	case org.LimitAllUsersToApprovedApps && !via.App.Installed:
-		return deny(RuleAppNotApproved, CodeInvalidClient, MessageNotInstalled)
+	if via.Visualforce && (externalLimited || org.LimitAllUsersToApprovedApps) && !org.AllowVisualforceAPIAccess {
+		return deny(RuleVisualforceDenied, CodeInvalidSessionID, MessageSessionNotValid)
 	}
 	return Decision{Allowed: true, Rule: RuleAllowed}
 }

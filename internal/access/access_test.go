@@ -18,45 +18,32 @@ func (in input) String() string {
 
 const grantee = "0PS5g0000000001AAA"
 
-// everyInput enumerates every user type x active x ApiEnabled x UseAnyApiClient x app installed x
-// blocked x admin-approved x granted x both limits x the Visualforce option x both channels.
+// everyInput enumerates every user type x active x ApiEnabled x UseAnyApiClient x
+// CanApproveUninstalledApps x app installed x org-managed x blocked x admin-approved x granted x
+// prior approval x device flow x both limits x the Visualforce option x both channels.
 func everyInput(yield func(input)) {
-	bools := []bool{false, true}
+	const dimensions = 15
 	for _, ut := range UserTypes {
-		for _, active := range bools {
-			for _, apiEnabled := range bools {
-				for _, bypass := range bools {
-					for _, installed := range bools {
-						for _, blocked := range bools {
-							for _, adminApproved := range bools {
-								for _, grantedApp := range bools {
-									for _, limitExternal := range bools {
-										for _, limitAll := range bools {
-											for _, vf := range bools {
-												for _, visualforce := range bools {
-													app := App{Name: "App", Installed: installed, Blocked: blocked, AdminApprovedUsersOnly: adminApproved}
-													if grantedApp {
-														app.GrantedTo = []string{"0PS5g0000000009AAA", grantee}
-													}
-													via := ViaApp(app)
-													if visualforce {
-														via = ViaVisualforce()
-													}
-													yield(input{
-														org:  Org{LimitExternalUsersToInstalledApps: limitExternal, LimitAllUsersToApprovedApps: limitAll, AllowVisualforceAPIAccess: vf},
-														user: User{Type: ut, Active: active, APIEnabled: apiEnabled, UseAnyAPIClient: bypass, Grantees: []string{"00e5g0000000001AAA", grantee}},
-														via:  via,
-													})
-												}
-											}
-										}
-									}
-								}
-							}
-						}
-					}
-				}
+		for bits := 0; bits < 1<<dimensions; bits++ {
+			on := func(i int) bool { return bits&(1<<i) != 0 }
+			app := App{Name: "App", Installed: on(0), OrgManaged: on(1), Blocked: on(2), AdminApprovedUsersOnly: on(3)}
+			if on(4) {
+				app.GrantedTo = []string{"0PS5g0000000009AAA", grantee}
 			}
+			via := ViaApp(app)
+			via.PriorApproval = on(5)
+			if on(6) {
+				via.Flow = FlowDevice
+			}
+			if on(7) {
+				via = ViaVisualforce()
+			}
+			yield(input{
+				org: Org{LimitExternalUsersToInstalledApps: on(8), LimitAllUsersToApprovedApps: on(9), AllowVisualforceAPIAccess: on(10)},
+				user: User{Type: ut, Active: on(11), APIEnabled: on(12), UseAnyAPIClient: on(13), CanApproveUninstalledApps: on(14),
+					Grantees: []string{"00e5g0000000001AAA", grantee}},
+				via: via,
+			})
 		}
 	}
 }
@@ -78,7 +65,7 @@ func TestDecideCoversTheWholeInputSpace(t *testing.T) {
 			t.Fatalf("%v: denial without error code and message: %+v", in, d)
 		}
 	})
-	if want := len(UserTypes) * 1 << 11; count != want {
+	if want := len(UserTypes) << 15; count != want {
 		t.Fatalf("enumerated %d inputs, want %d", count, want)
 	}
 	for _, r := range Rules {
@@ -88,8 +75,9 @@ func TestDecideCoversTheWholeInputSpace(t *testing.T) {
 	}
 }
 
-// TestDecideAppliesTheFirstMatchingRule restates each rule's condition from DESIGN.md section 4 as
-// a predicate over the input and checks that the decision names the first rule whose predicate holds.
+// TestDecideAppliesTheFirstMatchingRule restates each rule's condition from the rule table in
+// ARCHITECTURE.md as a predicate over the input and checks that the decision names the first rule
+// whose predicate holds.
 func TestDecideAppliesTheFirstMatchingRule(t *testing.T) {
 	conditions := map[string]func(input) bool{
 		RuleUserInactive:  func(in input) bool { return !in.user.Active },
@@ -98,14 +86,20 @@ func TestDecideAppliesTheFirstMatchingRule(t *testing.T) {
 		RuleNotAdminApproved: func(in input) bool {
 			return !in.via.Visualforce && in.via.App.AdminApprovedUsersOnly && len(in.via.App.GrantedTo) == 0
 		},
-		RuleBypassUseAnyAPIClient: func(in input) bool { return in.user.UseAnyAPIClient },
 		RuleExternalAppNotInstalled: func(in input) bool {
 			external := map[UserType]bool{PowerPartner: true, PowerCustomerSuccess: true, CustomerSuccess: true, CspLitePortal: true, Guest: true}
-			return !in.via.Visualforce && external[in.user.Type] && in.org.LimitExternalUsersToInstalledApps && !in.via.App.Installed
+			return !in.via.Visualforce && external[in.user.Type] && !in.user.UseAnyAPIClient &&
+				in.org.LimitExternalUsersToInstalledApps && !in.via.App.Installed
 		},
 		RuleAppNotApproved: func(in input) bool {
-			return !in.via.Visualforce && in.org.LimitAllUsersToApprovedApps && !in.via.App.Installed
+			return !in.via.Visualforce && !in.user.UseAnyAPIClient && in.org.LimitAllUsersToApprovedApps && !in.via.App.Installed
 		},
+		RuleUninstalledAppRestricted: func(in input) bool {
+			approvalCounts := in.via.PriorApproval && in.via.Flow != FlowDevice
+			return !in.via.Visualforce && !in.via.App.Installed && !in.via.App.OrgManaged &&
+				!in.user.CanApproveUninstalledApps && !approvalCounts
+		},
+		RuleBypassUseAnyAPIClient: func(in input) bool { return in.user.UseAnyAPIClient },
 		RuleVisualforceDenied: func(in input) bool {
 			governed := in.org.LimitAllUsersToApprovedApps || in.org.LimitExternalUsersToInstalledApps && in.user.Type.IsExternal()
 			return in.via.Visualforce && governed && !in.org.AllowVisualforceAPIAccess
@@ -151,10 +145,24 @@ func TestInvariants(t *testing.T) {
 			}
 		}
 
+		usable := in.via.App.Installed || in.via.App.OrgManaged || in.user.CanApproveUninstalledApps
 		if !in.org.LimitExternalUsersToInstalledApps && !in.org.LimitAllUsersToApprovedApps &&
-			!in.via.Visualforce && !in.via.App.Blocked && !in.via.App.AdminApprovedUsersOnly &&
+			!in.via.Visualforce && !in.via.App.Blocked && !in.via.App.AdminApprovedUsersOnly && usable &&
 			in.user.Active && in.user.APIEnabled && !d.Allowed {
-			t.Fatalf("%v: with both limits off an active API-enabled user of a self-authorize app was denied: %+v", in, d)
+			t.Fatalf("%v: with both limits off an active API-enabled user of a usable self-authorize app was denied: %+v", in, d)
+		}
+
+		if !in.via.Visualforce && d.Allowed && !in.via.App.Installed && !in.via.App.OrgManaged &&
+			!in.user.CanApproveUninstalledApps && (!in.via.PriorApproval || in.via.Flow == FlowDevice) {
+			t.Fatalf("%v: an uninstalled app was let through without the permission or a prior approval: %+v", in, d)
+		}
+
+		if !in.via.Visualforce && d.Rule == RuleUninstalledAppRestricted && in.user.UseAnyAPIClient {
+			withoutBypass := in.user
+			withoutBypass.UseAnyAPIClient = false
+			if other := Decide(in.org, withoutBypass, in.via); other.Allowed {
+				t.Fatalf("%v: Use Any API Client turned an allow into a denial: %+v", in, other)
+			}
 		}
 
 		if in.via.Visualforce && in.org.AllowVisualforceAPIAccess && d.Rule == RuleVisualforceDenied {
@@ -194,6 +202,22 @@ func TestTighteningNeverAllowsMore(t *testing.T) {
 			in.via.App.GrantedTo = nil
 			return in, !in.via.Visualforce
 		}},
+		{"prior approval revoked", func(in input) (input, bool) {
+			in.via.PriorApproval = false
+			return in, !in.via.Visualforce
+		}},
+		{"Approve Uninstalled Connected Apps removed", func(in input) (input, bool) {
+			in.user.CanApproveUninstalledApps = false
+			return in, true
+		}},
+		{"Use Any API Client removed", func(in input) (input, bool) {
+			in.user.UseAnyAPIClient = false
+			return in, true
+		}},
+		{"device flow", func(in input) (input, bool) {
+			in.via.Flow = FlowDevice
+			return in, !in.via.Visualforce
+		}},
 	}
 	everyInput(func(in input) {
 		before := Decide(in.org, in.user, in.via)
@@ -211,6 +235,7 @@ func TestTighteningNeverAllowsMore(t *testing.T) {
 
 func TestDeniesWithSalesforceErrors(t *testing.T) {
 	partner := User{Type: PowerPartner, Active: true, APIEnabled: true}
+	employee := User{Type: Standard, Active: true, APIEnabled: true}
 	limited := Org{LimitExternalUsersToInstalledApps: true}
 	cases := []struct {
 		name string
@@ -219,15 +244,27 @@ func TestDeniesWithSalesforceErrors(t *testing.T) {
 		via  Channel
 		want Decision
 	}{
-		{"partner through an uninstalled app", limited, partner, ViaApp(App{Name: "Partner_Portal_Mobile"}),
+		{"partner through an uninstalled app", limited, partner, ViaApp(App{Name: "Partner_Portal_Mobile", OrgManaged: true}),
 			Decision{Rule: RuleExternalAppNotInstalled, ErrorCode: "invalid_client", Message: "app must be installed into org"}},
 		{"partner through an installed app", limited, partner, ViaApp(App{Installed: true}),
 			Decision{Allowed: true, Rule: RuleAllowed}},
-		{"employee through an uninstalled app", limited, User{Type: Standard, Active: true, APIEnabled: true}, ViaApp(App{}),
+		{"employee through an uninstalled app created in the org", limited, employee, ViaApp(App{OrgManaged: true}),
 			Decision{Allowed: true, Rule: RuleAllowed}},
+		{"employee through an uninstalled third-party app, never authorized", Org{}, employee, ViaApp(App{Name: "Workbench"}),
+			Decision{Rule: RuleUninstalledAppRestricted, ErrorCode: "invalid_client", Message: "app must be installed into org"}},
+		{"employee through an uninstalled third-party app authorized before", Org{}, employee, approved(App{Name: "Workbench"}, ""),
+			Decision{Allowed: true, Rule: RuleAllowed}},
+		{"employee through an uninstalled third-party app authorized before, device flow", Org{}, employee, approved(App{Name: "Workbench"}, FlowDevice),
+			Decision{Rule: RuleUninstalledAppRestricted, ErrorCode: "invalid_client", Message: "app must be installed into org"}},
+		{"admin with Approve Uninstalled Connected Apps, never authorized", Org{}, User{Type: Standard, Active: true, APIEnabled: true, CanApproveUninstalledApps: true},
+			ViaApp(App{Name: "Workbench"}), Decision{Allowed: true, Rule: RuleAllowed}},
+		{"Use Any API Client through an uninstalled third-party app, never authorized", Org{}, User{Type: Standard, Active: true, APIEnabled: true, UseAnyAPIClient: true},
+			ViaApp(App{Name: "Workbench"}), Decision{Rule: RuleUninstalledAppRestricted, ErrorCode: "invalid_client", Message: "app must be installed into org"}},
 		{"bypass holder through a blocked app", Org{}, User{Type: Standard, Active: true, APIEnabled: true, UseAnyAPIClient: true}, ViaApp(App{Installed: true, Blocked: true}),
 			Decision{Rule: RuleAppBlocked, ErrorCode: "OAUTH_APP_BLOCKED", Message: "this app is blocked by admin"}},
-		{"partner with the bypass through an uninstalled app", limited, User{Type: PowerPartner, Active: true, APIEnabled: true, UseAnyAPIClient: true}, ViaApp(App{}),
+		{"partner with the bypass through an uninstalled app created in the org", limited, User{Type: PowerPartner, Active: true, APIEnabled: true, UseAnyAPIClient: true}, ViaApp(App{OrgManaged: true}),
+			Decision{Allowed: true, Rule: RuleBypassUseAnyAPIClient}},
+		{"partner with the bypass through an uninstalled third-party app authorized before", limited, User{Type: PowerPartner, Active: true, APIEnabled: true, UseAnyAPIClient: true}, approved(App{}, FlowRefreshToken),
 			Decision{Allowed: true, Rule: RuleBypassUseAnyAPIClient}},
 		{"partner's Visualforce session, option off", limited, partner, ViaVisualforce(),
 			Decision{Rule: RuleVisualforceDenied, ErrorCode: "INVALID_SESSION_ID", Message: "This session is not valid for use with the REST API"}},
@@ -247,6 +284,12 @@ func TestDeniesWithSalesforceErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func approved(app App, flow Flow) Channel {
+	via := ViaApp(app)
+	via.PriorApproval, via.Flow = true, flow
+	return via
 }
 
 func TestDecideDoesNotAllocate(t *testing.T) {
