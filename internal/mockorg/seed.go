@@ -32,6 +32,15 @@ type SeedOrganization struct {
 	APIAccessControlProvisioned bool `json:"apiAccessControlProvisioned"`
 	// DailyAPIRequests is the org's API request allocation (DailyApiRequests in /limits).
 	DailyAPIRequests int `json:"dailyApiRequests"`
+	// InstanceName is the Organization record's InstanceName (the pod, e.g. "USA1S"); "" means "MOCK1".
+	InstanceName string `json:"instanceName,omitempty"`
+	// IsSandbox makes the org a sandbox: its JWT audience is https://test.salesforce.com.
+	IsSandbox bool `json:"isSandbox,omitempty"`
+	// ConnectedAppCreationAllowed says whether the org may still create connected apps. Since
+	// Spring '26 Salesforce refuses it (help 005228017) unless Support re-enables it, so an absent
+	// field means false, as in a 2026 org. Editing, installing and deleting existing apps are not
+	// affected.
+	ConnectedAppCreationAllowed bool `json:"connectedAppCreationAllowed"`
 	// APIRequestsUsed is how much of the allocation is spent; snapshots carry it so a restart keeps it.
 	APIRequestsUsed int `json:"apiRequestsUsed,omitempty"`
 }

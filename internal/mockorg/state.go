@@ -39,9 +39,10 @@ type state struct {
 }
 
 type organization struct {
-	ID, Name, OrganizationType string
-	Provisioned                bool
-	DailyAPIRequests           int
+	ID, Name, OrganizationType, InstanceName string
+	Provisioned, IsSandbox                   bool
+	ConnectedAppCreationAllowed              bool
+	DailyAPIRequests                         int
 }
 
 type profile struct {
@@ -193,6 +194,10 @@ func newState(seed *Seed) (*state, error) {
 	st.org = organization{
 		ID: orElse(st.org.ID, sfid.PrefixOrganization), Name: o.Name, OrganizationType: o.OrganizationType,
 		Provisioned: o.APIAccessControlProvisioned, DailyAPIRequests: o.DailyAPIRequests,
+		InstanceName: o.InstanceName, IsSandbox: o.IsSandbox, ConnectedAppCreationAllowed: o.ConnectedAppCreationAllowed,
+	}
+	if st.org.InstanceName == "" {
+		st.org.InstanceName = "MOCK1"
 	}
 	if st.org.OrganizationType == "" {
 		st.org.OrganizationType = "Enterprise Edition"
@@ -354,7 +359,8 @@ func (st *state) toSeed(apiUsed int) *Seed {
 		Organization: SeedOrganization{
 			ID: st.org.ID, Name: st.org.Name, OrganizationType: st.org.OrganizationType,
 			APIAccessControlProvisioned: st.org.Provisioned, DailyAPIRequests: st.org.DailyAPIRequests,
-			APIRequestsUsed: apiUsed,
+			APIRequestsUsed: apiUsed, InstanceName: st.org.InstanceName, IsSandbox: st.org.IsSandbox,
+			ConnectedAppCreationAllowed: st.org.ConnectedAppCreationAllowed,
 		},
 		Settings:                 st.settings,
 		Profiles:                 []SeedProfile{},
@@ -569,16 +575,17 @@ func (st *state) accessOrg() access.Org {
 
 func (st *state) accessUser(u *user) access.User {
 	return access.User{
-		Type:            access.UserType(st.userType(u)),
-		Active:          u.Active,
-		APIEnabled:      st.holds(u, "ApiEnabled"),
-		UseAnyAPIClient: st.holds(u, permUseAnyAPIClient),
-		Grantees:        st.permissionSetsOf(u),
+		Type:                      access.UserType(st.userType(u)),
+		Active:                    u.Active,
+		APIEnabled:                st.holds(u, "ApiEnabled"),
+		UseAnyAPIClient:           st.holds(u, permUseAnyAPIClient),
+		CanApproveUninstalledApps: st.holds(u, "CanApproveUninstalledApps"),
+		Grantees:                  st.permissionSetsOf(u),
 	}
 }
 
 func (st *state) accessApp(a *connectedApp) access.App {
-	app := access.App{Name: a.Name, Installed: a.Installed, Blocked: a.Blocked, AdminApprovedUsersOnly: a.AdminApproved}
+	app := access.App{Name: a.Name, Installed: a.Installed, Blocked: a.Blocked, OrgManaged: a.Local, AdminApprovedUsersOnly: a.AdminApproved}
 	for _, g := range sorted(st.grants) {
 		if g.AppID == a.ID {
 			app.GrantedTo = append(app.GrantedTo, g.ParentID)
