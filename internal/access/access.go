@@ -3,7 +3,7 @@
 // API Client) and the connected app usage restriction Salesforce has enforced since September 2025.
 // One pure function decides. mockorg uses it to enforce the rules; the provider's
 // sfaccess_api_access_check data source uses it to predict them. ARCHITECTURE.md carries the rule
-// table and docs/salesforce-facts.md the Salesforce sources of each rule.
+// table and SALESFORCE.md the Salesforce sources of each rule.
 package access
 
 // UserType is Salesforce's User.UserType picklist value.
