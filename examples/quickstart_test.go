@@ -83,6 +83,9 @@ func TestAccQuickstart(t *testing.T) {
 		"employee@acme.test via " + portal:        "allowed allowed",
 		"employee@acme.test via " + workbench:     "allowed allowed",
 		"employee@acme.test via " + vf:            "allowed allowed",
+		"readonly@acme.test via " + portal:        "allowed allowed",
+		"readonly@acme.test via " + workbench:     "denied uninstalled_app_restricted",
+		"readonly@acme.test via " + vf:            "allowed allowed",
 		"partner@acme.test via " + portal:         "allowed allowed",
 		"partner@acme.test via " + workbench:      "denied external_app_not_installed",
 		"partner@acme.test via " + vf:             "denied visualforce_denied",
@@ -108,10 +111,16 @@ func TestAccQuickstart(t *testing.T) {
 	}
 
 	// What the data source predicted is what the org does: the partner cannot get a token
-	// through Workbench, and can through the installed portal app.
-	if err := passwordLogin(srv.URL, "partner@acme.test", "WorkbenchKey0001", "WorkbenchSecret0001"); err == nil ||
-		!strings.Contains(err.Error(), "app must be installed into org") {
-		t.Errorf("partner's login through Workbench: %v, want invalid_client \"app must be installed into org\"", err)
+	// through Workbench, and can through the installed portal app; Workbench stays open to the
+	// employee who authorized it before and closed to the one who never did.
+	for _, username := range []string{"partner@acme.test", "readonly@acme.test"} {
+		if err := passwordLogin(srv.URL, username, "WorkbenchKey0001", "WorkbenchSecret0001"); err == nil ||
+			!strings.Contains(err.Error(), "app must be installed into org") {
+			t.Errorf("%s's login through Workbench: %v, want invalid_client \"app must be installed into org\"", username, err)
+		}
+	}
+	if err := passwordLogin(srv.URL, "employee@acme.test", "WorkbenchKey0001", "WorkbenchSecret0001"); err != nil {
+		t.Errorf("employee's login through Workbench, which they authorized before: %v", err)
 	}
 	if err := passwordLogin(srv.URL, "partner@acme.test", "PartnerPortalMobileKey01", "PartnerPortalMobileSecret01"); err != nil {
 		t.Errorf("partner's login through Partner_Portal_Mobile: %v", err)

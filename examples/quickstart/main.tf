@@ -23,6 +23,10 @@ provider "sfaccess" {
 # 1. The partner portal's mobile app is installed on the Connected Apps OAuth
 #    Usage page, so customers and partners may keep using it. Workbench is left
 #    uninstalled: once the limit is on, they can no longer reach the API through it.
+#    Since September 2025 Salesforce also refuses an uninstalled third-party app
+#    to every user who never authorized it, whatever the limits say: only the
+#    users who approved Workbench before (and admins with "Approve Uninstalled
+#    Connected Apps") keep it.
 resource "sfaccess_connected_app_installation" "partner_portal_mobile" {
   connected_app_name = "Partner_Portal_Mobile"
 }
@@ -55,6 +59,7 @@ resource "sfaccess_permission_set_assignment" "integration" {
 locals {
   users = [
     { username = "employee@acme.test", kind = "employee" },
+    { username = "readonly@acme.test", kind = "employee, never used Workbench" },
     { username = "partner@acme.test", kind = "partner" },
     { username = "customer@acme.test", kind = "customer" },
     { username = "customerplus@acme.test", kind = "customer, Use Any API Client" },
