@@ -171,10 +171,12 @@ func init() {
 			{name: "StartUrl", kind: kindString},
 			{name: "CreatedDate", kind: kindDateTime}, {name: "LastModifiedDate", kind: kindDateTime},
 		},
+		// Name is the app's label ("Connected App Name" in Salesforce's field reference); the API
+		// name is not a field of this object, only the Metadata API's fullName.
 		records: func(st *state) []record {
 			var out []record
 			for _, a := range sorted(st.apps) {
-				out = append(out, record{"Id": a.ID, "Name": a.Name, "OptionsAllowAdminApprovedUsersOnly": a.AdminApproved,
+				out = append(out, record{"Id": a.ID, "Name": a.Label, "OptionsAllowAdminApprovedUsersOnly": a.AdminApproved,
 					"StartUrl": nullable(a.StartURL), "CreatedDate": a.CreatedDate, "LastModifiedDate": a.LastModifiedDate})
 			}
 			return out

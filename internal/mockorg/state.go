@@ -311,6 +311,9 @@ func newState(seed *Seed) (*state, error) {
 		}
 		app := cloneApp(&seed.ConnectedApps[i])
 		app.ID = orElse(appIDs[i], sfid.PrefixConnectedApplication)
+		if app.Label == "" { // Salesforce requires a label; ConnectedApplication.Name serves it
+			app.Label = app.Name
+		}
 		if app.CreatedDate == "" {
 			app.CreatedDate = "2026-01-01T00:00:00.000Z"
 		}
