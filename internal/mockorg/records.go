@@ -186,9 +186,13 @@ func init() {
 		name: "Organization", prefix: sfid.PrefixOrganization,
 		fields: []fieldDef{
 			{name: "Id", kind: kindID}, {name: "Name", kind: kindString}, {name: "OrganizationType", kind: kindString},
+			{name: "InstanceName", kind: kindString}, {name: "IsSandbox", kind: kindBool},
+			{name: "NamespacePrefix", kind: kindString}, {name: "TrialExpirationDate", kind: kindDateTime},
 		},
+		// A mock org has no namespace and is never a trial, so those two fields are always null.
 		records: func(st *state) []record {
-			return []record{{"Id": st.org.ID, "Name": st.org.Name, "OrganizationType": st.org.OrganizationType}}
+			return []record{{"Id": st.org.ID, "Name": st.org.Name, "OrganizationType": st.org.OrganizationType,
+				"InstanceName": st.org.InstanceName, "IsSandbox": st.org.IsSandbox, "NamespacePrefix": nil, "TrialExpirationDate": nil}}
 		},
 	})
 }

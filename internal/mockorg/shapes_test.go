@@ -52,3 +52,33 @@ func TestConnectedApplicationNameIsTheLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestOrganizationFields: what clients read at login, from a query and from the record.
+func TestOrganizationFields(t *testing.T) {
+	seed := DefaultSeed()
+	seed.Organization.IsSandbox = true
+	seed.Organization.InstanceName = "USA1S"
+	h := newHarness(t, Config{Seed: seed})
+	admin := h.adminToken()
+	var a queryAnswer
+	h.query(admin, "SELECT Id, Name, OrganizationType, InstanceName, IsSandbox, NamespacePrefix, TrialExpirationDate FROM Organization").json(t, &a)
+	var rec map[string]any
+	h.rest(http.MethodGet, apiBase+"/sobjects/Organization/"+h.snapshot().Organization.ID, admin, nil).json(t, &rec)
+	if a.TotalSize != 1 {
+		t.Fatalf("query: %+v", a)
+	}
+	for name, got := range map[string]map[string]any{"query": a.Records[0], "record": rec} {
+		want := map[string]any{"Id": h.snapshot().Organization.ID, "Name": "Acme", "OrganizationType": "Enterprise Edition",
+			"InstanceName": "USA1S", "IsSandbox": true, "NamespacePrefix": nil, "TrialExpirationDate": nil}
+		for field, v := range want {
+			if value, present := got[field]; !present || value != v {
+				t.Errorf("%s: %s = %v (present %t), want %v", name, field, value, present, v)
+			}
+		}
+	}
+	h = newHarness(t, Config{})
+	h.query(h.adminToken(), "SELECT InstanceName, IsSandbox FROM Organization").json(t, &a)
+	if a.Records[0]["InstanceName"] != "MOCK1" || a.Records[0]["IsSandbox"] != false {
+		t.Errorf("embedded org: %+v", a.Records[0])
+	}
+}
