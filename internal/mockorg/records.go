@@ -138,10 +138,15 @@ func init() {
 			{name: "AssigneeId", kind: kindID, createable: true, required: true},
 		},
 		relationships: []relationship{{"PermissionSet", "PermissionSet", "PermissionSetId"}, {"Assignee", "User", "AssigneeId"}},
+		// Every user also has an assignment to their profile's permission set, as in Salesforce.
+		// Those rows follow from the users' profiles, so they are derived here rather than stored.
 		records: func(st *state) []record {
 			var out []record
 			for _, a := range sorted(st.assignments) {
 				out = append(out, record{"Id": a.ID, "PermissionSetId": a.PermissionSetID, "AssigneeId": a.AssigneeID})
+			}
+			for _, u := range sorted(st.users) {
+				out = append(out, record{"Id": profileAssignmentID(u.ID), "PermissionSetId": st.profiles[u.ProfileID].PermissionSetID, "AssigneeId": u.ID})
 			}
 			return out
 		},
@@ -195,6 +200,20 @@ func init() {
 				"InstanceName": st.org.InstanceName, "IsSandbox": st.org.IsSandbox, "NamespacePrefix": nil, "TrialExpirationDate": nil}}
 		},
 	})
+}
+
+// profileAssignmentBase is the first sequence number of the derived assignments to profile-owned
+// permission sets: 61·62^9, a "z" as the first sequence digit. Seeds may not use the range and the
+// allocator counts up from the seed's ids, so real assignment ids never reach it.
+const profileAssignmentBase = 61 * profileAssignmentSpan
+
+// profileAssignmentSpan is 62^9, the size of the range.
+const profileAssignmentSpan uint64 = 62 * 62 * 62 * 62 * 62 * 62 * 62 * 62 * 62
+
+// profileAssignmentID is the id of a user's assignment to their profile's permission set. It is
+// derived from the user's id, so it survives a restart and a snapshot, which do not carry it.
+func profileAssignmentID(userID string) string {
+	return sfid.New(sfid.PrefixAssignment, profileAssignmentBase+sequenceOf(userID)%profileAssignmentSpan)
 }
 
 func register(t *sobjectType) { sobjectTypes[strings.ToLower(t.name)] = t }

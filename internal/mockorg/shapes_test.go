@@ -3,7 +3,11 @@ package mockorg
 import (
 	"encoding/xml"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
 // TestConnectedApplicationNameIsTheLabel: Name is the "Connected App Name" (the label) in SOQL and
@@ -81,4 +85,140 @@ func TestOrganizationFields(t *testing.T) {
 	if a.Records[0]["InstanceName"] != "MOCK1" || a.Records[0]["IsSandbox"] != false {
 		t.Errorf("embedded org: %+v", a.Records[0])
 	}
+}
+
+// TestProfileAssignments: every user has one assignment to their profile's permission set, served by
+// SOQL with the PermissionSet relationship usable in SELECT and WHERE, refused to sObject writes,
+// left out of snapshots, and with the same ids after a snapshot round trip and a restart.
+func TestProfileAssignments(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "org.json")
+	h := newHarness(t, Config{StateFile: state})
+	admin := h.adminToken()
+	snap := h.snapshot()
+	profilePS := map[string]string{}
+	for _, p := range snap.Profiles {
+		profilePS[p.Name] = p.PermissionSetID
+	}
+	loose := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody("Loose")))
+	employee := h.userID("employee@acme.test")
+	real := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSetAssignment", admin,
+		map[string]string{"PermissionSetId": loose, "AssigneeId": employee}))
+
+	const all = "SELECT Id, AssigneeId, PermissionSetId, PermissionSet.IsOwnedByProfile, PermissionSet.ProfileId FROM PermissionSetAssignment"
+	var a queryAnswer
+	h.query(admin, all+" WHERE PermissionSet.IsOwnedByProfile = true ORDER BY Id").json(t, &a)
+	if a.TotalSize != len(snap.Users) {
+		t.Fatalf("profile assignments: %d, want one per user (%d): %+v", a.TotalSize, len(snap.Users), a.Records)
+	}
+	profileRows := map[string]string{}
+	for _, rec := range a.Records {
+		ps, _ := rec["PermissionSet"].(map[string]any)
+		user := snapUser(t, snap, rec["AssigneeId"].(string))
+		want := profilePS[user.Profile]
+		var profileID string
+		for _, p := range snap.Profiles {
+			if p.Name == user.Profile {
+				profileID = p.ID
+			}
+		}
+		if rec["PermissionSetId"] != want || ps["IsOwnedByProfile"] != true || ps["ProfileId"] != profileID {
+			t.Errorf("profile assignment of %s: %v", user.Username, rec)
+		}
+		id := rec["Id"].(string)
+		if !sfid.HasPrefix(id, sfid.PrefixAssignment) || id == real {
+			t.Errorf("profile assignment id %s", id)
+		}
+		profileRows[user.Username] = id
+	}
+	if len(profileRows) != len(snap.Users) {
+		t.Errorf("profile assignment ids are not one per user: %v", profileRows)
+	}
+	h.query(admin, "SELECT Id, PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '"+employee+"' AND PermissionSet.IsOwnedByProfile = false").json(t, &a)
+	if a.TotalSize != 1 || a.Records[0]["Id"] != real {
+		t.Errorf("the employee's own assignments: %+v", a)
+	}
+	h.query(admin, "SELECT COUNT() FROM PermissionSetAssignment WHERE PermissionSet.ProfileId != null").json(t, &a)
+	if a.TotalSize != len(snap.Users) {
+		t.Errorf("COUNT() of profile assignments: %d", a.TotalSize)
+	}
+
+	// Neither the rows nor the profiles' permission sets can be written through sObjects.
+	before := h.snapshot()
+	adminPS := profilePS["System Administrator"]
+	writes := []struct {
+		name, method, path string
+		body               any
+		code               string
+	}{
+		{"create", http.MethodPost, "/sobjects/PermissionSetAssignment", map[string]string{"PermissionSetId": profilePS["Read Only"], "AssigneeId": employee}, "FIELD_INTEGRITY_EXCEPTION"},
+		{"delete", http.MethodDelete, "/sobjects/PermissionSetAssignment/" + profileRows["employee@acme.test"], nil, "FIELD_INTEGRITY_EXCEPTION"},
+		{"update", http.MethodPatch, "/sobjects/PermissionSetAssignment/" + profileRows["employee@acme.test"], map[string]string{"AssigneeId": employee}, "INVALID_TYPE_FOR_OPERATION"},
+		{"update profile permission set", http.MethodPatch, "/sobjects/PermissionSet/" + adminPS, map[string]any{"Label": "x"}, "FIELD_INTEGRITY_EXCEPTION"},
+		{"delete profile permission set", http.MethodDelete, "/sobjects/PermissionSet/" + adminPS, nil, "FIELD_INTEGRITY_EXCEPTION"},
+	}
+	for _, w := range writes {
+		resp := h.rest(w.method, apiBase+w.path, admin, w.body)
+		if resp.status != http.StatusBadRequest || resp.restError(t).ErrorCode != w.code {
+			t.Errorf("%s: %d %s, want 400 %s", w.name, resp.status, resp.body, w.code)
+		}
+	}
+	var rec map[string]any
+	h.rest(http.MethodGet, apiBase+"/sobjects/PermissionSetAssignment/"+profileRows["admin@acme.test"], admin, nil).json(t, &rec)
+	if rec["PermissionSetId"] != adminPS {
+		t.Errorf("GET of a profile assignment: %v", rec)
+	}
+
+	// Snapshots leave the rows out; putting one back and restarting keep their ids.
+	after := h.snapshot()
+	if mustJSON(t, after) != mustJSON(t, before) {
+		t.Error("refused writes changed the org")
+	}
+	if len(after.PermissionSetAssignments) != 1 || after.PermissionSetAssignments[0].ID != real {
+		t.Errorf("snapshot assignments: %+v", after.PermissionSetAssignments)
+	}
+	h.mustStatus(t, h.control(http.MethodPut, "/__mockorg/snapshot", after), http.StatusNoContent)
+	if again := h.snapshot(); mustJSON(t, again) != mustJSON(t, after) {
+		t.Errorf("snapshot round trip changed the org:\n%s\n%s", mustJSON(t, after), mustJSON(t, again))
+	}
+	if err := h.org.Close(); err != nil {
+		t.Fatal(err)
+	}
+	restarted := &harness{t: t, org: mustNew(t, Config{StateFile: state})}
+	restarted.ts = newTestServer(t, restarted.org)
+	restarted.query(restarted.adminToken(), all+" WHERE PermissionSet.IsOwnedByProfile = true").json(t, &a)
+	for _, rec := range a.Records {
+		user := snapUser(t, snap, rec["AssigneeId"].(string))
+		if rec["Id"] != profileRows[user.Username] {
+			t.Errorf("after a restart %s's profile assignment is %v, was %s", user.Username, rec["Id"], profileRows[user.Username])
+		}
+	}
+
+	// A seed may not take an id from the derived range.
+	seed := DefaultSeed()
+	seed.PermissionSets = []SeedPermissionSet{{Name: "P", Label: "P"}}
+	seed.PermissionSetAssignments = []SeedAssignment{{ID: profileAssignmentID(sfid.New(sfid.PrefixUser, 1)), PermissionSet: "P", Username: "admin@acme.test"}}
+	if _, err := New(Config{Seed: seed}); err == nil || !strings.Contains(err.Error(), "range kept for assignments to profiles") {
+		t.Errorf("a seed assignment id in the derived range: %v", err)
+	}
+}
+
+func snapUser(t *testing.T, snap Seed, id string) SeedUser {
+	t.Helper()
+	for _, u := range snap.Users {
+		if u.ID == id {
+			return u
+		}
+	}
+	t.Fatalf("no user %s", id)
+	return SeedUser{}
+}
+
+func mustNew(t *testing.T, cfg Config) *Server {
+	t.Helper()
+	org, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = org.Close() })
+	return org
 }
