@@ -2,7 +2,9 @@ package mockorg
 
 import (
 	"encoding/xml"
+	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -221,4 +223,48 @@ func mustNew(t *testing.T, cfg Config) *Server {
 	}
 	t.Cleanup(func() { _ = org.Close() })
 	return org
+}
+
+// TestDoubledSlashesAreServedWithoutRedirects: "//services/..." and other unclean API paths are
+// served like the clean path, for REST, SOAP and OAuth, and never answered with a redirect.
+func TestDoubledSlashesAreServedWithoutRedirects(t *testing.T) {
+	h := newHarness(t, Config{})
+	admin := h.adminToken()
+	noRedirects := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	call := func(method, path, contentType, body string) (int, http.Header, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, h.ts.URL+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+admin)
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		resp, err := noRedirects.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, string(data)
+	}
+	token := url.Values{"grant_type": {"client_credentials"}, "client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"}}.Encode()
+	cases := []struct{ name, method, path, contentType, body, want string }{
+		{"REST query", http.MethodGet, "//services/data/v66.0/query?q=SELECT+Name+FROM+Organization", "", "", `"Name":"Acme"`},
+		{"REST doubled inside", http.MethodGet, "/services//data/v66.0//limits", "", "", "DailyApiRequests"},
+		{"REST versions", http.MethodGet, "//services/data/", "", "", `"version":"66.0"`},
+		{"SOAP", http.MethodPost, "//services/Soap/m/66.0", "text/xml", soapEnvelope(admin, readSettings()), "enableAdminApprovedAppsOnly"},
+		{"OAuth token", http.MethodPost, "//services/oauth2/token", "application/x-www-form-urlencoded", token, `"access_token"`},
+		{"dot segments", http.MethodGet, "/services/data/./v66.0/x/../limits", "", "", "DailyApiRequests"},
+	}
+	for _, tc := range cases {
+		status, header, body := call(tc.method, tc.path, tc.contentType, tc.body)
+		if status != http.StatusOK || header.Get("Location") != "" || !strings.Contains(body, tc.want) {
+			t.Errorf("%s %s: %d Location=%q %s", tc.name, tc.path, status, header.Get("Location"), body)
+		}
+	}
+	if status, header, _ := call(http.MethodGet, "//nowhere", "", ""); status != http.StatusNotFound || header.Get("Location") != "" {
+		t.Errorf("unknown unclean path: %d %v", status, header)
+	}
 }
