@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/metadata"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
@@ -72,9 +73,13 @@ func (s *Server) handleSOAP(w http.ResponseWriter, r *http.Request) {
 	write := req.Operation != metadata.OpRead && req.Operation != metadata.OpList
 	note(r, "soap:"+string(req.Operation), write)
 	c, aerr := s.authenticate(req.SessionID)
-	if aerr == errInvalidSession {
+	switch {
+	case aerr == errInvalidSession:
 		// The Metadata API words an unknown session its own way.
 		aerr = &apiError{code: aerr.code, message: "Invalid Session ID found in SessionHeader: Illegal Session"}
+	case aerr != nil && aerr.message == access.MessageSessionNotValid:
+		// A refused Visualforce session: the SOAP APIs do not say "REST API".
+		aerr = &apiError{code: aerr.code, message: access.MessageSessionNotValidSOAP}
 	}
 	if aerr != nil {
 		writeSOAPFault(w, http.StatusInternalServerError, faultOf(aerr))
