@@ -67,3 +67,56 @@ func TestVisualforceSessionRefusedOnEachAPI(t *testing.T) {
 		t.Errorf("REST: %d %s", rest.status, rest.body)
 	}
 }
+
+// TestConnectedAppCreationRestricted: an org that may no longer create connected apps refuses
+// createMetadata and a creating upsertMetadata with a SaveResult/UpsertResult error, and nothing
+// else; PUT /__mockorg/snapshot switches the restriction both ways.
+func TestConnectedAppCreationRestricted(t *testing.T) {
+	h := newHarness(t, Config{})
+	admin := h.adminToken()
+	refused := func(t *testing.T, resp response, wantCreated bool) {
+		t.Helper()
+		res := resp.soapAnswer(t).Body.Response.Results
+		if resp.status != http.StatusOK || len(res) != 1 || res[0].Success || res[0].Created != wantCreated || len(res[0].Errors) != 1 ||
+			res[0].Errors[0].StatusCode != "INSUFFICIENT_ACCESS" || res[0].Errors[0].Message != connectedAppCreationRestricted ||
+			!strings.HasPrefix(res[0].Errors[0].Message, "Connected app creation is restricted") {
+			t.Errorf("want the creation refusal, got %d %s", resp.status, resp.body)
+		}
+	}
+	before := h.snapshot()
+	if before.Organization.ConnectedAppCreationAllowed {
+		t.Fatal("the embedded org allows connected app creation")
+	}
+	refused(t, h.soap(admin, `<createMetadata>`+appXML("Brand_New", "")+`</createMetadata>`), false)
+	refused(t, h.soap(admin, `<upsertMetadata>`+appXML("Brand_New", "")+`</upsertMetadata>`), false)
+	if mustJSON(t, h.snapshot()) != mustJSON(t, before) {
+		t.Error("a refused creation changed the org")
+	}
+
+	// Existing apps are still read, updated (also by upsert), installed, blocked and deleted.
+	if body := string(h.soap(admin, `<readMetadata><type>ConnectedApp</type><fullNames>Partner_Portal_Mobile</fullNames></readMetadata>`).body); !strings.Contains(body, "<fullName>Partner_Portal_Mobile</fullName>") {
+		t.Errorf("read: %s", body)
+	}
+	h.mustSOAPSuccess(t, admin, `<updateMetadata>`+appXML("Partner_Portal_Mobile", "")+`</updateMetadata>`)
+	if up := h.mustSOAPSuccess(t, admin, `<upsertMetadata>`+appXML("Partner_Portal_Mobile", "")+`</upsertMetadata>`); up[0].Created {
+		t.Errorf("upsert of an existing app: %+v", up)
+	}
+	workbench := h.appID("Workbench")
+	h.mustStatus(t, h.rest(http.MethodPut, setupInstallation(workbench), admin, map[string]bool{"blocked": true}), http.StatusOK)
+	h.mustSOAPSuccess(t, admin, `<deleteMetadata><type>ConnectedApp</type><fullNames>Partner_Portal_Mobile</fullNames></deleteMetadata>`)
+
+	// The snapshot carries the property and flips it.
+	snap := h.snapshot()
+	snap.Organization.ConnectedAppCreationAllowed = true
+	h.mustStatus(t, h.control(http.MethodPut, "/__mockorg/snapshot", snap), http.StatusNoContent)
+	if !h.snapshot().Organization.ConnectedAppCreationAllowed {
+		t.Fatal("PUT /__mockorg/snapshot did not allow creation")
+	}
+	if created := h.mustSOAPSuccess(t, admin, `<upsertMetadata>`+appXML("Brand_New", "")+`</upsertMetadata>`); !created[0].Created {
+		t.Errorf("upsert in an org that allows creation: %+v", created)
+	}
+	snap = h.snapshot()
+	snap.Organization.ConnectedAppCreationAllowed = false
+	h.mustStatus(t, h.control(http.MethodPut, "/__mockorg/snapshot", snap), http.StatusNoContent)
+	refused(t, h.soap(admin, `<createMetadata>`+appXML("Another_One", "")+`</createMetadata>`), false)
+}

@@ -468,6 +468,13 @@ func saveSettings(st *state, op metadata.Operation, s *metadata.ConnectedAppSett
 	return o
 }
 
+// connectedAppCreationRestricted refuses a new connected app in an org that may no longer create
+// them (Spring '26, help 005228017: "Connected App creation via APIs (including the Metadata API)
+// is blocked in the same way as the UI"). Salesforce's exact status code and text are not
+// published, so both are unverified; clients recognise INSUFFICIENT_ACCESS with this prefix.
+const connectedAppCreationRestricted = "Connected app creation is restricted in this org as of Spring '26. " +
+	"Create an External Client App instead, or contact Salesforce Support to re-enable connected app creation."
+
 // saveApp creates or replaces a connected app. Every field is replaced as sent except the grant
 // lists, which an absent element leaves alone, and the create-only consumer key and secret.
 func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now string) componentOutcome {
@@ -480,6 +487,9 @@ func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now str
 		return o
 	case !create && existing == nil:
 		o.errors = notFoundComponent(metadata.TypeConnectedApp, m.FullName)
+		return o
+	case create && !st.org.ConnectedAppCreationAllowed:
+		o.errors = componentError(metadata.StatusInsufficientAccess, connectedAppCreationRestricted)
 		return o
 	}
 	// Validate the component as sent. Grants stored earlier (through SetupEntityAccess or an earlier
