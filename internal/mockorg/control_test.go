@@ -139,7 +139,7 @@ func TestFaultInjectionIsRepeatable(t *testing.T) {
 		}
 		// SOAP and OAuth get their own shapes.
 		h.mustStatus(t, h.control(http.MethodPost, "/__mockorg/faults", map[string]any{"rate": 1, "statuses": []int{503}}), http.StatusOK)
-		if code, _ := h.soap(admin, readSettings()).fault(t, http.StatusServiceUnavailable); code != "sf:SERVER_UNAVAILABLE" {
+		if code, _ := h.soap(admin, readSettings()).fault(t, http.StatusInternalServerError); code != "sf:SERVER_UNAVAILABLE" {
 			t.Errorf("SOAP fault %s", code)
 		}
 		var oauth map[string]string

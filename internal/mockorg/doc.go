@@ -15,18 +15,30 @@
 //	POST /services/oauth2/revoke         revokes an access or refresh token
 //	GET  /services/oauth2/userinfo       who a token belongs to (also the identity URL /id/{org}/{user})
 //	POST /services/Soap/m/{version}      Metadata API: read/create/update/upsert/delete/listMetadata of
-//	                                     ConnectedAppSettings (fullName ConnectedApp) and ConnectedApp
+//	                                     ConnectedAppSettings (fullName ConnectedApp) and ConnectedApp;
+//	                                     listMetadata's id is the app's 0H4 ConnectedApplication id
 //	GET  /services/data                  API versions 47.0 to 67.0
 //	     /services/data/vXX.X/           resources, limits, query and queryAll (nextRecordsUrl paging), sobjects
+//	                                     ConnectedApplication (Name is the label), Organization, PermissionSet,
+//	                                     PermissionSetAssignment, Profile, SetupEntityAccess, User
 //	     /services/data/vXX.X/sfaccess/  the setup extension of DESIGN.md section 3
 //	     /__mockorg/                     the control API below
 //
 // Every API call re-runs access.Decide on the org's current state for the token's user and channel,
 // so switching a limit on stops existing tokens at once (401 INVALID_SESSION_ID, or a SOAP
-// INVALID_SESSION_ID fault, with the decision's message). Blocking or deleting an app ends its
+// INVALID_SESSION_ID fault, with the decision's message; the Metadata API says a refused Visualforce
+// session "is not valid for use with the API", without "REST"). Blocking or deleting an app ends its
 // sessions as Salesforce's Block does: its access and refresh tokens are gone for good. Management calls check the admin
 // permission matrix of DESIGN.md section 5 first and answer INSUFFICIENT_ACCESS, changing nothing.
-// Request bodies are capped at 1 MiB (413 in the protocol's error shape).
+// Request bodies are capped at 1 MiB (413 in the protocol's error shape). A path with doubled
+// slashes or dot segments ("//services/data/...") is served as its clean form, never redirected.
+//
+// Every user has a PermissionSetAssignment to their profile's permission set (IsOwnedByProfile
+// true), derived from the profile with an id kept out of the range of real assignments; it and
+// the profile's permission set can be queried but not written. In an org whose
+// organization.connectedAppCreationAllowed is false, createMetadata and an upsertMetadata that
+// would create a ConnectedApp fail with INSUFFICIENT_ACCESS ("Connected app creation is
+// restricted ..."); existing apps are still read, updated, installed, blocked and deleted.
 //
 // # Control API
 //
@@ -37,7 +49,10 @@
 //	PUT  /__mockorg/snapshot            replace the org with a snapshot; 400 if it is invalid
 //	GET  /__mockorg/faults              the fault injection setting (type FaultConfig)
 //	POST /__mockorg/faults              {"rate":0.2,"statuses":[429,503],"retry_after_seconds":1,
-//	                                    "after_commit_rate":0.05,"latency_ms":0,"seed":7,"paths":"^/services/"}
+//	                                    "after_commit_rate":0.05,"latency_ms":0,"seed":7,"paths":"^/services/"};
+//	                                    REST and OAuth answer with the status, the Metadata API with a
+//	                                    SOAP fault and HTTP 500 (sf:REQUEST_LIMIT_EXCEEDED for 403/429,
+//	                                    sf:UNKNOWN_EXCEPTION for 500, sf:SERVER_UNAVAILABLE otherwise)
 //	GET  /__mockorg/stats               {"requests":N,"writes":N,"faults":N,"by_operation":{...}}
 //	POST /__mockorg/stats/reset         204
 //	POST /__mockorg/sessions            {"username":"…","channel":"visualforce"} → {"session_id":"…"}, or
@@ -51,8 +66,10 @@
 //
 // # Seeds and state files
 //
-// A Seed is a whole org: organization (with apiAccessControlProvisioned and dailyApiRequests),
-// settings, profiles with their permissions, permission sets, users with passwords, assignments,
+// A Seed is a whole org: organization (with apiAccessControlProvisioned, dailyApiRequests,
+// instanceName, isSandbox and connectedAppCreationAllowed, which PUT /__mockorg/snapshot can flip),
+// settings, profiles with their permissions, permission sets, users with passwords, assignments
+// (not those to profiles' permission sets, which follow from the users' profiles),
 // connected apps with consumer keys and secrets and their installed/blocked state, and grants
 // (setupEntityAccess). References are by name; ids are optional on input. The embedded default
 // org "Acme" (DefaultSeed) is DESIGN.md section 7's. A state file holds the org and the live tokens;

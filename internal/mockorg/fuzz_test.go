@@ -18,7 +18,8 @@ import (
 func fuzzOrg(f *testing.F) (*Server, string) {
 	f.Helper()
 	seed := DefaultSeed()
-	seed.Organization.DailyAPIRequests = 1 << 30 // fuzzing makes millions of calls
+	seed.Organization.DailyAPIRequests = 1 << 30         // fuzzing makes millions of calls
+	seed.Organization.ConnectedAppCreationAllowed = true // so that fuzzed creates reach validation
 	org, err := New(Config{Seed: seed})
 	if err != nil {
 		f.Fatal(err)

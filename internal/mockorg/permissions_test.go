@@ -197,11 +197,12 @@ func satisfies(perms []string, clauses [][]string) bool {
 	return true
 }
 
-// permissionMatrixSeed adds, to the embedded org, one user per requirement clause holding every
-// permission but that clause's, and one user per route holding only what the route needs (the
-// last alternative of each clause, so that the "or" is exercised).
+// permissionMatrixSeed adds, to the embedded org allowed to create connected apps (some routes
+// create them), one user per requirement clause holding every permission but that clause's, and
+// one user per route holding only what the route needs (the last alternative of each clause, so
+// that the "or" is exercised).
 func permissionMatrixSeed() (*Seed, map[string][]string) {
-	seed := DefaultSeed()
+	seed := creatingOrg()
 	perms := map[string][]string{}
 	add := func(username string, p []string) {
 		name := "Profile " + username

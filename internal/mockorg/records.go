@@ -138,10 +138,15 @@ func init() {
 			{name: "AssigneeId", kind: kindID, createable: true, required: true},
 		},
 		relationships: []relationship{{"PermissionSet", "PermissionSet", "PermissionSetId"}, {"Assignee", "User", "AssigneeId"}},
+		// Every user also has an assignment to their profile's permission set, as in Salesforce.
+		// Those rows follow from the users' profiles, so they are derived here rather than stored.
 		records: func(st *state) []record {
 			var out []record
 			for _, a := range sorted(st.assignments) {
 				out = append(out, record{"Id": a.ID, "PermissionSetId": a.PermissionSetID, "AssigneeId": a.AssigneeID})
+			}
+			for _, u := range sorted(st.users) {
+				out = append(out, record{"Id": profileAssignmentID(u.ID), "PermissionSetId": st.profiles[u.ProfileID].PermissionSetID, "AssigneeId": u.ID})
 			}
 			return out
 		},
@@ -171,10 +176,12 @@ func init() {
 			{name: "StartUrl", kind: kindString},
 			{name: "CreatedDate", kind: kindDateTime}, {name: "LastModifiedDate", kind: kindDateTime},
 		},
+		// Name is the app's label ("Connected App Name" in Salesforce's field reference); the API
+		// name is not a field of this object, only the Metadata API's fullName.
 		records: func(st *state) []record {
 			var out []record
 			for _, a := range sorted(st.apps) {
-				out = append(out, record{"Id": a.ID, "Name": a.Name, "OptionsAllowAdminApprovedUsersOnly": a.AdminApproved,
+				out = append(out, record{"Id": a.ID, "Name": a.Label, "OptionsAllowAdminApprovedUsersOnly": a.AdminApproved,
 					"StartUrl": nullable(a.StartURL), "CreatedDate": a.CreatedDate, "LastModifiedDate": a.LastModifiedDate})
 			}
 			return out
@@ -184,11 +191,29 @@ func init() {
 		name: "Organization", prefix: sfid.PrefixOrganization,
 		fields: []fieldDef{
 			{name: "Id", kind: kindID}, {name: "Name", kind: kindString}, {name: "OrganizationType", kind: kindString},
+			{name: "InstanceName", kind: kindString}, {name: "IsSandbox", kind: kindBool},
+			{name: "NamespacePrefix", kind: kindString}, {name: "TrialExpirationDate", kind: kindDateTime},
 		},
+		// A mock org has no namespace and is never a trial, so those two fields are always null.
 		records: func(st *state) []record {
-			return []record{{"Id": st.org.ID, "Name": st.org.Name, "OrganizationType": st.org.OrganizationType}}
+			return []record{{"Id": st.org.ID, "Name": st.org.Name, "OrganizationType": st.org.OrganizationType,
+				"InstanceName": st.org.InstanceName, "IsSandbox": st.org.IsSandbox, "NamespacePrefix": nil, "TrialExpirationDate": nil}}
 		},
 	})
+}
+
+// profileAssignmentBase is the first sequence number of the derived assignments to profile-owned
+// permission sets: 61·62^9, a "z" as the first sequence digit. Seeds may not use the range and the
+// allocator counts up from the seed's ids, so real assignment ids never reach it.
+const profileAssignmentBase = 61 * profileAssignmentSpan
+
+// profileAssignmentSpan is 62^9, the size of the range.
+const profileAssignmentSpan uint64 = 62 * 62 * 62 * 62 * 62 * 62 * 62 * 62 * 62
+
+// profileAssignmentID is the id of a user's assignment to their profile's permission set. It is
+// derived from the user's id, so it survives a restart and a snapshot, which do not carry it.
+func profileAssignmentID(userID string) string {
+	return sfid.New(sfid.PrefixAssignment, profileAssignmentBase+sequenceOf(userID)%profileAssignmentSpan)
 }
 
 func register(t *sobjectType) { sobjectTypes[strings.ToLower(t.name)] = t }

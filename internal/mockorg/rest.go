@@ -428,6 +428,9 @@ func (s *Server) deleteSObject(c *restCall, t *sobjectType, id string) {
 			if msg := st.denial(u, opAssignPermissionSets); msg != "" {
 				return insufficientAccess(msg)
 			}
+			if st.assignments[id] == nil {
+				return errProfileAssignment
+			}
 			delete(st.assignments, id)
 		case "SetupEntityAccess":
 			if msg := st.denial(u, opChangeAppGrants); msg != "" {
@@ -459,8 +462,17 @@ func invalidCrossReference(field, id string) *apiError {
 		message: fmt.Sprintf("invalid cross reference id: %s does not name a record that %s can refer to", id, field)}
 }
 
+// errProfilePermissionSet refuses to update or delete a profile's permission set, which Salesforce
+// documents as "can be queried but not modified". The code and text are unverified: no capture of
+// Salesforce's answer was found.
 var errProfilePermissionSet = &apiError{status: http.StatusBadRequest, code: "FIELD_INTEGRITY_EXCEPTION",
 	message: "This permission set is owned by a profile: change the profile instead"}
+
+// errProfileAssignment refuses to create or delete an assignment to a profile's permission set; a
+// user leaves it only by changing profile. The code and text are unverified; the same answer is
+// assumed for create and delete because the text speaks of both.
+var errProfileAssignment = &apiError{status: http.StatusBadRequest, code: "FIELD_INTEGRITY_EXCEPTION", fields: []string{"PermissionSetId"},
+	message: "You can't assign or unassign this permission set because it's associated with a profile."}
 
 func createPermissionSet(st *state, u *user, vals record) (string, *apiError) {
 	if msg := st.denial(u, opManagePermissionSets); msg != "" {
@@ -550,8 +562,7 @@ func createAssignment(st *state, u *user, vals record) (string, *apiError) {
 		return "", invalidCrossReference("PermissionSetId", psID)
 	}
 	if ps.ProfileID != "" {
-		return "", &apiError{status: http.StatusBadRequest, code: "FIELD_INTEGRITY_EXCEPTION", fields: []string{"PermissionSetId"},
-			message: "You can't assign or unassign this permission set because it's associated with a profile."}
+		return "", errProfileAssignment
 	}
 	if st.users[userID] == nil {
 		return "", invalidCrossReference("AssigneeId", userID)

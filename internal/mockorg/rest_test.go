@@ -192,7 +192,7 @@ func TestReadOnlyObjects(t *testing.T) {
 	}
 	var app map[string]any
 	h.rest(http.MethodGet, apiBase+"/sobjects/ConnectedApplication/"+h.appID("Terraform_Admin"), admin, nil).json(t, &app)
-	if app["Name"] != "Terraform_Admin" || app["OptionsAllowAdminApprovedUsersOnly"] != true || app["CreatedDate"] != "2026-01-05T09:00:00.000Z" {
+	if app["Name"] != "Terraform Admin" || app["OptionsAllowAdminApprovedUsersOnly"] != true || app["CreatedDate"] != "2026-01-05T09:00:00.000Z" {
 		t.Errorf("ConnectedApplication: %v", app)
 	}
 	var desc struct {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -126,6 +127,12 @@ func (s *Server) Close() error {
 // fault injection and the protocol handlers.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	// Clients that join an instance URL ending in "/" with "/services/..." send "//services/...",
+	// which Salesforce serves as is. ServeMux would answer such a path with a redirect, which API
+	// clients do not follow for POST, so the path is cleaned here the way ServeMux would.
+	if clean := cleanPath(r.URL.Path); clean != r.URL.Path {
+		r.URL.Path, r.URL.RawPath = clean, ""
+	}
 	if r.URL.Path == "/__mockorg" || strings.HasPrefix(r.URL.Path, "/__mockorg/") {
 		s.serveControl(w, r)
 		return
@@ -167,6 +174,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec.copyTo(w)
+}
+
+// cleanPath is path.Clean keeping a trailing slash, as ServeMux cleans before it redirects.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	clean := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	return clean
 }
 
 // requestInfo is filled in by handlers so that stats and after-commit faults know what a request was.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/metadata"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
@@ -72,9 +73,13 @@ func (s *Server) handleSOAP(w http.ResponseWriter, r *http.Request) {
 	write := req.Operation != metadata.OpRead && req.Operation != metadata.OpList
 	note(r, "soap:"+string(req.Operation), write)
 	c, aerr := s.authenticate(req.SessionID)
-	if aerr == errInvalidSession {
+	switch {
+	case aerr == errInvalidSession:
 		// The Metadata API words an unknown session its own way.
 		aerr = &apiError{code: aerr.code, message: "Invalid Session ID found in SessionHeader: Illegal Session"}
+	case aerr != nil && aerr.message == access.MessageSessionNotValid:
+		// A refused Visualforce session: the SOAP APIs do not say "REST API".
+		aerr = &apiError{code: aerr.code, message: access.MessageSessionNotValidSOAP}
 	}
 	if aerr != nil {
 		writeSOAPFault(w, http.StatusInternalServerError, faultOf(aerr))
@@ -463,6 +468,13 @@ func saveSettings(st *state, op metadata.Operation, s *metadata.ConnectedAppSett
 	return o
 }
 
+// connectedAppCreationRestricted refuses a new connected app in an org that may no longer create
+// them (Spring '26, help 005228017: "Connected App creation via APIs (including the Metadata API)
+// is blocked in the same way as the UI"). Salesforce's exact status code and text are not
+// published, so both are unverified; clients recognise INSUFFICIENT_ACCESS with this prefix.
+const connectedAppCreationRestricted = "Connected app creation is restricted in this org as of Spring '26. " +
+	"Create an External Client App instead, or contact Salesforce Support to re-enable connected app creation."
+
 // saveApp creates or replaces a connected app. Every field is replaced as sent except the grant
 // lists, which an absent element leaves alone, and the create-only consumer key and secret.
 func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now string) componentOutcome {
@@ -475,6 +487,9 @@ func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now str
 		return o
 	case !create && existing == nil:
 		o.errors = notFoundComponent(metadata.TypeConnectedApp, m.FullName)
+		return o
+	case create && !st.org.ConnectedAppCreationAllowed:
+		o.errors = componentError(metadata.StatusInsufficientAccess, connectedAppCreationRestricted)
 		return o
 	}
 	// Validate the component as sent. Grants stored earlier (through SetupEntityAccess or an earlier

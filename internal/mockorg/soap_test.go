@@ -114,6 +114,13 @@ func (h *harness) mustSOAPSuccess(t *testing.T, token, operation string) []soapR
 	return a.Body.Response.Results
 }
 
+// creatingOrg is the embedded org as Support re-enabled it: it may still create connected apps.
+func creatingOrg() *Seed {
+	seed := DefaultSeed()
+	seed.Organization.ConnectedAppCreationAllowed = true
+	return seed
+}
+
 func readSettings() string {
 	return `<readMetadata><type>ConnectedAppSettings</type><fullNames>ConnectedApp</fullNames></readMetadata>`
 }
@@ -186,7 +193,7 @@ const portalApp = `<fullName>Portal_Mobile</fullName><contactEmail>admin@example
 <profileName>Customer Community Plus User</profileName>`
 
 func TestMetadataConnectedAppLifecycle(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, Config{Seed: creatingOrg()})
 	admin := h.adminToken()
 	created := h.mustSOAPSuccess(t, admin, `<createMetadata><metadata xsi:type="ConnectedApp">`+portalApp+`</metadata></createMetadata>`)
 	if len(created) != 1 || created[0].FullName != "Portal_Mobile" {
@@ -274,7 +281,7 @@ func TestMetadataConnectedAppLifecycle(t *testing.T) {
 }
 
 func TestMetadataAllOrNoneSavesNothingOnFailure(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, Config{Seed: creatingOrg()})
 	admin := h.adminToken()
 	before := h.snapshot()
 	good := `<metadata xsi:type="ConnectedApp"><fullName>Good</fullName><label>G</label><contactEmail>g@x.test</contactEmail></metadata>`
@@ -343,7 +350,7 @@ func TestMetadataFaults(t *testing.T) {
 }
 
 func TestMetadataConnectedAppValidation(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, Config{Seed: creatingOrg()})
 	admin := h.adminToken()
 	before := h.snapshot()
 	cases := []struct{ name, component, status, field string }{
@@ -380,7 +387,7 @@ func TestMetadataConnectedAppValidation(t *testing.T) {
 // TestMetadataSelfAuthorizeKeepsGrants: an update that turns admin approval off without grant lists
 // is accepted and leaves the stored grants alone, as Salesforce does.
 func TestMetadataSelfAuthorizeKeepsGrants(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, Config{Seed: creatingOrg()})
 	admin := h.adminToken()
 	h.mustSOAPSuccess(t, admin, `<createMetadata>`+appXML("Gated", "<profileName>Standard User</profileName>")+`</createMetadata>`)
 	selfAuthorize := strings.Replace(appXML("Gated", ""), "<isAdminApproved>true</isAdminApproved>", "<isAdminApproved>false</isAdminApproved>", 1)

@@ -164,6 +164,9 @@ func newState(seed *Seed) (*state, error) {
 		if asgIDs[i], err = explicit("assignment of "+a.PermissionSet+" to "+a.Username, a.ID, sfid.PrefixAssignment); err != nil {
 			return nil, err
 		}
+		if asgIDs[i] != "" && sequenceOf(asgIDs[i]) >= profileAssignmentBase {
+			return nil, fmt.Errorf("seed: assignment of %s to %s: id %s is in the range kept for assignments to profiles' permission sets", a.PermissionSet, a.Username, a.ID)
+		}
 	}
 	appIDs := make([]string, len(seed.ConnectedApps))
 	for i, a := range seed.ConnectedApps {
@@ -268,6 +271,14 @@ func newState(seed *Seed) (*state, error) {
 		}
 		st.users[us.ID] = us
 	}
+	profileAssignments := map[string]string{}
+	for _, u := range sorted(st.users) {
+		id := profileAssignmentID(u.ID)
+		if other, dup := profileAssignments[id]; dup {
+			return nil, fmt.Errorf("seed: users %q and %q have ids with the same sequence digits, so their profile assignments would share an id", other, u.Username)
+		}
+		profileAssignments[id] = u.Username
+	}
 	for i, a := range seed.PermissionSetAssignments {
 		ps := st.permSetByName(a.PermissionSet)
 		if ps == nil || ps.ProfileID != "" {
@@ -311,6 +322,9 @@ func newState(seed *Seed) (*state, error) {
 		}
 		app := cloneApp(&seed.ConnectedApps[i])
 		app.ID = orElse(appIDs[i], sfid.PrefixConnectedApplication)
+		if app.Label == "" { // Salesforce requires a label; ConnectedApplication.Name serves it
+			app.Label = app.Name
+		}
 		if app.CreatedDate == "" {
 			app.CreatedDate = "2026-01-01T00:00:00.000Z"
 		}

@@ -148,6 +148,8 @@ func TestJsforceAgainstMockorg(t *testing.T) {
 	// something.
 	seed.Settings.EnableAdminApprovedAppsOnlyForExternalUser = true
 	seed.Settings.EnableSkipUserProvisioningWizardWelcomePage = true
+	// The client upserts a new connected app, which needs an org that may still create them.
+	seed.Organization.ConnectedAppCreationAllowed = true
 	org, err := mockorg.New(mockorg.Config{Seed: seed, QueryBatchSize: batchSize})
 	if err != nil {
 		t.Fatalf("mockorg.New: %v", err)
