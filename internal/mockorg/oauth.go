@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
@@ -58,12 +59,13 @@ type tokenAnswer struct {
 	IssuedAt    string `json:"issued_at"`
 }
 
-// tokenRequest is what a grant established: who and through which app. None of the grants served
-// here issues a refresh token, as in Salesforce, where only the web server and user-agent flows do;
-// POST /__mockorg/sessions stands in for those.
+// tokenRequest is what a grant established: who, through which app and which flow. None of the
+// grants served here issues a refresh token, as in Salesforce, where only the web server,
+// user-agent and device flows do; POST /__mockorg/sessions stands in for those.
 type tokenRequest struct {
 	user    *user
 	app     *connectedApp
+	flow    access.Flow
 	refresh string // the refresh token a refresh_token grant presented
 }
 
@@ -103,11 +105,13 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		if oerr != nil {
 			return oerr
 		}
-		if d := st.decide(req.user, req.app.ID); !d.Allowed {
+		if d := st.decide(req.user, req.app.ID, req.flow); !d.Allowed {
 			return badRequest(d.ErrorCode, d.Message)
 		}
-		token := s.issueLocked(req.user.ID, req.app.ID, req.refresh)
-		issuedAt := strconv.FormatInt(s.tokens.Access[token].IssuedAt, 10)
+		token := s.issueLocked(req.user.ID, req.app.ID, req.flow, req.refresh)
+		issued := s.tokens.Access[token].IssuedAt
+		st.touchApproval(req.user.ID, req.app.ID, time.UnixMilli(issued).UTC().Format(timeLayout))
+		issuedAt := strconv.FormatInt(issued, 10)
 		answer = tokenAnswer{
 			AccessToken: token,
 			Scope:       oauthScopes(req.app.Scopes),
@@ -163,7 +167,7 @@ func clientCredentialsGrant(st *state, clientID, clientSecret string) (tokenRequ
 	if u == nil {
 		return tokenRequest{}, errNoClientCredsUser
 	}
-	return tokenRequest{user: u, app: app}, nil
+	return tokenRequest{user: u, app: app, flow: access.FlowClientCredentials}, nil
 }
 
 func passwordGrant(st *state, clientID, clientSecret, username, password string) (tokenRequest, *oauthError) {
@@ -175,7 +179,7 @@ func passwordGrant(st *state, clientID, clientSecret, username, password string)
 	if u == nil || subtle.ConstantTimeCompare([]byte(password), []byte(u.Password)) != 1 {
 		return tokenRequest{}, errAuthFailure
 	}
-	return tokenRequest{user: u, app: app}, nil
+	return tokenRequest{user: u, app: app, flow: access.FlowPassword}, nil
 }
 
 func (s *Server) refreshGrantLocked(clientID, clientSecret, refresh string) (tokenRequest, *oauthError) {
@@ -191,7 +195,7 @@ func (s *Server) refreshGrantLocked(clientID, clientSecret, refresh string) (tok
 	if u == nil {
 		return tokenRequest{}, errExpiredRefresh
 	}
-	return tokenRequest{user: u, app: app, refresh: refresh}, nil
+	return tokenRequest{user: u, app: app, flow: g.Flow, refresh: refresh}, nil
 }
 
 // jwtClaims are the claims Salesforce's JWT bearer flow checks.
@@ -242,7 +246,7 @@ func jwtBearerGrant(st *state, assertion, instanceURL string, now time.Time) (to
 	if u == nil {
 		return tokenRequest{}, errInvalidAssertion
 	}
-	return tokenRequest{user: u, app: app}, nil
+	return tokenRequest{user: u, app: app, flow: access.FlowJWTBearer}, nil
 }
 
 func decodeJWTPart(part string, into any) error {

@@ -101,8 +101,8 @@ func TestTokenEndpointErrors(t *testing.T) {
 			"username": {"inactive@acme.test"}, "password": {DefaultPassword}}, 400, "inactive_user", "user is inactive"},
 		{"not admin approved", url.Values{"grant_type": {"password"}, "client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"},
 			"username": {"employee@acme.test"}, "password": {DefaultPassword}}, 400, "invalid_app_access", "user is not admin approved to access this app"},
-		{"unknown refresh token", url.Values{"grant_type": {"refresh_token"}, "client_id": {"WorkbenchKey0001"}, "refresh_token": {"x"}},
-			400, "invalid_grant", "expired access/refresh token"},
+		{"unknown refresh token", url.Values{"grant_type": {"refresh_token"}, "client_id": {"WorkbenchKey0001"}, "client_secret": {"WorkbenchSecret0001"},
+			"refresh_token": {"x"}}, 400, "invalid_grant", "expired access/refresh token"},
 		{"malformed assertion", url.Values{"grant_type": {grantJWTBearer}, "assertion": {"a.b"}}, 400, "invalid_grant", "invalid assertion"},
 		{"unsupported grant", url.Values{"grant_type": {"authorization_code"}}, 400, "unsupported_grant_type", "grant type not supported"},
 		{"no grant", url.Values{}, 400, "unsupported_grant_type", "grant type not supported"},
@@ -190,7 +190,8 @@ func TestPasswordGrantReadsAChunkedBody(t *testing.T) {
 	}
 }
 
-// jwtApp creates a key pair and a seed whose Workbench app carries the certificate.
+// jwtApp creates a key pair and a seed whose Workbench (self-authorize, uninstalled) and
+// Terraform_Admin (admin approved, installed) apps carry the certificate.
 func jwtApp(t *testing.T) (*rsa.PrivateKey, *Seed) {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -205,7 +206,7 @@ func jwtApp(t *testing.T) (*rsa.PrivateKey, *Seed) {
 	}
 	seed := DefaultSeed()
 	for i := range seed.ConnectedApps {
-		if seed.ConnectedApps[i].Name == "Workbench" {
+		if name := seed.ConnectedApps[i].Name; name == "Workbench" || name == "Terraform_Admin" {
 			seed.ConnectedApps[i].Certificate = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 		}
 	}
@@ -234,6 +235,7 @@ func TestJWTBearerChecksSignatureAndClaims(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// employee@acme.test approved Workbench before the restriction (the embedded org's oauthTokens).
 	valid := func() map[string]any {
 		return map[string]any{"iss": "WorkbenchKey0001", "sub": "employee@acme.test", "aud": "https://login.salesforce.com",
 			"exp": time.Now().Add(3 * time.Minute).Unix()}

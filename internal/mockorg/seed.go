@@ -20,6 +20,7 @@ type Seed struct {
 	PermissionSetAssignments []SeedAssignment    `json:"permissionSetAssignments"`
 	ConnectedApps            []SeedConnectedApp  `json:"connectedApps"`
 	SetupEntityAccess        []SeedGrant         `json:"setupEntityAccess"`
+	OAuthTokens              []SeedOAuthToken    `json:"oauthTokens"`
 }
 
 // SeedOrganization is the Organization record and the org-level properties Salesforce Support controls.
@@ -132,6 +133,19 @@ type SeedGrant struct {
 	ConnectedApp  string `json:"connectedApp"`
 	PermissionSet string `json:"permissionSet,omitempty"`
 	Profile       string `json:"profile,omitempty"`
+}
+
+// SeedOAuthToken is a user's prior approval of a connected app, Salesforce's OauthToken record: the
+// user authorized the app through the web server, user-agent or device flow. One per user and app.
+type SeedOAuthToken struct {
+	Username     string `json:"username"`
+	ConnectedApp string `json:"connectedApp"`
+	CreatedDate  string `json:"createdDate"`
+	// LastUsedDate is when a token of the pair was last issued; "" means CreatedDate.
+	LastUsedDate string `json:"lastUsedDate,omitempty"`
+	UseCount     int    `json:"useCount"`
+	// DeleteToken revokes the approval at /services/oauth2/revoke; "" draws a random one.
+	DeleteToken string `json:"deleteToken,omitempty"`
 }
 
 // DefaultPassword is the password of every user of the embedded default org.
