@@ -18,6 +18,10 @@ type approval struct {
 	DeleteToken               string
 }
 
+// prefixOAuthToken routes /sobjects/OauthToken/{id}. Salesforce documents OauthToken.Id as always
+// null, so no record shows the prefix; 0CQ is what describe reports (unverified).
+const prefixOAuthToken = "0CQ"
+
 func approvalKey(userID, appID string) string { return userID + "|" + appID }
 
 func (st *state) approvalOf(userID, appID string) *approval {
@@ -113,4 +117,38 @@ func (st *state) approvalSeeds() []SeedOAuthToken {
 			CreatedDate: a.CreatedDate, LastUsedDate: a.LastUsedDate, UseCount: a.UseCount, DeleteToken: a.DeleteToken})
 	}
 	return out
+}
+
+func init() {
+	// OauthToken is read-only: Salesforce supports describeSObjects and query only, and revokes
+	// through /services/oauth2/revoke with the DeleteToken. Having no createable or updateable
+	// field, it gets the REST answer of every such object, 400 INVALID_TYPE_FOR_OPERATION "entity
+	// type cannot be inserted/updated/deleted: OauthToken" (the closest documented shape; the exact
+	// answer for OauthToken is unverified).
+	register(&sobjectType{
+		name: "OauthToken", prefix: prefixOAuthToken,
+		fields: []fieldDef{
+			{name: "Id", kind: kindID}, {name: "AppName", kind: kindString}, {name: "UserId", kind: kindID},
+			{name: "UseCount", kind: kindInt}, {name: "LastUsedDate", kind: kindDateTime},
+			{name: "CreatedDate", kind: kindDateTime}, {name: "DeleteToken", kind: kindString},
+			{name: "AppMenuItemId", kind: kindID},
+		},
+		relationships: []relationship{{"User", "User", "UserId"}},
+		records: func(st *state) []record {
+			var out []record
+			for _, a := range sorted(st.approvals) {
+				app := st.apps[a.AppID]
+				// AppName is the app's label (ConnectedApplication.Name); Id is documented as always
+				// null; AppMenuItemId is null as for an app without an App Launcher item.
+				out = append(out, record{"Id": nil, "AppName": cmp.Or(app.Label, app.Name), "UserId": a.UserID,
+					"UseCount": a.UseCount, "LastUsedDate": a.LastUsedDate, "CreatedDate": a.CreatedDate,
+					"DeleteToken": a.DeleteToken, "AppMenuItemId": nil})
+			}
+			return out
+		},
+		// Users with Customize Application see every user's approvals, the others their own.
+		visibleTo: func(st *state, viewer *user, rec record) bool {
+			return rec["UserId"] == viewer.ID || st.holds(viewer, "CustomizeApplication")
+		},
+	})
 }
