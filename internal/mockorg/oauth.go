@@ -39,6 +39,8 @@ var (
 	errBadClientSecret   = badRequest("invalid_client", "invalid client credentials")
 	errAuthFailure       = badRequest("invalid_grant", "authentication failure")
 	errInvalidAssertion  = badRequest("invalid_grant", "invalid assertion")
+	errExpiredAssertion  = badRequest("invalid_grant", "expired authorization code")
+	errNotApproved       = badRequest("invalid_grant", "user hasn't approved this consumer")
 	errExpiredRefresh    = badRequest("invalid_grant", "expired access/refresh token")
 	errNoClientCredsUser = badRequest("invalid_grant", "no client credentials user enabled")
 )
@@ -187,6 +189,10 @@ func (s *Server) refreshGrantLocked(clientID, clientSecret, refresh string) (tok
 	if oerr != nil {
 		return tokenRequest{}, oerr
 	}
+	// Salesforce's text for a missing secret is unverified; mockorg answers as for a wrong one.
+	if clientSecret == "" && (app.SecretRequiredForRefreshToken == nil || *app.SecretRequiredForRefreshToken) {
+		return tokenRequest{}, errBadClientSecret
+	}
 	g := s.tokens.Refresh[refresh]
 	if g == nil || g.AppID != app.ID {
 		return tokenRequest{}, errExpiredRefresh
@@ -235,16 +241,25 @@ func jwtBearerGrant(st *state, assertion, instanceURL string, now time.Time) (to
 	if rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig) != nil {
 		return tokenRequest{}, errInvalidAssertion
 	}
-	if !audienceAccepted(claims.Aud, instanceURL) {
+	if !audienceAccepted(claims.Aud, instanceURL, st.org.IsSandbox) {
 		return tokenRequest{}, badRequest("invalid_grant", "Audience validation failed")
 	}
 	exp, err := claims.Exp.Float64()
-	if err != nil || time.Unix(int64(exp), 0).Before(now) {
+	if err != nil {
 		return tokenRequest{}, errInvalidAssertion
+	}
+	if time.Unix(int64(exp), 0).Before(now) {
+		return tokenRequest{}, errExpiredAssertion
 	}
 	u := st.userByUsername(claims.Sub)
 	if u == nil {
 		return tokenRequest{}, errInvalidAssertion
+	}
+	// The JWT bearer flow has no consent screen: an app whose users self-authorize serves only
+	// users who approved it through an interactive flow before. An admin-approved app needs no
+	// approval; the rules refuse users it is not granted to.
+	if !app.AdminApproved && st.approvalOf(u.ID, app.ID) == nil {
+		return tokenRequest{}, errNotApproved
 	}
 	return tokenRequest{user: u, app: app, flow: access.FlowJWTBearer}, nil
 }
@@ -278,8 +293,10 @@ func certificateKey(certificate string) *rsa.PublicKey {
 	return key
 }
 
-// audienceAccepted accepts Salesforce's login hosts and the host the client reached, as a My Domain does.
-func audienceAccepted(raw json.RawMessage, instanceURL string) bool {
+// audienceAccepted accepts the audiences Salesforce documents for connected apps:
+// https://login.salesforce.com, https://test.salesforce.com in a sandbox, and the org's own URL
+// (the host the client reached, as a My Domain).
+func audienceAccepted(raw json.RawMessage, instanceURL string, sandbox bool) bool {
 	var auds []string
 	var one string
 	if json.Unmarshal(raw, &one) == nil {
@@ -288,8 +305,8 @@ func audienceAccepted(raw json.RawMessage, instanceURL string) bool {
 		return false
 	}
 	for _, aud := range auds {
-		switch strings.TrimSuffix(aud, "/") {
-		case "https://login.salesforce.com", "https://test.salesforce.com", instanceURL:
+		aud = strings.TrimSuffix(aud, "/")
+		if aud == "https://login.salesforce.com" || aud == instanceURL || sandbox && aud == "https://test.salesforce.com" {
 			return true
 		}
 	}

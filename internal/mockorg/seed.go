@@ -113,9 +113,12 @@ type SeedConnectedApp struct {
 	IPRelaxation             string   `json:"ipRelaxation,omitempty"`
 	RefreshTokenPolicy       string   `json:"refreshTokenPolicy,omitempty"`
 	SingleLogoutURL          string   `json:"singleLogoutUrl,omitempty"`
-	// ConsumerSecretOptional and SecretRequiredForRefreshToken are kept only to read back what
-	// an update wrote; mockorg's token endpoint does not act on them.
-	ConsumerSecretOptional        *bool  `json:"consumerSecretOptional,omitempty"`
+	// ConsumerSecretOptional is kept only to read back what an update wrote: mockorg serves no
+	// flow that it would change.
+	ConsumerSecretOptional *bool `json:"consumerSecretOptional,omitempty"`
+	// SecretRequiredForRefreshToken is oauthConfig.isSecretRequiredForRefreshToken: the refresh
+	// token grant demands the consumer secret unless it is false. Absent means true, Salesforce's
+	// default for new apps.
 	SecretRequiredForRefreshToken *bool  `json:"secretRequiredForRefreshToken,omitempty"`
 	ConsumerKey                   string `json:"consumerKey"`
 	ConsumerSecret                string `json:"consumerSecret"`
