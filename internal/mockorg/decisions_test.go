@@ -252,11 +252,7 @@ func TestEveryDecisionMatchesTheRules(t *testing.T) {
 			}
 			for _, u := range seededUsers {
 				for i, app := range append(slices.Clone(seededApps), "") {
-					flow := access.FlowPassword
-					if app == "" {
-						flow = ""
-					}
-					want := expectedDecision(t, snap, u, app, flow)
+					want := expectedDecision(t, snap, u, app, access.FlowPassword) // the password grant's; Visualforce has no flow
 					label := fmt.Sprintf("%s through %s", u, app)
 					if app == "" {
 						label = u + " through Visualforce"
