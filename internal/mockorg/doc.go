@@ -28,6 +28,7 @@
 // uninstalling or deleting an app ends its sessions as Salesforce's Block does: its approvals and
 // its access and refresh tokens are gone for good. Management calls check the admin permission
 // matrix of DESIGN.md section 5 first and answer INSUFFICIENT_ACCESS, changing nothing.
+// Request bodies are capped at 1 MiB (413 in the protocol's error shape).
 //
 // # Prior approvals
 //
@@ -41,7 +42,6 @@
 // token ends only that token and its access tokens. The JWT bearer flow through an app whose users
 // self-authorize needs an approval ("user hasn't approved this consumer"); password, client
 // credentials and JWT grants never create one.
-// Request bodies are capped at 1 MiB (413 in the protocol's error shape).
 //
 // # Control API
 //
