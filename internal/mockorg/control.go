@@ -2,11 +2,16 @@ package mockorg
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 )
 
 // The control API under /__mockorg/ lets tests and pipelines reset, inspect and steer the org
@@ -130,34 +135,46 @@ func (s *Server) controlPutSnapshot(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// channelRequest names a user and a channel: a connected app by name, or "visualforce".
+// channelRequest names a user and a channel: a connected app by name and the interactive OAuth
+// flow through it, or "visualforce".
 type channelRequest struct {
 	Username     string `json:"username"`
 	Channel      string `json:"channel,omitempty"`
 	ConnectedApp string `json:"connected_app,omitempty"`
+	Flow         string `json:"flow,omitempty"`
 }
 
-// resolve finds the user and the app id ("" for Visualforce).
-func (c channelRequest) resolve(st *state) (*user, string, error) {
+// interactiveFlows are the flows in which a user authorizes an app, and so records an approval.
+var interactiveFlows = []access.Flow{access.FlowWebServer, access.FlowUserAgent, access.FlowDevice}
+
+// resolve finds the user, the app id ("" for Visualforce) and the flow (web_server unless named).
+func (c channelRequest) resolve(st *state) (*user, string, access.Flow, error) {
 	u := st.userByUsername(c.Username)
 	if u == nil {
-		return nil, "", fmt.Errorf("no user %q", c.Username)
+		return nil, "", "", fmt.Errorf("no user %q", c.Username)
 	}
 	switch {
-	case c.Channel == "visualforce" && c.ConnectedApp == "":
-		return u, "", nil
+	case c.Channel == "visualforce" && c.ConnectedApp == "" && c.Flow == "":
+		return u, "", "", nil
 	case c.Channel == "" && c.ConnectedApp != "":
 		a := st.appByName(c.ConnectedApp)
 		if a == nil {
-			return nil, "", fmt.Errorf("no connected app %q", c.ConnectedApp)
+			return nil, "", "", fmt.Errorf("no connected app %q", c.ConnectedApp)
 		}
-		return u, a.ID, nil
+		flow := cmp.Or(access.Flow(c.Flow), access.FlowWebServer)
+		if !slices.Contains(interactiveFlows, flow) {
+			return nil, "", "", fmt.Errorf(`"flow" is one of %q, not %q`, interactiveFlows, c.Flow)
+		}
+		return u, a.ID, flow, nil
 	}
-	return nil, "", fmt.Errorf(`set exactly one of "channel":"visualforce" and "connected_app":"<name>"`)
+	return nil, "", "", fmt.Errorf(`set exactly one of "channel":"visualforce" and "connected_app":"<name>" (with an optional "flow")`)
 }
 
 // controlSession hands out what a client would hold after a login the mock does not serve: a
-// Visualforce page's session id, or the access and refresh tokens of the web server flow.
+// Visualforce page's session id, or the access and refresh tokens of the web server, user-agent
+// or device flow. Where the rules let the user through, the user has authorized the app: the
+// approval is recorded, or counts one more use. The tokens are handed out either way, so that a
+// test can watch the API refuse them.
 func (s *Server) controlSession(w http.ResponseWriter, r *http.Request) {
 	var req channelRequest
 	if !decodeControlBody(w, r, &req) {
@@ -165,14 +182,17 @@ func (s *Server) controlSession(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string]string{}
 	err := s.mutate(func(st *state) error {
-		u, appID, err := req.resolve(st)
+		u, appID, flow, err := req.resolve(st)
 		if err != nil {
 			return err
 		}
-		token := s.issueLocked(u.ID, appID, "")
+		token := s.issueLocked(u.ID, appID, flow, "")
 		out["session_id"] = token
 		if appID != "" {
 			out["refresh_token"] = s.issueRefreshLocked(token)
+			if st.decide(u, appID, flow).Allowed {
+				st.approve(u.ID, appID, time.Now().UTC().Format(timeLayout))
+			}
 		}
 		return nil
 	})
@@ -198,10 +218,11 @@ func (s *Server) controlDecide(w http.ResponseWriter, r *http.Request) {
 	s.view(func(st *state) {
 		var u *user
 		var appID string
-		if u, appID, err = req.resolve(st); err != nil {
+		var flow access.Flow
+		if u, appID, flow, err = req.resolve(st); err != nil {
 			return
 		}
-		d := st.decide(u, appID)
+		d := st.decide(u, appID, flow)
 		out.Allowed, out.Rule, out.Error, out.Message = d.Allowed, d.Rule, d.ErrorCode, d.Message
 	})
 	if err != nil {

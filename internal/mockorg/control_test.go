@@ -2,6 +2,7 @@ package mockorg
 
 import (
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,7 +242,11 @@ func TestStateFileSurvivesARestart(t *testing.T) {
 	admin := h.adminToken()
 	id := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody("Persisted")))
 	h.mustSOAPSuccess(t, admin, updateSettings(map[string]bool{"enableAdminApprovedAppsOnlyForExternalUser": true}))
+	employee := h.webServerSession("employee@acme.test", "Partner_Portal_Mobile") // an approval, with its DeleteToken
 	want := h.snapshot()
+	if len(want.OAuthTokens) != 3 {
+		t.Fatalf("approvals before the restart: %+v", want.OAuthTokens)
+	}
 	ts.Close()
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
@@ -256,6 +261,8 @@ func TestStateFileSurvivesARestart(t *testing.T) {
 	}
 	// The token issued before the restart still works, and new ids do not collide with old ones.
 	second.mustStatus(t, second.rest(http.MethodGet, apiBase+"/sobjects/PermissionSet/"+id, admin, nil), http.StatusOK)
+	second.mustStatus(t, second.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {employee.RefreshToken},
+		"client_id": {"PartnerPortalMobileKey01"}, "client_secret": {"PartnerPortalMobileSecret01"}}), http.StatusOK)
 	if id2 := createdID(t, second.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody("After"))); id2 == id {
 		t.Error("an id was reused after the restart")
 	}

@@ -12,7 +12,7 @@
 // # Routes
 //
 //	POST /services/oauth2/token          client_credentials, password, refresh_token, JWT bearer (RS256)
-//	POST /services/oauth2/revoke         revokes an access or refresh token
+//	POST /services/oauth2/revoke         revokes an access or refresh token, or an approval by its DeleteToken
 //	GET  /services/oauth2/userinfo       who a token belongs to (also the identity URL /id/{org}/{user})
 //	POST /services/Soap/m/{version}      Metadata API: read/create/update/upsert/delete/listMetadata of
 //	                                     ConnectedAppSettings (fullName ConnectedApp) and ConnectedApp;
@@ -24,11 +24,13 @@
 //	     /services/data/vXX.X/sfaccess/  the setup extension of DESIGN.md section 3
 //	     /__mockorg/                     the control API below
 //
-// Every API call re-runs access.Decide on the org's current state for the token's user and channel,
-// so switching a limit on stops existing tokens at once (401 INVALID_SESSION_ID, or a SOAP
+// Every API call re-runs access.Decide on the org's current state for the token's user and channel
+// (the app, the OAuth flow the token came from, and whether the user approved the app before),
+// so switching a limit on or revoking an approval stops existing tokens at once (401 INVALID_SESSION_ID, or a SOAP
 // INVALID_SESSION_ID fault, with the decision's message; the Metadata API says a refused Visualforce
-// session "is not valid for use with the API", without "REST"). Blocking or deleting an app ends its
-// sessions as Salesforce's Block does: its access and refresh tokens are gone for good. Management calls check the admin
+// session "is not valid for use with the API", without "REST"). Blocking, uninstalling or deleting an app
+// ends its sessions as Salesforce's Block does: its approvals and its access and refresh tokens are
+// gone for good. Management calls check the admin
 // permission matrix of DESIGN.md section 5 first and answer INSUFFICIENT_ACCESS, changing nothing.
 // Request bodies are capped at 1 MiB (413 in the protocol's error shape). A path with doubled
 // slashes or dot segments ("//services/data/...") is served as its clean form, never redirected.
@@ -39,6 +41,19 @@
 // organization.connectedAppCreationAllowed is false, createMetadata and an upsertMetadata that
 // would create a ConnectedApp fail with INSUFFICIENT_ACCESS ("Connected app creation is
 // restricted ..."); existing apps are still read, updated, installed, blocked and deleted.
+//
+// # Prior approvals
+//
+// An approval is Salesforce's OauthToken record: the user authorized the app in the web server,
+// user-agent or device flow (POST /__mockorg/sessions below), and may go on using it after the
+// restriction on uninstalled apps, except through the device flow. Every token issued for the pair
+// counts one more use (UseCount, LastUsedDate). SOQL serves the approvals read-only (SELECT AppName,
+// UserId, UseCount, LastUsedDate, CreatedDate, DeleteToken, AppMenuItemId FROM OauthToken; AppName
+// is the app's label, Id is null): users with Customize Application see all, others their own.
+// Revoking the DeleteToken removes the approval and every token of the pair; revoking a refresh
+// token ends only that token and its access tokens. The JWT bearer flow through an app whose users
+// self-authorize needs an approval ("user hasn't approved this consumer"); password, client
+// credentials and JWT grants never create one.
 //
 // # Control API
 //
@@ -56,8 +71,11 @@
 //	GET  /__mockorg/stats               {"requests":N,"writes":N,"faults":N,"by_operation":{...}}
 //	POST /__mockorg/stats/reset         204
 //	POST /__mockorg/sessions            {"username":"…","channel":"visualforce"} → {"session_id":"…"}, or
-//	                                    {"username":"…","connected_app":"Name"} → {"session_id":"…",
-//	                                    "refresh_token":"…"}, what the web server flow would hand out
+//	                                    {"username":"…","connected_app":"Name","flow":"web_server"} →
+//	                                    {"session_id":"…","refresh_token":"…"}, what the web server
+//	                                    (default), "user_agent" or "device" flow would hand out; where
+//	                                    the rules allow it, the user's approval of the app is recorded
+//	                                    (or counts one more use); the tokens are handed out either way
 //	POST /__mockorg/decide              the same body → {"allowed","rule","error","message"}
 //
 // Operation names in stats are "oauth:token", "oauth:revoke", "oauth:userinfo", "soap:<call>",
@@ -70,8 +88,10 @@
 // instanceName, isSandbox and connectedAppCreationAllowed, which PUT /__mockorg/snapshot can flip),
 // settings, profiles with their permissions, permission sets, users with passwords, assignments
 // (not those to profiles' permission sets, which follow from the users' profiles),
-// connected apps with consumer keys and secrets and their installed/blocked state, and grants
-// (setupEntityAccess). References are by name; ids are optional on input. The embedded default
+// connected apps with consumer keys and secrets and their installed/blocked state, grants
+// (setupEntityAccess) and prior approvals (oauthTokens: username, connectedApp, createdDate,
+// lastUsedDate, useCount, deleteToken, one per user and app; a missing deleteToken is drawn at
+// random). References are by name; ids are optional on input. The embedded default
 // org "Acme" (DefaultSeed) is DESIGN.md section 7's. A state file holds the org and the live tokens;
 // it is rewritten atomically (temporary file, fsync, rename, mode 0600) after every change, and a
 // file that cannot be read makes New fail without touching it.

@@ -180,6 +180,25 @@ func (h *harness) webServerSession(username, app string) webServerTokens {
 	return tok
 }
 
+// revoke posts a token to the revoke endpoint.
+func (h *harness) revoke(token string) response {
+	h.t.Helper()
+	return h.send(http.MethodPost, "/services/oauth2/revoke", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+		strings.NewReader(url.Values{"token": {token}}.Encode()))
+}
+
+// deleteToken returns the DeleteToken of a user's approval of an app, from the snapshot.
+func (h *harness) deleteToken(username, app string) string {
+	h.t.Helper()
+	for _, a := range h.snapshot().OAuthTokens {
+		if a.Username == username && a.ConnectedApp == app {
+			return a.DeleteToken
+		}
+	}
+	h.t.Fatalf("%s has no approval of %s", username, app)
+	return ""
+}
+
 // adminToken is Terraform_Admin's client-credentials token, which runs as admin@acme.test.
 func (h *harness) adminToken() string {
 	h.t.Helper()

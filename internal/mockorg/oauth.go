@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
@@ -38,6 +39,8 @@ var (
 	errBadClientSecret   = badRequest("invalid_client", "invalid client credentials")
 	errAuthFailure       = badRequest("invalid_grant", "authentication failure")
 	errInvalidAssertion  = badRequest("invalid_grant", "invalid assertion")
+	errExpiredAssertion  = badRequest("invalid_grant", "expired authorization code")
+	errNotApproved       = badRequest("invalid_grant", "user hasn't approved this consumer")
 	errExpiredRefresh    = badRequest("invalid_grant", "expired access/refresh token")
 	errNoClientCredsUser = badRequest("invalid_grant", "no client credentials user enabled")
 )
@@ -58,12 +61,13 @@ type tokenAnswer struct {
 	IssuedAt    string `json:"issued_at"`
 }
 
-// tokenRequest is what a grant established: who and through which app. None of the grants served
-// here issues a refresh token, as in Salesforce, where only the web server and user-agent flows do;
-// POST /__mockorg/sessions stands in for those.
+// tokenRequest is what a grant established: who, through which app and which flow. None of the
+// grants served here issues a refresh token, as in Salesforce, where only the web server,
+// user-agent and device flows do; POST /__mockorg/sessions stands in for those.
 type tokenRequest struct {
 	user    *user
 	app     *connectedApp
+	flow    access.Flow
 	refresh string // the refresh token a refresh_token grant presented
 }
 
@@ -103,11 +107,13 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		if oerr != nil {
 			return oerr
 		}
-		if d := st.decide(req.user, req.app.ID); !d.Allowed {
+		if d := st.decide(req.user, req.app.ID, req.flow); !d.Allowed {
 			return badRequest(d.ErrorCode, d.Message)
 		}
-		token := s.issueLocked(req.user.ID, req.app.ID, req.refresh)
-		issuedAt := strconv.FormatInt(s.tokens.Access[token].IssuedAt, 10)
+		token := s.issueLocked(req.user.ID, req.app.ID, req.flow, req.refresh)
+		issued := s.tokens.Access[token].IssuedAt
+		st.touchApproval(req.user.ID, req.app.ID, time.UnixMilli(issued).UTC().Format(timeLayout))
+		issuedAt := strconv.FormatInt(issued, 10)
 		answer = tokenAnswer{
 			AccessToken: token,
 			Scope:       oauthScopes(req.app.Scopes),
@@ -163,7 +169,7 @@ func clientCredentialsGrant(st *state, clientID, clientSecret string) (tokenRequ
 	if u == nil {
 		return tokenRequest{}, errNoClientCredsUser
 	}
-	return tokenRequest{user: u, app: app}, nil
+	return tokenRequest{user: u, app: app, flow: access.FlowClientCredentials}, nil
 }
 
 func passwordGrant(st *state, clientID, clientSecret, username, password string) (tokenRequest, *oauthError) {
@@ -175,13 +181,17 @@ func passwordGrant(st *state, clientID, clientSecret, username, password string)
 	if u == nil || subtle.ConstantTimeCompare([]byte(password), []byte(u.Password)) != 1 {
 		return tokenRequest{}, errAuthFailure
 	}
-	return tokenRequest{user: u, app: app}, nil
+	return tokenRequest{user: u, app: app, flow: access.FlowPassword}, nil
 }
 
 func (s *Server) refreshGrantLocked(clientID, clientSecret, refresh string) (tokenRequest, *oauthError) {
 	app, oerr := clientApp(s.st, clientID, clientSecret, false)
 	if oerr != nil {
 		return tokenRequest{}, oerr
+	}
+	// Salesforce's text for a missing secret is unverified; mockorg answers as for a wrong one.
+	if clientSecret == "" && (app.SecretRequiredForRefreshToken == nil || *app.SecretRequiredForRefreshToken) {
+		return tokenRequest{}, errBadClientSecret
 	}
 	g := s.tokens.Refresh[refresh]
 	if g == nil || g.AppID != app.ID {
@@ -191,7 +201,7 @@ func (s *Server) refreshGrantLocked(clientID, clientSecret, refresh string) (tok
 	if u == nil {
 		return tokenRequest{}, errExpiredRefresh
 	}
-	return tokenRequest{user: u, app: app, refresh: refresh}, nil
+	return tokenRequest{user: u, app: app, flow: g.Flow, refresh: refresh}, nil
 }
 
 // jwtClaims are the claims Salesforce's JWT bearer flow checks.
@@ -231,18 +241,27 @@ func jwtBearerGrant(st *state, assertion, instanceURL string, now time.Time) (to
 	if rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig) != nil {
 		return tokenRequest{}, errInvalidAssertion
 	}
-	if !audienceAccepted(claims.Aud, instanceURL) {
+	if !audienceAccepted(claims.Aud, instanceURL, st.org.IsSandbox) {
 		return tokenRequest{}, badRequest("invalid_grant", "Audience validation failed")
 	}
 	exp, err := claims.Exp.Float64()
-	if err != nil || time.Unix(int64(exp), 0).Before(now) {
+	if err != nil {
 		return tokenRequest{}, errInvalidAssertion
+	}
+	if time.Unix(int64(exp), 0).Before(now) {
+		return tokenRequest{}, errExpiredAssertion
 	}
 	u := st.userByUsername(claims.Sub)
 	if u == nil {
 		return tokenRequest{}, errInvalidAssertion
 	}
-	return tokenRequest{user: u, app: app}, nil
+	// The JWT bearer flow has no consent screen: an app whose users self-authorize serves only
+	// users who approved it through an interactive flow before. An admin-approved app needs no
+	// approval; the rules refuse users it is not granted to.
+	if !app.AdminApproved && st.approvalOf(u.ID, app.ID) == nil {
+		return tokenRequest{}, errNotApproved
+	}
+	return tokenRequest{user: u, app: app, flow: access.FlowJWTBearer}, nil
 }
 
 func decodeJWTPart(part string, into any) error {
@@ -274,8 +293,10 @@ func certificateKey(certificate string) *rsa.PublicKey {
 	return key
 }
 
-// audienceAccepted accepts Salesforce's login hosts and the host the client reached, as a My Domain does.
-func audienceAccepted(raw json.RawMessage, instanceURL string) bool {
+// audienceAccepted accepts the audiences Salesforce documents for connected apps:
+// https://login.salesforce.com, https://test.salesforce.com in a sandbox, and the org's own URL
+// (the host the client reached, as a My Domain).
+func audienceAccepted(raw json.RawMessage, instanceURL string, sandbox bool) bool {
 	var auds []string
 	var one string
 	if json.Unmarshal(raw, &one) == nil {
@@ -284,8 +305,8 @@ func audienceAccepted(raw json.RawMessage, instanceURL string) bool {
 		return false
 	}
 	for _, aud := range auds {
-		switch strings.TrimSuffix(aud, "/") {
-		case "https://login.salesforce.com", "https://test.salesforce.com", instanceURL:
+		aud = strings.TrimSuffix(aud, "/")
+		if aud == "https://login.salesforce.com" || aud == instanceURL || sandbox && aud == "https://test.salesforce.com" {
 			return true
 		}
 	}

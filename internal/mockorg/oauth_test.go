@@ -101,8 +101,10 @@ func TestTokenEndpointErrors(t *testing.T) {
 			"username": {"inactive@acme.test"}, "password": {DefaultPassword}}, 400, "inactive_user", "user is inactive"},
 		{"not admin approved", url.Values{"grant_type": {"password"}, "client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"},
 			"username": {"employee@acme.test"}, "password": {DefaultPassword}}, 400, "invalid_app_access", "user is not admin approved to access this app"},
-		{"unknown refresh token", url.Values{"grant_type": {"refresh_token"}, "client_id": {"WorkbenchKey0001"}, "refresh_token": {"x"}},
-			400, "invalid_grant", "expired access/refresh token"},
+		{"unknown refresh token", url.Values{"grant_type": {"refresh_token"}, "client_id": {"WorkbenchKey0001"}, "client_secret": {"WorkbenchSecret0001"},
+			"refresh_token": {"x"}}, 400, "invalid_grant", "expired access/refresh token"},
+		{"refresh token grant without the secret the app requires", url.Values{"grant_type": {"refresh_token"}, "client_id": {"WorkbenchKey0001"},
+			"refresh_token": {"x"}}, 400, "invalid_client", "invalid client credentials"},
 		{"malformed assertion", url.Values{"grant_type": {grantJWTBearer}, "assertion": {"a.b"}}, 400, "invalid_grant", "invalid assertion"},
 		{"unsupported grant", url.Values{"grant_type": {"authorization_code"}}, 400, "unsupported_grant_type", "grant type not supported"},
 		{"no grant", url.Values{}, 400, "unsupported_grant_type", "grant type not supported"},
@@ -190,7 +192,8 @@ func TestPasswordGrantReadsAChunkedBody(t *testing.T) {
 	}
 }
 
-// jwtApp creates a key pair and a seed whose Workbench app carries the certificate.
+// jwtApp creates a key pair and a seed whose Workbench (self-authorize, uninstalled) and
+// Terraform_Admin (admin approved, installed) apps carry the certificate.
 func jwtApp(t *testing.T) (*rsa.PrivateKey, *Seed) {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
@@ -205,7 +208,7 @@ func jwtApp(t *testing.T) (*rsa.PrivateKey, *Seed) {
 	}
 	seed := DefaultSeed()
 	for i := range seed.ConnectedApps {
-		if seed.ConnectedApps[i].Name == "Workbench" {
+		if name := seed.ConnectedApps[i].Name; name == "Workbench" || name == "Terraform_Admin" {
 			seed.ConnectedApps[i].Certificate = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 		}
 	}
@@ -234,6 +237,7 @@ func TestJWTBearerChecksSignatureAndClaims(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// employee@acme.test approved Workbench before the restriction (the embedded org's oauthTokens).
 	valid := func() map[string]any {
 		return map[string]any{"iss": "WorkbenchKey0001", "sub": "employee@acme.test", "aud": "https://login.salesforce.com",
 			"exp": time.Now().Add(3 * time.Minute).Unix()}
@@ -249,8 +253,10 @@ func TestJWTBearerChecksSignatureAndClaims(t *testing.T) {
 		{"valid", key, valid(), "", ""},
 		{"audience of the instance", key, with("aud", h.ts.URL), "", ""},
 		{"signed with another key", otherKey, valid(), "invalid_grant", "invalid assertion"},
-		{"expired", key, with("exp", time.Now().Add(-time.Minute).Unix()), "invalid_grant", "invalid assertion"},
+		{"expired", key, with("exp", time.Now().Add(-time.Minute).Unix()), "invalid_grant", "expired authorization code"},
 		{"wrong audience", key, with("aud", "https://evil.example"), "invalid_grant", "Audience validation failed"},
+		{"sandbox audience in a production org", key, with("aud", "https://test.salesforce.com"), "invalid_grant", "Audience validation failed"},
+		{"a My Domain the client did not reach", key, with("aud", "https://acme.my.salesforce.com"), "invalid_grant", "Audience validation failed"},
 		{"unknown issuer", key, with("iss", "nope"), "invalid_client_id", "client identifier invalid"},
 		{"unknown subject", key, with("sub", "nobody@acme.test"), "invalid_grant", "invalid assertion"},
 		{"app without certificate", key, with("iss", "PartnerPortalMobileKey01"), "invalid_grant", "invalid assertion"},
@@ -384,5 +390,110 @@ func TestUserInfoAndIdentityURL(t *testing.T) {
 		if r := h.rest(http.MethodGet, c.path, c.token, nil); r.status != http.StatusForbidden || string(r.body) != "Bad_OAuth_Token" {
 			t.Errorf("%s: %d %s", c.path, r.status, r.body)
 		}
+	}
+}
+
+// TestJWTBearerNeedsAPriorApproval runs the JWT bearer flow through an app whose users
+// self-authorize (Workbench) and an admin-approved one (Terraform_Admin): the first serves only
+// users who approved it before, installed or not; the second needs no approval but a grant. The
+// flow itself records no approval.
+func TestJWTBearerNeedsAPriorApproval(t *testing.T) {
+	key, seed := jwtApp(t)
+	h := newHarness(t, Config{Seed: seed})
+	admin := h.adminToken()
+	jwt := func(sub, iss string) response {
+		return h.tokenRequest(url.Values{"grant_type": {grantJWTBearer}, "assertion": {signJWT(t, key, map[string]any{
+			"iss": iss, "sub": sub, "aud": "https://login.salesforce.com", "exp": time.Now().Add(time.Minute).Unix()})}})
+	}
+	expect := func(label string, resp response, code, desc string) {
+		t.Helper()
+		var body map[string]string
+		resp.json(t, &body)
+		if code == "" && (resp.status != http.StatusOK || body["access_token"] == "") ||
+			code != "" && (resp.status != http.StatusBadRequest || body["error"] != code || body["error_description"] != desc) {
+			t.Errorf("%s: %d %s, want %q %q", label, resp.status, resp.body, code, desc)
+		}
+	}
+	useCount := func(username, app string) int {
+		for _, a := range h.snapshot().OAuthTokens {
+			if a.Username == username && a.ConnectedApp == app {
+				return a.UseCount
+			}
+		}
+		return -1
+	}
+	expect("employee, who approved Workbench", jwt("employee@acme.test", "WorkbenchKey0001"), "", "")
+	if n := useCount("employee@acme.test", "Workbench"); n != 213 {
+		t.Errorf("the JWT token did not count as a use of the approval: %d", n)
+	}
+	expect("partner, who did not", jwt("partner@acme.test", "WorkbenchKey0001"), "invalid_grant", "user hasn't approved this consumer")
+	h.mustStatus(t, h.rest(http.MethodPut, setupInstallation(h.appID("Workbench")), admin, nil), http.StatusOK)
+	expect("partner, Workbench installed", jwt("partner@acme.test", "WorkbenchKey0001"), "invalid_grant", "user hasn't approved this consumer")
+	h.webServerSession("partner@acme.test", "Workbench")
+	expect("partner after authorizing Workbench", jwt("partner@acme.test", "WorkbenchKey0001"), "", "")
+
+	expect("admin through the admin-approved app, no approval", jwt("admin@acme.test", "MockorgAdminKey0001"), "", "")
+	expect("employee through the admin-approved app", jwt("employee@acme.test", "MockorgAdminKey0001"), "invalid_app_access", "user is not admin approved to access this app")
+	if n := useCount("admin@acme.test", "Terraform_Admin"); n != -1 {
+		t.Errorf("the JWT bearer flow recorded an approval (use count %d)", n)
+	}
+}
+
+// TestJWTAudienceOfASandbox checks that a sandbox accepts https://test.salesforce.com, besides
+// https://login.salesforce.com and its own URL, and nothing else.
+func TestJWTAudienceOfASandbox(t *testing.T) {
+	key, seed := jwtApp(t)
+	seed.Organization.IsSandbox = true
+	h := newHarness(t, Config{Seed: seed})
+	for aud, ok := range map[string]bool{"https://test.salesforce.com": true, "https://test.salesforce.com/": true,
+		"https://login.salesforce.com": true, h.ts.URL: true, "https://test.salesforce.com.evil.example": false} {
+		resp := h.tokenRequest(url.Values{"grant_type": {grantJWTBearer}, "assertion": {signJWT(t, key, map[string]any{
+			"iss": "WorkbenchKey0001", "sub": "employee@acme.test", "aud": aud, "exp": time.Now().Add(time.Minute).Unix()})}})
+		if ok != (resp.status == http.StatusOK) || !ok && !strings.Contains(string(resp.body), "Audience validation failed") {
+			t.Errorf("aud %s: %d %s", aud, resp.status, resp.body)
+		}
+	}
+}
+
+// TestRefreshTokenGrantNeedsTheSecret refreshes with and without the consumer secret under each
+// isSecretRequiredForRefreshToken setting: absent and true demand it, false does not.
+func TestRefreshTokenGrantNeedsTheSecret(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		required *bool
+	}{{"absent", nil}, {"true", ptr(true)}, {"false", ptr(false)}} {
+		t.Run(c.name, func(t *testing.T) {
+			seed := DefaultSeed()
+			for i := range seed.ConnectedApps {
+				if seed.ConnectedApps[i].Name == "Partner_Portal_Mobile" {
+					seed.ConnectedApps[i].SecretRequiredForRefreshToken = c.required
+				}
+			}
+			h := newHarness(t, Config{Seed: seed})
+			tok := h.webServerSession("partner@acme.test", "Partner_Portal_Mobile")
+			refresh := func(secret string) response {
+				form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}, "client_id": {"PartnerPortalMobileKey01"}}
+				if secret != "" {
+					form.Set("client_secret", secret)
+				}
+				return h.tokenRequest(form)
+			}
+			without := refresh("")
+			if c.required == nil || *c.required {
+				var body map[string]string
+				without.json(t, &body)
+				if without.status != http.StatusBadRequest || body["error"] != "invalid_client" || body["error_description"] != "invalid client credentials" {
+					t.Errorf("without the secret: %d %s", without.status, without.body)
+				}
+			} else if without.status != http.StatusOK {
+				t.Errorf("without the secret, not required: %d %s", without.status, without.body)
+			}
+			if r := refresh("WrongSecret"); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "invalid client credentials") {
+				t.Errorf("with a wrong secret: %d %s", r.status, r.body)
+			}
+			if r := refresh("PartnerPortalMobileSecret01"); r.status != http.StatusOK {
+				t.Errorf("with the secret: %d %s", r.status, r.body)
+			}
+		})
 	}
 }

@@ -40,7 +40,9 @@ func (s *Server) restQuery(c *restCall) {
 		var count int
 		var countOnly bool
 		var aerr *apiError
-		s.view(func(st *state) { records, count, countOnly, aerr = runQuery(st, c.version, q) })
+		s.view(func(st *state) {
+			records, count, countOnly, aerr = runQuery(st, st.users[c.caller.userID], c.version, q)
+		})
 		if aerr != nil {
 			writeRESTErr(c.w, aerr)
 			return
@@ -78,9 +80,9 @@ func (s *Server) batchSize(r *http.Request) int {
 	return size
 }
 
-// runQuery evaluates a SOQL statement against the org and renders the matching records; for
-// COUNT() it returns the count and no records.
-func runQuery(st *state, version, text string) (records []any, count int, countOnly bool, aerr *apiError) {
+// runQuery evaluates a SOQL statement against the org as viewer sees it and renders the matching
+// records; for COUNT() it returns the count and no records.
+func runQuery(st *state, viewer *user, version, text string) (records []any, count int, countOnly bool, aerr *apiError) {
 	q, err := soql.Parse(text)
 	if err != nil {
 		return nil, 0, false, soqlError(err)
@@ -109,6 +111,9 @@ func runQuery(st *state, version, text string) (records []any, count int, countO
 	}
 	var matched []record
 	for _, rec := range t.records(st) {
+		if t.visibleTo != nil && !t.visibleTo(st, viewer, rec) {
+			continue
+		}
 		ok, err := q.Match(getter(rec))
 		if err != nil {
 			return nil, 0, false, soqlError(err)

@@ -18,10 +18,11 @@ const (
 	kindBool
 	kindID
 	kindDateTime
+	kindInt
 )
 
 func (k fieldKind) describe() string {
-	return [...]string{"string", "boolean", "reference", "datetime"}[k]
+	return [...]string{"string", "boolean", "reference", "datetime", "int"}[k]
 }
 
 type fieldDef struct {
@@ -49,6 +50,8 @@ type sobjectType struct {
 	// fieldsFor hides fields that do not exist in this org (PermissionsUseAnyApiClient before
 	// API Access Control is provisioned).
 	hidden func(st *state, field string) bool
+	// visibleTo hides records the querying user may not see; nil shows every record.
+	visibleTo func(st *state, viewer *user, rec record) bool
 }
 
 // record is an sObject record's field values by canonical field name; nil is a null.
@@ -326,7 +329,14 @@ func attributes(typ, version, id string) map[string]string {
 // under their relationship as Salesforce does.
 func (t *sobjectType) render(st *state, version string, rec record, paths []fieldPath) *orderedObject {
 	out := newOrderedObject()
-	out.set("attributes", attributes(t.name, version, rec["Id"].(string)))
+	if id, ok := rec["Id"].(string); ok {
+		out.set("attributes", attributes(t.name, version, id))
+	} else {
+		// A record without an Id (OauthToken's is always null) has no URL; Salesforce's
+		// attributes for such rows are unverified, so mockorg sends the type alone, as for
+		// aggregate rows.
+		out.set("attributes", map[string]string{"type": t.name})
+	}
 	for _, p := range paths {
 		if p.rel == nil {
 			out.set(p.field.name, rec[p.field.name])

@@ -257,7 +257,7 @@ func (s *Server) describeGlobal(c *restCall) {
 	}
 	var out []entry
 	base := "/services/data/" + c.version + "/sobjects/"
-	for _, name := range []string{"ConnectedApplication", "Organization", "PermissionSet", "PermissionSetAssignment", "Profile", "SetupEntityAccess", "User"} {
+	for _, name := range []string{"ConnectedApplication", "OauthToken", "Organization", "PermissionSet", "PermissionSetAssignment", "Profile", "SetupEntityAccess", "User"} {
 		t := sobjectTypeNamed(name)
 		out = append(out, entry{Name: t.name, KeyPrefix: t.prefix, Createable: t.writable(), Updateable: t.updatable(),
 			Deletable: t.writable(), Queryable: true, URLs: map[string]string{"sobject": base + t.name, "describe": base + t.name + "/describe"}})

@@ -205,7 +205,7 @@ func TestReadOnlyObjects(t *testing.T) {
 	}
 	var global struct{ Sobjects []struct{ Name string } }
 	h.rest(http.MethodGet, apiBase+"/sobjects", admin, nil).json(t, &global)
-	if len(global.Sobjects) != 7 {
+	if len(global.Sobjects) != 8 {
 		t.Errorf("describeGlobal: %+v", global)
 	}
 }

@@ -20,6 +20,7 @@ type Seed struct {
 	PermissionSetAssignments []SeedAssignment    `json:"permissionSetAssignments"`
 	ConnectedApps            []SeedConnectedApp  `json:"connectedApps"`
 	SetupEntityAccess        []SeedGrant         `json:"setupEntityAccess"`
+	OAuthTokens              []SeedOAuthToken    `json:"oauthTokens"`
 }
 
 // SeedOrganization is the Organization record and the org-level properties Salesforce Support controls.
@@ -112,9 +113,12 @@ type SeedConnectedApp struct {
 	IPRelaxation             string   `json:"ipRelaxation,omitempty"`
 	RefreshTokenPolicy       string   `json:"refreshTokenPolicy,omitempty"`
 	SingleLogoutURL          string   `json:"singleLogoutUrl,omitempty"`
-	// ConsumerSecretOptional and SecretRequiredForRefreshToken are kept only to read back what
-	// an update wrote; mockorg's token endpoint does not act on them.
-	ConsumerSecretOptional        *bool  `json:"consumerSecretOptional,omitempty"`
+	// ConsumerSecretOptional is kept only to read back what an update wrote: mockorg serves no
+	// flow that it would change.
+	ConsumerSecretOptional *bool `json:"consumerSecretOptional,omitempty"`
+	// SecretRequiredForRefreshToken is oauthConfig.isSecretRequiredForRefreshToken: the refresh
+	// token grant demands the consumer secret unless it is false. Absent means true, Salesforce's
+	// default for new apps.
 	SecretRequiredForRefreshToken *bool  `json:"secretRequiredForRefreshToken,omitempty"`
 	ConsumerKey                   string `json:"consumerKey"`
 	ConsumerSecret                string `json:"consumerSecret"`
@@ -132,6 +136,19 @@ type SeedGrant struct {
 	ConnectedApp  string `json:"connectedApp"`
 	PermissionSet string `json:"permissionSet,omitempty"`
 	Profile       string `json:"profile,omitempty"`
+}
+
+// SeedOAuthToken is a user's prior approval of a connected app, Salesforce's OauthToken record: the
+// user authorized the app through the web server, user-agent or device flow. One per user and app.
+type SeedOAuthToken struct {
+	Username     string `json:"username"`
+	ConnectedApp string `json:"connectedApp"`
+	CreatedDate  string `json:"createdDate"`
+	// LastUsedDate is when a token of the pair was last issued; "" means CreatedDate.
+	LastUsedDate string `json:"lastUsedDate,omitempty"`
+	UseCount     int    `json:"useCount"`
+	// DeleteToken revokes the approval at /services/oauth2/revoke; "" draws a random one.
+	DeleteToken string `json:"deleteToken,omitempty"`
 }
 
 // DefaultPassword is the password of every user of the embedded default org.

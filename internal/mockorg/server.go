@@ -87,6 +87,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.st = st
+	// The seed's approvals keep the DeleteTokens drawn for them, so that a reset brings back the
+	// same ones.
+	s.seed.OAuthTokens = st.approvalSeeds()
 	s.tokens = newTokenTable()
 	s.apiUsed.Store(int64(s.seed.Organization.APIRequestsUsed))
 	if cfg.StateFile != "" {

@@ -266,8 +266,11 @@ func (s *Server) setupInstallation(c *restCall, rawID string) {
 			if !a.Installed {
 				return notInstalled(a)
 			}
-			// Uninstalling drops the app's OAuth Usage policies, the block included.
+			// Uninstalling drops the app's OAuth Usage policies, the block included, and ends its
+			// sessions: the users' approvals and tokens are gone, so an uninstalled app serves
+			// only users the restriction on uninstalled apps spares.
 			a.Installed, a.Blocked = false, false
+			s.dropTokensOfAppLocked(a.ID)
 			return nil
 		})
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
@@ -35,6 +34,7 @@ type state struct {
 	assignments map[string]*assignment
 	apps        map[string]*connectedApp
 	grants      map[string]*grant
+	approvals   map[string]*approval // by approvalKey
 	ids         idAllocator
 }
 
@@ -110,6 +110,7 @@ func newState(seed *Seed) (*state, error) {
 		assignments: map[string]*assignment{},
 		apps:        map[string]*connectedApp{},
 		grants:      map[string]*grant{},
+		approvals:   map[string]*approval{},
 		ids:         idAllocator{},
 	}
 	// First pass: every explicit id, so that generated ids never collide with them.
@@ -312,12 +313,9 @@ func newState(seed *Seed) (*state, error) {
 		if a.ClientCredentialsUser != "" && st.userByUsername(a.ClientCredentialsUser) == nil {
 			return nil, fmt.Errorf("seed: connected app %q: clientCredentialsUser %q is not a user", a.Name, a.ClientCredentialsUser)
 		}
-		for _, field := range []*string{&a.CreatedDate, &a.LastModifiedDate} {
-			if *field == "" {
-				continue
-			}
-			if _, err := time.Parse(timeLayout, *field); err != nil {
-				return nil, fmt.Errorf("seed: connected app %q: dates are written like 2026-01-05T09:00:00.000Z: %w", a.Name, err)
+		for _, date := range []string{a.CreatedDate, a.LastModifiedDate} {
+			if err := checkSeedDate(date); err != nil {
+				return nil, fmt.Errorf("seed: connected app %q: %w", a.Name, err)
 			}
 		}
 		app := cloneApp(&seed.ConnectedApps[i])
@@ -364,6 +362,9 @@ func newState(seed *Seed) (*state, error) {
 		gr := &grant{ID: orElse(grantIDs[i], sfid.PrefixSetupEntityAccess), ParentID: parent, AppID: app.ID}
 		st.grants[gr.ID] = gr
 	}
+	if err := st.loadApprovals(seed.OAuthTokens); err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 
@@ -383,6 +384,7 @@ func (st *state) toSeed(apiUsed int) *Seed {
 		PermissionSetAssignments: []SeedAssignment{},
 		ConnectedApps:            []SeedConnectedApp{},
 		SetupEntityAccess:        []SeedGrant{},
+		OAuthTokens:              st.approvalSeeds(),
 	}
 	for _, p := range sorted(st.profiles) {
 		seed.Profiles = append(seed.Profiles, SeedProfile{ID: p.ID, Name: p.Name, UserType: p.UserType,
@@ -608,11 +610,14 @@ func (st *state) accessApp(a *connectedApp) access.App {
 	return app
 }
 
-// decide runs the access rules for a user through a channel: an app id, or "" for Visualforce.
-func (st *state) decide(u *user, appID string) access.Decision {
+// decide runs the access rules for a user through a channel: an app id and the OAuth flow the
+// token comes from, or "" for Visualforce.
+func (st *state) decide(u *user, appID string, flow access.Flow) access.Decision {
 	via := access.ViaVisualforce()
 	if appID != "" {
 		via = access.ViaApp(st.accessApp(st.apps[appID]))
+		via.Flow = flow
+		via.PriorApproval = st.approvalOf(u.ID, appID) != nil
 	}
 	return access.Decide(st.accessOrg(), st.accessUser(u), via)
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 )
 
 // session is an access token: who it is for and through which channel. Nothing about access is
@@ -16,11 +18,18 @@ type session struct {
 	IssuedAt int64  `json:"issuedAt"`
 	// Refresh is the refresh token this access token came from, so revoking it revokes both.
 	Refresh string `json:"refresh,omitempty"`
+	// Flow is the OAuth flow the token came from; "" (state files of older versions) counts as
+	// not the device flow.
+	Flow access.Flow `json:"flow,omitempty"`
 }
 
 type refreshGrant struct {
 	UserID string `json:"userId"`
 	AppID  string `json:"appId"`
+	// Flow is the flow the user authorized the app through. Access tokens refreshed from it keep
+	// it, so that refreshing does not lift the device flow's restriction on uninstalled apps
+	// (unverified: Salesforce does not say how it treats refreshed device-flow tokens).
+	Flow access.Flow `json:"flow,omitempty"`
 }
 
 // tokenTable holds the live access and refresh tokens; guarded by Server.mu.
@@ -52,9 +61,9 @@ func randomString(n int) string {
 }
 
 // issueLocked creates an access token for a user through a channel; the caller holds s.mu.
-func (s *Server) issueLocked(userID, appID, refresh string) string {
+func (s *Server) issueLocked(userID, appID string, flow access.Flow, refresh string) string {
 	token := newToken(s.st.org.ID)
-	s.tokens.Access[token] = &session{UserID: userID, AppID: appID, IssuedAt: time.Now().UnixMilli(), Refresh: refresh}
+	s.tokens.Access[token] = &session{UserID: userID, AppID: appID, IssuedAt: time.Now().UnixMilli(), Refresh: refresh, Flow: flow}
 	return token
 }
 
@@ -63,7 +72,7 @@ func (s *Server) issueLocked(userID, appID, refresh string) string {
 func (s *Server) issueRefreshLocked(token string) string {
 	sess := s.tokens.Access[token]
 	refresh := s.st.org.ID[:15] + "!" + randomString(86)
-	s.tokens.Refresh[refresh] = &refreshGrant{UserID: sess.UserID, AppID: sess.AppID}
+	s.tokens.Refresh[refresh] = &refreshGrant{UserID: sess.UserID, AppID: sess.AppID, Flow: sess.Flow}
 	sess.Refresh = refresh
 	return refresh
 }
@@ -95,7 +104,7 @@ func (s *Server) authenticate(token string) (*caller, *apiError) {
 		case u == nil, sess.AppID != "" && s.st.apps[sess.AppID] == nil:
 			denial = errInvalidSession
 		default:
-			if d := s.st.decide(u, sess.AppID); !d.Allowed {
+			if d := s.st.decide(u, sess.AppID, sess.Flow); !d.Allowed {
 				denial = &apiError{status: http.StatusUnauthorized, code: "INVALID_SESSION_ID", message: d.Message}
 			} else {
 				c = &caller{userID: u.ID, username: u.Username, appID: sess.AppID}
@@ -127,7 +136,10 @@ func bearerToken(r *http.Request) string {
 	return ""
 }
 
-// revokeLocked removes an access or refresh token; a refresh token takes its access tokens with it.
+// revokeLocked removes an access or refresh token, or an approval by its DeleteToken. A refresh
+// token takes its access tokens with it and leaves the approval, which other refresh tokens of
+// the pair may hold; the DeleteToken ends the approval and every token of the pair, as revoking
+// an app on the user's Connected Apps page does.
 func (s *Server) revokeLocked(token string) bool {
 	if _, ok := s.tokens.Access[token]; ok {
 		delete(s.tokens.Access, token)
@@ -142,20 +154,35 @@ func (s *Server) revokeLocked(token string) bool {
 		}
 		return true
 	}
+	if a := s.st.approvalByDeleteToken(token); a != nil {
+		s.dropLocked(func(userID, appID string) bool { return userID == a.UserID && appID == a.AppID })
+		return true
+	}
 	return false
 }
 
-// dropTokensOfAppLocked forgets every access and refresh token issued through an app, as deleting
-// or blocking it does.
+// dropTokensOfAppLocked forgets every approval (OauthToken) of an app and every access and refresh
+// token issued through it, as blocking, uninstalling or deleting the app does.
 func (s *Server) dropTokensOfAppLocked(appID string) {
+	s.dropLocked(func(_, tokenApp string) bool { return tokenApp == appID })
+}
+
+// dropLocked forgets the approvals and the access and refresh tokens of the (user, app) pairs that
+// end; Visualforce sessions have no app and never end here.
+func (s *Server) dropLocked(ends func(userID, appID string) bool) {
 	for t, sess := range s.tokens.Access {
-		if sess.AppID == appID {
+		if sess.AppID != "" && ends(sess.UserID, sess.AppID) {
 			delete(s.tokens.Access, t)
 		}
 	}
 	for t, g := range s.tokens.Refresh {
-		if g.AppID == appID {
+		if ends(g.UserID, g.AppID) {
 			delete(s.tokens.Refresh, t)
+		}
+	}
+	for k, a := range s.st.approvals {
+		if ends(a.UserID, a.AppID) {
+			delete(s.st.approvals, k)
 		}
 	}
 }
