@@ -103,7 +103,7 @@ func TestProfileAssignments(t *testing.T) {
 	}
 	loose := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody("Loose")))
 	employee := h.userID("employee@acme.test")
-	real := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSetAssignment", admin,
+	own := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSetAssignment", admin,
 		map[string]string{"PermissionSetId": loose, "AssigneeId": employee}))
 
 	const all = "SELECT Id, AssigneeId, PermissionSetId, PermissionSet.IsOwnedByProfile, PermissionSet.ProfileId FROM PermissionSetAssignment"
@@ -127,7 +127,7 @@ func TestProfileAssignments(t *testing.T) {
 			t.Errorf("profile assignment of %s: %v", user.Username, rec)
 		}
 		id := rec["Id"].(string)
-		if !sfid.HasPrefix(id, sfid.PrefixAssignment) || id == real {
+		if !sfid.HasPrefix(id, sfid.PrefixAssignment) || id == own {
 			t.Errorf("profile assignment id %s", id)
 		}
 		profileRows[user.Username] = id
@@ -136,7 +136,7 @@ func TestProfileAssignments(t *testing.T) {
 		t.Errorf("profile assignment ids are not one per user: %v", profileRows)
 	}
 	h.query(admin, "SELECT Id, PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '"+employee+"' AND PermissionSet.IsOwnedByProfile = false").json(t, &a)
-	if a.TotalSize != 1 || a.Records[0]["Id"] != real {
+	if a.TotalSize != 1 || a.Records[0]["Id"] != own {
 		t.Errorf("the employee's own assignments: %+v", a)
 	}
 	h.query(admin, "SELECT COUNT() FROM PermissionSetAssignment WHERE PermissionSet.ProfileId != null").json(t, &a)
@@ -175,7 +175,7 @@ func TestProfileAssignments(t *testing.T) {
 	if mustJSON(t, after) != mustJSON(t, before) {
 		t.Error("refused writes changed the org")
 	}
-	if len(after.PermissionSetAssignments) != 1 || after.PermissionSetAssignments[0].ID != real {
+	if len(after.PermissionSetAssignments) != 1 || after.PermissionSetAssignments[0].ID != own {
 		t.Errorf("snapshot assignments: %+v", after.PermissionSetAssignments)
 	}
 	h.mustStatus(t, h.control(http.MethodPut, "/__mockorg/snapshot", after), http.StatusNoContent)
