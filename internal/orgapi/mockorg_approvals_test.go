@@ -39,4 +39,3 @@ func TestMockorgOAuthApprovals(t *testing.T) {
 		t.Errorf("a malformed user id: %v", err)
 	}
 }
-
