@@ -113,7 +113,7 @@ func New(cfg Config) (*Client, error) {
 	audience := strings.TrimSpace(cfg.JWTAudience)
 	if audience == "" {
 		audience = DefaultJWTAudience(loginURL)
-	} else if audience, err = checkJWTAudience(audience); err != nil {
+	} else if audience, err = CheckJWTAudience(audience); err != nil {
 		problems = append(problems, err)
 	}
 
@@ -271,10 +271,10 @@ func DefaultJWTAudience(loginURL string) string {
 	return JWTAudienceProduction
 }
 
-// checkJWTAudience accepts an absolute https URL (http only for loopback hosts, a local mockorg),
+// CheckJWTAudience accepts an absolute https URL (http only for loopback hosts, a local mockorg),
 // with a path for an Experience Cloud site, and returns it without a trailing slash, the form
-// Salesforce compares with.
-func checkJWTAudience(raw string) (string, error) {
+// Salesforce compares with. Its errors say what is allowed.
+func CheckJWTAudience(raw string) (string, error) {
 	const allowed = "use " + JWTAudienceProduction + ", " + JWTAudienceSandbox + " for a sandbox, or the https:// URL of an Experience Cloud site"
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
