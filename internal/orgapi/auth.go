@@ -92,12 +92,12 @@ func (s *clientCredentials) fetch(ctx context.Context) (*token, error) {
 }
 
 // jwtBearer is the OAuth 2.0 JWT bearer flow: an RS256 assertion signed with the private key whose
-// certificate is on the connected app, iss = consumer key, sub = username, aud = login URL.
+// certificate is on the connected app, iss = consumer key, sub = username, aud = the configured
+// audience (Salesforce's login host, not the My Domain URL the assertion is posted to).
 type jwtBearer struct {
 	c                  *Client
 	clientID, username string
 	key                *rsa.PrivateKey
-	audience           string // "" means the login URL; tests set another to see the org refuse it
 	now                func() time.Time
 }
 
@@ -127,7 +127,7 @@ func (s *jwtBearer) assertion() (string, error) {
 	claims, err := json.Marshal(map[string]any{
 		"iss": s.clientID,
 		"sub": s.username,
-		"aud": cmpOr(s.audience, s.c.loginURL),
+		"aud": s.c.jwtAudience,
 		"exp": s.now().Add(jwtLifetime).Unix(),
 	})
 	if err != nil {

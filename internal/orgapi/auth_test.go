@@ -105,7 +105,8 @@ func TestJWTBearerAssertion(t *testing.T) {
 	if header["alg"] != "RS256" {
 		t.Errorf("alg = %v", header["alg"])
 	}
-	want := map[string]any{"iss": "ConsumerKey1", "sub": "admin@acme.test", "aud": ts.URL, "exp": float64(now.Add(3 * time.Minute).Unix())}
+	// The assertion goes to login_url, but its audience is Salesforce's login host.
+	want := map[string]any{"iss": "ConsumerKey1", "sub": "admin@acme.test", "aud": "https://login.salesforce.com", "exp": float64(now.Add(3 * time.Minute).Unix())}
 	for k, v := range want {
 		if claims[k] != v {
 			t.Errorf("claim %s = %v, want %v", k, claims[k], v)
@@ -118,6 +119,43 @@ func TestJWTBearerAssertion(t *testing.T) {
 	digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
 	if err := rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, digest[:], sig); err != nil {
 		t.Errorf("signature does not verify with the public key: %v", err)
+	}
+}
+
+// TestJWTAudience pins the aud claim sent: the documented default for the login host, and a
+// configured audience verbatim (without a trailing slash).
+func TestJWTAudience(t *testing.T) {
+	key := pkcs1PEM(testKey())
+	tests := []struct{ loginURL, audience, want string }{
+		{"https://acme.my.salesforce.com", "", "https://login.salesforce.com"},
+		{"https://login.salesforce.com", "", "https://login.salesforce.com"},
+		{"https://test.salesforce.com/", "", "https://test.salesforce.com"},
+		{"https://acme--uat.sandbox.my.salesforce.com", "https://test.salesforce.com", "https://test.salesforce.com"},
+		{"https://acme.my.salesforce.com", "https://acme.my.site.com/partners/", "https://acme.my.site.com/partners"},
+	}
+	for _, tt := range tests {
+		c, err := New(Config{InstanceURL: "https://acme.my.salesforce.com", LoginURL: tt.loginURL, JWTAudience: tt.audience,
+			ClientID: "K", Username: "u@acme.test", PrivateKeyPEM: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertion, err := c.tokens.source.(*jwtBearer).assertion()
+		if err != nil {
+			t.Fatal(err)
+		}
+		payload, err := base64.RawURLEncoding.DecodeString(strings.Split(assertion, ".")[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var claims struct {
+			Aud string `json:"aud"`
+		}
+		if err := json.Unmarshal(payload, &claims); err != nil {
+			t.Fatal(err)
+		}
+		if claims.Aud != tt.want {
+			t.Errorf("login_url %s, jwt_audience %q: aud = %q, want %q", tt.loginURL, tt.audience, claims.Aud, tt.want)
+		}
 	}
 }
 

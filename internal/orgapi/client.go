@@ -35,8 +35,10 @@ const DefaultUserAgent = "terraform-provider-sfaccess/dev"
 // PrivateKeyPEM (OAuth JWT bearer).
 type Config struct {
 	InstanceURL string // https://… (http:// only for loopback hosts)
-	LoginURL    string // token endpoint host and JWT audience; "" means InstanceURL
+	LoginURL    string // host of the token endpoint; "" means InstanceURL
 	APIVersion  string // "66.0"; "" means DefaultAPIVersion
+	// JWTAudience is the aud claim of JWT bearer assertions; "" means DefaultJWTAudience(LoginURL).
+	JWTAudience string
 
 	AccessToken string
 
@@ -57,6 +59,7 @@ type Config struct {
 type Client struct {
 	instanceURL string
 	loginURL    string
+	jwtAudience string
 	apiVersion  string
 	apiMajor    int
 	userAgent   string
@@ -107,6 +110,13 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 
+	audience := strings.TrimSpace(cfg.JWTAudience)
+	if audience == "" {
+		audience = DefaultJWTAudience(loginURL)
+	} else if audience, err = CheckJWTAudience(audience); err != nil {
+		problems = append(problems, err)
+	}
+
 	version := strings.TrimSpace(cfg.APIVersion)
 	if version == "" {
 		version = DefaultAPIVersion
@@ -145,6 +155,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		instanceURL:  instanceURL,
 		loginURL:     loginURL,
+		jwtAudience:  audience,
 		apiVersion:   version,
 		apiMajor:     major,
 		userAgent:    strings.TrimSpace(cfg.UserAgent),
@@ -240,6 +251,42 @@ func chooseAuth(cfg Config) (authMethod, []error) {
 		}
 	}
 	return m, problems
+}
+
+// The audiences Salesforce documents for the JWT bearer flow of a connected app ("OAuth 2.0 JWT
+// Bearer Flow for Server-to-Server Integration"): login.salesforce.com for production orgs,
+// test.salesforce.com for sandboxes, and an Experience Cloud site's URL for its users. The My
+// Domain URL the token request goes to is not among them.
+const (
+	JWTAudienceProduction = "https://login.salesforce.com"
+	JWTAudienceSandbox    = "https://test.salesforce.com"
+)
+
+// DefaultJWTAudience is the aud claim Salesforce expects when none is configured: the sandbox
+// audience when tokens come from test.salesforce.com, else the production one.
+func DefaultJWTAudience(loginURL string) string {
+	if u, err := url.Parse(loginURL); err == nil && strings.EqualFold(u.Hostname(), "test.salesforce.com") {
+		return JWTAudienceSandbox
+	}
+	return JWTAudienceProduction
+}
+
+// CheckJWTAudience accepts an absolute https URL (http only for loopback hosts, a local mockorg),
+// with a path for an Experience Cloud site, and returns it without a trailing slash, the form
+// Salesforce compares with. Its errors say what is allowed.
+func CheckJWTAudience(raw string) (string, error) {
+	const allowed = "use " + JWTAudienceProduction + ", " + JWTAudienceSandbox + " for a sandbox, or the https:// URL of an Experience Cloud site"
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("jwt_audience %q is not an absolute URL; %s", raw, allowed)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", fmt.Errorf("jwt_audience %q uses plain http; %s (http only for a loopback host)", raw, allowed)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("jwt_audience %q must not carry credentials, a query or a fragment; %s", raw, allowed)
+	}
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/"), nil
 }
 
 // checkBaseURL accepts https URLs, and http only for loopback hosts, so that tokens never cross a

@@ -56,6 +56,11 @@ func TestNewValidatesConfig(t *testing.T) {
 			c.AccessToken, c.ClientID, c.Username = "", "K", "u@x"
 			c.PrivateKeyPEM = "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"
 		}), []string{"not a valid PKCS#1 key"}},
+		{"jwt audience of an Experience Cloud site", base(func(c *Config) { c.JWTAudience = "https://acme.my.site.com/partners/" }), nil},
+		{"jwt audience of a loopback mockorg", base(func(c *Config) { c.JWTAudience = "http://127.0.0.1:8080" }), nil},
+		{"jwt audience not a url", base(func(c *Config) { c.JWTAudience = "login.salesforce.com" }), []string{"jwt_audience", "not an absolute URL", "https://login.salesforce.com", "https://test.salesforce.com"}},
+		{"jwt audience plain http", base(func(c *Config) { c.JWTAudience = "http://login.salesforce.com" }), []string{"jwt_audience", "plain http"}},
+		{"jwt audience with a query", base(func(c *Config) { c.JWTAudience = "https://login.salesforce.com?x=1" }), []string{"jwt_audience", "query"}},
 		{"bad version", base(func(c *Config) { c.APIVersion = "v66" }), []string{"not a Salesforce API version"}},
 		{"old version", base(func(c *Config) { c.APIVersion = "46.0" }), []string{"too old"}},
 		{"negative retries", base(func(c *Config) { c.MaxRetries = -1 }), []string{"max_retries"}},

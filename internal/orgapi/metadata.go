@@ -15,6 +15,7 @@ const metadataBatch = 10
 const (
 	versionExternalUserFlag = 50
 	versionOAuthPolicy      = 49
+	versionRefreshSecret    = 51
 	versionClientCredential = 56
 	versionPkce             = 59
 )
@@ -254,6 +255,12 @@ func decodeConnectedApp(rec *xmlNode) *ConnectedApp {
 		if v := oc.boolPtr("isPkceRequired"); v != nil {
 			app.PkceRequired = *v
 		}
+		app.RefreshTokenRequiresSecret = oc.boolPtr("isSecretRequiredForRefreshToken")
+	}
+	if app.RefreshTokenRequiresSecret == nil {
+		// Absent (an app saved before API 51.0, or without OAuth) means Salesforce's default.
+		required := true
+		app.RefreshTokenRequiresSecret = &required
 	}
 	if pol := rec.child("oauthPolicy"); pol != nil {
 		app.IPRelaxation = pol.str("ipRelaxation")
@@ -292,6 +299,9 @@ func (c *Client) checkConnectedApp(o op, app *ConnectedApp) *Error {
 	}
 	if app.ClientCredentialUser != "" && c.apiMajor < versionClientCredential {
 		add("oauthClientCredentialUser", "the client credentials user needs API version 56.0 or later")
+	}
+	if v := app.RefreshTokenRequiresSecret; v != nil && !*v && c.apiMajor < versionRefreshSecret {
+		add("isSecretRequiredForRefreshToken", "letting the refresh token flow go without the client secret needs API version 51.0 or later")
 	}
 	if app.PkceRequired && c.apiMajor < versionPkce {
 		add("isPkceRequired", "requiring PKCE needs API version 59.0 or later")
@@ -333,6 +343,9 @@ func (c *Client) writeConnectedApp(w *xmlWriter, app *ConnectedApp, create bool)
 		}
 		if c.apiMajor >= versionPkce {
 			w.bool("isPkceRequired", app.PkceRequired)
+		}
+		if v := app.RefreshTokenRequiresSecret; v != nil && c.apiMajor >= versionRefreshSecret {
+			w.bool("isSecretRequiredForRefreshToken", *v)
 		}
 		w.leafIf("oauthClientCredentialUser", app.ClientCredentialUser)
 		for _, s := range app.Scopes {

@@ -91,6 +91,7 @@ func TestReadConnectedAppsBatchesTenPerCall(t *testing.T) {
 }
 
 func TestReadConnectedAppDecodesAndReportsMissing(t *testing.T) {
+	secretElement := ""
 	ts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		req, _ := readSOAP(t, r)
 		if req.Body.Call.FullNames[0] == "Missing" {
@@ -104,7 +105,7 @@ func TestReadConnectedAppDecodesAndReportsMissing(t *testing.T) {
 			<description>Fish &amp; chips</description>
 			<oauthConfig><callbackUrl>https://app.example.com/cb
 https://app.example.com/cb2</callbackUrl><consumerKey>KEY123</consumerKey><isAdminApproved>true</isAdminApproved>
-			<isPkceRequired>true</isPkceRequired><oauthClientCredentialUser>admin@acme.test</oauthClientCredentialUser><scopes>Api</scopes><scopes>RefreshToken</scopes></oauthConfig>
+			<isPkceRequired>true</isPkceRequired>`+secretElement+`<oauthClientCredentialUser>admin@acme.test</oauthClientCredentialUser><scopes>Api</scopes><scopes>RefreshToken</scopes></oauthConfig>
 			<oauthPolicy><ipRelaxation>BYPASS</ipRelaxation><refreshTokenPolicy>specific_inactivity:7:DAYS</refreshTokenPolicy></oauthPolicy>
 			<startUrl>https://start</startUrl></records></result></readMetadataResponse>`)
 	})
@@ -116,15 +117,24 @@ https://app.example.com/cb2</callbackUrl><consumerKey>KEY123</consumerKey><isAdm
 	want := ConnectedApp{FullName: "Portal_Mobile", Label: "Portal Mobile", ContactEmail: "admin@example.com", Description: "Fish & chips",
 		StartURL: "https://start", CallbackURLs: []string{"https://app.example.com/cb", "https://app.example.com/cb2"},
 		Scopes: []string{"Api", "RefreshToken"}, IsAdminApproved: true, PkceRequired: true, ConsumerKey: "KEY123",
-		ClientCredentialUser: "admin@acme.test", IPRelaxation: "BYPASS", RefreshTokenPolicy: "specific_inactivity:7:DAYS"}
+		ClientCredentialUser: "admin@acme.test", IPRelaxation: "BYPASS", RefreshTokenPolicy: "specific_inactivity:7:DAYS",
+		// Absent from the answer: Salesforce's default.
+		RefreshTokenRequiresSecret: ptr(true)}
 	if !reflect.DeepEqual(*app, want) {
 		t.Errorf("got %+v\nwant %+v", *app, want)
+	}
+	secretElement = "<isSecretRequiredForRefreshToken>false</isSecretRequiredForRefreshToken>"
+	app, err = c.ReadConnectedApp(context.Background(), "Portal_Mobile")
+	if err != nil || app.RefreshTokenRequiresSecret == nil || *app.RefreshTokenRequiresSecret {
+		t.Errorf("isSecretRequiredForRefreshToken false read as %v (%v)", app.RefreshTokenRequiresSecret, err)
 	}
 	_, err = c.ReadConnectedApp(context.Background(), "Missing")
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing app: %v", err)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func TestCreateConnectedAppWritesTheComponent(t *testing.T) {
 	var sent string
@@ -139,13 +149,14 @@ func TestCreateConnectedAppWritesTheComponent(t *testing.T) {
 	c := newTestClient(t, ts.URL, Config{})
 	app := &ConnectedApp{FullName: "Portal_Mobile", Label: "Portal <Mobile>", ContactEmail: "a@b.test",
 		CallbackURLs: []string{"https://x/cb", "https://y/cb"}, Scopes: []string{"Api", "RefreshToken"},
-		IsAdminApproved: true, ConsumerKey: "PortalKey000001", ConsumerSecret: "PortalSecret000001", RefreshTokenPolicy: "zero"}
+		IsAdminApproved: true, ConsumerKey: "PortalKey000001", ConsumerSecret: "PortalSecret000001", RefreshTokenPolicy: "zero",
+		RefreshTokenRequiresSecret: ptr(false)}
 	if err := c.CreateConnectedApp(context.Background(), app); err != nil {
 		t.Fatal(err)
 	}
 	order := []string{"<met:fullName>Portal_Mobile", "<met:contactEmail>", "<met:label>Portal &lt;Mobile&gt;", "<met:oauthConfig>",
 		"<met:callbackUrl>https://x/cb&#xA;https://y/cb", "<met:consumerKey>PortalKey000001", "<met:consumerSecret>PortalSecret000001",
-		"<met:isAdminApproved>true", "<met:isPkceRequired>false", "<met:scopes>Api", "<met:scopes>RefreshToken", "</met:oauthConfig>",
+		"<met:isAdminApproved>true", "<met:isPkceRequired>false", "<met:isSecretRequiredForRefreshToken>false", "<met:scopes>Api", "<met:scopes>RefreshToken", "</met:oauthConfig>",
 		"<met:oauthPolicy><met:ipRelaxation>ENFORCE</met:ipRelaxation><met:refreshTokenPolicy>zero"}
 	pos := 0
 	for _, frag := range order {
@@ -154,6 +165,36 @@ func TestCreateConnectedAppWritesTheComponent(t *testing.T) {
 			t.Fatalf("%q missing or out of order in\n%s", frag, sent)
 		}
 		pos += i
+	}
+}
+
+// TestConnectedAppCreationRestricted pins how the refusal of a 2026 org is recognised: the code
+// INSUFFICIENT_ACCESS with the message prefix, and nothing else.
+func TestConnectedAppCreationRestricted(t *testing.T) {
+	message := "Connected app creation is restricted in this org as of Spring '26. Create an External Client App instead, or contact Salesforce Support to re-enable connected app creation."
+	code := "INSUFFICIENT_ACCESS"
+	ts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		soapAnswer(w, 200, `<createMetadataResponse><result><fullName>New_App</fullName><success>false</success><errors><message>`+message+`</message><statusCode>`+code+`</statusCode></errors></result></createMetadataResponse>`)
+	})
+	c := newTestClient(t, ts.URL, Config{})
+	app := &ConnectedApp{FullName: "New_App", Label: "New App", ContactEmail: "a@b.test", CallbackURLs: []string{"https://x/cb"}}
+	err := c.CreateConnectedApp(context.Background(), app)
+	e := mustKind(t, err, KindConnectedAppCreationRestricted)
+	if !errors.Is(err, ErrConnectedAppCreationRestricted) || errors.Is(err, ErrInsufficientAccess) || e.Permission != "" {
+		t.Errorf("classified as %v (permission %q)", e.Kind, e.Permission)
+	}
+	for _, want := range []string{"creating ConnectedApp New_App", "Spring '26", "005228017", "External Client App", "can still be imported, updated and deleted"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	// Another INSUFFICIENT_ACCESS stays a missing permission.
+	message = "insufficient access rights on object id"
+	requireKind(t, c.CreateConnectedApp(context.Background(), app), KindInsufficientAccess)
+	// The prefix alone, under another code, is not the restriction.
+	message, code = "Connected app creation is restricted in this org as of Spring '26.", "UNKNOWN_EXCEPTION"
+	if KindOf(c.CreateConnectedApp(context.Background(), app)) == KindConnectedAppCreationRestricted {
+		t.Error("UNKNOWN_EXCEPTION classified as the creation restriction")
 	}
 }
 
@@ -175,9 +216,10 @@ func TestUpdateConnectedAppNeverSendsTheSecret(t *testing.T) {
 func TestConnectedAppInputIsCheckedBeforeSending(t *testing.T) {
 	ts := newServer(t, func(w http.ResponseWriter, r *http.Request) { t.Error("request sent for invalid input") })
 	c := newTestClient(t, ts.URL, Config{APIVersion: "48.0"})
-	err := c.CreateConnectedApp(context.Background(), &ConnectedApp{FullName: "bad__name", Scopes: []string{"Api"}, IPRelaxation: "BYPASS", PkceRequired: true})
+	err := c.CreateConnectedApp(context.Background(), &ConnectedApp{FullName: "bad__name", Scopes: []string{"Api"}, IPRelaxation: "BYPASS", PkceRequired: true,
+		RefreshTokenRequiresSecret: ptr(false)})
 	e := mustKind(t, err, KindInvalidInput)
-	for _, f := range []string{"fullName", "label", "contactEmail", "callbackUrl", "oauthPolicy", "isPkceRequired"} {
+	for _, f := range []string{"fullName", "label", "contactEmail", "callbackUrl", "oauthPolicy", "isPkceRequired", "isSecretRequiredForRefreshToken"} {
 		if !strings.Contains(strings.Join(e.Fields, ","), f) {
 			t.Errorf("fields %v lack %s", e.Fields, f)
 		}

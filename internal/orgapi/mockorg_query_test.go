@@ -18,7 +18,7 @@ import (
 // TestMockorgFullRun drives every call of the client against an in-process org, with logging at
 // the most verbose level, and then checks that no secret, token or key reached the logs.
 func TestMockorgFullRun(t *testing.T) {
-	o := startOrg(t, mockorg.Config{QueryBatchSize: 3})
+	o := startOrg(t, mockorg.Config{Seed: creationAllowed(), QueryBatchSize: 3})
 	logs := &captureLogger{}
 	c := o.client(t, func(cfg *Config) { cfg.Logger = logs; cfg.UserAgent = "terraform-provider-sfaccess/test" })
 	ctx := context.Background()
@@ -80,6 +80,9 @@ func TestMockorgFullRun(t *testing.T) {
 		t.Errorf("ListConnectedApps = %+v", files)
 	}
 
+	// The app lets users self-authorize: the JWT bearer flow needs the admin's prior approval,
+	// which the web server flow records.
+	o.control(t, http.MethodPost, "sessions", map[string]string{"username": "admin@acme.test", "connected_app": app.FullName}, nil)
 	jc, err := New(Config{InstanceURL: o.ts.URL, ClientID: app.ConsumerKey, Username: "admin@acme.test", PrivateKeyPEM: pkcs1PEM(key), Logger: logs})
 	ok(t, "New (JWT)", err)
 	jid := must[Identity](t, "Identity (JWT)")(jc.Identity(ctx))
@@ -90,7 +93,7 @@ func TestMockorgFullRun(t *testing.T) {
 
 	// ConnectedApplication records and the OAuth Usage page.
 	capp := must[*ConnectedApplication](t, "ConnectedApplicationByName")(c.ConnectedApplicationByName(ctx, "Orgapi_JWT"))
-	if !strings.HasPrefix(capp.ID, "0H4") {
+	if !strings.HasPrefix(capp.ID, "0H4") || capp.Name != "Orgapi_JWT" || capp.Label != "Orgapi JWT v2" {
 		t.Errorf("ConnectedApplication %+v", capp)
 	}
 	all := must[[]ConnectedApplication](t, "ConnectedApplications")(c.ConnectedApplications(ctx))
@@ -249,7 +252,7 @@ func TestMockorgQueryPagesAcrossBatches(t *testing.T) {
 }
 
 func TestMockorgFailAfterCommitDoesNotDuplicate(t *testing.T) {
-	o := startOrg(t, mockorg.Config{})
+	o := startOrg(t, mockorg.Config{Seed: creationAllowed()})
 	c := o.client(t, nil)
 	ctx := context.Background()
 	partner := must[*User](t, "UserByUsername")(c.UserByUsername(ctx, "partner@acme.test"))

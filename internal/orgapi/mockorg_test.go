@@ -27,6 +27,14 @@ type testOrg struct {
 	ts  *httptest.Server
 }
 
+// creationAllowed is the embedded org as it was before Spring '26, when it could still create
+// connected apps; tests that create apps use it.
+func creationAllowed() *mockorg.Seed {
+	seed := mockorg.DefaultSeed()
+	seed.Organization.ConnectedAppCreationAllowed = true
+	return seed
+}
+
 func startOrg(t *testing.T, cfg mockorg.Config) *testOrg {
 	t.Helper()
 	org, err := mockorg.New(cfg)
@@ -138,7 +146,7 @@ func ok(t *testing.T, what string, err error) {
 }
 
 func TestMockorgAuthFlows(t *testing.T) {
-	o := startOrg(t, mockorg.Config{})
+	o := startOrg(t, mockorg.Config{Seed: creationAllowed()})
 	admin := o.client(t, nil)
 	ctx := context.Background()
 	key := testKey()
@@ -146,10 +154,18 @@ func TestMockorgAuthFlows(t *testing.T) {
 		CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}, Certificate: selfSignedCert(t, key),
 		ConsumerKey: "OrgapiAuthKey00000000000000000000000001", ConsumerSecret: "OrgapiAuthSecret00000001"}
 	ok(t, "CreateConnectedApp", admin.CreateConnectedApp(ctx, app))
-	jwtClient := func(t *testing.T, pemKey string) *Client {
+	// The app lets users self-authorize, so the JWT bearer flow needs the admin's prior approval
+	// of it, which the web server flow records.
+	o.control(t, http.MethodPost, "sessions", map[string]string{"username": "admin@acme.test", "connected_app": app.FullName}, nil)
+	// The default audience, https://login.salesforce.com, is what Salesforce expects even though
+	// the token request goes to the org's own URL.
+	jwtClient := func(t *testing.T, pemKey string, mods ...func(*Config)) *Client {
 		c := o.client(t, func(cfg *Config) {
 			cfg.ClientSecret = ""
 			cfg.ClientID, cfg.Username, cfg.PrivateKeyPEM = app.ConsumerKey, "admin@acme.test", pemKey
+			for _, m := range mods {
+				m(cfg)
+			}
 		})
 		return c
 	}
@@ -185,9 +201,14 @@ func TestMockorgAuthFlows(t *testing.T) {
 			t.Errorf("code %q: %v", e.Code, err)
 		}
 	})
+	t.Run("jwt with the org's own URL as the audience", func(t *testing.T) {
+		c := jwtClient(t, pkcs1PEM(key), func(cfg *Config) { cfg.JWTAudience = o.ts.URL })
+		if _, err := c.Identity(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("jwt with a wrong audience", func(t *testing.T) {
-		c := jwtClient(t, pkcs1PEM(key))
-		c.tokens.source.(*jwtBearer).audience = "https://login.example.com"
+		c := jwtClient(t, pkcs1PEM(key), func(cfg *Config) { cfg.JWTAudience = "https://login.example.com" })
 		_, err := c.Identity(ctx)
 		if e := mustKind(t, err, KindAuth); !strings.Contains(e.Message, "Audience validation failed") {
 			t.Errorf("%v", err)
@@ -242,7 +263,9 @@ func TestMockorgRevokedSessionIsRenewedOnce(t *testing.T) {
 
 func TestMockorgInsufficientAccessNamesTheMissingPermission(t *testing.T) {
 	o := startOrg(t, mockorg.Config{})
-	tok := o.passwordToken(t, "WorkbenchKey0001", "WorkbenchSecret0001", "appmanager@acme.test")
+	// Partner_Portal_Mobile was created in the org, so the usage restriction on uninstalled apps
+	// does not stand between the app manager and a session.
+	tok := o.passwordToken(t, "PartnerPortalMobileKey01", "PartnerPortalMobileSecret01", "appmanager@acme.test")
 	c := o.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret, cfg.AccessToken = "", "", tok })
 	_, err := c.ReadConnectedAppSettings(context.Background())
 	e := mustKind(t, err, KindInsufficientAccess)

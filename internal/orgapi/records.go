@@ -143,12 +143,24 @@ func (c *Client) PermissionSets(ctx context.Context) ([]PermissionSet, error) {
 	return c.queryPermissionSets(ctx, "")
 }
 
-// PermissionSetByName returns one permission set; ErrNotFound when there is none.
+// PermissionSetByName returns one permission set that can be managed on its own; ErrNotFound when
+// there is none, and ErrProfileOwned (with the profile's id in the message) when name is the
+// generated name of a profile's own permission set, which Salesforce changes, assigns and grants
+// only through its profile.
 func (c *Client) PermissionSetByName(ctx context.Context, name string) (*PermissionSet, error) {
-	return c.onePermissionSet(ctx, " WHERE Name = "+Quote(name), "PermissionSet "+name)
+	ps, err := c.onePermissionSet(ctx, " WHERE Name = "+Quote(name), "PermissionSet "+name)
+	if err != nil {
+		return nil, err
+	}
+	if ps.IsOwnedByProfile {
+		return nil, (op{name: "reading PermissionSet " + name}).fail(KindProfileOwned,
+			"%s is the permission set owned by the profile %s; Salesforce manages its permissions and assignments through that profile", name, ps.ProfileID)
+	}
+	return ps, nil
 }
 
-// PermissionSetByID returns one permission set; ErrNotFound when there is none.
+// PermissionSetByID returns one permission set, profile-owned ones included (IsOwnedByProfile
+// says which); ErrNotFound when there is none.
 func (c *Client) PermissionSetByID(ctx context.Context, id string) (*PermissionSet, error) {
 	o := op{name: "reading PermissionSet " + id}
 	norm, err := sfid.Normalize(id)
@@ -295,9 +307,12 @@ type assignmentRecord struct {
 	} `json:"Assignee"`
 }
 
-// PermissionSetAssignments returns every permission set assignment.
+// PermissionSetAssignments returns every assignment of a permission set to a user. Salesforce also
+// lists, for every user, an assignment of the permission set the user's profile owns; those rows
+// say which profile the user has, not what was assigned, and cannot be created or deleted, so
+// they are left out.
 func (c *Client) PermissionSetAssignments(ctx context.Context) ([]PermissionSetAssignment, error) {
-	return c.queryAssignments(ctx, "")
+	return c.queryAssignments(ctx, " WHERE PermissionSet.IsOwnedByProfile = false")
 }
 
 func (c *Client) queryAssignments(ctx context.Context, where string) ([]PermissionSetAssignment, error) {
@@ -351,24 +366,67 @@ type connectedApplicationRecord struct {
 	OptionsAllowAdminApprovedUsersOnly bool   `json:"OptionsAllowAdminApprovedUsersOnly"`
 }
 
-// ConnectedApplications returns every ConnectedApplication record, sorted by name.
+// ConnectedApplications returns every ConnectedApplication record with its API name, sorted by API
+// name. The record itself carries only the label (its Name field), so the API names come from the
+// Metadata API's listMetadata, whose FileProperties pair each fullName with the record's id; a
+// record listMetadata does not know has an empty Name.
 func (c *Client) ConnectedApplications(ctx context.Context) ([]ConnectedApplication, error) {
-	return c.queryConnectedApplications(ctx, "")
-}
-
-// ConnectedApplicationByName returns the ConnectedApplication whose Name is the app's API name;
-// ErrNotFound when there is none.
-func (c *Client) ConnectedApplicationByName(ctx context.Context, name string) (*ConnectedApplication, error) {
-	apps, err := c.queryConnectedApplications(ctx, " WHERE Name = "+Quote(name))
+	recs, err := c.queryConnectedApplications(ctx, "")
 	if err != nil {
 		return nil, err
 	}
-	if len(apps) == 0 {
-		return nil, (op{name: "reading ConnectedApplication " + name, perm: permConnectedApps}).fail(KindNotFound, "no connected app named %q exists in the org", name)
+	files, err := c.ListConnectedApps(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return &apps[0], nil
+	apiNames := make(map[string]string, len(files))
+	for _, f := range files {
+		if id, err := sfid.Normalize(f.ID); err == nil {
+			apiNames[id] = f.FullName
+		}
+	}
+	for i := range recs {
+		if id, err := sfid.Normalize(recs[i].ID); err == nil {
+			recs[i].Name = apiNames[id]
+		}
+	}
+	slices.SortFunc(recs, func(a, b ConnectedApplication) int { return strings.Compare(a.Name, b.Name) })
+	return recs, nil
 }
 
+// ConnectedApplicationByName returns the ConnectedApplication of the connected app whose API name
+// (Metadata fullName) is name; ErrNotFound when there is none. ConnectedApplication.Name is the
+// label on a real org, and labels are neither the API name nor unique, so the id is found through
+// listMetadata(ConnectedApp), whose FileProperties carry fullName and the record's id, and the
+// record is then read by id. API names are unique regardless of case, as in Setup.
+func (c *Client) ConnectedApplicationByName(ctx context.Context, name string) (*ConnectedApplication, error) {
+	o := op{name: "reading ConnectedApplication " + name, perm: permConnectedApps}
+	files, err := c.ListConnectedApps(ctx)
+	if err != nil {
+		return nil, o.wrap(err)
+	}
+	i := slices.IndexFunc(files, func(f MetadataFile) bool { return strings.EqualFold(f.FullName, name) })
+	if i < 0 {
+		return nil, o.fail(KindNotFound, "no connected app named %q exists in the org", name)
+	}
+	id, err := sfid.Normalize(files[i].ID)
+	if err != nil {
+		return nil, o.fail(KindOther, "listMetadata gave connected app %s the id %q, which is not a Salesforce id", files[i].FullName, files[i].ID)
+	}
+	recs, err := c.queryConnectedApplications(ctx, " WHERE Id = "+Quote(id))
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		// Deleted between the two calls.
+		return nil, o.fail(KindNotFound, "no connected app named %q exists in the org", name)
+	}
+	app := recs[0]
+	app.Name = files[i].FullName
+	return &app, nil
+}
+
+// queryConnectedApplications reads records; Name is left empty and Label holds the record's Name.
 func (c *Client) queryConnectedApplications(ctx context.Context, where string) ([]ConnectedApplication, error) {
 	recs, err := QueryAll[connectedApplicationRecord](ctx, c, "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication"+where)
 	if err != nil {
@@ -376,10 +434,32 @@ func (c *Client) queryConnectedApplications(ctx context.Context, where string) (
 	}
 	out := make([]ConnectedApplication, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, ConnectedApplication{ID: r.ID, Name: r.Name, AdminApprovedUsersOnly: r.OptionsAllowAdminApprovedUsersOnly})
+		out = append(out, ConnectedApplication{ID: r.ID, Label: r.Name, AdminApprovedUsersOnly: r.OptionsAllowAdminApprovedUsersOnly})
 	}
-	slices.SortFunc(out, func(a, b ConnectedApplication) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
+}
+
+// HasOAuthApproval reports whether the user authorized the connected app labelled appLabel: the
+// org keeps an OauthToken record of every (user, app) approval, and the usage restriction on
+// uninstalled connected apps spares a user who has one. OauthToken names the app only by its label
+// (AppName is ConnectedApplication.Name), so two apps with the same label are not told apart.
+func (c *Client) HasOAuthApproval(ctx context.Context, userID, appLabel string) (bool, error) {
+	o := op{name: fmt.Sprintf("reading the OAuth approvals of User %s for %s", userID, appLabel), perm: permConnectedApps}
+	id, err := sfid.Normalize(userID)
+	if err != nil {
+		e := o.fail(KindInvalidInput, "%v", err)
+		e.Fields = []string{"UserId"}
+		return false, e
+	}
+	type record struct {
+		UserID  string `json:"UserId"`
+		AppName string `json:"AppName"`
+	}
+	recs, err := QueryAll[record](ctx, c, "SELECT UserId, AppName FROM OauthToken WHERE UserId = "+Quote(id)+" AND AppName = "+Quote(appLabel))
+	if err != nil {
+		return false, err
+	}
+	return len(recs) > 0, nil
 }
 
 // SetupEntityAccesses returns every grant of a connected app to a permission set or profile.

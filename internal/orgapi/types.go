@@ -22,6 +22,11 @@ type ConnectedApp struct {
 	ClientCredentialUser string // username the client credentials flow runs as
 
 	IPRelaxation, RefreshTokenPolicy string // oauthPolicy (API 49.0+); "" means not sent
+
+	// RefreshTokenRequiresSecret is oauthConfig.isSecretRequiredForRefreshToken (API 51.0+): the
+	// refresh token flow must send the client secret. nil is not sent on write, which leaves
+	// Salesforce's default (true); a read always sets it, absent meaning true.
+	RefreshTokenRequiresSecret *bool
 }
 
 // MetadataFile is one listMetadata entry.
@@ -65,9 +70,11 @@ type SetupEntityAccess struct {
 	ID, ParentID, SetupEntityID string
 }
 
-// ConnectedApplication is the read-only ConnectedApplication record (id prefix 0H4).
+// ConnectedApplication is the read-only ConnectedApplication record (id prefix 0H4). Name is the
+// app's API name (Metadata fullName), found through listMetadata; Label is the record's own Name
+// field, which Salesforce fills with the label ("Connected App Name").
 type ConnectedApplication struct {
-	ID, Name               string
+	ID, Name, Label        string
 	AdminApprovedUsersOnly bool
 }
 

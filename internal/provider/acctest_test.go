@@ -52,7 +52,7 @@ func testAccPreCheck(t *testing.T) {
 			t.Fatalf("acceptance tests need terraform on PATH: %v", err)
 		}
 	}
-	for _, env := range []string{envInstanceURL, envAccessToken, envClientID, envClientSecret, envUsername, envPrivateKey, envLoginURL, envAPIVersion} {
+	for _, env := range []string{envInstanceURL, envAccessToken, envClientID, envClientSecret, envUsername, envPrivateKey, envLoginURL, envAPIVersion, envJWTAudience} {
 		if os.Getenv(env) != "" {
 			t.Fatalf("%s is set in the environment; acceptance tests configure the provider themselves and it would conflict", env)
 		}
@@ -95,9 +95,24 @@ type testOrg struct {
 	jwtKeyPEM string
 }
 
-// newTestOrg starts a fresh mock org on the embedded default seed; it stops when the test ends.
+// newTestOrg starts a fresh mock org on the embedded default seed, except that it may still create
+// connected apps as orgs could before Spring '26: most tests create apps, directly or for
+// providerConfigAs. It stops when the test ends.
 func newTestOrg(t *testing.T) *testOrg {
+	return newTestOrgWith(t, mockorg.Config{Seed: creationAllowedSeed()})
+}
+
+// newEmbeddedTestOrg starts the embedded default org exactly as shipped: a 2026 org that refuses
+// to create connected apps.
+func newEmbeddedTestOrg(t *testing.T) *testOrg {
 	return newTestOrgWith(t, mockorg.Config{})
+}
+
+// creationAllowedSeed is the embedded seed with connected app creation allowed.
+func creationAllowedSeed() *mockorg.Seed {
+	seed := mockorg.DefaultSeed()
+	seed.Organization.ConnectedAppCreationAllowed = true
+	return seed
 }
 
 // newTestOrgWith starts a mock org with a custom configuration, e.g. without the setup extension.
@@ -133,10 +148,12 @@ provider "sfaccess" {
 // of a connected app the test creates for the purpose. A password-grant token passed as
 // access_token would authenticate too, but mockorg serves no /services/oauth2/userinfo, so the
 // provider could not learn who it runs as and the plan-time permission checks would be skipped;
-// the JWT flow's token answer carries the user's identity URL, as in Salesforce.
-func (o *testOrg) providerConfigAs(t *testing.T, username string) string {
+// the JWT flow's token answer carries the user's identity URL, as in Salesforce. extra lines go
+// into the provider block.
+func (o *testOrg) providerConfigAs(t *testing.T, username string, extra ...string) string {
 	t.Helper()
 	key := o.jwtClient(t)
+	o.approveJWTClient(t, username)
 	return fmt.Sprintf(`
 provider "sfaccess" {
   instance_url = %q
@@ -144,12 +161,28 @@ provider "sfaccess" {
   username     = %q
   private_key  = <<-EOT
 %sEOT
+%s
 }
-`, o.URL, jwtClientKey, username, key)
+`, o.URL, jwtClientKey, username, key, strings.Join(extra, "\n"))
 }
 
-// jwtClientKey is the consumer key of the connected app providerConfigAs authenticates through.
-const jwtClientKey = "TestJwtClientKey0001"
+// approveJWTClient has username authorize the JWT test client app once, through the web server
+// flow, as a person does in the browser before a server uses the JWT bearer flow on their behalf:
+// the app lets users self-authorize, and Salesforce then refuses the JWT bearer flow to a user
+// who never approved it ("user hasn't approved this consumer").
+func (o *testOrg) approveJWTClient(t *testing.T, username string) {
+	t.Helper()
+	status, body := o.control(t, http.MethodPost, "sessions", map[string]string{"username": username, "connected_app": jwtClientApp})
+	if status != http.StatusOK && status != http.StatusCreated {
+		t.Fatalf("%s authorizing %s: HTTP %d: %s", username, jwtClientApp, status, body)
+	}
+}
+
+// The connected app providerConfigAs authenticates through: its API name and consumer key.
+const (
+	jwtClientApp = "Test_JWT_Client"
+	jwtClientKey = "TestJwtClientKey0001"
+)
 
 // jwtClient creates, once per org, a self-authorized connected app with a fresh RSA certificate
 // and returns the PEM private key that signs its JWT assertions.
@@ -171,7 +204,7 @@ func (o *testOrg) jwtClient(t *testing.T) string {
 			t.Fatalf("creating a certificate: %v", err)
 		}
 		err = o.adminClient(t).CreateConnectedApp(context.Background(), &orgapi.ConnectedApp{
-			FullName:     "Test_JWT_Client",
+			FullName:     jwtClientApp,
 			Label:        "Test JWT Client",
 			ContactEmail: "tests@acme.test",
 			CallbackURLs: []string{"https://localhost/callback"},

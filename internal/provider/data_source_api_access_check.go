@@ -45,6 +45,7 @@ type apiAccessCheckModel struct {
 	Rule             types.String `tfsdk:"rule"`
 	ErrorCode        types.String `tfsdk:"error_code"`
 	Message          types.String `tfsdk:"message"`
+	PriorApproval    types.Bool   `tfsdk:"prior_approval"`
 }
 
 func (d *apiAccessCheckDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -65,7 +66,14 @@ func (d *apiAccessCheckDataSource) Schema(_ context.Context, _ datasource.Schema
 			"session of a Visualforce page, by applying Salesforce's API Access Control rules to the org's " +
 			"live state: the limits, the Visualforce option, the app's install and block state and Permitted " +
 			"Users policy, its profile and permission set grants, and the user's type and permissions. Use it " +
-			"in `check` blocks and postconditions to prove that a configuration locks the right people out.",
+			"in `check` blocks and postconditions to prove that a configuration locks the right people out.\n\n" +
+			"Since September 2025 Salesforce also restricts **uninstalled connected apps** for every user, " +
+			"whatever the API Access Control settings say (rule `" + access.RuleUninstalledAppRestricted + "`): an " +
+			"app that is neither installed nor created in the org is refused (`invalid_client`, \"app must be " +
+			"installed into org\") unless the user holds **Approve Uninstalled Connected Apps** " +
+			"(`CanApproveUninstalledApps`) or authorized the app before (`prior_approval`, an `OauthToken` of the " +
+			"user and app). Use Any API Client no longer exempts a user from it. The prediction is for the OAuth " +
+			"flows other than the device flow, which a prior approval does not help.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`username/connected_app_name`, or `username/visualforce`.",
@@ -107,6 +115,12 @@ func (d *apiAccessCheckDataSource) Schema(_ context.Context, _ datasource.Schema
 			"message": schema.StringAttribute{
 				MarkdownDescription: "For a denial, Salesforce's error message (e.g. \"app must be installed into " +
 					"org\"); when allowed, why.",
+				Computed: true,
+			},
+			"prior_approval": schema.BoolAttribute{
+				MarkdownDescription: "Whether the user has authorized the connected app before (the org keeps an " +
+					"`OauthToken` of the pair), which keeps an uninstalled app usable for that user outside the " +
+					"device flow. Null for the `visualforce` channel.",
 				Computed: true,
 			},
 		},
@@ -161,10 +175,12 @@ func (d *apiAccessCheckDataSource) Read(ctx context.Context, req datasource.Read
 
 	in := accessInputs{client: d.data.client}
 	org := in.org(ctx, &resp.Diagnostics)
-	user := in.user(ctx, m.Username.ValueString(), &resp.Diagnostics)
+	user, userID := in.user(ctx, m.Username.ValueString(), &resp.Diagnostics)
 	via := access.ViaVisualforce()
-	if !visualforce {
-		via = access.ViaApp(in.app(ctx, m.ConnectedAppName.ValueString(), &resp.Diagnostics))
+	m.PriorApproval = types.BoolNull()
+	if !visualforce && !resp.Diagnostics.HasError() {
+		via = in.appChannel(ctx, m.ConnectedAppName.ValueString(), userID, &resp.Diagnostics)
+		m.PriorApproval = types.BoolValue(via.PriorApproval)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -236,56 +252,70 @@ func (in *accessInputs) org(ctx context.Context, diags *diag.Diagnostics) access
 	}
 }
 
-func (in *accessInputs) user(ctx context.Context, username string, diags *diag.Diagnostics) access.User {
+// user returns what the rules need to know of the user, and the user's id.
+func (in *accessInputs) user(ctx context.Context, username string, diags *diag.Diagnostics) (access.User, string) {
 	u, err := in.client.UserByUsername(ctx, username)
 	if isNotFound(err) {
 		diags.Append(userNotFoundDiag(path.Root("username"), username))
-		return access.User{}
+		return access.User{}, ""
 	}
 	if err != nil {
 		diags.Append(orgErrorDiag(fmt.Sprintf("reading User (%s)", username), err))
-		return access.User{}
+		return access.User{}, ""
 	}
 	ix := in.index(ctx, diags)
 	if ix == nil {
-		return access.User{}
+		return access.User{}, ""
 	}
 	perms := ix.permissionsOf(*u)
 	return access.User{
-		Type:            access.UserType(u.UserType),
-		Active:          u.IsActive,
-		APIEnabled:      perms["ApiEnabled"],
-		UseAnyAPIClient: perms[permUseAnyAPIClient],
-		Grantees:        ix.grantees(*u),
-	}
+		Type:                      access.UserType(u.UserType),
+		Active:                    u.IsActive,
+		APIEnabled:                perms["ApiEnabled"],
+		UseAnyAPIClient:           perms[permUseAnyAPIClient],
+		CanApproveUninstalledApps: perms[permCanApproveUninstalledApps],
+		Grantees:                  ix.grantees(*u),
+	}, u.ID
 }
 
-func (in *accessInputs) app(ctx context.Context, name string, diags *diag.Diagnostics) access.App {
+// appChannel returns the channel of a token the user would get through the app: the app's state,
+// and whether the user approved the app before. The flow is left unknown, which the rules count
+// as any flow but the device flow.
+func (in *accessInputs) appChannel(ctx context.Context, name, userID string, diags *diag.Diagnostics) access.Channel {
 	usage, notFound := findOAuthUsageApp(ctx, in.client, name)
 	if notFound != nil {
 		diags.Append(notFound)
-		return access.App{}
+		return access.Channel{}
 	}
 	record, err := in.client.ConnectedApplicationByName(ctx, name)
 	if err != nil {
 		diags.Append(orgErrorDiag(fmt.Sprintf("reading ConnectedApplication (%s)", name), err))
-		return access.App{}
+		return access.Channel{}
 	}
 	grants, err := in.client.SetupEntityAccesses(ctx)
 	if err != nil {
 		diags.Append(orgErrorDiag("reading connected app grants", err))
-		return access.App{}
+		return access.Channel{}
+	}
+	// OauthToken names the app by its label, ConnectedApplication.Name.
+	approved, err := in.client.HasOAuthApproval(ctx, userID, record.Label)
+	if err != nil {
+		diags.Append(orgErrorDiag(fmt.Sprintf("reading the OAuth approvals of %s", name), err))
+		return access.Channel{}
 	}
 	app := access.App{
-		Name:                   name,
-		Installed:              usage.Installed,
-		Blocked:                usage.Blocked,
+		Name:      name,
+		Installed: usage.Installed,
+		Blocked:   usage.Blocked,
+		// The setup extension's "local" is an app created in this org, which Salesforce's usage
+		// restriction on uninstalled apps spares.
+		OrgManaged:             usage.Local,
 		AdminApprovedUsersOnly: record.AdminApprovedUsersOnly,
 	}
 	for _, g := range grants {
-		if g.SetupEntityID == record.ID {
+		if sameID(g.SetupEntityID, record.ID) {
 			app.GrantedTo = append(app.GrantedTo, g.ParentID)
 		}
 	}
-	return app
+	return access.Channel{App: app, PriorApproval: approved}
 }

@@ -101,11 +101,16 @@ func TestAccAPIAccessCheck_agreesWithOrg(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				// The seed: no limits.
+				// The seed: no limits. The uninstalled Workbench is restricted, except for the employee
+				// who authorized it before and the admin who may approve uninstalled apps; apps
+				// created in the org are spared.
 				Config: org.config(apiAccessControlConfig(false, false, false), accessChecksConfig("sfaccess_api_access_control.this")),
 				Check:  org.checkPredictionsMatchOrg(t),
 				ConfigStateChecks: []statecheck.StateCheck{
-					check(checkAddr("partner@acme.test", "Workbench"), "allowed"),
+					check(checkAddr("partner@acme.test", "Workbench"), "uninstalled_app_restricted"),
+					check(checkAddr("employee@acme.test", "Workbench"), "allowed"),
+					check(checkAddr("admin@acme.test", "Workbench"), "bypass_use_any_api_client"),
+					check(checkAddr("partner@acme.test", "Partner_Portal_Mobile"), "allowed"),
 					check(checkAddr("partner@acme.test", "Terraform_Admin"), "not_admin_approved"),
 					check(checkAddr("inactive@acme.test", "Workbench"), "user_inactive"),
 				},
@@ -130,7 +135,9 @@ func TestAccAPIAccessCheck_agreesWithOrg(t *testing.T) {
 					accessChecksConfig("sfaccess_api_access_control.this, sfaccess_connected_app_installation.this, sfaccess_permission_set_assignment.this")),
 				Check: org.checkPredictionsMatchOrg(t),
 				ConfigStateChecks: []statecheck.StateCheck{
-					check(checkAddr("partner@acme.test", "Workbench"), "bypass_use_any_api_client"),
+					// Use Any API Client lets the partner past both limits, but no longer past the
+					// usage restriction (Salesforce help 005228838).
+					check(checkAddr("partner@acme.test", "Workbench"), "uninstalled_app_restricted"),
 					check(checkAddr("employee@acme.test", "Workbench"), "app_not_approved"),
 					check(checkAddr("admin@acme.test", "Partner_Portal_Mobile"), "app_blocked"),
 					check(checkAddr("customer@acme.test", channelVisualforce), "allowed"),

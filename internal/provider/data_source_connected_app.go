@@ -30,6 +30,7 @@ type connectedAppDataModel struct {
 	ID                     types.String `tfsdk:"id"`
 	Label                  types.String `tfsdk:"label"`
 	ConsumerKey            types.String `tfsdk:"consumer_key"`
+	RefreshRequiresSecret  types.Bool   `tfsdk:"refresh_token_requires_secret"`
 	AdminApprovedUsersOnly types.Bool   `tfsdk:"admin_approved_users_only"`
 	Installed              types.Bool   `tfsdk:"installed"`
 	Blocked                types.Bool   `tfsdk:"blocked"`
@@ -56,12 +57,17 @@ func (d *connectedAppDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Computed:            true,
 			},
 			"label": schema.StringAttribute{
-				MarkdownDescription: "Name shown in Setup. Null when neither the Metadata API nor the setup extension may be read.",
+				MarkdownDescription: "Name shown in Setup (`ConnectedApplication.Name`).",
 				Computed:            true,
 			},
 			"consumer_key": schema.StringAttribute{
 				MarkdownDescription: "OAuth client id. Null for apps whose definition the Metadata API does not return (apps installed from a package) or when the provider's user may not read connected app definitions.",
 				Computed:            true,
+			},
+			"refresh_token_requires_secret": schema.BoolAttribute{
+				MarkdownDescription: "Whether the refresh token flow must send the client secret (`oauthConfig.isSecretRequiredForRefreshToken`). " +
+					"Null when `consumer_key` is, for the same reasons.",
+				Computed: true,
 			},
 			"admin_approved_users_only": schema.BoolAttribute{
 				MarkdownDescription: "Whether Permitted Users is \"Admin approved users are pre-authorized\".",
@@ -111,14 +117,17 @@ func (d *connectedAppDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	m.ID = types.StringValue(normalizeID(record.ID))
 	m.AdminApprovedUsersOnly = types.BoolValue(record.AdminApprovedUsersOnly)
-	m.Label = types.StringNull()
+	// ConnectedApplication.Name is the label, so it is known even when the definition is not.
+	m.Label = nullIfEmpty(record.Label)
 	m.ConsumerKey = types.StringNull()
+	m.RefreshRequiresSecret = types.BoolNull()
 
 	definition, err := d.data.client.ReadConnectedApp(ctx, name)
 	switch {
 	case err == nil:
 		m.Label = nullIfEmpty(definition.Label)
 		m.ConsumerKey = nullIfEmpty(definition.ConsumerKey)
+		m.RefreshRequiresSecret = types.BoolValue(definition.RefreshTokenRequiresSecret == nil || *definition.RefreshTokenRequiresSecret)
 	case isNotFound(err):
 		// Apps installed from a package have no definition in this org's metadata.
 	case orgapi.KindOf(err) == orgapi.KindInsufficientAccess:
@@ -141,9 +150,6 @@ func (d *connectedAppDataSource) Read(ctx context.Context, req datasource.ReadRe
 		m.Installed = types.BoolValue(row.Installed)
 		m.Blocked = types.BoolValue(row.Blocked)
 		m.Packaged = types.BoolValue(row.Packaged)
-		if m.Label.IsNull() {
-			m.Label = nullIfEmpty(row.Label)
-		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

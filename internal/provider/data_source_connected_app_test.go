@@ -86,6 +86,7 @@ func TestAccConnectedAppDataSource_withoutSetupExtension(t *testing.T) {
 					statecheck.ExpectKnownValue(dataAdminApp, tfjsonpath.New("id"), knownvalue.StringRegexp(connectedAppIDPattern)),
 					statecheck.ExpectKnownValue(dataAdminApp, tfjsonpath.New("consumer_key"), knownvalue.StringExact(adminKey)),
 					statecheck.ExpectKnownValue(dataAdminApp, tfjsonpath.New("admin_approved_users_only"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(dataAdminApp, tfjsonpath.New("refresh_token_requires_secret"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(dataAdminApp, tfjsonpath.New("installed"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(dataAdminApp, tfjsonpath.New("blocked"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(dataAdminApp, tfjsonpath.New("packaged"), knownvalue.Null()),

@@ -58,8 +58,8 @@ func (d *connectedAppsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"id":                        schema.StringAttribute{Computed: true, MarkdownDescription: "The 18-character `ConnectedApplication` id (`0H4`)."},
-						"name":                      schema.StringAttribute{Computed: true, MarkdownDescription: "API name."},
-						"label":                     schema.StringAttribute{Computed: true, MarkdownDescription: "Name shown in Setup." + fromExtension},
+						"name":                      schema.StringAttribute{Computed: true, MarkdownDescription: "API name (the Metadata API's `fullName`); null for an app the Metadata API does not list."},
+						"label":                     schema.StringAttribute{Computed: true, MarkdownDescription: "Name shown in Setup (`ConnectedApplication.Name`)."},
 						"admin_approved_users_only": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether Permitted Users is \"Admin approved users are pre-authorized\"."},
 						"installed":                 schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the app is installed." + fromExtension},
 						"blocked":                   schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the app is blocked." + fromExtension},
@@ -91,7 +91,7 @@ func (d *connectedAppsDataSource) Read(ctx context.Context, req datasource.ReadR
 		resp.Diagnostics.Append(orgErrorDiag("listing connected apps", err))
 		return
 	}
-	usage, diags := oauthUsageByAppID(ctx, d.data, "label, installed, blocked, packaged, local and user_count")
+	usage, diags := oauthUsageByAppID(ctx, d.data, "installed, blocked, packaged, local and user_count")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -102,9 +102,9 @@ func (d *connectedAppsDataSource) Read(ctx context.Context, req datasource.ReadR
 		id := normalizeID(rec.ID)
 		app := connectedAppUsageModel{
 			ID:                     types.StringValue(id),
-			Name:                   types.StringValue(rec.Name),
+			Name:                   nullIfEmpty(rec.Name),
 			AdminApprovedUsersOnly: types.BoolValue(rec.AdminApprovedUsersOnly),
-			Label:                  types.StringNull(),
+			Label:                  nullIfEmpty(rec.Label),
 			Installed:              types.BoolNull(),
 			Blocked:                types.BoolNull(),
 			Packaged:               types.BoolNull(),
@@ -113,7 +113,6 @@ func (d *connectedAppsDataSource) Read(ctx context.Context, req datasource.ReadR
 		}
 		if usage != nil {
 			row := usage[id]
-			app.Label = nullIfEmpty(row.Label)
 			app.Installed = types.BoolValue(row.Installed)
 			app.Blocked = types.BoolValue(row.Blocked)
 			app.Packaged = types.BoolValue(row.Packaged)

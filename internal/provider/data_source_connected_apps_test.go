@@ -73,12 +73,13 @@ data "sfaccess_connected_apps" "all" {
 
 func TestAccConnectedAppsDataSource_withoutSetupExtension(t *testing.T) {
 	org := newTestOrgWith(t, mockorg.Config{DisableSetupExtension: true})
-	withoutUsage := func(name string, adminApproved bool) knownvalue.Check {
+	// The label is ConnectedApplication.Name, so it is known without the extension.
+	withoutUsage := func(name, label string, adminApproved bool) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"id":                        knownvalue.StringRegexp(connectedAppIDPattern),
 			"name":                      knownvalue.StringExact(name),
 			"admin_approved_users_only": knownvalue.Bool(adminApproved),
-			"label":                     knownvalue.Null(),
+			"label":                     knownvalue.StringExact(label),
 			"installed":                 knownvalue.Null(),
 			"blocked":                   knownvalue.Null(),
 			"packaged":                  knownvalue.Null(),
@@ -94,10 +95,10 @@ func TestAccConnectedAppsDataSource_withoutSetupExtension(t *testing.T) {
 				Config: org.providerConfig() + `data "sfaccess_connected_apps" "all" {}`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(dataAllApps, tfjsonpath.New("connected_apps"), knownvalue.ListExact([]knownvalue.Check{
-						withoutUsage(appDataLoader, false),
-						withoutUsage(appPartnerPortal, false),
-						withoutUsage(appTerraformAdmin, true),
-						withoutUsage(appWorkbench, false),
+						withoutUsage(appDataLoader, "Dataloader Partner", false),
+						withoutUsage(appPartnerPortal, "Partner Portal Mobile", false),
+						withoutUsage(appTerraformAdmin, "Terraform Admin", true),
+						withoutUsage(appWorkbench, "Workbench", false),
 					})),
 				},
 			},

@@ -40,6 +40,10 @@ func orgErrorSummary(err error) string {
 		return "Setup Extension Unavailable"
 	case orgapi.KindNotFound:
 		return "Not Found"
+	case orgapi.KindConnectedAppCreationRestricted:
+		return "Connected App Creation Restricted"
+	case orgapi.KindProfileOwned:
+		return "Profile-Owned Permission Set"
 	}
 	return "Org API Error"
 }
@@ -75,6 +79,16 @@ func planCheckFailedWarning(what string, err error) diag.Diagnostic {
 		fmt.Sprintf("Could not check %s against the org while planning: %s. The org checks again when "+
 			"the change is applied.", what, err.Error()))
 }
+
+// profileOwnedDiag explains that a permission set belongs to a profile, what err (KindProfileOwned)
+// said of it, and what to do instead.
+func profileOwnedDiag(err error, instead string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Profile-Owned Permission Set",
+		fmt.Sprintf("%s. Salesforce does not let a profile's own permission set be managed, assigned or imported on its own. %s", err.Error(), instead))
+}
+
+// isProfileOwned reports whether the org said a permission set belongs to a profile.
+func isProfileOwned(err error) bool { return errors.Is(err, orgapi.ErrProfileOwned) }
 
 // isNotFound reports whether the org said the object does not exist (deleted outside Terraform,
 // or never created).

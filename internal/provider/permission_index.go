@@ -36,12 +36,9 @@ func loadPermissionIndex(ctx context.Context, c *orgapi.Client) (*permissionInde
 			ix.profileSet[ps.ProfileID] = ps.ID
 		}
 	}
+	// The assignments leave out the row Salesforce lists for each user's profile-owned set, so
+	// that set is counted once, through the profile.
 	for _, a := range assignments {
-		// Salesforce also lists the profile-owned set among a user's assignments; it is counted
-		// once, through the profile.
-		if ps, ok := ix.byID[a.PermissionSetID]; ok && ps.IsOwnedByProfile {
-			continue
-		}
 		ix.assignedSets[a.AssigneeID] = append(ix.assignedSets[a.AssigneeID], a.PermissionSetID)
 	}
 	return ix, nil

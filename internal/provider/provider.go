@@ -31,6 +31,7 @@ const (
 	envInstanceURL  = "SFACCESS_INSTANCE_URL"
 	envAPIVersion   = "SFACCESS_API_VERSION"
 	envLoginURL     = "SFACCESS_LOGIN_URL"
+	envJWTAudience  = "SFACCESS_JWT_AUDIENCE"
 	envAccessToken  = "SFACCESS_ACCESS_TOKEN"
 	envClientID     = "SFACCESS_CLIENT_ID"
 	envClientSecret = "SFACCESS_CLIENT_SECRET"
@@ -64,6 +65,7 @@ type providerModel struct {
 	InstanceURL    types.String `tfsdk:"instance_url"`
 	APIVersion     types.String `tfsdk:"api_version"`
 	LoginURL       types.String `tfsdk:"login_url"`
+	JWTAudience    types.String `tfsdk:"jwt_audience"`
 	AccessToken    types.String `tfsdk:"access_token"`
 	ClientID       types.String `tfsdk:"client_id"`
 	ClientSecret   types.String `tfsdk:"client_secret"`
@@ -102,6 +104,16 @@ func (p *sfaccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				MarkdownDescription: "The host that issues OAuth tokens, e.g. `https://login.salesforce.com`. " +
 					"Same scheme rules as `instance_url`. Falls back to `" + envLoginURL + "`. " +
 					"Defaults to `instance_url`.",
+				Optional: true,
+			},
+			"jwt_audience": schema.StringAttribute{
+				MarkdownDescription: "The `aud` claim of the JWT bearer assertion. Salesforce expects `" +
+					orgapi.JWTAudienceProduction + "` for a production org and `" + orgapi.JWTAudienceSandbox +
+					"` for a sandbox, even when the token request goes to the My Domain URL, and the site URL " +
+					"(e.g. `https://acme.my.site.com/partners`) for Experience Cloud users. Must be an absolute " +
+					"`https://` URL without a query (`http://` only for a loopback host, a local mockorg). Falls back to `" +
+					envJWTAudience + "`. Defaults to `" + orgapi.JWTAudienceSandbox + "` when `login_url`'s host is " +
+					"`test.salesforce.com`, else `" + orgapi.JWTAudienceProduction + "`. Used only by the JWT bearer flow.",
 				Optional: true,
 			},
 			"access_token": schema.StringAttribute{
@@ -179,6 +191,7 @@ func resolveConfig(m providerModel, getenv func(string) string) (resolvedConfig,
 		{"instance_url", envInstanceURL, m.InstanceURL, &rc.InstanceURL, false},
 		{"api_version", envAPIVersion, m.APIVersion, &rc.APIVersion, false},
 		{"login_url", envLoginURL, m.LoginURL, &rc.LoginURL, false},
+		{"jwt_audience", envJWTAudience, m.JWTAudience, &rc.JWTAudience, false},
 		{"access_token", envAccessToken, m.AccessToken, &rc.AccessToken, true},
 		{"client_id", envClientID, m.ClientID, &rc.ClientID, false},
 		{"client_secret", envClientSecret, m.ClientSecret, &rc.ClientSecret, true},
@@ -230,6 +243,11 @@ func resolveConfig(m providerModel, getenv func(string) string) (resolvedConfig,
 	if !unknown("login_url") && rc.LoginURL != "" {
 		if msg := checkOrgURL(rc.LoginURL); msg != "" {
 			invalid("login_url", envLoginURL, "Invalid Login URL", msg)
+		}
+	}
+	if !unknown("jwt_audience") && rc.JWTAudience != "" {
+		if _, err := orgapi.CheckJWTAudience(rc.JWTAudience); err != nil {
+			invalid("jwt_audience", envJWTAudience, "Invalid JWT Audience", err.Error()+".")
 		}
 	}
 	if !unknown("api_version") {

@@ -28,7 +28,7 @@ func TestProviderSchemaDescribesEveryAttribute(t *testing.T) {
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("schema: %v", resp.Diagnostics)
 	}
-	want := []string{"instance_url", "api_version", "login_url", "access_token", "client_id", "client_secret",
+	want := []string{"instance_url", "api_version", "login_url", "jwt_audience", "access_token", "client_id", "client_secret",
 		"username", "private_key", "max_retries", "request_timeout"}
 	for _, name := range want {
 		a, ok := resp.Schema.Attributes[name]
@@ -52,7 +52,7 @@ func TestProviderSchemaDescribesEveryAttribute(t *testing.T) {
 
 func nullModel() providerModel {
 	return providerModel{
-		InstanceURL: types.StringNull(), APIVersion: types.StringNull(), LoginURL: types.StringNull(),
+		InstanceURL: types.StringNull(), APIVersion: types.StringNull(), LoginURL: types.StringNull(), JWTAudience: types.StringNull(),
 		AccessToken: types.StringNull(), ClientID: types.StringNull(), ClientSecret: types.StringNull(),
 		Username: types.StringNull(), PrivateKey: types.StringNull(), MaxRetries: types.Int64Null(),
 		RequestTimeout: types.StringNull(),
@@ -130,6 +130,35 @@ func TestResolveConfig(t *testing.T) {
 			name: "jwt bearer",
 			env: map[string]string{envInstanceURL: "https://[::1]:8443", envClientID: "key",
 				envUsername: "admin@acme.test", envPrivateKey: pem},
+		},
+		{
+			name: "jwt audience from the environment",
+			env: map[string]string{envInstanceURL: "https://acme.my.salesforce.com", envClientID: "key",
+				envUsername: "admin@acme.test", envPrivateKey: pem, envJWTAudience: "https://test.salesforce.com"},
+			check: func(t *testing.T, rc resolvedConfig) {
+				if rc.JWTAudience != "https://test.salesforce.com" {
+					t.Errorf("jwt_audience = %q", rc.JWTAudience)
+				}
+			},
+		},
+		{
+			name: "a jwt audience that is not a URL says what is allowed",
+			model: func(m *providerModel) {
+				m.JWTAudience = types.StringValue("login.salesforce.com")
+			},
+			env: map[string]string{envInstanceURL: "https://acme.my.salesforce.com", envClientID: "key",
+				envUsername: "admin@acme.test", envPrivateKey: pem},
+			wantProblems: []string{"jwt_audience"},
+			check: func(t *testing.T, rc resolvedConfig) {
+				_, problems := resolveConfig(providerModel{JWTAudience: types.StringValue("http://login.salesforce.com")}, envFrom(nil))
+				for _, p := range problems {
+					if p.attribute == "jwt_audience" && strings.Contains(p.detail, "https://login.salesforce.com") &&
+						strings.Contains(p.detail, "https://test.salesforce.com") && strings.Contains(p.detail, "Experience Cloud") {
+						return
+					}
+				}
+				t.Errorf("no jwt_audience problem that lists what is allowed: %+v", problems)
+			},
 		},
 		{
 			name:         "nothing configured reports instance_url and authentication together",

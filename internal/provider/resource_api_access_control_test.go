@@ -67,7 +67,7 @@ func (o *testOrg) checkSettingsAreDefaults(t *testing.T) resource.TestCheckFunc 
 			return fmt.Errorf("settings not restored to the defaults: all=%v external=%v visualforce=%t",
 				deref(settings.EnableAdminApprovedAppsOnly), deref(settings.EnableAdminApprovedAppsOnlyForExternalUser), allowVF)
 		}
-		return o.checkTokens(t, allows(userPartner, appWorkbench), allows(userCustomer, appPartnerPortal))(s)
+		return o.checkTokens(t, allows(userPartner, appPartnerPortal), allows(userCustomer, appPartnerPortal))(s)
 	}
 }
 
@@ -87,8 +87,10 @@ func TestAccAPIAccessControl_basic(t *testing.T) {
 		CheckDestroy:             org.checkSettingsAreDefaults(t),
 		Steps: []resource.TestStep{
 			{
-				// The limit for customers and partners shuts them out of apps that are not installed,
-				// and their Visualforce sessions too; employees are not affected.
+				// The limit for customers and partners shuts them out of apps that are not installed
+				// (Partner_Portal_Mobile was created in the org, so only the limit stands in the way),
+				// and their Visualforce sessions too; employees are not affected (the employee
+				// authorized the uninstalled Workbench before the usage restriction).
 				Config: org.config(apiAccessControlConfig(true, false, false)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(apiAccessControlAddr, plancheck.ResourceActionCreate)},
@@ -97,9 +99,10 @@ func TestAccAPIAccessControl_basic(t *testing.T) {
 				ConfigStateChecks: expectSwitches(true, false, false),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					org.checkTokens(t,
-						denies(userPartner, appWorkbench, "invalid_client"),
+						denies(userPartner, appPartnerPortal, "invalid_client"),
 						denies(userCustomer, appPartnerPortal, "invalid_client"),
-						denies(userHighVolume, appWorkbench, "invalid_client"),
+						denies(userHighVolume, appPartnerPortal, "invalid_client"),
+						allows(userEmployee, appPartnerPortal),
 						allows(userEmployee, appWorkbench),
 						allows(userAdmin, appWorkbench),
 					),
@@ -192,7 +195,8 @@ func stateID(addr string) resource.ImportStateIdFunc {
 	}
 }
 
-// Destroying the resource restores the defaults, and partners get through uninstalled apps again.
+// Destroying the resource restores the defaults, and partners get through apps that are not
+// installed again (those created in the org: the usage restriction keeps others closed).
 func TestAccAPIAccessControl_destroyRestoresDefaults(t *testing.T) {
 	org := newTestOrg(t)
 	resource.ParallelTest(t, resource.TestCase{
@@ -202,7 +206,7 @@ func TestAccAPIAccessControl_destroyRestoresDefaults(t *testing.T) {
 			{
 				Config:            org.config(apiAccessControlConfig(true, false, false)),
 				ConfigStateChecks: expectSwitches(true, false, false),
-				Check:             org.checkTokens(t, denies(userPartner, appWorkbench, "invalid_client")),
+				Check:             org.checkTokens(t, denies(userPartner, appPartnerPortal, "invalid_client")),
 			},
 			{
 				// Only the provider block: the resource is destroyed.

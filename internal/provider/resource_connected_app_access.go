@@ -287,6 +287,9 @@ func (r *connectedAppAccessResource) grantee(ctx context.Context, m connectedApp
 		return profile.PermissionSetID, path.Root("profile_name"), nil
 	}
 	ps, err := r.data.client.PermissionSetByName(ctx, m.PermissionSetName.ValueString())
+	if isProfileOwned(err) {
+		return "", path.Root("permission_set_name"), fmt.Errorf("%w; grant the app to the profile with profile_name instead", err)
+	}
 	if err != nil {
 		return "", path.Root("permission_set_name"), err
 	}

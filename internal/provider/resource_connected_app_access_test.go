@@ -236,7 +236,7 @@ resource "sfaccess_connected_app_access" "test" {
 			{
 				// App Manager with a token from the password grant: the plan or the org refuses
 				// the grant, naming the permissions it lacks, and nothing is granted.
-				Config:      providerConfigThrough(t, org, userAppManager, appWorkbench) + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`),
+				Config:      providerConfigThrough(t, org, userAppManager, appPartnerPortal) + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`),
 				ExpectError: expectDiagnostics("Insufficient Permissions", "ModifyAllData", "ManageProfilesPermissionsets"),
 			},
 		},

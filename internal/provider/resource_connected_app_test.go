@@ -370,12 +370,12 @@ func TestAccConnectedApp_insufficientPermissions(t *testing.T) {
 			{
 				// The same user with a token from the password grant: whether the plan or the
 				// org refuses, the error names the permissions.
-				Config:      providerConfigThrough(t, org, userReadOnly, appWorkbench) + minimalConnectedApp("Forbidden_App"),
+				Config:      providerConfigThrough(t, org, userReadOnly, appPartnerPortal) + minimalConnectedApp("Forbidden_App"),
 				ExpectError: expectDiagnostics("Insufficient Permissions", "CustomizeApplication"),
 			},
 			{
 				// App Manager may manage apps (Customize Application + Manage Connected Apps).
-				Config: providerConfigThrough(t, org, userAppManager, appWorkbench) + minimalConnectedApp("Allowed_App"),
+				Config: providerConfigThrough(t, org, userAppManager, appPartnerPortal) + minimalConnectedApp("Allowed_App"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(connectedAppIDPattern)),
 				},
@@ -389,7 +389,9 @@ func TestAccConnectedApp_insufficientPermissions(t *testing.T) {
 
 // providerConfigThrough is a provider block acting as username with a token minted through app
 // by the password grant. Users other than the admin cannot use Terraform_Admin, whose Permitted
-// Users are the System Administrator profile only, so they log in through a self-authorize app.
+// Users are the System Administrator profile only, so they log in through a self-authorize app:
+// Partner_Portal_Mobile, which was created in the org, because the usage restriction refuses them
+// the uninstalled Workbench, which they never authorized.
 func providerConfigThrough(t *testing.T, org *testOrg, username, app string) string {
 	t.Helper()
 	return fmt.Sprintf(`

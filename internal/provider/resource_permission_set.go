@@ -49,6 +49,9 @@ const (
 	maxLabelLength       = 80
 	maxDescriptionLength = 255
 	permUseAnyAPIClient  = "UseAnyApiClient"
+	// permCanApproveUninstalledApps is "Approve Uninstalled Connected Apps", which exempts its holder
+	// from the usage restriction on uninstalled connected apps.
+	permCanApproveUninstalledApps = "CanApproveUninstalledApps"
 )
 
 func (r *permissionSetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -292,13 +295,14 @@ func (r *permissionSetResource) ImportState(ctx context.Context, req resource.Im
 			fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive).", req.ID))
 		return
 	}
-	if err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set (%s)", req.ID), err))
+	if isProfileOwned(err) {
+		resp.Diagnostics.Append(profileOwnedDiag(err, "Change the profile's permissions in Setup > Profiles, or "+
+			"manage the permissions with an sfaccess_permission_set of your own and assign it to the profile's users "+
+			"with sfaccess_permission_set_assignment."))
 		return
 	}
-	if ps.IsOwnedByProfile {
-		resp.Diagnostics.AddError("Profile Permission Set",
-			fmt.Sprintf("%s is the permission set of a profile; it is managed through the profile and cannot be imported.", req.ID))
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set (%s)", req.ID), err))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ps.ID)...)

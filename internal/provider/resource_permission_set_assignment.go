@@ -105,6 +105,10 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 	}
 }
 
+// profileOwnedAssignmentAdvice says what to do instead of assigning a profile-owned permission set.
+const profileOwnedAssignmentAdvice = "Every user of the profile holds it through the profile. To give a user " +
+	"these permissions, change the user's profile, or assign a permission set you manage (sfaccess_permission_set)."
+
 func userNotFoundDiag(p path.Path, username string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(p, "User Not Found",
 		fmt.Sprintf("The org has no user with the username %q. Usernames are the login names shown in Setup > Users.", username))
@@ -124,6 +128,10 @@ func (r *permissionSetAssignmentResource) Create(ctx context.Context, req resour
 	if isNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("permission_set_name"), "Permission Set Not Found",
 			fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive).", setName))
+		return
+	}
+	if isProfileOwned(err) {
+		resp.Diagnostics.Append(profileOwnedDiag(err, profileOwnedAssignmentAdvice))
 		return
 	}
 	if err != nil {
@@ -214,6 +222,20 @@ func (r *permissionSetAssignmentResource) ImportState(ctx context.Context, req r
 		return
 	}
 	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	// The assignments read below leave out the rows of profile-owned sets, so such a set is
+	// looked up first to say why its assignment cannot be imported rather than that it is missing.
+	switch _, err := r.data.client.PermissionSetByName(ctx, setName); {
+	case isProfileOwned(err):
+		resp.Diagnostics.Append(profileOwnedDiag(err, profileOwnedAssignmentAdvice))
+		return
+	case isNotFound(err):
+		resp.Diagnostics.AddError("Permission Set Not Found",
+			fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive).", setName))
+		return
+	case err != nil:
+		resp.Diagnostics.Append(orgErrorDiag("reading Permission Set ("+setName+")", err))
 		return
 	}
 	a, err := findAssignment(ctx, r.data.client, func(a orgapi.PermissionSetAssignment) bool {

@@ -53,8 +53,10 @@ func (o *testOrg) checkAssigned(t *testing.T, permissionSet, username string, wa
 }
 
 // TestAccPermissionSetAssignment_bypass proves the meaning of Use Any API Client: assigned to the
-// partner, it lets the partner through an app that is not installed while the limit is on; taking
-// the assignment away shuts the partner out again.
+// partner, it lets the partner through an app that is not installed while the limit is on (one
+// created in the org, which the usage restriction on uninstalled apps spares; since December 2025
+// the permission no longer gets anyone past that restriction, as Workbench shows); taking the
+// assignment away shuts the partner out again.
 func TestAccPermissionSetAssignment_bypass(t *testing.T) {
 	org := newTestOrg(t)
 	limit := apiAccessControlConfig(true, false, false)
@@ -80,9 +82,9 @@ func TestAccPermissionSetAssignment_bypass(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					org.checkAssigned(t, "API_Bypass", userPartner, true),
 					org.checkTokens(t,
-						allows(userPartner, appWorkbench),
 						allows(userPartner, appPartnerPortal),
-						denies(userCustomer, appWorkbench, "invalid_client"),
+						denies(userPartner, appWorkbench, "invalid_client"),
+						denies(userCustomer, appPartnerPortal, "invalid_client"),
 					),
 				),
 			},
@@ -124,8 +126,8 @@ func TestAccPermissionSetAssignment_bypass(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					org.checkAssigned(t, "API_Bypass", userPartner, false),
 					org.checkTokens(t,
-						denies(userPartner, appWorkbench, "invalid_client"),
-						allows(userCustomer, appWorkbench),
+						denies(userPartner, appPartnerPortal, "invalid_client"),
+						allows(userCustomer, appPartnerPortal),
 					),
 				),
 			},
@@ -160,7 +162,7 @@ func TestAccPermissionSetAssignment_bypass(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					org.checkAssigned(t, "API_Bypass", userCustomer, false),
-					org.checkTokens(t, denies(userCustomer, appWorkbench, "invalid_client")),
+					org.checkTokens(t, denies(userCustomer, appPartnerPortal, "invalid_client")),
 				),
 			},
 		},

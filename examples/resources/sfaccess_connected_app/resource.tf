@@ -1,3 +1,8 @@
+# Since Spring '26 Salesforce refuses to create connected apps (help 005228017)
+# unless Support re-enabled creation for the org; existing apps can still be
+# imported (see import.sh), updated and deleted. New integrations use External
+# Client Apps.
+#
 # A connected app for a partner portal's mobile client. Only users whose profile
 # or permission set is granted the app may use it (see sfaccess_connected_app_access).
 resource "sfaccess_connected_app" "portal_mobile" {
@@ -13,6 +18,10 @@ resource "sfaccess_connected_app" "portal_mobile" {
   pkce_required             = true
   ip_relaxation             = "ENFORCE"
   refresh_token_policy      = "specific_inactivity:7:DAYS"
+
+  # A public mobile client cannot keep a secret, so its refresh tokens are
+  # accepted without one (Salesforce's default, true, requires it).
+  refresh_token_requires_secret = false
 
   # The consumer secret is write-only (Terraform 1.11 and later): it is sent
   # when the app is created and never stored in state or plans.
