@@ -289,10 +289,10 @@ func mentionsUseAnyAPIClient(message string, fields []string) bool {
 // op describes one client operation for error messages and permission hints.
 type op struct {
 	name string // "reading ConnectedApp Portal_Mobile"
-	perm string // the DESIGN section 5 permission expression this operation needs
+	perm string // the permission expression (ARCHITECTURE.md, Admin permission matrix) this operation needs
 }
 
-// Permission expressions of DESIGN section 5, by operation family.
+// Permission expressions of the admin permission matrix (ARCHITECTURE.md), by operation family.
 const (
 	permConnectedApps  = "CustomizeApplication and (ModifyAllData or ManageRemoteAccess)"
 	permAppGrants      = "CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets"

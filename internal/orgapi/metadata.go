@@ -11,7 +11,7 @@ import (
 // metadataBatch is the Metadata API's limit of components per CRUD call.
 const metadataBatch = 10
 
-// API versions from which fields exist (salesforce-api.md).
+// API versions from which fields exist (SALESFORCE.md, ConnectedApp metadata).
 const (
 	versionExternalUserFlag = 50
 	versionOAuthPolicy      = 49

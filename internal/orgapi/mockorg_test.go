@@ -16,7 +16,7 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
 )
 
-// Credentials of the embedded org (DESIGN section 7).
+// Credentials of the embedded org (ARCHITECTURE.md, mockorg model).
 const (
 	adminKey    = "MockorgAdminKey0001"
 	adminSecret = "MockorgAdminSecret0001"

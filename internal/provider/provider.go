@@ -26,7 +26,7 @@ import (
 
 var _ provider.Provider = (*sfaccessProvider)(nil)
 
-// Environment variables the provider falls back to, one per attribute (DESIGN section 1).
+// Environment variables the provider falls back to, one per attribute (ARCHITECTURE.md, Provider surface).
 const (
 	envInstanceURL  = "SFACCESS_INSTANCE_URL"
 	envAPIVersion   = "SFACCESS_API_VERSION"

@@ -145,7 +145,7 @@ func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
 }
 
 // checkAdminPermission adds a plan-time error when the running user lacks what the operation
-// needs (DESIGN section 5). When the permissions cannot be read the check is skipped: the org
+// needs (ARCHITECTURE.md, Admin permission matrix). When the permissions cannot be read the check is skipped: the org
 // enforces them at apply either way, and a plan should not fail only because of the look-up.
 func (d *providerData) checkAdminPermission(ctx context.Context, need permissionRequirement, action string, diags *diag.Diagnostics) {
 	user, err := d.runningUser(ctx)
@@ -158,14 +158,14 @@ func (d *providerData) checkAdminPermission(ctx context.Context, need permission
 	}
 }
 
-// permissionRequirement is an entry of DESIGN section 5: every permission of All, and at least one
+// permissionRequirement is an entry of the admin permission matrix (ARCHITECTURE.md): every permission of All, and at least one
 // of AnyOf when AnyOf is not empty.
 type permissionRequirement struct {
 	All   []string
 	AnyOf []string
 }
 
-// The admin permissions of DESIGN section 5, by operation.
+// The admin permission matrix of ARCHITECTURE.md, by operation.
 var (
 	needManageConnectedApps = permissionRequirement{
 		All: []string{"CustomizeApplication"}, AnyOf: []string{"ModifyAllData", "ManageRemoteAccess"}}

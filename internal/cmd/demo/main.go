@@ -24,7 +24,7 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/tfdev"
 )
 
-// The embedded org's development credentials (DESIGN section 7): the Terraform_Admin connected
+// The embedded org's development credentials (ARCHITECTURE.md, mockorg model): the Terraform_Admin connected
 // app, whose client credentials flow runs as admin@acme.test. Like LocalStack's, they are public.
 const (
 	mockClientID     = "MockorgAdminKey0001"

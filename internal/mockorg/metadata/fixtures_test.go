@@ -2,8 +2,9 @@ package metadata
 
 import "strings"
 
-// Fixtures: the request envelopes of shared/reference/client-wire-samples.md (default namespace,
-// unprefixed xsi:type) and of salesforce-api.md section 3 (met: prefix), verbatim.
+// Fixtures: request envelopes as a JavaScript client (jsforce 3) sends them (default namespace,
+// unprefixed xsi:type) and as Salesforce's Metadata API documentation writes them (met: prefix),
+// verbatim; SALESFORCE.md, "Metadata SOAP shapes and faults", has the sources.
 
 // wireEnvelope wraps a body the way the JavaScript client does: default namespace on Header and Body.
 func wireEnvelope(body string) string {
@@ -19,7 +20,7 @@ func wireEnvelope(body string) string {
 </soapenv:Envelope>`
 }
 
-// metEnvelope wraps a body the way met:-prefix clients do (salesforce-api.md section 3).
+// metEnvelope wraps a body the way met:-prefix clients do (Salesforce's readMetadata documentation).
 func metEnvelope(body string) string {
 	return `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"
     xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
@@ -49,7 +50,7 @@ const (
 	wireListBody   = `<listMetadata><queries><type>ConnectedApp</type></queries><asOfVersion>60.0</asOfVersion></listMetadata>`
 	wireDeleteBody = `<deleteMetadata><type>ConnectedApp</type><fullNames>A</fullNames></deleteMetadata>`
 
-	// salesforce-api.md section 3, verbatim.
+	// Salesforce's readMetadata request example, verbatim.
 	metReadEnvelope = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"
                   xmlns:met="http://soap.sforce.com/2006/04/metadata">
   <soapenv:Header>
@@ -80,7 +81,7 @@ const (
 	metDeleteBody = `<met:deleteMetadata><met:type>ConnectedApp</met:type><met:fullNames>Portal_Mobile</met:fullNames></met:deleteMetadata>`
 	metListBody   = `<met:listMetadata><met:queries><met:type>ConnectedApp</met:type></met:queries><met:asOfVersion>62.0</met:asOfVersion></met:listMetadata>`
 
-	// The example component of salesforce-api.md section 2, as a createMetadata.
+	// The example ConnectedApp component of SALESFORCE.md's sources, as a createMetadata.
 	portalMobileCreateBody = `<createMetadata><metadata xsi:type="ConnectedApp">
     <fullName>Portal_Mobile</fullName>
     <contactEmail>admin@example.com</contactEmail>
