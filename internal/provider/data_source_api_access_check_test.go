@@ -189,3 +189,110 @@ func TestAccAPIAccessCheck_validation(t *testing.T) {
 		},
 	})
 }
+
+// uninstalledAppChecks asks about Workbench (not installed, not created in the org) for the
+// employee who authorized it before the restriction, the read-only user who never did, and the
+// admin, whose profile holds Approve Uninstalled Connected Apps.
+func uninstalledAppChecks(dependsOn string) string {
+	var b string
+	for _, u := range []string{userEmployee, userReadOnly, userAdmin} {
+		b += fmt.Sprintf(`
+data "sfaccess_api_access_check" %q {
+  username           = %q
+  connected_app_name = %q
+  depends_on         = [%s]
+}
+`, checkBlockName(u, appWorkbench), u, appWorkbench, dependsOn)
+	}
+	return b
+}
+
+// TestAccAPIAccessCheck_uninstalledAppRestriction proves the September 2025 usage restriction
+// through real tokens on the embedded org: a prior approval or the Approve Uninstalled Connected
+// Apps permission gets a user through an uninstalled app, nothing else does, and the permission
+// given through an sfaccess_permission_set takes effect at once.
+func TestAccAPIAccessCheck_uninstalledAppRestriction(t *testing.T) {
+	org := newEmbeddedTestOrg(t)
+	expect := func(username, attr string, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(checkAddr(username, appWorkbench), tfjsonpath.New(attr), v)
+	}
+	approvers := func(usernames ...string) statecheck.StateCheck {
+		var users []knownvalue.Check
+		for _, u := range usernames {
+			users = append(users, knownvalue.ObjectPartial(map[string]knownvalue.Check{"username": knownvalue.StringExact(u)}))
+		}
+		return statecheck.ExpectKnownValue("data.sfaccess_users.approvers", tfjsonpath.New("users"), knownvalue.ListExact(users))
+	}
+	grant := permissionSetConfig("Approve_Uninstalled", "Approve uninstalled apps", "", "ApiEnabled", "CanApproveUninstalledApps") +
+		assignmentConfig("sfaccess_permission_set.this.name", fmt.Sprintf("%q", userReadOnly))
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: org.config(uninstalledAppChecks("") + `
+data "sfaccess_users" "approvers" {
+  with_permission = "CanApproveUninstalledApps"
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expect(userEmployee, "allowed", knownvalue.Bool(true)),
+					expect(userEmployee, "rule", knownvalue.StringExact("allowed")),
+					expect(userEmployee, "prior_approval", knownvalue.Bool(true)),
+					expect(userReadOnly, "allowed", knownvalue.Bool(false)),
+					expect(userReadOnly, "rule", knownvalue.StringExact("uninstalled_app_restricted")),
+					expect(userReadOnly, "error_code", knownvalue.StringExact("invalid_client")),
+					expect(userReadOnly, "message", knownvalue.StringExact("app must be installed into org")),
+					expect(userReadOnly, "prior_approval", knownvalue.Bool(false)),
+					expect(userAdmin, "allowed", knownvalue.Bool(true)),
+					expect(userAdmin, "prior_approval", knownvalue.Bool(false)),
+					approvers(userAdmin),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					org.checkPredictionsAgree(t),
+					org.checkTokens(t,
+						allows(userEmployee, appWorkbench),
+						denies(userReadOnly, appWorkbench, "invalid_client"),
+						allows(userAdmin, appWorkbench),
+					),
+				),
+			},
+			{
+				Config: org.config(grant, uninstalledAppChecks("sfaccess_permission_set_assignment.this")+`
+data "sfaccess_users" "approvers" {
+  with_permission = "CanApproveUninstalledApps"
+  depends_on      = [sfaccess_permission_set_assignment.this]
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expect(userReadOnly, "allowed", knownvalue.Bool(true)),
+					expect(userReadOnly, "rule", knownvalue.StringExact("allowed")),
+					expect(userReadOnly, "prior_approval", knownvalue.Bool(false)),
+					approvers(userAdmin, userReadOnly),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					org.checkPredictionsAgree(t),
+					org.checkTokens(t, allows(userReadOnly, appWorkbench)),
+				),
+			},
+		},
+	})
+}
+
+// checkPredictionsAgree compares every sfaccess_api_access_check in state with a real token
+// request (the password grant, which is not the device flow).
+func (o *testOrg) checkPredictionsAgree(t *testing.T) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			if rs.Type != "sfaccess_api_access_check" {
+				continue
+			}
+			a := rs.Primary.Attributes
+			ok, code := o.token(t, a["username"], a["connected_app_name"])
+			if ok != (a["allowed"] == "true") || code != a["error_code"] {
+				return fmt.Errorf("%s: predicted allowed=%s %q (rule %s), the org says allowed=%t %q", addr, a["allowed"], a["error_code"], a["rule"], ok, code)
+			}
+		}
+		return nil
+	}
+}

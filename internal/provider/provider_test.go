@@ -417,3 +417,39 @@ func checkDescribed[A interface {
 		}
 	}
 }
+
+// TestAccProvider_jwtAudience authenticates through the JWT bearer flow with the default audience
+// (https://login.salesforce.com, which the org accepts although the token request goes to its own
+// URL), with an audience the org accepts (its own URL), with one it refuses, and with one the
+// provider refuses at plan time.
+func TestAccProvider_jwtAudience(t *testing.T) {
+	org := newTestOrg(t)
+	const users = `data "sfaccess_users" "all" {}`
+	usersRead := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("data.sfaccess_users.all", tfjsonpath.New("users"), knownvalue.ListSizeExact(len(seededUsers))),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		// The refused audiences come first: Terraform configures the provider with the last
+		// step's configuration to destroy.
+		Steps: []resource.TestStep{
+			{
+				Config:      org.providerConfigAs(t, userAdmin, `  jwt_audience = "login.salesforce.com"`) + users,
+				ExpectError: expectDiagnostics("Invalid JWT Audience", "https://login.salesforce.com", "https://test.salesforce.com", "Experience Cloud"),
+			},
+			{
+				Config:      org.providerConfigAs(t, userAdmin, `  jwt_audience = "https://login.example.com"`) + users,
+				ExpectError: expectDiagnostics("Authentication Failed", "invalid_grant", "Audience validation failed"),
+			},
+			{
+				Config:            org.providerConfigAs(t, userAdmin, fmt.Sprintf("  jwt_audience = %q", org.URL)) + users,
+				ConfigStateChecks: usersRead,
+			},
+			{
+				Config:            org.providerConfigAs(t, userAdmin) + users,
+				ConfigStateChecks: usersRead,
+			},
+		},
+	})
+}

@@ -518,3 +518,160 @@ func TestPlannedConnectedAppsAreScopedToOneConfiguration(t *testing.T) {
 		t.Error("a planned app leaked to another configuration or name")
 	}
 }
+
+// TestAccConnectedApp_creationRestricted proves, on the embedded 2026 org, that a create fails
+// with a diagnostic that says why and what to do, while an existing app can still be imported,
+// updated and deleted.
+func TestAccConnectedApp_creationRestricted(t *testing.T) {
+	org := newEmbeddedTestOrg(t)
+	existing := func(description string) string {
+		return org.config(fmt.Sprintf(`
+resource "sfaccess_connected_app" "test" {
+  name          = "Partner_Portal_Mobile"
+  label         = "Partner Portal Mobile"
+  contact_email = "mobile@acme.test"
+  description   = %q
+  callback_urls = ["acmemobile://oauth/callback"]
+  scopes        = ["Api", "RefreshToken"]
+  consumer_key  = "PartnerPortalMobileKey01"
+}
+`, description))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			_, err := org.adminClient(t).ReadConnectedApp(context.Background(), appPartnerPortal)
+			switch {
+			case err == nil:
+				return fmt.Errorf("%s still exists after destroy", appPartnerPortal)
+			case !isNotFound(err):
+				return err
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:      org.config(minimalConnectedApp("New_Integration")),
+				ExpectError: expectDiagnostics("Connected App Creation Restricted", "creating Connected App (New_Integration)", "Spring '26", "005228017", "External Client App"),
+			},
+			{
+				Config:             existing("Mobile app for partners."),
+				ResourceName:       testAppAddr,
+				ImportState:        true,
+				ImportStateId:      appPartnerPortal,
+				ImportStatePersist: true,
+			},
+			{
+				Config: existing("Mobile app for partners."),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					app, err := org.adminClient(t).ReadConnectedApp(context.Background(), appPartnerPortal)
+					if err != nil {
+						return err
+					}
+					if app.Description != "Mobile app for partners." {
+						return fmt.Errorf("description after the update %q", app.Description)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccConnectedApp_refreshTokenRequiresSecret round-trips refresh_token_requires_secret,
+// detects a change made in Setup, and imports it.
+func TestAccConnectedApp_refreshTokenRequiresSecret(t *testing.T) {
+	org := newTestOrg(t)
+	admin := org.adminClient(t)
+	ctx := context.Background()
+	app := func(requires string) string {
+		return org.config(fmt.Sprintf(`
+resource "sfaccess_connected_app" "test" {
+  name          = "Refresh_App"
+  label         = "Refresh App"
+  contact_email = "platform@acme.test"
+  callback_urls = ["https://portal.acme.test/oauth/callback"]
+  scopes        = ["Api", "RefreshToken"]
+  %s
+}
+`, requires))
+	}
+	inOrg := func(want bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			got, err := admin.ReadConnectedApp(ctx, "Refresh_App")
+			if err != nil {
+				return err
+			}
+			if got.RefreshTokenRequiresSecret == nil || *got.RefreshTokenRequiresSecret != want {
+				return fmt.Errorf("isSecretRequiredForRefreshToken in the org = %v, want %t", got.RefreshTokenRequiresSecret, want)
+			}
+			return nil
+		}
+	}
+	expect := func(v bool) []statecheck.StateCheck {
+		return []statecheck.StateCheck{statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("refresh_token_requires_secret"), knownvalue.Bool(v))}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkConnectedAppsDestroyed(t, org),
+		Steps: []resource.TestStep{
+			{
+				// Not set: Salesforce's default, true, with no diff after apply.
+				Config:            app(""),
+				ConfigStateChecks: expect(true),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:             inOrg(true),
+			},
+			{
+				Config:            app("refresh_token_requires_secret = false"),
+				ConfigStateChecks: expect(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: inOrg(false),
+			},
+			{
+				ResourceName:            testAppAddr,
+				ImportState:             true,
+				ImportStateId:           "Refresh_App",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				// Someone requires the secret again in Setup: the plan puts it back.
+				PreConfig: func() {
+					got, err := admin.ReadConnectedApp(ctx, "Refresh_App")
+					if err != nil {
+						t.Fatal(err)
+					}
+					required := true
+					got.RefreshTokenRequiresSecret = &required
+					if err := admin.UpdateConnectedApp(ctx, got); err != nil {
+						t.Fatalf("changing the app out of band: %v", err)
+					}
+				},
+				Config: app("refresh_token_requires_secret = false"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("refresh_token_requires_secret"), knownvalue.Bool(false)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: inOrg(false),
+			},
+			{
+				// Removed from the configuration: back to the default.
+				Config:            app(""),
+				ConfigStateChecks: expect(true),
+				Check:             inOrg(true),
+			},
+		},
+	})
+}

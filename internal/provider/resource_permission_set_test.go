@@ -228,3 +228,43 @@ func deletePermissionSetOutOfBand(t *testing.T, c *orgapi.Client, name string) {
 		t.Fatalf("deleting %s out of band: %v", name, err)
 	}
 }
+
+// TestAccPermissionSet_profileOwnedImportRefused proves that neither a profile's own permission
+// set nor a user's assignment to it can be imported, and that the refusal says what to do.
+func TestAccPermissionSet_profileOwnedImportRefused(t *testing.T) {
+	org := newEmbeddedTestOrg(t)
+	sets, err := org.adminClient(t).PermissionSets(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	profileSet := ""
+	for _, ps := range sets {
+		if ps.IsOwnedByProfile {
+			profileSet = ps.Name
+			break
+		}
+	}
+	if profileSet == "" {
+		t.Fatal("the embedded org has no profile-owned permission set")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:        org.config(permissionSetConfig(profileSet, "Profile", "")),
+				ResourceName:  "sfaccess_permission_set.this",
+				ImportState:   true,
+				ImportStateId: profileSet,
+				ExpectError:   expectDiagnostics("Profile-Owned Permission Set", profileSet, "Setup > Profiles", "sfaccess_permission_set"),
+			},
+			{
+				Config:        org.config(assignmentConfig(fmt.Sprintf("%q", profileSet), fmt.Sprintf("%q", userReadOnly))),
+				ResourceName:  assignmentAddr,
+				ImportState:   true,
+				ImportStateId: profileSet + "/" + userReadOnly,
+				ExpectError:   expectDiagnostics("Profile-Owned Permission Set", "change the user's profile"),
+			},
+		},
+	})
+}
