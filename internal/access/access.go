@@ -99,6 +99,10 @@ type Channel struct {
 	PriorApproval bool
 }
 
+// approvalCounts reports whether a prior approval keeps an uninstalled app usable: Salesforce
+// refuses uninstalled apps in the device flow even to users who authorized them before.
+func (c Channel) approvalCounts() bool { return c.PriorApproval && c.Flow != FlowDevice }
+
 // ViaApp is the channel of a token issued through app.
 func ViaApp(app App) Channel { return Channel{App: app} }
 
@@ -193,7 +197,7 @@ func Decide(org Org, user User, via Channel) Decision {
 			return deny(RuleExternalAppNotInstalled, CodeInvalidClient, MessageNotInstalled)
 		case org.LimitAllUsersToApprovedApps && !user.UseAnyAPIClient:
 			return deny(RuleAppNotApproved, CodeInvalidClient, MessageNotInstalled)
-		case !app.OrgManaged && !user.CanApproveUninstalledApps && !(via.PriorApproval && via.Flow != FlowDevice):
+		case !app.OrgManaged && !user.CanApproveUninstalledApps && !via.approvalCounts():
 			return deny(RuleUninstalledAppRestricted, CodeInvalidClient, MessageNotInstalled)
 		}
 	}
