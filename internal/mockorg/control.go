@@ -15,7 +15,7 @@ import (
 )
 
 // The control API under /__mockorg/ lets tests and pipelines reset, inspect and steer the org
-// (DESIGN.md section 7). Every route needs the control token.
+// (ARCHITECTURE.md, Control API). Every route needs the control token.
 
 func writeControlError(w http.ResponseWriter, status int, format string, args ...any) {
 	writeJSON(w, status, map[string]string{"error": fmt.Sprintf(format, args...)})

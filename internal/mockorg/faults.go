@@ -13,7 +13,7 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/metadata"
 )
 
-// FaultConfig is the control API's fault injection setting (DESIGN.md section 7).
+// FaultConfig is the control API's fault injection setting (ARCHITECTURE.md, Control API).
 type FaultConfig struct {
 	// Rate is the share of API calls answered with one of Statuses instead of being served.
 	Rate float64 `json:"rate"`

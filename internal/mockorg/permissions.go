@@ -2,7 +2,7 @@ package mockorg
 
 import "strings"
 
-// operation is a management action guarded by the admin permission matrix of DESIGN.md section 5.
+// operation is a management action guarded by the admin permission matrix (ARCHITECTURE.md, Admin permission matrix).
 type operation int
 
 const (

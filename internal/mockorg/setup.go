@@ -11,7 +11,7 @@ import (
 
 // The setup extension serves what Salesforce has no public API for: Install/Uninstall and
 // Block/Unblock on the Connected Apps OAuth Usage page, and the "Allow Visualforce pages to access
-// APIs" option (DESIGN.md section 3).
+// APIs" option (ARCHITECTURE.md, Setup extension).
 
 type oauthUsageApp struct {
 	ID        string `json:"id"`
@@ -127,7 +127,8 @@ func (s *Server) setupAPIAccessControl(c *restCall) {
 	}
 }
 
-// featureNotProvisionedMessage is CONTRACTS.md B's message for an org without API Access Control.
+// featureNotProvisionedMessage is what an org without API Access Control answers; Salesforce's exact
+// text is not published (SALESFORCE.md, Assumptions).
 const featureNotProvisionedMessage = "API Access Control isn't enabled for this org. Contact Salesforce Customer Support to enable it."
 
 func errFeatureNotProvisioned(field string) *apiError {
