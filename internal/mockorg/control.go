@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -94,12 +95,16 @@ func (s *Server) controlReset(w http.ResponseWriter) {
 		writeControlError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
-	_ = s.mutate(func(*state) error {
+	err = s.mutate(func(*state) error {
 		s.st = st
 		s.tokens = newTokenTable()
 		s.apiUsed.Store(int64(s.seed.Organization.APIRequestsUsed))
 		return nil
 	})
+	if err != nil {
+		writeControlError(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
 	s.cursors.clear()
 	s.log.Info("org reset to its seed")
 	w.WriteHeader(http.StatusNoContent)
@@ -125,11 +130,15 @@ func (s *Server) controlPutSnapshot(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	_ = s.mutate(func(*state) error {
+	err = s.mutate(func(*state) error {
 		s.st = st
 		s.apiUsed.Store(int64(seed.Organization.APIRequestsUsed))
 		return nil
 	})
+	if err != nil {
+		writeControlError(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
 	s.cursors.clear()
 	s.log.Info("org replaced from a snapshot")
 	w.WriteHeader(http.StatusNoContent)
@@ -196,7 +205,11 @@ func (s *Server) controlSession(w http.ResponseWriter, r *http.Request) {
 		}
 		return nil
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, errNotSaved):
+		writeControlError(w, http.StatusInternalServerError, "%v", err)
+		return
+	case err != nil:
 		writeControlError(w, http.StatusBadRequest, "%v", err)
 		return
 	}

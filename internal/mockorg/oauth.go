@@ -130,7 +130,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var oerr *oauthError
 		if !errors.As(err, &oerr) {
-			oerr = &oauthError{status: http.StatusInternalServerError, code: "server_error", descr: err.Error()}
+			oerr = &oauthError{status: http.StatusInternalServerError, code: "server_error", descr: asAPIError(err).message}
 		}
 		s.log.Info("token request refused", "grant_type", form.Get("grant_type"), "error", oerr.code)
 		writeOAuthError(w, oerr)

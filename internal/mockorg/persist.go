@@ -55,9 +55,7 @@ func (s *Server) loadStateFile() (bool, error) {
 	return true, nil
 }
 
-// saveLocked writes the state file atomically: a temporary file in the same directory, fsynced,
-// then renamed over the old one, so that a crash leaves either the old or the new state. The
-// caller holds s.mu.
+// saveLocked writes the state file; the caller holds s.mu.
 func (s *Server) saveLocked() error {
 	if s.cfg.StateFile == "" || s.closed {
 		return nil
@@ -70,29 +68,40 @@ func (s *Server) saveLocked() error {
 	if err != nil {
 		return fmt.Errorf("encoding state: %w", err)
 	}
-	dir := filepath.Dir(s.cfg.StateFile)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(s.cfg.StateFile)+".*.tmp")
+	return s.writeFile(s.cfg.StateFile, append(data, '\n'))
+}
+
+// writeFileAtomic writes a temporary file in the same directory, fsyncs it and renames it over
+// path, so that a crash leaves either the old or the new content, never a mix.
+func writeFileAtomic(path string, data []byte) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("writing state file %s: %w", path, err)
+		}
+	}()
+	tmp, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+"*.tmp")
 	if err != nil {
-		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
+		return err
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
-		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
+		return err
 	}
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
+		return err
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
+		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
+		return err
 	}
-	if err := os.Rename(tmp.Name(), s.cfg.StateFile); err != nil {
-		return fmt.Errorf("writing state file %s: %w", s.cfg.StateFile, err)
-	}
-	return nil
+	return os.Rename(tmp.Name(), path)
 }
+
+// tempPrefix is how the temporary files of writeFileAtomic begin: ".NAME.", so that they sort
+// beside the state file and can be recognised after a crash.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + "." }

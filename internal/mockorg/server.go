@@ -56,6 +56,10 @@ type Server struct {
 	cursors *cursorCache
 	faults  *faultInjector
 	stats   *statsRecorder
+
+	// writeFile puts the state file on disk; tests replace it to make the disk fail or to count
+	// the writes.
+	writeFile func(path string, data []byte) error
 }
 
 // New builds a server; it does not listen. With a StateFile that exists, the org is loaded from it.
@@ -66,6 +70,8 @@ func New(cfg Config) (*Server, error) {
 		cursors: newCursorCache(),
 		faults:  newFaultInjector(),
 		stats:   newStatsRecorder(),
+
+		writeFile: writeFileAtomic,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -136,7 +142,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if clean := cleanPath(r.URL.Path); clean != r.URL.Path {
 		r.URL.Path, r.URL.RawPath = clean, ""
 	}
-	if r.URL.Path == "/__mockorg" || strings.HasPrefix(r.URL.Path, "/__mockorg/") {
+	proto := protocolOf(r.URL.Path)
+	if proto == protoControl {
 		s.serveControl(w, r)
 		return
 	}
@@ -149,7 +156,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "operation", info.op, "status", sw.status, "duration", time.Since(start))
 	}()
-	proto := protocolOf(r.URL.Path)
 	plan := s.faults.plan(r)
 	if plan.latency > 0 {
 		select {
@@ -220,6 +226,7 @@ const (
 	protoREST protocol = iota
 	protoSOAP
 	protoOAuth
+	protoControl
 )
 
 func protocolOf(path string) protocol {
@@ -228,6 +235,8 @@ func protocolOf(path string) protocol {
 		return protoOAuth
 	case strings.HasPrefix(path, "/services/Soap/"):
 		return protoSOAP
+	case path == "/__mockorg" || strings.HasPrefix(path, "/__mockorg/"):
+		return protoControl
 	}
 	return protoREST
 }
@@ -248,18 +257,49 @@ func (s *Server) routes() {
 	})
 }
 
-// mutate runs fn under the write lock and persists the org if fn reports success. fn must validate
-// everything before changing anything, so that a failed call leaves the org as it was.
+// mutate runs fn under the write lock and, with a state file, saves the org before returning, so
+// that a write is on disk before it is answered. fn must validate everything before changing
+// anything, so that a failed call leaves the org as it was. A change that cannot be saved is
+// rolled back (the org, the tokens and the API usage as they were before the call) and reported
+// as errNotSaved: nothing the server did not keep is ever acknowledged.
 func (s *Server) mutate(fn func(st *state) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.cfg.StateFile == "" || s.closed {
+		return fn(s.st)
+	}
+	restore, err := s.checkpointLocked()
+	if err != nil {
+		s.log.Error("copying the org before a write failed", "error", err)
+		return errNotSaved
+	}
 	if err := fn(s.st); err != nil {
 		return err
 	}
 	if err := s.saveLocked(); err != nil {
-		s.log.Error("persisting the org failed", "error", err)
+		restore()
+		s.log.Error("persisting the org failed; the write was rolled back and answered as a server error", "error", err)
+		return errNotSaved
 	}
 	return nil
+}
+
+// errNotSaved answers a write whose change could not be persisted and was rolled back.
+var errNotSaved = &apiError{status: http.StatusInternalServerError, code: "UNKNOWN_EXCEPTION",
+	message: "An unexpected error occurred: the org could not save the change, which was not made. Try again later."}
+
+// checkpointLocked copies what a write may change and returns the function that puts it back.
+func (s *Server) checkpointLocked() (func(), error) {
+	st, err := s.st.clone()
+	if err != nil {
+		return nil, err
+	}
+	tokens := s.tokens.clone()
+	used := s.apiUsed.Load()
+	return func() {
+		s.st, s.tokens = st, tokens
+		s.apiUsed.Store(used)
+	}, nil
 }
 
 // view runs fn under the read lock.

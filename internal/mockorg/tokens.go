@@ -42,6 +42,21 @@ func newTokenTable() tokenTable {
 	return tokenTable{Access: map[string]*session{}, Refresh: map[string]*refreshGrant{}}
 }
 
+// clone copies the table deeply: handlers change sessions in place (a session gains its refresh
+// token).
+func (t tokenTable) clone() tokenTable {
+	c := tokenTable{Access: make(map[string]*session, len(t.Access)), Refresh: make(map[string]*refreshGrant, len(t.Refresh))}
+	for k, v := range t.Access {
+		sess := *v
+		c.Access[k] = &sess
+	}
+	for k, v := range t.Refresh {
+		g := *v
+		c.Refresh[k] = &g
+	}
+	return c
+}
+
 const tokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 // newToken returns "{orgId15}!{random}", the shape of a Salesforce access token or session id.

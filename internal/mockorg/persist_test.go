@@ -1,0 +1,173 @@
+package mockorg
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// disk stands between a server and its state file: it counts the writes, can fail them as a full
+// disk does, and can stop them as a crash does.
+type disk struct {
+	mu      sync.Mutex
+	full    bool
+	crashed bool
+	writes  int
+}
+
+var errDiskFull = errors.New("no space left on device")
+
+func (d *disk) install(s *Server) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	write := s.writeFile
+	s.writeFile = func(path string, data []byte) error {
+		d.mu.Lock()
+		full, crashed := d.full, d.crashed
+		if !full && !crashed {
+			d.writes++
+		}
+		d.mu.Unlock()
+		if full || crashed {
+			return errDiskFull
+		}
+		return write(path, data)
+	}
+}
+
+func (d *disk) set(full, crashed bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.full, d.crashed = full, crashed
+}
+
+func (d *disk) count() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.writes
+}
+
+// persistedHarness serves an org with a state file through a disk the test controls. The server
+// is closed at the end of the test whatever the disk does by then.
+func persistedHarness(t *testing.T, path string) (*harness, *disk) {
+	t.Helper()
+	org, err := New(Config{StateFile: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = org.Close() })
+	d := &disk{}
+	d.install(org)
+	return &harness{t: t, org: org, ts: newTestServer(t, org)}, d
+}
+
+// mustFailToSave checks that a write was answered as a server error in its protocol's shape.
+func mustFailToSave(t *testing.T, label string, proto protocol, resp response) {
+	t.Helper()
+	if resp.status != http.StatusInternalServerError {
+		t.Errorf("%s on a full disk: %d %s, want 500", label, resp.status, resp.body)
+		return
+	}
+	switch proto {
+	case protoREST:
+		if e := resp.restError(t); e.ErrorCode != "UNKNOWN_EXCEPTION" {
+			t.Errorf("%s: %s", label, resp.body)
+		}
+	case protoSOAP:
+		if code, _ := resp.fault(t, http.StatusInternalServerError); code != "sf:UNKNOWN_EXCEPTION" {
+			t.Errorf("%s: fault %s", label, code)
+		}
+	case protoOAuth:
+		var e map[string]string
+		resp.json(t, &e)
+		if e["error"] != "server_error" || e["error_description"] == "" {
+			t.Errorf("%s: %s", label, resp.body)
+		}
+	case protoControl:
+		var e map[string]string
+		resp.json(t, &e)
+		if e["error"] == "" {
+			t.Errorf("%s: %s", label, resp.body)
+		}
+	}
+}
+
+// TestAFullDiskRefusesEveryWriteAndKeepsNothing fills the disk under every kind of write: each is
+// answered as a server error, none is visible afterwards (org and tokens as they were), and once
+// the disk has room again every acknowledged write survives a restart from the state file.
+func TestAFullDiskRefusesEveryWriteAndKeepsNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "org.json")
+	h, d := persistedHarness(t, path)
+	admin := h.adminToken()
+	employee := h.webServerSession("employee@acme.test", "Partner_Portal_Mobile")
+	psID := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody("Kept")))
+	adminApp, workbench := h.appID("Terraform_Admin"), h.appID("Workbench")
+	before := mustJSON(t, h.snapshot())
+
+	d.set(true, false)
+	writes := []struct {
+		label string
+		proto protocol
+		call  func() response
+	}{
+		{"REST create", protoREST, func() response {
+			return h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody("Lost"))
+		}},
+		{"REST update", protoREST, func() response {
+			return h.rest(http.MethodPatch, apiBase+"/sobjects/PermissionSet/"+psID, admin, map[string]any{"Label": "Changed"})
+		}},
+		{"REST delete", protoREST, func() response {
+			return h.rest(http.MethodDelete, apiBase+"/sobjects/PermissionSet/"+psID, admin, nil)
+		}},
+		{"SOAP updateMetadata", protoSOAP, func() response {
+			return h.soap(admin, updateSettings(map[string]bool{"enableAdminApprovedAppsOnly": true}))
+		}},
+		{"setup settings", protoREST, func() response {
+			return h.rest(http.MethodPatch, apiBase+"/sfaccess/api-access-control", admin, map[string]any{"allowVisualforceApiAccess": true})
+		}},
+		{"setup install", protoREST, func() response {
+			return h.rest(http.MethodPut, apiBase+"/sfaccess/connected-apps/"+workbench+"/installation", admin, nil)
+		}},
+		{"setup block", protoREST, func() response {
+			return h.rest(http.MethodPatch, apiBase+"/sfaccess/connected-apps/"+adminApp+"/installation", admin, map[string]any{"blocked": true})
+		}},
+		{"setup uninstall", protoREST, func() response {
+			return h.rest(http.MethodDelete, apiBase+"/sfaccess/connected-apps/"+adminApp+"/installation", admin, nil)
+		}},
+		{"OAuth token", protoOAuth, func() response {
+			return h.tokenRequest(url.Values{"grant_type": {"client_credentials"},
+				"client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"}})
+		}},
+		{"OAuth revoke", protoOAuth, func() response { return h.revoke(employee.AccessToken) }},
+		{"control reset", protoControl, func() response { return h.control(http.MethodPost, "/__mockorg/reset", nil) }},
+		{"control snapshot", protoControl, func() response {
+			return h.control(http.MethodPut, "/__mockorg/snapshot", DefaultSeed())
+		}},
+		{"control sessions", protoControl, func() response {
+			return h.control(http.MethodPost, "/__mockorg/sessions", map[string]string{"username": "employee@acme.test", "connected_app": "Workbench"})
+		}},
+	}
+	for _, w := range writes {
+		mustFailToSave(t, w.label, w.proto, w.call())
+	}
+	d.set(false, false)
+
+	if after := mustJSON(t, h.snapshot()); after != before {
+		t.Errorf("refused writes changed the org:\n%s\nwant\n%s", after, before)
+	}
+	// Blocking, uninstalling, revoking and resetting would have ended these tokens.
+	h.mustWork(t, "admin token after refused writes", admin)
+	h.mustWork(t, "revoked token after a refused revoke", employee.AccessToken)
+
+	psAfter := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody("AfterRecovery")))
+	want := mustJSON(t, h.snapshot())
+	d.set(false, true)
+	restarted := newHarness(t, Config{StateFile: path})
+	if got := mustJSON(t, restarted.snapshot()); got != want {
+		t.Errorf("org after a restart differs:\n%s\nwant\n%s", got, want)
+	}
+	restarted.mustStatus(t, restarted.rest(http.MethodGet, apiBase+"/sobjects/PermissionSet/"+psAfter, restarted.adminToken(), nil), http.StatusOK)
+}
