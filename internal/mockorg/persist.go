@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // stateFile is the on-disk form: the org in the seed's shape plus the live tokens, so that a client
@@ -19,6 +20,25 @@ type stateFile struct {
 }
 
 const stateFormatVersion = 1
+
+// removeTempFiles deletes what a write interrupted by a crash left beside the state file: the
+// rename never happened, so the temporary file holds nothing the state file needs.
+func (s *Server) removeTempFiles() {
+	dir, prefix := filepath.Dir(s.cfg.StateFile), tempPrefix(s.cfg.StateFile)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return // the state file's own read reports an unreadable directory
+	}
+	for _, e := range entries {
+		if name := e.Name(); strings.HasPrefix(name, prefix) && strings.HasSuffix(name, ".tmp") && e.Type().IsRegular() {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil {
+				s.log.Warn("removing a temporary state file failed", "path", filepath.Join(dir, name), "error", err)
+				continue
+			}
+			s.log.Info("removed the temporary file of an interrupted state file write", "path", filepath.Join(dir, name))
+		}
+	}
+}
 
 // loadStateFile replaces the seeded org with the state file's, if the file exists. A file that
 // exists but cannot be used is an error naming the file; the file is left untouched.
@@ -33,7 +53,13 @@ func (s *Server) loadStateFile() (bool, error) {
 	var sf stateFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&sf); err != nil {
+	err = dec.Decode(&sf)
+	if err == nil && len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
+		// Anything after the document (garbage, a second document) means the file is not what
+		// mockorg wrote; loading the first part would drop the rest at the next save.
+		err = errors.New("unexpected data after the state document")
+	}
+	if err != nil {
 		return false, fmt.Errorf("state file %s is corrupt (%w); it was left untouched: move it away or fix it to start", s.cfg.StateFile, err)
 	}
 	if sf.FormatVersion != stateFormatVersion || sf.Org == nil {

@@ -2,11 +2,15 @@ package mockorg
 
 import (
 	"errors"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // disk stands between a server and its state file: it counts the writes, can fail them as a full
@@ -170,4 +174,97 @@ func TestAFullDiskRefusesEveryWriteAndKeepsNothing(t *testing.T) {
 		t.Errorf("org after a restart differs:\n%s\nwant\n%s", got, want)
 	}
 	restarted.mustStatus(t, restarted.rest(http.MethodGet, apiBase+"/sobjects/PermissionSet/"+psAfter, restarted.adminToken(), nil), http.StatusOK)
+}
+
+// TestCorruptStateFilesAreRefusedAndLeftAlone starts on state files of every broken kind: each
+// makes New fail with an error naming the file, and the file keeps its bytes and its mtime.
+func TestCorruptStateFilesAreRefusedAndLeftAlone(t *testing.T) {
+	dir := t.TempDir()
+	valid := filepath.Join(dir, "valid.json")
+	org, err := New(Config{StateFile: valid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := org.Close(); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(valid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]string{
+		"truncated":       string(doc[:len(doc)/2]),
+		"trailing data":   string(doc) + "garbage",
+		"trailing brace":  string(doc) + "}",
+		"two documents":   string(doc) + string(doc),
+		"wrong version":   `{"formatVersion":9,"org":{"organization":{"name":"X"}},"tokens":{}}`,
+		"no org":          `{"formatVersion":1,"tokens":{}}`,
+		"invalid org":     `{"formatVersion":1,"org":{"organization":{"name":""}},"tokens":{}}`,
+		"unknown field":   `{"formatVersion":1,"org":{},"tokens":{},"extra":1}`,
+		"empty":           ``,
+		"whitespace only": "  \n",
+		"not JSON":        "formatVersion = 1\n",
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	for name, content := range cases {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".json")
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, old, old); err != nil {
+			t.Fatal(err)
+		}
+		s, err := New(Config{StateFile: path})
+		if err == nil {
+			_ = s.Close()
+			t.Errorf("%s: the state file was accepted", name)
+			continue
+		}
+		if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "left untouched") {
+			t.Errorf("%s: want an error naming the file and saying it was left untouched, got %v", name, err)
+		}
+		info, statErr := os.Stat(path)
+		data, _ := os.ReadFile(path)
+		if statErr != nil || string(data) != content || !info.ModTime().Equal(old) {
+			t.Errorf("%s: the file was changed (%v)", name, statErr)
+		}
+	}
+}
+
+// TestTempFilesOfAnInterruptedWriteAreRemovedAtStart leaves what a crash mid-write leaves (a
+// temporary file beside the state file) and checks that the next start removes it, and only it.
+func TestTempFilesOfAnInterruptedWriteAreRemovedAtStart(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "org.json")
+	leftovers := []string{".org.json.123456.tmp", ".org.json.987.tmp"}
+	kept := []string{"org.json.backup", ".other.json.1.tmp", ".org.json.notes"}
+	write := func(names []string) {
+		for _, name := range names {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(`{"formatVersion":1,"org"`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	write(kept)
+	// The first start creates the state file, the second loads it.
+	for _, withStateFile := range []bool{false, true} {
+		write(leftovers)
+		org, err := New(Config{StateFile: path})
+		if err != nil {
+			t.Fatalf("state file present %v: %v", withStateFile, err)
+		}
+		if err := org.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range leftovers {
+			if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("state file present %v: %s is still there (%v)", withStateFile, name, err)
+			}
+		}
+		for _, name := range kept {
+			if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+				t.Errorf("%s was removed: %v", name, err)
+			}
+		}
+	}
 }

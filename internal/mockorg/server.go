@@ -99,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 	s.tokens = newTokenTable()
 	s.apiUsed.Store(int64(s.seed.Organization.APIRequestsUsed))
 	if cfg.StateFile != "" {
+		s.removeTempFiles()
 		loaded, err := s.loadStateFile()
 		if err != nil {
 			return nil, err
