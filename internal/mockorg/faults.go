@@ -116,11 +116,11 @@ func (f *faultInjector) plan(r *http.Request) faultPlan {
 	return p
 }
 
-// writeInjectedFault answers with Salesforce's own error for the status, in the protocol's shape.
-// 403 and 429 are REQUEST_LIMIT_EXCEEDED, 500 is UNKNOWN_EXCEPTION, and every other status
-// SERVER_UNAVAILABLE (the SOAP API's ExceptionCode for an instance that cannot serve; that the
+// writeFault answers an injected fault or a handler's panic with Salesforce's own error for the
+// status, in the protocol's shape. 403 and 429 are REQUEST_LIMIT_EXCEEDED, 500 is
+// UNKNOWN_EXCEPTION, and every other status SERVER_UNAVAILABLE (the SOAP API's ExceptionCode for an instance that cannot serve; that the
 // Metadata API uses it for 503 is unverified).
-func (s *Server) writeInjectedFault(w http.ResponseWriter, proto protocol, p faultPlan) {
+func writeFault(w http.ResponseWriter, proto protocol, p faultPlan) {
 	if p.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(p.retryAfter))
 	}
@@ -141,6 +141,8 @@ func (s *Server) writeInjectedFault(w http.ResponseWriter, proto protocol, p fau
 	case protoSOAP:
 		// Every SOAP API fault is HTTP 500; the fault's code says what happened.
 		writeSOAPFault(w, http.StatusInternalServerError, metadata.NewFault(code, message))
+	case protoControl:
+		writeControlError(w, p.status, "%s", message)
 	default:
 		writeRESTError(w, p.status, apiError{code: code, message: message})
 	}

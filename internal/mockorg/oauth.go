@@ -410,24 +410,22 @@ func (s *Server) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 	note(r, "oauth:userinfo", false)
 	c, aerr := s.authenticate(bearerToken(r))
 	var info userInfo
-	found := false
 	if aerr == nil {
-		s.view(func(st *state) {
-			u := st.users[c.userID]
+		aerr = s.viewAs(c, func(st *state, u *user) *apiError {
 			if orgID, userID := r.PathValue("org"), r.PathValue("user"); orgID != "" {
 				if o, err := sfid.Normalize(orgID); err != nil || o != st.org.ID {
-					return
+					return errNotFound
 				}
 				if id, err := sfid.Normalize(userID); err != nil || id != u.ID {
-					return
+					return errNotFound
 				}
 			}
-			found = true
 			info = userInfo{Sub: instanceURLOf(r) + "/id/" + st.org.ID + "/" + u.ID, UserID: u.ID, OrganizationID: st.org.ID,
 				PreferredUsername: u.Username, Name: u.Name, Email: u.Email, UserType: strings.ToUpper(st.userType(u)), Active: u.Active}
+			return nil
 		})
 	}
-	if aerr != nil || !found {
+	if aerr != nil {
 		// Salesforce answers a token it does not accept here with a bare 403.
 		w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
 		w.WriteHeader(http.StatusForbidden)

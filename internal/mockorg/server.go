@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,6 +61,9 @@ type Server struct {
 	// writeFile puts the state file on disk; tests replace it to make the disk fail or to count
 	// the writes.
 	writeFile func(path string, data []byte) error
+	// afterAuthenticate, when set, runs between authentication and the handler: tests change the
+	// org there to reproduce the race of a snapshot that removes the caller.
+	afterAuthenticate func()
 }
 
 // New builds a server; it does not listen. With a StateFile that exists, the org is loaded from it.
@@ -136,6 +140,33 @@ func (s *Server) Close() error {
 // ServeHTTP routes control API requests to the control handlers and everything else through stats,
 // fault injection and the protocol handlers.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	sw := &statusWriter{ResponseWriter: w}
+	defer s.recoverPanic(sw, r)
+	s.route(sw, r)
+}
+
+// recoverPanic turns a handler's panic into a 500 in the protocol's shape and an error log line,
+// so that a client gets an answer instead of a dropped connection. http.ErrAbortHandler is a
+// handler's deliberate way of dropping the connection and is passed on.
+func (s *Server) recoverPanic(w *statusWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+		panic(v)
+	}
+	s.log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+	if w.status != 0 {
+		// Part of the answer is out; only a dropped connection tells the client it is incomplete.
+		panic(http.ErrAbortHandler)
+	}
+	writeFault(w, protocolOf(cleanPath(r.URL.Path)), faultPlan{status: http.StatusInternalServerError})
+}
+
+// route is ServeHTTP's work, inside its panic guard.
+func (s *Server) route(sw *statusWriter, r *http.Request) {
+	var w http.ResponseWriter = sw
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	// Clients that join an instance URL ending in "/" with "/services/..." send "//services/...",
 	// which Salesforce serves as is. ServeMux would answer such a path with a redirect, which API
@@ -150,8 +181,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	info := &requestInfo{}
 	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
-	sw := &statusWriter{ResponseWriter: w}
-	w = sw
 	start := time.Now()
 	// The query string is never logged: the revoke endpoint takes the token there.
 	defer func() {
@@ -167,7 +196,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if plan.status != 0 {
 		s.stats.record("", false, true)
-		s.writeInjectedFault(w, proto, plan)
+		writeFault(w, proto, plan)
 		return
 	}
 	if !plan.afterCommit {
@@ -180,7 +209,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.stats.record(info.op, info.write, false)
 	if info.write && info.committed {
 		s.log.Info("fault injected after commit", "operation", info.op)
-		s.writeInjectedFault(w, proto, faultPlan{status: http.StatusServiceUnavailable, retryAfter: plan.retryAfter})
+		writeFault(w, proto, faultPlan{status: http.StatusServiceUnavailable, retryAfter: plan.retryAfter})
 		return
 	}
 	rec.copyTo(w)

@@ -108,28 +108,27 @@ func (s *Server) authenticate(token string) (*caller, *apiError) {
 	if token == "" {
 		return nil, errInvalidSession
 	}
-	s.mu.RLock()
-	sess := s.tokens.Access[token]
 	var c *caller
 	var denial *apiError
-	limit := s.st.org.DailyAPIRequests
-	if sess != nil {
-		u := s.st.users[sess.UserID]
-		switch {
-		case u == nil, sess.AppID != "" && s.st.apps[sess.AppID] == nil:
+	var limit int
+	s.view(func(st *state) {
+		limit = st.org.DailyAPIRequests
+		sess := s.tokens.Access[token]
+		if sess == nil {
 			denial = errInvalidSession
-		default:
-			if d := s.st.decide(u, sess.AppID, sess.Flow); !d.Allowed {
-				denial = &apiError{status: http.StatusUnauthorized, code: "INVALID_SESSION_ID", message: d.Message}
-			} else {
-				c = &caller{userID: u.ID, username: u.Username, appID: sess.AppID}
-			}
+			return
 		}
-	}
-	s.mu.RUnlock()
-	if sess == nil {
-		return nil, errInvalidSession
-	}
+		u, gone := st.callerUser(&caller{userID: sess.UserID, appID: sess.AppID})
+		if gone != nil {
+			denial = gone
+			return
+		}
+		if d := st.decide(u, sess.AppID, sess.Flow); !d.Allowed {
+			denial = &apiError{status: http.StatusUnauthorized, code: "INVALID_SESSION_ID", message: d.Message}
+			return
+		}
+		c = &caller{userID: u.ID, username: u.Username, appID: sess.AppID}
+	})
 	if denial != nil {
 		return nil, denial
 	}
@@ -137,7 +136,46 @@ func (s *Server) authenticate(token string) (*caller, *apiError) {
 		s.apiUsed.Add(-1)
 		return nil, &apiError{status: http.StatusForbidden, code: "REQUEST_LIMIT_EXCEEDED", message: "TotalRequests Limit exceeded."}
 	}
+	if s.afterAuthenticate != nil {
+		s.afterAuthenticate()
+	}
 	return c, nil
+}
+
+// viewAs runs fn under the read lock with the caller's user as the org has it now.
+func (s *Server) viewAs(c *caller, fn func(st *state, u *user) *apiError) *apiError {
+	var aerr *apiError
+	s.view(func(st *state) {
+		u, gone := st.callerUser(c)
+		if gone != nil {
+			aerr = gone
+			return
+		}
+		aerr = fn(st, u)
+	})
+	return aerr
+}
+
+// mutateAs is mutate with the caller's user as the org has it now.
+func (s *Server) mutateAs(c *caller, fn func(st *state, u *user) error) error {
+	return s.mutate(func(st *state) error {
+		u, gone := st.callerUser(c)
+		if gone != nil {
+			return gone
+		}
+		return fn(st, u)
+	})
+}
+
+// callerUser finds the caller's user again once the handler holds the lock: a PUT
+// /__mockorg/snapshot or a reset between authentication and the handler may have removed the
+// user or the app, and the call then fails as authentication would have.
+func (st *state) callerUser(c *caller) (*user, *apiError) {
+	u := st.users[c.userID]
+	if u == nil || c.appID != "" && st.apps[c.appID] == nil {
+		return nil, errInvalidSession
+	}
+	return u, nil
 }
 
 // bearerToken reads "Authorization: Bearer X" (or Salesforce's older "OAuth X").
