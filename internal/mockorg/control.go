@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 )
@@ -200,7 +199,7 @@ func (s *Server) controlSession(w http.ResponseWriter, r *http.Request) {
 		if appID != "" {
 			out["refresh_token"] = s.issueRefreshLocked(token)
 			if st.decide(u, appID, flow).Allowed {
-				st.approve(u.ID, appID, time.Now().UTC().Format(timeLayout))
+				st.approve(u.ID, appID, s.now().UTC().Format(timeLayout))
 			}
 		}
 		return nil

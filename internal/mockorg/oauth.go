@@ -100,7 +100,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		case "refresh_token":
 			req, oerr = s.refreshGrantLocked(clientID, clientSecret, form.Get("refresh_token"))
 		case grantJWTBearer:
-			req, oerr = jwtBearerGrant(st, form.Get("assertion"), instanceURL, time.Now())
+			req, oerr = jwtBearerGrant(st, form.Get("assertion"), instanceURL, s.now())
 		default:
 			oerr = badRequest("unsupported_grant_type", "grant type not supported")
 		}
@@ -194,7 +194,7 @@ func (s *Server) refreshGrantLocked(clientID, clientSecret, refresh string) (tok
 		return tokenRequest{}, errBadClientSecret
 	}
 	g := s.tokens.Refresh[refresh]
-	if g == nil || g.AppID != app.ID {
+	if g == nil || g.AppID != app.ID || s.refreshExpiredLocked(g, s.now()) {
 		return tokenRequest{}, errExpiredRefresh
 	}
 	u := s.st.users[g.UserID]

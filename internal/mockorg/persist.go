@@ -76,6 +76,12 @@ func (s *Server) loadStateFile() (bool, error) {
 	if sf.Tokens.Refresh != nil {
 		s.tokens.Refresh = sf.Tokens.Refresh
 	}
+	for _, g := range s.tokens.Refresh {
+		if g.IssuedAt == 0 {
+			g.IssuedAt = s.now().UnixMilli()
+		}
+	}
+	s.pruneLocked()
 	s.apiUsed.Store(int64(sf.Org.Organization.APIRequestsUsed))
 	s.log.Info("org loaded from state file", "path", s.cfg.StateFile)
 	return true, nil

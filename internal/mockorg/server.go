@@ -64,6 +64,10 @@ type Server struct {
 	// afterAuthenticate, when set, runs between authentication and the handler: tests change the
 	// org there to reproduce the race of a snapshot that removes the caller.
 	afterAuthenticate func()
+	// now is the clock tokens are issued and expire by; tests move it.
+	now func() time.Time
+	// pruneAt is the token table size at which issueLocked next forgets expired tokens.
+	pruneAt int
 }
 
 // New builds a server; it does not listen. With a StateFile that exists, the org is loaded from it.
@@ -76,6 +80,8 @@ func New(cfg Config) (*Server, error) {
 		stats:   newStatsRecorder(),
 
 		writeFile: writeFileAtomic,
+		now:       time.Now,
+		pruneAt:   minPruneAt,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))

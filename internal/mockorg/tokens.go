@@ -3,6 +3,7 @@ package mockorg
 import (
 	"crypto/rand"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,9 @@ type session struct {
 type refreshGrant struct {
 	UserID string `json:"userId"`
 	AppID  string `json:"appId"`
+	// IssuedAt (Unix milliseconds) dates the grant for the app's refreshTokenPolicy; state files
+	// of older versions have none, and their grants count from the start that loads them.
+	IssuedAt int64 `json:"issuedAt,omitempty"`
 	// Flow is the flow the user authorized the app through. Access tokens refreshed from it keep
 	// it, so that refreshing does not lift the device flow's restriction on uninstalled apps
 	// (unverified: Salesforce does not say how it treats refreshed device-flow tokens).
@@ -77,9 +81,72 @@ func randomString(n int) string {
 
 // issueLocked creates an access token for a user through a channel; the caller holds s.mu.
 func (s *Server) issueLocked(userID, appID string, flow access.Flow, refresh string) string {
+	if len(s.tokens.Access)+len(s.tokens.Refresh) >= s.pruneAt {
+		s.pruneLocked()
+	}
 	token := newToken(s.st.org.ID)
-	s.tokens.Access[token] = &session{UserID: userID, AppID: appID, IssuedAt: time.Now().UnixMilli(), Refresh: refresh, Flow: flow}
+	s.tokens.Access[token] = &session{UserID: userID, AppID: appID, IssuedAt: s.now().UnixMilli(), Refresh: refresh, Flow: flow}
 	return token
+}
+
+// minPruneAt is the table size below which expired tokens are left alone.
+const minPruneAt = 256
+
+// pruneLocked forgets expired tokens. issueLocked calls it whenever the table has doubled since
+// the last pruning, so that the table never holds more than twice the live tokens (plus
+// minPruneAt) at an amortised constant cost per token.
+func (s *Server) pruneLocked() {
+	now := s.now()
+	for t, sess := range s.tokens.Access {
+		if s.expiredLocked(sess, now) {
+			delete(s.tokens.Access, t)
+		}
+	}
+	for t, g := range s.tokens.Refresh {
+		if s.refreshExpiredLocked(g, now) {
+			delete(s.tokens.Refresh, t)
+		}
+	}
+	s.pruneAt = max(2*(len(s.tokens.Access)+len(s.tokens.Refresh)), minPruneAt)
+}
+
+// expiredLocked reports whether an access token has outlived the org's session timeout, counted
+// from its issue (unverified: Salesforce may extend a session that is in use; mockorg does not).
+func (s *Server) expiredLocked(sess *session, now time.Time) bool {
+	return !now.Before(time.UnixMilli(sess.IssuedAt).Add(s.st.org.sessionTimeout()))
+}
+
+// refreshExpiredLocked applies the app's refreshTokenPolicy: "zero" ends a refresh token at once,
+// "specific_lifetime:N:UNIT" N hours, days or months after its issue. "infinite" and
+// "specific_inactivity:…" (not enforced) keep it.
+func (s *Server) refreshExpiredLocked(g *refreshGrant, now time.Time) bool {
+	app := s.st.apps[g.AppID]
+	if app == nil {
+		return true
+	}
+	if app.RefreshTokenPolicy == "zero" {
+		return true
+	}
+	spec, ok := strings.CutPrefix(app.RefreshTokenPolicy, "specific_lifetime:")
+	if !ok {
+		return false
+	}
+	count, unit, _ := strings.Cut(spec, ":")
+	n, err := strconv.Atoi(count)
+	if err != nil { // metadata validation admits only digits
+		return false
+	}
+	issued := time.UnixMilli(g.IssuedAt)
+	var end time.Time
+	switch unit {
+	case "HOURS":
+		end = issued.Add(time.Duration(n) * time.Hour)
+	case "DAYS":
+		end = issued.AddDate(0, 0, n)
+	default: // MONTHS
+		end = issued.AddDate(0, n, 0)
+	}
+	return !now.Before(end)
 }
 
 // issueRefreshLocked gives the access token a refresh token of its own, as the web server flow
@@ -87,7 +154,7 @@ func (s *Server) issueLocked(userID, appID string, flow access.Flow, refresh str
 func (s *Server) issueRefreshLocked(token string) string {
 	sess := s.tokens.Access[token]
 	refresh := s.st.org.ID[:15] + "!" + randomString(86)
-	s.tokens.Refresh[refresh] = &refreshGrant{UserID: sess.UserID, AppID: sess.AppID, Flow: sess.Flow}
+	s.tokens.Refresh[refresh] = &refreshGrant{UserID: sess.UserID, AppID: sess.AppID, Flow: sess.Flow, IssuedAt: s.now().UnixMilli()}
 	sess.Refresh = refresh
 	return refresh
 }
@@ -114,7 +181,7 @@ func (s *Server) authenticate(token string) (*caller, *apiError) {
 	s.view(func(st *state) {
 		limit = st.org.DailyAPIRequests
 		sess := s.tokens.Access[token]
-		if sess == nil {
+		if sess == nil || s.expiredLocked(sess, s.now()) {
 			denial = errInvalidSession
 			return
 		}
