@@ -89,7 +89,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	instanceURL := instanceURLOf(r)
 
 	var answer tokenAnswer
-	err := s.mutate(func(st *state) error {
+	err := s.issueTokens(func(st *state) error {
 		var req tokenRequest
 		var oerr *oauthError
 		switch form.Get("grant_type") {

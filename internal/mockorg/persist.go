@@ -100,7 +100,12 @@ func (s *Server) saveLocked() error {
 	if err != nil {
 		return fmt.Errorf("encoding state: %w", err)
 	}
-	return s.writeFile(s.cfg.StateFile, append(data, '\n'))
+	if err := s.writeFile(s.cfg.StateFile, append(data, '\n')); err != nil {
+		s.saveErr = err
+		return err
+	}
+	s.unsaved, s.saveErr = false, nil
+	return nil
 }
 
 // writeFileAtomic writes a temporary file in the same directory, fsyncs it and renames it over

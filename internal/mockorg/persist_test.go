@@ -2,8 +2,10 @@ package mockorg
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -141,6 +143,7 @@ func TestAFullDiskRefusesEveryWriteAndKeepsNothing(t *testing.T) {
 		{"setup uninstall", protoREST, func() response {
 			return h.rest(http.MethodDelete, apiBase+"/sfaccess/connected-apps/"+adminApp+"/installation", admin, nil)
 		}},
+		// Tokens are saved in batches, but not once a write has found the disk full.
 		{"OAuth token", protoOAuth, func() response {
 			return h.tokenRequest(url.Values{"grant_type": {"client_credentials"},
 				"client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"}})
@@ -266,5 +269,78 @@ func TestTempFilesOfAnInterruptedWriteAreRemovedAtStart(t *testing.T) {
 				t.Errorf("%s was removed: %v", name, err)
 			}
 		}
+	}
+}
+
+// TestTokenRequestsAreSavedInBatches issues many tokens between org writes and then stops as a
+// crash does (no Close, no more writes): the state file was written far fewer times than tokens
+// were issued, and every acknowledged org write survives the restart.
+func TestTokenRequestsAreSavedInBatches(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "org.json")
+	h, d := persistedHarness(t, path)
+	admin := h.adminToken()
+	const tokens = 300
+	before, start := d.count(), time.Now()
+	var created []string
+	for i := range tokens {
+		h.adminToken()
+		if i%100 == 0 {
+			created = append(created, createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody(fmt.Sprintf("Batch%d", i)))))
+		}
+	}
+	approved := h.webServerSession("appmanager@acme.test", "Partner_Portal_Mobile")
+	h.mustStatus(t, h.revoke(approved.AccessToken), http.StatusOK)
+	writes, elapsed := d.count()-before, time.Since(start)
+	orgWrites := len(created) + 2
+	// One write per org write, plus at most one flush per interval.
+	if limit := orgWrites + int(elapsed/flushInterval) + 1; writes > limit {
+		t.Errorf("%d state file writes for %d token requests and %d org writes in %v; want at most %d", writes, tokens, orgWrites, elapsed, limit)
+	}
+	t.Logf("%d token requests and %d org writes in %v: %d state file writes", tokens, orgWrites, elapsed.Round(time.Millisecond), writes)
+	want := mustJSON(t, h.snapshot())
+	// A token is on disk one flush interval after its answer.
+	flushed := h.adminToken()
+	time.Sleep(flushInterval + flushInterval/2)
+
+	d.set(false, true)
+	restarted := newHarness(t, Config{StateFile: path})
+	if got := mustJSON(t, restarted.snapshot()); got != want {
+		t.Errorf("org after a crash-like stop differs:\n%s\nwant\n%s", got, want)
+	}
+	fresh := restarted.adminToken()
+	for _, id := range created {
+		restarted.mustStatus(t, restarted.rest(http.MethodGet, apiBase+"/sobjects/PermissionSet/"+id, fresh, nil), http.StatusOK)
+	}
+	restarted.mustBeExpired(t, "a token revoked before the crash", approved.AccessToken)
+	restarted.mustWork(t, "a token issued a flush interval before the crash", flushed)
+	restarted.mustStatus(t, restarted.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {approved.RefreshToken},
+		"client_id": {"PartnerPortalMobileKey01"}, "client_secret": {"PartnerPortalMobileSecret01"}}), http.StatusOK)
+}
+
+// BenchmarkTokenIssuance measures the token endpoint with and without a state file.
+func BenchmarkTokenIssuance(b *testing.B) {
+	for _, persisted := range []bool{false, true} {
+		b.Run(fmt.Sprintf("stateFile=%v", persisted), func(b *testing.B) {
+			cfg := Config{}
+			if persisted {
+				cfg.StateFile = filepath.Join(b.TempDir(), "org.json")
+			}
+			org, err := New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer org.Close()
+			form := url.Values{"grant_type": {"client_credentials"},
+				"client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"}}.Encode()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/services/oauth2/token", strings.NewReader(form))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				rec := httptest.NewRecorder()
+				org.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%d %s", rec.Code, rec.Body)
+				}
+			}
+		})
 	}
 }
