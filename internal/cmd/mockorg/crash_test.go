@@ -121,8 +121,11 @@ func createPermissionSet(client *http.Client, base, token, name string) (string,
 	var out struct {
 		ID string `json:"id"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusCreated {
-		return "", fmt.Errorf("create %s: %d %v", name, resp.StatusCode, err)
+	if resp.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("create %s: %d", name, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return "", fmt.Errorf("create %s: %w", name, err)
 	}
 	return out.ID, nil
 }

@@ -24,7 +24,9 @@ func TestHostileConnectionsAreClosed(t *testing.T) {
 	base, _, done := start(t, ctx, "-listen", "127.0.0.1:0", "-log-level", "error")
 	t.Cleanup(func() {
 		cancel()
-		<-done
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
 	})
 	u, err := url.Parse(base)
 	if err != nil {
