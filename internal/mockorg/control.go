@@ -5,11 +5,11 @@ import (
 	"cmp"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 )
@@ -94,12 +94,16 @@ func (s *Server) controlReset(w http.ResponseWriter) {
 		writeControlError(w, http.StatusInternalServerError, "%v", err)
 		return
 	}
-	_ = s.mutate(func(*state) error {
+	err = s.mutate(func(*state) error {
 		s.st = st
 		s.tokens = newTokenTable()
 		s.apiUsed.Store(int64(s.seed.Organization.APIRequestsUsed))
 		return nil
 	})
+	if err != nil {
+		writeControlError(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
 	s.cursors.clear()
 	s.log.Info("org reset to its seed")
 	w.WriteHeader(http.StatusNoContent)
@@ -125,11 +129,15 @@ func (s *Server) controlPutSnapshot(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	_ = s.mutate(func(*state) error {
+	err = s.mutate(func(*state) error {
 		s.st = st
 		s.apiUsed.Store(int64(seed.Organization.APIRequestsUsed))
 		return nil
 	})
+	if err != nil {
+		writeControlError(w, http.StatusInternalServerError, "%v", err)
+		return
+	}
 	s.cursors.clear()
 	s.log.Info("org replaced from a snapshot")
 	w.WriteHeader(http.StatusNoContent)
@@ -191,12 +199,16 @@ func (s *Server) controlSession(w http.ResponseWriter, r *http.Request) {
 		if appID != "" {
 			out["refresh_token"] = s.issueRefreshLocked(token)
 			if st.decide(u, appID, flow).Allowed {
-				st.approve(u.ID, appID, time.Now().UTC().Format(timeLayout))
+				st.approve(u.ID, appID, s.now().UTC().Format(timeLayout))
 			}
 		}
 		return nil
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, errNotSaved):
+		writeControlError(w, http.StatusInternalServerError, "%v", err)
+		return
+	case err != nil:
 		writeControlError(w, http.StatusBadRequest, "%v", err)
 		return
 	}

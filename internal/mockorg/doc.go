@@ -34,6 +34,20 @@
 // permission matrix of DESIGN.md section 5 first and answer INSUFFICIENT_ACCESS, changing nothing.
 // Request bodies are capped at 1 MiB (413 in the protocol's error shape). A path with doubled
 // slashes or dot segments ("//services/data/...") is served as its clean form, never redirected.
+// A handler that panics is answered with Salesforce's 500 in the protocol's shape (REST
+// UNKNOWN_EXCEPTION, a SOAP sf:UNKNOWN_EXCEPTION fault, OAuth server_error, the control API's
+// {"error"}) and logged; a caller whose user or app a snapshot or reset removed while the request
+// ran is answered as an invalid session.
+//
+// # Tokens
+//
+// An access token lasts organization.sessionTimeoutMinutes (Session Settings' 15, 30, 60, 120,
+// 240, 480, 720 or 1440; default 120, Salesforce's) from its issue; an expired token is answered
+// like an unknown one (401 INVALID_SESSION_ID "Session expired or invalid"). A refresh token
+// follows its app's refreshTokenPolicy: "zero" ends it at once, "specific_lifetime:N:UNIT" N
+// hours, days or months after its issue (invalid_grant "expired access/refresh token");
+// "infinite" and "specific_inactivity" keep it. Expired tokens are forgotten whenever the table
+// has doubled, so it never holds more than twice the live tokens plus 256.
 //
 // Every user has a PermissionSetAssignment to their profile's permission set (IsOwnedByProfile
 // true), derived from the profile with an id kept out of the range of real assignments; it and
@@ -60,6 +74,8 @@
 // Every route needs "Authorization: Bearer <control token>" (Server.ControlToken); JSON in and out.
 //
 //	POST /__mockorg/reset               204; the org is back to its seed, tokens are dropped
+//	                                    (reset, PUT snapshot and sessions answer 500 and change
+//	                                    nothing when the state file cannot be written)
 //	GET  /__mockorg/snapshot            the org in the seed's JSON shape (type Seed), ids included
 //	PUT  /__mockorg/snapshot            replace the org with a snapshot; 400 if it is invalid
 //	GET  /__mockorg/faults              the fault injection setting (type FaultConfig)
@@ -85,14 +101,27 @@
 // # Seeds and state files
 //
 // A Seed is a whole org: organization (with apiAccessControlProvisioned, dailyApiRequests,
-// instanceName, isSandbox and connectedAppCreationAllowed, which PUT /__mockorg/snapshot can flip),
+// instanceName, isSandbox, connectedAppCreationAllowed and sessionTimeoutMinutes, which PUT
+// /__mockorg/snapshot can change),
 // settings, profiles with their permissions, permission sets, users with passwords, assignments
 // (not those to profiles' permission sets, which follow from the users' profiles), connected apps
 // with consumer keys and secrets and their installed/blocked state, grants (setupEntityAccess) and
 // prior approvals (oauthTokens: username, connectedApp, createdDate, lastUsedDate, useCount,
 // deleteToken, one per user and app; a missing deleteToken is drawn at random). References are by
 // name; ids are optional on input. The embedded default
-// org "Acme" (DefaultSeed) is DESIGN.md section 7's. A state file holds the org and the live tokens;
-// it is rewritten atomically (temporary file, fsync, rename, mode 0600) after every change, and a
-// file that cannot be read makes New fail without touching it.
+// org "Acme" (DefaultSeed) is DESIGN.md section 7's.
+//
+// # Durability
+//
+// A state file holds the org and the live tokens, written atomically (temporary file, fsync,
+// rename, mode 0600). The promise: an acknowledged org write (a record, a setting, an app, an
+// installation, an approval, a revocation, a reset, a snapshot) is on disk before its answer. A
+// write that cannot be saved (a full disk) is answered as a server error in the protocol's shape
+// (REST UNKNOWN_EXCEPTION 500, a SOAP fault, OAuth server_error 500, the control API's 500) and
+// undone in memory, the org and the tokens as they were before the call. A token issued less than
+// one second before a crash may be lost, with the use it counted on an approval, and its client
+// logs in again: tokens reach the disk in batches, every second and at Close. While the state
+// file cannot be written, token requests are saved one by one and refused like any write. At
+// start, temporary files of an interrupted write are removed, and a state file that cannot be
+// read, or holds anything after its document, makes New fail without touching it.
 package mockorg

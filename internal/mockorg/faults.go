@@ -23,7 +23,7 @@ type FaultConfig struct {
 	RetryAfterSeconds int `json:"retry_after_seconds,omitempty"`
 	// AfterCommitRate is the share of writes that are carried out and then answered 503.
 	AfterCommitRate float64 `json:"after_commit_rate,omitempty"`
-	// LatencyMS delays every API call matched by Paths.
+	// LatencyMS delays every API call matched by Paths, up to MaxFaultLatency.
 	LatencyMS int `json:"latency_ms,omitempty"`
 	// Seed makes the sequence of injected faults repeatable; 0 picks a random seed.
 	Seed uint64 `json:"seed,omitempty"`
@@ -31,12 +31,16 @@ type FaultConfig struct {
 	Paths string `json:"paths,omitempty"`
 }
 
+// MaxFaultLatency is the longest delay FaultConfig.LatencyMS may ask for; a server's timeouts must
+// leave room for it.
+const MaxFaultLatency = 60 * time.Second
+
 func (c *FaultConfig) validate() error {
 	if c.Rate < 0 || c.Rate > 1 || c.AfterCommitRate < 0 || c.AfterCommitRate > 1 {
 		return fmt.Errorf("rate and after_commit_rate must be between 0 and 1")
 	}
-	if c.RetryAfterSeconds < 0 || c.LatencyMS < 0 || c.LatencyMS > 60000 {
-		return fmt.Errorf("retry_after_seconds must not be negative and latency_ms must be between 0 and 60000")
+	if maxMS := int(MaxFaultLatency / time.Millisecond); c.RetryAfterSeconds < 0 || c.LatencyMS < 0 || c.LatencyMS > maxMS {
+		return fmt.Errorf("retry_after_seconds must not be negative and latency_ms must be between 0 and %d", maxMS)
 	}
 	for _, s := range c.Statuses {
 		if s < 400 || s > 599 {
@@ -116,11 +120,11 @@ func (f *faultInjector) plan(r *http.Request) faultPlan {
 	return p
 }
 
-// writeInjectedFault answers with Salesforce's own error for the status, in the protocol's shape.
-// 403 and 429 are REQUEST_LIMIT_EXCEEDED, 500 is UNKNOWN_EXCEPTION, and every other status
-// SERVER_UNAVAILABLE (the SOAP API's ExceptionCode for an instance that cannot serve; that the
+// writeFault answers an injected fault or a handler's panic with Salesforce's own error for the
+// status, in the protocol's shape. 403 and 429 are REQUEST_LIMIT_EXCEEDED, 500 is
+// UNKNOWN_EXCEPTION, and every other status SERVER_UNAVAILABLE (the SOAP API's ExceptionCode for an instance that cannot serve; that the
 // Metadata API uses it for 503 is unverified).
-func (s *Server) writeInjectedFault(w http.ResponseWriter, proto protocol, p faultPlan) {
+func writeFault(w http.ResponseWriter, proto protocol, p faultPlan) {
 	if p.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(p.retryAfter))
 	}
@@ -141,6 +145,8 @@ func (s *Server) writeInjectedFault(w http.ResponseWriter, proto protocol, p fau
 	case protoSOAP:
 		// Every SOAP API fault is HTTP 500; the fault's code says what happened.
 		writeSOAPFault(w, http.StatusInternalServerError, metadata.NewFault(code, message))
+	case protoControl:
+		writeControlError(w, p.status, "%s", message)
 	default:
 		writeRESTError(w, p.status, apiError{code: code, message: message})
 	}

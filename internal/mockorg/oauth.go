@@ -89,7 +89,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	instanceURL := instanceURLOf(r)
 
 	var answer tokenAnswer
-	err := s.mutate(func(st *state) error {
+	err := s.issueTokens(func(st *state) error {
 		var req tokenRequest
 		var oerr *oauthError
 		switch form.Get("grant_type") {
@@ -100,7 +100,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		case "refresh_token":
 			req, oerr = s.refreshGrantLocked(clientID, clientSecret, form.Get("refresh_token"))
 		case grantJWTBearer:
-			req, oerr = jwtBearerGrant(st, form.Get("assertion"), instanceURL, time.Now())
+			req, oerr = jwtBearerGrant(st, form.Get("assertion"), instanceURL, s.now())
 		default:
 			oerr = badRequest("unsupported_grant_type", "grant type not supported")
 		}
@@ -130,7 +130,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var oerr *oauthError
 		if !errors.As(err, &oerr) {
-			oerr = &oauthError{status: http.StatusInternalServerError, code: "server_error", descr: err.Error()}
+			oerr = &oauthError{status: http.StatusInternalServerError, code: "server_error", descr: asAPIError(err).message}
 		}
 		s.log.Info("token request refused", "grant_type", form.Get("grant_type"), "error", oerr.code)
 		writeOAuthError(w, oerr)
@@ -194,7 +194,7 @@ func (s *Server) refreshGrantLocked(clientID, clientSecret, refresh string) (tok
 		return tokenRequest{}, errBadClientSecret
 	}
 	g := s.tokens.Refresh[refresh]
-	if g == nil || g.AppID != app.ID {
+	if g == nil || g.AppID != app.ID || s.refreshExpiredLocked(g, s.now()) {
 		return tokenRequest{}, errExpiredRefresh
 	}
 	u := s.st.users[g.UserID]
@@ -410,24 +410,22 @@ func (s *Server) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 	note(r, "oauth:userinfo", false)
 	c, aerr := s.authenticate(bearerToken(r))
 	var info userInfo
-	found := false
 	if aerr == nil {
-		s.view(func(st *state) {
-			u := st.users[c.userID]
+		aerr = s.viewAs(c, func(st *state, u *user) *apiError {
 			if orgID, userID := r.PathValue("org"), r.PathValue("user"); orgID != "" {
 				if o, err := sfid.Normalize(orgID); err != nil || o != st.org.ID {
-					return
+					return errNotFound
 				}
 				if id, err := sfid.Normalize(userID); err != nil || id != u.ID {
-					return
+					return errNotFound
 				}
 			}
-			found = true
 			info = userInfo{Sub: instanceURLOf(r) + "/id/" + st.org.ID + "/" + u.ID, UserID: u.ID, OrganizationID: st.org.ID,
 				PreferredUsername: u.Username, Name: u.Name, Email: u.Email, UserType: strings.ToUpper(st.userType(u)), Active: u.Active}
+			return nil
 		})
 	}
-	if aerr != nil || !found {
+	if aerr != nil {
 		// Salesforce answers a token it does not accept here with a bare 403.
 		w.Header().Set("Content-Type", "text/plain;charset=UTF-8")
 		w.WriteHeader(http.StatusForbidden)

@@ -39,9 +39,10 @@ func (s *Server) restQuery(c *restCall) {
 		var records []any
 		var count int
 		var countOnly bool
-		var aerr *apiError
-		s.view(func(st *state) {
-			records, count, countOnly, aerr = runQuery(st, st.users[c.caller.userID], c.version, q)
+		aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
+			var aerr *apiError
+			records, count, countOnly, aerr = runQuery(st, u, c.version, q)
+			return aerr
 		})
 		if aerr != nil {
 			writeRESTErr(c.w, aerr)

@@ -356,12 +356,11 @@ func (s *Server) createSObject(c *restCall, t *sobjectType) {
 		return
 	}
 	var id string
-	err := s.mutate(func(st *state) error {
+	err := s.mutateAs(c.caller, func(st *state, u *user) error {
 		vals, aerr := t.decodeRecordBody(st, body, true)
 		if aerr != nil {
 			return aerr
 		}
-		u := st.users[c.caller.userID]
 		var err *apiError
 		switch t.name {
 		case "PermissionSet":
@@ -392,7 +391,7 @@ func (s *Server) updateSObject(c *restCall, t *sobjectType, id string) {
 		writeRESTErr(c.w, aerr)
 		return
 	}
-	err := s.mutate(func(st *state) error {
+	err := s.mutateAs(c.caller, func(st *state, u *user) error {
 		vals, aerr := t.decodeRecordBody(st, body, false)
 		if aerr != nil {
 			return aerr
@@ -400,7 +399,7 @@ func (s *Server) updateSObject(c *restCall, t *sobjectType, id string) {
 		if t.find(st, id) == nil {
 			return errNotFound
 		}
-		return errOrNil(updatePermissionSet(st, st.users[c.caller.userID], id, vals))
+		return errOrNil(updatePermissionSet(st, u, id, vals))
 	})
 	if err != nil {
 		writeRESTErr(c.w, err)
@@ -416,11 +415,10 @@ func (s *Server) deleteSObject(c *restCall, t *sobjectType, id string) {
 		writeRESTErr(c.w, errorf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be deleted: %s", t.name))
 		return
 	}
-	err := s.mutate(func(st *state) error {
+	err := s.mutateAs(c.caller, func(st *state, u *user) error {
 		if t.find(st, id) == nil {
 			return errNotFound
 		}
-		u := st.users[c.caller.userID]
 		switch t.name {
 		case "PermissionSet":
 			return errOrNil(deletePermissionSet(st, u, id))

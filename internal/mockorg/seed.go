@@ -42,6 +42,9 @@ type SeedOrganization struct {
 	// field means false, as in a 2026 org. Editing, installing and deleting existing apps are not
 	// affected.
 	ConnectedAppCreationAllowed bool `json:"connectedAppCreationAllowed"`
+	// SessionTimeoutMinutes is Session Settings' timeout, how long an access token lasts after it
+	// was issued: 15, 30, 60, 120, 240, 480, 720 or 1440; absent means 120, Salesforce's default.
+	SessionTimeoutMinutes int `json:"sessionTimeoutMinutes,omitempty"`
 	// APIRequestsUsed is how much of the allocation is spent; snapshots carry it so a restart keeps it.
 	APIRequestsUsed int `json:"apiRequestsUsed,omitempty"`
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -56,6 +57,23 @@ type Server struct {
 	cursors *cursorCache
 	faults  *faultInjector
 	stats   *statsRecorder
+
+	// writeFile puts the state file on disk; tests replace it to make the disk fail or to count
+	// the writes.
+	writeFile func(path string, data []byte) error
+	// afterAuthenticate, when set, runs between authentication and the handler: tests change the
+	// org there to reproduce the race of a snapshot that removes the caller.
+	afterAuthenticate func()
+	// now is the clock tokens are issued and expire by; tests move it.
+	now func() time.Time
+	// pruneAt is the token table size at which issueLocked next forgets expired tokens.
+	pruneAt int
+	// unsaved says tokens were issued since the state file was last written; saveErr is the
+	// last write's failure, nil once a write succeeds. Both are guarded by mu.
+	unsaved bool
+	saveErr error
+	// stopFlush ends flushLoop, which closes flushDone; both are nil without a state file.
+	stopFlush, flushDone chan struct{}
 }
 
 // New builds a server; it does not listen. With a StateFile that exists, the org is loaded from it.
@@ -66,6 +84,10 @@ func New(cfg Config) (*Server, error) {
 		cursors: newCursorCache(),
 		faults:  newFaultInjector(),
 		stats:   newStatsRecorder(),
+
+		writeFile: writeFileAtomic,
+		now:       time.Now,
+		pruneAt:   minPruneAt,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -93,6 +115,7 @@ func New(cfg Config) (*Server, error) {
 	s.tokens = newTokenTable()
 	s.apiUsed.Store(int64(s.seed.Organization.APIRequestsUsed))
 	if cfg.StateFile != "" {
+		s.removeTempFiles()
 		loaded, err := s.loadStateFile()
 		if err != nil {
 			return nil, err
@@ -107,28 +130,64 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s.routes()
+	if cfg.StateFile != "" {
+		s.stopFlush, s.flushDone = make(chan struct{}), make(chan struct{})
+		go s.flushLoop()
+	}
 	return s, nil
 }
 
 // ControlToken returns the bearer token of the control API.
 func (s *Server) ControlToken() string { return s.controlToken }
 
-// Close flushes the state file, if any. Requests after Close are still answered but no longer
-// persisted.
+// Close flushes the state file, if any, and stops the background flush. Requests after Close are
+// still answered but no longer persisted.
 func (s *Server) Close() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		return nil
 	}
 	err := s.saveLocked()
 	s.closed = true
+	s.mu.Unlock()
+	if s.stopFlush != nil {
+		close(s.stopFlush)
+		<-s.flushDone
+	}
 	return err
 }
 
 // ServeHTTP routes control API requests to the control handlers and everything else through stats,
 // fault injection and the protocol handlers.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	sw := &statusWriter{ResponseWriter: w}
+	defer s.recoverPanic(sw, r)
+	s.route(sw, r)
+}
+
+// recoverPanic turns a handler's panic into a 500 in the protocol's shape and an error log line,
+// so that a client gets an answer instead of a dropped connection. http.ErrAbortHandler is a
+// handler's deliberate way of dropping the connection and is passed on.
+func (s *Server) recoverPanic(w *statusWriter, r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+		panic(v)
+	}
+	s.log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+	if w.status != 0 {
+		// Part of the answer is out; only a dropped connection tells the client it is incomplete.
+		panic(http.ErrAbortHandler)
+	}
+	writeFault(w, protocolOf(cleanPath(r.URL.Path)), faultPlan{status: http.StatusInternalServerError})
+}
+
+// route is ServeHTTP's work, inside its panic guard.
+func (s *Server) route(sw *statusWriter, r *http.Request) {
+	var w http.ResponseWriter = sw
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	// Clients that join an instance URL ending in "/" with "/services/..." send "//services/...",
 	// which Salesforce serves as is. ServeMux would answer such a path with a redirect, which API
@@ -136,20 +195,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if clean := cleanPath(r.URL.Path); clean != r.URL.Path {
 		r.URL.Path, r.URL.RawPath = clean, ""
 	}
-	if r.URL.Path == "/__mockorg" || strings.HasPrefix(r.URL.Path, "/__mockorg/") {
+	proto := protocolOf(r.URL.Path)
+	if proto == protoControl {
 		s.serveControl(w, r)
 		return
 	}
 	info := &requestInfo{}
 	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
-	sw := &statusWriter{ResponseWriter: w}
-	w = sw
 	start := time.Now()
 	// The query string is never logged: the revoke endpoint takes the token there.
 	defer func() {
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "operation", info.op, "status", sw.status, "duration", time.Since(start))
 	}()
-	proto := protocolOf(r.URL.Path)
 	plan := s.faults.plan(r)
 	if plan.latency > 0 {
 		select {
@@ -160,7 +217,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if plan.status != 0 {
 		s.stats.record("", false, true)
-		s.writeInjectedFault(w, proto, plan)
+		writeFault(w, proto, plan)
 		return
 	}
 	if !plan.afterCommit {
@@ -173,7 +230,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.stats.record(info.op, info.write, false)
 	if info.write && info.committed {
 		s.log.Info("fault injected after commit", "operation", info.op)
-		s.writeInjectedFault(w, proto, faultPlan{status: http.StatusServiceUnavailable, retryAfter: plan.retryAfter})
+		writeFault(w, proto, faultPlan{status: http.StatusServiceUnavailable, retryAfter: plan.retryAfter})
 		return
 	}
 	rec.copyTo(w)
@@ -220,6 +277,7 @@ const (
 	protoREST protocol = iota
 	protoSOAP
 	protoOAuth
+	protoControl
 )
 
 func protocolOf(path string) protocol {
@@ -228,6 +286,8 @@ func protocolOf(path string) protocol {
 		return protoOAuth
 	case strings.HasPrefix(path, "/services/Soap/"):
 		return protoSOAP
+	case path == "/__mockorg" || strings.HasPrefix(path, "/__mockorg/"):
+		return protoControl
 	}
 	return protoREST
 }
@@ -248,18 +308,101 @@ func (s *Server) routes() {
 	})
 }
 
-// mutate runs fn under the write lock and persists the org if fn reports success. fn must validate
-// everything before changing anything, so that a failed call leaves the org as it was.
+// mutate runs fn under the write lock and, with a state file, saves the org before returning, so
+// that a write is on disk before it is answered. fn must validate everything before changing
+// anything, so that a failed call leaves the org as it was. A change that cannot be saved is
+// rolled back (the org, the tokens and the API usage as they were before the call) and reported
+// as errNotSaved: nothing the server did not keep is ever acknowledged.
 func (s *Server) mutate(fn func(st *state) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.mutateLocked(fn)
+}
+
+func (s *Server) mutateLocked(fn func(st *state) error) error {
+	if s.cfg.StateFile == "" || s.closed {
+		return fn(s.st)
+	}
+	restore, err := s.checkpointLocked()
+	if err != nil {
+		s.log.Error("copying the org before a write failed", "error", err)
+		return errNotSaved
+	}
 	if err := fn(s.st); err != nil {
 		return err
 	}
 	if err := s.saveLocked(); err != nil {
-		s.log.Error("persisting the org failed", "error", err)
+		restore()
+		s.log.Error("persisting the org failed; the write was rolled back and answered as a server error", "error", err)
+		return errNotSaved
 	}
 	return nil
+}
+
+// issueTokens runs a token grant. Unlike mutate, it does not wait for the disk: the new token (and
+// the use it counts on an approval) reaches the state file with the next flush, within
+// flushInterval. Saving the whole file for every token made each token request wait for an
+// fsync; a token lost in a crash costs its client one more login. While the state file cannot be
+// written, a grant is saved before its answer like any other write, so that no token outlives
+// the one-second promise unsaved.
+func (s *Server) issueTokens(fn func(st *state) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cfg.StateFile == "" || s.closed || s.saveErr != nil {
+		return s.mutateLocked(fn)
+	}
+	if err := fn(s.st); err != nil {
+		return err
+	}
+	s.unsaved = true
+	return nil
+}
+
+// flushInterval bounds how long an issued token may stay off the disk.
+const flushInterval = time.Second
+
+// flushLoop saves issued tokens every flushInterval until Close.
+func (s *Server) flushLoop() {
+	defer close(s.flushDone)
+	tick := time.NewTicker(flushInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.stopFlush:
+			return
+		case <-tick.C:
+			s.flush()
+		}
+	}
+}
+
+func (s *Server) flush() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.unsaved {
+		return
+	}
+	if err := s.saveLocked(); err != nil {
+		s.log.Error("saving issued tokens failed; token requests wait for the disk until it works again", "error", err)
+	}
+}
+
+// errNotSaved answers a write whose change could not be persisted and was rolled back.
+var errNotSaved = &apiError{status: http.StatusInternalServerError, code: "UNKNOWN_EXCEPTION",
+	message: "An unexpected error occurred: the org could not save the change, which was not made. Try again later."}
+
+// checkpointLocked copies what a write may change and returns the function that puts it back.
+func (s *Server) checkpointLocked() (func(), error) {
+	st, err := s.st.clone()
+	if err != nil {
+		return nil, err
+	}
+	tokens := s.tokens.clone()
+	used := s.apiUsed.Load()
+	return func() {
+		s.st, s.tokens = st, tokens
+		s.apiUsed.Store(used)
+	}, nil
 }
 
 // view runs fn under the read lock.

@@ -75,13 +75,12 @@ func (s *Server) setupAPIAccessControl(c *restCall) {
 	case http.MethodGet:
 		note(c.r, "setup:getApiAccessControl", false)
 		var out body
-		var aerr *apiError
-		s.view(func(st *state) {
-			if msg := st.denial(st.users[c.caller.userID], opReadSettings); msg != "" {
-				aerr = insufficientAccess(msg)
-				return
+		aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
+			if msg := st.denial(u, opReadSettings); msg != "" {
+				return insufficientAccess(msg)
 			}
 			out.AllowVisualforceAPIAccess = st.settings.AllowVisualforceAPIAccess
+			return nil
 		})
 		if aerr != nil {
 			writeRESTErr(c.w, aerr)
@@ -101,8 +100,8 @@ func (s *Server) setupAPIAccessControl(c *restCall) {
 			return
 		}
 		var out body
-		err := s.mutate(func(st *state) error {
-			if msg := st.denial(st.users[c.caller.userID], opUpdateSettings); msg != "" {
+		err := s.mutateAs(c.caller, func(st *state, u *user) error {
+			if msg := st.denial(u, opUpdateSettings); msg != "" {
 				return insufficientAccess(msg)
 			}
 			if allow != nil {
@@ -137,16 +136,15 @@ func errFeatureNotProvisioned(field string) *apiError {
 
 func (s *Server) setupListApps(c *restCall) {
 	out := []oauthUsageApp{}
-	var aerr *apiError
-	s.view(func(st *state) {
-		if msg := st.denial(st.users[c.caller.userID], opReadApps); msg != "" {
-			aerr = insufficientAccess(msg)
-			return
+	aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
+		if msg := st.denial(u, opReadApps); msg != "" {
+			return insufficientAccess(msg)
 		}
 		for _, a := range sorted(st.apps) {
 			out = append(out, oauthUsageApp{ID: a.ID, Name: a.Name, Label: a.Label, Installed: a.Installed,
 				Blocked: a.Blocked, Packaged: a.Packaged, Local: a.Local, UserCount: s.usersWithTokensLocked(a.ID)})
 		}
+		return nil
 	})
 	if aerr != nil {
 		writeRESTErr(c.w, aerr)
@@ -172,19 +170,19 @@ func (s *Server) setupInstallation(c *restCall, rawID string) {
 	case http.MethodGet:
 		note(c.r, "setup:getInstallation", false)
 		var out installation
-		var aerr *apiError
-		s.view(func(st *state) {
+		aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
 			a := st.apps[id]
-			switch {
-			case a == nil:
-				aerr = notFound()
-			case st.denial(st.users[c.caller.userID], opReadApps) != "":
-				aerr = insufficientAccess(st.denial(st.users[c.caller.userID], opReadApps))
-			case !a.Installed:
-				aerr = notInstalled(a)
-			default:
-				out = installationOf(a)
+			if a == nil {
+				return notFound()
 			}
+			if msg := st.denial(u, opReadApps); msg != "" {
+				return insufficientAccess(msg)
+			}
+			if !a.Installed {
+				return notInstalled(a)
+			}
+			out = installationOf(a)
+			return nil
 		})
 		if aerr != nil {
 			writeRESTErr(c.w, aerr)
@@ -216,12 +214,11 @@ func (s *Server) setupInstallation(c *restCall, rawID string) {
 			return
 		}
 		var out installation
-		err := s.mutate(func(st *state) error {
+		err := s.mutateAs(c.caller, func(st *state, u *user) error {
 			a := st.apps[id]
 			if a == nil {
 				return notFound()
 			}
-			u := st.users[c.caller.userID]
 			need := opInstallApp
 			if install && a.Packaged && !a.Installed {
 				need = opInstallPackagedApp
@@ -252,7 +249,7 @@ func (s *Server) setupInstallation(c *restCall, rawID string) {
 		writeJSON(c.w, http.StatusOK, out)
 	case http.MethodDelete:
 		note(c.r, "setup:uninstallApp", true)
-		err := s.mutate(func(st *state) error {
+		err := s.mutateAs(c.caller, func(st *state, u *user) error {
 			a := st.apps[id]
 			if a == nil {
 				return notFound()
@@ -261,7 +258,7 @@ func (s *Server) setupInstallation(c *restCall, rawID string) {
 			if a.Packaged {
 				need = opInstallPackagedApp
 			}
-			if msg := st.denial(st.users[c.caller.userID], need); msg != "" {
+			if msg := st.denial(u, need); msg != "" {
 				return insufficientAccess(msg)
 			}
 			if !a.Installed {

@@ -36,7 +36,13 @@ func writeSOAP(w http.ResponseWriter, write func(io.Writer) error) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-func faultOf(e *apiError) *metadata.Fault { return metadata.NewFault(e.code, e.message) }
+func faultOf(e *apiError) *metadata.Fault {
+	if e == errInvalidSession {
+		// The Metadata API words an unknown session its own way.
+		return metadata.NewFault(e.code, "Invalid Session ID found in SessionHeader: Illegal Session")
+	}
+	return metadata.NewFault(e.code, e.message)
+}
 
 // handleSOAP serves the Metadata API at /services/Soap/m/{version}[/{orgId}].
 func (s *Server) handleSOAP(w http.ResponseWriter, r *http.Request) {
@@ -73,11 +79,7 @@ func (s *Server) handleSOAP(w http.ResponseWriter, r *http.Request) {
 	write := req.Operation != metadata.OpRead && req.Operation != metadata.OpList
 	note(r, "soap:"+string(req.Operation), write)
 	c, aerr := s.authenticate(req.SessionID)
-	switch {
-	case aerr == errInvalidSession:
-		// The Metadata API words an unknown session its own way.
-		aerr = &apiError{code: aerr.code, message: "Invalid Session ID found in SessionHeader: Illegal Session"}
-	case aerr != nil && aerr.message == access.MessageSessionNotValid:
+	if aerr != nil && aerr.message == access.MessageSessionNotValid {
 		// A refused Visualforce session: the SOAP APIs do not say "REST API".
 		aerr = &apiError{code: aerr.code, message: access.MessageSessionNotValidSOAP}
 	}
@@ -106,19 +108,18 @@ type soapCall struct {
 
 func (c *soapCall) read(w http.ResponseWriter) {
 	var records []metadata.Component
-	var aerr *apiError
-	c.s.view(func(st *state) {
+	aerr := c.s.viewAs(c.caller, func(st *state, u *user) *apiError {
 		op := opReadApps
 		if c.req.Type == metadata.TypeConnectedAppSettings {
 			op = opReadSettings
 		}
-		if msg := st.denial(st.users[c.caller.userID], op); msg != "" {
-			aerr = insufficientAccess(msg)
-			return
+		if msg := st.denial(u, op); msg != "" {
+			return insufficientAccess(msg)
 		}
 		for _, name := range c.req.FullNames {
 			records = append(records, readComponent(st, c.req.Type, name))
 		}
+		return nil
 	})
 	if aerr != nil {
 		writeSOAPFault(w, http.StatusInternalServerError, faultOf(aerr))
@@ -192,9 +193,7 @@ func (st *state) grantNames(appID string) (profiles, permSets []string) {
 
 func (c *soapCall) list(w http.ResponseWriter) {
 	var files []metadata.FileProperties
-	var aerr *apiError
-	c.s.view(func(st *state) {
-		u := st.users[c.caller.userID]
+	aerr := c.s.viewAs(c.caller, func(st *state, u *user) *apiError {
 		var creator *user
 		for _, cand := range sorted(st.users) {
 			if st.holds(cand, "ModifyAllData") {
@@ -208,8 +207,7 @@ func (c *soapCall) list(w http.ResponseWriter) {
 				op = opReadSettings
 			}
 			if msg := st.denial(u, op); msg != "" {
-				aerr = insufficientAccess(msg)
-				return
+				return insufficientAccess(msg)
 			}
 			if q.Type == metadata.TypeConnectedAppSettings {
 				files = append(files, fileProperties(creator, metadata.TypeConnectedAppSettings, metadata.SettingsFullName,
@@ -225,6 +223,7 @@ func (c *soapCall) list(w http.ResponseWriter) {
 					"connectedApps/"+a.Name+".connectedApp", a.ID, manageable, a.CreatedDate, a.LastModifiedDate))
 			}
 		}
+		return nil
 	})
 	if aerr != nil {
 		writeSOAPFault(w, http.StatusInternalServerError, faultOf(aerr))
@@ -260,8 +259,7 @@ type componentOutcome struct {
 func (c *soapCall) save(w http.ResponseWriter) {
 	var outcomes []componentOutcome
 	var changed bool
-	err := c.s.mutate(func(st *state) error {
-		u := st.users[c.caller.userID]
+	err := c.s.mutateAs(c.caller, func(st *state, u *user) error {
 		if msg := c.denial(st, u); msg != "" {
 			return insufficientAccess(msg)
 		}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
@@ -43,6 +44,14 @@ type organization struct {
 	Provisioned, IsSandbox                   bool
 	ConnectedAppCreationAllowed              bool
 	DailyAPIRequests                         int
+	SessionTimeoutMinutes                    int
+}
+
+// sessionTimeouts are the values Session Settings offers, in minutes.
+var sessionTimeouts = []int{15, 30, 60, 120, 240, 480, 720, 1440}
+
+func (o organization) sessionTimeout() time.Duration {
+	return time.Duration(o.SessionTimeoutMinutes) * time.Minute
 }
 
 type profile struct {
@@ -199,6 +208,13 @@ func newState(seed *Seed) (*state, error) {
 		ID: orElse(st.org.ID, sfid.PrefixOrganization), Name: o.Name, OrganizationType: o.OrganizationType,
 		Provisioned: o.APIAccessControlProvisioned, DailyAPIRequests: o.DailyAPIRequests,
 		InstanceName: o.InstanceName, IsSandbox: o.IsSandbox, ConnectedAppCreationAllowed: o.ConnectedAppCreationAllowed,
+		SessionTimeoutMinutes: o.SessionTimeoutMinutes,
+	}
+	if st.org.SessionTimeoutMinutes == 0 {
+		st.org.SessionTimeoutMinutes = 120
+	}
+	if !slices.Contains(sessionTimeouts, st.org.SessionTimeoutMinutes) {
+		return nil, fmt.Errorf("seed: organization.sessionTimeoutMinutes is one of %v, not %d", sessionTimeouts, o.SessionTimeoutMinutes)
 	}
 	if st.org.InstanceName == "" {
 		st.org.InstanceName = "MOCK1"
@@ -375,7 +391,7 @@ func (st *state) toSeed(apiUsed int) *Seed {
 			ID: st.org.ID, Name: st.org.Name, OrganizationType: st.org.OrganizationType,
 			APIAccessControlProvisioned: st.org.Provisioned, DailyAPIRequests: st.org.DailyAPIRequests,
 			APIRequestsUsed: apiUsed, InstanceName: st.org.InstanceName, IsSandbox: st.org.IsSandbox,
-			ConnectedAppCreationAllowed: st.org.ConnectedAppCreationAllowed,
+			ConnectedAppCreationAllowed: st.org.ConnectedAppCreationAllowed, SessionTimeoutMinutes: st.org.SessionTimeoutMinutes,
 		},
 		Settings:                 st.settings,
 		Profiles:                 []SeedProfile{},

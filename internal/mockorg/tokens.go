@@ -3,6 +3,7 @@ package mockorg
 import (
 	"crypto/rand"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,9 @@ type session struct {
 type refreshGrant struct {
 	UserID string `json:"userId"`
 	AppID  string `json:"appId"`
+	// IssuedAt (Unix milliseconds) dates the grant for the app's refreshTokenPolicy; state files
+	// of older versions have none, and their grants count from the start that loads them.
+	IssuedAt int64 `json:"issuedAt,omitempty"`
 	// Flow is the flow the user authorized the app through. Access tokens refreshed from it keep
 	// it, so that refreshing does not lift the device flow's restriction on uninstalled apps
 	// (unverified: Salesforce does not say how it treats refreshed device-flow tokens).
@@ -40,6 +44,21 @@ type tokenTable struct {
 
 func newTokenTable() tokenTable {
 	return tokenTable{Access: map[string]*session{}, Refresh: map[string]*refreshGrant{}}
+}
+
+// clone copies the table deeply: handlers change sessions in place (a session gains its refresh
+// token).
+func (t tokenTable) clone() tokenTable {
+	c := tokenTable{Access: make(map[string]*session, len(t.Access)), Refresh: make(map[string]*refreshGrant, len(t.Refresh))}
+	for k, v := range t.Access {
+		sess := *v
+		c.Access[k] = &sess
+	}
+	for k, v := range t.Refresh {
+		g := *v
+		c.Refresh[k] = &g
+	}
+	return c
 }
 
 const tokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -62,9 +81,72 @@ func randomString(n int) string {
 
 // issueLocked creates an access token for a user through a channel; the caller holds s.mu.
 func (s *Server) issueLocked(userID, appID string, flow access.Flow, refresh string) string {
+	if len(s.tokens.Access)+len(s.tokens.Refresh) >= s.pruneAt {
+		s.pruneLocked()
+	}
 	token := newToken(s.st.org.ID)
-	s.tokens.Access[token] = &session{UserID: userID, AppID: appID, IssuedAt: time.Now().UnixMilli(), Refresh: refresh, Flow: flow}
+	s.tokens.Access[token] = &session{UserID: userID, AppID: appID, IssuedAt: s.now().UnixMilli(), Refresh: refresh, Flow: flow}
 	return token
+}
+
+// minPruneAt is the table size below which expired tokens are left alone.
+const minPruneAt = 256
+
+// pruneLocked forgets expired tokens. issueLocked calls it whenever the table has doubled since
+// the last pruning, so that the table never holds more than twice the live tokens (plus
+// minPruneAt) at an amortised constant cost per token.
+func (s *Server) pruneLocked() {
+	now := s.now()
+	for t, sess := range s.tokens.Access {
+		if s.expiredLocked(sess, now) {
+			delete(s.tokens.Access, t)
+		}
+	}
+	for t, g := range s.tokens.Refresh {
+		if s.refreshExpiredLocked(g, now) {
+			delete(s.tokens.Refresh, t)
+		}
+	}
+	s.pruneAt = max(2*(len(s.tokens.Access)+len(s.tokens.Refresh)), minPruneAt)
+}
+
+// expiredLocked reports whether an access token has outlived the org's session timeout, counted
+// from its issue (unverified: Salesforce may extend a session that is in use; mockorg does not).
+func (s *Server) expiredLocked(sess *session, now time.Time) bool {
+	return !now.Before(time.UnixMilli(sess.IssuedAt).Add(s.st.org.sessionTimeout()))
+}
+
+// refreshExpiredLocked applies the app's refreshTokenPolicy: "zero" ends a refresh token at once,
+// "specific_lifetime:N:UNIT" N hours, days or months after its issue. "infinite" and
+// "specific_inactivity:…" (not enforced) keep it.
+func (s *Server) refreshExpiredLocked(g *refreshGrant, now time.Time) bool {
+	app := s.st.apps[g.AppID]
+	if app == nil {
+		return true
+	}
+	if app.RefreshTokenPolicy == "zero" {
+		return true
+	}
+	spec, ok := strings.CutPrefix(app.RefreshTokenPolicy, "specific_lifetime:")
+	if !ok {
+		return false
+	}
+	count, unit, _ := strings.Cut(spec, ":")
+	n, err := strconv.Atoi(count)
+	if err != nil { // metadata validation admits only digits
+		return false
+	}
+	issued := time.UnixMilli(g.IssuedAt)
+	var end time.Time
+	switch unit {
+	case "HOURS":
+		end = issued.Add(time.Duration(n) * time.Hour)
+	case "DAYS":
+		end = issued.AddDate(0, 0, n)
+	default: // MONTHS
+		end = issued.AddDate(0, n, 0)
+	}
+	return !now.Before(end)
 }
 
 // issueRefreshLocked gives the access token a refresh token of its own, as the web server flow
@@ -72,7 +154,7 @@ func (s *Server) issueLocked(userID, appID string, flow access.Flow, refresh str
 func (s *Server) issueRefreshLocked(token string) string {
 	sess := s.tokens.Access[token]
 	refresh := s.st.org.ID[:15] + "!" + randomString(86)
-	s.tokens.Refresh[refresh] = &refreshGrant{UserID: sess.UserID, AppID: sess.AppID, Flow: sess.Flow}
+	s.tokens.Refresh[refresh] = &refreshGrant{UserID: sess.UserID, AppID: sess.AppID, Flow: sess.Flow, IssuedAt: s.now().UnixMilli()}
 	sess.Refresh = refresh
 	return refresh
 }
@@ -93,28 +175,27 @@ func (s *Server) authenticate(token string) (*caller, *apiError) {
 	if token == "" {
 		return nil, errInvalidSession
 	}
-	s.mu.RLock()
-	sess := s.tokens.Access[token]
 	var c *caller
 	var denial *apiError
-	limit := s.st.org.DailyAPIRequests
-	if sess != nil {
-		u := s.st.users[sess.UserID]
-		switch {
-		case u == nil, sess.AppID != "" && s.st.apps[sess.AppID] == nil:
+	var limit int
+	s.view(func(st *state) {
+		limit = st.org.DailyAPIRequests
+		sess := s.tokens.Access[token]
+		if sess == nil || s.expiredLocked(sess, s.now()) {
 			denial = errInvalidSession
-		default:
-			if d := s.st.decide(u, sess.AppID, sess.Flow); !d.Allowed {
-				denial = &apiError{status: http.StatusUnauthorized, code: "INVALID_SESSION_ID", message: d.Message}
-			} else {
-				c = &caller{userID: u.ID, username: u.Username, appID: sess.AppID}
-			}
+			return
 		}
-	}
-	s.mu.RUnlock()
-	if sess == nil {
-		return nil, errInvalidSession
-	}
+		u, gone := st.callerUser(&caller{userID: sess.UserID, appID: sess.AppID})
+		if gone != nil {
+			denial = gone
+			return
+		}
+		if d := st.decide(u, sess.AppID, sess.Flow); !d.Allowed {
+			denial = &apiError{status: http.StatusUnauthorized, code: "INVALID_SESSION_ID", message: d.Message}
+			return
+		}
+		c = &caller{userID: u.ID, username: u.Username, appID: sess.AppID}
+	})
 	if denial != nil {
 		return nil, denial
 	}
@@ -122,7 +203,46 @@ func (s *Server) authenticate(token string) (*caller, *apiError) {
 		s.apiUsed.Add(-1)
 		return nil, &apiError{status: http.StatusForbidden, code: "REQUEST_LIMIT_EXCEEDED", message: "TotalRequests Limit exceeded."}
 	}
+	if s.afterAuthenticate != nil {
+		s.afterAuthenticate()
+	}
 	return c, nil
+}
+
+// viewAs runs fn under the read lock with the caller's user as the org has it now.
+func (s *Server) viewAs(c *caller, fn func(st *state, u *user) *apiError) *apiError {
+	var aerr *apiError
+	s.view(func(st *state) {
+		u, gone := st.callerUser(c)
+		if gone != nil {
+			aerr = gone
+			return
+		}
+		aerr = fn(st, u)
+	})
+	return aerr
+}
+
+// mutateAs is mutate with the caller's user as the org has it now.
+func (s *Server) mutateAs(c *caller, fn func(st *state, u *user) error) error {
+	return s.mutate(func(st *state) error {
+		u, gone := st.callerUser(c)
+		if gone != nil {
+			return gone
+		}
+		return fn(st, u)
+	})
+}
+
+// callerUser finds the caller's user again once the handler holds the lock: a PUT
+// /__mockorg/snapshot or a reset between authentication and the handler may have removed the
+// user or the app, and the call then fails as authentication would have.
+func (st *state) callerUser(c *caller) (*user, *apiError) {
+	u := st.users[c.userID]
+	if u == nil || c.appID != "" && st.apps[c.appID] == nil {
+		return nil, errInvalidSession
+	}
+	return u, nil
 }
 
 // bearerToken reads "Authorization: Bearer X" (or Salesforce's older "OAuth X").

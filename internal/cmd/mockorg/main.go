@@ -34,6 +34,23 @@ func main() {
 	}
 }
 
+// serverTimeouts bound how long a client may hold a connection: a slow or stalled body, a
+// stalled response, an idle keep-alive connection.
+type serverTimeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+// timeouts are the command's; tests shorten them. The fault injector delays a request for up to
+// mockorg.MaxFaultLatency after its headers and before its body is read, while the read and
+// write deadlines run, so both leave that much room plus 30 s for the body and the answer; the
+// headers come before any delay and need no such room.
+var timeouts = serverTimeouts{
+	readHeader: 10 * time.Second,
+	read:       mockorg.MaxFaultLatency + 30*time.Second,
+	write:      mockorg.MaxFaultLatency + 30*time.Second,
+	idle:       60 * time.Second,
+}
+
 // run parses flags, serves until ctx is done, then shuts down and flushes the state file.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sfaccess-mockorg", flag.ContinueOnError)
@@ -85,7 +102,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		org.Close()
 		return err
 	}
-	srv := &http.Server{Handler: org, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	srv := &http.Server{
+		Handler:           org,
+		ReadHeaderTimeout: timeouts.readHeader,
+		ReadTimeout:       timeouts.read,
+		WriteTimeout:      timeouts.write,
+		IdleTimeout:       timeouts.idle,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 	printBanner(stdout, "http://"+ln.Addr().String(), org, cfg.Seed == nil, *stateFile)
 
 	serveErr := make(chan error, 1)
