@@ -323,11 +323,7 @@ func (s *Server) mutateLocked(fn func(st *state) error) error {
 	if s.cfg.StateFile == "" || s.closed {
 		return fn(s.st)
 	}
-	restore, err := s.checkpointLocked()
-	if err != nil {
-		s.log.Error("copying the org before a write failed", "error", err)
-		return errNotSaved
-	}
+	restore := s.checkpointLocked()
 	if err := fn(s.st); err != nil {
 		return err
 	}
@@ -392,17 +388,14 @@ var errNotSaved = &apiError{status: http.StatusInternalServerError, code: "UNKNO
 	message: "An unexpected error occurred: the org could not save the change, which was not made. Try again later."}
 
 // checkpointLocked copies what a write may change and returns the function that puts it back.
-func (s *Server) checkpointLocked() (func(), error) {
-	st, err := s.st.clone()
-	if err != nil {
-		return nil, err
-	}
+func (s *Server) checkpointLocked() func() {
+	st := s.st.clone()
 	tokens := s.tokens.clone()
 	used := s.apiUsed.Load()
 	return func() {
 		s.st, s.tokens = st, tokens
 		s.apiUsed.Store(used)
-	}, nil
+	}
 }
 
 // view runs fn under the read lock.

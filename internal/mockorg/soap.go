@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -263,11 +262,7 @@ func (c *soapCall) save(w http.ResponseWriter) {
 		if msg := c.denial(st, u); msg != "" {
 			return insufficientAccess(msg)
 		}
-		work, err := st.clone()
-		if err != nil {
-			c.s.log.Error("copying the org for a metadata call failed", "error", err)
-			return &apiError{code: metadata.CodeUnknownException, message: "An unexpected error occurred. Please include this ErrorId if you contact support."}
-		}
+		work := st.clone()
 		failed := false
 		if c.req.Operation == metadata.OpDelete {
 			for _, name := range c.req.FullNames {
@@ -382,16 +377,6 @@ func changesGrants(st *state, comp *metadata.ConnectedApp) bool {
 		return !slices.EqualFunc(w, have, strings.EqualFold)
 	}
 	return differs(comp.ProfileName, profiles) || differs(comp.PermissionSetName, permSets)
-}
-
-// clone copies the org so that a multi-component call can be applied and then kept or dropped.
-func (st *state) clone() (*state, error) {
-	c, err := newState(st.toSeed(0))
-	if err != nil {
-		return nil, fmt.Errorf("the org does not survive its own snapshot: %w", err)
-	}
-	c.ids = maps.Clone(st.ids)
-	return c, nil
 }
 
 func componentError(status, message string, fields ...string) []metadata.Error {

@@ -384,6 +384,40 @@ func newState(seed *Seed) (*state, error) {
 	return st, nil
 }
 
+// clone copies the org record by record, so that a write can be applied and then kept or dropped
+// (a multi-component Metadata API call, a write whose persistence fails) at a cost linear in the
+// org's size: rebuilding it through newState checks names pairwise and grows with its square.
+func (st *state) clone() *state {
+	c := *st
+	c.profiles = cloneRecords(st.profiles)
+	c.users = cloneRecords(st.users)
+	c.assignments = cloneRecords(st.assignments)
+	c.grants = cloneRecords(st.grants)
+	c.approvals = cloneRecords(st.approvals)
+	c.permSets = make(map[string]*permSet, len(st.permSets))
+	for id, ps := range st.permSets {
+		cp := *ps
+		cp.Permissions = maps.Clone(ps.Permissions)
+		c.permSets[id] = &cp
+	}
+	c.apps = make(map[string]*connectedApp, len(st.apps))
+	for id, a := range st.apps {
+		c.apps[id] = cloneApp(a)
+	}
+	c.ids = maps.Clone(st.ids)
+	return &c
+}
+
+// cloneRecords copies a map of records whose fields are all values.
+func cloneRecords[T any](m map[string]*T) map[string]*T {
+	out := make(map[string]*T, len(m))
+	for k, v := range m {
+		cp := *v
+		out[k] = &cp
+	}
+	return out
+}
+
 // toSeed renders the org in the seed's shape, ids included, records in creation order.
 func (st *state) toSeed(apiUsed int) *Seed {
 	seed := &Seed{
