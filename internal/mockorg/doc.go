@@ -21,7 +21,7 @@
 //	     /services/data/vXX.X/           resources, limits, query and queryAll (nextRecordsUrl paging), sobjects
 //	                                     ConnectedApplication (Name is the label), Organization, PermissionSet,
 //	                                     PermissionSetAssignment, Profile, SetupEntityAccess, User
-//	     /services/data/vXX.X/sfaccess/  the setup extension of DESIGN.md section 3
+//	     /services/data/vXX.X/sfaccess/  the setup extension (ARCHITECTURE.md, Setup extension)
 //	     /__mockorg/                     the control API below
 //
 // Every API call re-runs access.Decide on the org's current state for the token's user and channel
@@ -31,7 +31,7 @@
 // API says a refused Visualforce session "is not valid for use with the API", without "REST").
 // Blocking, uninstalling or deleting an app ends its sessions as Salesforce's Block does: its
 // approvals and its access and refresh tokens are gone for good. Management calls check the admin
-// permission matrix of DESIGN.md section 5 first and answer INSUFFICIENT_ACCESS, changing nothing.
+// permission matrix (ARCHITECTURE.md) first and answer INSUFFICIENT_ACCESS, changing nothing.
 // Request bodies are capped at 1 MiB (413 in the protocol's error shape). A path with doubled
 // slashes or dot segments ("//services/data/...") is served as its clean form, never redirected.
 // A handler that panics is answered with Salesforce's 500 in the protocol's shape (REST
@@ -109,7 +109,7 @@
 // prior approvals (oauthTokens: username, connectedApp, createdDate, lastUsedDate, useCount,
 // deleteToken, one per user and app; a missing deleteToken is drawn at random). References are by
 // name; ids are optional on input. The embedded default
-// org "Acme" (DefaultSeed) is DESIGN.md section 7's.
+// org "Acme" (DefaultSeed) is described in ARCHITECTURE.md, mockorg model.
 //
 // # Durability
 //
