@@ -52,16 +52,11 @@ type restErrorBody struct {
 	Fields    []string `json:"fields,omitempty"`
 }
 
-func writeRESTError(w http.ResponseWriter, status int, e apiError) {
-	if e.status != 0 {
-		status = e.status
-	}
-	writeJSON(w, status, []restErrorBody{{Message: e.message, ErrorCode: e.code, Fields: e.fields}})
-}
-
+// writeRESTErr answers err in the REST error shape; an error that is not an *apiError is a bug
+// and answers 500 UNKNOWN_EXCEPTION, as Salesforce does for its own.
 func writeRESTErr(w http.ResponseWriter, err error) {
-	ae := asAPIError(err)
-	writeRESTError(w, ae.status, *ae)
+	e := asAPIError(err)
+	writeJSON(w, e.status, []restErrorBody{{Message: e.message, ErrorCode: e.code, Fields: e.fields}})
 }
 
 var errNotFound = &apiError{status: http.StatusNotFound, code: "NOT_FOUND", message: "The requested resource does not exist"}
@@ -224,7 +219,7 @@ func (s *Server) restSObjects(c *restCall) {
 		id, err := sfid.Normalize(c.segs[2])
 		if err != nil || id[:3] != t.prefix {
 			note(c.r, "rest:notFound", false)
-			writeRESTError(c.w, http.StatusNotFound, apiError{code: "NOT_FOUND",
+			writeRESTErr(c.w, &apiError{status: http.StatusNotFound, code: "NOT_FOUND",
 				message: "Provided external ID field does not exist or is not accessible: " + c.segs[2]})
 			return
 		}
