@@ -5,38 +5,29 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/metadata"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
-// Served API versions: 47.0 (the first with ConnectedAppSettings) up to the current release.
-const (
-	minAPIVersion = 47
-	maxAPIVersion = 67
-)
-
-// parseAPIVersion reads "v60.0" from a REST path.
+// parseAPIVersion reads "v60.0" from a REST path. It serves the versions the Metadata API does
+// (metadata.ParseVersion); REST alone refuses a leading zero ("v047.0").
 func parseAPIVersion(seg string) (int, bool) {
 	num, ok := strings.CutPrefix(seg, "v")
 	if !ok {
 		return 0, false
 	}
-	major, minor, ok := strings.Cut(num, ".")
-	if !ok || minor != "0" {
+	v, err := metadata.ParseVersion(num)
+	if err != nil || v.String() != num {
 		return 0, false
 	}
-	v, err := strconv.Atoi(major)
-	if err != nil || v < minAPIVersion || v > maxAPIVersion || strconv.Itoa(v) != major {
-		return 0, false
-	}
-	return v, true
+	return int(v), true
 }
 
 // releaseName is the Salesforce release of an API version: 47.0 is Winter '20, three a year.
 func releaseName(v int) string {
-	k := v - minAPIVersion
+	k := v - int(metadata.MinVersion)
 	return fmt.Sprintf("%s '%02d", [...]string{"Winter", "Spring", "Summer"}[k%3], 20+k/3)
 }
 
@@ -74,7 +65,7 @@ func (s *Server) handleVersions(w http.ResponseWriter, r *http.Request) {
 		Version string `json:"version"`
 	}
 	var out []version
-	for v := minAPIVersion; v <= maxAPIVersion; v++ {
+	for v := int(metadata.MinVersion); v <= int(metadata.LatestVersion); v++ {
 		out = append(out, version{Label: releaseName(v), URL: fmt.Sprintf("/services/data/v%d.0", v), Version: fmt.Sprintf("%d.0", v)})
 	}
 	writeJSON(w, http.StatusOK, out)
