@@ -13,6 +13,9 @@ import (
 // Block/Unblock on the Connected Apps OAuth Usage page, and the "Allow Visualforce pages to access
 // APIs" option (ARCHITECTURE.md, Setup extension).
 
+// oauthUsageApp and installation are the extension's JSON as mockorg serves it. orgapi decodes
+// into types of its own (extension.go), so that neither side's Go types define the wire;
+// TestOracleSetupExtensionShapesMatchOrgapi pins the two.
 type oauthUsageApp struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`

@@ -12,7 +12,8 @@ import (
 )
 
 // permissionNames are the user permissions mockorg knows, by API name (PermissionSet fields are
-// "Permissions" + name).
+// "Permissions" + name). orgapi keeps its own list; this one is mockorg's oracle of the columns a
+// Salesforce org has, pinned against orgapi's by TestOracleUserPermissionsMatchOrgapi.
 var permissionNames = []string{
 	"ApiEnabled", "ApiUserOnly", "UseAnyApiClient", "CustomizeApplication", "ModifyAllData",
 	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
