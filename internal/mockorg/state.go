@@ -186,17 +186,32 @@ func (r seedIDReserver) claim(what, id, prefix string) (string, error) {
 	return n, nil
 }
 
-// reserveAll claims one explicit id per record; describe names record i and returns its id.
-func reserveAll[T any](r seedIDReserver, records []T, prefix string, describe func(T) (what, id string)) ([]string, error) {
-	out := make([]string, len(records))
-	for i, rec := range records {
-		what, id := describe(rec)
-		var err error
-		if out[i], err = r.claim(what, id, prefix); err != nil {
-			return nil, err
+// seedIDClaims are the explicit ids of one record type: n records, describe names record i and
+// gives its id, check (optional) refuses an id the type may not use.
+type seedIDClaims struct {
+	dst      *[]string
+	n        int
+	prefix   string
+	describe func(i int) (what, id string)
+	check    func(i int, id string) error
+}
+
+func (r seedIDReserver) claimAll(c seedIDClaims) error {
+	*c.dst = make([]string, c.n)
+	for i := range c.n {
+		what, id := c.describe(i)
+		n, err := r.claim(what, id, c.prefix)
+		if err != nil {
+			return err
 		}
+		if c.check != nil && n != "" {
+			if err := c.check(i, n); err != nil {
+				return err
+			}
+		}
+		(*c.dst)[i] = n
 	}
-	return out, nil
+	return nil
 }
 
 func (st *state) reserveSeedIDs(seed *Seed) (*seedIDs, error) {
@@ -217,34 +232,33 @@ func (st *state) reserveSeedIDs(seed *Seed) (*seedIDs, error) {
 			return nil, err
 		}
 	}
-	if ids.permSets, err = reserveAll(r, seed.PermissionSets, sfid.PrefixPermissionSet, func(p SeedPermissionSet) (string, string) {
-		return "permission set " + p.Name, p.ID
-	}); err != nil {
-		return nil, err
-	}
-	if ids.users, err = reserveAll(r, seed.Users, sfid.PrefixUser, func(u SeedUser) (string, string) {
-		return "user " + u.Username, u.ID
-	}); err != nil {
-		return nil, err
-	}
-	ids.assignments = make([]string, len(seed.PermissionSetAssignments))
-	for i, a := range seed.PermissionSetAssignments {
-		if ids.assignments[i], err = r.claim("assignment of "+a.PermissionSet+" to "+a.Username, a.ID, sfid.PrefixAssignment); err != nil {
+	// Then each record type in the seed's order, so that the first clash reported is the seed's first.
+	for _, c := range []seedIDClaims{
+		{&ids.permSets, len(seed.PermissionSets), sfid.PrefixPermissionSet, func(i int) (string, string) {
+			return "permission set " + seed.PermissionSets[i].Name, seed.PermissionSets[i].ID
+		}, nil},
+		{&ids.users, len(seed.Users), sfid.PrefixUser, func(i int) (string, string) {
+			return "user " + seed.Users[i].Username, seed.Users[i].ID
+		}, nil},
+		{&ids.assignments, len(seed.PermissionSetAssignments), sfid.PrefixAssignment, func(i int) (string, string) {
+			a := seed.PermissionSetAssignments[i]
+			return "assignment of " + a.PermissionSet + " to " + a.Username, a.ID
+		}, func(i int, id string) error {
+			if a := seed.PermissionSetAssignments[i]; sequenceOf(id) >= profileAssignmentBase {
+				return fmt.Errorf("seed: assignment of %s to %s: id %s is in the range kept for assignments to profiles' permission sets", a.PermissionSet, a.Username, a.ID)
+			}
+			return nil
+		}},
+		{&ids.apps, len(seed.ConnectedApps), sfid.PrefixConnectedApplication, func(i int) (string, string) {
+			return "connected app " + seed.ConnectedApps[i].Name, seed.ConnectedApps[i].ID
+		}, nil},
+		{&ids.grants, len(seed.SetupEntityAccess), sfid.PrefixSetupEntityAccess, func(i int) (string, string) {
+			return "grant of " + seed.SetupEntityAccess[i].ConnectedApp, seed.SetupEntityAccess[i].ID
+		}, nil},
+	} {
+		if err := r.claimAll(c); err != nil {
 			return nil, err
 		}
-		if ids.assignments[i] != "" && sequenceOf(ids.assignments[i]) >= profileAssignmentBase {
-			return nil, fmt.Errorf("seed: assignment of %s to %s: id %s is in the range kept for assignments to profiles' permission sets", a.PermissionSet, a.Username, a.ID)
-		}
-	}
-	if ids.apps, err = reserveAll(r, seed.ConnectedApps, sfid.PrefixConnectedApplication, func(a SeedConnectedApp) (string, string) {
-		return "connected app " + a.Name, a.ID
-	}); err != nil {
-		return nil, err
-	}
-	if ids.grants, err = reserveAll(r, seed.SetupEntityAccess, sfid.PrefixSetupEntityAccess, func(g SeedGrant) (string, string) {
-		return "grant of " + g.ConnectedApp, g.ID
-	}); err != nil {
-		return nil, err
 	}
 	return ids, nil
 }
