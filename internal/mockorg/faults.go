@@ -120,11 +120,11 @@ func (f *faultInjector) plan(r *http.Request) faultPlan {
 	return p
 }
 
-// writeFault answers an injected fault or a handler's panic with Salesforce's own error for the
+// writeProtocolFailure answers an injected fault or a handler's panic with Salesforce's own error for the
 // status, in the protocol's shape. 403 and 429 are REQUEST_LIMIT_EXCEEDED, 500 is
 // UNKNOWN_EXCEPTION, and every other status SERVER_UNAVAILABLE (the SOAP API's ExceptionCode for an instance that cannot serve; that the
 // Metadata API uses it for 503 is unverified).
-func writeFault(w http.ResponseWriter, proto protocol, p faultPlan) {
+func writeProtocolFailure(w http.ResponseWriter, proto protocol, p faultPlan) {
 	if p.retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(p.retryAfter))
 	}
@@ -148,7 +148,7 @@ func writeFault(w http.ResponseWriter, proto protocol, p faultPlan) {
 	case protoControl:
 		writeControlError(w, p.status, "%s", message)
 	default:
-		writeRESTError(w, p.status, apiError{code: code, message: message})
+		writeRESTErr(w, &apiError{status: p.status, code: code, message: message})
 	}
 }
 

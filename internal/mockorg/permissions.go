@@ -32,7 +32,9 @@ var (
 	assignPermissionPS = []string{"ManageUsers", "AssignPermissionSets"}
 )
 
-// requirements is the one table every handler consults before a management call.
+// requirements is the one table every handler consults before a management call. orgapi holds
+// the same expressions as hints (errors.go); this table is mockorg's oracle of what Salesforce
+// enforces, pinned against orgapi's by TestOracleAdminMatrixMatchesOrgapi.
 var requirements = map[operation]requirement{
 	opReadApps:             {"reading connected apps", [][]string{customizeApp, manageApps}},
 	opWriteApps:            {"creating, updating or deleting a connected app", [][]string{customizeApp, manageApps}},

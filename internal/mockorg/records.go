@@ -60,25 +60,40 @@ type record map[string]any
 var sobjectTypes = map[string]*sobjectType{}
 
 func init() {
-	permFields := func(writable bool) []fieldDef {
-		var out []fieldDef
-		for _, p := range permissionNames {
-			out = append(out, fieldDef{name: "Permissions" + p, kind: kindBool, createable: writable, updateable: writable})
-		}
-		return out
+	for _, t := range []*sobjectType{
+		permissionSetSObject(), profileSObject(), userSObject(), assignmentSObject(),
+		setupEntityAccessSObject(), connectedApplicationSObject(), organizationSObject(),
+	} {
+		register(t)
 	}
-	hideUseAny := func(st *state, field string) bool {
-		return field == "Permissions"+permUseAnyAPIClient && !st.org.Provisioned
+}
+
+// permissionFields are the Permissions<Name> columns PermissionSet and Profile share; only a
+// permission set's can be written (a profile's permissions change through its owned set).
+func permissionFields(writable bool) []fieldDef {
+	var out []fieldDef
+	for _, p := range permissionNames {
+		out = append(out, fieldDef{name: "Permissions" + p, kind: kindBool, createable: writable, updateable: writable})
 	}
-	permRecord := func(ps *permSet) record {
-		rec := record{"Id": ps.ID, "Name": ps.Name, "Label": ps.Label, "Description": nullable(ps.Description),
-			"IsOwnedByProfile": ps.ProfileID != "", "ProfileId": nullable(ps.ProfileID)}
-		for _, p := range permissionNames {
-			rec["Permissions"+p] = ps.Permissions[p]
-		}
-		return rec
+	return out
+}
+
+// hideUseAnyAPIClient hides PermissionsUseAnyApiClient until Support provisions API Access Control.
+func hideUseAnyAPIClient(st *state, field string) bool {
+	return field == "Permissions"+permUseAnyAPIClient && !st.org.Provisioned
+}
+
+func permissionSetRecord(ps *permSet) record {
+	rec := record{"Id": ps.ID, "Name": ps.Name, "Label": ps.Label, "Description": nullable(ps.Description),
+		"IsOwnedByProfile": ps.ProfileID != "", "ProfileId": nullable(ps.ProfileID)}
+	for _, p := range permissionNames {
+		rec["Permissions"+p] = ps.Permissions[p]
 	}
-	register(&sobjectType{
+	return rec
+}
+
+func permissionSetSObject() *sobjectType {
+	return &sobjectType{
 		name: "PermissionSet", prefix: sfid.PrefixPermissionSet,
 		fields: append([]fieldDef{
 			{name: "Id", kind: kindID},
@@ -87,22 +102,25 @@ func init() {
 			{name: "Description", kind: kindString, createable: true, updateable: true, maxLength: 255},
 			{name: "IsOwnedByProfile", kind: kindBool},
 			{name: "ProfileId", kind: kindID},
-		}, permFields(true)...),
+		}, permissionFields(true)...),
 		relationships: []relationship{{"Profile", "Profile", "ProfileId"}},
 		records: func(st *state) []record {
 			var out []record
 			for _, ps := range sorted(st.permSets) {
-				out = append(out, permRecord(ps))
+				out = append(out, permissionSetRecord(ps))
 			}
 			return out
 		},
-		hidden: hideUseAny,
-	})
-	register(&sobjectType{
+		hidden: hideUseAnyAPIClient,
+	}
+}
+
+func profileSObject() *sobjectType {
+	return &sobjectType{
 		name: "Profile", prefix: sfid.PrefixProfile,
 		fields: append([]fieldDef{
 			{name: "Id", kind: kindID}, {name: "Name", kind: kindString}, {name: "UserType", kind: kindString},
-		}, permFields(false)...),
+		}, permissionFields(false)...),
 		records: func(st *state) []record {
 			var out []record
 			for _, p := range sorted(st.profiles) {
@@ -114,9 +132,12 @@ func init() {
 			}
 			return out
 		},
-		hidden: hideUseAny,
-	})
-	register(&sobjectType{
+		hidden: hideUseAnyAPIClient,
+	}
+}
+
+func userSObject() *sobjectType {
+	return &sobjectType{
 		name: "User", prefix: sfid.PrefixUser,
 		fields: []fieldDef{
 			{name: "Id", kind: kindID}, {name: "Username", kind: kindString}, {name: "Name", kind: kindString},
@@ -132,8 +153,11 @@ func init() {
 			}
 			return out
 		},
-	})
-	register(&sobjectType{
+	}
+}
+
+func assignmentSObject() *sobjectType {
+	return &sobjectType{
 		name: "PermissionSetAssignment", prefix: sfid.PrefixAssignment,
 		fields: []fieldDef{
 			{name: "Id", kind: kindID},
@@ -153,8 +177,11 @@ func init() {
 			}
 			return out
 		},
-	})
-	register(&sobjectType{
+	}
+}
+
+func setupEntityAccessSObject() *sobjectType {
+	return &sobjectType{
 		name: "SetupEntityAccess", prefix: sfid.PrefixSetupEntityAccess,
 		fields: []fieldDef{
 			{name: "Id", kind: kindID},
@@ -170,8 +197,11 @@ func init() {
 			}
 			return out
 		},
-	})
-	register(&sobjectType{
+	}
+}
+
+func connectedApplicationSObject() *sobjectType {
+	return &sobjectType{
 		name: "ConnectedApplication", prefix: sfid.PrefixConnectedApplication,
 		fields: []fieldDef{
 			{name: "Id", kind: kindID}, {name: "Name", kind: kindString},
@@ -189,8 +219,11 @@ func init() {
 			}
 			return out
 		},
-	})
-	register(&sobjectType{
+	}
+}
+
+func organizationSObject() *sobjectType {
+	return &sobjectType{
 		name: "Organization", prefix: sfid.PrefixOrganization,
 		fields: []fieldDef{
 			{name: "Id", kind: kindID}, {name: "Name", kind: kindString}, {name: "OrganizationType", kind: kindString},
@@ -202,7 +235,7 @@ func init() {
 			return []record{{"Id": st.org.ID, "Name": st.org.Name, "OrganizationType": st.org.OrganizationType,
 				"InstanceName": st.org.InstanceName, "IsSandbox": st.org.IsSandbox, "NamespacePrefix": nil, "TrialExpirationDate": nil}}
 		},
-	})
+	}
 }
 
 // profileAssignmentBase is the first sequence number of the derived assignments to profile-owned

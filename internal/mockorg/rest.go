@@ -5,38 +5,29 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/metadata"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
-// Served API versions: 47.0 (the first with ConnectedAppSettings) up to the current release.
-const (
-	minAPIVersion = 47
-	maxAPIVersion = 67
-)
-
-// parseAPIVersion reads "v60.0" from a REST path.
+// parseAPIVersion reads "v60.0" from a REST path. It serves the versions the Metadata API does
+// (metadata.ParseVersion); REST alone refuses a leading zero ("v047.0").
 func parseAPIVersion(seg string) (int, bool) {
 	num, ok := strings.CutPrefix(seg, "v")
 	if !ok {
 		return 0, false
 	}
-	major, minor, ok := strings.Cut(num, ".")
-	if !ok || minor != "0" {
+	v, err := metadata.ParseVersion(num)
+	if err != nil || v.String() != num {
 		return 0, false
 	}
-	v, err := strconv.Atoi(major)
-	if err != nil || v < minAPIVersion || v > maxAPIVersion || strconv.Itoa(v) != major {
-		return 0, false
-	}
-	return v, true
+	return int(v), true
 }
 
 // releaseName is the Salesforce release of an API version: 47.0 is Winter '20, three a year.
 func releaseName(v int) string {
-	k := v - minAPIVersion
+	k := v - int(metadata.MinVersion)
 	return fmt.Sprintf("%s '%02d", [...]string{"Winter", "Spring", "Summer"}[k%3], 20+k/3)
 }
 
@@ -52,16 +43,11 @@ type restErrorBody struct {
 	Fields    []string `json:"fields,omitempty"`
 }
 
-func writeRESTError(w http.ResponseWriter, status int, e apiError) {
-	if e.status != 0 {
-		status = e.status
-	}
-	writeJSON(w, status, []restErrorBody{{Message: e.message, ErrorCode: e.code, Fields: e.fields}})
-}
-
+// writeRESTErr answers err in the REST error shape; an error that is not an *apiError is a bug
+// and answers 500 UNKNOWN_EXCEPTION, as Salesforce does for its own.
 func writeRESTErr(w http.ResponseWriter, err error) {
-	ae := asAPIError(err)
-	writeRESTError(w, ae.status, *ae)
+	e := asAPIError(err)
+	writeJSON(w, e.status, []restErrorBody{{Message: e.message, ErrorCode: e.code, Fields: e.fields}})
 }
 
 var errNotFound = &apiError{status: http.StatusNotFound, code: "NOT_FOUND", message: "The requested resource does not exist"}
@@ -79,7 +65,7 @@ func (s *Server) handleVersions(w http.ResponseWriter, r *http.Request) {
 		Version string `json:"version"`
 	}
 	var out []version
-	for v := minAPIVersion; v <= maxAPIVersion; v++ {
+	for v := int(metadata.MinVersion); v <= int(metadata.LatestVersion); v++ {
 		out = append(out, version{Label: releaseName(v), URL: fmt.Sprintf("/services/data/v%d.0", v), Version: fmt.Sprintf("%d.0", v)})
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -224,7 +210,7 @@ func (s *Server) restSObjects(c *restCall) {
 		id, err := sfid.Normalize(c.segs[2])
 		if err != nil || id[:3] != t.prefix {
 			note(c.r, "rest:notFound", false)
-			writeRESTError(c.w, http.StatusNotFound, apiError{code: "NOT_FOUND",
+			writeRESTErr(c.w, &apiError{status: http.StatusNotFound, code: "NOT_FOUND",
 				message: "Provided external ID field does not exist or is not accessible: " + c.segs[2]})
 			return
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/metadata"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
@@ -15,7 +16,7 @@ func TestVersionsAndResources(t *testing.T) {
 	resp := h.send(http.MethodGet, "/services/data", nil, nil)
 	var versions []struct{ Label, URL, Version string }
 	resp.json(t, &versions)
-	if resp.status != http.StatusOK || len(versions) != maxAPIVersion-minAPIVersion+1 {
+	if resp.status != http.StatusOK || len(versions) != int(metadata.LatestVersion-metadata.MinVersion)+1 {
 		t.Fatalf("versions: %d %s", resp.status, resp.body)
 	}
 	first, last := versions[0], versions[len(versions)-1]
@@ -30,7 +31,7 @@ func TestVersionsAndResources(t *testing.T) {
 	if res.status != http.StatusOK || resources["query"] != apiBase+"/query" || resources["sfaccess"] != apiBase+"/sfaccess" {
 		t.Errorf("resources: %d %s", res.status, res.body)
 	}
-	for _, bad := range []string{"/services/data/v46.0/limits", "/services/data/v68.0/limits", "/services/data/v60/limits", "/services/data/latest/limits"} {
+	for _, bad := range []string{"/services/data/v46.0/limits", "/services/data/v68.0/limits", "/services/data/v60/limits", "/services/data/v047.0/limits", "/services/data/latest/limits"} {
 		if r := h.rest(http.MethodGet, bad, admin, nil); r.status != http.StatusNotFound || r.restError(t).ErrorCode != "NOT_FOUND" {
 			t.Errorf("%s: %d %s", bad, r.status, r.body)
 		}

@@ -182,7 +182,7 @@ func (s *Server) recoverPanic(w *statusWriter, r *http.Request) {
 		// Part of the answer is out; only a dropped connection tells the client it is incomplete.
 		panic(http.ErrAbortHandler)
 	}
-	writeFault(w, protocolOf(cleanPath(r.URL.Path)), faultPlan{status: http.StatusInternalServerError})
+	writeProtocolFailure(w, protocolOf(cleanPath(r.URL.Path)), faultPlan{status: http.StatusInternalServerError})
 }
 
 // route is ServeHTTP's work, inside its panic guard.
@@ -217,7 +217,7 @@ func (s *Server) route(sw *statusWriter, r *http.Request) {
 	}
 	if plan.status != 0 {
 		s.stats.record("", false, true)
-		writeFault(w, proto, plan)
+		writeProtocolFailure(w, proto, plan)
 		return
 	}
 	if !plan.afterCommit {
@@ -230,7 +230,7 @@ func (s *Server) route(sw *statusWriter, r *http.Request) {
 	s.stats.record(info.op, info.write, false)
 	if info.write && info.committed {
 		s.log.Info("fault injected after commit", "operation", info.op)
-		writeFault(w, proto, faultPlan{status: http.StatusServiceUnavailable, retryAfter: plan.retryAfter})
+		writeProtocolFailure(w, proto, faultPlan{status: http.StatusServiceUnavailable, retryAfter: plan.retryAfter})
 		return
 	}
 	rec.copyTo(w)
@@ -304,7 +304,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/services/data/", s.handleREST)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		note(r, "notFound", false)
-		writeRESTError(w, http.StatusNotFound, apiError{code: "NOT_FOUND", message: "The requested resource does not exist"})
+		writeRESTErr(w, errNotFound)
 	})
 }
 

@@ -13,6 +13,9 @@ import (
 // Block/Unblock on the Connected Apps OAuth Usage page, and the "Allow Visualforce pages to access
 // APIs" option (ARCHITECTURE.md, Setup extension).
 
+// oauthUsageApp and installation are the extension's JSON as mockorg serves it. orgapi decodes
+// into types of its own (extension.go), so that neither side's Go types define the wire;
+// TestOracleSetupExtensionShapesMatchOrgapi pins the two.
 type oauthUsageApp struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
@@ -157,131 +160,162 @@ func (s *Server) setupInstallation(c *restCall, rawID string) {
 	id, err := sfid.Normalize(rawID)
 	if err != nil || id[:3] != sfid.PrefixConnectedApplication {
 		note(c.r, "setup:installation", false)
-		writeRESTError(c.w, http.StatusNotFound, apiError{code: "NOT_FOUND", message: "No connected app with id " + rawID})
+		writeRESTErr(c.w, noConnectedApp(rawID))
 		return
 	}
-	notFound := func() *apiError {
-		return &apiError{status: http.StatusNotFound, code: "NOT_FOUND", message: "No connected app with id " + rawID}
-	}
-	notInstalled := func(a *connectedApp) *apiError {
-		return &apiError{status: http.StatusNotFound, code: "NOT_FOUND", message: "Connected app " + a.Name + " is not installed"}
-	}
+	in := installationCall{restCall: c, id: id, rawID: rawID}
 	switch c.r.Method {
 	case http.MethodGet:
-		note(c.r, "setup:getInstallation", false)
-		var out installation
-		aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
-			a := st.apps[id]
-			if a == nil {
-				return notFound()
-			}
-			if msg := st.denial(u, opReadApps); msg != "" {
-				return insufficientAccess(msg)
-			}
-			if !a.Installed {
-				return notInstalled(a)
-			}
-			out = installationOf(a)
-			return nil
-		})
-		if aerr != nil {
-			writeRESTErr(c.w, aerr)
-			return
-		}
-		writeJSON(c.w, http.StatusOK, out)
+		s.getInstallation(in)
 	case http.MethodPut, http.MethodPatch:
-		install := c.r.Method == http.MethodPut
-		op := "setup:blockApp"
-		if install {
-			op = "setup:installApp"
-		}
-		note(c.r, op, true)
-		raw, aerr := readBody(c.r)
-		if aerr != nil {
-			writeRESTErr(c.w, aerr)
-			return
-		}
-		var blocked *bool
-		if len(bytes.TrimSpace(raw)) > 0 || !install {
-			if aerr := decodeStrictJSON(raw, map[string]any{"blocked": &blocked}); aerr != nil {
-				writeRESTErr(c.w, aerr)
-				return
-			}
-		}
-		if !install && blocked == nil {
-			writeRESTErr(c.w, &apiError{status: http.StatusBadRequest, code: "REQUIRED_FIELD_MISSING", fields: []string{"blocked"},
-				message: "Required fields are missing: [blocked]"})
-			return
-		}
-		var out installation
-		err := s.mutateAs(c.caller, func(st *state, u *user) error {
-			a := st.apps[id]
-			if a == nil {
-				return notFound()
-			}
-			need := opInstallApp
-			if install && a.Packaged && !a.Installed {
-				need = opInstallPackagedApp
-			}
-			if msg := st.denial(u, need); msg != "" {
-				return insufficientAccess(msg)
-			}
-			if !install && !a.Installed {
-				return notInstalled(a)
-			}
-			wasBlocked := a.Installed && a.Blocked
-			a.Installed = true
-			a.Blocked = blocked != nil && *blocked
-			if a.Blocked && !wasBlocked {
-				// Salesforce's Block "ends all current user sessions with the connected app": the
-				// tokens are gone, so unblocking later does not bring them back.
-				s.dropTokensOfAppLocked(a.ID)
-			}
-			out = installationOf(a)
-			return nil
-		})
-		if err != nil {
-			writeRESTErr(c.w, err)
-			return
-		}
-		committed(c.r)
-		s.log.Info("connected app installation changed", "app", id, "installed", out.Installed, "blocked", out.Blocked, "user", c.caller.username)
-		writeJSON(c.w, http.StatusOK, out)
+		s.putInstallation(in, c.r.Method == http.MethodPut)
 	case http.MethodDelete:
-		note(c.r, "setup:uninstallApp", true)
-		err := s.mutateAs(c.caller, func(st *state, u *user) error {
-			a := st.apps[id]
-			if a == nil {
-				return notFound()
-			}
-			need := opInstallApp
-			if a.Packaged {
-				need = opInstallPackagedApp
-			}
-			if msg := st.denial(u, need); msg != "" {
-				return insufficientAccess(msg)
-			}
-			if !a.Installed {
-				return notInstalled(a)
-			}
-			// Uninstalling drops the app's OAuth Usage policies, the block included, and ends its
-			// sessions: the users' approvals and tokens are gone, so an uninstalled app serves
-			// only users the restriction on uninstalled apps spares.
-			a.Installed, a.Blocked = false, false
-			s.dropTokensOfAppLocked(a.ID)
-			return nil
-		})
-		if err != nil {
-			writeRESTErr(c.w, err)
-			return
-		}
-		committed(c.r)
-		s.log.Info("connected app uninstalled", "app", id, "user", c.caller.username)
-		c.w.WriteHeader(http.StatusNoContent)
+		s.deleteInstallation(in)
 	default:
 		note(c.r, "setup:installation", false)
 		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "PUT", "PATCH", "DELETE"))
 	}
+}
+
+// installationCall is a call to /connected-apps/{id}/installation whose id is a well-formed 0H4 id.
+type installationCall struct {
+	*restCall
+	id    string // normalised
+	rawID string // as the caller wrote it, for messages
+}
+
+func noConnectedApp(rawID string) *apiError {
+	return &apiError{status: http.StatusNotFound, code: "NOT_FOUND", message: "No connected app with id " + rawID}
+}
+
+func notInstalled(a *connectedApp) *apiError {
+	return &apiError{status: http.StatusNotFound, code: "NOT_FOUND", message: "Connected app " + a.Name + " is not installed"}
+}
+
+// installedApp finds the app and checks the caller's permission for op, in that order: a caller
+// without the permission learns no more than that the app exists. requireInstalled then refuses
+// an app that is not installed.
+func (in installationCall) installedApp(st *state, u *user, op func(*connectedApp) operation, requireInstalled bool) (*connectedApp, *apiError) {
+	a := st.apps[in.id]
+	if a == nil {
+		return nil, noConnectedApp(in.rawID)
+	}
+	if msg := st.denial(u, op(a)); msg != "" {
+		return nil, insufficientAccess(msg)
+	}
+	if requireInstalled && !a.Installed {
+		return nil, notInstalled(a)
+	}
+	return a, nil
+}
+
+// installOp is what a change to a's installation needs: installing or uninstalling a packaged app
+// also needs InstallPackaging; blocking an installed app, or installing one again, does not.
+func installOp(a *connectedApp, changesInstallation bool) operation {
+	if changesInstallation && a.Packaged {
+		return opInstallPackagedApp
+	}
+	return opInstallApp
+}
+
+func (s *Server) getInstallation(in installationCall) {
+	note(in.r, "setup:getInstallation", false)
+	var out installation
+	aerr := s.viewAs(in.caller, func(st *state, u *user) *apiError {
+		a, aerr := in.installedApp(st, u, func(*connectedApp) operation { return opReadApps }, true)
+		if aerr != nil {
+			return aerr
+		}
+		out = installationOf(a)
+		return nil
+	})
+	if aerr != nil {
+		writeRESTErr(in.w, aerr)
+		return
+	}
+	writeJSON(in.w, http.StatusOK, out)
+}
+
+// putInstallation serves PUT (install, optionally blocked; idempotent) and PATCH (block or
+// unblock an installed app).
+func (s *Server) putInstallation(in installationCall, install bool) {
+	op := "setup:blockApp"
+	if install {
+		op = "setup:installApp"
+	}
+	note(in.r, op, true)
+	blocked, aerr := readBlocked(in.r, install)
+	if aerr != nil {
+		writeRESTErr(in.w, aerr)
+		return
+	}
+	var out installation
+	err := s.mutateAs(in.caller, func(st *state, u *user) error {
+		need := func(a *connectedApp) operation { return installOp(a, install && !a.Installed) }
+		a, aerr := in.installedApp(st, u, need, !install)
+		if aerr != nil {
+			return aerr
+		}
+		wasBlocked := a.Installed && a.Blocked
+		a.Installed = true
+		a.Blocked = blocked != nil && *blocked
+		if a.Blocked && !wasBlocked {
+			// Salesforce's Block "ends all current user sessions with the connected app": the
+			// tokens are gone, so unblocking later does not bring them back.
+			s.dropTokensOfAppLocked(a.ID)
+		}
+		out = installationOf(a)
+		return nil
+	})
+	if err != nil {
+		writeRESTErr(in.w, err)
+		return
+	}
+	committed(in.r)
+	s.log.Info("connected app installation changed", "app", in.id, "installed", out.Installed, "blocked", out.Blocked, "user", in.caller.username)
+	writeJSON(in.w, http.StatusOK, out)
+}
+
+// readBlocked reads {"blocked":bool}: optional (an empty body) on install, required on PATCH.
+func readBlocked(r *http.Request, install bool) (*bool, *apiError) {
+	raw, aerr := readBody(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	var blocked *bool
+	if len(bytes.TrimSpace(raw)) > 0 || !install {
+		if aerr := decodeStrictJSON(raw, map[string]any{"blocked": &blocked}); aerr != nil {
+			return nil, aerr
+		}
+	}
+	if !install && blocked == nil {
+		return nil, &apiError{status: http.StatusBadRequest, code: "REQUIRED_FIELD_MISSING", fields: []string{"blocked"},
+			message: "Required fields are missing: [blocked]"}
+	}
+	return blocked, nil
+}
+
+func (s *Server) deleteInstallation(in installationCall) {
+	note(in.r, "setup:uninstallApp", true)
+	err := s.mutateAs(in.caller, func(st *state, u *user) error {
+		a, aerr := in.installedApp(st, u, func(a *connectedApp) operation { return installOp(a, true) }, true)
+		if aerr != nil {
+			return aerr
+		}
+		// Uninstalling drops the app's OAuth Usage policies, the block included, and ends its
+		// sessions: the users' approvals and tokens are gone, so an uninstalled app serves
+		// only users the restriction on uninstalled apps spares.
+		a.Installed, a.Blocked = false, false
+		s.dropTokensOfAppLocked(a.ID)
+		return nil
+	})
+	if err != nil {
+		writeRESTErr(in.w, err)
+		return
+	}
+	committed(in.r)
+	s.log.Info("connected app uninstalled", "app", in.id, "user", in.caller.username)
+	in.w.WriteHeader(http.StatusNoContent)
 }
 
 // decodeStrictJSON decodes a JSON object whose only allowed keys are those of fields (each a pointer

@@ -464,15 +464,7 @@ func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now str
 	o := componentOutcome{fullName: m.FullName}
 	existing := st.appByName(m.FullName)
 	create := op == metadata.OpCreate || op == metadata.OpUpsert && existing == nil
-	switch {
-	case op == metadata.OpCreate && existing != nil:
-		o.errors = componentError(metadata.StatusDuplicateValue, "There is already a ConnectedApp named "+m.FullName, "fullName")
-		return o
-	case !create && existing == nil:
-		o.errors = notFoundComponent(metadata.TypeConnectedApp, m.FullName)
-		return o
-	case create && !st.org.ConnectedAppCreationAllowed:
-		o.errors = componentError(metadata.StatusInsufficientAccess, connectedAppCreationRestricted)
+	if o.errors = checkAppOperation(st, op, m.FullName, existing, create); o.errors != nil {
 		return o
 	}
 	// Validate the component as sent. Grants stored earlier (through SetupEntityAccess or an earlier
@@ -486,55 +478,85 @@ func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now str
 	if cfg == nil {
 		cfg = &metadata.OAuthConfig{}
 	}
-	if cfg.ConsumerKey != "" {
-		if other := st.appByConsumerKey(cfg.ConsumerKey); other != nil && (existing == nil || other.ID != existing.ID) {
-			o.errors = componentError(metadata.StatusDuplicateValue, "The consumer key is already taken", "consumerKey")
-			return o
-		}
-	}
-	if existing != nil {
-		if cfg.ConsumerKey != "" && cfg.ConsumerKey != existing.ConsumerKey {
-			o.errors = componentError(metadata.StatusFieldIntegrityException, "consumerKey can't be changed", "consumerKey")
-			return o
-		}
-		if cfg.ConsumerSecret != "" && cfg.ConsumerSecret != existing.ConsumerSecret {
-			o.errors = componentError(metadata.StatusFieldIntegrityException, "consumerSecret can't be changed", "consumerSecret")
-			return o
-		}
-	}
-	if cfg.OAuthClientCredentialUser != "" && st.userByUsername(cfg.OAuthClientCredentialUser) == nil {
-		o.errors = componentError(metadata.StatusInvalidCrossReferenceKey, "oauthClientCredentialUser: no user "+cfg.OAuthClientCredentialUser, "oauthClientCredentialUser")
+	if o.errors = checkAppCredentials(st, cfg, existing); o.errors != nil {
 		return o
 	}
-	adminApproved := cfg.IsAdminApproved != nil && *cfg.IsAdminApproved
 	parents, gerrs := grantParents(st, m)
 	if gerrs != nil {
 		o.errors = gerrs
 		return o
 	}
-
-	a := &connectedApp{}
-	if existing != nil {
-		a = existing
-	} else {
-		a.ID = st.ids.next(sfid.PrefixConnectedApplication)
-		a.Local, a.Installed = true, true
-		a.CreatedDate = now
-		a.ConsumerKey, a.ConsumerSecret = cfg.ConsumerKey, cfg.ConsumerSecret
-		if a.ConsumerKey == "" {
-			a.ConsumerKey = "3MVG9" + randomString(80)
-		}
-		if a.ConsumerSecret == "" {
-			a.ConsumerSecret = randomString(64)
-		}
-		st.apps[a.ID] = a
+	a := existing
+	if a == nil {
+		a = newApp(st, cfg, now)
 		o.created = true
 	}
+	applyAppFields(a, m, cfg, now)
+	if parents != nil {
+		replaceGrants(st, a.ID, parents)
+	}
+	return o
+}
+
+// checkAppOperation refuses what the operation cannot do whatever the component says: create an
+// app that exists, update one that does not, or create any in an org that may no longer.
+func checkAppOperation(st *state, op metadata.Operation, fullName string, existing *connectedApp, create bool) []metadata.Error {
+	switch {
+	case op == metadata.OpCreate && existing != nil:
+		return componentError(metadata.StatusDuplicateValue, "There is already a ConnectedApp named "+fullName, "fullName")
+	case !create && existing == nil:
+		return notFoundComponent(metadata.TypeConnectedApp, fullName)
+	case create && !st.org.ConnectedAppCreationAllowed:
+		return componentError(metadata.StatusInsufficientAccess, connectedAppCreationRestricted)
+	}
+	return nil
+}
+
+// checkAppCredentials keeps consumer keys unique across apps, the key and secret fixed once an app
+// exists, and the client-credentials user a user of this org.
+func checkAppCredentials(st *state, cfg *metadata.OAuthConfig, existing *connectedApp) []metadata.Error {
+	if cfg.ConsumerKey != "" {
+		if other := st.appByConsumerKey(cfg.ConsumerKey); other != nil && (existing == nil || other.ID != existing.ID) {
+			return componentError(metadata.StatusDuplicateValue, "The consumer key is already taken", "consumerKey")
+		}
+	}
+	if existing != nil {
+		if cfg.ConsumerKey != "" && cfg.ConsumerKey != existing.ConsumerKey {
+			return componentError(metadata.StatusFieldIntegrityException, "consumerKey can't be changed", "consumerKey")
+		}
+		if cfg.ConsumerSecret != "" && cfg.ConsumerSecret != existing.ConsumerSecret {
+			return componentError(metadata.StatusFieldIntegrityException, "consumerSecret can't be changed", "consumerSecret")
+		}
+	}
+	if cfg.OAuthClientCredentialUser != "" && st.userByUsername(cfg.OAuthClientCredentialUser) == nil {
+		return componentError(metadata.StatusInvalidCrossReferenceKey, "oauthClientCredentialUser: no user "+cfg.OAuthClientCredentialUser, "oauthClientCredentialUser")
+	}
+	return nil
+}
+
+// newApp adds an app created in this org: local and installed, with the consumer key and secret
+// sent or, as Salesforce does, generated.
+func newApp(st *state, cfg *metadata.OAuthConfig, now string) *connectedApp {
+	a := &connectedApp{ID: st.ids.next(sfid.PrefixConnectedApplication), Local: true, Installed: true, CreatedDate: now}
+	a.ConsumerKey, a.ConsumerSecret = cfg.ConsumerKey, cfg.ConsumerSecret
+	if a.ConsumerKey == "" {
+		a.ConsumerKey = "3MVG9" + randomString(80)
+	}
+	if a.ConsumerSecret == "" {
+		a.ConsumerSecret = randomString(64)
+	}
+	st.apps[a.ID] = a
+	return a
+}
+
+// applyAppFields replaces every field the component carries; an absent element clears its field,
+// as a Metadata deploy does.
+func applyAppFields(a *connectedApp, m *metadata.ConnectedApp, cfg *metadata.OAuthConfig, now string) {
 	a.Name, a.Label, a.ContactEmail, a.ContactPhone = m.FullName, m.Label, m.ContactEmail, m.ContactPhone
 	a.Description, a.InfoURL, a.StartURL, a.MobileStartURL, a.LogoURL = m.Description, m.InfoURL, m.StartURL, m.MobileStartURL, m.LogoURL
 	a.CallbackURLs = metadata.CallbackURLs(cfg.CallbackURL)
 	a.Scopes = slices.Clone(cfg.Scopes)
-	a.AdminApproved = adminApproved
+	a.AdminApproved = cfg.IsAdminApproved != nil && *cfg.IsAdminApproved
 	a.PkceRequired = cfg.IsPkceRequired != nil && *cfg.IsPkceRequired
 	a.Certificate = cfg.Certificate
 	a.ClientCredentialsEnabled = cfg.IsClientCredentialEnabled != nil && *cfg.IsClientCredentialEnabled
@@ -545,20 +567,21 @@ func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now str
 		a.IPRelaxation, a.RefreshTokenPolicy, a.SingleLogoutURL = p.IPRelaxation, p.RefreshTokenPolicy, p.SingleLogoutURL
 	}
 	a.LastModifiedDate = now
-	if parents != nil {
-		for id, g := range st.grants {
-			if g.AppID == a.ID && parents.replaces(st.permSets[g.ParentID]) {
-				delete(st.grants, id)
-			}
-		}
-		for _, parent := range parents.ids {
-			if st.grantOf(parent, a.ID) == nil {
-				g := &grant{ID: st.ids.next(sfid.PrefixSetupEntityAccess), ParentID: parent, AppID: a.ID}
-				st.grants[g.ID] = g
-			}
+}
+
+// replaceGrants drops the app's grants of the kinds the component lists and adds the listed ones.
+func replaceGrants(st *state, appID string, parents *grantChange) {
+	for id, g := range st.grants {
+		if g.AppID == appID && parents.replaces(st.permSets[g.ParentID]) {
+			delete(st.grants, id)
 		}
 	}
-	return o
+	for _, parent := range parents.ids {
+		if st.grantOf(parent, appID) == nil {
+			g := &grant{ID: st.ids.next(sfid.PrefixSetupEntityAccess), ParentID: parent, AppID: appID}
+			st.grants[g.ID] = g
+		}
+	}
 }
 
 // grantChange is the set of grants a component asks for: which kinds it replaces and the parents.

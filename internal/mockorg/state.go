@@ -12,7 +12,8 @@ import (
 )
 
 // permissionNames are the user permissions mockorg knows, by API name (PermissionSet fields are
-// "Permissions" + name).
+// "Permissions" + name). orgapi keeps its own list; this one is mockorg's oracle of the columns a
+// Salesforce org has, pinned against orgapi's by TestOracleUserPermissionsMatchOrgapi.
 var permissionNames = []string{
 	"ApiEnabled", "ApiUserOnly", "UseAnyApiClient", "CustomizeApplication", "ModifyAllData",
 	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
@@ -110,6 +111,9 @@ func sequenceOf(id string) uint64 {
 }
 
 // newState validates a seed and builds the org from it, assigning ids to records that have none.
+// Every explicit id is reserved before any record is built, so that generated ids never collide
+// with them; the records are then built in dependency order (a user needs its profile, a grant
+// its app and parent).
 func newState(seed *Seed) (*state, error) {
 	st := &state{
 		settings:    seed.Settings,
@@ -122,90 +126,155 @@ func newState(seed *Seed) (*state, error) {
 		approvals:   map[string]*approval{},
 		ids:         idAllocator{},
 	}
-	// First pass: every explicit id, so that generated ids never collide with them.
-	seen := map[string]string{}
-	explicit := func(what, id, prefix string) (string, error) {
-		if id == "" {
-			return "", nil
-		}
-		n, err := sfid.Normalize(id)
-		if err != nil {
-			return "", fmt.Errorf("seed: %s: %w", what, err)
-		}
-		if n[:3] != prefix {
-			return "", fmt.Errorf("seed: %s: id %s does not have the key prefix %s", what, id, prefix)
-		}
-		if other, dup := seen[n]; dup {
-			return "", fmt.Errorf("seed: %s: id %s is already used by %s", what, id, other)
-		}
-		seen[n] = what
-		st.ids.reserve(n)
-		return n, nil
-	}
-	var err error
-	o := seed.Organization
-	if st.org.ID, err = explicit("organization", o.ID, sfid.PrefixOrganization); err != nil {
+	ids, err := st.reserveSeedIDs(seed)
+	if err != nil {
 		return nil, err
 	}
-	profileIDs := make([]string, len(seed.Profiles))
-	profilePSIDs := make([]string, len(seed.Profiles))
-	for i, p := range seed.Profiles {
-		if profileIDs[i], err = explicit("profile "+p.Name, p.ID, sfid.PrefixProfile); err != nil {
-			return nil, err
-		}
-		if profilePSIDs[i], err = explicit("permission set of profile "+p.Name, p.PermissionSetID, sfid.PrefixPermissionSet); err != nil {
-			return nil, err
-		}
+	steps := []func(*Seed, *seedIDs) error{
+		st.loadOrganization, st.loadProfiles, st.loadPermissionSets, st.loadUsers,
+		st.loadAssignments, st.loadConnectedApps, st.loadGrants,
 	}
-	psIDs := make([]string, len(seed.PermissionSets))
-	for i, p := range seed.PermissionSets {
-		if psIDs[i], err = explicit("permission set "+p.Name, p.ID, sfid.PrefixPermissionSet); err != nil {
+	for _, step := range steps {
+		if err := step(seed, ids); err != nil {
 			return nil, err
 		}
 	}
-	userIDs := make([]string, len(seed.Users))
-	for i, u := range seed.Users {
-		if userIDs[i], err = explicit("user "+u.Username, u.ID, sfid.PrefixUser); err != nil {
-			return nil, err
-		}
+	if err := st.loadApprovals(seed.OAuthTokens); err != nil {
+		return nil, err
 	}
-	asgIDs := make([]string, len(seed.PermissionSetAssignments))
-	for i, a := range seed.PermissionSetAssignments {
-		if asgIDs[i], err = explicit("assignment of "+a.PermissionSet+" to "+a.Username, a.ID, sfid.PrefixAssignment); err != nil {
-			return nil, err
-		}
-		if asgIDs[i] != "" && sequenceOf(asgIDs[i]) >= profileAssignmentBase {
-			return nil, fmt.Errorf("seed: assignment of %s to %s: id %s is in the range kept for assignments to profiles' permission sets", a.PermissionSet, a.Username, a.ID)
-		}
-	}
-	appIDs := make([]string, len(seed.ConnectedApps))
-	for i, a := range seed.ConnectedApps {
-		if appIDs[i], err = explicit("connected app "+a.Name, a.ID, sfid.PrefixConnectedApplication); err != nil {
-			return nil, err
-		}
-	}
-	grantIDs := make([]string, len(seed.SetupEntityAccess))
-	for i, g := range seed.SetupEntityAccess {
-		if grantIDs[i], err = explicit("grant of "+g.ConnectedApp, g.ID, sfid.PrefixSetupEntityAccess); err != nil {
-			return nil, err
-		}
-	}
-	orElse := func(id, prefix string) string {
-		if id != "" {
-			return id
-		}
-		return st.ids.next(prefix)
-	}
+	return st, nil
+}
 
-	// Second pass: build and check the records.
+// seedIDs are the seed's explicit ids, normalised, by record index; "" where the seed gave none.
+type seedIDs struct {
+	org                          string
+	profiles, profilePermSets    []string
+	permSets, users, assignments []string
+	apps, grants                 []string
+}
+
+// orElse returns the explicit id, or the next generated one.
+func (st *state) orElse(id, prefix string) string {
+	if id != "" {
+		return id
+	}
+	return st.ids.next(prefix)
+}
+
+// seedIDReserver checks explicit ids (form, key prefix, uniqueness) and reserves them in the allocator.
+type seedIDReserver struct {
+	st   *state
+	seen map[string]string // id → the record that uses it
+}
+
+func (r seedIDReserver) claim(what, id, prefix string) (string, error) {
+	if id == "" {
+		return "", nil
+	}
+	n, err := sfid.Normalize(id)
+	if err != nil {
+		return "", fmt.Errorf("seed: %s: %w", what, err)
+	}
+	if n[:3] != prefix {
+		return "", fmt.Errorf("seed: %s: id %s does not have the key prefix %s", what, id, prefix)
+	}
+	if other, dup := r.seen[n]; dup {
+		return "", fmt.Errorf("seed: %s: id %s is already used by %s", what, id, other)
+	}
+	r.seen[n] = what
+	r.st.ids.reserve(n)
+	return n, nil
+}
+
+// seedIDClaims are the explicit ids of one record type: n records, describe names record i and
+// gives its id, check (optional) refuses an id the type may not use.
+type seedIDClaims struct {
+	dst      *[]string
+	n        int
+	prefix   string
+	describe func(i int) (what, id string)
+	check    func(i int, id string) error
+}
+
+func (r seedIDReserver) claimAll(c seedIDClaims) error {
+	*c.dst = make([]string, c.n)
+	for i := range c.n {
+		what, id := c.describe(i)
+		n, err := r.claim(what, id, c.prefix)
+		if err != nil {
+			return err
+		}
+		if c.check != nil && n != "" {
+			if err := c.check(i, n); err != nil {
+				return err
+			}
+		}
+		(*c.dst)[i] = n
+	}
+	return nil
+}
+
+func (st *state) reserveSeedIDs(seed *Seed) (*seedIDs, error) {
+	r := seedIDReserver{st: st, seen: map[string]string{}}
+	ids := &seedIDs{}
+	var err error
+	if ids.org, err = r.claim("organization", seed.Organization.ID, sfid.PrefixOrganization); err != nil {
+		return nil, err
+	}
+	// A profile and its owned permission set are reserved together, as the seed lists them.
+	ids.profiles = make([]string, len(seed.Profiles))
+	ids.profilePermSets = make([]string, len(seed.Profiles))
+	for i, p := range seed.Profiles {
+		if ids.profiles[i], err = r.claim("profile "+p.Name, p.ID, sfid.PrefixProfile); err != nil {
+			return nil, err
+		}
+		if ids.profilePermSets[i], err = r.claim("permission set of profile "+p.Name, p.PermissionSetID, sfid.PrefixPermissionSet); err != nil {
+			return nil, err
+		}
+	}
+	// Then each record type in the seed's order, so that the first clash reported is the seed's first.
+	for _, c := range []seedIDClaims{
+		{&ids.permSets, len(seed.PermissionSets), sfid.PrefixPermissionSet, func(i int) (string, string) {
+			return "permission set " + seed.PermissionSets[i].Name, seed.PermissionSets[i].ID
+		}, nil},
+		{&ids.users, len(seed.Users), sfid.PrefixUser, func(i int) (string, string) {
+			return "user " + seed.Users[i].Username, seed.Users[i].ID
+		}, nil},
+		{&ids.assignments, len(seed.PermissionSetAssignments), sfid.PrefixAssignment, func(i int) (string, string) {
+			a := seed.PermissionSetAssignments[i]
+			return "assignment of " + a.PermissionSet + " to " + a.Username, a.ID
+		}, func(i int, id string) error {
+			if a := seed.PermissionSetAssignments[i]; sequenceOf(id) >= profileAssignmentBase {
+				return fmt.Errorf("seed: assignment of %s to %s: id %s is in the range kept for assignments to profiles' permission sets", a.PermissionSet, a.Username, a.ID)
+			}
+			return nil
+		}},
+		{&ids.apps, len(seed.ConnectedApps), sfid.PrefixConnectedApplication, func(i int) (string, string) {
+			return "connected app " + seed.ConnectedApps[i].Name, seed.ConnectedApps[i].ID
+		}, nil},
+		{&ids.grants, len(seed.SetupEntityAccess), sfid.PrefixSetupEntityAccess, func(i int) (string, string) {
+			return "grant of " + seed.SetupEntityAccess[i].ConnectedApp, seed.SetupEntityAccess[i].ID
+		}, nil},
+	} {
+		if err := r.claimAll(c); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// loadOrganization checks the organization and fills in Salesforce's defaults for what the seed
+// leaves out.
+func (st *state) loadOrganization(seed *Seed, ids *seedIDs) error {
+	o := seed.Organization
 	if o.Name == "" {
-		return nil, fmt.Errorf("seed: organization.name is required")
+		return fmt.Errorf("seed: organization.name is required")
 	}
 	if o.DailyAPIRequests < 0 {
-		return nil, fmt.Errorf("seed: organization.dailyApiRequests must not be negative")
+		return fmt.Errorf("seed: organization.dailyApiRequests must not be negative")
 	}
 	st.org = organization{
-		ID: orElse(st.org.ID, sfid.PrefixOrganization), Name: o.Name, OrganizationType: o.OrganizationType,
+		ID: st.orElse(ids.org, sfid.PrefixOrganization), Name: o.Name, OrganizationType: o.OrganizationType,
 		Provisioned: o.APIAccessControlProvisioned, DailyAPIRequests: o.DailyAPIRequests,
 		InstanceName: o.InstanceName, IsSandbox: o.IsSandbox, ConnectedAppCreationAllowed: o.ConnectedAppCreationAllowed,
 		SessionTimeoutMinutes: o.SessionTimeoutMinutes,
@@ -214,7 +283,7 @@ func newState(seed *Seed) (*state, error) {
 		st.org.SessionTimeoutMinutes = 120
 	}
 	if !slices.Contains(sessionTimeouts, st.org.SessionTimeoutMinutes) {
-		return nil, fmt.Errorf("seed: organization.sessionTimeoutMinutes is one of %v, not %d", sessionTimeouts, o.SessionTimeoutMinutes)
+		return fmt.Errorf("seed: organization.sessionTimeoutMinutes is one of %v, not %d", sessionTimeouts, o.SessionTimeoutMinutes)
 	}
 	if st.org.InstanceName == "" {
 		st.org.InstanceName = "MOCK1"
@@ -226,59 +295,73 @@ func newState(seed *Seed) (*state, error) {
 		st.org.DailyAPIRequests = 15000
 	}
 	if !st.org.Provisioned && (st.settings.EnableAdminApprovedAppsOnly || st.settings.EnableAdminApprovedAppsOnlyForExternalUser) {
-		return nil, fmt.Errorf("seed: the API Access Control limits can only be on when organization.apiAccessControlProvisioned is true")
+		return fmt.Errorf("seed: the API Access Control limits can only be on when organization.apiAccessControlProvisioned is true")
 	}
+	return nil
+}
+
+// loadProfiles adds each profile with the permission set it owns, which holds its permissions.
+func (st *state) loadProfiles(seed *Seed, ids *seedIDs) error {
 	for i, p := range seed.Profiles {
 		if p.Name == "" {
-			return nil, fmt.Errorf("seed: profiles[%d]: name is required", i)
+			return fmt.Errorf("seed: profiles[%d]: name is required", i)
 		}
 		if st.profileByName(p.Name) != nil {
-			return nil, fmt.Errorf("seed: profile %q is defined twice", p.Name)
+			return fmt.Errorf("seed: profile %q is defined twice", p.Name)
 		}
 		if !validUserType(p.UserType) {
-			return nil, fmt.Errorf("seed: profile %q: userType %q is not one of %s", p.Name, p.UserType, userTypeList())
+			return fmt.Errorf("seed: profile %q: userType %q is not one of %s", p.Name, p.UserType, userTypeList())
 		}
 		perms, err := permissionSetOf(p.Permissions)
 		if err != nil {
-			return nil, fmt.Errorf("seed: profile %q: %w", p.Name, err)
+			return fmt.Errorf("seed: profile %q: %w", p.Name, err)
 		}
-		pr := &profile{ID: orElse(profileIDs[i], sfid.PrefixProfile), Name: p.Name, UserType: p.UserType}
-		pr.PermissionSetID = orElse(profilePSIDs[i], sfid.PrefixPermissionSet)
+		pr := &profile{ID: st.orElse(ids.profiles[i], sfid.PrefixProfile), Name: p.Name, UserType: p.UserType}
+		pr.PermissionSetID = st.orElse(ids.profilePermSets[i], sfid.PrefixPermissionSet)
 		st.profiles[pr.ID] = pr
 		st.permSets[pr.PermissionSetID] = &permSet{
 			ID: pr.PermissionSetID, Name: "X" + pr.ID[:15], Label: pr.Name, ProfileID: pr.ID, Permissions: perms,
 		}
 	}
+	return nil
+}
+
+func (st *state) loadPermissionSets(seed *Seed, ids *seedIDs) error {
 	for i, p := range seed.PermissionSets {
 		if msg := developerNameProblem(p.Name); msg != "" {
-			return nil, fmt.Errorf("seed: permission set %q: %s", p.Name, msg)
+			return fmt.Errorf("seed: permission set %q: %s", p.Name, msg)
 		}
 		if st.permSetByName(p.Name) != nil {
-			return nil, fmt.Errorf("seed: permission set %q is defined twice", p.Name)
+			return fmt.Errorf("seed: permission set %q is defined twice", p.Name)
 		}
 		perms, err := permissionSetOf(p.Permissions)
 		if err != nil {
-			return nil, fmt.Errorf("seed: permission set %q: %w", p.Name, err)
+			return fmt.Errorf("seed: permission set %q: %w", p.Name, err)
 		}
 		label := p.Label
 		if label == "" {
 			label = p.Name
 		}
-		ps := &permSet{ID: orElse(psIDs[i], sfid.PrefixPermissionSet), Name: p.Name, Label: label, Description: p.Description, Permissions: perms}
+		ps := &permSet{ID: st.orElse(ids.permSets[i], sfid.PrefixPermissionSet), Name: p.Name, Label: label, Description: p.Description, Permissions: perms}
 		st.permSets[ps.ID] = ps
 	}
+	return nil
+}
+
+// loadUsers adds the users, then checks that their derived profile assignments get distinct ids.
+func (st *state) loadUsers(seed *Seed, ids *seedIDs) error {
 	for i, u := range seed.Users {
 		if u.Username == "" {
-			return nil, fmt.Errorf("seed: users[%d]: username is required", i)
+			return fmt.Errorf("seed: users[%d]: username is required", i)
 		}
 		if st.userByUsername(u.Username) != nil {
-			return nil, fmt.Errorf("seed: user %q is defined twice", u.Username)
+			return fmt.Errorf("seed: user %q is defined twice", u.Username)
 		}
 		pr := st.profileByName(u.Profile)
 		if pr == nil {
-			return nil, fmt.Errorf("seed: user %q: no profile named %q", u.Username, u.Profile)
+			return fmt.Errorf("seed: user %q: no profile named %q", u.Username, u.Profile)
 		}
-		us := &user{ID: orElse(userIDs[i], sfid.PrefixUser), Username: u.Username, Name: u.Name, Email: u.Email,
+		us := &user{ID: st.orElse(ids.users[i], sfid.PrefixUser), Username: u.Username, Name: u.Name, Email: u.Email,
 			ProfileID: pr.ID, Password: u.Password, Active: u.Active}
 		if us.Name == "" {
 			us.Name = u.Username
@@ -292,50 +375,40 @@ func newState(seed *Seed) (*state, error) {
 	for _, u := range sorted(st.users) {
 		id := profileAssignmentID(u.ID)
 		if other, dup := profileAssignments[id]; dup {
-			return nil, fmt.Errorf("seed: users %q and %q have ids with the same sequence digits, so their profile assignments would share an id", other, u.Username)
+			return fmt.Errorf("seed: users %q and %q have ids with the same sequence digits, so their profile assignments would share an id", other, u.Username)
 		}
 		profileAssignments[id] = u.Username
 	}
+	return nil
+}
+
+func (st *state) loadAssignments(seed *Seed, ids *seedIDs) error {
 	for i, a := range seed.PermissionSetAssignments {
 		ps := st.permSetByName(a.PermissionSet)
 		if ps == nil || ps.ProfileID != "" {
-			return nil, fmt.Errorf("seed: permissionSetAssignments[%d]: no assignable permission set named %q", i, a.PermissionSet)
+			return fmt.Errorf("seed: permissionSetAssignments[%d]: no assignable permission set named %q", i, a.PermissionSet)
 		}
 		us := st.userByUsername(a.Username)
 		if us == nil {
-			return nil, fmt.Errorf("seed: permissionSetAssignments[%d]: no user %q", i, a.Username)
+			return fmt.Errorf("seed: permissionSetAssignments[%d]: no user %q", i, a.Username)
 		}
 		if st.assignmentOf(ps.ID, us.ID) != nil {
-			return nil, fmt.Errorf("seed: permission set %q is assigned to %q twice", a.PermissionSet, a.Username)
+			return fmt.Errorf("seed: permission set %q is assigned to %q twice", a.PermissionSet, a.Username)
 		}
-		asg := &assignment{ID: orElse(asgIDs[i], sfid.PrefixAssignment), PermissionSetID: ps.ID, AssigneeID: us.ID}
+		asg := &assignment{ID: st.orElse(ids.assignments[i], sfid.PrefixAssignment), PermissionSetID: ps.ID, AssigneeID: us.ID}
 		st.assignments[asg.ID] = asg
 	}
+	return nil
+}
+
+func (st *state) loadConnectedApps(seed *Seed, ids *seedIDs) error {
 	keys := map[string]string{}
 	for i, a := range seed.ConnectedApps {
-		if msg := developerNameProblem(a.Name); msg != "" {
-			return nil, fmt.Errorf("seed: connected app %q: %s", a.Name, msg)
-		}
-		if st.appByName(a.Name) != nil {
-			return nil, fmt.Errorf("seed: connected app %q is defined twice", a.Name)
-		}
-		if a.ConsumerKey == "" || a.ConsumerSecret == "" {
-			return nil, fmt.Errorf("seed: connected app %q: consumerKey and consumerSecret are required", a.Name)
-		}
-		if other, dup := keys[a.ConsumerKey]; dup {
-			return nil, fmt.Errorf("seed: connected app %q: consumerKey is already used by %q", a.Name, other)
-		}
-		keys[a.ConsumerKey] = a.Name
-		if a.ClientCredentialsUser != "" && st.userByUsername(a.ClientCredentialsUser) == nil {
-			return nil, fmt.Errorf("seed: connected app %q: clientCredentialsUser %q is not a user", a.Name, a.ClientCredentialsUser)
-		}
-		for _, date := range []string{a.CreatedDate, a.LastModifiedDate} {
-			if err := checkSeedDate(date); err != nil {
-				return nil, fmt.Errorf("seed: connected app %q: %w", a.Name, err)
-			}
+		if err := st.checkSeedApp(a, keys); err != nil {
+			return err
 		}
 		app := cloneApp(&seed.ConnectedApps[i])
-		app.ID = orElse(appIDs[i], sfid.PrefixConnectedApplication)
+		app.ID = st.orElse(ids.apps[i], sfid.PrefixConnectedApplication)
 		if app.Label == "" { // Salesforce requires a label; ConnectedApplication.Name serves it
 			app.Label = app.Name
 		}
@@ -346,42 +419,78 @@ func newState(seed *Seed) (*state, error) {
 			app.LastModifiedDate = app.CreatedDate
 		}
 		if app.Local && app.Packaged {
-			return nil, fmt.Errorf("seed: connected app %q: an app is either local or packaged, not both", a.Name)
+			return fmt.Errorf("seed: connected app %q: an app is either local or packaged, not both", a.Name)
 		}
 		st.apps[app.ID] = app
 	}
+	return nil
+}
+
+// checkSeedApp checks one seed app against those loaded before it; keys maps each consumer key
+// seen so far to its app.
+func (st *state) checkSeedApp(a SeedConnectedApp, keys map[string]string) error {
+	if msg := developerNameProblem(a.Name); msg != "" {
+		return fmt.Errorf("seed: connected app %q: %s", a.Name, msg)
+	}
+	if st.appByName(a.Name) != nil {
+		return fmt.Errorf("seed: connected app %q is defined twice", a.Name)
+	}
+	if a.ConsumerKey == "" || a.ConsumerSecret == "" {
+		return fmt.Errorf("seed: connected app %q: consumerKey and consumerSecret are required", a.Name)
+	}
+	if other, dup := keys[a.ConsumerKey]; dup {
+		return fmt.Errorf("seed: connected app %q: consumerKey is already used by %q", a.Name, other)
+	}
+	keys[a.ConsumerKey] = a.Name
+	if a.ClientCredentialsUser != "" && st.userByUsername(a.ClientCredentialsUser) == nil {
+		return fmt.Errorf("seed: connected app %q: clientCredentialsUser %q is not a user", a.Name, a.ClientCredentialsUser)
+	}
+	for _, date := range []string{a.CreatedDate, a.LastModifiedDate} {
+		if err := checkSeedDate(date); err != nil {
+			return fmt.Errorf("seed: connected app %q: %w", a.Name, err)
+		}
+	}
+	return nil
+}
+
+func (st *state) loadGrants(seed *Seed, ids *seedIDs) error {
 	for i, g := range seed.SetupEntityAccess {
 		app := st.appByName(g.ConnectedApp)
 		if app == nil {
-			return nil, fmt.Errorf("seed: setupEntityAccess[%d]: no connected app %q", i, g.ConnectedApp)
+			return fmt.Errorf("seed: setupEntityAccess[%d]: no connected app %q", i, g.ConnectedApp)
 		}
-		var parent string
-		switch {
-		case g.PermissionSet != "" && g.Profile == "":
-			ps := st.permSetByName(g.PermissionSet)
-			if ps == nil || ps.ProfileID != "" {
-				return nil, fmt.Errorf("seed: setupEntityAccess[%d]: no permission set %q", i, g.PermissionSet)
-			}
-			parent = ps.ID
-		case g.Profile != "" && g.PermissionSet == "":
-			pr := st.profileByName(g.Profile)
-			if pr == nil {
-				return nil, fmt.Errorf("seed: setupEntityAccess[%d]: no profile %q", i, g.Profile)
-			}
-			parent = pr.PermissionSetID
-		default:
-			return nil, fmt.Errorf("seed: setupEntityAccess[%d]: set exactly one of permissionSet and profile", i)
+		parent, err := st.seedGrantParent(i, g)
+		if err != nil {
+			return err
 		}
 		if st.grantOf(parent, app.ID) != nil {
-			return nil, fmt.Errorf("seed: setupEntityAccess[%d]: %q is granted to the same parent twice", i, g.ConnectedApp)
+			return fmt.Errorf("seed: setupEntityAccess[%d]: %q is granted to the same parent twice", i, g.ConnectedApp)
 		}
-		gr := &grant{ID: orElse(grantIDs[i], sfid.PrefixSetupEntityAccess), ParentID: parent, AppID: app.ID}
+		gr := &grant{ID: st.orElse(ids.grants[i], sfid.PrefixSetupEntityAccess), ParentID: parent, AppID: app.ID}
 		st.grants[gr.ID] = gr
 	}
-	if err := st.loadApprovals(seed.OAuthTokens); err != nil {
-		return nil, err
+	return nil
+}
+
+// seedGrantParent resolves a seed grant's permission set or profile to the permission set id a
+// SetupEntityAccess row points at (a profile's is the one it owns).
+func (st *state) seedGrantParent(i int, g SeedGrant) (string, error) {
+	switch {
+	case g.PermissionSet != "" && g.Profile == "":
+		ps := st.permSetByName(g.PermissionSet)
+		if ps == nil || ps.ProfileID != "" {
+			return "", fmt.Errorf("seed: setupEntityAccess[%d]: no permission set %q", i, g.PermissionSet)
+		}
+		return ps.ID, nil
+	case g.Profile != "" && g.PermissionSet == "":
+		pr := st.profileByName(g.Profile)
+		if pr == nil {
+			return "", fmt.Errorf("seed: setupEntityAccess[%d]: no profile %q", i, g.Profile)
+		}
+		return pr.PermissionSetID, nil
+	default:
+		return "", fmt.Errorf("seed: setupEntityAccess[%d]: set exactly one of permissionSet and profile", i)
 	}
-	return st, nil
 }
 
 // clone copies the org record by record, so that a write can be applied and then kept or dropped

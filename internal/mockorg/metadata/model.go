@@ -79,8 +79,16 @@ type OAuthPolicy struct {
 	SingleLogoutURL    string
 }
 
-// IPRelaxationValues are the values of ConnectedAppOauthPolicy.ipRelaxation; ENFORCE is the default.
-var IPRelaxationValues = []string{"ENFORCE", "BYPASS_2FACTOR", "BYPASS", "ENFORCE_RELAXREFRESH"}
+// Salesforce's defaults for the elements of ConnectedAppOauthPolicy, which it requires together.
+// orgapi holds its own copy to fill in the one a configuration leaves out; mockorg's is the oracle,
+// pinned against orgapi's by TestOracleOAuthPolicyDefaultsMatchOrgapi (mockorg/oracle_test.go).
+const (
+	DefaultIPRelaxation       = "ENFORCE"
+	DefaultRefreshTokenPolicy = "infinite"
+)
+
+// IPRelaxationValues are the values of ConnectedAppOauthPolicy.ipRelaxation.
+var IPRelaxationValues = []string{DefaultIPRelaxation, "BYPASS_2FACTOR", "BYPASS", "ENFORCE_RELAXREFRESH"}
 
 // CallbackURLs splits a callbackUrl value into its URLs: one per line, surrounding space trimmed,
 // blank lines dropped. Both "\n" and "\r\n" separate lines.

@@ -13,6 +13,8 @@ type Version int
 const (
 	// MinVersion is the oldest version served: ConnectedAppSettings exists from 47.0, and a mock org
 	// that could not answer the provider's settings calls at some version would only mislead.
+	// orgapi keeps its own minimum and version pattern; TestOracleAPIVersionsMatchOrgapi
+	// (mockorg/oracle_test.go) pins them against these and ParseVersion.
 	MinVersion Version = 47
 	// LatestVersion is the newest version Salesforce has released (Summer '26).
 	LatestVersion Version = 67
