@@ -1,6 +1,6 @@
 // Package console is sfaccess-mockorg's read-only web console: the decision matrix, the Connected
 // Apps OAuth Usage view, the API Access Control settings, the daily API usage and the recent API
-// calls (ARCHITECTURE.md, Console). It renders what the mock hands it and knows nothing of the
+// calls (README.md, Console). It renders what the mock hands it and knows nothing of the
 // org's records, so that the console can never change the org: every route is GET or HEAD.
 package console
 
