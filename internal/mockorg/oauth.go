@@ -107,7 +107,9 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		if oerr != nil {
 			return oerr
 		}
-		if d := st.decide(req.user, req.app.ID, req.flow); !d.Allowed {
+		d := st.decide(req.user, req.app.ID, req.flow)
+		noteCaller(r, req.user.Username, req.app.Name, refusedBy(d))
+		if !d.Allowed {
 			return badRequest(d.ErrorCode, d.Message)
 		}
 		token := s.issueLocked(req.user.ID, req.app.ID, req.flow, req.refresh)
@@ -408,7 +410,7 @@ type userInfo struct {
 // that token answers carry in "id".
 func (s *Server) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 	note(r, "oauth:userinfo", false)
-	c, aerr := s.authenticate(bearerToken(r))
+	c, aerr := s.authenticate(r, bearerToken(r))
 	var info userInfo
 	if aerr == nil {
 		aerr = s.viewAs(c, func(st *state, u *user) *apiError {

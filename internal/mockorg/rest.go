@@ -99,7 +99,7 @@ func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
 		writeRESTErr(w, errNotFound)
 		return
 	}
-	c, aerr := s.authenticate(bearerToken(r))
+	c, aerr := s.authenticate(r, bearerToken(r))
 	s.setLimitInfo(w)
 	if aerr != nil {
 		note(r, "rest:unauthenticated", false)

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/console"
 )
 
 // Config configures a Server.
@@ -57,6 +59,7 @@ type Server struct {
 	cursors *cursorCache
 	faults  *faultInjector
 	stats   *statsRecorder
+	calls   *console.CallLog
 
 	// writeFile puts the state file on disk; tests replace it to make the disk fail or to count
 	// the writes.
@@ -84,6 +87,7 @@ func New(cfg Config) (*Server, error) {
 		cursors: newCursorCache(),
 		faults:  newFaultInjector(),
 		stats:   newStatsRecorder(),
+		calls:   console.NewCallLog(recentCallsKept),
 
 		writeFile: writeFileAtomic,
 		now:       time.Now,
@@ -195,6 +199,10 @@ func (s *Server) route(sw *statusWriter, r *http.Request) {
 	if clean := cleanPath(r.URL.Path); clean != r.URL.Path {
 		r.URL.Path, r.URL.RawPath = clean, ""
 	}
+	if console.Owns(r.URL.Path) {
+		console.Handler(s.consoleView).ServeHTTP(w, r)
+		return
+	}
 	proto := protocolOf(r.URL.Path)
 	if proto == protoControl {
 		s.serveControl(w, r)
@@ -206,6 +214,7 @@ func (s *Server) route(sw *statusWriter, r *http.Request) {
 	// The query string is never logged: the revoke endpoint takes the token there.
 	defer func() {
 		s.log.Debug("request", "method", r.Method, "path", r.URL.Path, "operation", info.op, "status", sw.status, "duration", time.Since(start))
+		s.recordCall(r, info, sw.status, start)
 	}()
 	plan := s.faults.plan(r)
 	if plan.latency > 0 {
@@ -252,7 +261,9 @@ func cleanPath(p string) string {
 type requestInfo struct {
 	op        string
 	write     bool
-	committed bool // the write changed the org
+	committed bool   // the write changed the org
+	user, app string // the caller and its app, once known; the console lists them
+	rule      string // the access rule that refused the call, if one did
 }
 
 type requestInfoKey struct{}

@@ -77,7 +77,7 @@ func (s *Server) handleSOAP(w http.ResponseWriter, r *http.Request) {
 	}
 	write := req.Operation != metadata.OpRead && req.Operation != metadata.OpList
 	note(r, "soap:"+string(req.Operation), write)
-	c, aerr := s.authenticate(req.SessionID)
+	c, aerr := s.authenticate(r, req.SessionID)
 	if aerr != nil && aerr.message == access.MessageSessionNotValid {
 		// A refused Visualforce session: the SOAP APIs do not say "REST API".
 		aerr = &apiError{code: aerr.code, message: access.MessageSessionNotValidSOAP}

@@ -170,8 +170,8 @@ var errInvalidSession = &apiError{status: http.StatusUnauthorized, code: "INVALI
 
 // authenticate checks a token and applies the access rules to it against the org as it is now, so
 // that blocking an app or switching a limit on stops existing tokens at once. It also counts the
-// call against the org's API allocation.
-func (s *Server) authenticate(token string) (*caller, *apiError) {
+// call against the org's API allocation, and notes the caller on r for the console.
+func (s *Server) authenticate(r *http.Request, token string) (*caller, *apiError) {
 	if token == "" {
 		return nil, errInvalidSession
 	}
@@ -190,7 +190,9 @@ func (s *Server) authenticate(token string) (*caller, *apiError) {
 			denial = gone
 			return
 		}
-		if d := st.decide(u, sess.AppID, sess.Flow); !d.Allowed {
+		d := st.decide(u, sess.AppID, sess.Flow)
+		noteCaller(r, u.Username, st.appNameOf(sess.AppID), refusedBy(d))
+		if !d.Allowed {
 			denial = &apiError{status: http.StatusUnauthorized, code: "INVALID_SESSION_ID", message: d.Message}
 			return
 		}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -238,4 +240,74 @@ func TestProgressFilterKeepsTheStoryOfAnApply(t *testing.T) {
 	if f.Full() != applyOutput {
 		t.Error("Full() does not return everything terraform printed")
 	}
+}
+
+var sampleEnding = ending{
+	consoleURL: "http://127.0.0.1:41234/__mockorg/console/",
+	scratch:    "/tmp/sfaccess-demo-1",
+	config:     "/tmp/sfaccess-demo-1/quickstart",
+	env:        []string{"TF_CLI_CONFIG_FILE=/tmp/sfaccess-demo-1/terraform/terraform.rc", "SFACCESS_INSTANCE_URL=http://127.0.0.1:41234"},
+}
+
+func TestTheDemoEndsWithTheConsoleURL(t *testing.T) {
+	var b bytes.Buffer
+	sampleEnding.stop(&b, false)
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if last := lines[len(lines)-2:]; !strings.Contains(last[0], sampleEnding.consoleURL) || !strings.Contains(last[1], "DEMO_ARGS=-keep") {
+		t.Errorf("the demo ends with:\n%s\nwant the console's URL and how to keep it", strings.Join(last, "\n"))
+	}
+	b.Reset()
+	sampleEnding.stop(&b, true)
+	if strings.Contains(b.String(), "-keep") || !strings.Contains(b.String(), sampleEnding.consoleURL) {
+		t.Errorf("after -keep the demo ends with:\n%s", b.String())
+	}
+}
+
+func TestKeepServingWaitsForCtrlC(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var b syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- sampleEnding.keepServing(ctx, &b, make(chan struct{})) }()
+	select {
+	case err := <-done:
+		t.Fatalf("keepServing returned before Ctrl-C: %v", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("keepServing after Ctrl-C: %v", err)
+	}
+	out := b.String()
+	for _, want := range []string{sampleEnding.consoleURL, "cd " + sampleEnding.config, "export SFACCESS_INSTANCE_URL=http://127.0.0.1:41234",
+		"export TF_CLI_CONFIG_FILE=", "terraform apply", "Ctrl-C"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("keepServing does not print %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestKeepServingEndsWhenTheMockExits(t *testing.T) {
+	exited := make(chan struct{})
+	close(exited)
+	if err := sampleEnding.keepServing(context.Background(), io.Discard, exited); err == nil || !strings.Contains(err.Error(), "exited") {
+		t.Errorf("keepServing with a dead mock: %v", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while another goroutine writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -1,8 +1,10 @@
 // Command demo is what `make demo` runs: it builds the provider and sfaccess-mockorg, starts the
 // mock on a free loopback port with its embedded org, applies examples/quickstart through a
 // dev_overrides CLI configuration in a scratch folder, prints who may now reach the API through
-// which client (the quickstart's sfaccess_api_access_check results), and cleans up — the mock
-// stopped and the scratch folder removed — whether or not a step failed.
+// which client (the quickstart's sfaccess_api_access_check results) and the URL of the mock's web
+// console, and cleans up — the mock stopped and the scratch folder removed — whether or not a
+// step failed. With -keep it first leaves the mock running, with the console and what a second
+// terraform apply needs, until Ctrl-C.
 //
 // Nothing outside the scratch folder is written: the user's ~/.terraformrc, any TF_CLI_CONFIG_FILE
 // and SFACCESS_* variables of their own are ignored, and the repository stays clean.
@@ -21,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/console"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/tfdev"
 )
 
@@ -34,10 +37,11 @@ const (
 func main() {
 	repo := flag.String("repo", ".", "root of the terraform-provider-sfaccess checkout")
 	verbose := flag.Bool("v", false, "show terraform's whole output (the plan, every read, the raw outputs)")
+	keep := flag.Bool("keep", false, "keep the mock org and its console running after the apply, until Ctrl-C")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, *repo, *verbose, os.Stdout, os.Stderr)
+	err := run(ctx, *repo, *verbose, *keep, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "\nmake demo failed: %v\n", err)
@@ -46,7 +50,7 @@ func main() {
 }
 
 // run carries out the demo; every resource it creates is released before it returns.
-func run(ctx context.Context, repo string, verbose bool, stdout, stderr io.Writer) (err error) {
+func run(ctx context.Context, repo string, verbose, keep bool, stdout, stderr io.Writer) (err error) {
 	repo, err = filepath.Abs(repo)
 	if err != nil {
 		return err
@@ -93,7 +97,7 @@ func run(ctx context.Context, repo string, verbose bool, stdout, stderr io.Write
 			mock.DumpLog(stderr)
 		}
 	}()
-	fmt.Fprintf(stdout, "mock org listening on %s\n", mock.URL)
+	fmt.Fprintf(stdout, "mock org listening on %s; watch it in a browser at %s%s\n", mock.URL, mock.URL, console.Path)
 
 	ws, err := tfdev.NewWorkspace(filepath.Join(scratch, "terraform"), bin)
 	if err != nil {
@@ -103,14 +107,15 @@ func run(ctx context.Context, repo string, verbose bool, stdout, stderr io.Write
 	if err := copyConfig(quickstart, config); err != nil {
 		return err
 	}
+	sfaccessEnv := []string{
+		"SFACCESS_INSTANCE_URL=" + mock.URL,
+		"SFACCESS_CLIENT_ID=" + mockClientID,
+		"SFACCESS_CLIENT_SECRET=" + mockClientSecret,
+	}
 	tf := &terraformRunner{
-		bin: terraform,
-		dir: config,
-		env: ws.Env(os.Environ(),
-			"SFACCESS_INSTANCE_URL="+mock.URL,
-			"SFACCESS_CLIENT_ID="+mockClientID,
-			"SFACCESS_CLIENT_SECRET="+mockClientSecret,
-		),
+		bin:   terraform,
+		dir:   config,
+		env:   ws.Env(os.Environ(), sfaccessEnv...),
 		color: isTerminal(stdout),
 	}
 
@@ -144,8 +149,55 @@ func run(ctx context.Context, repo string, verbose bool, stdout, stderr io.Write
 		return err
 	}
 
-	step(stdout, "Stopping the mock org and removing "+scratch)
+	end := ending{
+		consoleURL: mock.URL + console.Path,
+		scratch:    scratch,
+		config:     config,
+		env:        append([]string{"TF_CLI_CONFIG_FILE=" + ws.CLIConfigFile, "TF_DATA_DIR=" + ws.DataDir}, sfaccessEnv...),
+	}
+	if keep {
+		if err := end.keepServing(ctx, stdout, mock.done); err != nil {
+			return err
+		}
+	}
+	end.stop(stdout, keep)
 	return nil
+}
+
+// ending is what a person needs to look at the org after the apply, and to change it again.
+type ending struct {
+	consoleURL, scratch, config string
+	env                         []string // NAME=value, for a second terraform apply
+}
+
+// keepServing leaves the mock running until ctx ends (Ctrl-C), after saying where its console is
+// and how to apply again against it. The mock exiting on its own ends the wait as a failure.
+func (e ending) keepServing(ctx context.Context, w io.Writer, mockExited <-chan struct{}) error {
+	step(w, "The mock org keeps running: open its console in a browser")
+	fmt.Fprintf(w, "  %s\n\n", e.consoleURL)
+	fmt.Fprintf(w, "To change the org and watch the console follow, edit main.tf (for example, switch\n")
+	fmt.Fprintf(w, "limit_external_users_to_installed_apps to false) and apply again from another terminal:\n\n")
+	fmt.Fprintf(w, "  cd %s\n", e.config)
+	for _, kv := range e.env {
+		fmt.Fprintf(w, "  export %s\n", kv)
+	}
+	fmt.Fprintf(w, "  terraform apply\n\nPress Ctrl-C to stop the mock org and remove %s.\n", e.scratch)
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-mockExited:
+		return errors.New("sfaccess-mockorg exited while the demo kept it running")
+	}
+}
+
+// stop announces the clean-up the deferred calls of run carry out, and ends the demo with the
+// console's URL, so that the last thing a person reads says where the org could be seen.
+func (e ending) stop(w io.Writer, kept bool) {
+	step(w, "Stopping the mock org and removing "+e.scratch)
+	fmt.Fprintf(w, "\nThe mock's console showed the org at %s while the demo ran.\n", e.consoleURL)
+	if !kept {
+		fmt.Fprintf(w, "`make demo DEMO_ARGS=-keep` keeps it running to look at, until Ctrl-C.\n")
+	}
 }
 
 func step(w io.Writer, title string) {

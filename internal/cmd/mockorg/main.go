@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/console"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -140,6 +141,7 @@ func printBanner(w io.Writer, url string, org *mockorg.Server, embedded bool, st
 	fmt.Fprintf(w, "sfaccess-mockorg %s serving a mock Salesforce org\n\n", version)
 	fmt.Fprintf(w, "  instance URL     %s\n", url)
 	fmt.Fprintf(w, "  token endpoint   %s/services/oauth2/token\n", url)
+	fmt.Fprintf(w, "  console          %s%s (read-only, in a browser)\n", url, console.Path)
 	if id, secret, user, ok := org.AdminClient(); ok {
 		fmt.Fprintf(w, "  client id        %s\n", id)
 		fmt.Fprintf(w, "  client secret    %s\n", secret)

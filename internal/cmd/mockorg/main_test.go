@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
 )
 
 // syncBuffer is an io.Writer safe to read while run writes to it.
@@ -182,5 +185,34 @@ func TestServesACustomSeed(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The banner's console line must lead to the console on the address the command listens on.
+func TestBannerPointsAtTheConsole(t *testing.T) {
+	org, err := mockorg.New(mockorg.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(org)
+	defer srv.Close()
+	var banner bytes.Buffer
+	printBanner(&banner, srv.URL, org, true, "")
+	var consoleURL string
+	for line := range strings.Lines(banner.String()) {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "console"); ok {
+			consoleURL, _, _ = strings.Cut(strings.TrimSpace(rest), " ")
+		}
+	}
+	if consoleURL == "" {
+		t.Fatalf("the banner names no console:\n%s", banner.String())
+	}
+	resp, err := http.Get(consoleURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("GET %s: %d %s, want the console's page", consoleURL, resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
