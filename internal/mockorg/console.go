@@ -50,7 +50,7 @@ func (s *Server) consoleView() console.View {
 		for _, a := range apps {
 			v.Channels = append(v.Channels, console.Channel{Name: a.Name, Label: a.Label, Flow: string(access.FlowWebServer)})
 			v.Apps = append(v.Apps, console.App{Name: a.Name, Label: a.Label, Installed: a.Installed, Blocked: a.Blocked,
-				Packaged: a.Packaged, Local: a.Local, UserCount: s.usersWithTokensLocked(a.ID)})
+				Packaged: a.Packaged, Local: a.Local, UserCount: s.usersOfAppLocked(a.ID)})
 		}
 		v.Channels = append(v.Channels, console.Channel{Name: visualforceChannel, Label: "Visualforce session"})
 		users := sorted(st.users)

@@ -145,7 +145,7 @@ func (s *Server) setupListApps(c *restCall) {
 		}
 		for _, a := range sorted(st.apps) {
 			out = append(out, oauthUsageApp{ID: a.ID, Name: a.Name, Label: a.Label, Installed: a.Installed,
-				Blocked: a.Blocked, Packaged: a.Packaged, Local: a.Local, UserCount: s.usersWithTokensLocked(a.ID)})
+				Blocked: a.Blocked, Packaged: a.Packaged, Local: a.Local, UserCount: s.usersOfAppLocked(a.ID)})
 		}
 		return nil
 	})

@@ -20,7 +20,7 @@ func TestSetupExtension(t *testing.T) {
 	want := map[string]oauthUsageApp{
 		"Terraform_Admin":       {Label: "Terraform Admin", Installed: true, Local: true, UserCount: 1},
 		"Partner_Portal_Mobile": {Label: "Partner Portal Mobile", Local: true},
-		"Workbench":             {Label: "Workbench"},
+		"Workbench":             {Label: "Workbench", UserCount: 2}, // the two seeded approvals
 		"DataLoader":            {Label: "Dataloader Partner", Packaged: true},
 	}
 	if len(usage.ConnectedApps) != len(want) {

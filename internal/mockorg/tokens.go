@@ -309,10 +309,15 @@ func (s *Server) dropLocked(ends func(userID, appID string) bool) {
 	}
 }
 
-// usersWithTokens counts the distinct users holding a token through an app: the OAuth Usage page's
-// "User Count".
-func (s *Server) usersWithTokensLocked(appID string) int {
+// usersOfAppLocked counts the distinct users who approved an app or hold a token through it: the
+// OAuth Usage page's "User Count".
+func (s *Server) usersOfAppLocked(appID string) int {
 	users := map[string]bool{}
+	for _, a := range s.st.approvals {
+		if a.AppID == appID {
+			users[a.UserID] = true
+		}
+	}
 	for _, sess := range s.tokens.Access {
 		if sess.AppID == appID {
 			users[sess.UserID] = true
