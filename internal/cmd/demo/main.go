@@ -209,7 +209,7 @@ func buildMockorg(ctx context.Context, repo, dir string) (string, error) {
 	if filepath.Ext(tfdev.ProviderBinary()) == ".exe" {
 		out += ".exe"
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, "./internal/cmd/mockorg") //nolint:gosec // out is a path in our own scratch folder
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, "./internal/cmd/sfaccess-mockorg") //nolint:gosec // out is a path in our own scratch folder
 	cmd.Dir = repo
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building sfaccess-mockorg: %w\n%s", err, b)
