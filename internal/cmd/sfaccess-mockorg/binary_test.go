@@ -48,3 +48,13 @@ func startBinary(t *testing.T, bin string, args ...string) (string, *exec.Cmd) {
 	t.Fatal("the binary printed no banner")
 	return "", nil
 }
+
+func TestHelpExitsZero(t *testing.T) {
+	out, err := exec.Command(buildBinary(t), "--help").CombinedOutput()
+	if err != nil {
+		t.Fatalf("--help: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "-healthcheck") {
+		t.Errorf("--help does not list the flags:\n%s", out)
+	}
+}

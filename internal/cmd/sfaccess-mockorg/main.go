@@ -28,8 +28,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "sfaccess-mockorg:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h asked for the usage, which is not a failure
+		}
+		fmt.Fprintln(os.Stderr, "sfaccess-mockorg:", err)
+		if errors.Is(err, errUnhealthy) {
+			os.Exit(1)
 		}
 		os.Exit(2)
 	}
@@ -62,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	controlToken := fs.String("control-token", "", "bearer token of the /__mockorg/ control API (default: random)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	showVersion := fs.Bool("version", false, "print the version and exit")
+	healthcheck := fs.Bool("healthcheck", false, "check that a mock org answers on --listen and exit 0, or 1 when it does not (a container's HEALTHCHECK)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: sfaccess-mockorg [flags]\n\nServes a mock Salesforce org for terraform-provider-sfaccess.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -75,6 +80,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *showVersion {
 		fmt.Fprintln(stdout, "sfaccess-mockorg", version)
 		return nil
+	}
+	if *healthcheck {
+		return checkHealth(ctx, *listen, stdout)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -154,5 +162,9 @@ func printBanner(w io.Writer, url string, org *mockorg.Server, embedded bool, st
 	if stateFile != "" {
 		fmt.Fprintf(w, "  state file       %s\n", stateFile)
 	}
-	fmt.Fprintf(w, "\n  export SFACCESS_INSTANCE_URL=%s\n\nPress Ctrl-C to stop.\n", url)
+	fmt.Fprintf(w, "\nPoint the provider at it:\n\n  export SFACCESS_INSTANCE_URL=%s\n", url)
+	if id, secret, _, ok := org.AdminClient(); ok {
+		fmt.Fprintf(w, "  export SFACCESS_CLIENT_ID=%s\n  export SFACCESS_CLIENT_SECRET=%s\n", id, secret)
+	}
+	fmt.Fprintf(w, "\nPress Ctrl-C to stop.\n")
 }

@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -214,5 +216,41 @@ func TestBannerPointsAtTheConsole(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("GET %s: %d %s, want the console's page", consoleURL, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+func TestHealthcheck(t *testing.T) {
+	org, err := mockorg.New(mockorg.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(org)
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	var out bytes.Buffer
+	// A container listens on the wildcard address; the check reaches it on loopback.
+	if err := run(context.Background(), []string{"-healthcheck", "-listen", "0.0.0.0:" + port}, &out, io.Discard); err != nil {
+		t.Fatalf("a serving org is unhealthy: %v", err)
+	}
+	srv.Close()
+	if err := run(context.Background(), []string{"-healthcheck", "-listen", "127.0.0.1:" + port}, io.Discard, io.Discard); !errors.Is(err, errUnhealthy) {
+		t.Errorf("a stopped org: %v, want errUnhealthy (exit 1)", err)
+	}
+}
+
+func TestBannerExportsWhatTheProviderNeeds(t *testing.T) {
+	org, err := mockorg.New(mockorg.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var banner bytes.Buffer
+	printBanner(&banner, "http://127.0.0.1:8484", org, true, "")
+	for _, want := range []string{
+		"export SFACCESS_INSTANCE_URL=http://127.0.0.1:8484",
+		"export SFACCESS_CLIENT_ID=MockorgAdminKey0001",
+		"export SFACCESS_CLIENT_SECRET=MockorgAdminSecret0001",
+	} {
+		if !strings.Contains(banner.String(), want) {
+			t.Errorf("the banner lacks %q:\n%s", want, banner.String())
+		}
 	}
 }
