@@ -2,10 +2,14 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // buildBinary builds the real sfaccess-mockorg into the test's temporary directory.
@@ -57,4 +61,66 @@ func TestHelpExitsZero(t *testing.T) {
 	if !strings.Contains(string(out), "-healthcheck") {
 		t.Errorf("--help does not list the flags:\n%s", out)
 	}
+}
+
+// TestMakeMockorgStopsCleanlyOnCtrlC runs `make mockorg` as a terminal would, and sends Ctrl-C to
+// its whole process group, make included: the mock stops cleanly and make prints no error. (make
+// itself ends by the signal, as every interrupted make does; the shell prints nothing for that.)
+func TestMakeMockorgStopsCleanlyOnCtrlC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary through make")
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not on PATH")
+	}
+	cmd := exec.Command("make", "-s", "mockorg", "BIN="+t.TempDir(), "MOCKORG_ARGS=--listen 127.0.0.1:0")
+	cmd.Dir = "../../.."
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	output := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = output, output
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(output.String(), "Press Ctrl-C to stop"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("make mockorg printed no banner:\n%s", output.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		interrupted := err != nil && err.Error() == "signal: interrupt"
+		if err != nil && !interrupted || strings.Contains(output.String(), "***") {
+			t.Errorf("make mockorg after Ctrl-C: %v\n%s", err, output.String())
+		}
+		if !strings.Contains(output.String(), "shutting down") {
+			t.Errorf("the mock did not stop cleanly:\n%s", output.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("make mockorg did not stop within 30 s of Ctrl-C\n%s", output.String())
+	}
+}
+
+// lockedBuffer collects a process's stdout and stderr, which exec copies from two goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
