@@ -138,7 +138,7 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, " [fields: %s]", strings.Join(e.Fields, ", "))
 	}
 	if e.Transient {
-		fmt.Fprintf(&b, " (gave up after %s over %s)", plural(e.Attempts, "attempt"), e.Elapsed.Round(100*time.Millisecond))
+		fmt.Fprintf(&b, " (gave up after %s over %s).", plural(e.Attempts, "attempt"), e.Elapsed.Round(100*time.Millisecond))
 	}
 	if hint := e.hint(); hint != "" {
 		if !strings.HasSuffix(b.String(), ".") {
