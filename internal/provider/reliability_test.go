@@ -12,6 +12,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
 // envSoak switches on the long variants of the reliability tests (make soak).
@@ -251,4 +253,221 @@ func TestAccReliabilityFaults(t *testing.T) {
 			})
 		})
 	}
+}
+
+// oneOfEachConfig is everyTypeConfig with one of each.
+var oneOfEachConfig = everyTypeConfig(1)
+
+// TestAccReliabilityUnknownOutcome makes the org carry out each resource type's create and then
+// answer 503, with max_retries = 0, so the provider never sees the answer: the create must find
+// the object and adopt it, the org must hold exactly what the state says, and the next plan
+// must be empty.
+func TestAccReliabilityUnknownOutcome(t *testing.T) {
+	for _, tc := range []struct{ name, paths string }{
+		{"connected app", "^/services/Soap/m/"}, // ConnectedAppSettings as well
+		{"installation", "/sfaccess/connected-apps/[^/]+/installation$"},
+		{"permission set", "/sobjects/PermissionSet$"},
+		{"grant", "/sobjects/SetupEntityAccess$"},
+		{"assignment", "/sobjects/PermissionSetAssignment$"},
+		{"api access control", "/sfaccess/api-access-control$"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			org := newTestOrg(t)
+			config := org.providerConfigWith("max_retries = 0") + oneOfEachConfig
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             org.checkOrgClean(t),
+				Steps: []resource.TestStep{
+					{
+						PreConfig: func() {
+							org.setFaults(t, map[string]any{"after_commit_rate": 1, "paths": tc.paths})
+						},
+						Config: config,
+						Check:  org.checkOrgMatchesState(t),
+					},
+					{
+						PreConfig: func() { org.setFaults(t, map[string]any{"rate": 0}) },
+						Config:    config,
+						PlanOnly:  true,
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReliabilityFailedReadBack fails the read-back that follows a create: the apply fails,
+// but the state keeps the object (tainted), so the next apply replaces it instead of meeting a
+// duplicate, and the plan after that is empty.
+func TestAccReliabilityFailedReadBack(t *testing.T) {
+	for _, tc := range []struct {
+		name, config string
+		fail         func(*http.Request) bool
+	}{
+		{"connected app", oneOfEachConfig, func(r *http.Request) bool {
+			return strings.Contains(r.URL.RawQuery, "FROM+ConnectedApplication+WHERE+Id")
+		}},
+		{"permission set", oneOfEachConfig, func(r *http.Request) bool {
+			return strings.Contains(r.URL.RawQuery, "FROM+PermissionSet+WHERE+Id")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			org := newTestOrg(t)
+			config := org.providerConfigWith("max_retries = 0") + tc.config
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             org.checkOrgClean(t),
+				Steps: []resource.TestStep{
+					{
+						PreConfig:   func() { org.failWhen(tc.fail) },
+						Config:      config,
+						ExpectError: expectDiagnostics("injected by the test"),
+					},
+					{
+						PreConfig: func() { org.failWhen(nil) },
+						Config:    config,
+						Check:     org.checkOrgMatchesState(t),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReliabilityDeadTokenEndpoint: with the token endpoint down, six resources make one
+// sequence of login attempts per Terraform command, not one each.
+func TestAccReliabilityDeadTokenEndpoint(t *testing.T) {
+	org := newTestOrg(t)
+	const retries = 2
+	var config strings.Builder
+	config.WriteString(org.providerConfigWith(fmt.Sprintf("max_retries = %d", retries)))
+	for i := range 6 {
+		fmt.Fprintf(&config, "resource \"sfaccess_permission_set\" \"p%d\" {\n  name  = \"%sDead_%d\"\n  label = \"Dead %d\"\n}\n", i, relPrefix, i, i)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					org.resetStats(t)
+					org.setFaults(t, map[string]any{"rate": 1, "statuses": []int{500}, "paths": "^/services/oauth2/token$"})
+				},
+				Config:      config.String(),
+				ExpectError: expectDiagnostics("authenticating with OAuth client credentials", "gave up after 3 attempts"),
+			},
+			{
+				PreConfig: func() {
+					_, faults, _ := org.stats(t)
+					// One sequence in the plan and at most one in the apply: each command
+					// configures the provider afresh.
+					if faults > 2*(retries+1) {
+						t.Errorf("the token endpoint was asked %d times for 6 resources, want at most %d", faults, 2*(retries+1))
+					}
+					t.Logf("token requests for 6 resources with a dead token endpoint: %d", faults)
+					org.setFaults(t, map[string]any{"rate": 0})
+				},
+				Config: org.config(),
+			},
+		},
+	})
+}
+
+// providerConfigWith is providerConfig with extra lines in the provider block.
+func (o *testOrg) providerConfigWith(lines ...string) string {
+	return strings.Replace(o.providerConfig(), "\n}\n", "\n  "+strings.Join(lines, "\n  ")+"\n}\n", 1)
+}
+
+// TestAccPlanTimeChecks: each configuration the org would refuse, or that would leave a
+// perpetual diff, fails at plan with a message that says what is allowed, and nothing is written.
+func TestAccPlanTimeChecks(t *testing.T) {
+	org := newTestOrg(t)
+	admin := org.adminClient(t)
+	ctx := t.Context()
+	if _, err := admin.CreatePermissionSet(ctx, orgapi.PermissionSet{Name: "Outside_Set", Label: "Outside"}); err != nil {
+		t.Fatal(err)
+	}
+	outside, err := admin.PermissionSetByName(ctx, "Outside_Set")
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner, err := admin.UserByUsername(ctx, userPartner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.AssignPermissionSet(ctx, outside.ID, partner.ID); err != nil {
+		t.Fatal(err)
+	}
+	sets, err := admin.PermissionSets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profileOwned := sets[slices.IndexFunc(sets, func(p orgapi.PermissionSet) bool { return p.IsOwnedByProfile })].Name
+
+	control := `resource "sfaccess_api_access_control" "%s" {}` + "\n"
+	cases := []struct {
+		name, config string
+		want         []string
+	}{
+		{"control character in a label", `resource "sfaccess_permission_set" "p" {
+  name  = "Rel_Ctl"
+  label = "Bad\u0007Label"
+}`, []string{"control character U+0007", "may contain no control characters"}},
+		{"two api access controls", fmt.Sprintf(control, "a") + fmt.Sprintf(control, "b"),
+			[]string{"More Than One sfaccess_api_access_control", "Keep exactly one"}},
+		{"existing connected app", `resource "sfaccess_connected_app" "a" {
+  name          = "workbench"
+  label         = "Mine"
+  contact_email = "a@acme.test"
+  callback_urls = ["https://localhost/cb"]
+  scopes        = ["Api"]
+}`, []string{"Already Exists in the Org", "connected app named Workbench", `to = sfaccess_connected_app.<resource name>`, `id = "Workbench"`}},
+		{"existing permission set", `resource "sfaccess_permission_set" "p" {
+  name  = "Outside_Set"
+  label = "Outside"
+}`, []string{"Already Exists in the Org", `id = "Outside_Set"`}},
+		{"profile-owned permission set name", fmt.Sprintf(`resource "sfaccess_permission_set" "p" {
+  name  = %q
+  label = "Mine"
+}`, profileOwned), []string{"Name Taken by a Profile", "Choose another name"}},
+		{"existing grant", `resource "sfaccess_connected_app_access" "g" {
+  connected_app_name = "Terraform_Admin"
+  profile_name       = "System Administrator"
+}`, []string{"Already Exists in the Org", `id = "Terraform_Admin/profile:System Administrator"`}},
+		{"existing assignment", fmt.Sprintf(`resource "sfaccess_permission_set_assignment" "a" {
+  permission_set_name = "Outside_Set"
+  username            = %q
+}`, userPartner), []string{"Already Exists in the Org", `id = "Outside_Set/partner@acme.test"`}},
+		{"unknown permission set in an assignment", fmt.Sprintf(`resource "sfaccess_permission_set_assignment" "a" {
+  permission_set_name = "No_Such_Set"
+  username            = %q
+}`, userPartner), []string{"Permission Set Not Found", "sfaccess_permission_set.<name>.name"}},
+		{"unknown permission set in a grant", `resource "sfaccess_connected_app_access" "g" {
+  connected_app_name  = "Workbench"
+  permission_set_name = "No_Such_Set"
+}`, []string{"Permission Set Not Found"}},
+		{"assignment of a profile-owned permission set", fmt.Sprintf(`resource "sfaccess_permission_set_assignment" "a" {
+  permission_set_name = %q
+  username            = %q
+}`, profileOwned, userPartner), []string{"Profile-Owned Permission Set", "change the user's profile"}},
+	}
+	steps := []resource.TestStep{{PreConfig: func() { org.resetStats(t) }, Config: org.config(), PlanOnly: true}}
+	for _, tc := range cases {
+		steps = append(steps, resource.TestStep{Config: org.config(tc.config), PlanOnly: true, ExpectError: expectDiagnostics(tc.want...)})
+	}
+	for _, p := range []struct{ line, want string }{
+		{`api_version = "99.0"`, "The org does not serve API version 99.0; it serves 47.0 to 67.0"},
+		{`request_timeout = "0s"`, "is not a positive duration"},
+		{`request_timeout = "-1s"`, "is not a positive duration"},
+	} {
+		steps = append(steps, resource.TestStep{Config: org.providerConfigWith(p.line) + fmt.Sprintf(control, "x"), PlanOnly: true,
+			ExpectError: expectDiagnostics(p.want)})
+	}
+	steps = append(steps, resource.TestStep{Config: org.config(), Check: func(*terraform.State) error {
+		if writes, _, _ := org.stats(t); writes != 0 {
+			return fmt.Errorf("the refused plans wrote %d times", writes)
+		}
+		t.Logf("%d refused plans, 0 writes", len(steps)-2)
+		return nil
+	}})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }

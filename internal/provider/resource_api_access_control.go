@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -253,6 +254,20 @@ func (r *apiAccessControlResource) apply(ctx context.Context, timeout time.Durat
 		diags.Append(orgErrorDiag("reading the org id", err))
 		return
 	}
+	// Without the extension the Visualforce option can be neither read nor written; ModifyPlan
+	// has refused plans that would need it, so "false" then means "not managed here".
+	allowVF := plan.AllowVisualforceAPIAccess.ValueBool()
+	available, err := r.data.extensionAvailable(ctx)
+	if err != nil {
+		diags.Append(orgErrorDiag("discovering the setup extension", err))
+		return
+	}
+	if priorVF := prior != nil && prior.AllowVisualforceAPIAccess.ValueBool(); !available && (allowVF || priorVF) {
+		diags.Append(extensionUnavailableDiag(path.Root(attrAllowVF),
+			"change \"Allow Visualforce pages to access APIs\"", orgapi.SetupPageAPIAccessControl))
+		return
+	}
+
 	external := plan.LimitExternalUsersToInstalledApps.ValueBool()
 	all := plan.LimitAllUsersToApprovedApps.ValueBool()
 	tflog.Debug(ctx, "updating ConnectedAppSettings", map[string]any{attrLimitExternal: external, attrLimitAll: all})
@@ -261,7 +276,10 @@ func (r *apiAccessControlResource) apply(ctx context.Context, timeout time.Durat
 	if _, ok := createAdopting(ctx, createTarget{resourceType: apiAccessControlType, importID: identity.OrgID,
 		action: "updating the " + apiAccessSettingOp}, diags,
 		func(ctx context.Context) (struct{}, error) {
-			return struct{}{}, c.UpdateConnectedAppSettings(ctx, asked)
+			if err := c.UpdateConnectedAppSettings(ctx, asked); err != nil || !available {
+				return struct{}{}, err
+			}
+			return struct{}{}, c.SetAllowVisualforceAPIAccess(ctx, allowVF)
 		},
 		func(ctx context.Context) (struct{}, error) {
 			got, err := c.ReadConnectedAppSettings(ctx)
@@ -271,28 +289,14 @@ func (r *apiAccessControlResource) apply(ctx context.Context, timeout time.Durat
 			if deref(got.EnableAdminApprovedAppsOnly) != all || deref(got.EnableAdminApprovedAppsOnlyForExternalUser) != external {
 				return struct{}{}, orgapi.ErrNotFound
 			}
+			if !available {
+				return struct{}{}, nil
+			}
+			if vf, err := c.AllowVisualforceAPIAccess(ctx); err != nil || vf != allowVF {
+				return struct{}{}, cmp.Or(err, orgapi.ErrNotFound)
+			}
 			return struct{}{}, nil
 		}); !ok {
-		return
-	}
-
-	// Without the extension the Visualforce option can be neither read nor written; ModifyPlan
-	// has refused plans that would need it, so "false" then means "not managed here".
-	allowVF := plan.AllowVisualforceAPIAccess.ValueBool()
-	available, err := r.data.extensionAvailable(ctx)
-	if err != nil {
-		diags.Append(orgErrorDiag("discovering the setup extension", err))
-		return
-	}
-	priorVF := prior != nil && prior.AllowVisualforceAPIAccess.ValueBool()
-	if available {
-		if err := c.SetAllowVisualforceAPIAccess(ctx, allowVF); err != nil {
-			diags.Append(orgErrorAttrDiag(path.Root(attrAllowVF), "updating \"Allow Visualforce pages to access APIs\"", err))
-			return
-		}
-	} else if allowVF || priorVF {
-		diags.Append(extensionUnavailableDiag(path.Root(attrAllowVF),
-			"change \"Allow Visualforce pages to access APIs\"", orgapi.SetupPageAPIAccessControl))
 		return
 	}
 
