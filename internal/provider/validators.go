@@ -163,7 +163,8 @@ func noControlCharacters(what string, multiline bool) validator.String {
 		description: "must contain " + allowed,
 		check: func(v string) string {
 			for i, r := range v {
-				if (r < 0x20 || (r >= 0x7f && r <= 0x9f)) && !(multiline && (r == '\n' || r == '\t')) {
+				lineBreakOrTab := r == '\n' || r == '\t'
+				if (r < 0x20 || (r >= 0x7f && r <= 0x9f)) && (!multiline || !lineBreakOrTab) {
 					return fmt.Sprintf("The %s has the control character U+%04X at byte %d; it may contain %s.", what, r, i, allowed)
 				}
 			}
