@@ -32,11 +32,16 @@ type tokenSource interface {
 }
 
 // tokenCache shares one token among concurrent callers and makes sure that only one of them
-// fetches a new one at a time; the others wait for it (or for their context).
+// fetches a new one at a time; the others wait for it (or for their context). A failed login is
+// shared as well: once a fetch has run its retries and failed, every later caller gets that
+// failure instead of starting a retry sequence of its own, so that N resources against a dead
+// token endpoint cost one sequence of attempts, not N. A Client lives for one Terraform run, and
+// the next run logs in afresh.
 type tokenCache struct {
 	source tokenSource
 	mu     ctxLock // held while reading or replacing cur
 	cur    *token
+	failed error
 }
 
 func (t *tokenCache) get(ctx context.Context) (*token, error) {
@@ -47,8 +52,16 @@ func (t *tokenCache) get(ctx context.Context) (*token, error) {
 	if t.cur != nil {
 		return t.cur, nil
 	}
+	if t.failed != nil {
+		return nil, t.failed
+	}
 	tok, err := t.source.fetch(ctx)
 	if err != nil {
+		// A caller that gave up (its own timeout, an interrupt) says nothing about the endpoint;
+		// the next caller tries again.
+		if ctx.Err() == nil {
+			t.failed = err
+		}
 		return nil, err
 	}
 	t.cur = tok
@@ -233,5 +246,5 @@ func (c *Client) tokenError(o op, resp *response) *Error {
 	default:
 		e.Kind = KindAuth
 	}
-	return e
+	return resp.annotate(e)
 }

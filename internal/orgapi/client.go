@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // DefaultAPIVersion is the API version used when Config.APIVersion is empty.
@@ -65,7 +64,8 @@ type Client struct {
 	userAgent   string
 	logger      Logger
 	redact      *redactor
-	http        *retryablehttp.Client
+	httpClient  *http.Client
+	maxRetries  int
 	tokens      *tokenCache
 
 	// Retry timing; tests shorten them.
@@ -169,19 +169,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.redact.add(cfg.AccessToken, cfg.ClientSecret, cfg.PrivateKeyPEM)
 
-	c.http = &retryablehttp.Client{
-		HTTPClient:   httpClient,
-		RetryMax:     cfg.MaxRetries,
-		CheckRetry:   c.checkRetry,
-		Backoff:      c.backoff,
-		ErrorHandler: keepLastResponse,
-		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
-			noteAttempt(r.Context(), attempt)
-		},
-	}
-	if c.logger != nil {
-		c.http.Logger = retryLogger{c}
-	}
+	c.httpClient, c.maxRetries = httpClient, cfg.MaxRetries
 
 	var src tokenSource
 	switch source {

@@ -1,11 +1,13 @@
 package orgapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Kind classifies an error so that callers can branch on what happened without parsing messages.
@@ -107,7 +109,13 @@ type Error struct {
 	Permission string // missing permission(s) by API name, when known
 	SetupPage  string // for KindExtensionUnavailable: the Setup page to use instead
 	StatusCode int    // HTTP status of the answer, 0 when there was none
-	cause      error
+	// Attempts and Elapsed say how many HTTP attempts the call made, over how long, waits included.
+	Attempts int
+	Elapsed  time.Duration
+	// Transient: the last attempt failed in a way another attempt could get past (a 429 or 5xx,
+	// a timeout, a dropped connection), so the retries ran out rather than the org refusing.
+	Transient bool
+	cause     error
 }
 
 // Error renders "op: CODE: message (needs …). What to do."
@@ -128,6 +136,9 @@ func (e *Error) Error() string {
 	}
 	if len(e.Fields) > 0 && e.Kind == KindInvalidInput {
 		fmt.Fprintf(&b, " [fields: %s]", strings.Join(e.Fields, ", "))
+	}
+	if e.Transient {
+		fmt.Fprintf(&b, " (gave up after %s over %s).", plural(e.Attempts, "attempt"), e.Elapsed.Round(100*time.Millisecond))
 	}
 	if hint := e.hint(); hint != "" {
 		if !strings.HasSuffix(b.String(), ".") {
@@ -158,7 +169,10 @@ func (e *Error) hint() string {
 	case KindAuth:
 		return "Check the provider's credentials (access_token, or client_id with client_secret or with username and private_key) and login_url."
 	case KindRateLimited:
-		return "The org's API request limit was reached; wait for it to recover, or raise max_retries."
+		if e.Code == "REQUEST_LIMIT_EXCEEDED" && strings.Contains(e.Message, "TotalRequests") {
+			return "The org's API request limit (TotalRequests) was reached; wait for it to recover, or raise max_retries."
+		}
+		return "The org throttled the request; it is usually short-lived, so try again, or raise max_retries."
 	case KindExtensionUnavailable:
 		if e.SetupPage != "" {
 			return "Make this change in " + e.SetupPage + " instead."
@@ -171,6 +185,39 @@ func (e *Error) hint() string {
 		return hintConnectedAppCreationRestricted
 	}
 	return ""
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// OutcomeUnknown reports whether a failed write may nevertheless have been carried out: no
+// answer came (a timeout, a dropped connection, a cancelled call), the last answer was a
+// transient 5xx or 429 after which the org may still have committed an earlier attempt, or a
+// retried create met a duplicate its own earlier attempt may have made. A caller that wants
+// the write to be idempotent then looks for the object before failing.
+func OutcomeUnknown(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Transient || (e.Attempts > 1 && isDuplicate(e))
+}
+
+// IsDuplicate reports whether the org refused a create because an object with the same name or
+// key already exists.
+func IsDuplicate(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && isDuplicate(e)
 }
 
 // Is makes errors.Is(err, ErrNotFound) and friends work for every *Error of that Kind.

@@ -45,7 +45,7 @@ func (c *Client) soapCall(ctx context.Context, o op, call string, body func(w *x
 		return nil, 0, err
 	}
 	if f := parseSOAPFault(resp.body); f != nil {
-		return nil, resp.attempts, c.redact.scrubError(classify(o, resp.status, f.code, f.message, nil))
+		return nil, resp.attempts, resp.annotate(c.redact.scrubError(classify(o, resp.status, f.code, f.message, nil)))
 	}
 	if resp.status != http.StatusOK {
 		return nil, resp.attempts, c.restError(o, resp)

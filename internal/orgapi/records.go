@@ -270,7 +270,7 @@ func (c *Client) CreatePermissionSet(ctx context.Context, ps PermissionSet) (str
 		return "", err
 	}
 	id, retried, err := c.createRecord(ctx, o, "PermissionSet", fields)
-	if err != nil && retried && isDuplicateErr(err) {
+	if err != nil && retried && IsDuplicate(err) {
 		if existing, lookErr := c.PermissionSetByName(ctx, ps.Name); lookErr == nil {
 			c.log(ctx, LevelInfo, "a retried create found the permission set created by an earlier attempt", map[string]any{"name": ps.Name})
 			return existing.ID, nil
@@ -346,13 +346,30 @@ func (c *Client) AssignPermissionSet(ctx context.Context, permissionSetID, userI
 		return "", e
 	}
 	id, retried, err := c.createRecord(ctx, o, "PermissionSetAssignment", map[string]string{"PermissionSetId": psID, "AssigneeId": uID})
-	if err != nil && retried && isDuplicateErr(err) {
-		existing, lookErr := c.queryAssignments(ctx, " WHERE PermissionSetId = "+Quote(psID)+" AND AssigneeId = "+Quote(uID))
-		if lookErr == nil && len(existing) > 0 {
-			return existing[0].ID, nil
+	if err != nil && retried && IsDuplicate(err) {
+		if existing, lookErr := c.FindPermissionSetAssignment(ctx, psID, uID); lookErr == nil {
+			return existing.ID, nil
 		}
 	}
 	return id, err
+}
+
+// FindPermissionSetAssignment returns the assignment of a permission set to a user;
+// ErrNotFound when there is none.
+func (c *Client) FindPermissionSetAssignment(ctx context.Context, permissionSetID, userID string) (*PermissionSetAssignment, error) {
+	o := op{name: fmt.Sprintf("reading the assignment of PermissionSet %s to User %s", permissionSetID, userID), perm: permAssignments}
+	psID, uID, e := normalizePair(o, permissionSetID, "PermissionSetId", userID, "AssigneeId")
+	if e != nil {
+		return nil, e
+	}
+	existing, err := c.queryAssignments(ctx, " WHERE PermissionSetId = "+Quote(psID)+" AND AssigneeId = "+Quote(uID))
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) == 0 {
+		return nil, o.fail(KindNotFound, "PermissionSet %s is not assigned to User %s", psID, uID)
+	}
+	return &existing[0], nil
 }
 
 // DeletePermissionSetAssignment removes an assignment; ErrNotFound when it does not exist.
@@ -494,13 +511,30 @@ func (c *Client) GrantConnectedApp(ctx context.Context, parentPermissionSetID, c
 		return "", e
 	}
 	id, retried, err := c.createRecord(ctx, o, "SetupEntityAccess", map[string]string{"ParentId": parent, "SetupEntityId": app})
-	if err != nil && retried && isDuplicateErr(err) {
-		existing, lookErr := c.querySetupEntityAccesses(ctx, " AND ParentId = "+Quote(parent)+" AND SetupEntityId = "+Quote(app))
-		if lookErr == nil && len(existing) > 0 {
-			return existing[0].ID, nil
+	if err != nil && retried && IsDuplicate(err) {
+		if existing, lookErr := c.FindConnectedAppGrant(ctx, parent, app); lookErr == nil {
+			return existing.ID, nil
 		}
 	}
 	return id, err
+}
+
+// FindConnectedAppGrant returns the grant of a connected app to a permission set (for a profile,
+// its owned one); ErrNotFound when there is none.
+func (c *Client) FindConnectedAppGrant(ctx context.Context, parentPermissionSetID, connectedAppID string) (*SetupEntityAccess, error) {
+	o := op{name: fmt.Sprintf("reading the grant of ConnectedApplication %s to PermissionSet %s", connectedAppID, parentPermissionSetID), perm: permAppGrants}
+	parent, app, e := normalizePair(o, parentPermissionSetID, "ParentId", connectedAppID, "SetupEntityId")
+	if e != nil {
+		return nil, e
+	}
+	existing, err := c.querySetupEntityAccesses(ctx, " AND ParentId = "+Quote(parent)+" AND SetupEntityId = "+Quote(app))
+	if err != nil {
+		return nil, err
+	}
+	if len(existing) == 0 {
+		return nil, o.fail(KindNotFound, "ConnectedApplication %s is not granted to PermissionSet %s", app, parent)
+	}
+	return &existing[0], nil
 }
 
 // RevokeConnectedAppGrant deletes a SetupEntityAccess grant; ErrNotFound when it does not exist.
@@ -524,9 +558,4 @@ func normalizePair(o op, a, aField, b, bField string) (string, string, *Error) {
 	e := o.fail(KindInvalidInput, "%s", strings.Join(msgs, "; "))
 	e.Fields = fields
 	return "", "", e
-}
-
-func isDuplicateErr(err error) bool {
-	var e *Error
-	return asError(err, &e) && isDuplicate(e)
 }

@@ -251,3 +251,30 @@ func (c *Client) FeatureProvisioned(ctx context.Context) (bool, error) {
 	}
 	return false, err
 }
+
+// APIVersions returns the API versions the org serves ("47.0", …), from GET /services/data,
+// which needs no session.
+func (c *Client) APIVersions(ctx context.Context) ([]string, error) {
+	o := op{name: "listing the API versions the org serves"}
+	resp, err := c.send(ctx, o, http.MethodGet, c.instanceURL+"/services/data", "", nil, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	if resp.status != http.StatusOK {
+		return nil, c.restError(o, resp)
+	}
+	var list []struct {
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(resp.body, &list); err != nil {
+		return nil, o.fail(KindOther, "the list of API versions could not be read: %v", err)
+	}
+	out := make([]string, 0, len(list))
+	for _, v := range list {
+		out = append(out, v.Version)
+	}
+	return out, nil
+}
+
+// APIVersion is the API version the client speaks.
+func (c *Client) APIVersion() string { return c.apiVersion }

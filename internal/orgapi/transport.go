@@ -3,16 +3,18 @@ package orgapi
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -29,7 +31,18 @@ const maxRetryAfter = 5 * time.Minute
 type response struct {
 	status   int
 	body     []byte
-	attempts int // HTTP attempts it took, retries included
+	attempts int           // HTTP attempts it took, retries included
+	elapsed  time.Duration // from the first attempt to the answer, waits included
+	// transient: this answer is one a retry could get past, so when it is the final one the
+	// retries ran out rather than the org refusing for good.
+	transient bool
+}
+
+// annotate records on e how the exchange went, for the error's "N attempts over D" and for
+// OutcomeUnknown.
+func (r *response) annotate(e *Error) *Error {
+	e.Attempts, e.Elapsed, e.Transient = r.attempts, r.elapsed, r.transient
+	return e
 }
 
 // apiRequest is one authenticated call to the instance.
@@ -84,20 +97,8 @@ func sessionRejected(resp *response, soap bool) bool {
 	return resp.status == http.StatusUnauthorized
 }
 
-type attemptKey struct{}
-
-// noteAttempt records, in the request's context, how many attempts retryablehttp has made; a
-// write that needed more than one may have been carried out by an earlier one.
-func noteAttempt(ctx context.Context, retry int) {
-	if n, ok := ctx.Value(attemptKey{}).(*atomic.Int64); ok {
-		n.Store(int64(retry) + 1)
-	}
-}
-
 // send performs one logical HTTP exchange through the retrying transport and reads the answer.
 func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType string, body []byte, hdr http.Header, logBody bool) (*response, error) {
-	counter := new(atomic.Int64)
-	ctx = context.WithValue(ctx, attemptKey{}, counter)
 	var reqBody any
 	if body != nil {
 		reqBody = body
@@ -115,32 +116,102 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 		req.Header.Set("Content-Type", contentType)
 	}
 	path := req.URL.Path
-	start := time.Now()
+	ex := &exchange{c: c, op: o, path: path, start: time.Now()}
 	c.log(ctx, LevelTrace, "sending request", map[string]any{"method": method, "path": path, "operation": o.name})
-	httpResp, err := c.http.Do(req)
+	httpResp, err := c.retrying(ex).Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = ctxErr
 		}
-		c.log(ctx, LevelWarn, "request failed", map[string]any{"method": method, "path": path, "error": err.Error()})
-		return nil, &Error{Kind: KindOther, Op: o.name, Message: "could not reach the org: " + err.Error(), cause: err}
+		c.log(ctx, LevelWarn, "request failed", map[string]any{"method": method, "path": path, "error": err.Error(), "attempts": ex.attempts})
+		return nil, &Error{Kind: KindOther, Op: o.name, Message: "could not reach the org: " + err.Error(), cause: err,
+			Attempts: max(ex.attempts, 1), Elapsed: time.Since(ex.start), Transient: ex.lastRetryable}
 	}
 	defer httpResp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(httpResp.Body, maxBody))
 	if err != nil {
-		return nil, &Error{Kind: KindOther, Op: o.name, Message: "reading the answer: " + err.Error(), cause: err}
+		// The answer was cut off: whatever the org did, the client cannot tell.
+		return nil, &Error{Kind: KindOther, Op: o.name, Message: "reading the answer: " + err.Error(), cause: err,
+			Attempts: max(ex.attempts, 1), Elapsed: time.Since(ex.start), Transient: true}
 	}
 	c.noteLimitInfo(httpResp.Header.Get("Sforce-Limit-Info"))
-	resp := &response{status: httpResp.StatusCode, body: data, attempts: max(int(counter.Load()), 1)}
+	resp := &response{status: httpResp.StatusCode, body: data, attempts: max(ex.attempts, 1),
+		elapsed: time.Since(ex.start), transient: ex.lastRetryable}
 	fields := map[string]any{
 		"method": method, "path": path, "status": resp.status, "attempts": resp.attempts,
-		"duration_ms": time.Since(start).Milliseconds(),
+		"duration_ms": resp.elapsed.Milliseconds(),
 	}
 	c.log(ctx, LevelDebug, "org answered", fields)
 	if logBody {
 		c.log(ctx, LevelTrace, "answer body", map[string]any{"path": path, "body": truncate(string(data), 4096)})
 	}
 	return resp, nil
+}
+
+// exchange follows one logical request through its attempts: how many were made, why the last
+// one was retried, and whether the final answer is one a retry could have got past.
+type exchange struct {
+	c             *Client
+	op            op
+	path          string
+	start         time.Time
+	attempts      int
+	cause         string
+	lastRetryable bool
+}
+
+// retrying returns a retryablehttp client for one exchange. It is built per exchange (it holds
+// no connections; those are in the shared http.Client) so that the hooks can record what
+// happened to this request and log each retry with its cause.
+func (c *Client) retrying(ex *exchange) *retryablehttp.Client {
+	rc := &retryablehttp.Client{
+		HTTPClient: c.httpClient,
+		RetryMax:   c.maxRetries,
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			retry, checkErr := c.checkRetry(ctx, resp, err)
+			ex.lastRetryable = retry
+			if retry {
+				ex.cause = retryCause(resp, err)
+			}
+			return retry, checkErr
+		},
+		Backoff: func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+			// retryablehttp asks for a wait only when it is about to retry.
+			d := c.backoff(minWait, maxWait, attempt, resp)
+			c.log(context.Background(), LevelDebug, "retrying request", map[string]any{
+				"operation": ex.op.name, "path": ex.path, "next_attempt": attempt + 2, "cause": ex.cause,
+				"delay_ms": d.Milliseconds(),
+			})
+			return d
+		},
+		ErrorHandler: keepLastResponse,
+		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
+			ex.attempts = attempt + 1
+		},
+	}
+	if c.logger != nil {
+		rc.Logger = retryLogger{c}
+	}
+	return rc
+}
+
+// retryCause says in a few words why an attempt failed, for the retry log line; the org's error
+// code only, never a body.
+func retryCause(resp *http.Response, err error) string {
+	if err != nil {
+		return "no answer: " + err.Error()
+	}
+	if resp == nil {
+		return ""
+	}
+	cause := "HTTP " + strconv.Itoa(resp.StatusCode)
+	if code := errorCode(peekBody(resp)); code != "" {
+		cause += " " + code
+	}
+	if ra := resp.Header.Get("Retry-After"); ra != "" {
+		cause += ", Retry-After " + ra
+	}
+	return cause
 }
 
 func truncate(s string, n int) string {
@@ -167,22 +238,29 @@ func (c *Client) noteLimitInfo(h string) {
 
 type apiUsage struct{ used, max int }
 
-// transientCodes are error codes in a 403 or 500 answer that a later attempt can get past.
+// transientCodes are error codes in a 403 or 500 answer that a later attempt can get past; the
+// last two are the token endpoint's (RFC 6749, section 5.2).
 var transientCodes = map[string]bool{
 	"REQUEST_LIMIT_EXCEEDED": true, "UNKNOWN_EXCEPTION": true, "SERVER_UNAVAILABLE": true, "": true,
+	"server_error": true, "temporarily_unavailable": true,
 }
 
-// checkRetry retries connection errors, 429, 502, 503, 504, REQUEST_LIMIT_EXCEEDED, and 500s that
-// are not SOAP faults about the request itself (the Metadata API answers every fault with 500).
+// checkRetry retries connection errors and timeouts, 408, 429, 502, 503, 504,
+// REQUEST_LIMIT_EXCEEDED, and 500s that are not SOAP faults about the request itself (the Metadata
+// API answers every fault with 500). What another attempt cannot fix fails at once: a host that
+// does not resolve, a TLS failure, any other 4xx, a fault naming a bad field.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
 	if err != nil {
+		if permanentTransportError(err) {
+			return false, nil
+		}
 		return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 	}
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true, nil
 	case http.StatusForbidden:
 		return errorCode(peekBody(resp)) == "REQUEST_LIMIT_EXCEEDED", nil
@@ -190,6 +268,23 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return transientCodes[errorCode(peekBody(resp))], nil
 	}
 	return false, nil
+}
+
+// permanentTransportError reports failures no retry can get past: the host does not exist, or TLS
+// refuses the server (wrong certificate, a plain-http server on an https URL).
+func permanentTransportError(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return true
+	}
+	var recordHeader tls.RecordHeaderError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var unknownAuthority x509.UnknownAuthorityError
+	var verification *tls.CertificateVerificationError
+	var alert tls.AlertError
+	return errors.As(err, &recordHeader) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+		errors.As(err, &unknownAuthority) || errors.As(err, &verification) || errors.As(err, &alert)
 }
 
 // peekBody reads the body and puts an identical reader back for whoever reads it next.
@@ -304,7 +399,7 @@ func (c *Client) restError(o op, resp *response) *Error {
 		if snippet := strings.TrimSpace(truncate(string(resp.body), 200)); snippet != "" && !strings.HasPrefix(snippet, "<") {
 			msg += ": " + snippet
 		}
-		return c.redact.scrubError(classify(o, resp.status, "", fmt.Sprintf("the org answered HTTP %d %s", resp.status, msg), nil))
+		return resp.annotate(c.redact.scrubError(classify(o, resp.status, "", fmt.Sprintf("the org answered HTTP %d %s", resp.status, msg), nil)))
 	}
 	first := errs[0]
 	msgs := make([]string, 0, len(errs))
@@ -313,5 +408,5 @@ func (c *Client) restError(o op, resp *response) *Error {
 		msgs = append(msgs, e.Message)
 		fields = append(fields, e.Fields...)
 	}
-	return c.redact.scrubError(classify(o, resp.status, first.ErrorCode, strings.Join(msgs, "; "), fields))
+	return resp.annotate(c.redact.scrubError(classify(o, resp.status, first.ErrorCode, strings.Join(msgs, "; "), fields)))
 }

@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,6 +94,8 @@ type testOrg struct {
 
 	jwtOnce   sync.Once
 	jwtKeyPEM string
+
+	failing atomic.Pointer[func(*http.Request) bool]
 }
 
 // newTestOrg starts a fresh mock org on the embedded default seed, except that it may still create
@@ -122,14 +125,35 @@ func newTestOrgWith(t *testing.T, cfg mockorg.Config) *testOrg {
 	if err != nil {
 		t.Fatalf("starting mockorg: %v", err)
 	}
-	ts := httptest.NewServer(srv)
+	o := &testOrg{server: srv}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fail := o.failing.Load(); fail != nil && (*fail)(r) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, `[{"errorCode":"SERVER_UNAVAILABLE","message":"injected by the test"}]`)
+			return
+		}
+		srv.ServeHTTP(w, r)
+	}))
 	t.Cleanup(func() {
 		ts.Close()
 		if err := srv.Close(); err != nil {
 			t.Errorf("closing mockorg: %v", err)
 		}
 	})
-	return &testOrg{URL: ts.URL, server: srv, http: ts.Client()}
+	o.URL, o.http = ts.URL, ts.Client()
+	return o
+}
+
+// failWhen answers every API request for which fail holds with a 503, until failWhen(nil). It
+// complements mockorg's fault injection, which selects by path only, where a test needs one
+// particular call to fail (the read-back after a create, not the look-ups before it).
+func (o *testOrg) failWhen(fail func(*http.Request) bool) {
+	if fail == nil {
+		o.failing.Store(nil)
+		return
+	}
+	o.failing.Store(&fail)
 }
 
 // providerConfig is a provider block that authenticates as the org's admin through the

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -16,12 +17,24 @@ import (
 
 // orgErrorDiag reports a failed org call made while doing action.
 func orgErrorDiag(action string, err error) diag.Diagnostic {
-	return diag.NewErrorDiagnostic(orgErrorSummary(err), fmt.Sprintf("While %s: %s", action, err.Error()))
+	return diag.NewErrorDiagnostic(orgErrorSummary(err), orgErrorDetail(action, err))
 }
 
 // orgErrorAttrDiag is orgErrorDiag pinned to the attribute whose value the org rejected.
 func orgErrorAttrDiag(p path.Path, action string, err error) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(p, orgErrorSummary(err), fmt.Sprintf("While %s: %s", action, err.Error()))
+	return diag.NewAttributeErrorDiagnostic(p, orgErrorSummary(err), orgErrorDetail(action, err))
+}
+
+// orgErrorDetail says what failed; when the retries ran out, also which settings govern them.
+func orgErrorDetail(action string, err error) string {
+	detail := fmt.Sprintf("While %s: %s", action, err.Error())
+	var e *orgapi.Error
+	if errors.As(err, &e) && e.Transient {
+		detail += " Each request is retried up to max_retries times (" + envMaxRetries + ") and each attempt may take up to " +
+			"request_timeout (" + envTimeout + "); raise them in the provider block for a slow or overloaded org, " +
+			"or run terraform apply again."
+	}
+	return detail
 }
 
 func orgErrorSummary(err error) string {
@@ -35,7 +48,10 @@ func orgErrorSummary(err error) string {
 	case orgapi.KindAuth:
 		return "Authentication Failed"
 	case orgapi.KindRateLimited:
-		return "API Request Limit Exceeded"
+		if strings.Contains(err.Error(), "TotalRequests") {
+			return "API Request Limit Exceeded"
+		}
+		return "Throttled by the Org"
 	case orgapi.KindExtensionUnavailable:
 		return "Setup Extension Unavailable"
 	case orgapi.KindNotFound:

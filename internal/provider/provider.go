@@ -9,11 +9,13 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -42,7 +44,9 @@ const (
 )
 
 const (
-	defaultMaxRetries     = 4
+	// defaultMaxRetries carries an apply of some 60 resources through 30% transient failures: a
+	// call then fails for good with probability 0.3^9, where 0.3^5 failed most such applies.
+	defaultMaxRetries     = 8
 	maxMaxRetries         = 10
 	defaultRequestTimeout = 30 * time.Second
 	// minAPIVersion is the oldest API version Salesforce still serves (Summer '20 retired the rest).
@@ -148,7 +152,9 @@ func (p *sfaccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How often a request that failed with a rate limit (429, "+
-					"`REQUEST_LIMIT_EXCEEDED`), a 5xx or a network error is retried, honouring `Retry-After`. "+
+					"`REQUEST_LIMIT_EXCEEDED`), a 5xx, a timeout or a network error is retried, honouring `Retry-After` "+
+					"and otherwise waiting 0.5 s, 1 s, 2 s, … up to 30 s with jitter. A failed login is not retried again by "+
+					"other resources of the same run. "+
 					"Between `0` and `%d`. Falls back to `%s`. Defaults to `%d`.", maxMaxRetries, envMaxRetries, defaultMaxRetries),
 				Optional: true,
 			},
@@ -459,8 +465,30 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 			"The org API client could not be set up: "+err.Error())
 		return
 	}
+	checkAPIVersionServed(ctx, client, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	data := newProviderData(client)
 	resp.ResourceData, resp.DataSourceData = data, data
+}
+
+// checkAPIVersionServed fails the plan when the org does not serve api_version: every call would
+// otherwise fail with NOT_FOUND. When the list cannot be read, a warning says so and the org
+// decides at the first call.
+func checkAPIVersionServed(ctx context.Context, client *orgapi.Client, diags *diag.Diagnostics) {
+	served, err := client.APIVersions(ctx)
+	if err != nil {
+		diags.AddWarning("Plan-Time Check Skipped",
+			fmt.Sprintf("Could not list the API versions the org serves: %s. The org checks api_version at the first call.", err))
+		return
+	}
+	if len(served) == 0 || slices.Contains(served, client.APIVersion()) {
+		return
+	}
+	diags.AddAttributeError(path.Root("api_version"), "API Version Not Served",
+		fmt.Sprintf("The org does not serve API version %s; it serves %s to %s. Set api_version (or %s) to one of "+
+			"those, or leave it unset for %s.", client.APIVersion(), served[0], served[len(served)-1], envAPIVersion, orgapi.DefaultAPIVersion))
 }
 
 func (p *sfaccessProvider) Resources(context.Context) []func() resource.Resource {

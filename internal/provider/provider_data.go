@@ -25,6 +25,38 @@ type providerData struct {
 	extension   *bool
 	provisioned *bool
 	runAs       *runningUser
+	// managed holds the keys (resource type and import id) of the objects this run's state holds,
+	// as Read saw them, so that a create's collision check does not mistake a tainted object of
+	// its own, planned for replacement, for someone else's.
+	managed map[string]bool
+	// accessControls counts the sfaccess_api_access_control creations planned with this
+	// configuration; the org has one set of switches, so a second is a mistake.
+	accessControls int
+}
+
+// noteManaged records that this run's state holds the object.
+func (d *providerData) noteManaged(resourceType, importID string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.managed == nil {
+		d.managed = map[string]bool{}
+	}
+	d.managed[resourceType+"\x00"+importID] = true
+}
+
+func (d *providerData) isManaged(resourceType, importID string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.managed[resourceType+"\x00"+importID]
+}
+
+// countAccessControl records one more planned creation of sfaccess_api_access_control and returns
+// how many there are so far.
+func (d *providerData) countAccessControl() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.accessControls++
+	return d.accessControls
 }
 
 // runningUser is the identity the provider acts as and the permissions it holds.

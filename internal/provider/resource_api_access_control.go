@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -45,11 +46,12 @@ type apiAccessControlModel struct {
 }
 
 const (
-	attrLimitExternal  = "limit_external_users_to_installed_apps"
-	attrLimitAll       = "limit_all_users_to_approved_apps"
-	attrAllowVF        = "allow_visualforce_api_access"
-	defaultAPITimeout  = 5 * time.Minute
-	apiAccessSettingOp = "API Access Control settings"
+	apiAccessControlType = "sfaccess_api_access_control"
+	attrLimitExternal    = "limit_external_users_to_installed_apps"
+	attrLimitAll         = "limit_all_users_to_approved_apps"
+	attrAllowVF          = "allow_visualforce_api_access"
+	defaultAPITimeout    = 5 * time.Minute
+	apiAccessSettingOp   = "API Access Control settings"
 )
 
 func (r *apiAccessControlResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -123,6 +125,22 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	// Only creations are counted: Terraform may plan one resource more than once (import with
+	// generated configuration does), but it creates each at most once per plan. A creation beside
+	// one the state already holds is caught when that one's refresh ran first.
+	if plan != nil && state == nil {
+		n := r.data.countAccessControl()
+		if r.data.isManaged(apiAccessControlType, "") {
+			n++
+		}
+		if n > 1 {
+			resp.Diagnostics.AddError("More Than One sfaccess_api_access_control",
+				fmt.Sprintf("This configuration has %d sfaccess_api_access_control resources (or instances), and the org has "+
+					"one set of API Access Control switches: each would overwrite the others on every apply. Keep exactly "+
+					"one sfaccess_api_access_control per org and provider configuration, without count or for_each.", n))
+			return
+		}
 	}
 	if plan != nil && state != nil && plan.sameSwitches(state) {
 		return
@@ -236,17 +254,6 @@ func (r *apiAccessControlResource) apply(ctx context.Context, timeout time.Durat
 		diags.Append(orgErrorDiag("reading the org id", err))
 		return
 	}
-	external := plan.LimitExternalUsersToInstalledApps.ValueBool()
-	all := plan.LimitAllUsersToApprovedApps.ValueBool()
-	tflog.Debug(ctx, "updating ConnectedAppSettings", map[string]any{attrLimitExternal: external, attrLimitAll: all})
-	if err := c.UpdateConnectedAppSettings(ctx, orgapi.ConnectedAppSettings{
-		EnableAdminApprovedAppsOnlyForExternalUser: &external,
-		EnableAdminApprovedAppsOnly:                &all,
-	}); err != nil {
-		diags.Append(orgErrorDiag("updating the "+apiAccessSettingOp, err))
-		return
-	}
-
 	// Without the extension the Visualforce option can be neither read nor written; ModifyPlan
 	// has refused plans that would need it, so "false" then means "not managed here".
 	allowVF := plan.AllowVisualforceAPIAccess.ValueBool()
@@ -255,15 +262,41 @@ func (r *apiAccessControlResource) apply(ctx context.Context, timeout time.Durat
 		diags.Append(orgErrorDiag("discovering the setup extension", err))
 		return
 	}
-	priorVF := prior != nil && prior.AllowVisualforceAPIAccess.ValueBool()
-	if available {
-		if err := c.SetAllowVisualforceAPIAccess(ctx, allowVF); err != nil {
-			diags.Append(orgErrorAttrDiag(path.Root(attrAllowVF), "updating \"Allow Visualforce pages to access APIs\"", err))
-			return
-		}
-	} else if allowVF || priorVF {
+	if priorVF := prior != nil && prior.AllowVisualforceAPIAccess.ValueBool(); !available && (allowVF || priorVF) {
 		diags.Append(extensionUnavailableDiag(path.Root(attrAllowVF),
 			"change \"Allow Visualforce pages to access APIs\"", orgapi.SetupPageAPIAccessControl))
+		return
+	}
+
+	external := plan.LimitExternalUsersToInstalledApps.ValueBool()
+	all := plan.LimitAllUsersToApprovedApps.ValueBool()
+	tflog.Debug(ctx, "updating ConnectedAppSettings", map[string]any{attrLimitExternal: external, attrLimitAll: all})
+	asked := orgapi.ConnectedAppSettings{EnableAdminApprovedAppsOnlyForExternalUser: &external, EnableAdminApprovedAppsOnly: &all}
+	// The singleton always exists; "as asked" means the org holds the switches this plan writes.
+	if _, ok := createAdopting(ctx, createTarget{resourceType: apiAccessControlType, importID: identity.OrgID,
+		action: "updating the " + apiAccessSettingOp}, diags,
+		func(ctx context.Context) (struct{}, error) {
+			if err := c.UpdateConnectedAppSettings(ctx, asked); err != nil || !available {
+				return struct{}{}, err
+			}
+			return struct{}{}, c.SetAllowVisualforceAPIAccess(ctx, allowVF)
+		},
+		func(ctx context.Context) (struct{}, error) {
+			got, err := c.ReadConnectedAppSettings(ctx)
+			if err != nil {
+				return struct{}{}, err
+			}
+			if deref(got.EnableAdminApprovedAppsOnly) != all || deref(got.EnableAdminApprovedAppsOnlyForExternalUser) != external {
+				return struct{}{}, orgapi.ErrNotFound
+			}
+			if !available {
+				return struct{}{}, nil
+			}
+			if vf, err := c.AllowVisualforceAPIAccess(ctx); err != nil || vf != allowVF {
+				return struct{}{}, cmp.Or(err, orgapi.ErrNotFound)
+			}
+			return struct{}{}, nil
+		}); !ok {
 		return
 	}
 
@@ -309,6 +342,7 @@ func (r *apiAccessControlResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.data.noteManaged(apiAccessControlType, "")
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

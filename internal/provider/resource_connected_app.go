@@ -102,9 +102,9 @@ func (r *connectedAppResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"label": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Name shown in Setup and on consent pages, 1 to %d characters.", connectedAppLabelMaxLength),
+				MarkdownDescription: fmt.Sprintf("Name shown in Setup and on consent pages, 1 to %d characters, without control characters.", connectedAppLabelMaxLength),
 				Required:            true,
-				Validators:          []validator.String{validLabel()},
+				Validators:          []validator.String{validLabel(), noControlCharacters("label", false)},
 			},
 			"contact_email": schema.StringAttribute{
 				MarkdownDescription: "Email address Salesforce uses to contact the app's owner.",
@@ -117,9 +117,9 @@ func (r *connectedAppResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Validators:          []validator.String{validMaxLength("contact phone", contactPhoneMaxLength)},
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Description shown in Setup, at most %d characters.", connectedAppDescriptionMaxLength),
+				MarkdownDescription: fmt.Sprintf("Description shown in Setup, at most %d characters, without control characters other than line breaks and tabs.", connectedAppDescriptionMaxLength),
 				Optional:            true,
-				Validators:          []validator.String{validMaxLength("description", connectedAppDescriptionMaxLength)},
+				Validators:          []validator.String{validMaxLength("description", connectedAppDescriptionMaxLength), noControlCharacters("description", true)},
 			},
 			"info_url": schema.StringAttribute{
 				MarkdownDescription: "An `https://` page with more information about the app.",
@@ -272,6 +272,9 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		action = "creating"
 	}
 	r.data.checkAdminPermission(ctx, needManageConnectedApps, fmt.Sprintf("%s Connected App (%s)", action, plan.Name.ValueString()), &resp.Diagnostics)
+	if state == nil && !plan.Name.IsUnknown() {
+		r.checkNameFree(ctx, plan.Name.ValueString(), &resp.Diagnostics)
+	}
 
 	user := plan.ClientCredentialsUser
 	if user.IsNull() || user.IsUnknown() || (state != nil && state.ClientCredentialsUser.Equal(user)) {
@@ -285,6 +288,31 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 		resp.Diagnostics.Append(planCheckFailedWarning("client_credentials_user "+user.ValueString(), err))
 	}
+}
+
+// checkNameFree fails the plan of a new connected app whose API name the org already uses for an
+// app Terraform does not manage; API names are unique regardless of case.
+func (r *connectedAppResource) checkNameFree(ctx context.Context, name string, diags *diag.Diagnostics) {
+	if r.data.isManaged(connectedAppType, strings.ToLower(name)) {
+		return
+	}
+	files, err := r.data.client.ListConnectedApps(ctx)
+	if err != nil {
+		diags.Append(planCheckFailedWarning("whether the connected app name "+name+" is free", err))
+		return
+	}
+	for _, f := range files {
+		if strings.EqualFold(f.FullName, name) {
+			diags.Append(nameCollisionDiag(path.Root("name"), connectedAppTarget(f.FullName), "a connected app named "+f.FullName))
+			return
+		}
+	}
+}
+
+const connectedAppType = "sfaccess_connected_app"
+
+func connectedAppTarget(name string) createTarget {
+	return createTarget{resourceType: connectedAppType, importID: name, action: fmt.Sprintf("creating Connected App (%s)", name)}
 }
 
 func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -315,12 +343,18 @@ func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRe
 
 	name := plan.Name.ValueString()
 	tflog.Debug(ctx, "creating connected app", map[string]any{"name": name})
-	if err := r.data.client.CreateConnectedApp(ctx, app); err != nil {
-		// The error of a refused create explains the Spring '26 restriction and the way forward
-		// (External Client Apps, or importing an existing app), so it is reported as it is.
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("creating Connected App (%s)", name), err))
+	c := r.data.client
+	// The error of a refused create explains the Spring '26 restriction and the way forward
+	// (External Client Apps, or importing an existing app), so it is reported as it is.
+	if _, ok := createAdopting(ctx, connectedAppTarget(name), &resp.Diagnostics,
+		func(ctx context.Context) (*orgapi.ConnectedApp, error) { return app, c.CreateConnectedApp(ctx, app) },
+		func(ctx context.Context) (*orgapi.ConnectedApp, error) { return c.ReadConnectedApp(ctx, name) },
+	); !ok {
 		return
 	}
+	// The name is the app's identity; it goes to state before the read-back, so that a failed
+	// read-back leaves a tainted resource Terraform replaces, not an orphan.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 
 	found, d := r.read(ctx, name, &plan)
 	resp.Diagnostics.Append(d...)
@@ -354,6 +388,7 @@ func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadReques
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	r.data.noteManaged(connectedAppType, strings.ToLower(state.Name.ValueString()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -103,9 +103,9 @@ func (r *connectedAppAccessResource) Configure(_ context.Context, req resource.C
 }
 
 // ModifyPlan fails the plan, before anything changes, when the provider's user may not change an
-// app's grants, when the app neither exists nor is created by this plan, or when the profile does
-// not exist. A missing permission set is left to apply: it may be created by this same plan, by a
-// resource whose planning this one cannot observe.
+// app's grants, when the app or the permission set neither exists nor is created by this plan,
+// when the permission set is a profile's own, when the profile does not exist, or when the org
+// already holds the grant outside Terraform.
 func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.Equal(req.State.Raw) || !r.data.canPlanCheck(&resp.Diagnostics, "the connected app grant") {
 		return
@@ -122,11 +122,15 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 		return
 	}
 	r.data.checkAdminPermission(ctx, needManageAppGrants, "granting "+plan.describe(), &resp.Diagnostics)
+	c := r.data.client
 
+	// appID and parentID stay empty unless both exist in the org already; only then can the
+	// grant between them exist.
+	var appID, parentID string
 	if app := plan.ConnectedAppName; !app.IsUnknown() {
 		adminApproved, planned := plannedConnectedApps.adminApproval(r.data, app.ValueString())
 		if !planned {
-			record, err := r.data.client.ConnectedApplicationByName(ctx, app.ValueString())
+			record, err := c.ConnectedApplicationByName(ctx, app.ValueString())
 			switch {
 			case isNotFound(err):
 				resp.Diagnostics.AddAttributeError(path.Root("connected_app_name"), "Connected App Not Found",
@@ -136,6 +140,7 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 				resp.Diagnostics.Append(planCheckFailedWarning("connected app "+app.ValueString(), err))
 			default:
 				adminApproved = types.BoolValue(record.AdminApprovedUsersOnly)
+				appID = record.ID
 			}
 		}
 		if d := grantWithoutEffect(app.ValueString(), adminApproved); d != nil {
@@ -143,14 +148,54 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 		}
 	}
 	if profile := plan.ProfileName; !profile.IsNull() && !profile.IsUnknown() {
-		if _, err := r.data.client.ProfileByName(ctx, profile.ValueString()); err != nil {
-			if isNotFound(err) {
-				resp.Diagnostics.AddAttributeError(path.Root("profile_name"), "Profile Not Found", r.unknownProfileDetail(ctx, profile.ValueString()))
-			} else {
-				resp.Diagnostics.Append(planCheckFailedWarning("profile "+profile.ValueString(), err))
-			}
+		p, err := c.ProfileByName(ctx, profile.ValueString())
+		switch {
+		case isNotFound(err):
+			resp.Diagnostics.AddAttributeError(path.Root("profile_name"), "Profile Not Found", r.unknownProfileDetail(ctx, profile.ValueString()))
+		case err != nil:
+			resp.Diagnostics.Append(planCheckFailedWarning("profile "+profile.ValueString(), err))
+		default:
+			parentID = p.PermissionSetID
 		}
 	}
+	if set := plan.PermissionSetName; !set.IsNull() && !set.IsUnknown() && !plannedPermissionSets.has(r.data, set.ValueString()) {
+		ps, err := c.PermissionSetByName(ctx, set.ValueString())
+		switch {
+		case isProfileOwned(err):
+			resp.Diagnostics.Append(profileOwnedDiag(err, "Grant the app to the profile with profile_name instead."))
+		case isNotFound(err):
+			resp.Diagnostics.Append(permissionSetNotFoundDiag(set.ValueString()))
+		case err != nil:
+			resp.Diagnostics.Append(planCheckFailedWarning("permission set "+set.ValueString(), err))
+		default:
+			parentID = ps.ID
+		}
+	}
+	if !req.State.Raw.IsNull() || appID == "" || parentID == "" {
+		return
+	}
+	t := plan.target()
+	if r.data.isManaged(t.resourceType, t.importID) {
+		return
+	}
+	if _, err := c.FindConnectedAppGrant(ctx, parentID, appID); err == nil {
+		resp.Diagnostics.Append(nameCollisionDiag(path.Root("connected_app_name"), t,
+			fmt.Sprintf("a grant of %s to %s", plan.ConnectedAppName.ValueString(), plan.granteeDescription())))
+	} else if !isNotFound(err) {
+		resp.Diagnostics.Append(planCheckFailedWarning("whether the grant exists already", err))
+	}
+}
+
+const connectedAppAccessType = "sfaccess_connected_app_access"
+
+// target is the grant as a create makes it, with its import id.
+func (m connectedAppAccessModel) target() createTarget {
+	grantee := m.PermissionSetName.ValueString()
+	if !m.ProfileName.IsNull() {
+		grantee = profileImportPrefix + m.ProfileName.ValueString()
+	}
+	return createTarget{resourceType: connectedAppAccessType, importID: m.ConnectedAppName.ValueString() + "/" + grantee,
+		action: "granting " + m.describe()}
 }
 
 func (r *connectedAppAccessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -174,9 +219,17 @@ func (r *connectedAppAccessResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	tflog.Debug(ctx, "granting connected app", map[string]any{"connected_app": app.Name, "parent_id": parentID})
-	id, err := r.data.client.GrantConnectedApp(ctx, parentID, app.ID)
-	if err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(action, err))
+	c := r.data.client
+	id, ok := createAdopting(ctx, plan.target(), &resp.Diagnostics,
+		func(ctx context.Context) (string, error) { return c.GrantConnectedApp(ctx, parentID, app.ID) },
+		func(ctx context.Context) (string, error) {
+			g, err := c.FindConnectedAppGrant(ctx, parentID, app.ID)
+			if err != nil {
+				return "", err
+			}
+			return g.ID, nil
+		})
+	if !ok {
 		return
 	}
 	plan.ID = types.StringValue(normalizeID(id))
@@ -204,6 +257,8 @@ func (r *connectedAppAccessResource) Read(ctx context.Context, req resource.Read
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	t := state.target()
+	r.data.noteManaged(t.resourceType, t.importID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

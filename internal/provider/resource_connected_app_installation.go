@@ -215,14 +215,23 @@ func (r *connectedAppInstallationResource) Create(ctx context.Context, req resou
 		return
 	}
 	tflog.Debug(ctx, "installing connected app", map[string]any{"name": name, "blocked": plan.Blocked.ValueBool()})
-	inst, err := r.data.client.Install(ctx, app.ID, plan.Blocked.ValueBool())
-	if err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("installing Connected App (%s)", name), err))
+	c := r.data.client
+	inst, ok := createAdopting(ctx, createTarget{resourceType: "sfaccess_connected_app_installation", importID: name,
+		action: fmt.Sprintf("installing Connected App (%s)", name)}, &resp.Diagnostics,
+		func(ctx context.Context) (*orgapi.Installation, error) {
+			return c.Install(ctx, app.ID, plan.Blocked.ValueBool())
+		},
+		func(ctx context.Context) (*orgapi.Installation, error) { return c.Installation(ctx, app.ID) })
+	if !ok {
 		return
 	}
+	// The installation's id goes to state before anything else can fail.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), app.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("connected_app_name"), name)...)
 	// Install is idempotent, so an app that was installed already keeps its old Block state.
 	if inst.Blocked != plan.Blocked.ValueBool() {
-		if inst, err = r.data.client.SetBlocked(ctx, app.ID, plan.Blocked.ValueBool()); err != nil {
+		var err error
+		if inst, err = c.SetBlocked(ctx, app.ID, plan.Blocked.ValueBool()); err != nil {
 			resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("blocking Connected App (%s)", name), err))
 			return
 		}

@@ -78,15 +78,15 @@ func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"label": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("The label shown in Setup; 1 to %d characters.", maxLabelLength),
+				MarkdownDescription: fmt.Sprintf("The label shown in Setup; 1 to %d characters, without control characters.", maxLabelLength),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxLabelLength)},
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxLabelLength), noControlCharacters("label", false)},
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("What the permission set is for; 1 to %d characters. Omit it for "+
-					"no description.", maxDescriptionLength),
+				MarkdownDescription: fmt.Sprintf("What the permission set is for; 1 to %d characters, without control "+
+					"characters other than line breaks and tabs. Omit it for no description.", maxDescriptionLength),
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, maxDescriptionLength)},
+				Validators: []validator.String{stringvalidator.LengthBetween(1, maxDescriptionLength), noControlCharacters("description", true)},
 			},
 			"user_permissions": schema.SetAttribute{
 				MarkdownDescription: "The user permissions the set grants, by API name. Each must be one of " +
@@ -106,10 +106,22 @@ func (r *permissionSetResource) Configure(_ context.Context, req resource.Config
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan checks the running user may manage permission sets, and that UseAnyApiClient is
-// only asked for where the org has it.
+// ModifyPlan checks the running user may manage permission sets, that UseAnyApiClient is only
+// asked for where the org has it, and that a new permission set's name is free. It also records
+// the names this plan creates or keeps, so that assignments and grants planned in the same run
+// for such a set are not reported as pointing at a missing one.
 func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || (!req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw)) {
+	if r.data == nil {
+		return
+	}
+	var name types.String
+	if !req.Plan.Raw.IsNull() {
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+		if !name.IsNull() && !name.IsUnknown() {
+			plannedPermissionSets.add(r.data, name.ValueString())
+		}
+	}
+	if !req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	if !r.data.canPlanCheck(&resp.Diagnostics, "the permission set") {
@@ -122,6 +134,9 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 	r.data.checkAdminPermission(ctx, needPermSets, action, &resp.Diagnostics)
 	if req.Plan.Raw.IsNull() {
 		return
+	}
+	if req.State.Raw.IsNull() && !name.IsUnknown() {
+		r.checkNameFree(ctx, name.ValueString(), &resp.Diagnostics)
 	}
 	var perms types.Set
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("user_permissions"), &perms)...)
@@ -144,6 +159,36 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 	}
 }
+
+// checkNameFree fails the plan of a new permission set whose name the org already uses, for one
+// Terraform does not manage or for a profile's own set.
+func (r *permissionSetResource) checkNameFree(ctx context.Context, name string, diags *diag.Diagnostics) {
+	if r.data.isManaged(permissionSetType, name) {
+		return
+	}
+	t := permissionSetTarget(name)
+	_, err := r.data.client.PermissionSetByName(ctx, name)
+	switch {
+	case err == nil:
+		diags.Append(nameCollisionDiag(path.Root("name"), t, "a permission set named "+name))
+	case isProfileOwned(err):
+		diags.AddAttributeError(path.Root("name"), "Name Taken by a Profile",
+			fmt.Sprintf("%s is the name of a permission set a profile owns; a new permission set needs a name no "+
+				"other permission set has. Choose another name (a letter first, then letters, digits and single underscores).", name))
+	case !isNotFound(err):
+		diags.Append(planCheckFailedWarning("whether the permission set name "+name+" is free", err))
+	}
+}
+
+const permissionSetType = "sfaccess_permission_set"
+
+func permissionSetTarget(name string) createTarget {
+	return createTarget{resourceType: permissionSetType, importID: name, action: fmt.Sprintf("creating Permission Set (%s)", name)}
+}
+
+// plannedPermissionSets remembers, per provider configuration, the permission sets this plan
+// creates or keeps (see plannedConnectedApps).
+var plannedPermissionSets = &plannedNames{byConfig: map[*providerData]map[string]types.Bool{}}
 
 // stringSet returns the known elements of s, sorted.
 func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
@@ -196,16 +241,29 @@ func (r *permissionSetResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	tflog.Debug(ctx, "creating permission set", map[string]any{"name": ps.Name, "permissions": ps.Permissions})
-	id, err := r.data.client.CreatePermissionSet(ctx, ps)
-	if err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("creating Permission Set (%s)", ps.Name), err))
+	c := r.data.client
+	id, ok := createAdopting(ctx, permissionSetTarget(ps.Name), &resp.Diagnostics,
+		func(ctx context.Context) (string, error) { return c.CreatePermissionSet(ctx, ps) },
+		func(ctx context.Context) (string, error) {
+			found, err := c.PermissionSetByName(ctx, ps.Name)
+			if err != nil {
+				return "", err
+			}
+			return found.ID, nil
+		})
+	if !ok {
 		return
 	}
-	// Save the id first so that a failed read-back does not orphan the new permission set.
+	// The id goes to state before the read-back, so that a failed read-back leaves a tainted
+	// resource Terraform replaces, not an orphan.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), ps.Name)...)
 	plan.ID = types.StringValue(id)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	r.readInto(ctx, &plan, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if !r.readInto(ctx, &plan, &resp.Diagnostics) {
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.AddError("Permission Set Vanished After Creation",
+				fmt.Sprintf("Permission Set (%s) was created but could not be read back; run terraform apply again.", ps.Name))
+		}
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -238,6 +296,7 @@ func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadReque
 		}
 		return
 	}
+	r.data.noteManaged(permissionSetType, state.Name.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -76,8 +76,9 @@ func (r *permissionSetAssignmentResource) Configure(_ context.Context, req resou
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan checks the running user may assign permission sets and that the user exists. The
-// permission set is not looked up: it may be created in the same run.
+// ModifyPlan checks the running user may assign permission sets, that the user exists, and that
+// the permission set exists (or is created by this plan), is not a profile's own, and is not
+// assigned to the user already outside Terraform.
 func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil || (!req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw)) {
 		return
@@ -93,16 +94,64 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var username types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("username"), &username)...)
-	if resp.Diagnostics.HasError() || username.IsUnknown() {
+	var plan permissionSetAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if _, err := r.data.client.UserByUsername(ctx, username.ValueString()); isNotFound(err) {
-		resp.Diagnostics.Append(userNotFoundDiag(path.Root("username"), username.ValueString()))
-	} else if err != nil {
-		resp.Diagnostics.Append(planCheckFailedWarning("the user "+username.ValueString(), err))
+	c := r.data.client
+	var user *orgapi.User
+	if username := plan.Username; !username.IsUnknown() {
+		u, err := c.UserByUsername(ctx, username.ValueString())
+		switch {
+		case isNotFound(err):
+			resp.Diagnostics.Append(userNotFoundDiag(path.Root("username"), username.ValueString()))
+		case err != nil:
+			resp.Diagnostics.Append(planCheckFailedWarning("the user "+username.ValueString(), err))
+		default:
+			user = u
+		}
 	}
+	setName := plan.PermissionSetName
+	if setName.IsUnknown() || plannedPermissionSets.has(r.data, setName.ValueString()) {
+		return
+	}
+	ps, err := c.PermissionSetByName(ctx, setName.ValueString())
+	switch {
+	case isProfileOwned(err):
+		resp.Diagnostics.Append(profileOwnedDiag(err, profileOwnedAssignmentAdvice))
+	case isNotFound(err):
+		resp.Diagnostics.Append(permissionSetNotFoundDiag(setName.ValueString()))
+	case err != nil:
+		resp.Diagnostics.Append(planCheckFailedWarning("the permission set "+setName.ValueString(), err))
+	case user != nil && req.State.Raw.IsNull():
+		t := assignmentTarget(setName.ValueString(), user.Username)
+		if r.data.isManaged(t.resourceType, t.importID) {
+			return
+		}
+		if _, err := c.FindPermissionSetAssignment(ctx, ps.ID, user.ID); err == nil {
+			resp.Diagnostics.Append(nameCollisionDiag(path.Root("permission_set_name"), t,
+				fmt.Sprintf("an assignment of %s to %s", setName.ValueString(), user.Username)))
+		} else if !isNotFound(err) {
+			resp.Diagnostics.Append(planCheckFailedWarning("whether "+setName.ValueString()+" is assigned already", err))
+		}
+	}
+}
+
+// permissionSetNotFoundDiag reports a permission set name the org lacks and the plan does not create.
+func permissionSetNotFoundDiag(name string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("permission_set_name"), "Permission Set Not Found",
+		fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive), and this plan "+
+			"does not create one. Use the API name shown in Setup > Permission Sets, or, when the permission set is "+
+			"managed by this configuration, set permission_set_name = sfaccess_permission_set.<name>.name so "+
+			"Terraform creates it first.", name))
+}
+
+const assignmentType = "sfaccess_permission_set_assignment"
+
+func assignmentTarget(setName, username string) createTarget {
+	return createTarget{resourceType: assignmentType, importID: setName + "/" + strings.ToLower(username),
+		action: fmt.Sprintf("assigning Permission Set (%s) to %s", setName, username)}
 }
 
 // profileOwnedAssignmentAdvice says what to do instead of assigning a profile-owned permission set.
@@ -126,8 +175,7 @@ func (r *permissionSetAssignmentResource) Create(ctx context.Context, req resour
 
 	ps, err := c.PermissionSetByName(ctx, setName)
 	if isNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("permission_set_name"), "Permission Set Not Found",
-			fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive).", setName))
+		resp.Diagnostics.Append(permissionSetNotFoundDiag(setName))
 		return
 	}
 	if isProfileOwned(err) {
@@ -148,9 +196,16 @@ func (r *permissionSetAssignmentResource) Create(ctx context.Context, req resour
 		return
 	}
 	tflog.Debug(ctx, "assigning permission set", map[string]any{"permission_set": setName, "username": username})
-	id, err := c.AssignPermissionSet(ctx, ps.ID, user.ID)
-	if err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(action, err))
+	id, ok := createAdopting(ctx, assignmentTarget(setName, username), &resp.Diagnostics,
+		func(ctx context.Context) (string, error) { return c.AssignPermissionSet(ctx, ps.ID, user.ID) },
+		func(ctx context.Context) (string, error) {
+			a, err := c.FindPermissionSetAssignment(ctx, ps.ID, user.ID)
+			if err != nil {
+				return "", err
+			}
+			return a.ID, nil
+		})
+	if !ok {
 		return
 	}
 	plan.ID = types.StringValue(id)
@@ -190,6 +245,7 @@ func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource
 	}
 	state.PermissionSetName = types.StringValue(a.PermissionSetName)
 	state.Username = types.StringValue(a.Username)
+	r.data.noteManaged(assignmentType, assignmentTarget(a.PermissionSetName, a.Username).importID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

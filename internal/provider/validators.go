@@ -149,3 +149,26 @@ func checkDuration(s string) string {
 	}
 	return ""
 }
+
+// noControlCharacters refuses control characters (U+0000–U+001F, U+007F–U+009F) in a label, and
+// in a description all but line breaks and tabs: the org does not store them as sent (the
+// Metadata API's XML cannot carry most of them, and a carriage return comes back as a line
+// break), so a value holding one would read back different and leave the resource tainted.
+func noControlCharacters(what string, multiline bool) validator.String {
+	allowed := "no control characters"
+	if multiline {
+		allowed = "no control characters other than line breaks (\\n) and tabs"
+	}
+	return stringCheck{
+		description: "must contain " + allowed,
+		check: func(v string) string {
+			for i, r := range v {
+				lineBreakOrTab := r == '\n' || r == '\t'
+				if (r < 0x20 || (r >= 0x7f && r <= 0x9f)) && (!multiline || !lineBreakOrTab) {
+					return fmt.Sprintf("The %s has the control character U+%04X at byte %d; it may contain %s.", what, r, i, allowed)
+				}
+			}
+			return ""
+		},
+	}
+}
