@@ -412,15 +412,16 @@ func (s *Server) deleteSObject(c *restCall, t *sobjectType, id string) {
 			if msg := st.denial(u, opAssignPermissionSets); msg != "" {
 				return insufficientAccess(msg)
 			}
-			if st.assignments[id] == nil {
+			a := st.assignments[id]
+			if a == nil {
 				return errProfileAssignment
 			}
-			delete(st.assignments, id)
+			st.removeAssignment(a)
 		case "SetupEntityAccess":
 			if msg := st.denial(u, opChangeAppGrants); msg != "" {
 				return insufficientAccess(msg)
 			}
-			delete(st.grants, id)
+			st.removeGrant(st.grants[id])
 		}
 		return nil
 	})
@@ -468,7 +469,7 @@ func createPermissionSet(st *state, u *user, vals record) (string, *apiError) {
 	}
 	ps := &permSet{ID: st.ids.next(sfid.PrefixPermissionSet), Permissions: map[string]bool{}}
 	applyPermissionSetFields(ps, vals)
-	st.permSets[ps.ID] = ps
+	st.putPermSet(ps)
 	return ps.ID, nil
 }
 
@@ -511,7 +512,7 @@ func updatePermissionSet(st *state, u *user, id string, vals record) *apiError {
 			return err
 		}
 	}
-	applyPermissionSetFields(ps, vals)
+	st.changePermSet(ps, func() { applyPermissionSetFields(ps, vals) })
 	return nil
 }
 
@@ -519,20 +520,17 @@ func deletePermissionSet(st *state, u *user, id string) *apiError {
 	if msg := st.denial(u, opManagePermissionSets); msg != "" {
 		return insufficientAccess(msg)
 	}
-	if st.permSets[id].ProfileID != "" {
+	ps := st.permSets[id]
+	if ps.ProfileID != "" {
 		return errProfilePermissionSet
 	}
-	for _, a := range st.assignments {
-		if a.PermissionSetID == id {
-			return errorf(http.StatusBadRequest, "DELETE_FAILED", "This permission set is assigned to users (assignment %s); remove the assignments first", a.ID)
-		}
+	if assigned := st.assignmentsOfPermSet(id); len(assigned) > 0 {
+		return errorf(http.StatusBadRequest, "DELETE_FAILED", "This permission set is assigned to users (assignment %s); remove the assignments first", assigned[0].ID)
 	}
-	for gid, g := range st.grants {
-		if g.ParentID == id {
-			delete(st.grants, gid)
-		}
+	for _, g := range st.grantsOfPermSet(id) {
+		st.removeGrant(g)
 	}
-	delete(st.permSets, id)
+	st.removePermSet(ps)
 	return nil
 }
 
@@ -555,7 +553,7 @@ func createAssignment(st *state, u *user, vals record) (string, *apiError) {
 		return "", duplicateValue("Assignee", existing.ID)
 	}
 	a := &assignment{ID: st.ids.next(sfid.PrefixAssignment), PermissionSetID: psID, AssigneeID: userID}
-	st.assignments[a.ID] = a
+	st.putAssignment(a)
 	return a.ID, nil
 }
 
@@ -574,6 +572,6 @@ func createGrant(st *state, u *user, vals record) (string, *apiError) {
 		return "", duplicateValue("SetupEntityId", existing.ID)
 	}
 	g := &grant{ID: st.ids.next(sfid.PrefixSetupEntityAccess), ParentID: parentID, AppID: appID}
-	st.grants[g.ID] = g
+	st.putGrant(g)
 	return g.ID, nil
 }
