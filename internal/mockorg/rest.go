@@ -100,12 +100,13 @@ func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, aerr := s.authenticate(bearerToken(r))
-	s.setLimitInfo(w)
 	if aerr != nil {
+		w.Header().Set("Sforce-Limit-Info", s.usageNow().header())
 		note(r, "rest:unauthenticated", false)
 		writeRESTErr(w, aerr)
 		return
 	}
+	w.Header().Set("Sforce-Limit-Info", c.usage.header())
 	call := &restCall{w: w, r: r, caller: c, version: segs[0], v: v, segs: segs[1:]}
 	switch {
 	case len(call.segs) == 0:
@@ -124,12 +125,6 @@ func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
 		note(r, "rest:notFound", false)
 		writeRESTErr(w, errNotFound)
 	}
-}
-
-func (s *Server) setLimitInfo(w http.ResponseWriter) {
-	var limit int
-	s.view(func(st *state) { limit = st.org.DailyAPIRequests })
-	w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", s.apiUsed.Load(), limit))
 }
 
 func (s *Server) restResources(c *restCall) {
@@ -154,13 +149,12 @@ func (s *Server) restLimits(c *restCall) {
 		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD"))
 		return
 	}
-	var limit int
-	s.view(func(st *state) { limit = st.org.DailyAPIRequests })
 	type lim struct {
 		Max       int `json:"Max"`
 		Remaining int `json:"Remaining"`
 	}
-	remaining := max(limit-int(s.apiUsed.Load()), 0)
+	limit := c.caller.usage.limit
+	remaining := max(limit-c.caller.usage.used, 0)
 	writeJSON(c.w, http.StatusOK, map[string]lim{
 		"DailyApiRequests":           {limit, remaining},
 		"DailyAsyncApexExecutions":   {250000, 250000},
