@@ -3,6 +3,7 @@ package mockorg
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -58,7 +59,7 @@ func (s *Server) transact(c *restCall, fn func(work *state, u *user) (keep bool)
 		s.st = work
 		return nil
 	})
-	if err == errRolledBack {
+	if errors.Is(err, errRolledBack) {
 		return nil
 	}
 	return err
@@ -156,7 +157,7 @@ func (s *Server) composite(c *restCall) {
 	err := s.transact(c, func(work *state, u *user) bool {
 		done := map[string]subResult{}
 		for i, sub := range req.Requests {
-			r, wrote := s.runSubrequest(work, u, c, sub, done, req.AllOrNone)
+			r, wrote := s.runSubrequest(work, u, sub, done, req.AllOrNone)
 			r.ReferenceID = sub.ReferenceID
 			results[i], done[strings.ToLower(sub.ReferenceID)] = r, r
 			changed = changed || wrote
@@ -187,7 +188,7 @@ func (s *Server) composite(c *restCall) {
 }
 
 // runSubrequest resolves the subrequest's references and runs it on work; wrote reports a change.
-func (s *Server) runSubrequest(work *state, u *user, c *restCall, sub subrequest, done map[string]subResult, outerAllOrNone bool) (subResult, bool) {
+func (s *Server) runSubrequest(work *state, u *user, sub subrequest, done map[string]subResult, outerAllOrNone bool) (subResult, bool) {
 	target, aerr := resolveReferences(sub.URL, done, false)
 	if aerr != nil {
 		return errorResult(aerr), false

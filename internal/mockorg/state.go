@@ -664,11 +664,14 @@ func (st *state) permissionSetsOf(u *user) []string {
 }
 
 // holds reports whether the user has a permission through the profile or any assigned permission set.
-func (st *state) holds(u *user, perm string) bool {
+func (st *state) holds(u *user, perm string) bool { return st.holdsIn(st.permissionSetsOf(u), perm) }
+
+// holdsIn is holds over the user's permission sets, found once for several permissions.
+func (st *state) holdsIn(sets []string, perm string) bool {
 	if perm == permUseAnyAPIClient && !st.org.Provisioned {
 		return false
 	}
-	for _, id := range st.permissionSetsOf(u) {
+	for _, id := range sets {
 		if st.permSets[id].Permissions[perm] {
 			return true
 		}
@@ -687,13 +690,14 @@ func (st *state) accessOrg() access.Org {
 }
 
 func (st *state) accessUser(u *user) access.User {
+	sets := st.permissionSetsOf(u)
 	return access.User{
 		Type:                      access.UserType(st.userType(u)),
 		Active:                    u.Active,
-		APIEnabled:                st.holds(u, "ApiEnabled"),
-		UseAnyAPIClient:           st.holds(u, permUseAnyAPIClient),
-		CanApproveUninstalledApps: st.holds(u, "CanApproveUninstalledApps"),
-		Grantees:                  st.permissionSetsOf(u),
+		APIEnabled:                st.holdsIn(sets, "ApiEnabled"),
+		UseAnyAPIClient:           st.holdsIn(sets, permUseAnyAPIClient),
+		CanApproveUninstalledApps: st.holdsIn(sets, "CanApproveUninstalledApps"),
+		Grantees:                  sets,
 	}
 }
 
