@@ -111,7 +111,7 @@ func runQuery(st *state, viewer *user, version, text string) (records []any, cou
 		}
 	}
 	var matched []record
-	for _, rec := range t.records(st) {
+	for _, rec := range candidates(st, t, q) {
 		if t.visibleTo != nil && !t.visibleTo(st, viewer, rec) {
 			continue
 		}
@@ -149,6 +149,19 @@ func runQuery(st *state, viewer *user, version, text string) (records []any, cou
 		records = append(records, t.render(st, version, rec, selected))
 	}
 	return records, len(records), false, nil
+}
+
+// candidates are the records a query tests: those an index gives for one of the WHERE clause's
+// equalities, or every record of the type.
+func candidates(st *state, t *sobjectType, q *soql.Query) []record {
+	if t.lookup != nil {
+		for _, eq := range q.Equalities() {
+			if recs, ok := t.lookup(st, eq.Field, eq.Value); ok {
+				return recs
+			}
+		}
+	}
+	return t.records(st)
 }
 
 func soqlError(err error) *apiError {

@@ -52,6 +52,10 @@ type sobjectType struct {
 	hidden func(st *state, field string) bool
 	// visibleTo hides records the querying user may not see; nil shows every record.
 	visibleTo func(st *state, viewer *user, rec record) bool
+	// lookup returns, in creation order, the records whose field equals value as SOQL compares
+	// text (ignoring case), for the fields an index covers; ok is false for any other field, and
+	// for every field of a type without indexes (nil), which a query then scans.
+	lookup func(st *state, field, value string) (recs []record, ok bool)
 }
 
 // record is an sObject record's field values by canonical field name; nil is a null.
@@ -112,6 +116,15 @@ func permissionSetSObject() *sobjectType {
 			return out
 		},
 		hidden: hideUseAnyAPIClient,
+		lookup: func(st *state, field, value string) ([]record, bool) {
+			switch {
+			case strings.EqualFold(field, "Id"):
+				return oneRecord(st.permSets[st.idMatching(value)], permissionSetRecord), true
+			case strings.EqualFold(field, "Name"):
+				return oneRecord(st.permSetByName(value), permissionSetRecord), true
+			}
+			return nil, false
+		},
 	}
 }
 
@@ -121,20 +134,48 @@ func profileSObject() *sobjectType {
 		fields: append([]fieldDef{
 			{name: "Id", kind: kindID}, {name: "Name", kind: kindString}, {name: "UserType", kind: kindString},
 		}, permissionFields(false)...),
-		records: func(st *state) []record {
-			var out []record
-			for _, p := range sorted(st.profiles) {
-				rec := record{"Id": p.ID, "Name": p.Name, "UserType": p.UserType}
-				for _, perm := range permissionNames {
-					rec["Permissions"+perm] = st.permSets[p.PermissionSetID].Permissions[perm]
-				}
-				out = append(out, rec)
+		records: func(st *state) []record { return recordsIn(sorted(st.profiles), st.profileRecord) },
+		hidden:  hideUseAnyAPIClient,
+		lookup: func(st *state, field, value string) ([]record, bool) {
+			switch {
+			case strings.EqualFold(field, "Id"):
+				return oneRecord(st.profiles[st.idMatching(value)], st.profileRecord), true
+			case strings.EqualFold(field, "Name"):
+				return oneRecord(st.profileByName(value), st.profileRecord), true
 			}
-			return out
+			return nil, false
 		},
-		hidden: hideUseAnyAPIClient,
 	}
 }
+
+func (st *state) profileRecord(p *profile) record {
+	rec := record{"Id": p.ID, "Name": p.Name, "UserType": p.UserType}
+	for _, perm := range permissionNames {
+		rec["Permissions"+perm] = st.permSets[p.PermissionSetID].Permissions[perm]
+	}
+	return rec
+}
+
+// recordsIn renders each of a list of records.
+func recordsIn[T any](list []*T, render func(*T) record) []record {
+	out := make([]record, 0, len(list))
+	for _, r := range list {
+		out = append(out, render(r))
+	}
+	return out
+}
+
+// oneRecord renders r as a list of one record, or none when r is nil.
+func oneRecord[T any](r *T, render func(*T) record) []record {
+	if r == nil {
+		return nil
+	}
+	return []record{render(r)}
+}
+
+// idMatching returns the id that value names when compared as SOQL compares text, ignoring case;
+// "" when no record has it.
+func (st *state) idMatching(value string) string { return st.idx.lowerID[strings.ToLower(value)] }
 
 func userSObject() *sobjectType {
 	return &sobjectType{
@@ -145,15 +186,22 @@ func userSObject() *sobjectType {
 			{name: "ProfileId", kind: kindID},
 		},
 		relationships: []relationship{{"Profile", "Profile", "ProfileId"}},
-		records: func(st *state) []record {
-			var out []record
-			for _, u := range sorted(st.users) {
-				out = append(out, record{"Id": u.ID, "Username": u.Username, "Name": u.Name, "Email": u.Email,
-					"IsActive": u.Active, "UserType": st.userType(u), "ProfileId": u.ProfileID})
+		records:       func(st *state) []record { return recordsIn(sorted(st.users), st.userRecord) },
+		lookup: func(st *state, field, value string) ([]record, bool) {
+			switch {
+			case strings.EqualFold(field, "Id"):
+				return oneRecord(st.users[st.idMatching(value)], st.userRecord), true
+			case strings.EqualFold(field, "Username"):
+				return oneRecord(st.userByUsername(value), st.userRecord), true
 			}
-			return out
+			return nil, false
 		},
 	}
+}
+
+func (st *state) userRecord(u *user) record {
+	return record{"Id": u.ID, "Username": u.Username, "Name": u.Name, "Email": u.Email,
+		"IsActive": u.Active, "UserType": st.userType(u), "ProfileId": u.ProfileID}
 }
 
 func assignmentSObject() *sobjectType {
@@ -168,16 +216,34 @@ func assignmentSObject() *sobjectType {
 		// Every user also has an assignment to their profile's permission set, as in Salesforce.
 		// Those rows follow from the users' profiles, so they are derived here rather than stored.
 		records: func(st *state) []record {
-			var out []record
-			for _, a := range sorted(st.assignments) {
-				out = append(out, record{"Id": a.ID, "PermissionSetId": a.PermissionSetID, "AssigneeId": a.AssigneeID})
+			return append(recordsIn(sorted(st.assignments), assignmentRecord), recordsIn(sorted(st.users), st.profileAssignmentRecord)...)
+		},
+		lookup: func(st *state, field, value string) ([]record, bool) {
+			switch {
+			case strings.EqualFold(field, "Id"):
+				id := st.idMatching(value)
+				if u := st.users[st.idx.profileAssignmentUser[id]]; u != nil {
+					return []record{st.profileAssignmentRecord(u)}, true
+				}
+				return oneRecord(st.assignments[id], assignmentRecord), true
+			case strings.EqualFold(field, "AssigneeId"):
+				u := st.users[st.idMatching(value)]
+				if u == nil {
+					return nil, true
+				}
+				return append(recordsIn(st.assignmentsOfUser(u.ID), assignmentRecord), st.profileAssignmentRecord(u)), true
 			}
-			for _, u := range sorted(st.users) {
-				out = append(out, record{"Id": profileAssignmentID(u.ID), "PermissionSetId": st.profiles[u.ProfileID].PermissionSetID, "AssigneeId": u.ID})
-			}
-			return out
+			return nil, false
 		},
 	}
+}
+
+func assignmentRecord(a *assignment) record {
+	return record{"Id": a.ID, "PermissionSetId": a.PermissionSetID, "AssigneeId": a.AssigneeID}
+}
+
+func (st *state) profileAssignmentRecord(u *user) record {
+	return record{"Id": profileAssignmentID(u.ID), "PermissionSetId": st.profiles[u.ProfileID].PermissionSetID, "AssigneeId": u.ID}
 }
 
 func setupEntityAccessSObject() *sobjectType {
@@ -190,14 +256,23 @@ func setupEntityAccessSObject() *sobjectType {
 			{name: "SetupEntityType", kind: kindString},
 		},
 		relationships: []relationship{{"Parent", "PermissionSet", "ParentId"}},
-		records: func(st *state) []record {
-			var out []record
-			for _, g := range sorted(st.grants) {
-				out = append(out, record{"Id": g.ID, "ParentId": g.ParentID, "SetupEntityId": g.AppID, "SetupEntityType": "ConnectedApplication"})
+		records:       func(st *state) []record { return recordsIn(sorted(st.grants), grantRecord) },
+		lookup: func(st *state, field, value string) ([]record, bool) {
+			switch {
+			case strings.EqualFold(field, "Id"):
+				return oneRecord(st.grants[st.idMatching(value)], grantRecord), true
+			case strings.EqualFold(field, "ParentId"):
+				return recordsIn(st.grantsOfPermSet(st.idMatching(value)), grantRecord), true
+			case strings.EqualFold(field, "SetupEntityId"):
+				return recordsIn(st.grantsOfApp(st.idMatching(value)), grantRecord), true
 			}
-			return out
+			return nil, false
 		},
 	}
+}
+
+func grantRecord(g *grant) record {
+	return record{"Id": g.ID, "ParentId": g.ParentID, "SetupEntityId": g.AppID, "SetupEntityType": "ConnectedApplication"}
 }
 
 func connectedApplicationSObject() *sobjectType {
@@ -211,15 +286,19 @@ func connectedApplicationSObject() *sobjectType {
 		},
 		// Name is the app's label ("Connected App Name" in Salesforce's field reference); the API
 		// name is not a field of this object, only the Metadata API's fullName.
-		records: func(st *state) []record {
-			var out []record
-			for _, a := range sorted(st.apps) {
-				out = append(out, record{"Id": a.ID, "Name": a.Label, "OptionsAllowAdminApprovedUsersOnly": a.AdminApproved,
-					"StartUrl": nullable(a.StartURL), "CreatedDate": a.CreatedDate, "LastModifiedDate": a.LastModifiedDate})
+		records: func(st *state) []record { return recordsIn(sorted(st.apps), appRecord) },
+		lookup: func(st *state, field, value string) ([]record, bool) {
+			if strings.EqualFold(field, "Id") {
+				return oneRecord(st.apps[st.idMatching(value)], appRecord), true
 			}
-			return out
+			return nil, false
 		},
 	}
+}
+
+func appRecord(a *connectedApp) record {
+	return record{"Id": a.ID, "Name": a.Label, "OptionsAllowAdminApprovedUsersOnly": a.AdminApproved,
+		"StartUrl": nullable(a.StartURL), "CreatedDate": a.CreatedDate, "LastModifiedDate": a.LastModifiedDate}
 }
 
 func organizationSObject() *sobjectType {
@@ -295,6 +374,16 @@ func (t *sobjectType) visibleFields(st *state) []fieldDef {
 
 // find returns one record by 18-character id.
 func (t *sobjectType) find(st *state, id string) record {
+	if t.lookup != nil {
+		if recs, ok := t.lookup(st, "Id", id); ok {
+			for _, rec := range recs {
+				if rec["Id"] == id {
+					return rec
+				}
+			}
+			return nil
+		}
+	}
 	for _, rec := range t.records(st) {
 		if rec["Id"] == id {
 			return rec

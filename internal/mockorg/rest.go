@@ -100,12 +100,13 @@ func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, aerr := s.authenticate(r, bearerToken(r))
-	s.setLimitInfo(w)
 	if aerr != nil {
+		w.Header().Set("Sforce-Limit-Info", s.usageNow().header())
 		note(r, "rest:unauthenticated", false)
 		writeRESTErr(w, aerr)
 		return
 	}
+	w.Header().Set("Sforce-Limit-Info", c.usage.header())
 	call := &restCall{w: w, r: r, caller: c, version: segs[0], v: v, segs: segs[1:]}
 	switch {
 	case len(call.segs) == 0:
@@ -116,18 +117,14 @@ func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
 		s.restQuery(call)
 	case call.segs[0] == "sobjects":
 		s.restSObjects(call)
+	case call.segs[0] == "composite":
+		s.restComposite(call)
 	case call.segs[0] == "sfaccess":
 		s.serveSetup(call)
 	default:
 		note(r, "rest:notFound", false)
 		writeRESTErr(w, errNotFound)
 	}
-}
-
-func (s *Server) setLimitInfo(w http.ResponseWriter) {
-	var limit int
-	s.view(func(st *state) { limit = st.org.DailyAPIRequests })
-	w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", s.apiUsed.Load(), limit))
 }
 
 func (s *Server) restResources(c *restCall) {
@@ -138,7 +135,7 @@ func (s *Server) restResources(c *restCall) {
 	}
 	base := "/services/data/" + c.version
 	out := map[string]string{
-		"limits": base + "/limits", "query": base + "/query", "queryAll": base + "/queryAll", "sobjects": base + "/sobjects",
+		"composite": base + "/composite", "limits": base + "/limits", "query": base + "/query", "queryAll": base + "/queryAll", "sobjects": base + "/sobjects",
 	}
 	if !s.cfg.DisableSetupExtension {
 		out["sfaccess"] = base + "/sfaccess"
@@ -152,13 +149,12 @@ func (s *Server) restLimits(c *restCall) {
 		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD"))
 		return
 	}
-	var limit int
-	s.view(func(st *state) { limit = st.org.DailyAPIRequests })
 	type lim struct {
 		Max       int `json:"Max"`
 		Remaining int `json:"Remaining"`
 	}
-	remaining := max(limit-int(s.apiUsed.Load()), 0)
+	limit := c.caller.usage.limit
+	remaining := max(limit-c.caller.usage.used, 0)
 	writeJSON(c.w, http.StatusOK, map[string]lim{
 		"DailyApiRequests":           {limit, remaining},
 		"DailyAsyncApexExecutions":   {250000, 250000},
@@ -298,32 +294,7 @@ func (s *Server) describeSObject(c *restCall, t *sobjectType) {
 func (s *Server) getSObject(c *restCall, t *sobjectType, id string) {
 	var out *orderedObject
 	var aerr *apiError
-	s.view(func(st *state) {
-		rec := t.find(st, id)
-		if rec == nil {
-			aerr = errNotFound
-			return
-		}
-		var paths []fieldPath
-		if list := c.r.URL.Query().Get("fields"); list != "" {
-			for name := range strings.SplitSeq(list, ",") {
-				p, err := t.resolvePath(st, strings.TrimSpace(name))
-				if err != nil || p.rel != nil {
-					if err == nil {
-						err = noSuchColumn(t.name, name)
-					}
-					aerr = err
-					return
-				}
-				paths = append(paths, p)
-			}
-		} else {
-			for _, f := range t.visibleFields(st) {
-				paths = append(paths, fieldPath{canonical: f.name, field: f})
-			}
-		}
-		out = t.render(st, c.version, rec, paths)
-	})
+	s.view(func(st *state) { out, aerr = readRecord(st, t, c.version, id, c.r.URL.Query().Get("fields")) })
 	if aerr != nil {
 		writeRESTErr(c.w, aerr)
 		return
@@ -331,11 +302,33 @@ func (s *Server) getSObject(c *restCall, t *sobjectType, id string) {
 	writeJSON(c.w, http.StatusOK, out)
 }
 
-func (s *Server) createSObject(c *restCall, t *sobjectType) {
-	if !t.writable() {
-		writeRESTErr(c.w, errorf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be inserted: %s", t.name))
-		return
+// readRecord renders one record with the fields listed (comma-separated), or all of them.
+func readRecord(st *state, t *sobjectType, version, id, fields string) (*orderedObject, *apiError) {
+	rec := t.find(st, id)
+	if rec == nil {
+		return nil, errNotFound
 	}
+	var paths []fieldPath
+	if fields != "" {
+		for name := range strings.SplitSeq(fields, ",") {
+			p, err := t.resolvePath(st, strings.TrimSpace(name))
+			if err != nil || p.rel != nil {
+				if err == nil {
+					err = noSuchColumn(t.name, name)
+				}
+				return nil, err
+			}
+			paths = append(paths, p)
+		}
+	} else {
+		for _, f := range t.visibleFields(st) {
+			paths = append(paths, fieldPath{canonical: f.name, field: f})
+		}
+	}
+	return t.render(st, version, rec, paths), nil
+}
+
+func (s *Server) createSObject(c *restCall, t *sobjectType) {
 	body, aerr := readBody(c.r)
 	if aerr != nil {
 		writeRESTErr(c.w, aerr)
@@ -343,19 +336,8 @@ func (s *Server) createSObject(c *restCall, t *sobjectType) {
 	}
 	var id string
 	err := s.mutateAs(c.caller, func(st *state, u *user) error {
-		vals, aerr := t.decodeRecordBody(st, body, true)
-		if aerr != nil {
-			return aerr
-		}
 		var err *apiError
-		switch t.name {
-		case "PermissionSet":
-			id, err = createPermissionSet(st, u, vals)
-		case "PermissionSetAssignment":
-			id, err = createAssignment(st, u, vals)
-		case "SetupEntityAccess":
-			id, err = createGrant(st, u, vals)
-		}
+		id, err = createRecord(st, u, t, body)
 		return errOrNil(err)
 	})
 	if err != nil {
@@ -368,25 +350,12 @@ func (s *Server) createSObject(c *restCall, t *sobjectType) {
 }
 
 func (s *Server) updateSObject(c *restCall, t *sobjectType, id string) {
-	if !t.updatable() {
-		writeRESTErr(c.w, errorf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be updated: %s", t.name))
-		return
-	}
 	body, aerr := readBody(c.r)
 	if aerr != nil {
 		writeRESTErr(c.w, aerr)
 		return
 	}
-	err := s.mutateAs(c.caller, func(st *state, u *user) error {
-		vals, aerr := t.decodeRecordBody(st, body, false)
-		if aerr != nil {
-			return aerr
-		}
-		if t.find(st, id) == nil {
-			return errNotFound
-		}
-		return errOrNil(updatePermissionSet(st, u, id, vals))
-	})
+	err := s.mutateAs(c.caller, func(st *state, u *user) error { return errOrNil(updateRecord(st, u, t, id, body)) })
 	if err != nil {
 		writeRESTErr(c.w, err)
 		return
@@ -397,33 +366,7 @@ func (s *Server) updateSObject(c *restCall, t *sobjectType, id string) {
 }
 
 func (s *Server) deleteSObject(c *restCall, t *sobjectType, id string) {
-	if !t.writable() {
-		writeRESTErr(c.w, errorf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be deleted: %s", t.name))
-		return
-	}
-	err := s.mutateAs(c.caller, func(st *state, u *user) error {
-		if t.find(st, id) == nil {
-			return errNotFound
-		}
-		switch t.name {
-		case "PermissionSet":
-			return errOrNil(deletePermissionSet(st, u, id))
-		case "PermissionSetAssignment":
-			if msg := st.denial(u, opAssignPermissionSets); msg != "" {
-				return insufficientAccess(msg)
-			}
-			if st.assignments[id] == nil {
-				return errProfileAssignment
-			}
-			delete(st.assignments, id)
-		case "SetupEntityAccess":
-			if msg := st.denial(u, opChangeAppGrants); msg != "" {
-				return insufficientAccess(msg)
-			}
-			delete(st.grants, id)
-		}
-		return nil
-	})
+	err := s.mutateAs(c.caller, func(st *state, u *user) error { return errOrNil(deleteRecord(st, u, t, id)) })
 	if err != nil {
 		writeRESTErr(c.w, err)
 		return
@@ -431,6 +374,70 @@ func (s *Server) deleteSObject(c *restCall, t *sobjectType, id string) {
 	committed(c.r)
 	s.log.Info("record deleted", "sobject", t.name, "id", id, "user", c.caller.username)
 	c.w.WriteHeader(http.StatusNoContent)
+}
+
+// createRecord, updateRecord and deleteRecord are the sObject writes a single REST call, a
+// Composite subrequest and an sObject Collections record share. Each checks everything before it
+// changes anything, so that a refused write leaves the org as it was.
+
+func createRecord(st *state, u *user, t *sobjectType, body []byte) (string, *apiError) {
+	if !t.writable() {
+		return "", errorf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be inserted: %s", t.name)
+	}
+	vals, aerr := t.decodeRecordBody(st, body, true)
+	if aerr != nil {
+		return "", aerr
+	}
+	switch t.name {
+	case "PermissionSet":
+		return createPermissionSet(st, u, vals)
+	case "PermissionSetAssignment":
+		return createAssignment(st, u, vals)
+	default: // SetupEntityAccess, the last writable type
+		return createGrant(st, u, vals)
+	}
+}
+
+func updateRecord(st *state, u *user, t *sobjectType, id string, body []byte) *apiError {
+	if !t.updatable() {
+		return errorf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be updated: %s", t.name)
+	}
+	vals, aerr := t.decodeRecordBody(st, body, false)
+	if aerr != nil {
+		return aerr
+	}
+	if t.find(st, id) == nil {
+		return errNotFound
+	}
+	return updatePermissionSet(st, u, id, vals)
+}
+
+func deleteRecord(st *state, u *user, t *sobjectType, id string) *apiError {
+	if !t.writable() {
+		return errorf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be deleted: %s", t.name)
+	}
+	if t.find(st, id) == nil {
+		return errNotFound
+	}
+	switch t.name {
+	case "PermissionSet":
+		return deletePermissionSet(st, u, id)
+	case "PermissionSetAssignment":
+		if msg := st.denial(u, opAssignPermissionSets); msg != "" {
+			return insufficientAccess(msg)
+		}
+		a := st.assignments[id]
+		if a == nil {
+			return errProfileAssignment
+		}
+		st.removeAssignment(a)
+	default: // SetupEntityAccess
+		if msg := st.denial(u, opChangeAppGrants); msg != "" {
+			return insufficientAccess(msg)
+		}
+		st.removeGrant(st.grants[id])
+	}
+	return nil
 }
 
 func insufficientAccess(msg string) *apiError {
@@ -468,7 +475,7 @@ func createPermissionSet(st *state, u *user, vals record) (string, *apiError) {
 	}
 	ps := &permSet{ID: st.ids.next(sfid.PrefixPermissionSet), Permissions: map[string]bool{}}
 	applyPermissionSetFields(ps, vals)
-	st.permSets[ps.ID] = ps
+	st.putPermSet(ps)
 	return ps.ID, nil
 }
 
@@ -511,7 +518,7 @@ func updatePermissionSet(st *state, u *user, id string, vals record) *apiError {
 			return err
 		}
 	}
-	applyPermissionSetFields(ps, vals)
+	st.changePermSet(ps, func() { applyPermissionSetFields(ps, vals) })
 	return nil
 }
 
@@ -519,20 +526,17 @@ func deletePermissionSet(st *state, u *user, id string) *apiError {
 	if msg := st.denial(u, opManagePermissionSets); msg != "" {
 		return insufficientAccess(msg)
 	}
-	if st.permSets[id].ProfileID != "" {
+	ps := st.permSets[id]
+	if ps.ProfileID != "" {
 		return errProfilePermissionSet
 	}
-	for _, a := range st.assignments {
-		if a.PermissionSetID == id {
-			return errorf(http.StatusBadRequest, "DELETE_FAILED", "This permission set is assigned to users (assignment %s); remove the assignments first", a.ID)
-		}
+	if assigned := st.assignmentsOfPermSet(id); len(assigned) > 0 {
+		return errorf(http.StatusBadRequest, "DELETE_FAILED", "This permission set is assigned to users (assignment %s); remove the assignments first", assigned[0].ID)
 	}
-	for gid, g := range st.grants {
-		if g.ParentID == id {
-			delete(st.grants, gid)
-		}
+	for _, g := range st.grantsOfPermSet(id) {
+		st.removeGrant(g)
 	}
-	delete(st.permSets, id)
+	st.removePermSet(ps)
 	return nil
 }
 
@@ -555,7 +559,7 @@ func createAssignment(st *state, u *user, vals record) (string, *apiError) {
 		return "", duplicateValue("Assignee", existing.ID)
 	}
 	a := &assignment{ID: st.ids.next(sfid.PrefixAssignment), PermissionSetID: psID, AssigneeID: userID}
-	st.assignments[a.ID] = a
+	st.putAssignment(a)
 	return a.ID, nil
 }
 
@@ -574,6 +578,6 @@ func createGrant(st *state, u *user, vals record) (string, *apiError) {
 		return "", duplicateValue("SetupEntityId", existing.ID)
 	}
 	g := &grant{ID: st.ids.next(sfid.PrefixSetupEntityAccess), ParentID: parentID, AppID: appID}
-	st.grants[g.ID] = g
+	st.putGrant(g)
 	return g.ID, nil
 }

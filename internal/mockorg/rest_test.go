@@ -3,8 +3,12 @@ package mockorg
 import (
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/metadata"
@@ -258,5 +262,52 @@ func TestMalformedBodiesNeverChangeState(t *testing.T) {
 	if len(after.PermissionSets) != len(before.PermissionSets) || len(after.PermissionSetAssignments) != len(before.PermissionSetAssignments) ||
 		len(after.SetupEntityAccess) != len(before.SetupEntityAccess) {
 		t.Error("malformed bodies created records")
+	}
+}
+
+// TestSforceLimitInfoAgreesWithLimitsAndTheCounter sends concurrent /limits calls and a write the
+// disk refuses: each answer's Sforce-Limit-Info names its own call's count, its DailyApiRequests
+// says the same, the counts are consecutive, and the counter ends at the last of them.
+func TestSforceLimitInfoAgreesWithLimitsAndTheCounter(t *testing.T) {
+	h, d := persistedHarness(t, filepath.Join(t.TempDir(), "org.json"))
+	admin := h.adminToken()
+	start := int(h.org.apiUsed.Load())
+	d.set(true, false)
+	mustFailToSave(t, "create", protoREST, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody("Unsaved")))
+	d.set(false, false)
+	const calls = 16
+	seen := make(chan int, calls)
+	var wg sync.WaitGroup
+	for range calls {
+		wg.Go(func() {
+			r := h.rest(http.MethodGet, apiBase+"/limits", admin, nil)
+			m := limitInfo.FindStringSubmatch(r.header.Get("Sforce-Limit-Info"))
+			var limits map[string]struct{ Max, Remaining int }
+			r.json(t, &limits)
+			if m == nil {
+				t.Errorf("Sforce-Limit-Info %q", r.header.Get("Sforce-Limit-Info"))
+				return
+			}
+			used, _ := strconv.Atoi(m[1])
+			if l := limits["DailyApiRequests"]; l.Max != 15000 || l.Remaining != 15000-used {
+				t.Errorf("header says %d used, body %+v", used, l)
+			}
+			seen <- used
+		})
+	}
+	wg.Wait()
+	close(seen)
+	var counts []int
+	for n := range seen {
+		counts = append(counts, n)
+	}
+	slices.Sort(counts)
+	for i, n := range counts {
+		if n != start+2+i { // the refused write counted as one call
+			t.Fatalf("counts %v, want %d..%d", counts, start+2, start+1+calls)
+		}
+	}
+	if got := int(h.org.apiUsed.Load()); got != start+1+calls {
+		t.Errorf("counter %d, want %d", got, start+1+calls)
 	}
 }

@@ -322,7 +322,7 @@ func (s *Server) routes() {
 // mutate runs fn under the write lock and, with a state file, saves the org before returning, so
 // that a write is on disk before it is answered. fn must validate everything before changing
 // anything, so that a failed call leaves the org as it was. A change that cannot be saved is
-// rolled back (the org, the tokens and the API usage as they were before the call) and reported
+// rolled back (the org and the tokens as they were before the call) and reported
 // as errNotSaved: nothing the server did not keep is ever acknowledged.
 func (s *Server) mutate(fn func(st *state) error) error {
 	s.mu.Lock()
@@ -398,15 +398,14 @@ func (s *Server) flush() {
 var errNotSaved = &apiError{status: http.StatusInternalServerError, code: "UNKNOWN_EXCEPTION",
 	message: "An unexpected error occurred: the org could not save the change, which was not made. Try again later."}
 
-// checkpointLocked copies what a write may change and returns the function that puts it back.
+// checkpointLocked copies what a write may change and returns the function that puts it back. The
+// API usage is not put back: the failed call was made and counted, as Salesforce counts it, and
+// calls authenticated concurrently outside the lock must keep their counts, so that every
+// Sforce-Limit-Info answered stays true.
 func (s *Server) checkpointLocked() func() {
 	st := s.st.clone()
 	tokens := s.tokens.clone()
-	used := s.apiUsed.Load()
-	return func() {
-		s.st, s.tokens = st, tokens
-		s.apiUsed.Store(used)
-	}
+	return func() { s.st, s.tokens = st, tokens }
 }
 
 // view runs fn under the read lock.

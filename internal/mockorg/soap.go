@@ -174,10 +174,7 @@ func ptr[T any](v T) *T { return &v }
 
 // grantNames lists the profiles and the permission sets an app is granted to, sorted.
 func (st *state) grantNames(appID string) (profiles, permSets []string) {
-	for _, g := range st.grants {
-		if g.AppID != appID {
-			continue
-		}
+	for _, g := range st.grantsOfApp(appID) {
 		ps := st.permSets[g.ParentID]
 		if ps.ProfileID != "" {
 			profiles = append(profiles, st.profiles[ps.ProfileID].Name)
@@ -398,12 +395,10 @@ func deleteComponent(st *state, typ, name string) componentOutcome {
 		o.errors = notFoundComponent(typ, name)
 		return o
 	}
-	for id, g := range st.grants {
-		if g.AppID == a.ID {
-			delete(st.grants, id)
-		}
+	for _, g := range st.grantsOfApp(a.ID) {
+		st.removeGrant(g)
 	}
-	delete(st.apps, a.ID)
+	st.removeApp(a)
 	o.deletedApp = a.ID
 	return o
 }
@@ -491,7 +486,7 @@ func saveApp(st *state, op metadata.Operation, m *metadata.ConnectedApp, now str
 		a = newApp(st, cfg, now)
 		o.created = true
 	}
-	applyAppFields(a, m, cfg, now)
+	st.changeApp(a, func() { applyAppFields(a, m, cfg, now) })
 	if parents != nil {
 		replaceGrants(st, a.ID, parents)
 	}
@@ -545,7 +540,7 @@ func newApp(st *state, cfg *metadata.OAuthConfig, now string) *connectedApp {
 	if a.ConsumerSecret == "" {
 		a.ConsumerSecret = randomString(64)
 	}
-	st.apps[a.ID] = a
+	st.putApp(a)
 	return a
 }
 
@@ -571,15 +566,14 @@ func applyAppFields(a *connectedApp, m *metadata.ConnectedApp, cfg *metadata.OAu
 
 // replaceGrants drops the app's grants of the kinds the component lists and adds the listed ones.
 func replaceGrants(st *state, appID string, parents *grantChange) {
-	for id, g := range st.grants {
-		if g.AppID == appID && parents.replaces(st.permSets[g.ParentID]) {
-			delete(st.grants, id)
+	for _, g := range st.grantsOfApp(appID) {
+		if parents.replaces(st.permSets[g.ParentID]) {
+			st.removeGrant(g)
 		}
 	}
 	for _, parent := range parents.ids {
 		if st.grantOf(parent, appID) == nil {
-			g := &grant{ID: st.ids.next(sfid.PrefixSetupEntityAccess), ParentID: parent, AppID: appID}
-			st.grants[g.ID] = g
+			st.putGrant(&grant{ID: st.ids.next(sfid.PrefixSetupEntityAccess), ParentID: parent, AppID: appID})
 		}
 	}
 }

@@ -38,6 +38,7 @@ type state struct {
 	grants      map[string]*grant
 	approvals   map[string]*approval // by approvalKey
 	ids         idAllocator
+	idx         indexes
 }
 
 type organization struct {
@@ -125,6 +126,7 @@ func newState(seed *Seed) (*state, error) {
 		grants:      map[string]*grant{},
 		approvals:   map[string]*approval{},
 		ids:         idAllocator{},
+		idx:         newIndexes(),
 	}
 	ids, err := st.reserveSeedIDs(seed)
 	if err != nil {
@@ -318,10 +320,10 @@ func (st *state) loadProfiles(seed *Seed, ids *seedIDs) error {
 		}
 		pr := &profile{ID: st.orElse(ids.profiles[i], sfid.PrefixProfile), Name: p.Name, UserType: p.UserType}
 		pr.PermissionSetID = st.orElse(ids.profilePermSets[i], sfid.PrefixPermissionSet)
-		st.profiles[pr.ID] = pr
-		st.permSets[pr.PermissionSetID] = &permSet{
+		st.putProfile(pr)
+		st.putPermSet(&permSet{
 			ID: pr.PermissionSetID, Name: "X" + pr.ID[:15], Label: pr.Name, ProfileID: pr.ID, Permissions: perms,
-		}
+		})
 	}
 	return nil
 }
@@ -343,7 +345,7 @@ func (st *state) loadPermissionSets(seed *Seed, ids *seedIDs) error {
 			label = p.Name
 		}
 		ps := &permSet{ID: st.orElse(ids.permSets[i], sfid.PrefixPermissionSet), Name: p.Name, Label: label, Description: p.Description, Permissions: perms}
-		st.permSets[ps.ID] = ps
+		st.putPermSet(ps)
 	}
 	return nil
 }
@@ -369,7 +371,7 @@ func (st *state) loadUsers(seed *Seed, ids *seedIDs) error {
 		if us.Email == "" {
 			us.Email = u.Username
 		}
-		st.users[us.ID] = us
+		st.putUser(us)
 	}
 	profileAssignments := map[string]string{}
 	for _, u := range sorted(st.users) {
@@ -396,7 +398,7 @@ func (st *state) loadAssignments(seed *Seed, ids *seedIDs) error {
 			return fmt.Errorf("seed: permission set %q is assigned to %q twice", a.PermissionSet, a.Username)
 		}
 		asg := &assignment{ID: st.orElse(ids.assignments[i], sfid.PrefixAssignment), PermissionSetID: ps.ID, AssigneeID: us.ID}
-		st.assignments[asg.ID] = asg
+		st.putAssignment(asg)
 	}
 	return nil
 }
@@ -421,7 +423,7 @@ func (st *state) loadConnectedApps(seed *Seed, ids *seedIDs) error {
 		if app.Local && app.Packaged {
 			return fmt.Errorf("seed: connected app %q: an app is either local or packaged, not both", a.Name)
 		}
-		st.apps[app.ID] = app
+		st.putApp(app)
 	}
 	return nil
 }
@@ -467,7 +469,7 @@ func (st *state) loadGrants(seed *Seed, ids *seedIDs) error {
 			return fmt.Errorf("seed: setupEntityAccess[%d]: %q is granted to the same parent twice", i, g.ConnectedApp)
 		}
 		gr := &grant{ID: st.orElse(ids.grants[i], sfid.PrefixSetupEntityAccess), ParentID: parent, AppID: app.ID}
-		st.grants[gr.ID] = gr
+		st.putGrant(gr)
 	}
 	return nil
 }
@@ -514,6 +516,7 @@ func (st *state) clone() *state {
 		c.apps[id] = cloneApp(a)
 	}
 	c.ids = maps.Clone(st.ids)
+	c.idx = buildIndexes(&c)
 	return &c
 }
 
@@ -650,87 +653,25 @@ func developerNameProblem(name string) string {
 	return ""
 }
 
-func (st *state) profileByName(name string) *profile {
-	for _, p := range st.profiles {
-		if strings.EqualFold(p.Name, name) {
-			return p
-		}
-	}
-	return nil
-}
-
-func (st *state) permSetByName(name string) *permSet {
-	for _, p := range st.permSets {
-		if strings.EqualFold(p.Name, name) {
-			return p
-		}
-	}
-	return nil
-}
-
-func (st *state) userByUsername(username string) *user {
-	for _, u := range st.users {
-		if strings.EqualFold(u.Username, username) {
-			return u
-		}
-	}
-	return nil
-}
-
-func (st *state) appByName(name string) *connectedApp {
-	for _, a := range st.apps {
-		if strings.EqualFold(a.Name, name) {
-			return a
-		}
-	}
-	return nil
-}
-
-func (st *state) appByConsumerKey(key string) *connectedApp {
-	for _, a := range st.apps {
-		if a.ConsumerKey == key {
-			return a
-		}
-	}
-	return nil
-}
-
-func (st *state) assignmentOf(permSetID, userID string) *assignment {
-	for _, a := range st.assignments {
-		if a.PermissionSetID == permSetID && a.AssigneeID == userID {
-			return a
-		}
-	}
-	return nil
-}
-
-func (st *state) grantOf(parentID, appID string) *grant {
-	for _, g := range st.grants {
-		if g.ParentID == parentID && g.AppID == appID {
-			return g
-		}
-	}
-	return nil
-}
-
 // permissionSetsOf returns the ids of the user's profile-owned permission set and of every permission
 // set assigned to the user: where the user's permissions and app grants come from.
 func (st *state) permissionSetsOf(u *user) []string {
 	ids := []string{st.profiles[u.ProfileID].PermissionSetID}
-	for _, a := range sorted(st.assignments) {
-		if a.AssigneeID == u.ID {
-			ids = append(ids, a.PermissionSetID)
-		}
+	for _, a := range st.assignmentsOfUser(u.ID) {
+		ids = append(ids, a.PermissionSetID)
 	}
 	return ids
 }
 
 // holds reports whether the user has a permission through the profile or any assigned permission set.
-func (st *state) holds(u *user, perm string) bool {
+func (st *state) holds(u *user, perm string) bool { return st.holdsIn(st.permissionSetsOf(u), perm) }
+
+// holdsIn is holds over the user's permission sets, found once for several permissions.
+func (st *state) holdsIn(sets []string, perm string) bool {
 	if perm == permUseAnyAPIClient && !st.org.Provisioned {
 		return false
 	}
-	for _, id := range st.permissionSetsOf(u) {
+	for _, id := range sets {
 		if st.permSets[id].Permissions[perm] {
 			return true
 		}
@@ -749,22 +690,21 @@ func (st *state) accessOrg() access.Org {
 }
 
 func (st *state) accessUser(u *user) access.User {
+	sets := st.permissionSetsOf(u)
 	return access.User{
 		Type:                      access.UserType(st.userType(u)),
 		Active:                    u.Active,
-		APIEnabled:                st.holds(u, "ApiEnabled"),
-		UseAnyAPIClient:           st.holds(u, permUseAnyAPIClient),
-		CanApproveUninstalledApps: st.holds(u, "CanApproveUninstalledApps"),
-		Grantees:                  st.permissionSetsOf(u),
+		APIEnabled:                st.holdsIn(sets, "ApiEnabled"),
+		UseAnyAPIClient:           st.holdsIn(sets, permUseAnyAPIClient),
+		CanApproveUninstalledApps: st.holdsIn(sets, "CanApproveUninstalledApps"),
+		Grantees:                  sets,
 	}
 }
 
 func (st *state) accessApp(a *connectedApp) access.App {
 	app := access.App{Name: a.Name, Installed: a.Installed, Blocked: a.Blocked, OrgManaged: a.Local, AdminApprovedUsersOnly: a.AdminApproved}
-	for _, g := range sorted(st.grants) {
-		if g.AppID == a.ID {
-			app.GrantedTo = append(app.GrantedTo, g.ParentID)
-		}
+	for _, g := range st.grantsOfApp(a.ID) {
+		app.GrantedTo = append(app.GrantedTo, g.ParentID)
 	}
 	return app
 }

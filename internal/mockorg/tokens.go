@@ -2,6 +2,7 @@ package mockorg
 
 import (
 	"crypto/rand"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -164,6 +165,21 @@ type caller struct {
 	userID   string
 	username string
 	appID    string
+	// usage is the org's API usage counting this call: what its Sforce-Limit-Info and, for a
+	// /limits call, DailyApiRequests report, so that both agree with the counter exactly.
+	usage apiUsage
+}
+
+// apiUsage is the org's daily API request count and allocation.
+type apiUsage struct{ used, limit int }
+
+func (u apiUsage) header() string { return fmt.Sprintf("api-usage=%d/%d", u.used, u.limit) }
+
+// usageNow reads the API usage without counting a call, for answers to calls that do not count.
+func (s *Server) usageNow() apiUsage {
+	var limit int
+	s.view(func(st *state) { limit = st.org.DailyAPIRequests })
+	return apiUsage{used: int(s.apiUsed.Load()), limit: limit}
 }
 
 var errInvalidSession = &apiError{status: http.StatusUnauthorized, code: "INVALID_SESSION_ID", message: "Session expired or invalid"}
@@ -201,10 +217,12 @@ func (s *Server) authenticate(r *http.Request, token string) (*caller, *apiError
 	if denial != nil {
 		return nil, denial
 	}
-	if used := s.apiUsed.Add(1); used > int64(limit) {
+	used := s.apiUsed.Add(1)
+	if used > int64(limit) {
 		s.apiUsed.Add(-1)
 		return nil, &apiError{status: http.StatusForbidden, code: "REQUEST_LIMIT_EXCEEDED", message: "TotalRequests Limit exceeded."}
 	}
+	c.usage = apiUsage{used: int(used), limit: limit}
 	if s.afterAuthenticate != nil {
 		s.afterAuthenticate()
 	}

@@ -183,3 +183,34 @@ func (q *Query) String() string {
 	}
 	return b.String()
 }
+
+// Equality is a condition "Field = 'text'" that every matching record meets.
+type Equality struct {
+	Field, Value string
+}
+
+// Equalities lists the WHERE clause's text equalities that hold for every match: the clause itself
+// or the terms of its top-level AND, parentheses aside. A caller with an index on one of the fields
+// can narrow the records it tests with Match to those the index gives for that value.
+func (q *Query) Equalities() []Equality {
+	var out []Equality
+	var visit func(e Expr)
+	visit = func(e Expr) {
+		switch e := e.(type) {
+		case parenExpr:
+			visit(e.inner)
+		case andExpr:
+			for _, t := range e {
+				visit(t)
+			}
+		case cmpExpr:
+			if s, ok := e.value.(string); ok && e.op == "=" {
+				out = append(out, Equality{Field: e.field, Value: s})
+			}
+		}
+	}
+	if q.Where != nil {
+		visit(q.Where)
+	}
+	return out
+}
