@@ -137,7 +137,7 @@ func (s *Server) restResources(c *restCall) {
 	out := map[string]string{
 		"composite": base + "/composite", "limits": base + "/limits", "query": base + "/query", "queryAll": base + "/queryAll", "sobjects": base + "/sobjects",
 	}
-	if !s.cfg.DisableSetupExtension {
+	if s.setupExtensionServed() {
 		out["sfaccess"] = base + "/sfaccess"
 	}
 	writeJSON(c.w, http.StatusOK, out)

@@ -42,6 +42,10 @@ type SeedOrganization struct {
 	// field means false, as in a 2026 org. Editing, installing and deleting existing apps are not
 	// affected.
 	ConnectedAppCreationAllowed bool `json:"connectedAppCreationAllowed"`
+	// SetupExtensionDisabled serves the org as a real one is: without the sfaccess setup extension
+	// (/services/data/vXX.X/sfaccess/ answers 404), so a configuration can be rehearsed for a real
+	// org. Config.DisableSetupExtension does the same for every org a server serves.
+	SetupExtensionDisabled bool `json:"setupExtensionDisabled,omitempty"`
 	// SessionTimeoutMinutes is Session Settings' timeout, how long an access token lasts after it
 	// was issued: 15, 30, 60, 120, 240, 480, 720 or 1440; absent means 120, Salesforce's default.
 	SessionTimeoutMinutes int `json:"sessionTimeoutMinutes,omitempty"`

@@ -38,8 +38,16 @@ func installationOf(a *connectedApp) installation {
 	return installation{ConnectedAppID: a.ID, Installed: a.Installed, Blocked: a.Blocked, Packaged: a.Packaged}
 }
 
+// setupExtensionServed reports whether this org serves the setup extension: neither the server's
+// configuration nor the org's seed has switched it off.
+func (s *Server) setupExtensionServed() bool {
+	served := !s.cfg.DisableSetupExtension
+	s.view(func(st *state) { served = served && !st.org.SetupExtensionDisabled })
+	return served
+}
+
 func (s *Server) serveSetup(c *restCall) {
-	if s.cfg.DisableSetupExtension {
+	if !s.setupExtensionServed() {
 		note(c.r, "rest:notFound", false)
 		writeRESTErr(c.w, errNotFound)
 		return

@@ -85,8 +85,36 @@ func TestSetupExtension(t *testing.T) {
 }
 
 func TestSetupExtensionCanBeDisabled(t *testing.T) {
-	h := newHarness(t, Config{DisableSetupExtension: true})
+	withoutExtension := DefaultSeed()
+	withoutExtension.Organization.SetupExtensionDisabled = true
+	for name, cfg := range map[string]Config{
+		"by the server's configuration (--without-setup-extension)": {DisableSetupExtension: true},
+		"by the org's seed (organization.setupExtensionDisabled)":   {Seed: withoutExtension},
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, cfg)
+			assertNoSetupExtension(t, h, h.adminToken())
+		})
+	}
+}
+
+// TestSetupExtensionFollowsTheSnapshot switches the extension off and on again through the org's
+// snapshot, as a pipeline that rehearses for a real org would.
+func TestSetupExtensionFollowsTheSnapshot(t *testing.T) {
+	h := newHarness(t, Config{})
 	admin := h.adminToken()
+	var seed Seed
+	h.control(http.MethodGet, "/__mockorg/snapshot", nil).json(t, &seed)
+	seed.Organization.SetupExtensionDisabled = true
+	h.mustStatus(t, h.control(http.MethodPut, "/__mockorg/snapshot", seed), http.StatusNoContent)
+	assertNoSetupExtension(t, h, admin)
+	seed.Organization.SetupExtensionDisabled = false
+	h.mustStatus(t, h.control(http.MethodPut, "/__mockorg/snapshot", seed), http.StatusNoContent)
+	h.mustStatus(t, h.rest(http.MethodGet, apiBase+"/sfaccess/", admin, nil), http.StatusOK)
+}
+
+func assertNoSetupExtension(t *testing.T, h *harness, admin string) {
+	t.Helper()
 	for _, path := range []string{"/sfaccess/", "/sfaccess/connected-apps", "/sfaccess/api-access-control"} {
 		r := h.rest(http.MethodGet, apiBase+path, admin, nil)
 		if r.status != http.StatusNotFound || r.restError(t).ErrorCode != "NOT_FOUND" {

@@ -45,6 +45,7 @@ type organization struct {
 	ID, Name, OrganizationType, InstanceName string
 	Provisioned, IsSandbox                   bool
 	ConnectedAppCreationAllowed              bool
+	SetupExtensionDisabled                   bool
 	DailyAPIRequests                         int
 	SessionTimeoutMinutes                    int
 }
@@ -279,7 +280,8 @@ func (st *state) loadOrganization(seed *Seed, ids *seedIDs) error {
 		ID: st.orElse(ids.org, sfid.PrefixOrganization), Name: o.Name, OrganizationType: o.OrganizationType,
 		Provisioned: o.APIAccessControlProvisioned, DailyAPIRequests: o.DailyAPIRequests,
 		InstanceName: o.InstanceName, IsSandbox: o.IsSandbox, ConnectedAppCreationAllowed: o.ConnectedAppCreationAllowed,
-		SessionTimeoutMinutes: o.SessionTimeoutMinutes,
+		SetupExtensionDisabled: o.SetupExtensionDisabled,
+		SessionTimeoutMinutes:  o.SessionTimeoutMinutes,
 	}
 	if st.org.SessionTimeoutMinutes == 0 {
 		st.org.SessionTimeoutMinutes = 120
@@ -538,6 +540,7 @@ func (st *state) toSeed(apiUsed int) *Seed {
 			APIAccessControlProvisioned: st.org.Provisioned, DailyAPIRequests: st.org.DailyAPIRequests,
 			APIRequestsUsed: apiUsed, InstanceName: st.org.InstanceName, IsSandbox: st.org.IsSandbox,
 			ConnectedAppCreationAllowed: st.org.ConnectedAppCreationAllowed, SessionTimeoutMinutes: st.org.SessionTimeoutMinutes,
+			SetupExtensionDisabled: st.org.SetupExtensionDisabled,
 		},
 		Settings:                 st.settings,
 		Profiles:                 []SeedProfile{},

@@ -65,6 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	stateFile := fs.String("state-file", "", "persist the org in this file and reload it on start (written atomically, mode 0600)")
 	controlToken := fs.String("control-token", "", "bearer token of the /__mockorg/ control API (default: random)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	withoutExtension := fs.Bool("without-setup-extension", false, "serve the org as a real org is, without the sfaccess setup extension (Install/Block and the Visualforce option answer 404)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	healthcheck := fs.Bool("healthcheck", false, "check that a mock org answers on --listen and exit 0, or 1 when it does not (a container's HEALTHCHECK)")
 	fs.Usage = func() {
@@ -90,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	cfg := mockorg.Config{StateFile: *stateFile, ControlToken: *controlToken, Logger: logger}
+	cfg := mockorg.Config{StateFile: *stateFile, ControlToken: *controlToken, Logger: logger, DisableSetupExtension: *withoutExtension}
 	if *seedFile != "" {
 		data, err := os.ReadFile(*seedFile)
 		if err != nil {
