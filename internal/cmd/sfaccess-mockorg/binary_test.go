@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -60,6 +62,19 @@ func TestHelpExitsZero(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "-healthcheck") {
 		t.Errorf("--help does not list the flags:\n%s", out)
+	}
+	// Every flag is documented where users look: the project's README and the archive's.
+	flags := regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(string(out), -1)
+	for _, doc := range []string{"../../../README.md", "README.md"} {
+		text, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range flags {
+			if f[1] != "h" && f[1] != "help" && !strings.Contains(string(text), "`--"+f[1]) {
+				t.Errorf("%s does not document --%s", doc, f[1])
+			}
+		}
 	}
 }
 
