@@ -197,7 +197,7 @@ func TestBannerPointsAtTheConsole(t *testing.T) {
 	srv := httptest.NewServer(org)
 	defer srv.Close()
 	var banner bytes.Buffer
-	printBanner(&banner, srv.URL, org, true, "")
+	printBanner(&banner, srv.URL, org, true, "", "")
 	var consoleURL string
 	for line := range strings.Lines(banner.String()) {
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "console"); ok {
