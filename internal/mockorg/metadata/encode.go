@@ -119,24 +119,28 @@ func WriteListResponse(w io.Writer, files []FileProperties) error {
 	e.openEnvelope()
 	e.open("listMetadataResponse")
 	for _, f := range files {
-		e.open("result")
-		e.optLeaf("createdById", f.CreatedByID)
-		e.optLeaf("createdByName", f.CreatedByName)
-		e.leaf("createdDate", formatDateTime(f.CreatedDate))
-		e.optLeaf("fileName", f.FileName)
-		e.leaf("fullName", f.FullName)
-		e.optLeaf("id", f.ID)
-		e.optLeaf("lastModifiedById", f.LastModifiedByID)
-		e.optLeaf("lastModifiedByName", f.LastModifiedByName)
-		e.leaf("lastModifiedDate", formatDateTime(f.LastModifiedDate))
-		e.optLeaf("manageableState", f.ManageableState)
-		e.optLeaf("namespacePrefix", f.NamespacePrefix)
-		e.leaf("type", f.Type)
-		e.close("result")
+		e.fileProperties("result", f)
 	}
 	e.close("listMetadataResponse")
 	e.closeEnvelope()
 	return e.finish(w)
+}
+
+func (e *encoder) fileProperties(elem string, f FileProperties) {
+	e.open(elem)
+	e.optLeaf("createdById", f.CreatedByID)
+	e.optLeaf("createdByName", f.CreatedByName)
+	e.leaf("createdDate", formatDateTime(f.CreatedDate))
+	e.optLeaf("fileName", f.FileName)
+	e.leaf("fullName", f.FullName)
+	e.optLeaf("id", f.ID)
+	e.optLeaf("lastModifiedById", f.LastModifiedByID)
+	e.optLeaf("lastModifiedByName", f.LastModifiedByName)
+	e.leaf("lastModifiedDate", formatDateTime(f.LastModifiedDate))
+	e.optLeaf("manageableState", f.ManageableState)
+	e.optLeaf("namespacePrefix", f.NamespacePrefix)
+	e.leaf("type", f.Type)
+	e.close(elem)
 }
 
 // WriteFault writes a SOAP fault envelope; the handler sends it with HTTP status 500. An
@@ -313,16 +317,26 @@ func (e *encoder) names(complexType, name string, values []string) {
 // xsi:type, fields in the WSDL's order (fullName, then alphabetical).
 func (e *encoder) component(elem string, c Component) {
 	e.open(elem, `xsi:type="`+e.prefix+c.MetadataType()+`"`)
+	e.componentFields(c, true)
+	e.close(elem)
+}
+
+// componentFields writes c's fields; a file in a package has no fullName, its file name is it.
+func (e *encoder) componentFields(c Component, withFullName bool) {
 	switch c := c.(type) {
 	case *ConnectedAppSettings:
 		const t = TypeConnectedAppSettings
-		e.str(t, "fullName", c.FullName)
+		if withFullName {
+			e.str(t, "fullName", c.FullName)
+		}
 		e.boolean(t, "enableAdminApprovedAppsOnly", c.EnableAdminApprovedAppsOnly)
 		e.boolean(t, "enableAdminApprovedAppsOnlyForExternalUser", c.EnableAdminApprovedAppsOnlyForExternalUser)
 		e.boolean(t, "enableSkipUserProvisioningWizardWelcomePage", c.EnableSkipUserProvisioningWizardWelcomePage)
 	case *ConnectedApp:
 		const t = TypeConnectedApp
-		e.str(t, "fullName", c.FullName)
+		if withFullName {
+			e.str(t, "fullName", c.FullName)
+		}
 		e.str(t, "contactEmail", c.ContactEmail)
 		e.str(t, "contactPhone", c.ContactPhone)
 		e.str(t, "description", c.Description)
@@ -340,7 +354,6 @@ func (e *encoder) component(elem string, c Component) {
 		e.names(t, "profileName", c.ProfileName)
 		e.str(t, "startUrl", c.StartURL)
 	}
-	e.close(elem)
 }
 
 func (e *encoder) oauthConfig(o *OAuthConfig) {
