@@ -26,10 +26,14 @@ const (
 const selfSignedLifetime = 365 * 24 * time.Hour
 
 // SelfSignedCertificate returns a certificate for localhost, 127.0.0.1 and ::1 kept in dir, and the
-// path of its PEM file for clients to trust. A pair already in dir that is valid for at least a day
+// absolute path of its PEM file for clients to trust. A pair already in dir that is valid for at least a day
 // more is reused, so a client configured to trust it keeps working across restarts; otherwise a new
 // pair is written (the key with mode 0600).
 func SelfSignedCertificate(dir string) (cert tls.Certificate, certFile string, err error) {
+	// Absolute, so that the path the banner prints can be exported and used from anywhere.
+	if dir, err = filepath.Abs(dir); err != nil {
+		return tls.Certificate{}, "", err
+	}
 	certFile, keyFile := filepath.Join(dir, SelfSignedCertFile), filepath.Join(dir, SelfSignedKeyFile)
 	if cert, err := tls.LoadX509KeyPair(certFile, keyFile); err == nil && time.Until(cert.Leaf.NotAfter) > 24*time.Hour {
 		return cert, certFile, nil

@@ -171,7 +171,8 @@ func printBanner(w io.Writer, url string, org *mockorg.Server, embedded bool, st
 	}
 	fmt.Fprintf(w, "\n  export SFACCESS_INSTANCE_URL=%s\n", url)
 	if caFile != "" {
-		fmt.Fprintf(w, "  export NODE_EXTRA_CA_CERTS=%s SSL_CERT_FILE=%s\n", caFile, caFile)
+		// Node (the Salesforce CLI, jsforce), Go and OpenSSL programs, and curl each read their own.
+		fmt.Fprintf(w, "  export NODE_EXTRA_CA_CERTS=%s SSL_CERT_FILE=%s CURL_CA_BUNDLE=%s\n", caFile, caFile, caFile)
 	}
 	fmt.Fprintf(w, "\nPress Ctrl-C to stop.\n")
 }
