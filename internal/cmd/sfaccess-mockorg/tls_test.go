@@ -79,7 +79,8 @@ func TestSelfSignedTLS(t *testing.T) {
 	if got := instanceURLFrom(t, client, base); got != base {
 		t.Errorf("instance_url %q, want %q", got, base)
 	}
-	if _, err := http.Get(base + "/services/data"); err == nil {
+	if resp, err := http.Get(base + "/services/data"); err == nil {
+		resp.Body.Close()
 		t.Error("a client that does not trust the certificate connected")
 	}
 	first, _ := os.ReadFile(caFile)
