@@ -220,6 +220,9 @@ type encoder struct {
 	v       Version
 	prefix  string // element prefix: "" in responses (default namespace), "met:" in requests
 	request bool   // requests carry consumerSecret and empty grant lists; responses never do
+	// indent > 0 puts each element on a line of its own, indented four spaces a level, as
+	// Salesforce writes the files of a package; people diff them. It is the current depth.
+	indent int
 }
 
 func newEncoder(v Version, prefix string, request bool) *encoder {
@@ -241,7 +244,18 @@ func (e *encoder) finish(w io.Writer) error {
 
 func (e *encoder) raw(s string) { e.buf.WriteString(s) }
 
+// newline starts a line at the current depth of an indented encoder.
+func (e *encoder) newline() {
+	if e.indent > 0 {
+		e.buf.WriteString("\n" + strings.Repeat("    ", e.indent-1))
+	}
+}
+
 func (e *encoder) open(name string, attrs ...string) {
+	e.newline()
+	if e.indent > 0 {
+		e.indent++
+	}
 	e.buf.WriteString("<" + e.prefix + name)
 	for _, a := range attrs {
 		e.buf.WriteString(" " + a)
@@ -249,7 +263,13 @@ func (e *encoder) open(name string, attrs ...string) {
 	e.buf.WriteString(">")
 }
 
-func (e *encoder) close(name string) { e.buf.WriteString("</" + e.prefix + name + ">") }
+func (e *encoder) close(name string) {
+	if e.indent > 0 {
+		e.indent--
+	}
+	e.newline()
+	e.buf.WriteString("</" + e.prefix + name + ">")
+}
 
 // leaf writes an element with escaped text. A name already carrying a prefix (sf:…) is written as
 // given.
@@ -258,6 +278,7 @@ func (e *encoder) leaf(name, text string) {
 	if strings.Contains(name, ":") {
 		prefix = ""
 	}
+	e.newline()
 	e.buf.WriteString("<" + prefix + name + ">")
 	_ = xml.EscapeText(&e.buf, []byte(text)) // writing to a bytes.Buffer cannot fail
 	e.buf.WriteString("</" + prefix + name + ">")

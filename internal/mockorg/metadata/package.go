@@ -221,18 +221,14 @@ func WritePackage(files []PackageFile, v Version, singlePackage bool) ([]byte, s
 	for _, f := range files {
 		name := f.Component.Name()
 		members[f.Type] = append(members[f.Type], name)
-		e := newEncoder(v, "", false)
-		e.raw(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-		e.raw(`<` + f.Component.MetadataType() + ` xmlns="` + Namespace + `">`)
+		e := newFileEncoder(v, f.Component.MetadataType())
 		e.componentFields(f.Component, false)
-		e.raw(`</` + f.Component.MetadataType() + ">\n")
+		e.closeFile(f.Component.MetadataType())
 		if err := add(FileName(f.Type, name), e.buf.Bytes()); err != nil {
 			return nil, "", err
 		}
 	}
-	e := newEncoder(v, "", false)
-	e.raw(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	e.raw(`<Package xmlns="` + Namespace + `">`)
+	e := newFileEncoder(v, "Package")
 	for _, folder := range PackageFolders {
 		if names := members[folder.Type]; len(names) > 0 {
 			e.open("types")
@@ -244,7 +240,7 @@ func WritePackage(files []PackageFile, v Version, singlePackage bool) ([]byte, s
 		}
 	}
 	e.leaf("version", v.String())
-	e.raw("</Package>\n")
+	e.closeFile("Package")
 	if err := add("package.xml", e.buf.Bytes()); err != nil {
 		return nil, "", err
 	}
@@ -252,4 +248,17 @@ func WritePackage(files []PackageFile, v Version, singlePackage bool) ([]byte, s
 		return nil, "", err
 	}
 	return buf.Bytes(), prefix, nil
+}
+
+// newFileEncoder starts a package file whose root element is root, indented as Salesforce writes.
+func newFileEncoder(v Version, root string) *encoder {
+	e := newEncoder(v, "", false)
+	e.raw(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	e.raw(`<` + root + ` xmlns="` + Namespace + `">`)
+	e.indent = 2
+	return e
+}
+
+func (e *encoder) closeFile(root string) {
+	e.raw("\n</" + root + ">\n")
 }
