@@ -53,7 +53,7 @@ func (j *asyncJobs) put(id string, result any) {
 	}
 }
 
-// get returns the job's result if id (15 or 18 characters) names one of type T.
+// getJob returns the job's result if id (15 or 18 characters) names one of type T.
 func getJob[T any](j *asyncJobs, id string) (T, bool) {
 	var zero T
 	norm, err := sfid.Normalize(id)

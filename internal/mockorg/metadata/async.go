@@ -97,21 +97,20 @@ func decodeZipFile(c *element, req *Request) error {
 
 func decodeDeployOptions(e *element, req *Request) error {
 	for _, c := range e.children {
-		var b *bool
-		var err error
+		var dst *bool
 		switch c.name.Local {
-		case "checkOnly", "rollbackOnError":
-			b, err = leafBool(c)
+		case "checkOnly":
+			dst = &req.Deploy.CheckOnly
+		case "rollbackOnError":
+			dst = &req.Deploy.RollbackOnError
+		default:
+			continue
 		}
+		b, err := leafBool(c)
 		if err != nil {
 			return err
 		}
-		if b != nil && c.name.Local == "checkOnly" {
-			req.Deploy.CheckOnly = *b
-		}
-		if b != nil && c.name.Local == "rollbackOnError" {
-			req.Deploy.RollbackOnError = *b
-		}
+		*dst = b != nil && *b
 	}
 	return nil
 }
