@@ -78,7 +78,7 @@ func (h *harness) send(method, path string, header http.Header, body io.Reader) 
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := h.ts.Client().Do(req)
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, path, err)
 	}

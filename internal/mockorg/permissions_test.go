@@ -173,6 +173,18 @@ var mgmtRoutes = []mgmtRoute{
 			return h.soap(tok, `<deleteMetadata><type>ConnectedApp</type><fullNames>`+name+`</fullNames></deleteMetadata>`)
 		}
 	}},
+	{"deploy ConnectedAppSettings", []operation{opUpdateSettings}, true, func(t *testing.T, h *harness, _ string, n int) func(string) response {
+		zip := zipOf(t, map[string]string{
+			"package.xml":                    `<Package ` + nsMeta + `><types><members>ConnectedApp</members><name>Settings</name></types></Package>`,
+			"settings/ConnectedApp.settings": fmt.Sprintf(`<ConnectedAppSettings `+nsMeta+`><enableSkipUserProvisioningWizardWelcomePage>%t</enableSkipUserProvisioningWizardWelcomePage></ConnectedAppSettings>`, n%2 == 0),
+		})
+		return func(tok string) response { return h.soap(tok, deployOf(zip, false, true)) }
+	}},
+	{"retrieve connected apps", []operation{opReadApps}, true, func(t *testing.T, h *harness, _ string, _ int) func(string) response {
+		return func(tok string) response {
+			return h.soap(tok, `<retrieve><request><unpackaged><types><members>*</members><name>ConnectedApp</name></types></unpackaged></request></retrieve>`)
+		}
+	}},
 }
 
 // clausesOf is the union of the requirement clauses of a route's operations.

@@ -36,6 +36,10 @@ func (s *Server) restQuery(c *restCall) {
 			writeRESTErr(c.w, errorf(http.StatusBadRequest, "MALFORMED_QUERY", "A query string has to be specified"))
 			return
 		}
+		if c.segs[0] == "query" && c.r.URL.Query().Get("columns") == "true" {
+			s.queryColumns(c, q)
+			return
+		}
 		var records []any
 		var count int
 		var countOnly bool
@@ -84,22 +88,9 @@ func (s *Server) batchSize(r *http.Request) int {
 // runQuery evaluates a SOQL statement against the org as viewer sees it and renders the matching
 // records; for COUNT() it returns the count and no records.
 func runQuery(st *state, viewer *user, version, text string) (records []any, count int, countOnly bool, aerr *apiError) {
-	q, err := soql.Parse(text)
-	if err != nil {
-		return nil, 0, false, soqlError(err)
-	}
-	t := sobjectTypeNamed(q.Object)
-	if t == nil {
-		return nil, 0, false, errorf(http.StatusBadRequest, "INVALID_TYPE",
-			"sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.", q.Object)
-	}
-	paths := map[string]fieldPath{}
-	for _, f := range q.ReferencedFields() {
-		p, aerr := t.resolvePath(st, f)
-		if aerr != nil {
-			return nil, 0, false, aerr
-		}
-		paths[strings.ToLower(f)] = p
+	q, t, paths, aerr := resolveQuery(st, text)
+	if aerr != nil {
+		return nil, 0, false, aerr
 	}
 	getter := func(rec record) soql.Getter {
 		return func(field string) (any, bool) {
@@ -135,6 +126,39 @@ func runQuery(st *state, viewer *user, version, text string) (records []any, cou
 	if q.Count {
 		return nil, len(matched), true, nil
 	}
+	selected := selectedPaths(q, paths)
+	records = make([]any, 0, len(matched))
+	for _, rec := range matched {
+		records = append(records, t.render(st, version, rec, selected))
+	}
+	return records, len(records), false, nil
+}
+
+// resolveQuery parses a SOQL statement and resolves every field it references, keyed by the
+// field's lower-cased text, or explains why the statement is not valid against this org.
+func resolveQuery(st *state, text string) (*soql.Query, *sobjectType, map[string]fieldPath, *apiError) {
+	q, err := soql.Parse(text)
+	if err != nil {
+		return nil, nil, nil, soqlError(err)
+	}
+	t := sobjectTypeNamed(q.Object)
+	if t == nil {
+		return nil, nil, nil, errorf(http.StatusBadRequest, "INVALID_TYPE",
+			"sObject type '%s' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.", q.Object)
+	}
+	paths := map[string]fieldPath{}
+	for _, f := range q.ReferencedFields() {
+		p, aerr := t.resolvePath(st, f)
+		if aerr != nil {
+			return nil, nil, nil, aerr
+		}
+		paths[strings.ToLower(f)] = p
+	}
+	return q, t, paths, nil
+}
+
+// selectedPaths are the SELECT list's fields in order, each once however often it is named.
+func selectedPaths(q *soql.Query, paths map[string]fieldPath) []fieldPath {
 	var selected []fieldPath
 	seen := map[string]bool{}
 	for _, f := range q.Fields {
@@ -144,11 +168,7 @@ func runQuery(st *state, viewer *user, version, text string) (records []any, cou
 			selected = append(selected, p)
 		}
 	}
-	records = make([]any, 0, len(matched))
-	for _, rec := range matched {
-		records = append(records, t.render(st, version, rec, selected))
-	}
-	return records, len(records), false, nil
+	return selected
 }
 
 // candidates are the records a query tests: those an index gives for one of the WHERE clause's

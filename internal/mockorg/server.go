@@ -57,6 +57,7 @@ type Server struct {
 	apiUsed atomic.Int64
 
 	cursors *cursorCache
+	jobs    *asyncJobs
 	faults  *faultInjector
 	stats   *statsRecorder
 	calls   *console.CallLog
@@ -85,6 +86,7 @@ func New(cfg Config) (*Server, error) {
 		cfg:     cfg,
 		log:     cfg.Logger,
 		cursors: newCursorCache(),
+		jobs:    newAsyncJobs(),
 		faults:  newFaultInjector(),
 		stats:   newStatsRecorder(),
 		calls:   console.NewCallLog(recentCallsKept),

@@ -75,7 +75,11 @@ func (s *Server) handleSOAP(w http.ResponseWriter, r *http.Request) {
 		writeSOAPFault(w, http.StatusInternalServerError, metadata.AsFault(err))
 		return
 	}
-	write := req.Operation != metadata.OpRead && req.Operation != metadata.OpList
+	write := false
+	switch req.Operation {
+	case metadata.OpCreate, metadata.OpUpdate, metadata.OpUpsert, metadata.OpDelete, metadata.OpDeploy:
+		write = true
+	}
 	note(r, "soap:"+string(req.Operation), write)
 	c, aerr := s.authenticate(r, req.SessionID)
 	if aerr != nil && aerr.message == access.MessageSessionNotValid {
@@ -92,6 +96,16 @@ func (s *Server) handleSOAP(w http.ResponseWriter, r *http.Request) {
 		call.read(w)
 	case metadata.OpList:
 		call.list(w)
+	case metadata.OpDescribe:
+		call.describe(w)
+	case metadata.OpRetrieve:
+		call.retrieve(w)
+	case metadata.OpCheckRetrieveStatus:
+		call.checkRetrieveStatus(w)
+	case metadata.OpDeploy:
+		call.deploy(w)
+	case metadata.OpCheckDeployStatus:
+		call.checkDeployStatus(w)
 	default:
 		call.save(w)
 	}
@@ -190,13 +204,7 @@ func (st *state) grantNames(appID string) (profiles, permSets []string) {
 func (c *soapCall) list(w http.ResponseWriter) {
 	var files []metadata.FileProperties
 	aerr := c.s.viewAs(c.caller, func(st *state, u *user) *apiError {
-		var creator *user
-		for _, cand := range sorted(st.users) {
-			if st.holds(cand, "ModifyAllData") {
-				creator = cand
-				break
-			}
-		}
+		creator := metadataCreator(st)
 		for _, q := range c.req.Queries {
 			op := opReadApps
 			if q.Type == metadata.TypeConnectedAppSettings {
@@ -228,6 +236,17 @@ func (c *soapCall) list(w http.ResponseWriter) {
 	writeSOAP(w, func(out io.Writer) error { return metadata.WriteListResponse(out, files) })
 }
 
+// metadataCreator is the user metadata is reported as created and modified by: the first
+// administrator, as a mock org keeps no history of who changed what.
+func metadataCreator(st *state) *user {
+	for _, cand := range sorted(st.users) {
+		if st.holds(cand, "ModifyAllData") {
+			return cand
+		}
+	}
+	return nil
+}
+
 func fileProperties(creator *user, typ, fullName, fileName, id, manageable, created, modified string) metadata.FileProperties {
 	fp := metadata.FileProperties{Type: typ, FullName: fullName, FileName: fileName, ID: id, ManageableState: manageable}
 	fp.CreatedDate, _ = time.Parse(timeLayout, created)
@@ -256,7 +275,7 @@ func (c *soapCall) save(w http.ResponseWriter) {
 	var outcomes []componentOutcome
 	var changed bool
 	err := c.s.mutateAs(c.caller, func(st *state, u *user) error {
-		if msg := c.denial(st, u); msg != "" {
+		if msg := saveDenial(st, u, c.req); msg != "" {
 			return insufficientAccess(msg)
 		}
 		work := st.clone()
@@ -317,17 +336,17 @@ func (c *soapCall) save(w http.ResponseWriter) {
 	writeSOAP(w, func(out io.Writer) error { return metadata.WriteSaveResponse(out, c.req.Operation, results) })
 }
 
-// denial checks the permission matrix for every component of a write call.
-func (c *soapCall) denial(st *state, u *user) string {
+// saveDenial checks the permission matrix for every component of a write call or a deploy.
+func saveDenial(st *state, u *user, req *metadata.Request) string {
 	check := func(op operation) string { return st.denial(u, op) }
-	if c.req.Operation == metadata.OpDelete {
-		if c.req.Type == metadata.TypeConnectedAppSettings {
+	if req.Operation == metadata.OpDelete {
+		if req.Type == metadata.TypeConnectedAppSettings {
 			return check(opUpdateSettings)
 		}
 		if msg := check(opWriteApps); msg != "" {
 			return msg
 		}
-		for _, name := range c.req.FullNames {
+		for _, name := range req.FullNames {
 			if a := st.appByName(name); a != nil {
 				if p, ps := st.grantNames(a.ID); len(p)+len(ps) > 0 {
 					if msg := check(opChangeAppGrants); msg != "" {
@@ -338,7 +357,7 @@ func (c *soapCall) denial(st *state, u *user) string {
 		}
 		return ""
 	}
-	for _, comp := range c.req.Components {
+	for _, comp := range req.Components {
 		switch comp := comp.(type) {
 		case *metadata.ConnectedAppSettings:
 			if msg := check(opUpdateSettings); msg != "" {

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -66,6 +67,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	controlToken := fs.String("control-token", "", "bearer token of the /__mockorg/ control API (default: random)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	withoutExtension := fs.Bool("without-setup-extension", false, "serve the org as a real org is, without the sfaccess setup extension (Install/Block and the Visualforce option answer 404)")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this PEM certificate (needs --tls-key)")
+	tlsKey := fs.String("tls-key", "", "the PEM private key of --tls-cert")
+	tlsSelfSigned := fs.String("tls-self-signed", "", "serve HTTPS with a certificate for localhost and 127.0.0.1 kept in this directory (made on first use)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	healthcheck := fs.Bool("healthcheck", false, "check that a mock org answers on --listen and exit 0, or 1 when it does not (a container's HEALTHCHECK)")
 	fs.Usage = func() {
@@ -103,6 +107,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		cfg.Seed = seed
 	}
+	tlsCfg, caFile, err := tlsConfig(*tlsCert, *tlsKey, *tlsSelfSigned)
+	if err != nil {
+		return err
+	}
 	org, err := mockorg.New(cfg)
 	if err != nil {
 		return err
@@ -112,6 +120,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		org.Close()
 		return err
 	}
+	scheme := "http"
+	if tlsCfg != nil {
+		ln, scheme = tls.NewListener(ln, tlsCfg), "https"
+	}
 	srv := &http.Server{
 		Handler:           org,
 		ReadHeaderTimeout: timeouts.readHeader,
@@ -120,7 +132,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		IdleTimeout:       timeouts.idle,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	printBanner(stdout, "http://"+ln.Addr().String(), org, cfg.Seed == nil, *stateFile)
+	printBanner(stdout, scheme+"://"+ln.Addr().String(), org, cfg.Seed == nil, *stateFile, caFile)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
@@ -146,7 +158,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // printBanner tells a person how to reach the org. The credentials are the org's documented
 // development credentials (or the user's own seed's), printed on purpose as LocalStack does; they
 // never go to the log.
-func printBanner(w io.Writer, url string, org *mockorg.Server, embedded bool, stateFile string) {
+func printBanner(w io.Writer, url string, org *mockorg.Server, embedded bool, stateFile, caFile string) {
 	fmt.Fprintf(w, "sfaccess-mockorg %s serving a mock Salesforce org\n\n", version)
 	fmt.Fprintf(w, "  instance URL     %s\n", url)
 	fmt.Fprintf(w, "  token endpoint   %s/services/oauth2/token\n", url)
@@ -163,9 +175,40 @@ func printBanner(w io.Writer, url string, org *mockorg.Server, embedded bool, st
 	if stateFile != "" {
 		fmt.Fprintf(w, "  state file       %s\n", stateFile)
 	}
+	if caFile != "" {
+		fmt.Fprintf(w, "  certificate      %s (self-signed: trust it as below)\n", caFile)
+	}
 	fmt.Fprintf(w, "\nPoint the provider at it:\n\n  export SFACCESS_INSTANCE_URL=%s\n", url)
 	if id, secret, _, ok := org.AdminClient(); ok {
 		fmt.Fprintf(w, "  export SFACCESS_CLIENT_ID=%s\n  export SFACCESS_CLIENT_SECRET=%s\n", id, secret)
 	}
+	if caFile != "" {
+		// Node (the Salesforce CLI, jsforce), Go and OpenSSL programs, and curl each read their own.
+		fmt.Fprintf(w, "  export NODE_EXTRA_CA_CERTS=%s SSL_CERT_FILE=%s CURL_CA_BUNDLE=%s\n", caFile, caFile, caFile)
+	}
 	fmt.Fprintf(w, "\nPress Ctrl-C to stop.\n")
+}
+
+// tlsConfig is the server's TLS configuration from the flags, nil for plain HTTP, and the path of
+// the self-signed certificate clients must trust, if one is used.
+func tlsConfig(certFile, keyFile, selfSignedDir string) (*tls.Config, string, error) {
+	var cert tls.Certificate
+	var caFile string
+	var err error
+	switch {
+	case selfSignedDir != "" && (certFile != "" || keyFile != ""):
+		return nil, "", errors.New("--tls-self-signed and --tls-cert/--tls-key exclude each other")
+	case selfSignedDir != "":
+		cert, caFile, err = mockorg.SelfSignedCertificate(selfSignedDir)
+	case certFile == "" && keyFile == "":
+		return nil, "", nil
+	case certFile == "" || keyFile == "":
+		return nil, "", errors.New("--tls-cert and --tls-key go together")
+	default:
+		cert, err = tls.LoadX509KeyPair(certFile, keyFile)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("TLS certificate: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, caFile, nil
 }

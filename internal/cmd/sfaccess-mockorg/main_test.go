@@ -199,7 +199,7 @@ func TestBannerPointsAtTheConsole(t *testing.T) {
 	srv := httptest.NewServer(org)
 	defer srv.Close()
 	var banner bytes.Buffer
-	printBanner(&banner, srv.URL, org, true, "")
+	printBanner(&banner, srv.URL, org, true, "", "")
 	var consoleURL string
 	for line := range strings.Lines(banner.String()) {
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "console"); ok {
@@ -243,7 +243,7 @@ func TestBannerExportsWhatTheProviderNeeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	var banner bytes.Buffer
-	printBanner(&banner, "http://127.0.0.1:8484", org, true, "")
+	printBanner(&banner, "http://127.0.0.1:8484", org, true, "", "")
 	for _, want := range []string{
 		"export SFACCESS_INSTANCE_URL=http://127.0.0.1:8484",
 		"export SFACCESS_CLIENT_ID=MockorgAdminKey0001",

@@ -76,6 +76,8 @@ func decodeEnvelope(root *element, v Version) (*Request, error) {
 		req.Components, err = decodeComponents(op, v)
 	case OpList:
 		req.Queries, req.AsOfVersion, err = decodeList(op, v)
+	case OpDescribe, OpRetrieve, OpCheckRetrieveStatus, OpDeploy, OpCheckDeployStatus:
+		err = decodeFileOperation(op, req)
 	default:
 		return nil, noOperation(op)
 	}

@@ -243,7 +243,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"missing body", `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header/></soapenv:Envelope>`, "soapenv:Client", "has no {http://schemas.xmlsoap.org/soap/envelope/}Body"},
 		{"empty body", wireEnvelope(``), "soapenv:Client", "exactly one operation, not 0"},
 		{"two operations", wireEnvelope(wireReadBody + wireReadBody), "soapenv:Client", "exactly one operation, not 2"},
-		{"unknown operation", wireEnvelope(`<retrieve><type>X</type></retrieve>`), "soapenv:Client", "No operation available for request " + ns + "retrieve, please check the WSDL for the service."},
+		{"unknown operation", wireEnvelope(`<renameMetadata><type>X</type></renameMetadata>`), "soapenv:Client", "No operation available for request " + ns + "renameMetadata, please check the WSDL for the service."},
 		{"operation outside the namespace", `<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><readMetadata/></e:Body></e:Envelope>`, "soapenv:Client", "No operation available for request readMetadata"},
 		{"element after body", `<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body/><e:Header/></e:Envelope>`, "soapenv:Client", "invalid at this location in type Envelope"},
 		{"unknown element", app(`<fullName>A</fullName><foo>1</foo>`), "soapenv:Client", "Element " + ns + "foo invalid at this location in type ConnectedApp"},

@@ -119,24 +119,28 @@ func WriteListResponse(w io.Writer, files []FileProperties) error {
 	e.openEnvelope()
 	e.open("listMetadataResponse")
 	for _, f := range files {
-		e.open("result")
-		e.optLeaf("createdById", f.CreatedByID)
-		e.optLeaf("createdByName", f.CreatedByName)
-		e.leaf("createdDate", formatDateTime(f.CreatedDate))
-		e.optLeaf("fileName", f.FileName)
-		e.leaf("fullName", f.FullName)
-		e.optLeaf("id", f.ID)
-		e.optLeaf("lastModifiedById", f.LastModifiedByID)
-		e.optLeaf("lastModifiedByName", f.LastModifiedByName)
-		e.leaf("lastModifiedDate", formatDateTime(f.LastModifiedDate))
-		e.optLeaf("manageableState", f.ManageableState)
-		e.optLeaf("namespacePrefix", f.NamespacePrefix)
-		e.leaf("type", f.Type)
-		e.close("result")
+		e.fileProperties("result", f)
 	}
 	e.close("listMetadataResponse")
 	e.closeEnvelope()
 	return e.finish(w)
+}
+
+func (e *encoder) fileProperties(elem string, f FileProperties) {
+	e.open(elem)
+	e.optLeaf("createdById", f.CreatedByID)
+	e.optLeaf("createdByName", f.CreatedByName)
+	e.leaf("createdDate", formatDateTime(f.CreatedDate))
+	e.optLeaf("fileName", f.FileName)
+	e.leaf("fullName", f.FullName)
+	e.optLeaf("id", f.ID)
+	e.optLeaf("lastModifiedById", f.LastModifiedByID)
+	e.optLeaf("lastModifiedByName", f.LastModifiedByName)
+	e.leaf("lastModifiedDate", formatDateTime(f.LastModifiedDate))
+	e.optLeaf("manageableState", f.ManageableState)
+	e.optLeaf("namespacePrefix", f.NamespacePrefix)
+	e.leaf("type", f.Type)
+	e.close(elem)
 }
 
 // WriteFault writes a SOAP fault envelope; the handler sends it with HTTP status 500. An
@@ -216,6 +220,9 @@ type encoder struct {
 	v       Version
 	prefix  string // element prefix: "" in responses (default namespace), "met:" in requests
 	request bool   // requests carry consumerSecret and empty grant lists; responses never do
+	// indent > 0 puts each element on a line of its own, indented four spaces a level, as
+	// Salesforce writes the files of a package; people diff them. It is the current depth.
+	indent int
 }
 
 func newEncoder(v Version, prefix string, request bool) *encoder {
@@ -237,7 +244,18 @@ func (e *encoder) finish(w io.Writer) error {
 
 func (e *encoder) raw(s string) { e.buf.WriteString(s) }
 
+// newline starts a line at the current depth of an indented encoder.
+func (e *encoder) newline() {
+	if e.indent > 0 {
+		e.buf.WriteString("\n" + strings.Repeat("    ", e.indent-1))
+	}
+}
+
 func (e *encoder) open(name string, attrs ...string) {
+	e.newline()
+	if e.indent > 0 {
+		e.indent++
+	}
 	e.buf.WriteString("<" + e.prefix + name)
 	for _, a := range attrs {
 		e.buf.WriteString(" " + a)
@@ -245,7 +263,13 @@ func (e *encoder) open(name string, attrs ...string) {
 	e.buf.WriteString(">")
 }
 
-func (e *encoder) close(name string) { e.buf.WriteString("</" + e.prefix + name + ">") }
+func (e *encoder) close(name string) {
+	if e.indent > 0 {
+		e.indent--
+	}
+	e.newline()
+	e.buf.WriteString("</" + e.prefix + name + ">")
+}
 
 // leaf writes an element with escaped text. A name already carrying a prefix (sf:…) is written as
 // given.
@@ -254,6 +278,7 @@ func (e *encoder) leaf(name, text string) {
 	if strings.Contains(name, ":") {
 		prefix = ""
 	}
+	e.newline()
 	e.buf.WriteString("<" + prefix + name + ">")
 	_ = xml.EscapeText(&e.buf, []byte(text)) // writing to a bytes.Buffer cannot fail
 	e.buf.WriteString("</" + prefix + name + ">")
@@ -313,16 +338,26 @@ func (e *encoder) names(complexType, name string, values []string) {
 // xsi:type, fields in the WSDL's order (fullName, then alphabetical).
 func (e *encoder) component(elem string, c Component) {
 	e.open(elem, `xsi:type="`+e.prefix+c.MetadataType()+`"`)
+	e.componentFields(c, true)
+	e.close(elem)
+}
+
+// componentFields writes c's fields; a file in a package has no fullName, its file name is it.
+func (e *encoder) componentFields(c Component, withFullName bool) {
 	switch c := c.(type) {
 	case *ConnectedAppSettings:
 		const t = TypeConnectedAppSettings
-		e.str(t, "fullName", c.FullName)
+		if withFullName {
+			e.str(t, "fullName", c.FullName)
+		}
 		e.boolean(t, "enableAdminApprovedAppsOnly", c.EnableAdminApprovedAppsOnly)
 		e.boolean(t, "enableAdminApprovedAppsOnlyForExternalUser", c.EnableAdminApprovedAppsOnlyForExternalUser)
 		e.boolean(t, "enableSkipUserProvisioningWizardWelcomePage", c.EnableSkipUserProvisioningWizardWelcomePage)
 	case *ConnectedApp:
 		const t = TypeConnectedApp
-		e.str(t, "fullName", c.FullName)
+		if withFullName {
+			e.str(t, "fullName", c.FullName)
+		}
 		e.str(t, "contactEmail", c.ContactEmail)
 		e.str(t, "contactPhone", c.ContactPhone)
 		e.str(t, "description", c.Description)
@@ -340,7 +375,6 @@ func (e *encoder) component(elem string, c Component) {
 		e.names(t, "profileName", c.ProfileName)
 		e.str(t, "startUrl", c.StartURL)
 	}
-	e.close(elem)
 }
 
 func (e *encoder) oauthConfig(o *OAuthConfig) {

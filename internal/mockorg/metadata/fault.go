@@ -14,6 +14,8 @@ const (
 	CodeUnknownException      = "UNKNOWN_EXCEPTION"
 	CodeRequestLimitExceeded  = "REQUEST_LIMIT_EXCEEDED"
 	CodeAPIDisabledForOrg     = "API_DISABLED_FOR_ORG"
+	// CodeInvalidCrossReferenceKey answers a status check of a job id the org does not know.
+	CodeInvalidCrossReferenceKey = "INVALID_CROSS_REFERENCE_KEY"
 	// CodeExceededIDLimit is what Salesforce answers when a CRUD call carries more than 10
 	// components ("EXCEEDED_ID_LIMIT: record limit reached. cannot submit more than 10 records in
 	// this operation", seen on real orgs). Salesforce's answer to more than 3 listMetadata queries is

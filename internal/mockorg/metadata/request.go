@@ -29,7 +29,9 @@ const (
 // Request is a decoded Metadata API request. Which fields are set depends on Operation:
 //   - OpRead, OpDelete: Type and FullNames (at most MaxComponents; may be empty);
 //   - OpCreate, OpUpdate, OpUpsert: Components (at most MaxComponents; may be empty) and AllOrNone;
-//   - OpList: Queries (at most MaxListQueries) and AsOfVersion.
+//   - OpList: Queries (at most MaxListQueries) and AsOfVersion;
+//   - OpDescribe: nothing; OpRetrieve: Retrieve; OpDeploy: Deploy;
+//   - OpCheckRetrieveStatus, OpCheckDeployStatus: AsyncID (and IncludeDetails).
 type Request struct {
 	// SessionID is SessionHeader/sessionId: a session id or OAuth access token. Empty when the
 	// header is absent; the handler answers INVALID_SESSION_ID.
@@ -45,6 +47,15 @@ type Request struct {
 	Components []Component
 
 	Queries []ListQuery
+
+	// AsyncID is the job a checkDeployStatus or checkRetrieveStatus asks about; IncludeDetails is
+	// checkDeployStatus's wish for per-component results.
+	AsyncID        string
+	IncludeDetails bool
+	// Retrieve is retrieve's request; Deploy is deploy's zip and options.
+	Retrieve *RetrieveRequest
+	Deploy   DeployOptions
+
 	// AsOfVersion is listMetadata's asOfVersion; 0 when absent, which means the request's version.
 	AsOfVersion Version
 }
