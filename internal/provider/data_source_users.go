@@ -73,7 +73,7 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"with_permission": schema.StringAttribute{
 				MarkdownDescription: "Only users who hold this user permission through their profile or a " +
 					"permission set; `granted_through` then says where from. Must be one of " +
-					markdownList(userPermissionNames) + ".",
+					markdownList(orgapi.UserPermissions()) + ".",
 				Optional:   true,
 				Validators: []validator.String{userPermissionValidator()},
 			},

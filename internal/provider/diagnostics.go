@@ -65,7 +65,7 @@ func orgErrorSummary(err error) string {
 }
 
 // insufficientPermissionDiag reports at plan time that the running user lacks a permission.
-func insufficientPermissionDiag(action, username string, need permissionRequirement, missing string) diag.Diagnostic {
+func insufficientPermissionDiag(action, username string, need orgapi.Requirement, missing string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Insufficient Permissions",
 		fmt.Sprintf("%s needs %s, and the provider's user %s lacks %s. Give that user the permission "+
 			"through a permission set or its profile, or configure the provider as a user who has it.",

@@ -5,10 +5,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,11 +47,7 @@ const (
 	defaultMaxRetries     = 8
 	maxMaxRetries         = 10
 	defaultRequestTimeout = 30 * time.Second
-	// minAPIVersion is the oldest API version Salesforce still serves (Summer '20 retired the rest).
-	minAPIVersion = 47
 )
-
-var apiVersionPattern = regexp.MustCompile(`^[1-9][0-9]*\.0$`)
 
 type sfaccessProvider struct {
 	version string
@@ -101,7 +95,7 @@ func (p *sfaccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"api_version": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("The Salesforce API version to speak, `%d.0` or later. Falls back "+
-					"to `%s`. Defaults to `%s`.", minAPIVersion, envAPIVersion, orgapi.DefaultAPIVersion),
+					"to `%s`. Defaults to `%s`.", orgapi.MinAPIVersion, envAPIVersion, orgapi.DefaultAPIVersion),
 				Optional: true,
 			},
 			"login_url": schema.StringAttribute{
@@ -399,7 +393,7 @@ func checkOrgURL(u string) string {
 	if err != nil || parsed.Host == "" || (parsed.Scheme != "https" && parsed.Scheme != "http") {
 		return fmt.Sprintf("%q is not an absolute http(s) URL; expected e.g. https://acme.my.salesforce.com.", u)
 	}
-	if parsed.Scheme == "http" && !isLoopback(parsed.Hostname()) {
+	if parsed.Scheme == "http" && !orgapi.IsLoopback(parsed.Hostname()) {
 		return fmt.Sprintf("%q uses plain http, which would send tokens in clear text. Use https; http is "+
 			"accepted only for a loopback host such as 127.0.0.1 or localhost (a local mockorg).", u)
 	}
@@ -409,22 +403,14 @@ func checkOrgURL(u string) string {
 	return ""
 }
 
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // checkAPIVersion returns why v is not a usable API version, or "" when it is.
 func checkAPIVersion(v string) string {
-	if !apiVersionPattern.MatchString(v) {
+	major, ok := orgapi.ParseAPIVersion(v)
+	if !ok {
 		return fmt.Sprintf("%q is not an API version; expected a major version with \".0\" such as %q.", v, orgapi.DefaultAPIVersion)
 	}
-	major, _ := strconv.Atoi(strings.TrimSuffix(v, ".0"))
-	if major < minAPIVersion {
-		return fmt.Sprintf("API version %s is retired; use %d.0 or later (default %s).", v, minAPIVersion, orgapi.DefaultAPIVersion)
+	if major < orgapi.MinAPIVersion {
+		return fmt.Sprintf("API version %s is retired; use %d.0 or later (default %s).", v, orgapi.MinAPIVersion, orgapi.DefaultAPIVersion)
 	}
 	return ""
 }

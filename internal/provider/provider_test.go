@@ -279,25 +279,6 @@ func TestResolveConfig(t *testing.T) {
 	}
 }
 
-func TestPermissionRequirement(t *testing.T) {
-	held := map[string]bool{"CustomizeApplication": true, "ManageRemoteAccess": true}
-	if m := needManageConnectedApps.missing(held); m != "" {
-		t.Errorf("app manager should manage connected apps, missing %q", m)
-	}
-	if m := needAPISettings.missing(held); m != "ModifyAllData" {
-		t.Errorf("missing = %q, want ModifyAllData", m)
-	}
-	if m := needInstallPackagedApps.missing(held); m != "InstallPackaging" {
-		t.Errorf("missing = %q, want InstallPackaging", m)
-	}
-	if m := needAssignments.missing(map[string]bool{}); m != "ManageProfilesPermissionsets and one of ManageUsers or AssignPermissionSets" {
-		t.Errorf("missing = %q", m)
-	}
-	if s := needManageConnectedApps.String(); s != "CustomizeApplication and (ModifyAllData or ManageRemoteAccess)" {
-		t.Errorf("String() = %q", s)
-	}
-}
-
 // TestAccProvider_configurationProblemsReportedTogether proves that one plan names every problem,
 // each with its attribute and environment variable.
 func TestAccProvider_configurationProblemsReportedTogether(t *testing.T) {

@@ -153,7 +153,7 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 	if plan != nil {
 		action = "changing the " + apiAccessSettingOp
 	}
-	r.data.checkAdminPermission(ctx, needAPISettings, action, &resp.Diagnostics)
+	r.data.checkAdminPermission(ctx, orgapi.NeedSettings, action, &resp.Diagnostics)
 	if plan == nil {
 		return
 	}

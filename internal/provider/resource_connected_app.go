@@ -35,9 +35,6 @@ var (
 )
 
 const (
-	defaultIPRelaxation       = "ENFORCE"
-	defaultRefreshTokenPolicy = "infinite"
-
 	connectedAppDefaultTimeout = 5 * time.Minute
 )
 
@@ -160,18 +157,18 @@ func (r *connectedAppResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Default:  booldefault.StaticBool(false),
 			},
 			"ip_relaxation": schema.StringAttribute{
-				MarkdownDescription: "IP relaxation policy. Must be one of " + markdownList(ipRelaxationValues) + ". Defaults to `" + defaultIPRelaxation + "`.",
+				MarkdownDescription: "IP relaxation policy. Must be one of " + markdownList(ipRelaxationValues) + ". Defaults to `" + orgapi.DefaultIPRelaxation + "`.",
 				Optional:            true,
 				Computed:            true,
-				Default:             stringdefault.StaticString(defaultIPRelaxation),
+				Default:             stringdefault.StaticString(orgapi.DefaultIPRelaxation),
 				Validators:          []validator.String{validIPRelaxation()},
 			},
 			"refresh_token_policy": schema.StringAttribute{
 				MarkdownDescription: "Refresh token policy: `zero`, `infinite`, `specific_lifetime:<n>:<unit>` or `specific_inactivity:<n>:<unit>` " +
-					"where `<unit>` is `HOURS`, `DAYS` or `MONTHS` (for example `specific_inactivity:7:DAYS`). Defaults to `" + defaultRefreshTokenPolicy + "`.",
+					"where `<unit>` is `HOURS`, `DAYS` or `MONTHS` (for example `specific_inactivity:7:DAYS`). Defaults to `" + orgapi.DefaultRefreshTokenPolicy + "`.",
 				Optional:   true,
 				Computed:   true,
-				Default:    stringdefault.StaticString(defaultRefreshTokenPolicy),
+				Default:    stringdefault.StaticString(orgapi.DefaultRefreshTokenPolicy),
 				Validators: []validator.String{validRefreshTokenPolicy()},
 			},
 			"certificate": schema.StringAttribute{
@@ -254,7 +251,7 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if req.Plan.Raw.IsNull() {
 		var state connectedAppModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		r.data.checkAdminPermission(ctx, needManageConnectedApps, fmt.Sprintf("deleting Connected App (%s)", state.Name.ValueString()), &resp.Diagnostics)
+		r.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, fmt.Sprintf("deleting Connected App (%s)", state.Name.ValueString()), &resp.Diagnostics)
 		return
 	}
 	var plan connectedAppModel
@@ -271,7 +268,7 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if state == nil {
 		action = "creating"
 	}
-	r.data.checkAdminPermission(ctx, needManageConnectedApps, fmt.Sprintf("%s Connected App (%s)", action, plan.Name.ValueString()), &resp.Diagnostics)
+	r.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, fmt.Sprintf("%s Connected App (%s)", action, plan.Name.ValueString()), &resp.Diagnostics)
 	if state == nil && !plan.Name.IsUnknown() {
 		r.checkNameFree(ctx, plan.Name.ValueString(), &resp.Diagnostics)
 	}
@@ -543,8 +540,8 @@ func connectedAppToModel(ctx context.Context, app *orgapi.ConnectedApp, id strin
 	m.PKCERequired = types.BoolValue(app.PkceRequired)
 	// orgapi reads an absent value as Salesforce's default, true.
 	m.RefreshRequiresSecret = types.BoolValue(app.RefreshTokenRequiresSecret == nil || *app.RefreshTokenRequiresSecret)
-	m.IPRelaxation = types.StringValue(valueOr(app.IPRelaxation, defaultIPRelaxation))
-	m.RefreshTokenPolicy = types.StringValue(valueOr(app.RefreshTokenPolicy, defaultRefreshTokenPolicy))
+	m.IPRelaxation = types.StringValue(valueOr(app.IPRelaxation, orgapi.DefaultIPRelaxation))
+	m.RefreshTokenPolicy = types.StringValue(valueOr(app.RefreshTokenPolicy, orgapi.DefaultRefreshTokenPolicy))
 	m.ClientCredentialsUser = nullIfEmpty(app.ClientCredentialUser)
 	m.ConsumerKey = nullIfEmpty(app.ConsumerKey)
 	m.ConsumerSecretWO = types.StringNull()

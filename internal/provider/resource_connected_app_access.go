@@ -113,7 +113,7 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 	if req.Plan.Raw.IsNull() {
 		var state connectedAppAccessModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		r.data.checkAdminPermission(ctx, needManageAppGrants, "revoking "+state.describe(), &resp.Diagnostics)
+		r.data.checkAdminPermission(ctx, orgapi.NeedAppGrants, "revoking "+state.describe(), &resp.Diagnostics)
 		return
 	}
 	var plan connectedAppAccessModel
@@ -121,7 +121,7 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.data.checkAdminPermission(ctx, needManageAppGrants, "granting "+plan.describe(), &resp.Diagnostics)
+	r.data.checkAdminPermission(ctx, orgapi.NeedAppGrants, "granting "+plan.describe(), &resp.Diagnostics)
 	c := r.data.client
 
 	// appID and parentID stay empty unless both exist in the org already; only then can the

@@ -187,9 +187,9 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 		resp.Diagnostics.Append(notFound)
 		return
 	}
-	need, what := needInstallApps, "connected app"
+	need, what := orgapi.NeedConnectedApps, "connected app"
 	if app.Packaged && action != "blocking or unblocking" {
-		need, what = needInstallPackagedApps, "packaged connected app"
+		need, what = orgapi.NeedInstallPackagedApps, "packaged connected app"
 	}
 	r.data.checkAdminPermission(ctx, need, fmt.Sprintf("%s the %s %s", action, what, app.Name), &resp.Diagnostics)
 }

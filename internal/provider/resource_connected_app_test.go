@@ -479,7 +479,7 @@ func TestConnectedAppModelRoundTrip(t *testing.T) {
 			t.Errorf("%s = %s, want null for a value the org does not hold", name, v)
 		}
 	}
-	if m.IPRelaxation.ValueString() != defaultIPRelaxation || m.RefreshTokenPolicy.ValueString() != defaultRefreshTokenPolicy {
+	if m.IPRelaxation.ValueString() != orgapi.DefaultIPRelaxation || m.RefreshTokenPolicy.ValueString() != orgapi.DefaultRefreshTokenPolicy {
 		t.Errorf("an org that reports no OAuth policy must read as the defaults, got %s / %s", m.IPRelaxation, m.RefreshTokenPolicy)
 	}
 	var callbacks []string

@@ -48,10 +48,6 @@ type permissionSetModel struct {
 const (
 	maxLabelLength       = 80
 	maxDescriptionLength = 255
-	permUseAnyAPIClient  = "UseAnyApiClient"
-	// permCanApproveUninstalledApps is "Approve Uninstalled Connected Apps", which exempts its holder
-	// from the usage restriction on uninstalled connected apps.
-	permCanApproveUninstalledApps = "CanApproveUninstalledApps"
 )
 
 func (r *permissionSetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -90,7 +86,7 @@ func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 			"user_permissions": schema.SetAttribute{
 				MarkdownDescription: "The user permissions the set grants, by API name. Each must be one of " +
-					markdownList(userPermissionNames) + ". Permissions not listed are off. `UseAnyApiClient` " +
+					markdownList(orgapi.UserPermissions()) + ". Permissions not listed are off. `UseAnyApiClient` " +
 					"exists only in orgs where API Access Control is provisioned. Defaults to none.",
 				ElementType: types.StringType,
 				Optional:    true,
@@ -131,7 +127,7 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if req.Plan.Raw.IsNull() {
 		action = "deleting a permission set"
 	}
-	r.data.checkAdminPermission(ctx, needPermSets, action, &resp.Diagnostics)
+	r.data.checkAdminPermission(ctx, orgapi.NeedPermissionSets, action, &resp.Diagnostics)
 	if req.Plan.Raw.IsNull() {
 		return
 	}
@@ -145,7 +141,7 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	names := stringSet(ctx, perms, &resp.Diagnostics)
 	for _, n := range names {
-		if n != permUseAnyAPIClient {
+		if n != orgapi.PermissionUseAnyAPIClient {
 			continue
 		}
 		provisioned, err := r.data.featureProvisioned(ctx)

@@ -90,7 +90,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 	if req.Plan.Raw.IsNull() {
 		action = "removing a permission set assignment"
 	}
-	r.data.checkAdminPermission(ctx, needAssignments, action, &resp.Diagnostics)
+	r.data.checkAdminPermission(ctx, orgapi.NeedAssignments, action, &resp.Diagnostics)
 	if req.Plan.Raw.IsNull() {
 		return
 	}

@@ -11,18 +11,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
 // Shared plan-time validators. Each message says what is allowed, so a failed plan tells the user
 // how to fix the value.
-
-// userPermissionNames are the user permissions the provider manages and the org knows
-// (PermissionSet fields Permissions<Name>), in the order the documentation lists them.
-var userPermissionNames = []string{
-	"ApiEnabled", "ApiUserOnly", "UseAnyApiClient", "CustomizeApplication", "ModifyAllData",
-	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
-	"ManageUsers", "AssignPermissionSets", "ViewSetup", "ModifyMetadata", "CanApproveUninstalledApps",
-}
 
 // markdownList renders names as "`A`, `B`, `C`" for attribute descriptions.
 func markdownList(names []string) string {
@@ -130,9 +123,10 @@ func oneOfCheck(kind string, allowed []string) func(string) string {
 
 // userPermissionValidator validates a user permission name against the names the org knows.
 func userPermissionValidator() validator.String {
+	names := orgapi.UserPermissions()
 	return stringCheck{
-		description: "must be one of " + strings.Join(userPermissionNames, ", "),
-		check:       oneOfCheck("user permission", userPermissionNames),
+		description: "must be one of " + strings.Join(names, ", "),
+		check:       oneOfCheck("user permission", names),
 	}
 }
 
