@@ -29,9 +29,8 @@ type providerData struct {
 	// as Read saw them, so that a create's collision check does not mistake a tainted object of
 	// its own, planned for replacement, for someone else's.
 	managed map[string]bool
-	// accessControls counts the sfaccess_api_access_control creations planned with this
-	// configuration; the org has one set of switches, so a second is a mistake.
-	accessControls int
+	// planned records what this plan creates or keeps (planned.go).
+	planned plannedObjects
 }
 
 // noteManaged records that this run's state holds the object.
@@ -48,15 +47,6 @@ func (d *providerData) isManaged(resourceType, importID string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.managed[resourceType+"\x00"+importID]
-}
-
-// countAccessControl records one more planned creation of sfaccess_api_access_control and returns
-// how many there are so far.
-func (d *providerData) countAccessControl() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.accessControls++
-	return d.accessControls
 }
 
 // runningUser is the identity the provider acts as and the permissions it holds.

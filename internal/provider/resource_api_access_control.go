@@ -127,8 +127,8 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	// Only creations are counted: Terraform may plan one resource more than once (import with
-	// generated configuration does), but it creates each at most once per plan. A creation beside
-	// one the state already holds is caught when that one's refresh ran first.
+	// generated configuration does), but it creates each at most once per plan. The ordering this
+	// relies on is written beside plannedObjects.
 	if plan != nil && state == nil {
 		n := r.data.countAccessControl()
 		if r.data.isManaged(apiAccessControlType, "") {
@@ -407,5 +407,3 @@ func (r *apiAccessControlResource) ImportState(ctx context.Context, req resource
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), identity.OrgID)...)
 }
-
-func deref(b *bool) bool { return b != nil && *b }

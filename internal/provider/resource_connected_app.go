@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -242,7 +241,7 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("admin_approved_users_only"), &adminApproved)...)
 		if !name.IsNull() && !name.IsUnknown() {
-			plannedConnectedApps.record(r.data, name.ValueString(), adminApproved)
+			r.data.planConnectedApp(name.ValueString(), adminApproved)
 		}
 	}
 	if req.Plan.Raw.Equal(req.State.Raw) || !r.data.canPlanCheck(&resp.Diagnostics, "the connected app") {
@@ -560,67 +559,4 @@ func connectedAppToModel(ctx context.Context, app *orgapi.ConnectedApp, id strin
 	diags.Append(d...)
 	m.Scopes = scopes
 	return diags
-}
-
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-func valueOr(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-// plannedConnectedApps remembers, per provider configuration, which connected apps the current
-// plan creates or keeps, and the Permitted Users policy each will have. Terraform plans a
-// resource after everything it references, so when a grant names its app through
-// sfaccess_connected_app.<x>.name the app's plan has been recorded by the time the grant's plan
-// asks whether the app exists; a name the org lacks and this plan does not create is a mistake
-// worth reporting before apply.
-var plannedConnectedApps = &plannedNames{byConfig: map[*providerData]map[string]types.Bool{}}
-
-type plannedNames struct {
-	mu       sync.Mutex
-	byConfig map[*providerData]map[string]types.Bool // name → planned admin_approved_users_only
-}
-
-// add records a planned app whose Permitted Users policy is not known.
-func (p *plannedNames) add(data *providerData, name string) {
-	p.record(data, name, types.BoolUnknown())
-}
-
-func (p *plannedNames) record(data *providerData, name string, adminApproved types.Bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	names := p.byConfig[data]
-	if names == nil {
-		names = map[string]types.Bool{}
-		p.byConfig[data] = names
-	}
-	names[name] = adminApproved
-}
-
-func (p *plannedNames) has(data *providerData, name string) bool {
-	_, ok := p.adminApproval(data, name)
-	return ok
-}
-
-// adminApproval returns the planned admin_approved_users_only of a planned app.
-func (p *plannedNames) adminApproval(data *providerData, name string) (types.Bool, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	v, ok := p.byConfig[data][name]
-	return v, ok
 }

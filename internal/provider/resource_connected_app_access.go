@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
-	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
 var (
@@ -128,7 +127,7 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 	// grant between them exist.
 	var appID, parentID string
 	if app := plan.ConnectedAppName; !app.IsUnknown() {
-		adminApproved, planned := plannedConnectedApps.adminApproval(r.data, app.ValueString())
+		adminApproved, planned := r.data.plannedConnectedApp(app.ValueString())
 		if !planned {
 			record, err := c.ConnectedApplicationByName(ctx, app.ValueString())
 			switch {
@@ -158,7 +157,7 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 			parentID = p.PermissionSetID
 		}
 	}
-	if set := plan.PermissionSetName; !set.IsNull() && !set.IsUnknown() && !plannedPermissionSets.has(r.data, set.ValueString()) {
+	if set := plan.PermissionSetName; !set.IsNull() && !set.IsUnknown() && !r.data.isPlannedPermissionSet(set.ValueString()) {
 		ps, err := c.PermissionSetByName(ctx, set.ValueString())
 		switch {
 		case isProfileOwned(err):
@@ -447,15 +446,4 @@ func (m connectedAppAccessModel) granteeDescription() string {
 // describe names the grant in diagnostics: "Connected App (Portal_Mobile) access for permission set Partner_API".
 func (m connectedAppAccessModel) describe() string {
 	return fmt.Sprintf("Connected App (%s) access for %s", m.ConnectedAppName.ValueString(), m.granteeDescription())
-}
-
-func normalizeID(id string) string {
-	if n, err := sfid.Normalize(id); err == nil {
-		return n
-	}
-	return id
-}
-
-func sameID(a, b string) bool {
-	return a != "" && normalizeID(a) == normalizeID(b)
 }

@@ -3,12 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -112,26 +109,6 @@ func (r *connectedAppInstallationResource) Configure(_ context.Context, req reso
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// findOAuthUsageApp returns the app of that name on the OAuth Usage page, or an error diagnostic
-// listing the names that do exist.
-func findOAuthUsageApp(ctx context.Context, c *orgapi.Client, name string) (*orgapi.OAuthUsageApp, diag.Diagnostic) {
-	apps, err := c.OAuthUsage(ctx)
-	if err != nil {
-		return nil, orgErrorDiag("reading the Connected Apps OAuth Usage list", err)
-	}
-	names := make([]string, 0, len(apps))
-	for i := range apps {
-		if apps[i].Name == name {
-			return &apps[i], nil
-		}
-		names = append(names, apps[i].Name)
-	}
-	sort.Strings(names)
-	return nil, diag.NewAttributeErrorDiagnostic(path.Root("connected_app_name"), "Connected App Not Found",
-		fmt.Sprintf("The org has no connected app with the API name %q. Names are case-sensitive; the org has: %s.",
-			name, strings.Join(names, ", ")))
-}
-
 // ModifyPlan fails the plan for what the org would refuse: no setup extension, an app that does
 // not exist, and missing admin permissions (InstallPackaging too for a packaged app).
 func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -181,7 +158,7 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 	if notFound != nil {
 		// An app that is already gone uninstalls trivially, and one this plan creates through
 		// sfaccess_connected_app (referenced, so planned first) will exist at apply.
-		if req.Plan.Raw.IsNull() || plannedConnectedApps.has(r.data, name.ValueString()) {
+		if req.Plan.Raw.IsNull() || r.data.isPlannedConnectedApp(name.ValueString()) {
 			return
 		}
 		resp.Diagnostics.Append(notFound)

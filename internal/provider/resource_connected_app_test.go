@@ -507,18 +507,6 @@ func TestConnectedAppModelRoundTrip(t *testing.T) {
 	}
 }
 
-func TestPlannedConnectedAppsAreScopedToOneConfiguration(t *testing.T) {
-	t.Parallel()
-	a, b := &providerData{}, &providerData{}
-	plannedConnectedApps.add(a, "Planned_App")
-	if !plannedConnectedApps.has(a, "Planned_App") {
-		t.Error("an app planned under a configuration is not remembered")
-	}
-	if plannedConnectedApps.has(b, "Planned_App") || plannedConnectedApps.has(a, "Other_App") {
-		t.Error("a planned app leaked to another configuration or name")
-	}
-}
-
 // TestAccConnectedApp_creationRestricted proves, on the embedded 2026 org, that a create fails
 // with a diagnostic that says why and what to do, while an existing app can still be imported,
 // updated and deleted.

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -114,7 +113,7 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
 		if !name.IsNull() && !name.IsUnknown() {
-			plannedPermissionSets.add(r.data, name.ValueString())
+			r.data.planPermissionSet(name.ValueString())
 		}
 	}
 	if !req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
@@ -180,21 +179,6 @@ const permissionSetType = "sfaccess_permission_set"
 
 func permissionSetTarget(name string) createTarget {
 	return createTarget{resourceType: permissionSetType, importID: name, action: fmt.Sprintf("creating Permission Set (%s)", name)}
-}
-
-// plannedPermissionSets remembers, per provider configuration, the permission sets this plan
-// creates or keeps (see plannedConnectedApps).
-var plannedPermissionSets = &plannedNames{byConfig: map[*providerData]map[string]types.Bool{}}
-
-// stringSet returns the known elements of s, sorted.
-func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	var out []string
-	diags.Append(s.ElementsAs(ctx, &out, false)...)
-	sort.Strings(out)
-	return out
 }
 
 func (m *permissionSetModel) toAPI(ctx context.Context, diags *diag.Diagnostics) orgapi.PermissionSet {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -113,7 +112,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 		}
 	}
 	setName := plan.PermissionSetName
-	if setName.IsUnknown() || plannedPermissionSets.has(r.data, setName.ValueString()) {
+	if setName.IsUnknown() || r.data.isPlannedPermissionSet(setName.ValueString()) {
 		return
 	}
 	ps, err := c.PermissionSetByName(ctx, setName.ValueString())
@@ -138,15 +137,6 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 	}
 }
 
-// permissionSetNotFoundDiag reports a permission set name the org lacks and the plan does not create.
-func permissionSetNotFoundDiag(name string) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("permission_set_name"), "Permission Set Not Found",
-		fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive), and this plan "+
-			"does not create one. Use the API name shown in Setup > Permission Sets, or, when the permission set is "+
-			"managed by this configuration, set permission_set_name = sfaccess_permission_set.<name>.name so "+
-			"Terraform creates it first.", name))
-}
-
 const assignmentType = "sfaccess_permission_set_assignment"
 
 func assignmentTarget(setName, username string) createTarget {
@@ -157,11 +147,6 @@ func assignmentTarget(setName, username string) createTarget {
 // profileOwnedAssignmentAdvice says what to do instead of assigning a profile-owned permission set.
 const profileOwnedAssignmentAdvice = "Every user of the profile holds it through the profile. To give a user " +
 	"these permissions, change the user's profile, or assign a permission set you manage (sfaccess_permission_set)."
-
-func userNotFoundDiag(p path.Path, username string) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(p, "User Not Found",
-		fmt.Sprintf("The org has no user with the username %q. Usernames are the login names shown in Setup > Users.", username))
-}
 
 func (r *permissionSetAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan permissionSetAssignmentModel

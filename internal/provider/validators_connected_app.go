@@ -249,15 +249,6 @@ func validConsumerCredential(what string) validator.String {
 	}
 }
 
-// importIDParts splits "a/b" into its two non-empty parts; the error names the expected form.
-func importIDParts(id, form string) (string, string, error) {
-	first, second, ok := strings.Cut(id, "/")
-	if !ok || first == "" || second == "" {
-		return "", "", fmt.Errorf("the import id %q is not of the form %s", id, form)
-	}
-	return first, second, nil
-}
-
 // sortedFoldedScopes lists the folded scope names in a stable order for documentation.
 func sortedFoldedScopes() []string {
 	names := make([]string, 0, len(foldedScopes))
