@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -229,9 +230,10 @@ func (r *connectedAppResource) Configure(_ context.Context, req resource.Configu
 }
 
 // ModifyPlan checks, before anything changes, what the org can tell about the plan: that the
-// provider's user may manage connected apps and that the client credentials user exists. It also
-// records the names of the apps this plan creates or keeps, so that a grant or installation
-// planned in the same run for such an app is not reported as pointing at a missing app.
+// provider's user may manage connected apps, that a new app's name is free and that the client
+// credentials user exists. It also records the names of the apps this plan creates or keeps, so
+// that a grant or installation planned in the same run for such an app is not reported as
+// pointing at a missing app.
 func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// Every name this plan leaves in place counts, not only creations: a renamed app is
 	// replaced, and grants moved to the new name are planned before it exists.
@@ -244,10 +246,11 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 			r.data.planConnectedApp(name.ValueString(), adminApproved)
 		}
 	}
-	if req.Plan.Raw.Equal(req.State.Raw) || !r.data.canPlanCheck(&resp.Diagnostics, "the connected app") {
+	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the connected app", &resp.Diagnostics)
+	if !check {
 		return
 	}
-	if req.Plan.Raw.IsNull() {
+	if action == planDestroy {
 		var state connectedAppModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		r.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, fmt.Sprintf("deleting Connected App (%s)", state.Name.ValueString()), &resp.Diagnostics)
@@ -259,30 +262,33 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	var state *connectedAppModel
-	if !req.State.Raw.IsNull() {
-		state = &connectedAppModel{}
+	verb := "creating"
+	if action == planUpdate {
+		state, verb = &connectedAppModel{}, "updating"
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
-	action := "updating"
-	if state == nil {
-		action = "creating"
-	}
-	r.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, fmt.Sprintf("%s Connected App (%s)", action, plan.Name.ValueString()), &resp.Diagnostics)
-	if state == nil && !plan.Name.IsUnknown() {
+	r.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, fmt.Sprintf("%s Connected App (%s)", verb, plan.Name.ValueString()), &resp.Diagnostics)
+	if action == planCreate && !plan.Name.IsUnknown() {
 		r.checkNameFree(ctx, plan.Name.ValueString(), &resp.Diagnostics)
 	}
+	if user := plan.ClientCredentialsUser; state == nil || !state.ClientCredentialsUser.Equal(user) {
+		r.checkClientCredentialsUser(ctx, user, &resp.Diagnostics)
+	}
+}
 
-	user := plan.ClientCredentialsUser
-	if user.IsNull() || user.IsUnknown() || (state != nil && state.ClientCredentialsUser.Equal(user)) {
+// checkClientCredentialsUser fails the plan when the org has no user of that name: the client
+// credentials flow would run as nobody.
+func (r *connectedAppResource) checkClientCredentialsUser(ctx context.Context, user types.String, diags *diag.Diagnostics) {
+	if user.IsNull() || user.IsUnknown() {
 		return
 	}
 	if _, err := r.data.client.UserByUsername(ctx, user.ValueString()); err != nil {
 		if isNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("client_credentials_user"), "Unknown Client Credentials User",
+			diags.AddAttributeError(path.Root("client_credentials_user"), "Unknown Client Credentials User",
 				fmt.Sprintf("The org has no user with the username %q. The client credentials flow runs as an existing, active user: give that user's username exactly as it appears on the user's detail page.", user.ValueString()))
 			return
 		}
-		resp.Diagnostics.Append(planCheckFailedWarning("client_credentials_user "+user.ValueString(), err))
+		diags.Append(planCheckFailedWarning("client_credentials_user "+user.ValueString(), err))
 	}
 }
 
@@ -312,13 +318,10 @@ func connectedAppTarget(name string) createTarget {
 }
 
 func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
 	var plan connectedAppModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var secret types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("consumer_secret_wo"), &secret)...)
+	// The secret is write-only: only the configuration carries it, never the plan.
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("consumer_secret_wo"), &plan.ConsumerSecretWO)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -327,61 +330,20 @@ func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	app, d := connectedAppFromModel(ctx, plan)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	app.ConsumerSecret = secret.ValueString()
-
-	name := plan.Name.ValueString()
-	tflog.Debug(ctx, "creating connected app", map[string]any{"name": name})
-	c := r.data.client
-	// The error of a refused create explains the Spring '26 restriction and the way forward
-	// (External Client Apps, or importing an existing app), so it is reported as it is.
-	if _, ok := createAdopting(ctx, connectedAppTarget(name), &resp.Diagnostics,
-		func(ctx context.Context) (*orgapi.ConnectedApp, error) { return app, c.CreateConnectedApp(ctx, app) },
-		func(ctx context.Context) (*orgapi.ConnectedApp, error) { return c.ReadConnectedApp(ctx, name) },
-	); !ok {
-		return
-	}
-	// The name is the app's identity; it goes to state before the read-back, so that a failed
-	// read-back leaves a tainted resource Terraform replaces, not an orphan.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
-
-	found, d := r.read(ctx, name, &plan)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !found {
-		resp.Diagnostics.AddError("Connected App Vanished After Creation",
-			fmt.Sprintf("Salesforce accepted the connected app %s but does not return it when read back. Check Setup > App Manager, then run terraform apply again.", name))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.apply(ctx, timeout, &plan, nil, &resp.State, &resp.Diagnostics)
 }
 
 func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
 	var state connectedAppModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	found, d := r.read(ctx, state.Name.ValueString(), &state)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !found {
-		tflog.Warn(ctx, "connected app no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
-		resp.State.RemoveResource(ctx)
+	if !r.read(ctx, &state, &resp.Diagnostics) {
+		if !resp.Diagnostics.HasError() {
+			tflog.Warn(ctx, "connected app no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	r.data.noteManaged(connectedAppType, strings.ToLower(state.Name.ValueString()))
@@ -389,9 +351,6 @@ func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *connectedAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
 	var plan, state connectedAppModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -403,35 +362,59 @@ func (r *connectedAppResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.apply(ctx, timeout, &plan, &state, &resp.State, &resp.Diagnostics)
+}
+
+// apply writes the planned app, creating it when prior is nil, and reads it back into state.
+// Create and Update share it so that what is sent and how it is read back cannot differ between
+// them.
+func (r *connectedAppResource) apply(ctx context.Context, timeout time.Duration, plan, prior *connectedAppModel, state *tfsdk.State, diags *diag.Diagnostics) {
+	if !r.data.ready(diags) {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	app, d := connectedAppFromModel(ctx, plan)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
+	app := plan.toAPI(ctx, diags)
+	if diags.HasError() {
 		return
 	}
-	// Salesforce replaces the whole component on update; sending the unchanged key keeps it, and
-	// a changed key never gets here because it forces replacement.
-	app.ConsumerKey = state.ConsumerKey.ValueString()
-
-	name := plan.Name.ValueString()
-	tflog.Debug(ctx, "updating connected app", map[string]any{"name": name})
-	if err := r.data.client.UpdateConnectedApp(ctx, app); err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("updating Connected App (%s)", name), err))
+	name, c := plan.Name.ValueString(), r.data.client
+	if prior == nil {
+		tflog.Debug(ctx, "creating connected app", map[string]any{"name": name})
+		// The error of a refused create explains the Spring '26 restriction and the way forward
+		// (External Client Apps, or importing an existing app), so it is reported as it is.
+		if _, ok := createAdopting(ctx, connectedAppTarget(name), diags,
+			func(ctx context.Context) (*orgapi.ConnectedApp, error) { return app, c.CreateConnectedApp(ctx, app) },
+			func(ctx context.Context) (*orgapi.ConnectedApp, error) { return c.ReadConnectedApp(ctx, name) },
+		); !ok {
+			return
+		}
+		// The name is the app's identity; it goes to state before the read-back, so that a failed
+		// read-back leaves a tainted resource Terraform replaces, not an orphan.
+		diags.Append(state.SetAttribute(ctx, path.Root("name"), name)...)
+	} else {
+		// Salesforce replaces the whole component on update; sending the unchanged key keeps it,
+		// and a changed key never gets here because it forces replacement.
+		app.ConsumerKey = prior.ConsumerKey.ValueString()
+		tflog.Debug(ctx, "updating connected app", map[string]any{"name": name})
+		if err := c.UpdateConnectedApp(ctx, app); err != nil {
+			diags.Append(orgErrorDiag(fmt.Sprintf("updating Connected App (%s)", name), err))
+			return
+		}
+	}
+	if !r.read(ctx, plan, diags) {
+		switch {
+		case diags.HasError():
+		case prior == nil:
+			diags.AddError("Connected App Vanished After Creation",
+				fmt.Sprintf("Salesforce accepted the connected app %s but does not return it when read back. Check Setup > App Manager, then run terraform apply again.", name))
+		default:
+			diags.AddError("Connected App Deleted During Update",
+				fmt.Sprintf("The connected app %s was deleted while Terraform updated it. Run terraform apply again to create it.", name))
+		}
 		return
 	}
-	found, d := r.read(ctx, name, &plan)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !found {
-		resp.Diagnostics.AddError("Connected App Deleted During Update",
-			fmt.Sprintf("The connected app %s was deleted while Terraform updated it. Run terraform apply again to create it.", name))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	diags.Append(state.Set(ctx, plan)...)
 }
 
 func (r *connectedAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -469,31 +452,32 @@ func (r *connectedAppResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 }
 
-// read loads the app into m. It reports found=false when the org has no such app.
-func (r *connectedAppResource) read(ctx context.Context, name string, m *connectedAppModel) (bool, diag.Diagnostics) {
-	var diags diag.Diagnostics
+// read loads the app m names into m. It reports false when the org no longer has the app, and
+// when the read failed, which a diagnostic then says.
+func (r *connectedAppResource) read(ctx context.Context, m *connectedAppModel, diags *diag.Diagnostics) bool {
+	name := m.Name.ValueString()
 	app, err := r.data.client.ReadConnectedApp(ctx, name)
 	if isNotFound(err) {
-		return false, diags
+		return false
 	}
 	if err != nil {
 		diags.Append(orgErrorDiag(fmt.Sprintf("reading Connected App (%s)", name), err))
-		return false, diags
+		return false
 	}
 	record, err := r.data.client.ConnectedApplicationByName(ctx, name)
 	if isNotFound(err) {
-		return false, diags
+		return false
 	}
 	if err != nil {
 		diags.Append(orgErrorDiag(fmt.Sprintf("reading ConnectedApplication (%s)", name), err))
-		return false, diags
+		return false
 	}
-	diags.Append(connectedAppToModel(ctx, app, record.ID, m)...)
-	return true, diags
+	m.setFrom(ctx, app, record.ID, diags)
+	return true
 }
 
-func connectedAppFromModel(ctx context.Context, m connectedAppModel) (*orgapi.ConnectedApp, diag.Diagnostics) {
-	var diags diag.Diagnostics
+// toAPI is the app as the plan asks for it.
+func (m connectedAppModel) toAPI(ctx context.Context, diags *diag.Diagnostics) *orgapi.ConnectedApp {
 	app := &orgapi.ConnectedApp{
 		FullName:             m.Name.ValueString(),
 		Label:                m.Label.ValueString(),
@@ -508,6 +492,8 @@ func connectedAppFromModel(ctx context.Context, m connectedAppModel) (*orgapi.Co
 		ClientCredentialUser: m.ClientCredentialsUser.ValueString(),
 		IPRelaxation:         m.IPRelaxation.ValueString(),
 		RefreshTokenPolicy:   m.RefreshTokenPolicy.ValueString(),
+		// Set only by Create, from the configuration; orgapi sends it on create only.
+		ConsumerSecret: m.ConsumerSecretWO.ValueString(),
 	}
 	if !m.RefreshRequiresSecret.IsNull() && !m.RefreshRequiresSecret.IsUnknown() {
 		required := m.RefreshRequiresSecret.ValueBool()
@@ -519,14 +505,13 @@ func connectedAppFromModel(ctx context.Context, m connectedAppModel) (*orgapi.Co
 	}
 	diags.Append(m.CallbackURLs.ElementsAs(ctx, &app.CallbackURLs, false)...)
 	diags.Append(m.Scopes.ElementsAs(ctx, &app.Scopes, false)...)
-	return app, diags
+	return app
 }
 
-// connectedAppToModel copies what Salesforce returned into m. Values Salesforce leaves out map to
-// null (the validators refuse "" so configuration never holds an empty string), and values it
-// does not report below API 49.0 (the OAuth policy) map to their defaults.
-func connectedAppToModel(ctx context.Context, app *orgapi.ConnectedApp, id string, m *connectedAppModel) diag.Diagnostics {
-	var diags diag.Diagnostics
+// setFrom copies what Salesforce returned into m. Values Salesforce leaves out map to null (the
+// validators refuse "" so configuration never holds an empty string), and values it does not
+// report below API 49.0 (the OAuth policy) map to their defaults.
+func (m *connectedAppModel) setFrom(ctx context.Context, app *orgapi.ConnectedApp, id string, diags *diag.Diagnostics) {
 	m.Name = types.StringValue(app.FullName)
 	m.ID = types.StringValue(id)
 	m.Label = types.StringValue(app.Label)
@@ -558,5 +543,4 @@ func connectedAppToModel(ctx context.Context, app *orgapi.ConnectedApp, id strin
 	scopes, d := types.SetValueFrom(ctx, types.StringType, nonNil(app.Scopes))
 	diags.Append(d...)
 	m.Scopes = scopes
-	return diags
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -468,7 +469,8 @@ func TestConnectedAppModelRoundTrip(t *testing.T) {
 	}
 	// The configuration holds the certificate as file() reads it, with a trailing newline.
 	m := connectedAppModel{Certificate: types.StringValue(cert), ConsumerSecretWO: types.StringValue("never kept")}
-	if diags := connectedAppToModel(ctx, app, "0H45g0000000001AAA", &m); diags.HasError() {
+	var diags diag.Diagnostics
+	if m.setFrom(ctx, app, "0H45g0000000001AAA", &diags); diags.HasError() {
 		t.Fatal(diags)
 	}
 	if m.Certificate.ValueString() != cert {
@@ -491,19 +493,19 @@ func TestConnectedAppModelRoundTrip(t *testing.T) {
 	// A different certificate in the org is drift and must show.
 	other, _ := testCertificatePEM(t)
 	app.Certificate = other
-	connectedAppToModel(ctx, app, "0H45g0000000001AAA", &m)
+	m.setFrom(ctx, app, "0H45g0000000001AAA", &diags)
 	if m.Certificate.ValueString() != other {
 		t.Errorf("a changed certificate was hidden")
 	}
 
 	// Back to the API: an unknown consumer key (not configured) asks Salesforce to generate one.
 	m.ConsumerKey = types.StringUnknown()
-	out, diags := connectedAppFromModel(ctx, m)
+	out := m.toAPI(ctx, &diags)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
 	if out.ConsumerKey != "" || out.ConsumerSecret != "" || len(out.Scopes) != 2 || out.FullName != "Portal" {
-		t.Errorf("connectedAppFromModel = %+v", *out)
+		t.Errorf("toAPI = %+v", *out)
 	}
 }
 

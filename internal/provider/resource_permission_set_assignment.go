@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -79,20 +80,15 @@ func (r *permissionSetAssignmentResource) Configure(_ context.Context, req resou
 // the permission set exists (or is created by this plan), is not a profile's own, and is not
 // assigned to the user already outside Terraform.
 func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || (!req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw)) {
+	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the permission set assignment", &resp.Diagnostics)
+	if !check {
 		return
 	}
-	if !r.data.canPlanCheck(&resp.Diagnostics, "the permission set assignment") {
+	if action == planDestroy {
+		r.data.checkAdminPermission(ctx, orgapi.NeedAssignments, "removing a permission set assignment", &resp.Diagnostics)
 		return
 	}
-	action := "assigning a permission set"
-	if req.Plan.Raw.IsNull() {
-		action = "removing a permission set assignment"
-	}
-	r.data.checkAdminPermission(ctx, orgapi.NeedAssignments, action, &resp.Diagnostics)
-	if req.Plan.Raw.IsNull() {
-		return
-	}
+	r.data.checkAdminPermission(ctx, orgapi.NeedAssignments, "assigning a permission set", &resp.Diagnostics)
 	var plan permissionSetAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -123,7 +119,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 		resp.Diagnostics.Append(permissionSetNotFoundDiag(setName.ValueString()))
 	case err != nil:
 		resp.Diagnostics.Append(planCheckFailedWarning("the permission set "+setName.ValueString(), err))
-	case user != nil && req.State.Raw.IsNull():
+	case user != nil && action == planCreate:
 		t := assignmentTarget(setName.ValueString(), user.Username)
 		if r.data.isManaged(t.resourceType, t.importID) {
 			return
@@ -217,21 +213,37 @@ func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	id := state.ID.ValueString()
+	if !r.read(ctx, &state, &resp.Diagnostics) {
+		if !resp.Diagnostics.HasError() {
+			tflog.Info(ctx, "permission set assignment is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
+			resp.State.RemoveResource(ctx)
+		}
+		return
+	}
+	r.data.noteManaged(assignmentType, assignmentTarget(state.PermissionSetName.ValueString(), state.Username.ValueString()).importID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// read loads the assignment m names into m. It reports false when the org no longer has it, and
+// when the read failed, which a diagnostic then says.
+func (r *permissionSetAssignmentResource) read(ctx context.Context, m *permissionSetAssignmentModel, diags *diag.Diagnostics) bool {
+	id := m.ID.ValueString()
 	a, err := findAssignment(ctx, r.data.client, func(a orgapi.PermissionSetAssignment) bool { return a.ID == id })
 	if err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set Assignment (%s)", id), err))
-		return
+		diags.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set Assignment (%s)", id), err))
+		return false
 	}
 	if a == nil {
-		tflog.Info(ctx, "permission set assignment is gone; removing it from state", map[string]any{"id": id})
-		resp.State.RemoveResource(ctx)
-		return
+		return false
 	}
-	state.PermissionSetName = types.StringValue(a.PermissionSetName)
-	state.Username = types.StringValue(a.Username)
-	r.data.noteManaged(assignmentType, assignmentTarget(a.PermissionSetName, a.Username).importID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	m.setFrom(a)
+	return true
+}
+
+// setFrom copies the names the assignment joins into m.
+func (m *permissionSetAssignmentModel) setFrom(a *orgapi.PermissionSetAssignment) {
+	m.PermissionSetName = types.StringValue(a.PermissionSetName)
+	m.Username = types.StringValue(a.Username)
 }
 
 // Update is never called: every attribute forces replacement.
