@@ -114,33 +114,11 @@ func New(cfg Config) (*Client, error) {
 	var problems []error
 	addf := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
 
-	instanceURL, err := checkBaseURL("instance_url", cfg.InstanceURL)
+	instanceURL, loginURL, audience, urlProblems := checkURLs(cfg)
+	problems = append(problems, urlProblems...)
+	version, major, err := checkAPIVersion(cfg.APIVersion)
 	if err != nil {
 		problems = append(problems, err)
-	}
-	loginURL := instanceURL
-	if strings.TrimSpace(cfg.LoginURL) != "" {
-		if loginURL, err = checkBaseURL("login_url", cfg.LoginURL); err != nil {
-			problems = append(problems, err)
-		}
-	}
-
-	audience := strings.TrimSpace(cfg.JWTAudience)
-	if audience == "" {
-		audience = DefaultJWTAudience(loginURL)
-	} else if audience, err = CheckJWTAudience(audience); err != nil {
-		problems = append(problems, err)
-	}
-
-	version := strings.TrimSpace(cfg.APIVersion)
-	if version == "" {
-		version = DefaultAPIVersion
-	}
-	major, ok := ParseAPIVersion(version)
-	if !ok {
-		addf("api_version %q is not a Salesforce API version; use the form \"%s\"", version, DefaultAPIVersion)
-	} else if major < MinAPIVersion {
-		addf("api_version %q is too old: ConnectedAppSettings needs %d.0 or later", version, MinAPIVersion)
 	}
 
 	var key *rsa.PrivateKey
@@ -198,6 +176,43 @@ func New(cfg Config) (*Client, error) {
 	c.tokens = &tokenCache{source: src, mu: newCtxLock()}
 	c.identityMu, c.extMu, c.columnsMu = newCtxLock(), newCtxLock(), newCtxLock()
 	return c, nil
+}
+
+// checkURLs checks the instance and login URLs and the JWT audience, filling in the defaults.
+func checkURLs(cfg Config) (instanceURL, loginURL, audience string, problems []error) {
+	instanceURL, err := checkBaseURL("instance_url", cfg.InstanceURL)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	loginURL = instanceURL
+	if strings.TrimSpace(cfg.LoginURL) != "" {
+		if loginURL, err = checkBaseURL("login_url", cfg.LoginURL); err != nil {
+			problems = append(problems, err)
+		}
+	}
+	audience = strings.TrimSpace(cfg.JWTAudience)
+	if audience == "" {
+		audience = DefaultJWTAudience(loginURL)
+	} else if audience, err = CheckJWTAudience(audience); err != nil {
+		problems = append(problems, err)
+	}
+	return instanceURL, loginURL, audience, problems
+}
+
+// checkAPIVersion returns the version to speak ("" means DefaultAPIVersion) and its major number.
+func checkAPIVersion(configured string) (version string, major int, err error) {
+	version = strings.TrimSpace(configured)
+	if version == "" {
+		version = DefaultAPIVersion
+	}
+	major, ok := ParseAPIVersion(version)
+	if !ok {
+		return version, 0, fmt.Errorf("api_version %q is not a Salesforce API version; use the form \"%s\"", version, DefaultAPIVersion)
+	}
+	if major < MinAPIVersion {
+		return version, major, fmt.Errorf("api_version %q is too old: ConnectedAppSettings needs %d.0 or later", version, MinAPIVersion)
+	}
+	return version, major, nil
 }
 
 type authMethod int

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -128,99 +129,115 @@ func (r *connectedAppResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Optional:            true,
 				Validators:          []validator.String{validWebURL("start URL")},
 			},
-			"callback_urls": schema.ListAttribute{
-				MarkdownDescription: "OAuth redirect URLs, in order, at least one and without duplicates. Each must be `https://`, " +
-					"`http://` only for `localhost` and loopback addresses, or a mobile app's private-use scheme such as `com.acme.mobile:/oauth` (RFC 8252).",
-				ElementType: types.StringType,
-				Required:    true,
-				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1),
-					listvalidator.UniqueValues(),
-					listvalidator.ValueStringsAre(validCallbackURL()),
-				},
+		},
+	}
+	maps.Copy(resp.Schema.Attributes, connectedAppOAuthAttributes())
+	maps.Copy(resp.Schema.Attributes, connectedAppCredentialAttributes())
+	resp.Schema.Attributes["timeouts"] = timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
+}
+
+// connectedAppOAuthAttributes are the attributes of the app's OAuth settings and policies, kept
+// apart from its identity, contact and credential attributes so that no list needs scrolling.
+func connectedAppOAuthAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"callback_urls": schema.ListAttribute{
+			MarkdownDescription: "OAuth redirect URLs, in order, at least one and without duplicates. Each must be `https://`, " +
+				"`http://` only for `localhost` and loopback addresses, or a mobile app's private-use scheme such as `com.acme.mobile:/oauth` (RFC 8252).",
+			ElementType: types.StringType,
+			Required:    true,
+			Validators: []validator.List{
+				listvalidator.SizeAtLeast(1),
+				listvalidator.UniqueValues(),
+				listvalidator.ValueStringsAre(validCallbackURL()),
 			},
-			"scopes": schema.SetAttribute{
-				MarkdownDescription: "OAuth scopes the app may request, at least one. Must be among " + markdownList(connectedAppScopes) + ". " +
-					"Salesforce stores " + markdownList(sortedFoldedScopes()) + " as `Basic` and `RefreshToken`, so those names are refused with the one to use instead.",
-				ElementType: types.StringType,
-				Required:    true,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(validScope()),
-				},
+		},
+		"scopes": schema.SetAttribute{
+			MarkdownDescription: "OAuth scopes the app may request, at least one. Must be among " + markdownList(connectedAppScopes) + ". " +
+				"Salesforce stores " + markdownList(sortedFoldedScopes()) + " as `Basic` and `RefreshToken`, so those names are refused with the one to use instead.",
+			ElementType: types.StringType,
+			Required:    true,
+			Validators: []validator.Set{
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(validScope()),
 			},
-			"admin_approved_users_only": schema.BoolAttribute{
-				MarkdownDescription: "Permitted Users: `true` means \"Admin approved users are pre-authorized\" — only users whose profile or permission set is " +
-					"granted the app (see `sfaccess_connected_app_access`) may use it; `false` means \"All users may self-authorize\". Defaults to `false`.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(false),
-			},
-			"ip_relaxation": schema.StringAttribute{
-				MarkdownDescription: "IP relaxation policy. Must be one of " + markdownList(ipRelaxationValues) + ". Defaults to `" + orgapi.DefaultIPRelaxation + "`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(orgapi.DefaultIPRelaxation),
-				Validators:          []validator.String{validIPRelaxation()},
-			},
-			"refresh_token_policy": schema.StringAttribute{
-				MarkdownDescription: "Refresh token policy: `zero`, `infinite`, `specific_lifetime:<n>:<unit>` or `specific_inactivity:<n>:<unit>` " +
-					"where `<unit>` is `HOURS`, `DAYS` or `MONTHS` (for example `specific_inactivity:7:DAYS`). Defaults to `" + orgapi.DefaultRefreshTokenPolicy + "`.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(orgapi.DefaultRefreshTokenPolicy),
-				Validators: []validator.String{validRefreshTokenPolicy()},
-			},
-			"certificate": schema.StringAttribute{
-				MarkdownDescription: "PEM-encoded X.509 certificate used to verify JWT bearer assertions (\"Use digital signatures\"), for example `file(\"server.crt\")`. " +
-					"Whitespace around the PEM block is ignored when comparing with the org, which stores it trimmed.",
-				Optional:   true,
-				Validators: []validator.String{validCertificate()},
-			},
-			"client_credentials_user": schema.StringAttribute{
-				MarkdownDescription: "Username the client credentials flow runs as. Setting it enables the client credentials flow; leaving it out disables it.",
-				Optional:            true,
-				Validators:          []validator.String{usernameValidator()},
-			},
-			"pkce_required": schema.BoolAttribute{
-				MarkdownDescription: "Require Proof Key for Code Exchange (PKCE) for the authorization code flow. Defaults to `false`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
-			"refresh_token_requires_secret": schema.BoolAttribute{
-				MarkdownDescription: "Require the client secret in the refresh token flow (`oauthConfig.isSecretRequiredForRefreshToken`, " +
-					"API 51.0 or later; `false` needs `api_version` 51.0 or later). Defaults to `true`, Salesforce's default for new apps.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
-			"consumer_key": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("OAuth client id, %d to %d letters and digits, unique across Salesforce. Generated by Salesforce when not set. ", consumerCredentialMinLength, consumerCredentialMaxLength) +
-					"Salesforce accepts it only when the app is created, so changing it creates a new app.",
-				Optional:      true,
-				Computed:      true,
-				Validators:    []validator.String{validConsumerCredential("consumer key")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-			},
-			"consumer_secret_wo": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("OAuth client secret, %d to %d letters and digits; write-only (Terraform 1.11 and later), so it is never stored in state or plans. ", consumerCredentialMinLength, consumerCredentialMaxLength) +
-					"Salesforce accepts a secret only when the app is created and never returns it: Terraform cannot see a change of this value. " +
-					"To set a new secret, change `consumer_secret_wo_version`, which **replaces the app** (new id; grants and installation must be recreated, which Terraform does for resources that reference it). " +
-					"Generated by Salesforce when not set.",
-				Optional:   true,
-				Sensitive:  true,
-				WriteOnly:  true,
-				Validators: []validator.String{validConsumerCredential("consumer secret"), stringvalidator.AlsoRequires(path.MatchRoot("consumer_secret_wo_version"))},
-			},
-			"consumer_secret_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `consumer_secret_wo`, required with it. Terraform sends the secret when the app is created; " +
-					"changing this number (together with the secret) **replaces the app**, because Salesforce cannot change a connected app's secret through its API.",
-				Optional:      true,
-				Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("consumer_secret_wo"))},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+		"admin_approved_users_only": schema.BoolAttribute{
+			MarkdownDescription: "Permitted Users: `true` means \"Admin approved users are pre-authorized\" — only users whose profile or permission set is " +
+				"granted the app (see `sfaccess_connected_app_access`) may use it; `false` means \"All users may self-authorize\". Defaults to `false`.",
+			Optional: true,
+			Computed: true,
+			Default:  booldefault.StaticBool(false),
+		},
+		"ip_relaxation": schema.StringAttribute{
+			MarkdownDescription: "IP relaxation policy. Must be one of " + markdownList(ipRelaxationValues) + ". Defaults to `" + orgapi.DefaultIPRelaxation + "`.",
+			Optional:            true,
+			Computed:            true,
+			Default:             stringdefault.StaticString(orgapi.DefaultIPRelaxation),
+			Validators:          []validator.String{validIPRelaxation()},
+		},
+		"refresh_token_policy": schema.StringAttribute{
+			MarkdownDescription: "Refresh token policy: `zero`, `infinite`, `specific_lifetime:<n>:<unit>` or `specific_inactivity:<n>:<unit>` " +
+				"where `<unit>` is `HOURS`, `DAYS` or `MONTHS` (for example `specific_inactivity:7:DAYS`). Defaults to `" + orgapi.DefaultRefreshTokenPolicy + "`.",
+			Optional:   true,
+			Computed:   true,
+			Default:    stringdefault.StaticString(orgapi.DefaultRefreshTokenPolicy),
+			Validators: []validator.String{validRefreshTokenPolicy()},
+		},
+	}
+}
+
+// connectedAppCredentialAttributes are the attributes of how clients prove who they are: the
+// certificate, the client credentials user, PKCE, and the consumer key and secret.
+func connectedAppCredentialAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"certificate": schema.StringAttribute{
+			MarkdownDescription: "PEM-encoded X.509 certificate used to verify JWT bearer assertions (\"Use digital signatures\"), for example `file(\"server.crt\")`. " +
+				"Whitespace around the PEM block is ignored when comparing with the org, which stores it trimmed.",
+			Optional:   true,
+			Validators: []validator.String{validCertificate()},
+		},
+		"client_credentials_user": schema.StringAttribute{
+			MarkdownDescription: "Username the client credentials flow runs as. Setting it enables the client credentials flow; leaving it out disables it.",
+			Optional:            true,
+			Validators:          []validator.String{usernameValidator()},
+		},
+		"pkce_required": schema.BoolAttribute{
+			MarkdownDescription: "Require Proof Key for Code Exchange (PKCE) for the authorization code flow. Defaults to `false`.",
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(false),
+		},
+		"refresh_token_requires_secret": schema.BoolAttribute{
+			MarkdownDescription: "Require the client secret in the refresh token flow (`oauthConfig.isSecretRequiredForRefreshToken`, " +
+				"API 51.0 or later; `false` needs `api_version` 51.0 or later). Defaults to `true`, Salesforce's default for new apps.",
+			Optional: true,
+			Computed: true,
+			Default:  booldefault.StaticBool(true),
+		},
+		"consumer_key": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("OAuth client id, %d to %d letters and digits, unique across Salesforce. Generated by Salesforce when not set. ", consumerCredentialMinLength, consumerCredentialMaxLength) +
+				"Salesforce accepts it only when the app is created, so changing it creates a new app.",
+			Optional:      true,
+			Computed:      true,
+			Validators:    []validator.String{validConsumerCredential("consumer key")},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+		},
+		"consumer_secret_wo": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("OAuth client secret, %d to %d letters and digits; write-only (Terraform 1.11 and later), so it is never stored in state or plans. ", consumerCredentialMinLength, consumerCredentialMaxLength) +
+				"Salesforce accepts a secret only when the app is created and never returns it: Terraform cannot see a change of this value. " +
+				"To set a new secret, change `consumer_secret_wo_version`, which **replaces the app** (new id; grants and installation must be recreated, which Terraform does for resources that reference it). " +
+				"Generated by Salesforce when not set.",
+			Optional:   true,
+			Sensitive:  true,
+			WriteOnly:  true,
+			Validators: []validator.String{validConsumerCredential("consumer secret"), stringvalidator.AlsoRequires(path.MatchRoot("consumer_secret_wo_version"))},
+		},
+		"consumer_secret_wo_version": schema.Int64Attribute{
+			MarkdownDescription: "Version of `consumer_secret_wo`, required with it. Terraform sends the secret when the app is created; " +
+				"changing this number (together with the secret) **replaces the app**, because Salesforce cannot change a connected app's secret through its API.",
+			Optional:      true,
+			Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("consumer_secret_wo"))},
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -134,14 +133,6 @@ func userPermissionValidator() validator.String {
 func userTypeValidator() validator.String {
 	names := userTypeNames()
 	return stringCheck{description: "must be one of " + strings.Join(names, ", "), check: oneOfCheck("user type", names)}
-}
-
-func checkDuration(s string) string {
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return fmt.Sprintf("%q is not a positive duration; use a number with a unit, e.g. 30s, 2m or 1m30s.", s)
-	}
-	return ""
 }
 
 // noControlCharacters refuses control characters (U+0000–U+001F, U+007F–U+009F) in a label, and
