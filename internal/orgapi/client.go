@@ -23,8 +23,10 @@ import (
 // DefaultAPIVersion is the API version used when Config.APIVersion is empty.
 const DefaultAPIVersion = "66.0"
 
-// minAPIVersion is the first version with the ConnectedAppSettings metadata type.
-const minAPIVersion = 47
+// MinAPIVersion is the oldest API version the client speaks: the first with the
+// ConnectedAppSettings metadata type, and the oldest Salesforce still serves (Summer '20 retired
+// the rest).
+const MinAPIVersion = 47
 
 // DefaultUserAgent is sent when Config.UserAgent is empty.
 const DefaultUserAgent = "terraform-provider-sfaccess/dev"
@@ -91,7 +93,20 @@ type Identity struct {
 	Username string
 }
 
-var apiVersionPattern = regexp.MustCompile(`^([0-9]{2,3})\.0$`)
+// apiVersionPattern is the form of an API version in a URL path: a major version without a
+// leading zero (the org's REST paths refuse one) and ".0".
+var apiVersionPattern = regexp.MustCompile(`^([1-9][0-9]{1,2})\.0$`)
+
+// ParseAPIVersion returns the major version of v ("66.0" gives 66); ok is false when v does not
+// have the form of an API version. Whether it is recent enough is for MinAPIVersion to say.
+func ParseAPIVersion(v string) (major int, ok bool) {
+	m := apiVersionPattern.FindStringSubmatch(v)
+	if m == nil {
+		return 0, false
+	}
+	major, _ = strconv.Atoi(m[1])
+	return major, true
+}
 
 // New validates cfg and returns a Client. It does no I/O: credentials are first used by the first
 // call. Every problem in cfg is reported, joined into one error.
@@ -99,33 +114,11 @@ func New(cfg Config) (*Client, error) {
 	var problems []error
 	addf := func(format string, args ...any) { problems = append(problems, fmt.Errorf(format, args...)) }
 
-	instanceURL, err := checkBaseURL("instance_url", cfg.InstanceURL)
+	instanceURL, loginURL, audience, urlProblems := checkURLs(cfg)
+	problems = append(problems, urlProblems...)
+	version, major, err := checkAPIVersion(cfg.APIVersion)
 	if err != nil {
 		problems = append(problems, err)
-	}
-	loginURL := instanceURL
-	if strings.TrimSpace(cfg.LoginURL) != "" {
-		if loginURL, err = checkBaseURL("login_url", cfg.LoginURL); err != nil {
-			problems = append(problems, err)
-		}
-	}
-
-	audience := strings.TrimSpace(cfg.JWTAudience)
-	if audience == "" {
-		audience = DefaultJWTAudience(loginURL)
-	} else if audience, err = CheckJWTAudience(audience); err != nil {
-		problems = append(problems, err)
-	}
-
-	version := strings.TrimSpace(cfg.APIVersion)
-	if version == "" {
-		version = DefaultAPIVersion
-	}
-	major := 0
-	if m := apiVersionPattern.FindStringSubmatch(version); m == nil {
-		addf("api_version %q is not a Salesforce API version; use the form \"%s\"", version, DefaultAPIVersion)
-	} else if major, _ = strconv.Atoi(m[1]); major < minAPIVersion {
-		addf("api_version %q is too old: ConnectedAppSettings needs %d.0 or later", version, minAPIVersion)
 	}
 
 	var key *rsa.PrivateKey
@@ -183,6 +176,43 @@ func New(cfg Config) (*Client, error) {
 	c.tokens = &tokenCache{source: src, mu: newCtxLock()}
 	c.identityMu, c.extMu, c.columnsMu = newCtxLock(), newCtxLock(), newCtxLock()
 	return c, nil
+}
+
+// checkURLs checks the instance and login URLs and the JWT audience, filling in the defaults.
+func checkURLs(cfg Config) (instanceURL, loginURL, audience string, problems []error) {
+	instanceURL, err := checkBaseURL("instance_url", cfg.InstanceURL)
+	if err != nil {
+		problems = append(problems, err)
+	}
+	loginURL = instanceURL
+	if strings.TrimSpace(cfg.LoginURL) != "" {
+		if loginURL, err = checkBaseURL("login_url", cfg.LoginURL); err != nil {
+			problems = append(problems, err)
+		}
+	}
+	audience = strings.TrimSpace(cfg.JWTAudience)
+	if audience == "" {
+		audience = DefaultJWTAudience(loginURL)
+	} else if audience, err = CheckJWTAudience(audience); err != nil {
+		problems = append(problems, err)
+	}
+	return instanceURL, loginURL, audience, problems
+}
+
+// checkAPIVersion returns the version to speak ("" means DefaultAPIVersion) and its major number.
+func checkAPIVersion(configured string) (version string, major int, err error) {
+	version = strings.TrimSpace(configured)
+	if version == "" {
+		version = DefaultAPIVersion
+	}
+	major, ok := ParseAPIVersion(version)
+	if !ok {
+		return version, 0, fmt.Errorf("api_version %q is not a Salesforce API version; use the form \"%s\"", version, DefaultAPIVersion)
+	}
+	if major < MinAPIVersion {
+		return version, major, fmt.Errorf("api_version %q is too old: ConnectedAppSettings needs %d.0 or later", version, MinAPIVersion)
+	}
+	return version, major, nil
 }
 
 type authMethod int
@@ -268,7 +298,7 @@ func CheckJWTAudience(raw string) (string, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return "", fmt.Errorf("jwt_audience %q is not an absolute URL; %s", raw, allowed)
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
 		return "", fmt.Errorf("jwt_audience %q uses plain http; %s (http only for a loopback host)", raw, allowed)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
@@ -291,7 +321,7 @@ func checkBaseURL(attr, raw string) (string, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !isLoopback(u.Hostname()) {
+		if !IsLoopback(u.Hostname()) {
 			return "", fmt.Errorf("%s %q uses plain http; only https is allowed, except for loopback hosts (127.0.0.1, ::1, localhost)", attr, raw)
 		}
 	default:
@@ -303,7 +333,9 @@ func checkBaseURL(attr, raw string) (string, error) {
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/"), nil
 }
 
-func isLoopback(host string) bool {
+// IsLoopback reports whether host (a name or an IP address, without a port) is this machine: the
+// one place plain http may carry tokens and OAuth redirects, because they never cross a network.
+func IsLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
@@ -334,7 +366,7 @@ func secureHTTPClient(base *http.Client, timeout time.Duration) (*http.Client, e
 		if len(via) >= 5 {
 			return errors.New("stopped after 5 redirects")
 		}
-		if req.URL.Scheme != "https" && !isLoopback(req.URL.Hostname()) {
+		if req.URL.Scheme != "https" && !IsLoopback(req.URL.Hostname()) {
 			return fmt.Errorf("refusing redirect to plain http URL %s", req.URL.Redacted())
 		}
 		return nil

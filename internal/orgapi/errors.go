@@ -315,7 +315,7 @@ func classify(o op, status int, code, message string, fields []string) *Error {
 		} else if m := requiresPattern.FindStringSubmatch(message); m != nil {
 			e.Permission = strings.TrimSpace(m[1])
 		} else {
-			e.Permission = o.perm
+			e.Permission = o.perm.String()
 		}
 	}
 	return e
@@ -335,18 +335,9 @@ func mentionsUseAnyAPIClient(message string, fields []string) bool {
 
 // op describes one client operation for error messages and permission hints.
 type op struct {
-	name string // "reading ConnectedApp Portal_Mobile"
-	perm string // the permission expression (ARCHITECTURE.md, Admin permission matrix) this operation needs
+	name string      // "reading ConnectedApp Portal_Mobile"
+	perm Requirement // what this operation needs (ARCHITECTURE.md, Admin permission matrix)
 }
-
-// Permission expressions of the admin permission matrix (ARCHITECTURE.md), by operation family.
-const (
-	permConnectedApps  = "CustomizeApplication and (ModifyAllData or ManageRemoteAccess)"
-	permAppGrants      = "CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets"
-	permSettings       = "CustomizeApplication and ModifyAllData"
-	permPermissionSets = "ManageProfilesPermissionsets"
-	permAssignments    = "ManageProfilesPermissionsets and (ManageUsers or AssignPermissionSets)"
-)
 
 func (o op) fail(kind Kind, format string, args ...any) *Error {
 	return &Error{Kind: kind, Op: o.name, Message: fmt.Sprintf(format, args...)}

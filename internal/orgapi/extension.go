@@ -83,7 +83,7 @@ type apiAccessControlBody struct {
 
 // AllowVisualforceAPIAccess reads "Allow Visualforce pages to access APIs".
 func (c *Client) AllowVisualforceAPIAccess(ctx context.Context) (bool, error) {
-	o := op{name: "reading the Visualforce API access option", perm: permSettings}
+	o := op{name: "reading the Visualforce API access option", perm: NeedSettings}
 	var body apiAccessControlBody
 	_, err := c.extCall(ctx, o, SetupPageAPIAccessControl, http.MethodGet, "/api-access-control", nil, &body)
 	return body.AllowVisualforceAPIAccess, err
@@ -91,43 +91,26 @@ func (c *Client) AllowVisualforceAPIAccess(ctx context.Context) (bool, error) {
 
 // SetAllowVisualforceAPIAccess sets "Allow Visualforce pages to access APIs".
 func (c *Client) SetAllowVisualforceAPIAccess(ctx context.Context, allow bool) error {
-	o := op{name: "updating the Visualforce API access option", perm: permSettings}
+	o := op{name: "updating the Visualforce API access option", perm: NeedSettings}
 	_, err := c.extCall(ctx, o, SetupPageAPIAccessControl, http.MethodPatch, "/api-access-control", apiAccessControlBody{allow}, nil)
 	return err
 }
 
 type oauthUsageBody struct {
-	ConnectedApps []struct {
-		ID        string `json:"id"`
-		Name      string `json:"name"`
-		Label     string `json:"label"`
-		Installed bool   `json:"installed"`
-		Blocked   bool   `json:"blocked"`
-		Packaged  bool   `json:"packaged"`
-		Local     bool   `json:"local"`
-		UserCount int    `json:"userCount"`
-	} `json:"connectedApps"`
+	ConnectedApps []OAuthUsageApp `json:"connectedApps"`
 }
 
 // OAuthUsage returns the Connected Apps OAuth Usage list.
 func (c *Client) OAuthUsage(ctx context.Context) ([]OAuthUsageApp, error) {
-	o := op{name: "reading Connected Apps OAuth Usage", perm: permConnectedApps}
+	o := op{name: "reading Connected Apps OAuth Usage", perm: NeedConnectedApps}
 	var body oauthUsageBody
 	if _, err := c.extCall(ctx, o, SetupPageOAuthUsage, http.MethodGet, "/connected-apps", nil, &body); err != nil {
 		return nil, err
 	}
-	out := make([]OAuthUsageApp, 0, len(body.ConnectedApps))
-	for _, a := range body.ConnectedApps {
-		out = append(out, OAuthUsageApp(a))
+	if body.ConnectedApps == nil {
+		return []OAuthUsageApp{}, nil
 	}
-	return out, nil
-}
-
-type installationBody struct {
-	ConnectedAppID string `json:"connectedAppId"`
-	Installed      bool   `json:"installed"`
-	Blocked        bool   `json:"blocked"`
-	Packaged       bool   `json:"packaged"`
+	return body.ConnectedApps, nil
 }
 
 type blockedBody struct {
@@ -154,8 +137,8 @@ func (c *Client) installationCall(ctx context.Context, o op, method, appID strin
 	if e != nil {
 		return nil, nil, e
 	}
-	var body installationBody
-	var out any = &body
+	inst := &Installation{}
+	var out any = inst
 	if method == http.MethodDelete {
 		out = nil
 	}
@@ -163,27 +146,26 @@ func (c *Client) installationCall(ctx context.Context, o op, method, appID strin
 	if err != nil || out == nil {
 		return nil, resp, err
 	}
-	inst := Installation(body)
-	return &inst, resp, nil
+	return inst, resp, nil
 }
 
 // Installation returns an app's install/block state; ErrNotFound when it is not installed.
 func (c *Client) Installation(ctx context.Context, appID string) (*Installation, error) {
-	o := op{name: "reading the installation of ConnectedApplication " + appID, perm: permConnectedApps}
+	o := op{name: "reading the installation of ConnectedApplication " + appID, perm: NeedConnectedApps}
 	inst, _, err := c.installationCall(ctx, o, http.MethodGet, appID, nil)
 	return inst, err
 }
 
 // Install installs an app (idempotent), blocked or not.
 func (c *Client) Install(ctx context.Context, appID string, blocked bool) (*Installation, error) {
-	o := op{name: "installing ConnectedApplication " + appID, perm: permConnectedApps}
+	o := op{name: "installing ConnectedApplication " + appID, perm: NeedConnectedApps}
 	inst, _, err := c.installationCall(ctx, o, http.MethodPut, appID, blockedBody{blocked})
 	return inst, err
 }
 
 // SetBlocked blocks or unblocks an installed app.
 func (c *Client) SetBlocked(ctx context.Context, appID string, blocked bool) (*Installation, error) {
-	o := op{name: "unblocking ConnectedApplication " + appID, perm: permConnectedApps}
+	o := op{name: "unblocking ConnectedApplication " + appID, perm: NeedConnectedApps}
 	if blocked {
 		o.name = "blocking ConnectedApplication " + appID
 	}
@@ -194,7 +176,7 @@ func (c *Client) SetBlocked(ctx context.Context, appID string, blocked bool) (*I
 // Uninstall uninstalls an app; ErrNotFound when it is not installed. A retried uninstall that
 // finds the app already uninstalled has succeeded.
 func (c *Client) Uninstall(ctx context.Context, appID string) error {
-	o := op{name: "uninstalling ConnectedApplication " + appID, perm: permConnectedApps}
+	o := op{name: "uninstalling ConnectedApplication " + appID, perm: NeedConnectedApps}
 	_, resp, err := c.installationCall(ctx, o, http.MethodDelete, appID, nil)
 	if err != nil && resp != nil && resp.attempts > 1 && KindOf(err) == KindNotFound {
 		return nil

@@ -20,10 +20,11 @@ const (
 	versionPkce             = 59
 )
 
-// Defaults Salesforce applies to oauthPolicy; both elements are required once oauthPolicy is sent.
+// Defaults Salesforce applies to oauthPolicy; both elements are required once oauthPolicy is sent,
+// and an org that reports neither (below API 49.0) applies these.
 const (
-	defaultIPRelaxation       = "ENFORCE"
-	defaultRefreshTokenPolicy = "infinite"
+	DefaultIPRelaxation       = "ENFORCE"
+	DefaultRefreshTokenPolicy = "infinite"
 )
 
 const (
@@ -128,7 +129,7 @@ func (c *Client) readMetadata(ctx context.Context, o op, typ string, names []str
 
 // ReadConnectedAppSettings reads the two API Access Control switches.
 func (c *Client) ReadConnectedAppSettings(ctx context.Context) (ConnectedAppSettings, error) {
-	o := op{name: "reading ConnectedAppSettings", perm: permSettings}
+	o := op{name: "reading ConnectedAppSettings", perm: NeedSettings}
 	recs, err := c.readMetadata(ctx, o, typeConnectedAppSettings, []string{settingsFullName})
 	if err != nil {
 		return ConnectedAppSettings{}, err
@@ -155,7 +156,7 @@ func (c *Client) ReadConnectedAppSettings(ctx context.Context) (ConnectedAppSett
 // UpdateConnectedAppSettings writes only the non-nil fields, so that the settings the provider
 // does not own keep their values (Salesforce updates settings field by field).
 func (c *Client) UpdateConnectedAppSettings(ctx context.Context, s ConnectedAppSettings) error {
-	o := op{name: "updating ConnectedAppSettings", perm: permSettings}
+	o := op{name: "updating ConnectedAppSettings", perm: NeedSettings}
 	if s.EnableAdminApprovedAppsOnly == nil && s.EnableAdminApprovedAppsOnlyForExternalUser == nil {
 		return nil
 	}
@@ -195,7 +196,7 @@ func (c *Client) firstFailure(o op, results []metadataResult) error {
 
 // ReadConnectedApp reads one connected app by API name; ErrNotFound when there is none.
 func (c *Client) ReadConnectedApp(ctx context.Context, name string) (*ConnectedApp, error) {
-	o := op{name: "reading ConnectedApp " + name, perm: permConnectedApps}
+	o := op{name: "reading ConnectedApp " + name, perm: NeedConnectedApps}
 	if strings.TrimSpace(name) == "" {
 		return nil, o.fail(KindInvalidInput, "the connected app name is empty")
 	}
@@ -213,7 +214,7 @@ func (c *Client) ReadConnectedApp(ctx context.Context, name string) (*ConnectedA
 // ReadConnectedApps reads many connected apps, ten per call; names that do not exist are absent
 // from the map.
 func (c *Client) ReadConnectedApps(ctx context.Context, names []string) (map[string]*ConnectedApp, error) {
-	o := op{name: "reading ConnectedApps", perm: permConnectedApps}
+	o := op{name: "reading ConnectedApps", perm: NeedConnectedApps}
 	unique := slices.Compact(slices.Sorted(slices.Values(names)))
 	recs, err := c.readMetadata(ctx, o, typeConnectedApp, unique)
 	if err != nil {
@@ -355,8 +356,8 @@ func (c *Client) writeConnectedApp(w *xmlWriter, app *ConnectedApp, create bool)
 	}
 	if app.IPRelaxation != "" || app.RefreshTokenPolicy != "" {
 		w.open("oauthPolicy")
-		w.leaf("ipRelaxation", cmpOr(app.IPRelaxation, defaultIPRelaxation))
-		w.leaf("refreshTokenPolicy", cmpOr(app.RefreshTokenPolicy, defaultRefreshTokenPolicy))
+		w.leaf("ipRelaxation", cmpOr(app.IPRelaxation, DefaultIPRelaxation))
+		w.leaf("refreshTokenPolicy", cmpOr(app.RefreshTokenPolicy, DefaultRefreshTokenPolicy))
 		w.close("oauthPolicy")
 	}
 	w.leafIf("startUrl", app.StartURL)
@@ -373,7 +374,7 @@ func cmpOr(v, fallback string) string {
 // CreateConnectedApp creates a connected app. If the call had to be retried and the org then says
 // the app already exists, the earlier attempt created it and the create has succeeded.
 func (c *Client) CreateConnectedApp(ctx context.Context, app *ConnectedApp) error {
-	o := op{name: "creating ConnectedApp " + nameOf(app), perm: permConnectedApps}
+	o := op{name: "creating ConnectedApp " + nameOf(app), perm: NeedConnectedApps}
 	if e := c.checkConnectedApp(o, app); e != nil {
 		return e
 	}
@@ -397,7 +398,7 @@ func (c *Client) CreateConnectedApp(ctx context.Context, app *ConnectedApp) erro
 // UpdateConnectedApp replaces the connected app's definition (Salesforce replaces a component on
 // update; grants by profileName/permissionSetName are left alone because they are not sent).
 func (c *Client) UpdateConnectedApp(ctx context.Context, app *ConnectedApp) error {
-	o := op{name: "updating ConnectedApp " + nameOf(app), perm: permConnectedApps}
+	o := op{name: "updating ConnectedApp " + nameOf(app), perm: NeedConnectedApps}
 	if e := c.checkConnectedApp(o, app); e != nil {
 		return e
 	}
@@ -411,7 +412,7 @@ func (c *Client) UpdateConnectedApp(ctx context.Context, app *ConnectedApp) erro
 // DeleteConnectedApp deletes a connected app; ErrNotFound when there is none. A retried delete
 // that finds the app gone has succeeded.
 func (c *Client) DeleteConnectedApp(ctx context.Context, name string) error {
-	o := op{name: "deleting ConnectedApp " + name, perm: permConnectedApps}
+	o := op{name: "deleting ConnectedApp " + name, perm: NeedConnectedApps}
 	if strings.TrimSpace(name) == "" {
 		return o.fail(KindInvalidInput, "the connected app name is empty")
 	}
@@ -431,7 +432,7 @@ func (c *Client) DeleteConnectedApp(ctx context.Context, name string) error {
 
 // ListConnectedApps lists every connected app the Metadata API knows.
 func (c *Client) ListConnectedApps(ctx context.Context) ([]MetadataFile, error) {
-	o := op{name: "listing ConnectedApps", perm: permConnectedApps}
+	o := op{name: "listing ConnectedApps", perm: NeedConnectedApps}
 	answer, _, err := c.soapCall(ctx, o, "listMetadata", func(w *xmlWriter) {
 		w.open("queries")
 		w.leaf("type", typeConnectedApp)

@@ -11,16 +11,6 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
-// userPermissions are the user permissions (PermissionSet columns Permissions<Name>) the client
-// reads and writes. UseAnyApiClient exists only where API Access Control is provisioned.
-var userPermissions = []string{
-	"ApiEnabled", "ApiUserOnly", "UseAnyApiClient", "CustomizeApplication", "ModifyAllData",
-	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
-	"ManageUsers", "AssignPermissionSets", "ViewSetup", "ModifyMetadata", "CanApproveUninstalledApps",
-}
-
-const permissionUseAnyAPIClient = "UseAnyApiClient"
-
 var permissionNamePattern = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 
 // Users returns every user, sorted by username.
@@ -132,7 +122,7 @@ func (c *Client) permissionColumns(ctx context.Context) ([]string, error) {
 	}
 	cols := slices.Clone(userPermissions)
 	if !provisioned {
-		cols = slices.DeleteFunc(cols, func(p string) bool { return p == permissionUseAnyAPIClient })
+		cols = slices.DeleteFunc(cols, func(p string) bool { return p == PermissionUseAnyAPIClient })
 	}
 	c.columns = cols
 	return cols, nil
@@ -246,7 +236,7 @@ func (c *Client) permissionSetFields(ctx context.Context, o op, ps PermissionSet
 			e.Fields = []string{"Permissions" + p}
 			return nil, e
 		}
-		if p == permissionUseAnyAPIClient && !slices.Contains(cols, p) {
+		if p == PermissionUseAnyAPIClient && !slices.Contains(cols, p) {
 			e := o.fail(KindFeatureNotProvisioned, "the UseAnyApiClient permission exists only once API Access Control is enabled for the org")
 			e.Fields = []string{"PermissionsUseAnyApiClient"}
 			return nil, e
@@ -259,7 +249,7 @@ func (c *Client) permissionSetFields(ctx context.Context, o op, ps PermissionSet
 // CreatePermissionSet creates a permission set and returns its id. If the call had to be retried
 // and the name is then taken, the earlier attempt created it and its id is returned.
 func (c *Client) CreatePermissionSet(ctx context.Context, ps PermissionSet) (string, error) {
-	o := op{name: "creating PermissionSet " + ps.Name, perm: permPermissionSets}
+	o := op{name: "creating PermissionSet " + ps.Name, perm: NeedPermissionSets}
 	if !apiNamePattern.MatchString(ps.Name) {
 		e := o.fail(KindInvalidInput, "the API name must start with a letter and contain only letters, digits and single underscores, not ending in one")
 		e.Fields = []string{"Name"}
@@ -282,7 +272,7 @@ func (c *Client) CreatePermissionSet(ctx context.Context, ps PermissionSet) (str
 // UpdatePermissionSet writes the label, description and permissions of ps (by ps.ID); the
 // permissions not listed are taken away.
 func (c *Client) UpdatePermissionSet(ctx context.Context, ps PermissionSet) error {
-	o := op{name: "updating PermissionSet " + cmpOr(ps.Name, ps.ID), perm: permPermissionSets}
+	o := op{name: "updating PermissionSet " + cmpOr(ps.Name, ps.ID), perm: NeedPermissionSets}
 	fields, err := c.permissionSetFields(ctx, o, ps, ps.Name != "")
 	if err != nil {
 		return err
@@ -292,7 +282,7 @@ func (c *Client) UpdatePermissionSet(ctx context.Context, ps PermissionSet) erro
 
 // DeletePermissionSet deletes a permission set; ErrNotFound when it does not exist.
 func (c *Client) DeletePermissionSet(ctx context.Context, id string) error {
-	return c.deleteRecord(ctx, op{name: "deleting PermissionSet " + id, perm: permPermissionSets}, "PermissionSet", id)
+	return c.deleteRecord(ctx, op{name: "deleting PermissionSet " + id, perm: NeedPermissionSets}, "PermissionSet", id)
 }
 
 type assignmentRecord struct {
@@ -340,7 +330,7 @@ func (c *Client) queryAssignments(ctx context.Context, where string) ([]Permissi
 // AssignPermissionSet assigns a permission set to a user and returns the assignment id. A retried
 // call whose first attempt already assigned it returns that assignment.
 func (c *Client) AssignPermissionSet(ctx context.Context, permissionSetID, userID string) (string, error) {
-	o := op{name: fmt.Sprintf("assigning PermissionSet %s to User %s", permissionSetID, userID), perm: permAssignments}
+	o := op{name: fmt.Sprintf("assigning PermissionSet %s to User %s", permissionSetID, userID), perm: NeedAssignments}
 	psID, uID, e := normalizePair(o, permissionSetID, "PermissionSetId", userID, "AssigneeId")
 	if e != nil {
 		return "", e
@@ -357,7 +347,7 @@ func (c *Client) AssignPermissionSet(ctx context.Context, permissionSetID, userI
 // FindPermissionSetAssignment returns the assignment of a permission set to a user;
 // ErrNotFound when there is none.
 func (c *Client) FindPermissionSetAssignment(ctx context.Context, permissionSetID, userID string) (*PermissionSetAssignment, error) {
-	o := op{name: fmt.Sprintf("reading the assignment of PermissionSet %s to User %s", permissionSetID, userID), perm: permAssignments}
+	o := op{name: fmt.Sprintf("reading the assignment of PermissionSet %s to User %s", permissionSetID, userID), perm: NeedAssignments}
 	psID, uID, e := normalizePair(o, permissionSetID, "PermissionSetId", userID, "AssigneeId")
 	if e != nil {
 		return nil, e
@@ -374,7 +364,7 @@ func (c *Client) FindPermissionSetAssignment(ctx context.Context, permissionSetI
 
 // DeletePermissionSetAssignment removes an assignment; ErrNotFound when it does not exist.
 func (c *Client) DeletePermissionSetAssignment(ctx context.Context, id string) error {
-	return c.deleteRecord(ctx, op{name: "deleting PermissionSetAssignment " + id, perm: permAssignments}, "PermissionSetAssignment", id)
+	return c.deleteRecord(ctx, op{name: "deleting PermissionSetAssignment " + id, perm: NeedAssignments}, "PermissionSetAssignment", id)
 }
 
 type connectedApplicationRecord struct {
@@ -417,7 +407,7 @@ func (c *Client) ConnectedApplications(ctx context.Context) ([]ConnectedApplicat
 // listMetadata(ConnectedApp), whose FileProperties carry fullName and the record's id, and the
 // record is then read by id. API names are unique regardless of case, as in Setup.
 func (c *Client) ConnectedApplicationByName(ctx context.Context, name string) (*ConnectedApplication, error) {
-	o := op{name: "reading ConnectedApplication " + name, perm: permConnectedApps}
+	o := op{name: "reading ConnectedApplication " + name, perm: NeedConnectedApps}
 	files, err := c.ListConnectedApps(ctx)
 	if err != nil {
 		return nil, o.wrap(err)
@@ -461,7 +451,7 @@ func (c *Client) queryConnectedApplications(ctx context.Context, where string) (
 // uninstalled connected apps spares a user who has one. OauthToken names the app only by its label
 // (AppName is ConnectedApplication.Name), so two apps with the same label are not told apart.
 func (c *Client) HasOAuthApproval(ctx context.Context, userID, appLabel string) (bool, error) {
-	o := op{name: fmt.Sprintf("reading the OAuth approvals of User %s for %s", userID, appLabel), perm: permConnectedApps}
+	o := op{name: fmt.Sprintf("reading the OAuth approvals of User %s for %s", userID, appLabel), perm: NeedConnectedApps}
 	id, err := sfid.Normalize(userID)
 	if err != nil {
 		e := o.fail(KindInvalidInput, "%v", err)
@@ -505,7 +495,7 @@ func (c *Client) querySetupEntityAccesses(ctx context.Context, and string) ([]Se
 // returns the SetupEntityAccess id. A retried call whose first attempt already granted it returns
 // that grant.
 func (c *Client) GrantConnectedApp(ctx context.Context, parentPermissionSetID, connectedAppID string) (string, error) {
-	o := op{name: fmt.Sprintf("granting ConnectedApplication %s to PermissionSet %s", connectedAppID, parentPermissionSetID), perm: permAppGrants}
+	o := op{name: fmt.Sprintf("granting ConnectedApplication %s to PermissionSet %s", connectedAppID, parentPermissionSetID), perm: NeedAppGrants}
 	parent, app, e := normalizePair(o, parentPermissionSetID, "ParentId", connectedAppID, "SetupEntityId")
 	if e != nil {
 		return "", e
@@ -522,7 +512,7 @@ func (c *Client) GrantConnectedApp(ctx context.Context, parentPermissionSetID, c
 // FindConnectedAppGrant returns the grant of a connected app to a permission set (for a profile,
 // its owned one); ErrNotFound when there is none.
 func (c *Client) FindConnectedAppGrant(ctx context.Context, parentPermissionSetID, connectedAppID string) (*SetupEntityAccess, error) {
-	o := op{name: fmt.Sprintf("reading the grant of ConnectedApplication %s to PermissionSet %s", connectedAppID, parentPermissionSetID), perm: permAppGrants}
+	o := op{name: fmt.Sprintf("reading the grant of ConnectedApplication %s to PermissionSet %s", connectedAppID, parentPermissionSetID), perm: NeedAppGrants}
 	parent, app, e := normalizePair(o, parentPermissionSetID, "ParentId", connectedAppID, "SetupEntityId")
 	if e != nil {
 		return nil, e
@@ -539,7 +529,7 @@ func (c *Client) FindConnectedAppGrant(ctx context.Context, parentPermissionSetI
 
 // RevokeConnectedAppGrant deletes a SetupEntityAccess grant; ErrNotFound when it does not exist.
 func (c *Client) RevokeConnectedAppGrant(ctx context.Context, id string) error {
-	return c.deleteRecord(ctx, op{name: "revoking SetupEntityAccess " + id, perm: permAppGrants}, "SetupEntityAccess", id)
+	return c.deleteRecord(ctx, op{name: "revoking SetupEntityAccess " + id, perm: NeedAppGrants}, "SetupEntityAccess", id)
 }
 
 func normalizePair(o op, a, aField, b, bField string) (string, string, *Error) {

@@ -197,7 +197,7 @@ func TestRESTErrorsAreTyped(t *testing.T) {
 		wantInString string
 	}{
 		{403, "INSUFFICIENT_ACCESS", "INSUFFICIENT_ACCESS: this operation requires ManageProfilesPermissionsets", nil, KindInsufficientAccess, "ManageProfilesPermissionsets", "requires ManageProfilesPermissionsets. Give the API user ManageProfilesPermissionsets"},
-		{403, "INSUFFICIENT_ACCESS", "insufficient access rights on cross-reference id", nil, KindInsufficientAccess, permPermissionSets, "Give the API user ManageProfilesPermissionsets"},
+		{403, "INSUFFICIENT_ACCESS", "insufficient access rights on cross-reference id", nil, KindInsufficientAccess, "ManageProfilesPermissionsets", "Give the API user ManageProfilesPermissionsets"},
 		{400, "INVALID_FIELD", "No such column 'PermissionsUseAnyApiClient' on entity 'PermissionSet'", []string{"PermissionsUseAnyApiClient"}, KindFeatureNotProvisioned, "", "Salesforce Customer Support"},
 		{400, "INVALID_FIELD", "No such column 'PermissionsNope' on entity 'PermissionSet'", []string{"PermissionsNope"}, KindInvalidInput, "", "Correct the value of PermissionsNope"},
 		{400, "REQUIRED_FIELD_MISSING", "Required fields are missing: [Label]", []string{"Label"}, KindInvalidInput, "", "[fields: Label]"},

@@ -78,15 +78,24 @@ type ConnectedApplication struct {
 	AdminApprovedUsersOnly bool
 }
 
-// OAuthUsageApp is one row of the Connected Apps OAuth Usage page, from the setup extension.
+// OAuthUsageApp is one row of the Connected Apps OAuth Usage page: the setup extension's "app"
+// object (ARCHITECTURE.md, Setup extension), decoded as it is sent.
 type OAuthUsageApp struct {
-	ID, Name, Label                     string
-	Installed, Blocked, Packaged, Local bool
-	UserCount                           int
+	ID        string `json:"id"`
+	Name      string `json:"name"` // API name
+	Label     string `json:"label"`
+	Installed bool   `json:"installed"`
+	Blocked   bool   `json:"blocked"`
+	Packaged  bool   `json:"packaged"`
+	Local     bool   `json:"local"` // created in this org (org-managed)
+	UserCount int    `json:"userCount"`
 }
 
-// Installation is a connected app's install/block state, from the setup extension.
+// Installation is a connected app's install/block state: the setup extension's "installation"
+// object, decoded as it is sent.
 type Installation struct {
-	ConnectedAppID               string
-	Installed, Blocked, Packaged bool
+	ConnectedAppID string `json:"connectedAppId"`
+	Installed      bool   `json:"installed"`
+	Blocked        bool   `json:"blocked"`
+	Packaged       bool   `json:"packaged"`
 }

@@ -272,8 +272,8 @@ func (in *accessInputs) user(ctx context.Context, username string, diags *diag.D
 		Type:                      access.UserType(u.UserType),
 		Active:                    u.IsActive,
 		APIEnabled:                perms["ApiEnabled"],
-		UseAnyAPIClient:           perms[permUseAnyAPIClient],
-		CanApproveUninstalledApps: perms[permCanApproveUninstalledApps],
+		UseAnyAPIClient:           perms[orgapi.PermissionUseAnyAPIClient],
+		CanApproveUninstalledApps: perms[orgapi.PermissionCanApproveUninstalledApps],
 		Grantees:                  ix.grantees(*u),
 	}, u.ID
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -152,40 +151,4 @@ func (d *connectedAppDataSource) Read(ctx context.Context, req datasource.ReadRe
 		m.Packaged = types.BoolValue(row.Packaged)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// oauthUsageByAppID returns the Connected Apps OAuth Usage list keyed by 18-character app id, or nil
-// with a warning when the org does not serve the setup extension; what names the attributes that
-// are then left null.
-func oauthUsageByAppID(ctx context.Context, d *providerData, what string) (map[string]orgapi.OAuthUsageApp, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	available, err := d.extensionAvailable(ctx)
-	if err != nil {
-		diags.Append(orgErrorDiag("discovering the sfaccess setup extension", err))
-		return nil, diags
-	}
-	if !available {
-		diags.Append(oauthUsageUnavailableWarning(what))
-		return nil, diags
-	}
-	apps, err := d.client.OAuthUsage(ctx)
-	if orgapi.KindOf(err) == orgapi.KindExtensionUnavailable {
-		diags.Append(oauthUsageUnavailableWarning(what))
-		return nil, diags
-	}
-	if err != nil {
-		diags.Append(orgErrorDiag("reading the Connected Apps OAuth Usage list", err))
-		return nil, diags
-	}
-	byID := make(map[string]orgapi.OAuthUsageApp, len(apps))
-	for _, a := range apps {
-		byID[normalizeID(a.ID)] = a
-	}
-	return byID, diags
-}
-
-func oauthUsageUnavailableWarning(what string) diag.Diagnostic {
-	return diag.NewWarningDiagnostic("Setup Extension Unavailable",
-		fmt.Sprintf("This org does not serve the sfaccess setup extension, and Salesforce has no public API for the Connected Apps OAuth Usage page, "+
-			"so %s are unknown and left null. See them in %s.", what, orgapi.SetupPageOAuthUsage))
 }

@@ -73,7 +73,7 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"with_permission": schema.StringAttribute{
 				MarkdownDescription: "Only users who hold this user permission through their profile or a " +
 					"permission set; `granted_through` then says where from. Must be one of " +
-					markdownList(userPermissionNames) + ".",
+					markdownList(orgapi.UserPermissions()) + ".",
 				Optional:   true,
 				Validators: []validator.String{userPermissionValidator()},
 			},
@@ -153,13 +153,16 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 				continue
 			}
 		}
-		model.Users = append(model.Users, newUserModel(u, sources))
+		var m userModel
+		m.setFrom(u, sources)
+		model.Users = append(model.Users, m)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
 
-func newUserModel(u orgapi.User, sources []permissionSource) userModel {
-	m := userModel{
+// setFrom copies the user, and where it holds the permission asked about, into m.
+func (m *userModel) setFrom(u orgapi.User, sources []permissionSource) {
+	*m = userModel{
 		ID:             types.StringValue(u.ID),
 		Username:       types.StringValue(u.Username),
 		Name:           types.StringValue(u.Name),
@@ -172,5 +175,4 @@ func newUserModel(u orgapi.User, sources []permissionSource) userModel {
 		m.GrantedThrough = append(m.GrantedThrough, permissionSourceModel{
 			Type: types.StringValue(s.Kind), Name: types.StringValue(s.Name)})
 	}
-	return m
 }

@@ -65,7 +65,7 @@ func orgErrorSummary(err error) string {
 }
 
 // insufficientPermissionDiag reports at plan time that the running user lacks a permission.
-func insufficientPermissionDiag(action, username string, need permissionRequirement, missing string) diag.Diagnostic {
+func insufficientPermissionDiag(action, username string, need orgapi.Requirement, missing string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Insufficient Permissions",
 		fmt.Sprintf("%s needs %s, and the provider's user %s lacks %s. Give that user the permission "+
 			"through a permission set or its profile, or configure the provider as a user who has it.",
@@ -87,6 +87,21 @@ func featureNotProvisionedDiag(p path.Path) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(p, "API Access Control Not Provisioned",
 		"API Access Control isn't enabled for this org, so this limit cannot be switched on. Contact "+
 			"Salesforce Customer Support to enable it, or leave the attribute false.")
+}
+
+// userNotFoundDiag reports a username the org does not have.
+func userNotFoundDiag(p path.Path, username string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(p, "User Not Found",
+		fmt.Sprintf("The org has no user with the username %q. Usernames are the login names shown in Setup > Users.", username))
+}
+
+// permissionSetNotFoundDiag reports a permission set name the org lacks and the plan does not create.
+func permissionSetNotFoundDiag(name string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("permission_set_name"), "Permission Set Not Found",
+		fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive), and this plan "+
+			"does not create one. Use the API name shown in Setup > Permission Sets, or, when the permission set is "+
+			"managed by this configuration, set permission_set_name = sfaccess_permission_set.<name>.name so "+
+			"Terraform creates it first.", name))
 }
 
 // planCheckFailedWarning says a plan-time check could not run; the org still checks at apply.

@@ -29,9 +29,8 @@ type providerData struct {
 	// as Read saw them, so that a create's collision check does not mistake a tainted object of
 	// its own, planned for replacement, for someone else's.
 	managed map[string]bool
-	// accessControls counts the sfaccess_api_access_control creations planned with this
-	// configuration; the org has one set of switches, so a second is a mistake.
-	accessControls int
+	// planned records what this plan creates or keeps (planned.go).
+	planned plannedObjects
 }
 
 // noteManaged records that this run's state holds the object.
@@ -48,15 +47,6 @@ func (d *providerData) isManaged(resourceType, importID string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.managed[resourceType+"\x00"+importID]
-}
-
-// countAccessControl records one more planned creation of sfaccess_api_access_control and returns
-// how many there are so far.
-func (d *providerData) countAccessControl() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.accessControls++
-	return d.accessControls
 }
 
 // runningUser is the identity the provider acts as and the permissions it holds.
@@ -179,69 +169,13 @@ func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
 // checkAdminPermission adds a plan-time error when the running user lacks what the operation
 // needs (ARCHITECTURE.md, Admin permission matrix). When the permissions cannot be read the check is skipped: the org
 // enforces them at apply either way, and a plan should not fail only because of the look-up.
-func (d *providerData) checkAdminPermission(ctx context.Context, need permissionRequirement, action string, diags *diag.Diagnostics) {
+func (d *providerData) checkAdminPermission(ctx context.Context, need orgapi.Requirement, action string, diags *diag.Diagnostics) {
 	user, err := d.runningUser(ctx)
 	if err != nil {
 		tflog.Debug(ctx, "cannot read the running user's permissions; leaving the check to the org", map[string]any{"error": err.Error()})
 		return
 	}
-	if missing := need.missing(user.permissions); missing != "" {
+	if missing := need.Missing(user.permissions); missing != "" {
 		diags.Append(insufficientPermissionDiag(action, user.Username, need, missing))
 	}
-}
-
-// permissionRequirement is an entry of the admin permission matrix (ARCHITECTURE.md): every permission of All, and at least one
-// of AnyOf when AnyOf is not empty.
-type permissionRequirement struct {
-	All   []string
-	AnyOf []string
-}
-
-// The admin permission matrix of ARCHITECTURE.md, by operation.
-var (
-	needManageConnectedApps = permissionRequirement{
-		All: []string{"CustomizeApplication"}, AnyOf: []string{"ModifyAllData", "ManageRemoteAccess"}}
-	needManageAppGrants = permissionRequirement{
-		All: []string{"CustomizeApplication", "ModifyAllData", "ManageProfilesPermissionsets"}}
-	needInstallApps         = needManageConnectedApps
-	needInstallPackagedApps = permissionRequirement{
-		All: []string{"CustomizeApplication", "InstallPackaging"}, AnyOf: []string{"ModifyAllData", "ManageRemoteAccess"}}
-	needAPISettings = permissionRequirement{All: []string{"CustomizeApplication", "ModifyAllData"}}
-	needPermSets    = permissionRequirement{All: []string{"ManageProfilesPermissionsets"}}
-	needAssignments = permissionRequirement{
-		All: []string{"ManageProfilesPermissionsets"}, AnyOf: []string{"ManageUsers", "AssignPermissionSets"}}
-)
-
-// String renders the requirement as the org's INSUFFICIENT_ACCESS messages do:
-// "CustomizeApplication and (ModifyAllData or ManageRemoteAccess)".
-func (r permissionRequirement) String() string {
-	parts := append([]string(nil), r.All...)
-	switch len(r.AnyOf) {
-	case 0:
-	case 1:
-		parts = append(parts, r.AnyOf[0])
-	default:
-		parts = append(parts, "("+strings.Join(r.AnyOf, " or ")+")")
-	}
-	return strings.Join(parts, " and ")
-}
-
-// missing describes what of r the holder lacks, or returns "" when it satisfies r.
-func (r permissionRequirement) missing(held map[string]bool) string {
-	var lacks []string
-	for _, p := range r.All {
-		if !held[p] {
-			lacks = append(lacks, p)
-		}
-	}
-	if len(r.AnyOf) > 0 {
-		holdsOne := false
-		for _, p := range r.AnyOf {
-			holdsOne = holdsOne || held[p]
-		}
-		if !holdsOne {
-			lacks = append(lacks, "one of "+strings.Join(r.AnyOf, " or "))
-		}
-	}
-	return strings.Join(lacks, " and ")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -126,44 +127,62 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Only creations are counted: Terraform may plan one resource more than once (import with
-	// generated configuration does), but it creates each at most once per plan. A creation beside
-	// one the state already holds is caught when that one's refresh ran first.
-	if plan != nil && state == nil {
-		n := r.data.countAccessControl()
-		if r.data.isManaged(apiAccessControlType, "") {
-			n++
-		}
-		if n > 1 {
-			resp.Diagnostics.AddError("More Than One sfaccess_api_access_control",
-				fmt.Sprintf("This configuration has %d sfaccess_api_access_control resources (or instances), and the org has "+
-					"one set of API Access Control switches: each would overwrite the others on every apply. Keep exactly "+
-					"one sfaccess_api_access_control per org and provider configuration, without count or for_each.", n))
-			return
-		}
-	}
-	if plan != nil && state != nil && plan.sameSwitches(state) {
+	if plan != nil && state == nil && !r.checkOnlyOne(&resp.Diagnostics) {
 		return
 	}
-	if !r.data.canPlanCheck(&resp.Diagnostics, "the "+apiAccessSettingOp) {
+	unchanged := plan != nil && state != nil && plan.sameSwitches(state)
+	action, check := r.data.planChecks(req, unchanged, "the "+apiAccessSettingOp, &resp.Diagnostics)
+	if !check {
 		return
 	}
-
-	action := "destroying sfaccess_api_access_control (restoring the defaults)"
-	if plan != nil {
-		action = "changing the " + apiAccessSettingOp
-	}
-	r.data.checkAdminPermission(ctx, needAPISettings, action, &resp.Diagnostics)
-	if plan == nil {
+	if action == planDestroy {
+		r.data.checkAdminPermission(ctx, orgapi.NeedSettings, "destroying sfaccess_api_access_control (restoring the defaults)", &resp.Diagnostics)
 		return
 	}
-
-	turnsOn := func(p, s types.Bool) bool {
-		return p.ValueBool() && (s.IsNull() || !s.ValueBool())
-	}
+	r.data.checkAdminPermission(ctx, orgapi.NeedSettings, "changing the "+apiAccessSettingOp, &resp.Diagnostics)
 	var prior apiAccessControlModel
 	if state != nil {
 		prior = *state
+	}
+	r.checkLimitsProvisioned(ctx, plan, &prior, &resp.Diagnostics)
+	vfChanges := plan.AllowVisualforceAPIAccess.ValueBool() ||
+		(state != nil && !plan.AllowVisualforceAPIAccess.Equal(state.AllowVisualforceAPIAccess))
+	if vfChanges && !plan.AllowVisualforceAPIAccess.IsUnknown() {
+		available, err := r.data.extensionAvailable(ctx)
+		if err != nil {
+			resp.Diagnostics.Append(planCheckFailedWarning("whether the org serves the setup extension", err))
+		} else if !available {
+			resp.Diagnostics.Append(extensionUnavailableDiag(path.Root(attrAllowVF),
+				"change \"Allow Visualforce pages to access APIs\"", orgapi.SetupPageAPIAccessControl))
+		}
+	}
+}
+
+// checkOnlyOne counts a planned creation and fails the plan when it is not the configuration's
+// only sfaccess_api_access_control: the org has one set of switches, which each would overwrite.
+// Only creations are counted: Terraform may plan one resource more than once (import with
+// generated configuration does), but it creates each at most once per plan. The ordering this
+// relies on is written beside plannedObjects.
+func (r *apiAccessControlResource) checkOnlyOne(diags *diag.Diagnostics) bool {
+	n := r.data.countAccessControl()
+	if r.data.isManaged(apiAccessControlType, "") {
+		n++
+	}
+	if n > 1 {
+		diags.AddError("More Than One sfaccess_api_access_control",
+			fmt.Sprintf("This configuration has %d sfaccess_api_access_control resources (or instances), and the org has "+
+				"one set of API Access Control switches: each would overwrite the others on every apply. Keep exactly "+
+				"one sfaccess_api_access_control per org and provider configuration, without count or for_each.", n))
+		return false
+	}
+	return true
+}
+
+// checkLimitsProvisioned fails the plan when it switches a limit on in an org where Salesforce
+// Support has not provisioned API Access Control.
+func (r *apiAccessControlResource) checkLimitsProvisioned(ctx context.Context, plan, prior *apiAccessControlModel, diags *diag.Diagnostics) {
+	turnsOn := func(p, s types.Bool) bool {
+		return p.ValueBool() && (s.IsNull() || !s.ValueBool())
 	}
 	for _, limit := range []struct {
 		attr string
@@ -177,21 +196,9 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 		}
 		provisioned, err := r.data.featureProvisioned(ctx)
 		if err != nil {
-			resp.Diagnostics.Append(planCheckFailedWarning("whether API Access Control is provisioned", err))
+			diags.Append(planCheckFailedWarning("whether API Access Control is provisioned", err))
 		} else if !provisioned {
-			resp.Diagnostics.Append(featureNotProvisionedDiag(path.Root(limit.attr)))
-		}
-	}
-
-	vfChanges := plan.AllowVisualforceAPIAccess.ValueBool() ||
-		(state != nil && !plan.AllowVisualforceAPIAccess.Equal(state.AllowVisualforceAPIAccess))
-	if vfChanges && !plan.AllowVisualforceAPIAccess.IsUnknown() {
-		available, err := r.data.extensionAvailable(ctx)
-		if err != nil {
-			resp.Diagnostics.Append(planCheckFailedWarning("whether the org serves the setup extension", err))
-		} else if !available {
-			resp.Diagnostics.Append(extensionUnavailableDiag(path.Root(attrAllowVF),
-				"change \"Allow Visualforce pages to access APIs\"", orgapi.SetupPageAPIAccessControl))
+			diags.Append(featureNotProvisionedDiag(path.Root(limit.attr)))
 		}
 	}
 }
@@ -213,11 +220,7 @@ func (r *apiAccessControlResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, timeout, &plan, nil, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.apply(ctx, timeout, &plan, nil, &resp.State, &resp.Diagnostics)
 }
 
 func (r *apiAccessControlResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -232,16 +235,12 @@ func (r *apiAccessControlResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.apply(ctx, timeout, &plan, &state, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.apply(ctx, timeout, &plan, &state, &resp.State, &resp.Diagnostics)
 }
 
-// apply writes the planned switches and reads them back into plan. Create and Update share it
+// apply writes the planned switches and reads them back into state. Create and Update share it
 // because creating a singleton is updating it.
-func (r *apiAccessControlResource) apply(ctx context.Context, timeout time.Duration, plan, prior *apiAccessControlModel, diags *diag.Diagnostics) {
+func (r *apiAccessControlResource) apply(ctx context.Context, timeout time.Duration, plan, prior *apiAccessControlModel, state *tfsdk.State, diags *diag.Diagnostics) {
 	if !r.data.ready(diags) {
 		return
 	}
@@ -300,17 +299,23 @@ func (r *apiAccessControlResource) apply(ctx context.Context, timeout time.Durat
 		return
 	}
 
+	// Unlike a create of an object, this one leaves no orphan when the read-back fails, so nothing
+	// goes to state before it: a partial state would be tainted, and replacing the singleton
+	// restores the defaults, opening the API, before writing the switches again.
 	plan.ID = types.StringValue(identity.OrgID)
-	r.read(ctx, plan, diags)
+	if r.read(ctx, plan, diags) {
+		diags.Append(state.Set(ctx, plan)...)
+	}
 }
 
-// read refreshes the switches of m from the org.
-func (r *apiAccessControlResource) read(ctx context.Context, m *apiAccessControlModel, diags *diag.Diagnostics) {
+// read loads the switches into m. The org always has them, so it reports false only when the
+// read failed, which a diagnostic then says; it shares the signature of every resource's read.
+func (r *apiAccessControlResource) read(ctx context.Context, m *apiAccessControlModel, diags *diag.Diagnostics) bool {
 	c := r.data.client
 	settings, err := c.ReadConnectedAppSettings(ctx)
 	if err != nil {
 		diags.Append(orgErrorDiag("reading the "+apiAccessSettingOp, err))
-		return
+		return false
 	}
 	m.LimitExternalUsersToInstalledApps = types.BoolValue(deref(settings.EnableAdminApprovedAppsOnlyForExternalUser))
 	m.LimitAllUsersToApprovedApps = types.BoolValue(deref(settings.EnableAdminApprovedAppsOnly))
@@ -318,18 +323,19 @@ func (r *apiAccessControlResource) read(ctx context.Context, m *apiAccessControl
 	available, err := r.data.extensionAvailable(ctx)
 	if err != nil {
 		diags.Append(orgErrorDiag("discovering the setup extension", err))
-		return
+		return false
 	}
 	if available {
 		allow, err := c.AllowVisualforceAPIAccess(ctx)
 		if err != nil {
 			diags.Append(orgErrorDiag("reading \"Allow Visualforce pages to access APIs\"", err))
-			return
+			return false
 		}
 		m.AllowVisualforceAPIAccess = types.BoolValue(allow)
 	} else if m.AllowVisualforceAPIAccess.IsNull() || m.AllowVisualforceAPIAccess.IsUnknown() {
 		m.AllowVisualforceAPIAccess = types.BoolValue(false)
 	}
+	return true
 }
 
 func (r *apiAccessControlResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -338,8 +344,7 @@ func (r *apiAccessControlResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	r.read(ctx, &state, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if !r.read(ctx, &state, &resp.Diagnostics) {
 		return
 	}
 	r.data.noteManaged(apiAccessControlType, "")
@@ -407,5 +412,3 @@ func (r *apiAccessControlResource) ImportState(ctx context.Context, req resource
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), identity.OrgID)...)
 }
-
-func deref(b *bool) bool { return b != nil && *b }

@@ -272,10 +272,10 @@ func TestAccAPIAccessControl_notProvisioned(t *testing.T) {
 	seed := mockorg.DefaultSeed()
 	seed.Organization.APIAccessControlProvisioned = false
 	for i := range seed.Profiles {
-		seed.Profiles[i].Permissions = withoutPermission(seed.Profiles[i].Permissions, permUseAnyAPIClient)
+		seed.Profiles[i].Permissions = withoutPermission(seed.Profiles[i].Permissions, orgapi.PermissionUseAnyAPIClient)
 	}
 	for i := range seed.PermissionSets {
-		seed.PermissionSets[i].Permissions = withoutPermission(seed.PermissionSets[i].Permissions, permUseAnyAPIClient)
+		seed.PermissionSets[i].Permissions = withoutPermission(seed.PermissionSets[i].Permissions, orgapi.PermissionUseAnyAPIClient)
 	}
 	org := newTestOrgWith(t, mockorg.Config{Seed: seed})
 	resource.ParallelTest(t, resource.TestCase{

@@ -3,8 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -35,9 +36,6 @@ var (
 )
 
 const (
-	defaultIPRelaxation       = "ENFORCE"
-	defaultRefreshTokenPolicy = "infinite"
-
 	connectedAppDefaultTimeout = 5 * time.Minute
 )
 
@@ -131,99 +129,115 @@ func (r *connectedAppResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Optional:            true,
 				Validators:          []validator.String{validWebURL("start URL")},
 			},
-			"callback_urls": schema.ListAttribute{
-				MarkdownDescription: "OAuth redirect URLs, in order, at least one and without duplicates. Each must be `https://`, " +
-					"`http://` only for `localhost` and loopback addresses, or a mobile app's private-use scheme such as `com.acme.mobile:/oauth` (RFC 8252).",
-				ElementType: types.StringType,
-				Required:    true,
-				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1),
-					listvalidator.UniqueValues(),
-					listvalidator.ValueStringsAre(validCallbackURL()),
-				},
+		},
+	}
+	maps.Copy(resp.Schema.Attributes, connectedAppOAuthAttributes())
+	maps.Copy(resp.Schema.Attributes, connectedAppCredentialAttributes())
+	resp.Schema.Attributes["timeouts"] = timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
+}
+
+// connectedAppOAuthAttributes are the attributes of the app's OAuth settings and policies, kept
+// apart from its identity, contact and credential attributes so that no list needs scrolling.
+func connectedAppOAuthAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"callback_urls": schema.ListAttribute{
+			MarkdownDescription: "OAuth redirect URLs, in order, at least one and without duplicates. Each must be `https://`, " +
+				"`http://` only for `localhost` and loopback addresses, or a mobile app's private-use scheme such as `com.acme.mobile:/oauth` (RFC 8252).",
+			ElementType: types.StringType,
+			Required:    true,
+			Validators: []validator.List{
+				listvalidator.SizeAtLeast(1),
+				listvalidator.UniqueValues(),
+				listvalidator.ValueStringsAre(validCallbackURL()),
 			},
-			"scopes": schema.SetAttribute{
-				MarkdownDescription: "OAuth scopes the app may request, at least one. Must be among " + markdownList(connectedAppScopes) + ". " +
-					"Salesforce stores " + markdownList(sortedFoldedScopes()) + " as `Basic` and `RefreshToken`, so those names are refused with the one to use instead.",
-				ElementType: types.StringType,
-				Required:    true,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(validScope()),
-				},
+		},
+		"scopes": schema.SetAttribute{
+			MarkdownDescription: "OAuth scopes the app may request, at least one. Must be among " + markdownList(connectedAppScopes) + ". " +
+				"Salesforce stores " + markdownList(sortedFoldedScopes()) + " as `Basic` and `RefreshToken`, so those names are refused with the one to use instead.",
+			ElementType: types.StringType,
+			Required:    true,
+			Validators: []validator.Set{
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(validScope()),
 			},
-			"admin_approved_users_only": schema.BoolAttribute{
-				MarkdownDescription: "Permitted Users: `true` means \"Admin approved users are pre-authorized\" — only users whose profile or permission set is " +
-					"granted the app (see `sfaccess_connected_app_access`) may use it; `false` means \"All users may self-authorize\". Defaults to `false`.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(false),
-			},
-			"ip_relaxation": schema.StringAttribute{
-				MarkdownDescription: "IP relaxation policy. Must be one of " + markdownList(ipRelaxationValues) + ". Defaults to `" + defaultIPRelaxation + "`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(defaultIPRelaxation),
-				Validators:          []validator.String{validIPRelaxation()},
-			},
-			"refresh_token_policy": schema.StringAttribute{
-				MarkdownDescription: "Refresh token policy: `zero`, `infinite`, `specific_lifetime:<n>:<unit>` or `specific_inactivity:<n>:<unit>` " +
-					"where `<unit>` is `HOURS`, `DAYS` or `MONTHS` (for example `specific_inactivity:7:DAYS`). Defaults to `" + defaultRefreshTokenPolicy + "`.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(defaultRefreshTokenPolicy),
-				Validators: []validator.String{validRefreshTokenPolicy()},
-			},
-			"certificate": schema.StringAttribute{
-				MarkdownDescription: "PEM-encoded X.509 certificate used to verify JWT bearer assertions (\"Use digital signatures\"), for example `file(\"server.crt\")`. " +
-					"Whitespace around the PEM block is ignored when comparing with the org, which stores it trimmed.",
-				Optional:   true,
-				Validators: []validator.String{validCertificate()},
-			},
-			"client_credentials_user": schema.StringAttribute{
-				MarkdownDescription: "Username the client credentials flow runs as. Setting it enables the client credentials flow; leaving it out disables it.",
-				Optional:            true,
-				Validators:          []validator.String{usernameValidator()},
-			},
-			"pkce_required": schema.BoolAttribute{
-				MarkdownDescription: "Require Proof Key for Code Exchange (PKCE) for the authorization code flow. Defaults to `false`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
-			"refresh_token_requires_secret": schema.BoolAttribute{
-				MarkdownDescription: "Require the client secret in the refresh token flow (`oauthConfig.isSecretRequiredForRefreshToken`, " +
-					"API 51.0 or later; `false` needs `api_version` 51.0 or later). Defaults to `true`, Salesforce's default for new apps.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
-			"consumer_key": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("OAuth client id, %d to %d letters and digits, unique across Salesforce. Generated by Salesforce when not set. ", consumerCredentialMinLength, consumerCredentialMaxLength) +
-					"Salesforce accepts it only when the app is created, so changing it creates a new app.",
-				Optional:      true,
-				Computed:      true,
-				Validators:    []validator.String{validConsumerCredential("consumer key")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-			},
-			"consumer_secret_wo": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("OAuth client secret, %d to %d letters and digits; write-only (Terraform 1.11 and later), so it is never stored in state or plans. ", consumerCredentialMinLength, consumerCredentialMaxLength) +
-					"Salesforce accepts a secret only when the app is created and never returns it: Terraform cannot see a change of this value. " +
-					"To set a new secret, change `consumer_secret_wo_version`, which **replaces the app** (new id; grants and installation must be recreated, which Terraform does for resources that reference it). " +
-					"Generated by Salesforce when not set.",
-				Optional:   true,
-				Sensitive:  true,
-				WriteOnly:  true,
-				Validators: []validator.String{validConsumerCredential("consumer secret"), stringvalidator.AlsoRequires(path.MatchRoot("consumer_secret_wo_version"))},
-			},
-			"consumer_secret_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `consumer_secret_wo`, required with it. Terraform sends the secret when the app is created; " +
-					"changing this number (together with the secret) **replaces the app**, because Salesforce cannot change a connected app's secret through its API.",
-				Optional:      true,
-				Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("consumer_secret_wo"))},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+		"admin_approved_users_only": schema.BoolAttribute{
+			MarkdownDescription: "Permitted Users: `true` means \"Admin approved users are pre-authorized\" — only users whose profile or permission set is " +
+				"granted the app (see `sfaccess_connected_app_access`) may use it; `false` means \"All users may self-authorize\". Defaults to `false`.",
+			Optional: true,
+			Computed: true,
+			Default:  booldefault.StaticBool(false),
+		},
+		"ip_relaxation": schema.StringAttribute{
+			MarkdownDescription: "IP relaxation policy. Must be one of " + markdownList(ipRelaxationValues) + ". Defaults to `" + orgapi.DefaultIPRelaxation + "`.",
+			Optional:            true,
+			Computed:            true,
+			Default:             stringdefault.StaticString(orgapi.DefaultIPRelaxation),
+			Validators:          []validator.String{validIPRelaxation()},
+		},
+		"refresh_token_policy": schema.StringAttribute{
+			MarkdownDescription: "Refresh token policy: `zero`, `infinite`, `specific_lifetime:<n>:<unit>` or `specific_inactivity:<n>:<unit>` " +
+				"where `<unit>` is `HOURS`, `DAYS` or `MONTHS` (for example `specific_inactivity:7:DAYS`). Defaults to `" + orgapi.DefaultRefreshTokenPolicy + "`.",
+			Optional:   true,
+			Computed:   true,
+			Default:    stringdefault.StaticString(orgapi.DefaultRefreshTokenPolicy),
+			Validators: []validator.String{validRefreshTokenPolicy()},
+		},
+	}
+}
+
+// connectedAppCredentialAttributes are the attributes of how clients prove who they are: the
+// certificate, the client credentials user, PKCE, and the consumer key and secret.
+func connectedAppCredentialAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"certificate": schema.StringAttribute{
+			MarkdownDescription: "PEM-encoded X.509 certificate used to verify JWT bearer assertions (\"Use digital signatures\"), for example `file(\"server.crt\")`. " +
+				"Whitespace around the PEM block is ignored when comparing with the org, which stores it trimmed.",
+			Optional:   true,
+			Validators: []validator.String{validCertificate()},
+		},
+		"client_credentials_user": schema.StringAttribute{
+			MarkdownDescription: "Username the client credentials flow runs as. Setting it enables the client credentials flow; leaving it out disables it.",
+			Optional:            true,
+			Validators:          []validator.String{usernameValidator()},
+		},
+		"pkce_required": schema.BoolAttribute{
+			MarkdownDescription: "Require Proof Key for Code Exchange (PKCE) for the authorization code flow. Defaults to `false`.",
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(false),
+		},
+		"refresh_token_requires_secret": schema.BoolAttribute{
+			MarkdownDescription: "Require the client secret in the refresh token flow (`oauthConfig.isSecretRequiredForRefreshToken`, " +
+				"API 51.0 or later; `false` needs `api_version` 51.0 or later). Defaults to `true`, Salesforce's default for new apps.",
+			Optional: true,
+			Computed: true,
+			Default:  booldefault.StaticBool(true),
+		},
+		"consumer_key": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("OAuth client id, %d to %d letters and digits, unique across Salesforce. Generated by Salesforce when not set. ", consumerCredentialMinLength, consumerCredentialMaxLength) +
+				"Salesforce accepts it only when the app is created, so changing it creates a new app.",
+			Optional:      true,
+			Computed:      true,
+			Validators:    []validator.String{validConsumerCredential("consumer key")},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+		},
+		"consumer_secret_wo": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("OAuth client secret, %d to %d letters and digits; write-only (Terraform 1.11 and later), so it is never stored in state or plans. ", consumerCredentialMinLength, consumerCredentialMaxLength) +
+				"Salesforce accepts a secret only when the app is created and never returns it: Terraform cannot see a change of this value. " +
+				"To set a new secret, change `consumer_secret_wo_version`, which **replaces the app** (new id; grants and installation must be recreated, which Terraform does for resources that reference it). " +
+				"Generated by Salesforce when not set.",
+			Optional:   true,
+			Sensitive:  true,
+			WriteOnly:  true,
+			Validators: []validator.String{validConsumerCredential("consumer secret"), stringvalidator.AlsoRequires(path.MatchRoot("consumer_secret_wo_version"))},
+		},
+		"consumer_secret_wo_version": schema.Int64Attribute{
+			MarkdownDescription: "Version of `consumer_secret_wo`, required with it. Terraform sends the secret when the app is created; " +
+				"changing this number (together with the secret) **replaces the app**, because Salesforce cannot change a connected app's secret through its API.",
+			Optional:      true,
+			Validators:    []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("consumer_secret_wo"))},
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 		},
 	}
 }
@@ -233,9 +247,10 @@ func (r *connectedAppResource) Configure(_ context.Context, req resource.Configu
 }
 
 // ModifyPlan checks, before anything changes, what the org can tell about the plan: that the
-// provider's user may manage connected apps and that the client credentials user exists. It also
-// records the names of the apps this plan creates or keeps, so that a grant or installation
-// planned in the same run for such an app is not reported as pointing at a missing app.
+// provider's user may manage connected apps, that a new app's name is free and that the client
+// credentials user exists. It also records the names of the apps this plan creates or keeps, so
+// that a grant or installation planned in the same run for such an app is not reported as
+// pointing at a missing app.
 func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// Every name this plan leaves in place counts, not only creations: a renamed app is
 	// replaced, and grants moved to the new name are planned before it exists.
@@ -245,16 +260,17 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("admin_approved_users_only"), &adminApproved)...)
 		if !name.IsNull() && !name.IsUnknown() {
-			plannedConnectedApps.record(r.data, name.ValueString(), adminApproved)
+			r.data.planConnectedApp(name.ValueString(), adminApproved)
 		}
 	}
-	if req.Plan.Raw.Equal(req.State.Raw) || !r.data.canPlanCheck(&resp.Diagnostics, "the connected app") {
+	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the connected app", &resp.Diagnostics)
+	if !check {
 		return
 	}
-	if req.Plan.Raw.IsNull() {
+	if action == planDestroy {
 		var state connectedAppModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		r.data.checkAdminPermission(ctx, needManageConnectedApps, fmt.Sprintf("deleting Connected App (%s)", state.Name.ValueString()), &resp.Diagnostics)
+		r.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, fmt.Sprintf("deleting Connected App (%s)", state.Name.ValueString()), &resp.Diagnostics)
 		return
 	}
 	var plan connectedAppModel
@@ -263,30 +279,33 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	var state *connectedAppModel
-	if !req.State.Raw.IsNull() {
-		state = &connectedAppModel{}
+	verb := "creating"
+	if action == planUpdate {
+		state, verb = &connectedAppModel{}, "updating"
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
-	action := "updating"
-	if state == nil {
-		action = "creating"
-	}
-	r.data.checkAdminPermission(ctx, needManageConnectedApps, fmt.Sprintf("%s Connected App (%s)", action, plan.Name.ValueString()), &resp.Diagnostics)
-	if state == nil && !plan.Name.IsUnknown() {
+	r.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, fmt.Sprintf("%s Connected App (%s)", verb, plan.Name.ValueString()), &resp.Diagnostics)
+	if action == planCreate && !plan.Name.IsUnknown() {
 		r.checkNameFree(ctx, plan.Name.ValueString(), &resp.Diagnostics)
 	}
+	if user := plan.ClientCredentialsUser; state == nil || !state.ClientCredentialsUser.Equal(user) {
+		r.checkClientCredentialsUser(ctx, user, &resp.Diagnostics)
+	}
+}
 
-	user := plan.ClientCredentialsUser
-	if user.IsNull() || user.IsUnknown() || (state != nil && state.ClientCredentialsUser.Equal(user)) {
+// checkClientCredentialsUser fails the plan when the org has no user of that name: the client
+// credentials flow would run as nobody.
+func (r *connectedAppResource) checkClientCredentialsUser(ctx context.Context, user types.String, diags *diag.Diagnostics) {
+	if user.IsNull() || user.IsUnknown() {
 		return
 	}
 	if _, err := r.data.client.UserByUsername(ctx, user.ValueString()); err != nil {
 		if isNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("client_credentials_user"), "Unknown Client Credentials User",
+			diags.AddAttributeError(path.Root("client_credentials_user"), "Unknown Client Credentials User",
 				fmt.Sprintf("The org has no user with the username %q. The client credentials flow runs as an existing, active user: give that user's username exactly as it appears on the user's detail page.", user.ValueString()))
 			return
 		}
-		resp.Diagnostics.Append(planCheckFailedWarning("client_credentials_user "+user.ValueString(), err))
+		diags.Append(planCheckFailedWarning("client_credentials_user "+user.ValueString(), err))
 	}
 }
 
@@ -316,13 +335,10 @@ func connectedAppTarget(name string) createTarget {
 }
 
 func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
 	var plan connectedAppModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var secret types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("consumer_secret_wo"), &secret)...)
+	// The secret is write-only: only the configuration carries it, never the plan.
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("consumer_secret_wo"), &plan.ConsumerSecretWO)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -331,61 +347,20 @@ func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	app, d := connectedAppFromModel(ctx, plan)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	app.ConsumerSecret = secret.ValueString()
-
-	name := plan.Name.ValueString()
-	tflog.Debug(ctx, "creating connected app", map[string]any{"name": name})
-	c := r.data.client
-	// The error of a refused create explains the Spring '26 restriction and the way forward
-	// (External Client Apps, or importing an existing app), so it is reported as it is.
-	if _, ok := createAdopting(ctx, connectedAppTarget(name), &resp.Diagnostics,
-		func(ctx context.Context) (*orgapi.ConnectedApp, error) { return app, c.CreateConnectedApp(ctx, app) },
-		func(ctx context.Context) (*orgapi.ConnectedApp, error) { return c.ReadConnectedApp(ctx, name) },
-	); !ok {
-		return
-	}
-	// The name is the app's identity; it goes to state before the read-back, so that a failed
-	// read-back leaves a tainted resource Terraform replaces, not an orphan.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
-
-	found, d := r.read(ctx, name, &plan)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !found {
-		resp.Diagnostics.AddError("Connected App Vanished After Creation",
-			fmt.Sprintf("Salesforce accepted the connected app %s but does not return it when read back. Check Setup > App Manager, then run terraform apply again.", name))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.apply(ctx, timeout, &plan, nil, &resp.State, &resp.Diagnostics)
 }
 
 func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
 	var state connectedAppModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	found, d := r.read(ctx, state.Name.ValueString(), &state)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !found {
-		tflog.Warn(ctx, "connected app no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
-		resp.State.RemoveResource(ctx)
+	if !r.read(ctx, &state, &resp.Diagnostics) {
+		if !resp.Diagnostics.HasError() {
+			tflog.Warn(ctx, "connected app no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	r.data.noteManaged(connectedAppType, strings.ToLower(state.Name.ValueString()))
@@ -393,9 +368,6 @@ func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *connectedAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
 	var plan, state connectedAppModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -407,35 +379,59 @@ func (r *connectedAppResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.apply(ctx, timeout, &plan, &state, &resp.State, &resp.Diagnostics)
+}
+
+// apply writes the planned app, creating it when prior is nil, and reads it back into state.
+// Create and Update share it so that what is sent and how it is read back cannot differ between
+// them.
+func (r *connectedAppResource) apply(ctx context.Context, timeout time.Duration, plan, prior *connectedAppModel, state *tfsdk.State, diags *diag.Diagnostics) {
+	if !r.data.ready(diags) {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-
-	app, d := connectedAppFromModel(ctx, plan)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
+	app := plan.toAPI(ctx, diags)
+	if diags.HasError() {
 		return
 	}
-	// Salesforce replaces the whole component on update; sending the unchanged key keeps it, and
-	// a changed key never gets here because it forces replacement.
-	app.ConsumerKey = state.ConsumerKey.ValueString()
-
-	name := plan.Name.ValueString()
-	tflog.Debug(ctx, "updating connected app", map[string]any{"name": name})
-	if err := r.data.client.UpdateConnectedApp(ctx, app); err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("updating Connected App (%s)", name), err))
+	name, c := plan.Name.ValueString(), r.data.client
+	if prior == nil {
+		tflog.Debug(ctx, "creating connected app", map[string]any{"name": name})
+		// The error of a refused create explains the Spring '26 restriction and the way forward
+		// (External Client Apps, or importing an existing app), so it is reported as it is.
+		if _, ok := createAdopting(ctx, connectedAppTarget(name), diags,
+			func(ctx context.Context) (*orgapi.ConnectedApp, error) { return app, c.CreateConnectedApp(ctx, app) },
+			func(ctx context.Context) (*orgapi.ConnectedApp, error) { return c.ReadConnectedApp(ctx, name) },
+		); !ok {
+			return
+		}
+		// The name is the app's identity; it goes to state before the read-back, so that a failed
+		// read-back leaves a tainted resource Terraform replaces, not an orphan.
+		diags.Append(state.SetAttribute(ctx, path.Root("name"), name)...)
+	} else {
+		// Salesforce replaces the whole component on update; sending the unchanged key keeps it,
+		// and a changed key never gets here because it forces replacement.
+		app.ConsumerKey = prior.ConsumerKey.ValueString()
+		tflog.Debug(ctx, "updating connected app", map[string]any{"name": name})
+		if err := c.UpdateConnectedApp(ctx, app); err != nil {
+			diags.Append(orgErrorDiag(fmt.Sprintf("updating Connected App (%s)", name), err))
+			return
+		}
+	}
+	if !r.read(ctx, plan, diags) {
+		switch {
+		case diags.HasError():
+		case prior == nil:
+			diags.AddError("Connected App Vanished After Creation",
+				fmt.Sprintf("Salesforce accepted the connected app %s but does not return it when read back. Check Setup > App Manager, then run terraform apply again.", name))
+		default:
+			diags.AddError("Connected App Deleted During Update",
+				fmt.Sprintf("The connected app %s was deleted while Terraform updated it. Run terraform apply again to create it.", name))
+		}
 		return
 	}
-	found, d := r.read(ctx, name, &plan)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !found {
-		resp.Diagnostics.AddError("Connected App Deleted During Update",
-			fmt.Sprintf("The connected app %s was deleted while Terraform updated it. Run terraform apply again to create it.", name))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	diags.Append(state.Set(ctx, plan)...)
 }
 
 func (r *connectedAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -473,31 +469,32 @@ func (r *connectedAppResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 }
 
-// read loads the app into m. It reports found=false when the org has no such app.
-func (r *connectedAppResource) read(ctx context.Context, name string, m *connectedAppModel) (bool, diag.Diagnostics) {
-	var diags diag.Diagnostics
+// read loads the app m names into m. It reports false when the org no longer has the app, and
+// when the read failed, which a diagnostic then says.
+func (r *connectedAppResource) read(ctx context.Context, m *connectedAppModel, diags *diag.Diagnostics) bool {
+	name := m.Name.ValueString()
 	app, err := r.data.client.ReadConnectedApp(ctx, name)
 	if isNotFound(err) {
-		return false, diags
+		return false
 	}
 	if err != nil {
 		diags.Append(orgErrorDiag(fmt.Sprintf("reading Connected App (%s)", name), err))
-		return false, diags
+		return false
 	}
 	record, err := r.data.client.ConnectedApplicationByName(ctx, name)
 	if isNotFound(err) {
-		return false, diags
+		return false
 	}
 	if err != nil {
 		diags.Append(orgErrorDiag(fmt.Sprintf("reading ConnectedApplication (%s)", name), err))
-		return false, diags
+		return false
 	}
-	diags.Append(connectedAppToModel(ctx, app, record.ID, m)...)
-	return true, diags
+	m.setFrom(ctx, app, record.ID, diags)
+	return true
 }
 
-func connectedAppFromModel(ctx context.Context, m connectedAppModel) (*orgapi.ConnectedApp, diag.Diagnostics) {
-	var diags diag.Diagnostics
+// toAPI is the app as the plan asks for it.
+func (m connectedAppModel) toAPI(ctx context.Context, diags *diag.Diagnostics) *orgapi.ConnectedApp {
 	app := &orgapi.ConnectedApp{
 		FullName:             m.Name.ValueString(),
 		Label:                m.Label.ValueString(),
@@ -512,6 +509,8 @@ func connectedAppFromModel(ctx context.Context, m connectedAppModel) (*orgapi.Co
 		ClientCredentialUser: m.ClientCredentialsUser.ValueString(),
 		IPRelaxation:         m.IPRelaxation.ValueString(),
 		RefreshTokenPolicy:   m.RefreshTokenPolicy.ValueString(),
+		// Set only by Create, from the configuration; orgapi sends it on create only.
+		ConsumerSecret: m.ConsumerSecretWO.ValueString(),
 	}
 	if !m.RefreshRequiresSecret.IsNull() && !m.RefreshRequiresSecret.IsUnknown() {
 		required := m.RefreshRequiresSecret.ValueBool()
@@ -523,14 +522,13 @@ func connectedAppFromModel(ctx context.Context, m connectedAppModel) (*orgapi.Co
 	}
 	diags.Append(m.CallbackURLs.ElementsAs(ctx, &app.CallbackURLs, false)...)
 	diags.Append(m.Scopes.ElementsAs(ctx, &app.Scopes, false)...)
-	return app, diags
+	return app
 }
 
-// connectedAppToModel copies what Salesforce returned into m. Values Salesforce leaves out map to
-// null (the validators refuse "" so configuration never holds an empty string), and values it
-// does not report below API 49.0 (the OAuth policy) map to their defaults.
-func connectedAppToModel(ctx context.Context, app *orgapi.ConnectedApp, id string, m *connectedAppModel) diag.Diagnostics {
-	var diags diag.Diagnostics
+// setFrom copies what Salesforce returned into m. Values Salesforce leaves out map to null (the
+// validators refuse "" so configuration never holds an empty string), and values it does not
+// report below API 49.0 (the OAuth policy) map to their defaults.
+func (m *connectedAppModel) setFrom(ctx context.Context, app *orgapi.ConnectedApp, id string, diags *diag.Diagnostics) {
 	m.Name = types.StringValue(app.FullName)
 	m.ID = types.StringValue(id)
 	m.Label = types.StringValue(app.Label)
@@ -543,8 +541,8 @@ func connectedAppToModel(ctx context.Context, app *orgapi.ConnectedApp, id strin
 	m.PKCERequired = types.BoolValue(app.PkceRequired)
 	// orgapi reads an absent value as Salesforce's default, true.
 	m.RefreshRequiresSecret = types.BoolValue(app.RefreshTokenRequiresSecret == nil || *app.RefreshTokenRequiresSecret)
-	m.IPRelaxation = types.StringValue(valueOr(app.IPRelaxation, defaultIPRelaxation))
-	m.RefreshTokenPolicy = types.StringValue(valueOr(app.RefreshTokenPolicy, defaultRefreshTokenPolicy))
+	m.IPRelaxation = types.StringValue(valueOr(app.IPRelaxation, orgapi.DefaultIPRelaxation))
+	m.RefreshTokenPolicy = types.StringValue(valueOr(app.RefreshTokenPolicy, orgapi.DefaultRefreshTokenPolicy))
 	m.ClientCredentialsUser = nullIfEmpty(app.ClientCredentialUser)
 	m.ConsumerKey = nullIfEmpty(app.ConsumerKey)
 	m.ConsumerSecretWO = types.StringNull()
@@ -562,68 +560,4 @@ func connectedAppToModel(ctx context.Context, app *orgapi.ConnectedApp, id strin
 	scopes, d := types.SetValueFrom(ctx, types.StringType, nonNil(app.Scopes))
 	diags.Append(d...)
 	m.Scopes = scopes
-	return diags
-}
-
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-func valueOr(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-// plannedConnectedApps remembers, per provider configuration, which connected apps the current
-// plan creates or keeps, and the Permitted Users policy each will have. Terraform plans a
-// resource after everything it references, so when a grant names its app through
-// sfaccess_connected_app.<x>.name the app's plan has been recorded by the time the grant's plan
-// asks whether the app exists; a name the org lacks and this plan does not create is a mistake
-// worth reporting before apply.
-var plannedConnectedApps = &plannedNames{byConfig: map[*providerData]map[string]types.Bool{}}
-
-type plannedNames struct {
-	mu       sync.Mutex
-	byConfig map[*providerData]map[string]types.Bool // name → planned admin_approved_users_only
-}
-
-// add records a planned app whose Permitted Users policy is not known.
-func (p *plannedNames) add(data *providerData, name string) {
-	p.record(data, name, types.BoolUnknown())
-}
-
-func (p *plannedNames) record(data *providerData, name string, adminApproved types.Bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	names := p.byConfig[data]
-	if names == nil {
-		names = map[string]types.Bool{}
-		p.byConfig[data] = names
-	}
-	names[name] = adminApproved
-}
-
-func (p *plannedNames) has(data *providerData, name string) bool {
-	_, ok := p.adminApproval(data, name)
-	return ok
-}
-
-// adminApproval returns the planned admin_approved_users_only of a planned app.
-func (p *plannedNames) adminApproval(data *providerData, name string) (types.Bool, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	v, ok := p.byConfig[data][name]
-	return v, ok
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
-	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
 var (
@@ -107,13 +106,14 @@ func (r *connectedAppAccessResource) Configure(_ context.Context, req resource.C
 // when the permission set is a profile's own, when the profile does not exist, or when the org
 // already holds the grant outside Terraform.
 func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.Equal(req.State.Raw) || !r.data.canPlanCheck(&resp.Diagnostics, "the connected app grant") {
+	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the connected app grant", &resp.Diagnostics)
+	if !check {
 		return
 	}
-	if req.Plan.Raw.IsNull() {
+	if action == planDestroy {
 		var state connectedAppAccessModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		r.data.checkAdminPermission(ctx, needManageAppGrants, "revoking "+state.describe(), &resp.Diagnostics)
+		r.data.checkAdminPermission(ctx, orgapi.NeedAppGrants, "revoking "+state.describe(), &resp.Diagnostics)
 		return
 	}
 	var plan connectedAppAccessModel
@@ -121,68 +121,85 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.data.checkAdminPermission(ctx, needManageAppGrants, "granting "+plan.describe(), &resp.Diagnostics)
-	c := r.data.client
+	r.data.checkAdminPermission(ctx, orgapi.NeedAppGrants, "granting "+plan.describe(), &resp.Diagnostics)
+	// Only when the app and the grantee both exist in the org already can the grant between them.
+	appID := r.checkApp(ctx, plan.ConnectedAppName, &resp.Diagnostics)
+	parentID := r.checkGrantee(ctx, plan, &resp.Diagnostics)
+	if action == planCreate && appID != "" && parentID != "" {
+		r.checkGrantFree(ctx, plan, appID, parentID, &resp.Diagnostics)
+	}
+}
 
-	// appID and parentID stay empty unless both exist in the org already; only then can the
-	// grant between them exist.
-	var appID, parentID string
-	if app := plan.ConnectedAppName; !app.IsUnknown() {
-		adminApproved, planned := plannedConnectedApps.adminApproval(r.data, app.ValueString())
-		if !planned {
-			record, err := c.ConnectedApplicationByName(ctx, app.ValueString())
-			switch {
-			case isNotFound(err):
-				resp.Diagnostics.AddAttributeError(path.Root("connected_app_name"), "Connected App Not Found",
-					fmt.Sprintf("The org has no connected app named %q, and this plan does not create one. Check the API name in Setup > App Manager, "+
-						"or, when the app is managed by this configuration, set connected_app_name = sfaccess_connected_app.<name>.name so Terraform creates it first.", app.ValueString()))
-			case err != nil:
-				resp.Diagnostics.Append(planCheckFailedWarning("connected app "+app.ValueString(), err))
-			default:
-				adminApproved = types.BoolValue(record.AdminApprovedUsersOnly)
-				appID = record.ID
-			}
-		}
-		if d := grantWithoutEffect(app.ValueString(), adminApproved); d != nil {
-			resp.Diagnostics.Append(d)
+// checkApp fails the plan when the org has no such app and this plan creates none, and warns
+// when the grant would restrict nobody. It returns the app's id when the org has it.
+func (r *connectedAppAccessResource) checkApp(ctx context.Context, app types.String, diags *diag.Diagnostics) (appID string) {
+	if app.IsUnknown() {
+		return ""
+	}
+	adminApproved, planned := r.data.plannedConnectedApp(app.ValueString())
+	if !planned {
+		record, err := r.data.client.ConnectedApplicationByName(ctx, app.ValueString())
+		switch {
+		case isNotFound(err):
+			diags.AddAttributeError(path.Root("connected_app_name"), "Connected App Not Found",
+				fmt.Sprintf("The org has no connected app named %q, and this plan does not create one. Check the API name in Setup > App Manager, "+
+					"or, when the app is managed by this configuration, set connected_app_name = sfaccess_connected_app.<name>.name so Terraform creates it first.", app.ValueString()))
+		case err != nil:
+			diags.Append(planCheckFailedWarning("connected app "+app.ValueString(), err))
+		default:
+			adminApproved = types.BoolValue(record.AdminApprovedUsersOnly)
+			appID = record.ID
 		}
 	}
+	if d := grantWithoutEffect(app.ValueString(), adminApproved); d != nil {
+		diags.Append(d)
+	}
+	return appID
+}
+
+// checkGrantee fails the plan when the profile does not exist, or the permission set neither
+// exists nor is created by this plan, or is a profile's own. It returns the id of the permission
+// set that would carry the grant when the org has it.
+func (r *connectedAppAccessResource) checkGrantee(ctx context.Context, plan connectedAppAccessModel, diags *diag.Diagnostics) (parentID string) {
+	c := r.data.client
 	if profile := plan.ProfileName; !profile.IsNull() && !profile.IsUnknown() {
 		p, err := c.ProfileByName(ctx, profile.ValueString())
 		switch {
 		case isNotFound(err):
-			resp.Diagnostics.AddAttributeError(path.Root("profile_name"), "Profile Not Found", r.unknownProfileDetail(ctx, profile.ValueString()))
+			diags.AddAttributeError(path.Root("profile_name"), "Profile Not Found", r.unknownProfileDetail(ctx, profile.ValueString()))
 		case err != nil:
-			resp.Diagnostics.Append(planCheckFailedWarning("profile "+profile.ValueString(), err))
+			diags.Append(planCheckFailedWarning("profile "+profile.ValueString(), err))
 		default:
 			parentID = p.PermissionSetID
 		}
 	}
-	if set := plan.PermissionSetName; !set.IsNull() && !set.IsUnknown() && !plannedPermissionSets.has(r.data, set.ValueString()) {
+	if set := plan.PermissionSetName; !set.IsNull() && !set.IsUnknown() && !r.data.isPlannedPermissionSet(set.ValueString()) {
 		ps, err := c.PermissionSetByName(ctx, set.ValueString())
 		switch {
 		case isProfileOwned(err):
-			resp.Diagnostics.Append(profileOwnedDiag(err, "Grant the app to the profile with profile_name instead."))
+			diags.Append(profileOwnedDiag(err, "Grant the app to the profile with profile_name instead."))
 		case isNotFound(err):
-			resp.Diagnostics.Append(permissionSetNotFoundDiag(set.ValueString()))
+			diags.Append(permissionSetNotFoundDiag(set.ValueString()))
 		case err != nil:
-			resp.Diagnostics.Append(planCheckFailedWarning("permission set "+set.ValueString(), err))
+			diags.Append(planCheckFailedWarning("permission set "+set.ValueString(), err))
 		default:
 			parentID = ps.ID
 		}
 	}
-	if !req.State.Raw.IsNull() || appID == "" || parentID == "" {
-		return
-	}
+	return parentID
+}
+
+// checkGrantFree fails the plan of a new grant the org already holds outside Terraform.
+func (r *connectedAppAccessResource) checkGrantFree(ctx context.Context, plan connectedAppAccessModel, appID, parentID string, diags *diag.Diagnostics) {
 	t := plan.target()
 	if r.data.isManaged(t.resourceType, t.importID) {
 		return
 	}
-	if _, err := c.FindConnectedAppGrant(ctx, parentID, appID); err == nil {
-		resp.Diagnostics.Append(nameCollisionDiag(path.Root("connected_app_name"), t,
+	if _, err := r.data.client.FindConnectedAppGrant(ctx, parentID, appID); err == nil {
+		diags.Append(nameCollisionDiag(path.Root("connected_app_name"), t,
 			fmt.Sprintf("a grant of %s to %s", plan.ConnectedAppName.ValueString(), plan.granteeDescription())))
 	} else if !isNotFound(err) {
-		resp.Diagnostics.Append(planCheckFailedWarning("whether the grant exists already", err))
+		diags.Append(planCheckFailedWarning("whether the grant exists already", err))
 	}
 }
 
@@ -247,14 +264,11 @@ func (r *connectedAppAccessResource) Read(ctx context.Context, req resource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	found, err := r.refresh(ctx, &state)
-	if err != nil {
-		resp.Diagnostics.Append(orgErrorDiag("reading "+state.describe(), err))
-		return
-	}
-	if !found {
-		tflog.Warn(ctx, "connected app grant no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+	if !r.read(ctx, &state, &resp.Diagnostics) {
+		if !resp.Diagnostics.HasError() {
+			tflog.Warn(ctx, "connected app grant no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	t := state.target()
@@ -351,8 +365,22 @@ func (r *connectedAppAccessResource) grantee(ctx context.Context, m connectedApp
 	return ps.ID, path.Root("permission_set_name"), nil
 }
 
-// refresh updates m from the org; found is false when the grant, or the app it granted, is gone.
-func (r *connectedAppAccessResource) refresh(ctx context.Context, m *connectedAppAccessModel) (found bool, err error) {
+// read loads the grant m names into m, re-deriving the names from what it points at. It reports
+// false when the org no longer has the grant or the app it granted, and when the read failed,
+// which a diagnostic then says.
+func (r *connectedAppAccessResource) read(ctx context.Context, m *connectedAppAccessModel, diags *diag.Diagnostics) bool {
+	action := "reading " + m.describe()
+	found, err := r.resolve(ctx, m)
+	if err != nil {
+		diags.Append(orgErrorDiag(action, err))
+		return false
+	}
+	return found
+}
+
+// resolve follows the grant's ids to the app and grantee names; found is false when the grant,
+// or the app it granted, is gone.
+func (r *connectedAppAccessResource) resolve(ctx context.Context, m *connectedAppAccessModel) (found bool, err error) {
 	grants, err := r.data.client.SetupEntityAccesses(ctx)
 	if err != nil {
 		return false, err
@@ -447,15 +475,4 @@ func (m connectedAppAccessModel) granteeDescription() string {
 // describe names the grant in diagnostics: "Connected App (Portal_Mobile) access for permission set Partner_API".
 func (m connectedAppAccessModel) describe() string {
 	return fmt.Sprintf("Connected App (%s) access for %s", m.ConnectedAppName.ValueString(), m.granteeDescription())
-}
-
-func normalizeID(id string) string {
-	if n, err := sfid.Normalize(id); err == nil {
-		return n
-	}
-	return id
-}
-
-func sameID(a, b string) bool {
-	return a != "" && normalizeID(a) == normalizeID(b)
 }

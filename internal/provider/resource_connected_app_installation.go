@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -112,59 +110,57 @@ func (r *connectedAppInstallationResource) Configure(_ context.Context, req reso
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// findOAuthUsageApp returns the app of that name on the OAuth Usage page, or an error diagnostic
-// listing the names that do exist.
-func findOAuthUsageApp(ctx context.Context, c *orgapi.Client, name string) (*orgapi.OAuthUsageApp, diag.Diagnostic) {
-	apps, err := c.OAuthUsage(ctx)
-	if err != nil {
-		return nil, orgErrorDiag("reading the Connected Apps OAuth Usage list", err)
+// installationChange is what a plan does to an app's installation. The permissions it needs
+// depend on it: installing or uninstalling a packaged app needs InstallPackaging as well,
+// blocking or unblocking it does not.
+type installationChange int
+
+const (
+	installApp installationChange = iota + 1
+	uninstallApp
+	blockOrUnblockApp // the app stays installed; only its Block state changes
+)
+
+func (c installationChange) String() string {
+	switch c {
+	case uninstallApp:
+		return "uninstalling"
+	case blockOrUnblockApp:
+		return "blocking or unblocking"
 	}
-	names := make([]string, 0, len(apps))
-	for i := range apps {
-		if apps[i].Name == name {
-			return &apps[i], nil
-		}
-		names = append(names, apps[i].Name)
-	}
-	sort.Strings(names)
-	return nil, diag.NewAttributeErrorDiagnostic(path.Root("connected_app_name"), "Connected App Not Found",
-		fmt.Sprintf("The org has no connected app with the API name %q. Names are case-sensitive; the org has: %s.",
-			name, strings.Join(names, ", ")))
+	return "installing"
 }
 
 // ModifyPlan fails the plan for what the org would refuse: no setup extension, an app that does
 // not exist, and missing admin permissions (InstallPackaging too for a packaged app).
 func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
-		return
-	}
-	var name types.String
-	action := "installing"
-	switch {
-	case req.Plan.Raw.IsNull():
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("connected_app_name"), &name)...)
-		action = "uninstalling"
-	default:
-		var plan connectedAppInstallationModel
+	var plan, state connectedAppInstallationModel
+	if !req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		if !req.State.Raw.IsNull() {
-			var state connectedAppInstallationModel
-			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-			if plan.Blocked.Equal(state.Blocked) && plan.ScopeRefreshTrigger.Equal(state.ScopeRefreshTrigger) &&
-				plan.ConnectedAppName.Equal(state.ConnectedAppName) {
-				return
-			}
-			if plan.ConnectedAppName.Equal(state.ConnectedAppName) {
-				action = "blocking or unblocking"
-			}
-		}
-		name = plan.ConnectedAppName
+	}
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	name := plan.ConnectedAppName
+	if req.Plan.Raw.IsNull() {
+		name = state.ConnectedAppName
 	}
 	if resp.Diagnostics.HasError() || name.IsUnknown() || name.IsNull() {
 		return
 	}
-	if !r.data.canPlanCheck(&resp.Diagnostics, "the installation of "+name.ValueString()) {
+	// Only what reaches the org counts as a change; timeouts, for one, do not.
+	unchanged := !req.Plan.Raw.IsNull() && !req.State.Raw.IsNull() && plan.Blocked.Equal(state.Blocked) &&
+		plan.ScopeRefreshTrigger.Equal(state.ScopeRefreshTrigger) && plan.ConnectedAppName.Equal(state.ConnectedAppName)
+	action, check := r.data.planChecks(req, unchanged, "the installation of "+name.ValueString(), &resp.Diagnostics)
+	if !check {
 		return
+	}
+	change := installApp
+	switch {
+	case action == planDestroy:
+		change = uninstallApp
+	case action == planUpdate && plan.ConnectedAppName.Equal(state.ConnectedAppName):
+		change = blockOrUnblockApp
 	}
 
 	available, err := r.data.extensionAvailable(ctx)
@@ -181,17 +177,23 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 	if notFound != nil {
 		// An app that is already gone uninstalls trivially, and one this plan creates through
 		// sfaccess_connected_app (referenced, so planned first) will exist at apply.
-		if req.Plan.Raw.IsNull() || plannedConnectedApps.has(r.data, name.ValueString()) {
+		if change == uninstallApp || r.data.isPlannedConnectedApp(name.ValueString()) {
 			return
 		}
 		resp.Diagnostics.Append(notFound)
 		return
 	}
-	need, what := needInstallApps, "connected app"
-	if app.Packaged && action != "blocking or unblocking" {
-		need, what = needInstallPackagedApps, "packaged connected app"
+	need, what := orgapi.NeedConnectedApps, "connected app"
+	if app.Packaged && change != blockOrUnblockApp {
+		need, what = orgapi.NeedInstallPackagedApps, "packaged connected app"
 	}
-	r.data.checkAdminPermission(ctx, need, fmt.Sprintf("%s the %s %s", action, what, app.Name), &resp.Diagnostics)
+	r.data.checkAdminPermission(ctx, need, fmt.Sprintf("%s the %s %s", change, what, app.Name), &resp.Diagnostics)
+}
+
+const installationType = "sfaccess_connected_app_installation"
+
+func installationTarget(name string) createTarget {
+	return createTarget{resourceType: installationType, importID: name, action: fmt.Sprintf("installing Connected App (%s)", name)}
 }
 
 func (r *connectedAppInstallationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -216,8 +218,7 @@ func (r *connectedAppInstallationResource) Create(ctx context.Context, req resou
 	}
 	tflog.Debug(ctx, "installing connected app", map[string]any{"name": name, "blocked": plan.Blocked.ValueBool()})
 	c := r.data.client
-	inst, ok := createAdopting(ctx, createTarget{resourceType: "sfaccess_connected_app_installation", importID: name,
-		action: fmt.Sprintf("installing Connected App (%s)", name)}, &resp.Diagnostics,
+	inst, ok := createAdopting(ctx, installationTarget(name), &resp.Diagnostics,
 		func(ctx context.Context) (*orgapi.Installation, error) {
 			return c.Install(ctx, app.ID, plan.Blocked.ValueBool())
 		},
@@ -241,29 +242,41 @@ func (r *connectedAppInstallationResource) Create(ctx context.Context, req resou
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-func (m *connectedAppInstallationModel) setFrom(inst *orgapi.Installation) {
-	m.Blocked = types.BoolValue(inst.Blocked)
-	m.Packaged = types.BoolValue(inst.Packaged)
-}
-
 func (r *connectedAppInstallationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state connectedAppInstallationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	inst, err := r.data.client.Installation(ctx, state.ID.ValueString())
-	if isNotFound(err) {
-		tflog.Info(ctx, "connected app is no longer installed; removing it from state", map[string]any{"name": state.ConnectedAppName.ValueString()})
-		resp.State.RemoveResource(ctx)
+	if !r.read(ctx, &state, &resp.Diagnostics) {
+		if !resp.Diagnostics.HasError() {
+			tflog.Info(ctx, "connected app is no longer installed; removing it from state", map[string]any{"name": state.ConnectedAppName.ValueString()})
+			resp.State.RemoveResource(ctx)
+		}
 		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// read loads the installation m names into m. It reports false when the app is no longer
+// installed, and when the read failed, which a diagnostic then says.
+func (r *connectedAppInstallationResource) read(ctx context.Context, m *connectedAppInstallationModel, diags *diag.Diagnostics) bool {
+	inst, err := r.data.client.Installation(ctx, m.ID.ValueString())
+	if isNotFound(err) {
+		return false
 	}
 	if err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("reading the installation of Connected App (%s)", state.ConnectedAppName.ValueString()), err))
-		return
+		diags.Append(orgErrorDiag(fmt.Sprintf("reading the installation of Connected App (%s)", m.ConnectedAppName.ValueString()), err))
+		return false
 	}
-	state.setFrom(inst)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	m.setFrom(inst)
+	return true
+}
+
+// setFrom copies what the org reports of the installation into m.
+func (m *connectedAppInstallationModel) setFrom(inst *orgapi.Installation) {
+	m.Blocked = types.BoolValue(inst.Blocked)
+	m.Packaged = types.BoolValue(inst.Packaged)
 }
 
 func (r *connectedAppInstallationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -468,7 +469,8 @@ func TestConnectedAppModelRoundTrip(t *testing.T) {
 	}
 	// The configuration holds the certificate as file() reads it, with a trailing newline.
 	m := connectedAppModel{Certificate: types.StringValue(cert), ConsumerSecretWO: types.StringValue("never kept")}
-	if diags := connectedAppToModel(ctx, app, "0H45g0000000001AAA", &m); diags.HasError() {
+	var diags diag.Diagnostics
+	if m.setFrom(ctx, app, "0H45g0000000001AAA", &diags); diags.HasError() {
 		t.Fatal(diags)
 	}
 	if m.Certificate.ValueString() != cert {
@@ -479,7 +481,7 @@ func TestConnectedAppModelRoundTrip(t *testing.T) {
 			t.Errorf("%s = %s, want null for a value the org does not hold", name, v)
 		}
 	}
-	if m.IPRelaxation.ValueString() != defaultIPRelaxation || m.RefreshTokenPolicy.ValueString() != defaultRefreshTokenPolicy {
+	if m.IPRelaxation.ValueString() != orgapi.DefaultIPRelaxation || m.RefreshTokenPolicy.ValueString() != orgapi.DefaultRefreshTokenPolicy {
 		t.Errorf("an org that reports no OAuth policy must read as the defaults, got %s / %s", m.IPRelaxation, m.RefreshTokenPolicy)
 	}
 	var callbacks []string
@@ -491,31 +493,19 @@ func TestConnectedAppModelRoundTrip(t *testing.T) {
 	// A different certificate in the org is drift and must show.
 	other, _ := testCertificatePEM(t)
 	app.Certificate = other
-	connectedAppToModel(ctx, app, "0H45g0000000001AAA", &m)
+	m.setFrom(ctx, app, "0H45g0000000001AAA", &diags)
 	if m.Certificate.ValueString() != other {
 		t.Errorf("a changed certificate was hidden")
 	}
 
 	// Back to the API: an unknown consumer key (not configured) asks Salesforce to generate one.
 	m.ConsumerKey = types.StringUnknown()
-	out, diags := connectedAppFromModel(ctx, m)
+	out := m.toAPI(ctx, &diags)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
 	if out.ConsumerKey != "" || out.ConsumerSecret != "" || len(out.Scopes) != 2 || out.FullName != "Portal" {
-		t.Errorf("connectedAppFromModel = %+v", *out)
-	}
-}
-
-func TestPlannedConnectedAppsAreScopedToOneConfiguration(t *testing.T) {
-	t.Parallel()
-	a, b := &providerData{}, &providerData{}
-	plannedConnectedApps.add(a, "Planned_App")
-	if !plannedConnectedApps.has(a, "Planned_App") {
-		t.Error("an app planned under a configuration is not remembered")
-	}
-	if plannedConnectedApps.has(b, "Planned_App") || plannedConnectedApps.has(a, "Other_App") {
-		t.Error("a planned app leaked to another configuration or name")
+		t.Errorf("toAPI = %+v", *out)
 	}
 }
 

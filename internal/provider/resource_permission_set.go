@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -48,10 +47,6 @@ type permissionSetModel struct {
 const (
 	maxLabelLength       = 80
 	maxDescriptionLength = 255
-	permUseAnyAPIClient  = "UseAnyApiClient"
-	// permCanApproveUninstalledApps is "Approve Uninstalled Connected Apps", which exempts its holder
-	// from the usage restriction on uninstalled connected apps.
-	permCanApproveUninstalledApps = "CanApproveUninstalledApps"
 )
 
 func (r *permissionSetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -90,7 +85,7 @@ func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 			"user_permissions": schema.SetAttribute{
 				MarkdownDescription: "The user permissions the set grants, by API name. Each must be one of " +
-					markdownList(userPermissionNames) + ". Permissions not listed are off. `UseAnyApiClient` " +
+					markdownList(orgapi.UserPermissions()) + ". Permissions not listed are off. `UseAnyApiClient` " +
 					"exists only in orgs where API Access Control is provisioned. Defaults to none.",
 				ElementType: types.StringType,
 				Optional:    true,
@@ -118,24 +113,19 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
 		if !name.IsNull() && !name.IsUnknown() {
-			plannedPermissionSets.add(r.data, name.ValueString())
+			r.data.planPermissionSet(name.ValueString())
 		}
 	}
-	if !req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
+	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the permission set", &resp.Diagnostics)
+	if !check {
 		return
 	}
-	if !r.data.canPlanCheck(&resp.Diagnostics, "the permission set") {
+	if action == planDestroy {
+		r.data.checkAdminPermission(ctx, orgapi.NeedPermissionSets, "deleting a permission set", &resp.Diagnostics)
 		return
 	}
-	action := "changing a permission set"
-	if req.Plan.Raw.IsNull() {
-		action = "deleting a permission set"
-	}
-	r.data.checkAdminPermission(ctx, needPermSets, action, &resp.Diagnostics)
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	if req.State.Raw.IsNull() && !name.IsUnknown() {
+	r.data.checkAdminPermission(ctx, orgapi.NeedPermissionSets, "changing a permission set", &resp.Diagnostics)
+	if action == planCreate && !name.IsUnknown() {
 		r.checkNameFree(ctx, name.ValueString(), &resp.Diagnostics)
 	}
 	var perms types.Set
@@ -145,7 +135,7 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	names := stringSet(ctx, perms, &resp.Diagnostics)
 	for _, n := range names {
-		if n != permUseAnyAPIClient {
+		if n != orgapi.PermissionUseAnyAPIClient {
 			continue
 		}
 		provisioned, err := r.data.featureProvisioned(ctx)
@@ -186,21 +176,7 @@ func permissionSetTarget(name string) createTarget {
 	return createTarget{resourceType: permissionSetType, importID: name, action: fmt.Sprintf("creating Permission Set (%s)", name)}
 }
 
-// plannedPermissionSets remembers, per provider configuration, the permission sets this plan
-// creates or keeps (see plannedConnectedApps).
-var plannedPermissionSets = &plannedNames{byConfig: map[*providerData]map[string]types.Bool{}}
-
-// stringSet returns the known elements of s, sorted.
-func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) []string {
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	var out []string
-	diags.Append(s.ElementsAs(ctx, &out, false)...)
-	sort.Strings(out)
-	return out
-}
-
+// toAPI is the permission set as the plan asks for it.
 func (m *permissionSetModel) toAPI(ctx context.Context, diags *diag.Diagnostics) orgapi.PermissionSet {
 	return orgapi.PermissionSet{
 		ID:          m.ID.ValueString(),
@@ -213,19 +189,12 @@ func (m *permissionSetModel) toAPI(ctx context.Context, diags *diag.Diagnostics)
 
 // setFrom copies what the org stores into m. An empty description reads back as null, the way
 // the configuration expresses "none".
-func (m *permissionSetModel) setFrom(ps *orgapi.PermissionSet, diags *diag.Diagnostics) {
+func (m *permissionSetModel) setFrom(ctx context.Context, ps *orgapi.PermissionSet, diags *diag.Diagnostics) {
 	m.ID = types.StringValue(ps.ID)
 	m.Name = types.StringValue(ps.Name)
 	m.Label = types.StringValue(ps.Label)
-	m.Description = types.StringNull()
-	if ps.Description != "" {
-		m.Description = types.StringValue(ps.Description)
-	}
-	perms := ps.Permissions
-	if perms == nil {
-		perms = []string{}
-	}
-	set, d := types.SetValueFrom(context.Background(), types.StringType, perms)
+	m.Description = nullIfEmpty(ps.Description)
+	set, d := types.SetValueFrom(ctx, types.StringType, nonNil(ps.Permissions))
 	diags.Append(d...)
 	m.UserPermissions = set
 }
@@ -259,7 +228,7 @@ func (r *permissionSetResource) Create(ctx context.Context, req resource.CreateR
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), ps.Name)...)
 	plan.ID = types.StringValue(id)
-	if !r.readInto(ctx, &plan, &resp.Diagnostics) {
+	if !r.read(ctx, &plan, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			resp.Diagnostics.AddError("Permission Set Vanished After Creation",
 				fmt.Sprintf("Permission Set (%s) was created but could not be read back; run terraform apply again.", ps.Name))
@@ -269,8 +238,9 @@ func (r *permissionSetResource) Create(ctx context.Context, req resource.CreateR
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// readInto refreshes m from the org; it reports false when the permission set no longer exists.
-func (r *permissionSetResource) readInto(ctx context.Context, m *permissionSetModel, diags *diag.Diagnostics) bool {
+// read loads the permission set m names into m. It reports false when the org no longer has it,
+// and when the read failed, which a diagnostic then says.
+func (r *permissionSetResource) read(ctx context.Context, m *permissionSetModel, diags *diag.Diagnostics) bool {
 	ps, err := r.data.client.PermissionSetByID(ctx, m.ID.ValueString())
 	if isNotFound(err) {
 		return false
@@ -279,7 +249,7 @@ func (r *permissionSetResource) readInto(ctx context.Context, m *permissionSetMo
 		diags.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set (%s)", m.Name.ValueString()), err))
 		return false
 	}
-	m.setFrom(ps, diags)
+	m.setFrom(ctx, ps, diags)
 	return true
 }
 
@@ -289,7 +259,7 @@ func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	if !r.readInto(ctx, &state, &resp.Diagnostics) {
+	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Info(ctx, "permission set is gone; removing it from state", map[string]any{"name": state.Name.ValueString()})
 			resp.State.RemoveResource(ctx)
@@ -316,7 +286,7 @@ func (r *permissionSetResource) Update(ctx context.Context, req resource.UpdateR
 		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("updating Permission Set (%s)", ps.Name), err))
 		return
 	}
-	if !r.readInto(ctx, &plan, &resp.Diagnostics) {
+	if !r.read(ctx, &plan, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			resp.Diagnostics.AddError("Permission Set Disappeared",
 				fmt.Sprintf("Permission Set (%s) was deleted while it was being updated.", ps.Name))

@@ -80,20 +80,15 @@ func (r *permissionSetAssignmentResource) Configure(_ context.Context, req resou
 // the permission set exists (or is created by this plan), is not a profile's own, and is not
 // assigned to the user already outside Terraform.
 func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || (!req.State.Raw.IsNull() && !req.Plan.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw)) {
+	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the permission set assignment", &resp.Diagnostics)
+	if !check {
 		return
 	}
-	if !r.data.canPlanCheck(&resp.Diagnostics, "the permission set assignment") {
+	if action == planDestroy {
+		r.data.checkAdminPermission(ctx, orgapi.NeedAssignments, "removing a permission set assignment", &resp.Diagnostics)
 		return
 	}
-	action := "assigning a permission set"
-	if req.Plan.Raw.IsNull() {
-		action = "removing a permission set assignment"
-	}
-	r.data.checkAdminPermission(ctx, needAssignments, action, &resp.Diagnostics)
-	if req.Plan.Raw.IsNull() {
-		return
-	}
+	r.data.checkAdminPermission(ctx, orgapi.NeedAssignments, "assigning a permission set", &resp.Diagnostics)
 	var plan permissionSetAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -113,7 +108,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 		}
 	}
 	setName := plan.PermissionSetName
-	if setName.IsUnknown() || plannedPermissionSets.has(r.data, setName.ValueString()) {
+	if setName.IsUnknown() || r.data.isPlannedPermissionSet(setName.ValueString()) {
 		return
 	}
 	ps, err := c.PermissionSetByName(ctx, setName.ValueString())
@@ -124,7 +119,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 		resp.Diagnostics.Append(permissionSetNotFoundDiag(setName.ValueString()))
 	case err != nil:
 		resp.Diagnostics.Append(planCheckFailedWarning("the permission set "+setName.ValueString(), err))
-	case user != nil && req.State.Raw.IsNull():
+	case user != nil && action == planCreate:
 		t := assignmentTarget(setName.ValueString(), user.Username)
 		if r.data.isManaged(t.resourceType, t.importID) {
 			return
@@ -138,15 +133,6 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 	}
 }
 
-// permissionSetNotFoundDiag reports a permission set name the org lacks and the plan does not create.
-func permissionSetNotFoundDiag(name string) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("permission_set_name"), "Permission Set Not Found",
-		fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive), and this plan "+
-			"does not create one. Use the API name shown in Setup > Permission Sets, or, when the permission set is "+
-			"managed by this configuration, set permission_set_name = sfaccess_permission_set.<name>.name so "+
-			"Terraform creates it first.", name))
-}
-
 const assignmentType = "sfaccess_permission_set_assignment"
 
 func assignmentTarget(setName, username string) createTarget {
@@ -157,11 +143,6 @@ func assignmentTarget(setName, username string) createTarget {
 // profileOwnedAssignmentAdvice says what to do instead of assigning a profile-owned permission set.
 const profileOwnedAssignmentAdvice = "Every user of the profile holds it through the profile. To give a user " +
 	"these permissions, change the user's profile, or assign a permission set you manage (sfaccess_permission_set)."
-
-func userNotFoundDiag(p path.Path, username string) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(p, "User Not Found",
-		fmt.Sprintf("The org has no user with the username %q. Usernames are the login names shown in Setup > Users.", username))
-}
 
 func (r *permissionSetAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan permissionSetAssignmentModel
@@ -232,21 +213,37 @@ func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	id := state.ID.ValueString()
+	if !r.read(ctx, &state, &resp.Diagnostics) {
+		if !resp.Diagnostics.HasError() {
+			tflog.Info(ctx, "permission set assignment is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
+			resp.State.RemoveResource(ctx)
+		}
+		return
+	}
+	r.data.noteManaged(assignmentType, assignmentTarget(state.PermissionSetName.ValueString(), state.Username.ValueString()).importID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// read loads the assignment m names into m. It reports false when the org no longer has it, and
+// when the read failed, which a diagnostic then says.
+func (r *permissionSetAssignmentResource) read(ctx context.Context, m *permissionSetAssignmentModel, diags *diag.Diagnostics) bool {
+	id := m.ID.ValueString()
 	a, err := findAssignment(ctx, r.data.client, func(a orgapi.PermissionSetAssignment) bool { return a.ID == id })
 	if err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set Assignment (%s)", id), err))
-		return
+		diags.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set Assignment (%s)", id), err))
+		return false
 	}
 	if a == nil {
-		tflog.Info(ctx, "permission set assignment is gone; removing it from state", map[string]any{"id": id})
-		resp.State.RemoveResource(ctx)
-		return
+		return false
 	}
-	state.PermissionSetName = types.StringValue(a.PermissionSetName)
-	state.Username = types.StringValue(a.Username)
-	r.data.noteManaged(assignmentType, assignmentTarget(a.PermissionSetName, a.Username).importID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	m.setFrom(a)
+	return true
+}
+
+// setFrom copies the names the assignment joins into m.
+func (m *permissionSetAssignmentModel) setFrom(a *orgapi.PermissionSetAssignment) {
+	m.PermissionSetName = types.StringValue(a.PermissionSetName)
+	m.Username = types.StringValue(a.Username)
 }
 
 // Update is never called: every attribute forces replacement.

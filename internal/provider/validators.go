@@ -6,23 +6,15 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
 // Shared plan-time validators. Each message says what is allowed, so a failed plan tells the user
 // how to fix the value.
-
-// userPermissionNames are the user permissions the provider manages and the org knows
-// (PermissionSet fields Permissions<Name>), in the order the documentation lists them.
-var userPermissionNames = []string{
-	"ApiEnabled", "ApiUserOnly", "UseAnyApiClient", "CustomizeApplication", "ModifyAllData",
-	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
-	"ManageUsers", "AssignPermissionSets", "ViewSetup", "ModifyMetadata", "CanApproveUninstalledApps",
-}
 
 // markdownList renders names as "`A`, `B`, `C`" for attribute descriptions.
 func markdownList(names []string) string {
@@ -130,9 +122,10 @@ func oneOfCheck(kind string, allowed []string) func(string) string {
 
 // userPermissionValidator validates a user permission name against the names the org knows.
 func userPermissionValidator() validator.String {
+	names := orgapi.UserPermissions()
 	return stringCheck{
-		description: "must be one of " + strings.Join(userPermissionNames, ", "),
-		check:       oneOfCheck("user permission", userPermissionNames),
+		description: "must be one of " + strings.Join(names, ", "),
+		check:       oneOfCheck("user permission", names),
 	}
 }
 
@@ -140,14 +133,6 @@ func userPermissionValidator() validator.String {
 func userTypeValidator() validator.String {
 	names := userTypeNames()
 	return stringCheck{description: "must be one of " + strings.Join(names, ", "), check: oneOfCheck("user type", names)}
-}
-
-func checkDuration(s string) string {
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return fmt.Sprintf("%q is not a positive duration; use a number with a unit, e.g. 30s, 2m or 1m30s.", s)
-	}
-	return ""
 }
 
 // noControlCharacters refuses control characters (U+0000–U+001F, U+007F–U+009F) in a label, and

@@ -4,7 +4,6 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"net"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -12,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
 // Values of the ConnectedApp metadata fields the resource validates at plan time. The schema
@@ -144,7 +145,7 @@ func checkOAuthURL(what, v string, callback bool) string {
 		}
 		return ""
 	case scheme == "http" && callback:
-		if u.Host != "" && isLoopbackHost(u.Hostname()) {
+		if u.Host != "" && orgapi.IsLoopback(u.Hostname()) {
 			return ""
 		}
 		return fmt.Sprintf("The %s %q uses http://; only https:// is allowed, except for localhost or a loopback address (127.0.0.1, [::1]).", what, v)
@@ -156,14 +157,6 @@ func checkOAuthURL(what, v string, callback bool) string {
 		return fmt.Sprintf("The %s %q uses the scheme %q, which cannot receive an OAuth redirect; use https://, http://localhost for local tools, or your mobile app's own scheme.", what, v, u.Scheme)
 	}
 	return fmt.Sprintf("The %s %q uses the scheme %q; only https:// is allowed.", what, v, u.Scheme)
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // validScope accepts the scopes Salesforce keeps as written and explains, for the ones it folds,
@@ -254,15 +247,6 @@ func validConsumerCredential(what string) validator.String {
 			return ""
 		},
 	}
-}
-
-// importIDParts splits "a/b" into its two non-empty parts; the error names the expected form.
-func importIDParts(id, form string) (string, string, error) {
-	first, second, ok := strings.Cut(id, "/")
-	if !ok || first == "" || second == "" {
-		return "", "", fmt.Errorf("the import id %q is not of the form %s", id, form)
-	}
-	return first, second, nil
 }
 
 // sortedFoldedScopes lists the folded scope names in a stable order for documentation.

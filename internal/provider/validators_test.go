@@ -52,31 +52,3 @@ func TestUserTypeValidator(t *testing.T) {
 		{"powerpartner", `did you mean "PowerPartner"`},
 	})
 }
-
-func TestProviderValueValidators(t *testing.T) {
-	runValidatorCases(t, stringCheck{check: checkOrgURL}, []validatorCase{
-		{"https://acme.my.salesforce.com", ""},
-		{"https://acme.my.salesforce.com/", ""},
-		{"http://127.0.0.1:8080", ""},
-		{"http://[::1]:8080", ""},
-		{"http://localhost", ""},
-		{"http://acme.my.salesforce.com", "plain http"},
-		{"https://acme.my.salesforce.com/services", "has a path"},
-		{"acme.my.salesforce.com", "not an absolute http(s) URL"},
-		{"ftp://acme", "not an absolute http(s) URL"},
-	})
-	runValidatorCases(t, stringCheck{check: checkAPIVersion}, []validatorCase{
-		{"66.0", ""},
-		{"47.0", ""},
-		{"46.0", "retired"},
-		{"66", "not an API version"},
-		{"v66.0", "not an API version"},
-	})
-	runValidatorCases(t, stringCheck{check: checkDuration}, []validatorCase{
-		{"30s", ""},
-		{"1m30s", ""},
-		{"0s", "not a positive duration"},
-		{"-5s", "not a positive duration"},
-		{"30", "not a positive duration"},
-	})
-}

@@ -1,0 +1,83 @@
+package orgapi
+
+import (
+	"slices"
+	"strings"
+)
+
+// The permission facts below are the client's; the provider validates and checks against them, so
+// that a permission or requirement added here reaches plan-time checks, documentation and error
+// hints at once. mockorg keeps its own copies as an independent oracle, pinned against these by
+// internal/mockorg/oracle_test.go (ARCHITECTURE.md, Facts kept on both sides).
+
+// User permissions by API name (PermissionSet column Permissions<Name>).
+const (
+	// PermissionUseAnyAPIClient ("Use Any API Client") exists only where API Access Control is
+	// provisioned.
+	PermissionUseAnyAPIClient = "UseAnyApiClient"
+	// PermissionCanApproveUninstalledApps ("Approve Uninstalled Connected Apps") exempts its holder
+	// from the usage restriction on uninstalled connected apps.
+	PermissionCanApproveUninstalledApps = "CanApproveUninstalledApps"
+)
+
+// userPermissions are the user permissions the client reads and writes, in the order the
+// provider's documentation lists them.
+var userPermissions = []string{
+	"ApiEnabled", "ApiUserOnly", PermissionUseAnyAPIClient, "CustomizeApplication", "ModifyAllData",
+	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
+	"ManageUsers", "AssignPermissionSets", "ViewSetup", "ModifyMetadata", PermissionCanApproveUninstalledApps,
+}
+
+// UserPermissions returns the user permissions the client reads and writes. The slice is the
+// caller's own, so sorting or appending to it cannot change what the client queries.
+func UserPermissions() []string { return slices.Clone(userPermissions) }
+
+// Requirement is an entry of the admin permission matrix (ARCHITECTURE.md): every permission of
+// All, and at least one of AnyOf when AnyOf is not empty.
+type Requirement struct {
+	All   []string
+	AnyOf []string
+}
+
+// The admin permission matrix of ARCHITECTURE.md, by operation family.
+var (
+	NeedConnectedApps = Requirement{
+		All: []string{"CustomizeApplication"}, AnyOf: []string{"ModifyAllData", "ManageRemoteAccess"}}
+	NeedAppGrants = Requirement{
+		All: []string{"CustomizeApplication", "ModifyAllData", "ManageProfilesPermissionsets"}}
+	NeedInstallPackagedApps = Requirement{
+		All: []string{"CustomizeApplication", "InstallPackaging"}, AnyOf: []string{"ModifyAllData", "ManageRemoteAccess"}}
+	NeedSettings       = Requirement{All: []string{"CustomizeApplication", "ModifyAllData"}}
+	NeedPermissionSets = Requirement{All: []string{"ManageProfilesPermissionsets"}}
+	NeedAssignments    = Requirement{
+		All: []string{"ManageProfilesPermissionsets"}, AnyOf: []string{"ManageUsers", "AssignPermissionSets"}}
+)
+
+// String renders the requirement as the org's INSUFFICIENT_ACCESS messages do, so that the hint
+// of an error reads the same whether the org named the permissions or the client filled them in:
+// "CustomizeApplication and (ModifyAllData or ManageRemoteAccess)".
+func (r Requirement) String() string {
+	parts := slices.Clone(r.All)
+	switch len(r.AnyOf) {
+	case 0:
+	case 1:
+		parts = append(parts, r.AnyOf[0])
+	default:
+		parts = append(parts, "("+strings.Join(r.AnyOf, " or ")+")")
+	}
+	return strings.Join(parts, " and ")
+}
+
+// Missing describes what of r the holder lacks, or returns "" when it satisfies r.
+func (r Requirement) Missing(held map[string]bool) string {
+	var lacks []string
+	for _, p := range r.All {
+		if !held[p] {
+			lacks = append(lacks, p)
+		}
+	}
+	if len(r.AnyOf) > 0 && !slices.ContainsFunc(r.AnyOf, func(p string) bool { return held[p] }) {
+		lacks = append(lacks, "one of "+strings.Join(r.AnyOf, " or "))
+	}
+	return strings.Join(lacks, " and ")
+}

@@ -1,0 +1,75 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+// The Connected Apps OAuth Usage list (setup extension) is the only source of an app's installed,
+// blocked, packaged and local state; the installation resource, the connected app data sources and
+// the access check read it through these helpers.
+
+// findOAuthUsageApp returns the app of that name on the OAuth Usage page, or an error diagnostic
+// listing the names that do exist.
+func findOAuthUsageApp(ctx context.Context, c *orgapi.Client, name string) (*orgapi.OAuthUsageApp, diag.Diagnostic) {
+	apps, err := c.OAuthUsage(ctx)
+	if err != nil {
+		return nil, orgErrorDiag("reading the Connected Apps OAuth Usage list", err)
+	}
+	names := make([]string, 0, len(apps))
+	for i := range apps {
+		if apps[i].Name == name {
+			return &apps[i], nil
+		}
+		names = append(names, apps[i].Name)
+	}
+	sort.Strings(names)
+	return nil, diag.NewAttributeErrorDiagnostic(path.Root("connected_app_name"), "Connected App Not Found",
+		fmt.Sprintf("The org has no connected app with the API name %q. Names are case-sensitive; the org has: %s.",
+			name, strings.Join(names, ", ")))
+}
+
+// oauthUsageByAppID returns the Connected Apps OAuth Usage list keyed by 18-character app id, or nil
+// with a warning when the org does not serve the setup extension; what names the attributes that
+// are then left null.
+func oauthUsageByAppID(ctx context.Context, d *providerData, what string) (map[string]orgapi.OAuthUsageApp, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	available, err := d.extensionAvailable(ctx)
+	if err != nil {
+		diags.Append(orgErrorDiag("discovering the sfaccess setup extension", err))
+		return nil, diags
+	}
+	if !available {
+		diags.Append(oauthUsageUnavailableWarning(what))
+		return nil, diags
+	}
+	apps, err := d.client.OAuthUsage(ctx)
+	if orgapi.KindOf(err) == orgapi.KindExtensionUnavailable {
+		diags.Append(oauthUsageUnavailableWarning(what))
+		return nil, diags
+	}
+	if err != nil {
+		diags.Append(orgErrorDiag("reading the Connected Apps OAuth Usage list", err))
+		return nil, diags
+	}
+	byID := make(map[string]orgapi.OAuthUsageApp, len(apps))
+	for _, a := range apps {
+		byID[normalizeID(a.ID)] = a
+	}
+	return byID, diags
+}
+
+// oauthUsageUnavailableWarning says which attributes are null because the org does not serve the
+// setup extension, and where a person can see them.
+func oauthUsageUnavailableWarning(what string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Setup Extension Unavailable",
+		fmt.Sprintf("This org does not serve the sfaccess setup extension, and Salesforce has no public API for the Connected Apps OAuth Usage page, "+
+			"so %s are unknown and left null. See them in %s.", what, orgapi.SetupPageOAuthUsage))
+}
