@@ -68,7 +68,7 @@ provider "sfaccess" {
 }
 data "sfaccess_api_access_control" "this" {}
 `,
-				ExpectError: expectDiagnostics("Missing Instance URL", "Missing Authentication", `"soon" is not a positive duration`, "between 0 and 10"),
+				ExpectError: expectDiagnostics("Missing Instance URL", "Missing Authentication", `"soon" is not a positive duration`, "between 0 and 20"),
 			},
 		},
 	})
