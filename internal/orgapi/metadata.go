@@ -40,6 +40,7 @@ func (c *Client) soapCall(ctx context.Context, o op, call string, body func(w *x
 		contentType: "text/xml; charset=UTF-8",
 		body:        func(tok string) []byte { return soapEnvelope(tok, call, body) },
 		soap:        true,
+		readOnly:    call == "readMetadata" || call == "listMetadata",
 	})
 	if err != nil {
 		return nil, 0, err
@@ -199,11 +200,10 @@ func (c *Client) ReadConnectedApp(ctx context.Context, name string) (*ConnectedA
 	if strings.TrimSpace(name) == "" {
 		return nil, o.fail(KindInvalidInput, "the connected app name is empty")
 	}
-	recs, err := c.readMetadata(ctx, o, typeConnectedApp, []string{name})
+	rec, _, err := c.batch.appMetadata.get(ctx, name)
 	if err != nil {
-		return nil, err
+		return nil, memberError(o, err)
 	}
-	rec := recs[name]
 	if rec == nil {
 		return nil, o.fail(KindNotFound, "no connected app named %q exists in the org", name)
 	}
@@ -429,8 +429,8 @@ func (c *Client) DeleteConnectedApp(ctx context.Context, name string) error {
 	return err
 }
 
-// ListConnectedApps lists every connected app the Metadata API knows.
-func (c *Client) ListConnectedApps(ctx context.Context) ([]MetadataFile, error) {
+// listConnectedApps lists every connected app the Metadata API knows (ListConnectedApps shares it).
+func (c *Client) listConnectedApps(ctx context.Context) ([]MetadataFile, error) {
 	o := op{name: "listing ConnectedApps", perm: permConnectedApps}
 	answer, _, err := c.soapCall(ctx, o, "listMetadata", func(w *xmlWriter) {
 		w.open("queries")

@@ -167,7 +167,14 @@ func (c *Client) PermissionSetByID(ctx context.Context, id string) (*PermissionS
 	if err != nil {
 		return nil, o.fail(KindInvalidInput, "%v", err)
 	}
-	return c.onePermissionSet(ctx, " WHERE Id = "+Quote(norm), "PermissionSet "+id)
+	ps, found, err := c.batch.permSets.get(ctx, norm)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, o.fail(KindNotFound, "PermissionSet %s does not exist in the org", id)
+	}
+	return &ps, nil
 }
 
 func (c *Client) onePermissionSet(ctx context.Context, where, what string) (*PermissionSet, error) {
@@ -345,7 +352,7 @@ func (c *Client) AssignPermissionSet(ctx context.Context, permissionSetID, userI
 	if e != nil {
 		return "", e
 	}
-	id, retried, err := c.createRecord(ctx, o, "PermissionSetAssignment", map[string]string{"PermissionSetId": psID, "AssigneeId": uID})
+	id, retried, err := c.createCoalesced(ctx, o, "PermissionSetAssignment", map[string]string{"PermissionSetId": psID, "AssigneeId": uID})
 	if err != nil && retried && IsDuplicate(err) {
 		if existing, lookErr := c.FindPermissionSetAssignment(ctx, psID, uID); lookErr == nil {
 			return existing.ID, nil
@@ -374,7 +381,7 @@ func (c *Client) FindPermissionSetAssignment(ctx context.Context, permissionSetI
 
 // DeletePermissionSetAssignment removes an assignment; ErrNotFound when it does not exist.
 func (c *Client) DeletePermissionSetAssignment(ctx context.Context, id string) error {
-	return c.deleteRecord(ctx, op{name: "deleting PermissionSetAssignment " + id, perm: permAssignments}, "PermissionSetAssignment", id)
+	return c.deleteCoalesced(ctx, op{name: "deleting PermissionSetAssignment " + id, perm: permAssignments}, "PermissionSetAssignment", id)
 }
 
 type connectedApplicationRecord struct {
@@ -510,7 +517,7 @@ func (c *Client) GrantConnectedApp(ctx context.Context, parentPermissionSetID, c
 	if e != nil {
 		return "", e
 	}
-	id, retried, err := c.createRecord(ctx, o, "SetupEntityAccess", map[string]string{"ParentId": parent, "SetupEntityId": app})
+	id, retried, err := c.createCoalesced(ctx, o, "SetupEntityAccess", map[string]string{"ParentId": parent, "SetupEntityId": app})
 	if err != nil && retried && IsDuplicate(err) {
 		if existing, lookErr := c.FindConnectedAppGrant(ctx, parent, app); lookErr == nil {
 			return existing.ID, nil
@@ -539,7 +546,7 @@ func (c *Client) FindConnectedAppGrant(ctx context.Context, parentPermissionSetI
 
 // RevokeConnectedAppGrant deletes a SetupEntityAccess grant; ErrNotFound when it does not exist.
 func (c *Client) RevokeConnectedAppGrant(ctx context.Context, id string) error {
-	return c.deleteRecord(ctx, op{name: "revoking SetupEntityAccess " + id, perm: permAppGrants}, "SetupEntityAccess", id)
+	return c.deleteCoalesced(ctx, op{name: "revoking SetupEntityAccess " + id, perm: permAppGrants}, "SetupEntityAccess", id)
 }
 
 func normalizePair(o op, a, aField, b, bField string) (string, string, *Error) {

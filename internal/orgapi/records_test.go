@@ -167,7 +167,8 @@ func TestConnectedApplicationByNameUsesListMetadata(t *testing.T) {
 		// listMetadata gives 15-character ids as often as 18-character ones.
 		soapAnswer(w, 200, `<listMetadataResponse><result><fullName>Portal</fullName><id>0H45g0000000002</id></result><result><fullName>Alpha</fullName><id>0H45g0000000001CAA</id></result></listMetadataResponse>`)
 	})
-	c := newTestClient(t, ts.URL, Config{})
+	// Coalescing off: each look-up lists (with it on, look-ups in a row share one list).
+	c := newTestClient(t, ts.URL, Config{CoalesceWindow: -1})
 	ctx := context.Background()
 
 	for _, name := range []string{"Portal", "portal"} {
