@@ -476,7 +476,7 @@ func (r *connectedAppResource) ImportState(ctx context.Context, req resource.Imp
 // read loads the app into m. It reports found=false when the org has no such app.
 func (r *connectedAppResource) read(ctx context.Context, name string, m *connectedAppModel) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	app, err := r.data.client.ReadConnectedApp(ctx, name)
+	app, id, err := r.data.client.ReadConnectedAppWithID(ctx, name)
 	if isNotFound(err) {
 		return false, diags
 	}
@@ -484,15 +484,7 @@ func (r *connectedAppResource) read(ctx context.Context, name string, m *connect
 		diags.Append(orgErrorDiag(fmt.Sprintf("reading Connected App (%s)", name), err))
 		return false, diags
 	}
-	record, err := r.data.client.ConnectedApplicationByName(ctx, name)
-	if isNotFound(err) {
-		return false, diags
-	}
-	if err != nil {
-		diags.Append(orgErrorDiag(fmt.Sprintf("reading ConnectedApplication (%s)", name), err))
-		return false, diags
-	}
-	diags.Append(connectedAppToModel(ctx, app, record.ID, m)...)
+	diags.Append(connectedAppToModel(ctx, app, id, m)...)
 	return true, diags
 }
 

@@ -233,8 +233,8 @@ func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource
 		return
 	}
 	id := state.ID.ValueString()
-	a, err := findAssignment(ctx, r.data.client, func(a orgapi.PermissionSetAssignment) bool { return a.ID == id })
-	if err != nil {
+	a, err := r.data.client.PermissionSetAssignmentByID(ctx, id)
+	if err != nil && !isNotFound(err) {
 		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set Assignment (%s)", id), err))
 		return
 	}
