@@ -22,6 +22,8 @@ type batchers struct {
 	permSets    *coalescer[string, PermissionSet]
 	profiles    *coalescer[string, Profile]
 	assignments *coalescer[string, PermissionSetAssignment]
+	profileName *coalescer[string, Profile]              // by name
+	appRecords  *coalescer[string, ConnectedApplication] // by id
 
 	creates map[string]*coalescer[*createReq, createResult] // sObject Collections by sObject
 	deletes map[string]*coalescer[*deleteReq, error]
@@ -72,6 +74,15 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 		func(ctx context.Context, ids []string) (map[string]PermissionSetAssignment, error) {
 			recs, err := c.queryAssignments(ctx, " WHERE PermissionSet.IsOwnedByProfile = false AND Id"+idInClause(ids))
 			return byID[PermissionSetAssignment, PermissionSetAssignment](recs, err, func(a PermissionSetAssignment) string { return a.ID })
+		})
+	b.profileName = newCoalescer(c, "Profile by Name", window, soqlIDChunk,
+		func(ctx context.Context, names []string) (map[string]Profile, error) {
+			return c.profilesByName(ctx, names)
+		})
+	b.appRecords = newCoalescer(c, "ConnectedApplication by Id", window, soqlIDChunk,
+		func(ctx context.Context, ids []string) (map[string]ConnectedApplication, error) {
+			recs, err := c.queryConnectedApplications(ctx, " WHERE Id"+idInClause(ids))
+			return byID[ConnectedApplication, ConnectedApplication](recs, err, func(a ConnectedApplication) string { return a.ID })
 		})
 	b.creates = map[string]*coalescer[*createReq, createResult]{}
 	b.deletes = map[string]*coalescer[*deleteReq, error]{}
@@ -328,4 +339,52 @@ func (c *Client) installationFromList(ctx context.Context, o op, appID string) (
 	}
 	return nil, &Error{Kind: KindNotFound, Op: o.name, Code: "NOT_FOUND", StatusCode: http.StatusNotFound,
 		Message: fmt.Sprintf("no connected app has the id %s", norm)}
+}
+
+// profilesByName reads profiles by name with their own permission sets: two queries for any
+// number of names. SOQL compares names regardless of case, and so does the answer's keying.
+func (c *Client) profilesByName(ctx context.Context, names []string) (map[string]Profile, error) {
+	type profileRecord struct {
+		ID       string `json:"Id"`
+		Name     string `json:"Name"`
+		UserType string `json:"UserType"`
+	}
+	type ownedRecord struct {
+		ID        string `json:"Id"`
+		ProfileID string `json:"ProfileId"`
+	}
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = Quote(n)
+	}
+	recs, err := QueryAll[profileRecord](ctx, c, "SELECT Id, Name, UserType FROM Profile WHERE Name IN ("+strings.Join(quoted, ",")+")")
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	ids := make([]string, 0, len(recs))
+	for _, r := range recs {
+		if id, err := sfid.Normalize(r.ID); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	owned, err := QueryAll[ownedRecord](ctx, c, "SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId"+idInClause(ids))
+	if err != nil {
+		return nil, err
+	}
+	byProfile := make(map[string]string, len(owned))
+	for _, o := range owned {
+		if id, err := sfid.Normalize(o.ProfileID); err == nil {
+			byProfile[id] = o.ID
+		}
+	}
+	out := make(map[string]Profile, len(recs))
+	for _, r := range recs {
+		id, _ := sfid.Normalize(r.ID)
+		for _, n := range names {
+			if strings.EqualFold(n, r.Name) {
+				out[n] = Profile{ID: r.ID, Name: r.Name, UserType: r.UserType, PermissionSetID: byProfile[id]}
+			}
+		}
+	}
+	return out, nil
 }

@@ -76,14 +76,14 @@ func (c *Client) Profiles(ctx context.Context) ([]Profile, error) {
 
 // ProfileByName returns one profile; ErrNotFound when there is none.
 func (c *Client) ProfileByName(ctx context.Context, name string) (*Profile, error) {
-	profiles, err := c.queryProfiles(ctx, " WHERE Name = "+Quote(name))
+	p, found, err := c.batch.profileName.get(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	if len(profiles) == 0 {
+	if !found {
 		return nil, (op{name: "reading Profile " + name}).fail(KindNotFound, "no profile named %q exists in the org", name)
 	}
-	return &profiles[0], nil
+	return &p, nil
 }
 
 func (c *Client) queryProfiles(ctx context.Context, where string) ([]Profile, error) {
@@ -437,15 +437,14 @@ func (c *Client) ConnectedApplicationByName(ctx context.Context, name string) (*
 	if err != nil {
 		return nil, o.fail(KindOther, "listMetadata gave connected app %s the id %q, which is not a Salesforce id", files[i].FullName, files[i].ID)
 	}
-	recs, err := c.queryConnectedApplications(ctx, " WHERE Id = "+Quote(id))
+	app, found, err := c.batch.appRecords.get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) == 0 {
+	if !found {
 		// Deleted between the two calls.
 		return nil, o.fail(KindNotFound, "no connected app named %q exists in the org", name)
 	}
-	app := recs[0]
 	app.Name = files[i].FullName
 	return &app, nil
 }
