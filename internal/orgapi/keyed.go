@@ -79,6 +79,9 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 		func(ctx context.Context, names []string) (map[string]Profile, error) {
 			return c.profilesByName(ctx, names)
 		})
+	// Every grant of a profile names the same few profiles: their answers serve later calls
+	// too, as the shared lists do, until the client writes.
+	b.profiles.reuse, b.profileName.reuse = listReuse, listReuse
 	b.appRecords = newCoalescer(c, "ConnectedApplication by Id", window, soqlIDChunk,
 		func(ctx context.Context, ids []string) (map[string]ConnectedApplication, error) {
 			recs, err := c.queryConnectedApplications(ctx, " WHERE Id"+idInClause(ids))
