@@ -329,3 +329,38 @@ func TestSharedListIsNotReusedAfterAWrite(t *testing.T) {
 		t.Errorf("%d listMetadata calls, want 2", n)
 	}
 }
+
+// Concurrent connected app creates share one createMetadata call (ten components a call), and a
+// component the org refuses fails its own create only.
+func TestConcurrentConnectedAppCreatesShareACall(t *testing.T) {
+	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 100 * time.Millisecond })
+	ctx := context.Background()
+	if _, err := c.Limits(ctx); err != nil { // authenticate before counting
+		t.Fatal(err)
+	}
+	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	names := []string{"Batch_One", "Workbench", "Batch_Two"} // Workbench exists already
+	errs := make([]error, len(names))
+	concurrently(len(names), func(i int) {
+		errs[i] = c.CreateConnectedApp(ctx, &ConnectedApp{FullName: names[i], Label: names[i], ContactEmail: "b@acme.test",
+			CallbackURLs: []string{"https://b.acme.test/cb"}, Scopes: []string{"Api"}})
+	})
+	var st struct {
+		ByOperation map[string]int `json:"by_operation"`
+	}
+	org.control(t, http.MethodGet, "stats", nil, &st)
+	if n := st.ByOperation["soap:createMetadata"]; n != 1 {
+		t.Errorf("3 concurrent creates took %d createMetadata calls, want 1", n)
+	}
+	if !IsDuplicate(errs[1]) {
+		t.Errorf("creating Workbench again: %v, want a duplicate", errs[1])
+	}
+	for _, i := range []int{0, 2} {
+		if errs[i] != nil {
+			t.Errorf("%s: %v", names[i], errs[i])
+		} else if _, err := c.ReadConnectedApp(ctx, names[i]); err != nil {
+			t.Errorf("%s was not created: %v", names[i], err)
+		}
+	}
+}

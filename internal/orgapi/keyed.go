@@ -25,6 +25,9 @@ type batchers struct {
 	profileName *coalescer[string, Profile]              // by name
 	appRecords  *coalescer[string, ConnectedApplication] // by id
 
+	appCreates *coalescer[*metadataReq, metadataOutcome] // createMetadata, 10 components a call
+	appDeletes *coalescer[*metadataReq, metadataOutcome] // deleteMetadata, 10 names a call
+
 	creates map[string]*coalescer[*createReq, createResult] // sObject Collections by sObject
 	deletes map[string]*coalescer[*deleteReq, error]
 }
@@ -87,6 +90,7 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 			recs, err := c.queryConnectedApplications(ctx, " WHERE Id"+idInClause(ids))
 			return byID[ConnectedApplication, ConnectedApplication](recs, err, func(a ConnectedApplication) string { return a.ID })
 		})
+	b.addMetadataWrites(c)
 	b.creates = map[string]*coalescer[*createReq, createResult]{}
 	b.deletes = map[string]*coalescer[*deleteReq, error]{}
 	for _, sobject := range []string{"SetupEntityAccess", "PermissionSetAssignment"} {

@@ -378,12 +378,8 @@ func (c *Client) CreateConnectedApp(ctx context.Context, app *ConnectedApp) erro
 		return e
 	}
 	c.redact.add(app.ConsumerSecret)
-	answer, attempts, err := c.soapCall(ctx, o, "createMetadata", func(w *xmlWriter) { c.writeConnectedApp(w, app, true) })
-	if err != nil {
-		return err
-	}
-	results := readMetadataResults(answer)
-	err = c.firstFailure(o, results)
+	attempts, err := c.metadataWrite(ctx, c.batch.appCreates, "createMetadata", &metadataReq{o: o, app: app},
+		func(w *xmlWriter) { c.writeConnectedApp(w, app, true) })
 	var e *Error
 	if err != nil && attempts > 1 && asError(err, &e) && isDuplicate(e) {
 		if _, readErr := c.ReadConnectedApp(ctx, app.FullName); readErr == nil {
@@ -415,14 +411,10 @@ func (c *Client) DeleteConnectedApp(ctx context.Context, name string) error {
 	if strings.TrimSpace(name) == "" {
 		return o.fail(KindInvalidInput, "the connected app name is empty")
 	}
-	answer, attempts, err := c.soapCall(ctx, o, "deleteMetadata", func(w *xmlWriter) {
+	attempts, err := c.metadataWrite(ctx, c.batch.appDeletes, "deleteMetadata", &metadataReq{o: o, name: name}, func(w *xmlWriter) {
 		w.leaf("type", typeConnectedApp)
 		w.leaf("fullNames", name)
 	})
-	if err != nil {
-		return err
-	}
-	err = c.firstFailure(o, readMetadataResults(answer))
 	if err != nil && attempts > 1 && KindOf(err) == KindNotFound {
 		return nil
 	}
