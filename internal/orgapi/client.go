@@ -54,6 +54,9 @@ type Config struct {
 	UserAgent      string        // "terraform-provider-sfaccess/<version>"
 	Logger         Logger        // nil: no logging
 	HTTPClient     *http.Client  // nil: a pooled client from go-cleanhttp
+	// CoalesceWindow is how long concurrent calls of one kind wait to go to the org together;
+	// 0 means DefaultCoalesceWindow and a negative value turns coalescing off (coalesce.go).
+	CoalesceWindow time.Duration
 }
 
 // Client talks to one org. It is safe for concurrent use.
@@ -69,6 +72,8 @@ type Client struct {
 	httpClient  *http.Client
 	maxRetries  int
 	tokens      *tokenCache
+	batch       *batchers
+	writes      atomic.Uint64 // writes sent, counted twice each (coalesce.go)
 
 	// Retry timing; tests shorten them.
 	retryWaitMin, retryWaitMax time.Duration
@@ -175,6 +180,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.tokens = &tokenCache{source: src, mu: newCtxLock()}
 	c.identityMu, c.extMu, c.columnsMu = newCtxLock(), newCtxLock(), newCtxLock()
+	c.batch = newBatchers(c, coalesceWindow(cfg.CoalesceWindow))
 	return c, nil
 }
 
@@ -357,6 +363,7 @@ func secureHTTPClient(base *http.Client, timeout time.Duration) (*http.Client, e
 		c = *cleanhttp.DefaultPooledClient()
 		if t, ok := c.Transport.(*http.Transport); ok {
 			t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+			sizePool(t)
 		}
 	}
 	if timeout > 0 {

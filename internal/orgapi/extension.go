@@ -100,8 +100,8 @@ type oauthUsageBody struct {
 	ConnectedApps []OAuthUsageApp `json:"connectedApps"`
 }
 
-// OAuthUsage returns the Connected Apps OAuth Usage list.
-func (c *Client) OAuthUsage(ctx context.Context) ([]OAuthUsageApp, error) {
+// oauthUsageList reads the Connected Apps OAuth Usage list (OAuthUsage shares it).
+func (c *Client) oauthUsageList(ctx context.Context) ([]OAuthUsageApp, error) {
 	o := op{name: "reading Connected Apps OAuth Usage", perm: NeedConnectedApps}
 	var body oauthUsageBody
 	if _, err := c.extCall(ctx, o, SetupPageOAuthUsage, http.MethodGet, "/connected-apps", nil, &body); err != nil {
@@ -152,6 +152,12 @@ func (c *Client) installationCall(ctx context.Context, o op, method, appID strin
 // Installation returns an app's install/block state; ErrNotFound when it is not installed.
 func (c *Client) Installation(ctx context.Context, appID string) (*Installation, error) {
 	o := op{name: "reading the installation of ConnectedApplication " + appID, perm: NeedConnectedApps}
+	if c.batch.window > 0 {
+		if err := c.requireExtension(ctx, o, SetupPageOAuthUsage); err != nil {
+			return nil, err
+		}
+		return c.installationFromList(ctx, o, appID)
+	}
 	inst, _, err := c.installationCall(ctx, o, http.MethodGet, appID, nil)
 	return inst, err
 }

@@ -41,6 +41,7 @@ func (c *Client) soapCall(ctx context.Context, o op, call string, body func(w *x
 		contentType: "text/xml; charset=UTF-8",
 		body:        func(tok string) []byte { return soapEnvelope(tok, call, body) },
 		soap:        true,
+		readOnly:    call == "readMetadata" || call == "listMetadata",
 	})
 	if err != nil {
 		return nil, 0, err
@@ -200,11 +201,10 @@ func (c *Client) ReadConnectedApp(ctx context.Context, name string) (*ConnectedA
 	if strings.TrimSpace(name) == "" {
 		return nil, o.fail(KindInvalidInput, "the connected app name is empty")
 	}
-	recs, err := c.readMetadata(ctx, o, typeConnectedApp, []string{name})
+	rec, _, err := c.batch.appMetadata.get(ctx, name)
 	if err != nil {
-		return nil, err
+		return nil, memberError(o, err)
 	}
-	rec := recs[name]
 	if rec == nil {
 		return nil, o.fail(KindNotFound, "no connected app named %q exists in the org", name)
 	}
@@ -379,12 +379,8 @@ func (c *Client) CreateConnectedApp(ctx context.Context, app *ConnectedApp) erro
 		return e
 	}
 	c.redact.add(app.ConsumerSecret)
-	answer, attempts, err := c.soapCall(ctx, o, "createMetadata", func(w *xmlWriter) { c.writeConnectedApp(w, app, true) })
-	if err != nil {
-		return err
-	}
-	results := readMetadataResults(answer)
-	err = c.firstFailure(o, results)
+	attempts, err := c.metadataWrite(ctx, c.batch.appCreates, "createMetadata", &metadataReq{o: o, app: app},
+		func(w *xmlWriter) { c.writeConnectedApp(w, app, true) })
 	var e *Error
 	if err != nil && attempts > 1 && asError(err, &e) && isDuplicate(e) {
 		if _, readErr := c.ReadConnectedApp(ctx, app.FullName); readErr == nil {
@@ -416,22 +412,18 @@ func (c *Client) DeleteConnectedApp(ctx context.Context, name string) error {
 	if strings.TrimSpace(name) == "" {
 		return o.fail(KindInvalidInput, "the connected app name is empty")
 	}
-	answer, attempts, err := c.soapCall(ctx, o, "deleteMetadata", func(w *xmlWriter) {
+	attempts, err := c.metadataWrite(ctx, c.batch.appDeletes, "deleteMetadata", &metadataReq{o: o, name: name}, func(w *xmlWriter) {
 		w.leaf("type", typeConnectedApp)
 		w.leaf("fullNames", name)
 	})
-	if err != nil {
-		return err
-	}
-	err = c.firstFailure(o, readMetadataResults(answer))
 	if err != nil && attempts > 1 && KindOf(err) == KindNotFound {
 		return nil
 	}
 	return err
 }
 
-// ListConnectedApps lists every connected app the Metadata API knows.
-func (c *Client) ListConnectedApps(ctx context.Context) ([]MetadataFile, error) {
+// listConnectedApps lists every connected app the Metadata API knows (ListConnectedApps shares it).
+func (c *Client) listConnectedApps(ctx context.Context) ([]MetadataFile, error) {
 	o := op{name: "listing ConnectedApps", perm: NeedConnectedApps}
 	answer, _, err := c.soapCall(ctx, o, "listMetadata", func(w *xmlWriter) {
 		w.open("queries")

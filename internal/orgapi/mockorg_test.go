@@ -314,7 +314,8 @@ func TestMockorgRetriesInjectedFaults(t *testing.T) {
 
 func TestMockorgContextCancellationStopsRetrying(t *testing.T) {
 	o := startOrg(t, mockorg.Config{})
-	c := o.client(t, func(cfg *Config) { cfg.MaxRetries = 50 })
+	// Coalescing off: the second call must reach the org, not reuse the first one's list.
+	c := o.client(t, func(cfg *Config) { cfg.MaxRetries, cfg.CoalesceWindow = 50, -1 })
 	ctx := context.Background()
 	_ = must[[]OAuthUsageApp](t, "authenticate")(c.OAuthUsage(ctx))
 	o.faults(t, map[string]any{"rate": 1, "statuses": []int{503}, "retry_after_seconds": 2})

@@ -66,14 +66,14 @@ func (c *Client) Profiles(ctx context.Context) ([]Profile, error) {
 
 // ProfileByName returns one profile; ErrNotFound when there is none.
 func (c *Client) ProfileByName(ctx context.Context, name string) (*Profile, error) {
-	profiles, err := c.queryProfiles(ctx, " WHERE Name = "+Quote(name))
+	p, found, err := c.batch.profileName.get(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	if len(profiles) == 0 {
+	if !found {
 		return nil, (op{name: "reading Profile " + name}).fail(KindNotFound, "no profile named %q exists in the org", name)
 	}
-	return &profiles[0], nil
+	return &p, nil
 }
 
 func (c *Client) queryProfiles(ctx context.Context, where string) ([]Profile, error) {
@@ -157,7 +157,14 @@ func (c *Client) PermissionSetByID(ctx context.Context, id string) (*PermissionS
 	if err != nil {
 		return nil, o.fail(KindInvalidInput, "%v", err)
 	}
-	return c.onePermissionSet(ctx, " WHERE Id = "+Quote(norm), "PermissionSet "+id)
+	ps, found, err := c.batch.permSets.get(ctx, norm)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, o.fail(KindNotFound, "PermissionSet %s does not exist in the org", id)
+	}
+	return &ps, nil
 }
 
 func (c *Client) onePermissionSet(ctx context.Context, where, what string) (*PermissionSet, error) {
@@ -335,7 +342,7 @@ func (c *Client) AssignPermissionSet(ctx context.Context, permissionSetID, userI
 	if e != nil {
 		return "", e
 	}
-	id, retried, err := c.createRecord(ctx, o, "PermissionSetAssignment", map[string]string{"PermissionSetId": psID, "AssigneeId": uID})
+	id, retried, err := c.createCoalesced(ctx, o, "PermissionSetAssignment", map[string]string{"PermissionSetId": psID, "AssigneeId": uID})
 	if err != nil && retried && IsDuplicate(err) {
 		if existing, lookErr := c.FindPermissionSetAssignment(ctx, psID, uID); lookErr == nil {
 			return existing.ID, nil
@@ -364,7 +371,7 @@ func (c *Client) FindPermissionSetAssignment(ctx context.Context, permissionSetI
 
 // DeletePermissionSetAssignment removes an assignment; ErrNotFound when it does not exist.
 func (c *Client) DeletePermissionSetAssignment(ctx context.Context, id string) error {
-	return c.deleteRecord(ctx, op{name: "deleting PermissionSetAssignment " + id, perm: NeedAssignments}, "PermissionSetAssignment", id)
+	return c.deleteCoalesced(ctx, op{name: "deleting PermissionSetAssignment " + id, perm: NeedAssignments}, "PermissionSetAssignment", id)
 }
 
 type connectedApplicationRecord struct {
@@ -420,15 +427,14 @@ func (c *Client) ConnectedApplicationByName(ctx context.Context, name string) (*
 	if err != nil {
 		return nil, o.fail(KindOther, "listMetadata gave connected app %s the id %q, which is not a Salesforce id", files[i].FullName, files[i].ID)
 	}
-	recs, err := c.queryConnectedApplications(ctx, " WHERE Id = "+Quote(id))
+	app, found, err := c.batch.appRecords.get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) == 0 {
+	if !found {
 		// Deleted between the two calls.
 		return nil, o.fail(KindNotFound, "no connected app named %q exists in the org", name)
 	}
-	app := recs[0]
 	app.Name = files[i].FullName
 	return &app, nil
 }
@@ -500,7 +506,7 @@ func (c *Client) GrantConnectedApp(ctx context.Context, parentPermissionSetID, c
 	if e != nil {
 		return "", e
 	}
-	id, retried, err := c.createRecord(ctx, o, "SetupEntityAccess", map[string]string{"ParentId": parent, "SetupEntityId": app})
+	id, retried, err := c.createCoalesced(ctx, o, "SetupEntityAccess", map[string]string{"ParentId": parent, "SetupEntityId": app})
 	if err != nil && retried && IsDuplicate(err) {
 		if existing, lookErr := c.FindConnectedAppGrant(ctx, parent, app); lookErr == nil {
 			return existing.ID, nil
@@ -529,7 +535,7 @@ func (c *Client) FindConnectedAppGrant(ctx context.Context, parentPermissionSetI
 
 // RevokeConnectedAppGrant deletes a SetupEntityAccess grant; ErrNotFound when it does not exist.
 func (c *Client) RevokeConnectedAppGrant(ctx context.Context, id string) error {
-	return c.deleteRecord(ctx, op{name: "revoking SetupEntityAccess " + id, perm: NeedAppGrants}, "SetupEntityAccess", id)
+	return c.deleteCoalesced(ctx, op{name: "revoking SetupEntityAccess " + id, perm: NeedAppGrants}, "SetupEntityAccess", id)
 }
 
 func normalizePair(o op, a, aField, b, bField string) (string, string, *Error) {

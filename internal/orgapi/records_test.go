@@ -49,10 +49,13 @@ func TestTypedRecordQueries(t *testing.T) {
 			map[string]any{"Id": "0055g0000000002AAA", "Username": "b@x", "Name": "B", "UserType": "Standard", "IsActive": true, "ProfileId": "00e5g0000000001AAA", "Profile": map[string]any{"Name": "Standard User"}},
 			map[string]any{"Id": "0055g0000000001AAA", "Username": "a@x", "Name": "A", "UserType": "PowerPartner", "IsActive": false, "ProfileId": "00e5g0000000002AAA", "Profile": nil},
 		},
-		"SELECT Id, Name, UserType FROM Profile WHERE Name = 'Partner Community User'": {
+		"SELECT Id, Name, UserType FROM Profile WHERE Name IN ('Partner Community User')": {
 			map[string]any{"Id": "00e5g0000000002AAA", "Name": "Partner Community User", "UserType": "PowerPartner"},
 		},
 		"SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true": {
+			map[string]any{"Id": "0PS5g0000000009GAA", "ProfileId": "00e5g0000000002AAA"},
+		},
+		"SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN ('00e5g0000000002AAA')": {
 			map[string]any{"Id": "0PS5g0000000009GAA", "ProfileId": "00e5g0000000002AAA"},
 		},
 		"SELECT Id, PermissionsUseAnyApiClient FROM PermissionSet LIMIT 1": {},
@@ -139,7 +142,7 @@ func TestTypedRecordQueries(t *testing.T) {
 // listMetadata(ConnectedApp) for the id, then the record by id; never a query by Name, which is
 // the label on a real org.
 func TestConnectedApplicationByNameUsesListMetadata(t *testing.T) {
-	const byID = "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication WHERE Id = '0H45g0000000002CAA'"
+	const byID = "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication WHERE Id IN ('0H45g0000000002CAA')"
 	const all = "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly FROM ConnectedApplication"
 	var lists int
 	ts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -167,7 +170,8 @@ func TestConnectedApplicationByNameUsesListMetadata(t *testing.T) {
 		// listMetadata gives 15-character ids as often as 18-character ones.
 		soapAnswer(w, 200, `<listMetadataResponse><result><fullName>Portal</fullName><id>0H45g0000000002</id></result><result><fullName>Alpha</fullName><id>0H45g0000000001CAA</id></result></listMetadataResponse>`)
 	})
-	c := newTestClient(t, ts.URL, Config{})
+	// Coalescing off: each look-up lists (with it on, look-ups in a row share one list).
+	c := newTestClient(t, ts.URL, Config{CoalesceWindow: -1})
 	ctx := context.Background()
 
 	for _, name := range []string{"Portal", "portal"} {

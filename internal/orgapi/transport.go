@@ -52,6 +52,7 @@ type apiRequest struct {
 	contentType string
 	body        func(accessToken string) []byte // nil: no body; SOAP bodies carry the token themselves
 	soap        bool
+	readOnly    bool // a SOAP call that changes nothing (readMetadata, listMetadata)
 }
 
 // call sends r with the current token. When the org says the session is invalid and the token
@@ -73,7 +74,9 @@ func (c *Client) call(ctx context.Context, o op, r apiRequest) (*response, error
 		} else {
 			hdr.Set("Authorization", "Bearer "+tok.value)
 		}
-		resp, err := c.send(ctx, o, r.method, c.instanceURL+r.path, r.contentType, body, hdr, true)
+		resp, err := c.counting(r, func() (*response, error) {
+			return c.send(ctx, o, r.method, c.instanceURL+r.path, r.contentType, body, hdr, true)
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -141,6 +144,7 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 		"method": method, "path": path, "status": resp.status, "attempts": resp.attempts,
 		"duration_ms": resp.elapsed.Milliseconds(),
 	}
+	addAPIUsage(c, fields)
 	c.log(ctx, LevelDebug, "org answered", fields)
 	if logBody {
 		c.log(ctx, LevelTrace, "answer body", map[string]any{"path": path, "body": truncate(string(data), 4096)})

@@ -70,6 +70,7 @@ type providerModel struct {
 	PrivateKey     types.String `tfsdk:"private_key"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
+	MinAPIRequests types.Int64  `tfsdk:"min_api_requests_remaining"`
 }
 
 func (p *sfaccessProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -121,6 +122,7 @@ func (p *sfaccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"Between `0` and `%d`. Falls back to `%s`. Defaults to `%d`.", maxMaxRetries, envMaxRetries, defaultMaxRetries),
 				Optional: true,
 			},
+			"min_api_requests_remaining": minAPIRequestsAttribute(),
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("How long one HTTP request may take, as a Go duration such "+
 					"as `30s` or `2m`. Must be positive. Falls back to `%s`. Defaults to `%s`.", envTimeout, defaultRequestTimeout),
@@ -205,6 +207,7 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	checkAPIVersionServed(ctx, client, &resp.Diagnostics)
+	checkAPIBudget(ctx, client, model.MinAPIRequests, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

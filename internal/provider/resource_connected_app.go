@@ -473,7 +473,7 @@ func (r *connectedAppResource) ImportState(ctx context.Context, req resource.Imp
 // when the read failed, which a diagnostic then says.
 func (r *connectedAppResource) read(ctx context.Context, m *connectedAppModel, diags *diag.Diagnostics) bool {
 	name := m.Name.ValueString()
-	app, err := r.data.client.ReadConnectedApp(ctx, name)
+	app, id, err := r.data.client.ReadConnectedAppWithID(ctx, name)
 	if isNotFound(err) {
 		return false
 	}
@@ -481,15 +481,7 @@ func (r *connectedAppResource) read(ctx context.Context, m *connectedAppModel, d
 		diags.Append(orgErrorDiag(fmt.Sprintf("reading Connected App (%s)", name), err))
 		return false
 	}
-	record, err := r.data.client.ConnectedApplicationByName(ctx, name)
-	if isNotFound(err) {
-		return false
-	}
-	if err != nil {
-		diags.Append(orgErrorDiag(fmt.Sprintf("reading ConnectedApplication (%s)", name), err))
-		return false
-	}
-	m.setFrom(ctx, app, record.ID, diags)
+	m.setFrom(ctx, app, id, diags)
 	return true
 }
 

@@ -378,37 +378,10 @@ func (r *connectedAppAccessResource) read(ctx context.Context, m *connectedAppAc
 	return found
 }
 
-// resolve follows the grant's ids to the app and grantee names; found is false when the grant,
-// or the app it granted, is gone.
+// resolve reads the grant by id and its app and grantee names; found is false when the grant, or
+// the app it granted, is gone.
 func (r *connectedAppAccessResource) resolve(ctx context.Context, m *connectedAppAccessModel) (found bool, err error) {
-	grants, err := r.data.client.SetupEntityAccesses(ctx)
-	if err != nil {
-		return false, err
-	}
-	var grant *orgapi.SetupEntityAccess
-	for i := range grants {
-		if sameID(grants[i].ID, m.ID.ValueString()) {
-			grant = &grants[i]
-			break
-		}
-	}
-	if grant == nil {
-		return false, nil
-	}
-	apps, err := r.data.client.ConnectedApplications(ctx)
-	if err != nil {
-		return false, err
-	}
-	appName := ""
-	for _, a := range apps {
-		if sameID(a.ID, grant.SetupEntityID) {
-			appName = a.Name
-		}
-	}
-	if appName == "" {
-		return false, nil
-	}
-	ps, err := r.data.client.PermissionSetByID(ctx, grant.ParentID)
+	grant, err := r.data.client.ReadConnectedAppGrant(ctx, m.ID.ValueString())
 	if isNotFound(err) {
 		return false, nil
 	}
@@ -416,24 +389,9 @@ func (r *connectedAppAccessResource) resolve(ctx context.Context, m *connectedAp
 		return false, err
 	}
 	m.ID = types.StringValue(normalizeID(grant.ID))
-	m.ConnectedAppName = types.StringValue(appName)
-	if !ps.IsOwnedByProfile {
-		m.PermissionSetName = types.StringValue(ps.Name)
-		m.ProfileName = types.StringNull()
-		return true, nil
-	}
-	profiles, err := r.data.client.Profiles(ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, p := range profiles {
-		if sameID(p.ID, ps.ProfileID) {
-			m.ProfileName = types.StringValue(p.Name)
-			m.PermissionSetName = types.StringNull()
-			return true, nil
-		}
-	}
-	return false, nil
+	m.ConnectedAppName = types.StringValue(grant.ConnectedAppName)
+	m.PermissionSetName, m.ProfileName = nullIfEmpty(grant.PermissionSetName), nullIfEmpty(grant.ProfileName)
+	return true, nil
 }
 
 // grantWithoutEffect warns when the app lets every user self-authorize: Salesforce then ignores

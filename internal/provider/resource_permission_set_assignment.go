@@ -228,8 +228,8 @@ func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource
 // when the read failed, which a diagnostic then says.
 func (r *permissionSetAssignmentResource) read(ctx context.Context, m *permissionSetAssignmentModel, diags *diag.Diagnostics) bool {
 	id := m.ID.ValueString()
-	a, err := findAssignment(ctx, r.data.client, func(a orgapi.PermissionSetAssignment) bool { return a.ID == id })
-	if err != nil {
+	a, err := r.data.client.PermissionSetAssignmentByID(ctx, id)
+	if err != nil && !isNotFound(err) {
 		diags.Append(orgErrorDiag(fmt.Sprintf("reading Permission Set Assignment (%s)", id), err))
 		return false
 	}

@@ -32,14 +32,15 @@ func main() {
 	clients := flag.Int("clients", 32, "concurrent clients")
 	duration := flag.Duration("duration", 5*time.Second, "how long the load runs")
 	maxRequests := flag.Int("requests", 200000, "the most requests the load sends")
+	e2eN := flag.Int("e2e", 0, "N for part 3, Terraform end to end with 3N resources (0: skip)")
 	flag.Parse()
-	if err := run(*benchFile, *clients, *duration, *maxRequests); err != nil {
+	if err := run(*benchFile, *clients, *duration, *maxRequests, *e2eN); err != nil {
 		fmt.Fprintln(os.Stderr, "mockorgbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(benchFile string, clients int, duration time.Duration, maxRequests int) error {
+func run(benchFile string, clients int, duration time.Duration, maxRequests, e2eN int) error {
 	var rows []row
 	if benchFile != "" {
 		results, err := readBenchmarks(benchFile)
@@ -57,6 +58,13 @@ func run(benchFile string, clients int, duration time.Duration, maxRequests int)
 		row{"mockorg load: p50", load.p50.Round(10 * time.Microsecond).String(), "(reported)", true},
 		row{"mockorg load: p99", load.p99.Round(10 * time.Microsecond).String(), "< 25ms", load.p99 < 25*time.Millisecond},
 	)
+	if e2eN > 0 {
+		e2e, err := runE2E(context.Background(), e2eN)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, e2e...)
+	}
 	fmt.Printf("%-58s %14s %12s  %s\n", "measure", "measured", "target", "")
 	for _, r := range rows {
 		verdict := "met"

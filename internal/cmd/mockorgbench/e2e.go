@@ -1,0 +1,330 @@
+package main
+
+// Part 3 of `make bench`: Terraform end to end. A generated configuration of N connected apps, N
+// installations and N grants goes through apply, plan (refresh) and destroy against an in-process
+// mockorg, each phase timed beside the same phase of 3N terraform_data resources (Terraform's own
+// floor) and counted in API calls from mockorg's stats; then the refresh runs again with 150 ms
+// of latency on every request, with coalescing on and off. Terraform runs through internal/tfdev
+// (dev_overrides, no terraform init) in a temporary folder that is removed afterwards.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/tfdev"
+)
+
+type e2eRun struct {
+	n         int
+	terraform string
+	ws        *tfdev.Workspace
+	orgURL    string
+	control   string
+	http      *http.Client
+	pluginBin string
+}
+
+type phase struct {
+	elapsed time.Duration
+	calls   int            // API requests, token requests excluded
+	byOp    map[string]int // for the report's footnote
+	rssKB   int            // the provider's peak resident set (VmHWM)
+}
+
+func runE2E(ctx context.Context, n int) ([]row, error) {
+	terraform, err := tfdev.FindTerraform()
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp("", "sfaccess-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	repo, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "bench part 3: building the provider, N = %d\n", n)
+	bin, err := tfdev.BuildProvider(ctx, repo, filepath.Join(tmp, "bin"))
+	if err != nil {
+		return nil, err
+	}
+	ws, err := tfdev.NewWorkspace(filepath.Join(tmp, "ws"), bin)
+	if err != nil {
+		return nil, err
+	}
+
+	seed := mockorg.DefaultSeed()
+	seed.Organization.ConnectedAppCreationAllowed = true
+	srv, err := mockorg.New(mockorg.Config{Seed: seed})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	defer hs.Close()
+
+	r := &e2eRun{n: n, terraform: terraform, ws: ws, orgURL: "http://" + ln.Addr().String(), control: srv.ControlToken(),
+		http: &http.Client{Timeout: time.Minute}, pluginBin: filepath.Join(bin, tfdev.ProviderBinary())}
+	sfDir, floorDir := filepath.Join(tmp, "sfaccess"), filepath.Join(tmp, "floor")
+	if err := writeConfig(sfDir, sfaccessConfig(r.orgURL, n)); err != nil {
+		return nil, err
+	}
+	if err := writeConfig(floorDir, floorConfig(3*n)); err != nil {
+		return nil, err
+	}
+
+	phases := map[string]phase{}
+	for _, step := range []struct{ name, dir string }{
+		{"floor apply", floorDir}, {"apply", sfDir},
+		{"floor refresh", floorDir}, {"refresh", sfDir},
+		{"floor destroy", floorDir}, {"destroy", sfDir},
+	} {
+		verb := strings.TrimPrefix(step.name, "floor ")
+		p, err := r.phase(ctx, step.dir, verb, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", step.name, err)
+		}
+		phases[step.name] = p
+	}
+
+	// The same refresh at 150 ms a request, coalescing on and off.
+	if _, err := r.phase(ctx, sfDir, "apply", nil); err != nil {
+		return nil, fmt.Errorf("apply before the latency runs: %w", err)
+	}
+	if err := r.setLatency(150); err != nil {
+		return nil, err
+	}
+	on, errOn := r.phase(ctx, sfDir, "refresh", nil)
+	off, errOff := r.phase(ctx, sfDir, "refresh", []string{"SFACCESS_COALESCE=off"})
+	if err := r.setLatency(0); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(errOn, errOff); err != nil {
+		return nil, fmt.Errorf("refresh at 150 ms: %w", err)
+	}
+	if _, err := r.phase(ctx, sfDir, "destroy", nil); err != nil {
+		return nil, fmt.Errorf("destroy after the latency runs: %w", err)
+	}
+
+	return e2eRows(n, phases, on, off), nil
+}
+
+func e2eRows(n int, p map[string]phase, on, off phase) []row {
+	k := 3 * n
+	secs := func(d time.Duration) string { return fmt.Sprintf("%.2fs", d.Seconds()) }
+	ratio := func(name string) float64 { return p[name].elapsed.Seconds() / p["floor "+name].elapsed.Seconds() }
+	applyMax, refreshMax := k/2+10, k/5+10
+	rows := []row{
+		{fmt.Sprintf("e2e N=%d (%d resources): apply / floor", n, k), secs(p["apply"].elapsed) + " / " + secs(p["floor apply"].elapsed), "(reported)", true},
+		{"e2e: refresh / floor", secs(p["refresh"].elapsed) + " / " + secs(p["floor refresh"].elapsed), "(reported)", true},
+		{"e2e: destroy / floor", secs(p["destroy"].elapsed) + " / " + secs(p["floor destroy"].elapsed), "(reported)", true},
+		{"e2e: apply vs terraform_data floor", fmt.Sprintf("%.1fx", ratio("apply")), "<= 3x", ratio("apply") <= 3},
+		{"e2e: refresh vs terraform_data floor", fmt.Sprintf("%.1fx", ratio("refresh")), "<= 6x", ratio("refresh") <= 6},
+		{"e2e: destroy vs terraform_data floor", fmt.Sprintf("%.1fx", ratio("destroy")), "<= 2.5x", ratio("destroy") <= 2.5},
+		{"e2e: API calls, apply", strconv.Itoa(p["apply"].calls), fmt.Sprintf("<= %d", applyMax), p["apply"].calls <= applyMax},
+		{"e2e: API calls, refresh", strconv.Itoa(p["refresh"].calls), fmt.Sprintf("<= %d", refreshMax), p["refresh"].calls <= refreshMax},
+		{"e2e: API calls, destroy", strconv.Itoa(p["destroy"].calls), "(reported)", true},
+		{"e2e: refresh at 150 ms, coalescing on / off", secs(on.elapsed) + " / " + secs(off.elapsed), "on <= off/2", on.elapsed*2 <= off.elapsed},
+		{"e2e: API calls of that refresh, on / off", fmt.Sprintf("%d / %d", on.calls, off.calls), "(reported)", true},
+	}
+	rss := max(p["refresh"].rssKB, p["apply"].rssKB, p["destroy"].rssKB)
+	rows = append(rows, row{fmt.Sprintf("e2e: provider peak RSS at %d resources", k), fmt.Sprintf("%.1f MB", float64(rss)/1024), "< 64 MB", rss > 0 && rss < 64*1024})
+	for _, name := range []string{"apply", "refresh", "destroy"} {
+		fmt.Fprintf(os.Stderr, "calls by operation, %s: %v\n", name, p[name].byOp)
+	}
+	return rows
+}
+
+// phase runs one Terraform command in dir and measures it.
+func (r *e2eRun) phase(ctx context.Context, dir, verb string, extraEnv []string) (phase, error) {
+	var args []string
+	switch verb {
+	case "apply":
+		args = []string{"apply", "-auto-approve", "-input=false"}
+	case "refresh":
+		args = []string{"plan", "-input=false", "-detailed-exitcode"}
+	case "destroy":
+		args = []string{"destroy", "-auto-approve", "-input=false"}
+	}
+	if err := r.controlCall(http.MethodPost, "stats/reset", nil, nil); err != nil {
+		return phase{}, err
+	}
+	cmd := exec.CommandContext(ctx, r.terraform, args...) //nolint:gosec // the terraform tfdev found
+	cmd.Dir = dir
+	cmd.Env = r.ws.Env(os.Environ(), append([]string{"TF_LOG="}, extraEnv...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	stop := make(chan struct{})
+	var rss int
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); rss = watchRSS(r.pluginBin, stop) }()
+	start := time.Now()
+	err := cmd.Run()
+	elapsed := time.Since(start)
+	close(stop)
+	wg.Wait()
+	var exit *exec.ExitError
+	changes := verb == "refresh" && errors.As(err, &exit) && exit.ExitCode() == 2
+	if err != nil && !changes {
+		return phase{}, fmt.Errorf("terraform %s: %w\n%s", verb, err, tail(out.String(), 3000))
+	}
+	if verb == "refresh" && err != nil && !strings.Contains(dir, "floor") {
+		fmt.Fprintf(os.Stderr, "note: the refresh plan found changes:\n%s\n", tail(out.String(), 1500))
+	}
+	var st mockorg.Stats
+	if err := r.controlCall(http.MethodGet, "stats", nil, &st); err != nil {
+		return phase{}, err
+	}
+	calls := 0
+	for op, c := range st.ByOperation {
+		if !strings.HasPrefix(op, "oauth:") {
+			calls += c
+		}
+	}
+	return phase{elapsed: elapsed, calls: calls, byOp: st.ByOperation, rssKB: rss}, nil
+}
+
+// watchRSS polls /proc for the provider's processes until stop and returns the largest VmHWM
+// (peak resident set) seen. It reports 0 where /proc does not exist.
+func watchRSS(bin string, stop <-chan struct{}) int {
+	peak := 0
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			if _, err := strconv.Atoi(e.Name()); err != nil {
+				continue
+			}
+			if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err != nil || exe != bin {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status"))
+			if err != nil {
+				continue
+			}
+			for _, line := range strings.Split(string(data), "\n") {
+				if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+					kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+					peak = max(peak, kb)
+				}
+			}
+		}
+		select {
+		case <-stop:
+			return peak
+		case <-tick.C:
+		}
+	}
+}
+
+func (r *e2eRun) setLatency(ms int) error {
+	return r.controlCall(http.MethodPost, "faults", map[string]any{"latency_ms": ms}, nil)
+}
+
+func (r *e2eRun) controlCall(method, route string, body, out any) error {
+	var rd *bytes.Reader
+	if body != nil {
+		data, _ := json.Marshal(body)
+		rd = bytes.NewReader(data)
+	} else {
+		rd = bytes.NewReader(nil)
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, r.orgURL+"/__mockorg/"+route, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+r.control)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := r.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("mockorg control %s %s: HTTP %d", method, route, resp.StatusCode)
+	}
+	if out != nil {
+		return json.NewDecoder(resp.Body).Decode(out)
+	}
+	return nil
+}
+
+func writeConfig(dir, text string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(text), 0o600)
+}
+
+func sfaccessConfig(orgURL string, n int) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    sfaccess = { source = "sfaccess/sfaccess" }
+  }
+}
+
+provider "sfaccess" {
+  instance_url  = %q
+  client_id     = "MockorgAdminKey0001"
+  client_secret = "MockorgAdminSecret0001"
+}
+
+resource "sfaccess_connected_app" "app" {
+  count                     = %d
+  name                      = "Bench_App_${count.index}"
+  label                     = "Bench App ${count.index}"
+  contact_email             = "bench@acme.test"
+  callback_urls             = ["https://bench.acme.test/oauth/${count.index}"]
+  scopes                    = ["Api"]
+  admin_approved_users_only = true
+}
+
+resource "sfaccess_connected_app_installation" "app" {
+  count              = %d
+  connected_app_name = sfaccess_connected_app.app[count.index].name
+}
+
+resource "sfaccess_connected_app_access" "app" {
+  count              = %d
+  connected_app_name = sfaccess_connected_app.app[count.index].name
+  profile_name       = "Partner Community User"
+}
+`, orgURL, n, n, n)
+}
+
+func floorConfig(k int) string {
+	return fmt.Sprintf(`resource "terraform_data" "floor" {
+  count = %d
+  input = "floor-${count.index}"
+}
+`, k)
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}

@@ -1,0 +1,366 @@
+package orgapi
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+func newServerUnstarted(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(h)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// testID is a valid 18-character id with prefix and serial n.
+func testID(t *testing.T, prefix string, n int) string {
+	t.Helper()
+	id, err := sfid.Normalize(fmt.Sprintf("%s%012d", prefix, n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+var quotedID = regexp.MustCompile(`'([A-Za-z0-9]{18})'`)
+
+// assignmentOrg answers SOQL on PermissionSetAssignment with the records of the ids the query
+// names that exist, and deletes them through sObject Collections; it counts the queries and
+// keeps the longest one. hold, when set, is waited on before a query is answered.
+type assignmentOrg struct {
+	mu       sync.Mutex
+	existing map[string]bool
+	queries  atomic.Int32
+	longest  atomic.Int32
+	maxIDs   atomic.Int32
+	received chan struct{}
+	hold     chan struct{}
+}
+
+func (o *assignmentOrg) handler(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/query"):
+		q := r.URL.Query().Get("q")
+		o.queries.Add(1)
+		if n := int32(len(q)); n > o.longest.Load() {
+			o.longest.Store(n)
+		}
+		ids := quotedID.FindAllStringSubmatch(q, -1)
+		if n := int32(len(ids)); n > o.maxIDs.Load() {
+			o.maxIDs.Store(n)
+		}
+		o.mu.Lock()
+		recs := []map[string]any{}
+		for _, m := range ids {
+			if o.existing[m[1]] {
+				recs = append(recs, map[string]any{"Id": m[1], "PermissionSetId": "0PS000000000001AAA", "AssigneeId": "005000000000001AAA",
+					"PermissionSet": map[string]any{"Name": "Set"}, "Assignee": map[string]any{"Username": "u@acme.test"}})
+			}
+		}
+		received, hold := o.received, o.hold
+		o.mu.Unlock()
+		// The answer is what the org held when the query arrived, even if it is held back.
+		if received != nil {
+			received <- struct{}{}
+		}
+		if hold != nil {
+			<-hold
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"totalSize": len(recs), "done": true, "records": recs})
+	case strings.HasSuffix(r.URL.Path, "/composite/sobjects") && r.Method == http.MethodDelete:
+		o.mu.Lock()
+		var out []map[string]any
+		for _, id := range strings.Split(r.URL.Query().Get("ids"), ",") {
+			delete(o.existing, id)
+			out = append(out, map[string]any{"id": id, "success": true, "errors": []any{}})
+		}
+		o.mu.Unlock()
+		writeJSON(w, http.StatusOK, out)
+	default:
+		restErr(w, http.StatusNotFound, "NOT_FOUND", "no route "+r.URL.Path)
+	}
+}
+
+// concurrently runs n calls of fn at once and waits for them.
+func concurrently(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() { defer wg.Done(); fn(i) }()
+	}
+	wg.Wait()
+}
+
+func TestCoalescedReadsAreOneRequestAndMissingMembersAreNotFound(t *testing.T) {
+	org := &assignmentOrg{existing: map[string]bool{}}
+	ids := make([]string, 10)
+	for i := range ids {
+		ids[i] = testID(t, "0Pa", i+1)
+		if i%3 != 0 { // 0, 3, 6 and 9 are missing
+			org.existing[ids[i]] = true
+		}
+	}
+	ts := newServer(t, org.handler)
+	c := newTestClient(t, ts.URL, Config{CoalesceWindow: 50 * time.Millisecond})
+
+	errs := make([]error, len(ids))
+	got := make([]*PermissionSetAssignment, len(ids))
+	concurrently(len(ids), func(i int) { got[i], errs[i] = c.PermissionSetAssignmentByID(context.Background(), ids[i]) })
+
+	if n := org.queries.Load(); n != 1 {
+		t.Errorf("%d concurrent reads sent %d queries, want 1", len(ids), n)
+	}
+	for i := range ids {
+		switch {
+		case i%3 == 0:
+			requireKind(t, errs[i], KindNotFound)
+		case errs[i] != nil:
+			t.Errorf("read %d: %v", i, errs[i])
+		case got[i].ID != ids[i]:
+			t.Errorf("read %d got record %s, want %s", i, got[i].ID, ids[i])
+		}
+	}
+}
+
+func TestCoalescedReadsAreChunkedBelowQueryLimits(t *testing.T) {
+	org := &assignmentOrg{existing: map[string]bool{}}
+	const n = 450
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = testID(t, "0Pa", i+1)
+		org.existing[ids[i]] = true
+	}
+	ts := newServer(t, org.handler)
+	c := newTestClient(t, ts.URL, Config{CoalesceWindow: 200 * time.Millisecond})
+	var failed atomic.Int32
+	concurrently(n, func(i int) {
+		if _, err := c.PermissionSetAssignmentByID(context.Background(), ids[i]); err != nil {
+			failed.Add(1)
+		}
+	})
+	if failed.Load() != 0 {
+		t.Errorf("%d reads failed", failed.Load())
+	}
+	if q := org.queries.Load(); q != 3 {
+		t.Errorf("%d reads sent %d queries, want 3 (200, 200, 50)", n, q)
+	}
+	if m := org.maxIDs.Load(); m > soqlIDChunk {
+		t.Errorf("a query carried %d ids, more than %d", m, soqlIDChunk)
+	}
+	if l := org.longest.Load(); l >= 20000 {
+		t.Errorf("the longest query has %d characters; SOQL allows 100,000 and the client keeps well below", l)
+	}
+}
+
+// A read that begins after a write of the same client completed never gets an answer fetched
+// before the write, even while an earlier read of the same record is still in flight.
+func TestCoalescedReadAfterWriteIsNotStale(t *testing.T) {
+	id := testID(t, "0Pa", 7)
+	org := &assignmentOrg{existing: map[string]bool{id: true}, received: make(chan struct{}, 4), hold: make(chan struct{})}
+	ts := newServer(t, org.handler)
+	c := newTestClient(t, ts.URL, Config{CoalesceWindow: 5 * time.Millisecond})
+	ctx := context.Background()
+
+	first := make(chan error, 1)
+	go func() { _, err := c.PermissionSetAssignmentByID(ctx, id); first <- err }()
+	<-org.received // the first read is at the org, which holds its answer
+
+	org.mu.Lock()
+	delete(org.existing, id) // the write, as the org sees it…
+	org.mu.Unlock()
+	second := make(chan error, 1)
+	go func() { _, err := c.PermissionSetAssignmentByID(ctx, id); second <- err }()
+	time.Sleep(30 * time.Millisecond) // the second read's window has closed
+	close(org.hold)
+
+	if err := <-first; err != nil {
+		t.Errorf("first read, begun before the write: %v", err)
+	}
+	requireKind(t, <-second, KindNotFound)
+	if q := org.queries.Load(); q != 2 {
+		t.Errorf("%d queries, want 2: the read after the write must not share the earlier one", q)
+	}
+
+	// And through the client's own delete.
+	org.mu.Lock()
+	org.existing[id] = true
+	org.hold, org.received = nil, nil
+	org.mu.Unlock()
+	if _, err := c.PermissionSetAssignmentByID(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeletePermissionSetAssignment(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.PermissionSetAssignmentByID(ctx, id)
+	requireKind(t, err, KindNotFound)
+}
+
+func TestCoalescingOffSendsEachRead(t *testing.T) {
+	org := &assignmentOrg{existing: map[string]bool{}}
+	ts := newServer(t, org.handler)
+	t.Setenv(envCoalesce, "off")
+	c := newTestClient(t, ts.URL, Config{CoalesceWindow: 50 * time.Millisecond})
+	concurrently(5, func(i int) { _, _ = c.PermissionSetAssignmentByID(context.Background(), testID(t, "0Pa", i+1)) })
+	if q := org.queries.Load(); q != 5 {
+		t.Errorf("with SFACCESS_COALESCE=off, 5 reads sent %d queries, want 5", q)
+	}
+}
+
+func TestReadMetadataCoalescesTenNamesACall(t *testing.T) {
+	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 100 * time.Millisecond })
+	names := []string{"Terraform_Admin", "Partner_Portal_Mobile", "Workbench", "DataLoader"}
+	for i := range 8 {
+		names = append(names, fmt.Sprintf("Missing_App_%d", i))
+	}
+	ctx := context.Background()
+	if _, err := c.Limits(ctx); err != nil { // authenticate before counting
+		t.Fatal(err)
+	}
+	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	errs := make([]error, len(names))
+	concurrently(len(names), func(i int) { _, errs[i] = c.ReadConnectedApp(ctx, names[i]) })
+	concurrently(len(names), func(int) { _, _ = c.ListConnectedApps(ctx) })
+	var st struct {
+		ByOperation map[string]int `json:"by_operation"`
+	}
+	org.control(t, http.MethodGet, "stats", nil, &st)
+	if n := st.ByOperation["soap:readMetadata"]; n != 2 {
+		t.Errorf("%d concurrent reads took %d readMetadata calls, want 2 (10 names a call)", len(names), n)
+	}
+	if n := st.ByOperation["soap:listMetadata"]; n != 1 {
+		t.Errorf("%d concurrent lists took %d listMetadata calls, want 1", len(names), n)
+	}
+	for i, err := range errs {
+		if strings.HasPrefix(names[i], "Missing") {
+			requireKind(t, err, KindNotFound)
+		} else if err != nil {
+			t.Errorf("%s: %v", names[i], err)
+		}
+	}
+}
+
+// N sequential requests use one connection, and rounds of ten parallel requests keep reusing
+// the same ten (Go's default of two idle connections a host would open new ones every round).
+func TestConnectionsAreReused(t *testing.T) {
+	var conns atomic.Int32
+	ts := newServerUnstarted(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"DailyApiRequests": map[string]int{"Max": 15000, "Remaining": 14000}})
+	})
+	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	ts.Start()
+	c := newTestClient(t, ts.URL, Config{})
+	ctx := context.Background()
+	for range 20 {
+		if _, err := c.Limits(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("20 sequential requests opened %d connections, want 1", n)
+	}
+	conns.Store(0)
+	for range 5 {
+		concurrently(10, func(int) { _, _ = c.Limits(ctx) })
+	}
+	if n := conns.Load(); n > 10 {
+		t.Errorf("5 rounds of 10 parallel requests opened %d new connections, want at most 10", n)
+	}
+}
+
+// A shared list answers the calls that follow it only until the client writes.
+func TestSharedListIsNotReusedAfterAWrite(t *testing.T) {
+	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	c := org.client(t, nil)
+	ctx := context.Background()
+	listCalls := func() int {
+		var st struct {
+			ByOperation map[string]int `json:"by_operation"`
+		}
+		org.control(t, http.MethodGet, "stats", nil, &st)
+		return st.ByOperation["soap:listMetadata"]
+	}
+	has := func(files []MetadataFile, name string) bool {
+		for _, f := range files {
+			if f.FullName == name {
+				return true
+			}
+		}
+		return false
+	}
+	files, err := c.ListConnectedApps(ctx)
+	if err != nil || !has(files, "Workbench") {
+		t.Fatalf("first list: %v, Workbench listed: %v", err, has(files, "Workbench"))
+	}
+	if _, err := c.ListConnectedApps(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := listCalls(); n != 1 {
+		t.Errorf("two lists in a row took %d listMetadata calls, want 1", n)
+	}
+	if err := c.DeleteConnectedApp(ctx, "Workbench"); err != nil {
+		t.Fatal(err)
+	}
+	files, err = c.ListConnectedApps(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if has(files, "Workbench") {
+		t.Error("the list after the delete still shows Workbench: a stale answer from before the client's own write")
+	}
+	if n := listCalls(); n != 2 {
+		t.Errorf("%d listMetadata calls, want 2", n)
+	}
+}
+
+// Concurrent connected app creates share one createMetadata call (ten components a call), and a
+// component the org refuses fails its own create only.
+func TestConcurrentConnectedAppCreatesShareACall(t *testing.T) {
+	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 100 * time.Millisecond })
+	ctx := context.Background()
+	if _, err := c.Limits(ctx); err != nil { // authenticate before counting
+		t.Fatal(err)
+	}
+	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	names := []string{"Batch_One", "Workbench", "Batch_Two"} // Workbench exists already
+	errs := make([]error, len(names))
+	concurrently(len(names), func(i int) {
+		errs[i] = c.CreateConnectedApp(ctx, &ConnectedApp{FullName: names[i], Label: names[i], ContactEmail: "b@acme.test",
+			CallbackURLs: []string{"https://b.acme.test/cb"}, Scopes: []string{"Api"}})
+	})
+	var st struct {
+		ByOperation map[string]int `json:"by_operation"`
+	}
+	org.control(t, http.MethodGet, "stats", nil, &st)
+	if n := st.ByOperation["soap:createMetadata"]; n != 1 {
+		t.Errorf("3 concurrent creates took %d createMetadata calls, want 1", n)
+	}
+	if !IsDuplicate(errs[1]) {
+		t.Errorf("creating Workbench again: %v, want a duplicate", errs[1])
+	}
+	for _, i := range []int{0, 2} {
+		if errs[i] != nil {
+			t.Errorf("%s: %v", names[i], errs[i])
+		} else if _, err := c.ReadConnectedApp(ctx, names[i]); err != nil {
+			t.Errorf("%s was not created: %v", names[i], err)
+		}
+	}
+}

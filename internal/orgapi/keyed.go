@@ -1,0 +1,397 @@
+package orgapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+// batchers are a Client's coalescers, one per kind of read and write (coalesce.go).
+type batchers struct {
+	window time.Duration
+
+	appMetadata *coalescer[string, *xmlNode]     // readMetadata(ConnectedApp), 10 names a call
+	appList     *coalescer[one, []MetadataFile]  // listMetadata(ConnectedApp), one a window
+	oauthUsage  *coalescer[one, []OAuthUsageApp] // the OAuth Usage list, one a window
+	grants      *coalescer[string, grantRecord]
+	permSets    *coalescer[string, PermissionSet]
+	profiles    *coalescer[string, Profile]
+	assignments *coalescer[string, PermissionSetAssignment]
+	profileName *coalescer[string, Profile]              // by name
+	appRecords  *coalescer[string, ConnectedApplication] // by id
+
+	appCreates *coalescer[*metadataReq, metadataOutcome] // createMetadata, 10 components a call
+	appDeletes *coalescer[*metadataReq, metadataOutcome] // deleteMetadata, 10 names a call
+
+	creates map[string]*coalescer[*createReq, createResult] // sObject Collections by sObject
+	deletes map[string]*coalescer[*deleteReq, error]
+}
+
+func newBatchers(c *Client, window time.Duration) *batchers {
+	b := &batchers{window: window}
+	b.appMetadata = newCoalescer(c, "readMetadata ConnectedApp", window, metadataBatch,
+		func(ctx context.Context, names []string) (map[string]*xmlNode, error) {
+			return c.readMetadata(ctx, op{name: "reading ConnectedApps", perm: NeedConnectedApps}, typeConnectedApp, names)
+		})
+	b.appList = newCoalescer(c, "listMetadata ConnectedApp", window, 0,
+		func(ctx context.Context, _ []one) (map[one][]MetadataFile, error) {
+			files, err := c.listConnectedApps(ctx)
+			return map[one][]MetadataFile{{}: files}, err
+		})
+	b.appList.reuse = listReuse
+	b.oauthUsage = newCoalescer(c, "OAuth Usage", window, 0,
+		func(ctx context.Context, _ []one) (map[one][]OAuthUsageApp, error) {
+			apps, err := c.oauthUsageList(ctx)
+			return map[one][]OAuthUsageApp{{}: apps}, err
+		})
+	b.oauthUsage.reuse = listReuse
+	b.grants = newCoalescer(c, "SetupEntityAccess by Id", window, soqlIDChunk,
+		func(ctx context.Context, ids []string) (map[string]grantRecord, error) {
+			recs, err := QueryAll[grantRecord](ctx, c, "SELECT Id, ParentId, SetupEntityId, Parent.Name, Parent.IsOwnedByProfile, "+
+				"Parent.ProfileId FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication' AND Id"+idInClause(ids))
+			return byID[grantRecord, grantRecord](recs, err, func(g grantRecord) string { return g.ID })
+		})
+	b.permSets = newCoalescer(c, "PermissionSet by Id", window, soqlIDChunk,
+		func(ctx context.Context, ids []string) (map[string]PermissionSet, error) {
+			recs, err := c.queryPermissionSets(ctx, " WHERE Id"+idInClause(ids))
+			return byID[PermissionSet, PermissionSet](recs, err, func(p PermissionSet) string { return p.ID })
+		})
+	b.profiles = newCoalescer(c, "Profile by Id", window, soqlIDChunk,
+		func(ctx context.Context, ids []string) (map[string]Profile, error) {
+			type profileRecord struct {
+				ID       string `json:"Id"`
+				Name     string `json:"Name"`
+				UserType string `json:"UserType"`
+			}
+			recs, err := QueryAll[profileRecord](ctx, c, "SELECT Id, Name, UserType FROM Profile WHERE Id"+idInClause(ids))
+			return byID(recs, err, func(r profileRecord) string { return r.ID }, func(r profileRecord) Profile {
+				return Profile{ID: r.ID, Name: r.Name, UserType: r.UserType}
+			})
+		})
+	b.assignments = newCoalescer(c, "PermissionSetAssignment by Id", window, soqlIDChunk,
+		func(ctx context.Context, ids []string) (map[string]PermissionSetAssignment, error) {
+			recs, err := c.queryAssignments(ctx, " WHERE PermissionSet.IsOwnedByProfile = false AND Id"+idInClause(ids))
+			return byID[PermissionSetAssignment, PermissionSetAssignment](recs, err, func(a PermissionSetAssignment) string { return a.ID })
+		})
+	b.profileName = newCoalescer(c, "Profile by Name", window, soqlIDChunk,
+		func(ctx context.Context, names []string) (map[string]Profile, error) {
+			return c.profilesByName(ctx, names)
+		})
+	// Every grant of a profile names the same few profiles: their answers serve later calls
+	// too, as the shared lists do, until the client writes.
+	b.profiles.reuse, b.profileName.reuse = listReuse, listReuse
+	b.appRecords = newCoalescer(c, "ConnectedApplication by Id", window, soqlIDChunk,
+		func(ctx context.Context, ids []string) (map[string]ConnectedApplication, error) {
+			recs, err := c.queryConnectedApplications(ctx, " WHERE Id"+idInClause(ids))
+			return byID[ConnectedApplication, ConnectedApplication](recs, err, func(a ConnectedApplication) string { return a.ID })
+		})
+	b.addMetadataWrites(c)
+	b.creates = map[string]*coalescer[*createReq, createResult]{}
+	b.deletes = map[string]*coalescer[*deleteReq, error]{}
+	for _, sobject := range []string{"SetupEntityAccess", "PermissionSetAssignment"} {
+		b.creates[sobject] = newCoalescer(c, "create "+sobject, window, collectionChunk,
+			func(ctx context.Context, reqs []*createReq) (map[*createReq]createResult, error) {
+				return c.createCollection(ctx, sobject, reqs), nil
+			})
+		b.deletes[sobject] = newCoalescer(c, "delete "+sobject, window, collectionChunk,
+			func(ctx context.Context, reqs []*deleteReq) (map[*deleteReq]error, error) {
+				return c.deleteCollection(ctx, sobject, reqs), nil
+			})
+	}
+	return b
+}
+
+// byID keys records by their normalized id, converting them with conv[0] when given.
+func byID[R any, V any](recs []R, err error, id func(R) string, conv ...func(R) V) (map[string]V, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]V, len(recs))
+	for _, r := range recs {
+		norm, nerr := sfid.Normalize(id(r))
+		if nerr != nil {
+			continue
+		}
+		if len(conv) > 0 {
+			out[norm] = conv[0](r)
+		} else if v, ok := any(r).(V); ok {
+			out[norm] = v
+		}
+	}
+	return out, nil
+}
+
+// keyedID normalizes id for a keyed read, failing as the read's own input error.
+func keyedID(o op, id string) (string, *Error) {
+	norm, err := sfid.Normalize(id)
+	if err != nil {
+		e := o.fail(KindInvalidInput, "%v", err)
+		e.Fields = []string{"Id"}
+		return "", e
+	}
+	return norm, nil
+}
+
+// ListConnectedApps lists every connected app the Metadata API knows. Concurrent calls share one
+// listMetadata call.
+func (c *Client) ListConnectedApps(ctx context.Context) ([]MetadataFile, error) {
+	files, _, err := c.batch.appList.get(ctx, one{})
+	return slices.Clone(files), err
+}
+
+// OAuthUsage returns the Connected Apps OAuth Usage list. Concurrent calls share one request.
+func (c *Client) OAuthUsage(ctx context.Context) ([]OAuthUsageApp, error) {
+	apps, _, err := c.batch.oauthUsage.get(ctx, one{})
+	return slices.Clone(apps), err
+}
+
+// ConnectedAppID returns the ConnectedApplication id of the connected app whose API name is name,
+// from listMetadata (shared by concurrent calls); ErrNotFound when there is none.
+func (c *Client) ConnectedAppID(ctx context.Context, name string) (string, error) {
+	o := op{name: "reading the id of ConnectedApp " + name, perm: NeedConnectedApps}
+	files, err := c.ListConnectedApps(ctx)
+	if err != nil {
+		return "", o.wrap(err)
+	}
+	i := slices.IndexFunc(files, func(f MetadataFile) bool { return strings.EqualFold(f.FullName, name) })
+	if i < 0 {
+		return "", o.fail(KindNotFound, "no connected app named %q exists in the org", name)
+	}
+	id, nerr := sfid.Normalize(files[i].ID)
+	if nerr != nil {
+		return "", o.fail(KindOther, "listMetadata gave connected app %s the id %q, which is not a Salesforce id", files[i].FullName, files[i].ID)
+	}
+	return id, nil
+}
+
+// ConnectedAppNameByID returns the API name of the connected app whose ConnectedApplication id is
+// id, from listMetadata (shared by concurrent calls); ErrNotFound when there is none.
+func (c *Client) ConnectedAppNameByID(ctx context.Context, id string) (string, error) {
+	o := op{name: "reading the name of ConnectedApplication " + id, perm: NeedConnectedApps}
+	norm, e := keyedID(o, id)
+	if e != nil {
+		return "", e
+	}
+	files, err := c.ListConnectedApps(ctx)
+	if err != nil {
+		return "", o.wrap(err)
+	}
+	for _, f := range files {
+		if fid, err := sfid.Normalize(f.ID); err == nil && fid == norm {
+			return f.FullName, nil
+		}
+	}
+	return "", o.fail(KindNotFound, "no connected app has the id %s", norm)
+}
+
+// grantRecord is a SetupEntityAccess with the permission set it grants to.
+type grantRecord struct {
+	ID            string `json:"Id"`
+	ParentID      string `json:"ParentId"`
+	SetupEntityID string `json:"SetupEntityId"`
+	Parent        *struct {
+		Name             string `json:"Name"`
+		IsOwnedByProfile bool   `json:"IsOwnedByProfile"`
+		ProfileID        string `json:"ProfileId"`
+	} `json:"Parent"`
+}
+
+// ConnectedAppGrant is a SetupEntityAccess grant with the names of what it connects.
+type ConnectedAppGrant struct {
+	ID                string
+	ConnectedAppID    string
+	ConnectedAppName  string // API name
+	PermissionSetID   string
+	PermissionSetName string // "" when the permission set is a profile's own
+	ProfileID         string // the profile whose own permission set holds the grant, or ""
+	ProfileName       string
+}
+
+// ReadConnectedAppGrant reads one connected app grant by id with the API name of its app and the
+// name of its permission set or profile; ErrNotFound when the grant, its app, its permission set
+// or its profile is gone. The grant and its permission set come from one query and the app's name
+// from listMetadata, both shared by concurrent calls and sent together; a profile's name takes
+// one more (shared) query.
+func (c *Client) ReadConnectedAppGrant(ctx context.Context, id string) (*ConnectedAppGrant, error) {
+	o := op{name: "reading SetupEntityAccess " + id, perm: NeedAppGrants}
+	norm, e := keyedID(o, id)
+	if e != nil {
+		return nil, e
+	}
+	var files []MetadataFile
+	var filesErr error
+	listed := make(chan struct{})
+	go func() {
+		defer close(listed)
+		files, filesErr = c.ListConnectedApps(ctx)
+	}()
+	g, found, err := c.batch.grants.get(ctx, norm)
+	<-listed
+	if err != nil {
+		return nil, err
+	}
+	if filesErr != nil {
+		return nil, o.wrap(filesErr)
+	}
+	if !found || g.Parent == nil {
+		return nil, o.fail(KindNotFound, "the connected app grant %s does not exist in the org", norm)
+	}
+	out := &ConnectedAppGrant{ID: norm, ConnectedAppID: g.SetupEntityID, PermissionSetID: g.ParentID}
+	if appID, err := sfid.Normalize(g.SetupEntityID); err == nil {
+		for _, f := range files {
+			if fid, err := sfid.Normalize(f.ID); err == nil && fid == appID {
+				out.ConnectedAppName = f.FullName
+			}
+		}
+	}
+	if out.ConnectedAppName == "" {
+		return nil, o.fail(KindNotFound, "the connected app of grant %s no longer exists", norm)
+	}
+	if !g.Parent.IsOwnedByProfile {
+		out.PermissionSetName = g.Parent.Name
+		return out, nil
+	}
+	p, err := c.ProfileByID(ctx, g.Parent.ProfileID)
+	if err != nil {
+		return nil, err
+	}
+	out.ProfileID, out.ProfileName = p.ID, p.Name
+	return out, nil
+}
+
+// ReadConnectedAppWithID reads a connected app (readMetadata) and its ConnectedApplication id
+// (listMetadata) at the same time, each call shared with concurrent ones; ErrNotFound when the
+// app does not exist.
+func (c *Client) ReadConnectedAppWithID(ctx context.Context, name string) (*ConnectedApp, string, error) {
+	var id string
+	var idErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		id, idErr = c.ConnectedAppID(ctx, name)
+	}()
+	app, err := c.ReadConnectedApp(ctx, name)
+	<-done
+	if err != nil {
+		return nil, "", err
+	}
+	if idErr != nil {
+		return nil, "", idErr
+	}
+	return app, id, nil
+}
+
+// ProfileByID reads one profile's id, name and user type (PermissionSetID is left empty);
+// ErrNotFound when there is none. Concurrent calls share one query.
+func (c *Client) ProfileByID(ctx context.Context, id string) (*Profile, error) {
+	o := op{name: "reading Profile " + id}
+	norm, e := keyedID(o, id)
+	if e != nil {
+		return nil, e
+	}
+	p, found, err := c.batch.profiles.get(ctx, norm)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, o.fail(KindNotFound, "Profile %s does not exist in the org", norm)
+	}
+	return &p, nil
+}
+
+// PermissionSetAssignmentByID reads one assignment of a permission set a user was given (not one
+// a profile implies); ErrNotFound when there is none. Concurrent calls share one query.
+func (c *Client) PermissionSetAssignmentByID(ctx context.Context, id string) (*PermissionSetAssignment, error) {
+	o := op{name: "reading PermissionSetAssignment " + id, perm: NeedAssignments}
+	norm, e := keyedID(o, id)
+	if e != nil {
+		return nil, e
+	}
+	a, found, err := c.batch.assignments.get(ctx, norm)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, o.fail(KindNotFound, "PermissionSetAssignment %s does not exist in the org", norm)
+	}
+	return &a, nil
+}
+
+// installationFromList answers Installation from the OAuth Usage list, which concurrent calls
+// share, with the answers GET …/installation gives: ErrNotFound for an app that is not installed
+// or does not exist.
+func (c *Client) installationFromList(ctx context.Context, o op, appID string) (*Installation, error) {
+	if _, e := installationPath(o, appID); e != nil {
+		return nil, e
+	}
+	norm, _ := sfid.Normalize(appID)
+	apps, err := c.OAuthUsage(ctx)
+	if err != nil {
+		return nil, o.wrap(err)
+	}
+	for _, a := range apps {
+		if id, err := sfid.Normalize(a.ID); err != nil || id != norm {
+			continue
+		}
+		if !a.Installed {
+			return nil, &Error{Kind: KindNotFound, Op: o.name, Code: "NOT_FOUND", StatusCode: http.StatusNotFound,
+				Message: fmt.Sprintf("Connected app %s is not installed", cmpOr(a.Name, norm))}
+		}
+		return &Installation{ConnectedAppID: norm, Installed: true, Blocked: a.Blocked, Packaged: a.Packaged}, nil
+	}
+	return nil, &Error{Kind: KindNotFound, Op: o.name, Code: "NOT_FOUND", StatusCode: http.StatusNotFound,
+		Message: fmt.Sprintf("no connected app has the id %s", norm)}
+}
+
+// profilesByName reads profiles by name with their own permission sets: two queries for any
+// number of names. SOQL compares names regardless of case, and so does the answer's keying.
+func (c *Client) profilesByName(ctx context.Context, names []string) (map[string]Profile, error) {
+	type profileRecord struct {
+		ID       string `json:"Id"`
+		Name     string `json:"Name"`
+		UserType string `json:"UserType"`
+	}
+	type ownedRecord struct {
+		ID        string `json:"Id"`
+		ProfileID string `json:"ProfileId"`
+	}
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = Quote(n)
+	}
+	recs, err := QueryAll[profileRecord](ctx, c, "SELECT Id, Name, UserType FROM Profile WHERE Name IN ("+strings.Join(quoted, ",")+")")
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	ids := make([]string, 0, len(recs))
+	for _, r := range recs {
+		if id, err := sfid.Normalize(r.ID); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	owned, err := QueryAll[ownedRecord](ctx, c, "SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId"+idInClause(ids))
+	if err != nil {
+		return nil, err
+	}
+	byProfile := make(map[string]string, len(owned))
+	for _, o := range owned {
+		if id, err := sfid.Normalize(o.ProfileID); err == nil {
+			byProfile[id] = o.ID
+		}
+	}
+	out := make(map[string]Profile, len(recs))
+	for _, r := range recs {
+		id, _ := sfid.Normalize(r.ID)
+		for _, n := range names {
+			if strings.EqualFold(n, r.Name) {
+				out[n] = Profile{ID: r.ID, Name: r.Name, UserType: r.UserType, PermissionSetID: byProfile[id]}
+			}
+		}
+	}
+	return out, nil
+}
