@@ -164,7 +164,7 @@ func TestResolveConfig(t *testing.T) {
 		{
 			name: "retries and timeout out of range",
 			model: func(m *providerModel) {
-				m.MaxRetries = types.Int64Value(11)
+				m.MaxRetries = types.Int64Value(maxMaxRetries + 1)
 				m.RequestTimeout = types.StringValue("0s")
 			},
 			env:          map[string]string{envInstanceURL: "https://a.my.salesforce.com", envAccessToken: "t"},
