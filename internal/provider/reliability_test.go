@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -310,6 +311,7 @@ func TestAccReliabilityFailedReadBack(t *testing.T) {
 		{"permission set", oneOfEachConfig, func(r *http.Request) bool {
 			return strings.Contains(r.URL.RawQuery, "FROM+PermissionSet+WHERE+Id")
 		}},
+		{"installation", oneOfEachConfig, failReadsAfterInstall()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			org := newTestOrg(t)
@@ -365,6 +367,67 @@ func TestAccReliabilityDeadTokenEndpoint(t *testing.T) {
 					}
 					t.Logf("token requests for 6 resources with a dead token endpoint: %d", faults)
 					org.setFaults(t, map[string]any{"rate": 0})
+				},
+				Config: org.config(),
+			},
+		},
+	})
+}
+
+// failReadsAfterInstall fails every read of the setup extension once an installation was made,
+// so that the installation's create succeeds and its read-back fails.
+func failReadsAfterInstall() func(*http.Request) bool {
+	var installed atomic.Bool
+	return func(r *http.Request) bool {
+		if !strings.Contains(r.URL.Path, "/sfaccess/") {
+			return false
+		}
+		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/installation") {
+			installed.Store(true)
+			return false
+		}
+		return installed.Load() && r.Method == http.MethodGet
+	}
+}
+
+// TestAccReliabilitySlowTokenEndpoint: with a token endpoint slower than request_timeout, six
+// resources make one sequence of login attempts per Terraform command, not one each (measured
+// before the shared login: 209 token requests and 444 s for six resources).
+func TestAccReliabilitySlowTokenEndpoint(t *testing.T) {
+	org := newTestOrg(t)
+	const retries = 2
+	var config strings.Builder
+	config.WriteString(org.providerConfigWith(fmt.Sprintf("max_retries = %d", retries), `request_timeout = "1s"`))
+	for i := range 6 {
+		fmt.Fprintf(&config, "resource \"sfaccess_permission_set\" \"p%d\" {\n  name  = \"%sSlow_%d\"\n  label = \"Slow %d\"\n}\n", i, relPrefix, i, i)
+	}
+	var tokenRequests atomic.Int64
+	countTokenRequests := func(r *http.Request) bool {
+		if r.URL.Path == "/services/oauth2/token" {
+			tokenRequests.Add(1)
+		}
+		return false
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					org.failWhen(countTokenRequests)
+					org.setFaults(t, map[string]any{"latency_ms": 2000, "paths": "^/services/oauth2/token$"})
+				},
+				Config:      config.String(),
+				ExpectError: expectDiagnostics("authenticating with OAuth client credentials"),
+			},
+			{
+				PreConfig: func() {
+					n := tokenRequests.Load()
+					if n > 2*(retries+1) {
+						t.Errorf("the token endpoint was asked %d times for 6 resources, want at most %d", n, 2*(retries+1))
+					}
+					t.Logf("token requests for 6 resources with a slow token endpoint: %d", n)
+					org.failWhen(nil)
+					org.setFaults(t, map[string]any{"rate": 0, "latency_ms": 0})
 				},
 				Config: org.config(),
 			},
