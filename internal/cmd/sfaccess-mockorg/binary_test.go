@@ -2,13 +2,11 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -91,7 +89,7 @@ func TestMakeMockorgStopsCleanlyOnCtrlC(t *testing.T) {
 	cmd := exec.Command("make", "-s", "mockorg", "BIN="+t.TempDir(), "MOCKORG_ARGS=--listen 127.0.0.1:0")
 	cmd.Dir = "../../.."
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	output := &lockedBuffer{}
+	output := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = output, output
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -120,22 +118,4 @@ func TestMakeMockorgStopsCleanlyOnCtrlC(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("make mockorg did not stop within 30 s of Ctrl-C\n%s", output.String())
 	}
-}
-
-// lockedBuffer collects a process's stdout and stderr, which exec copies from two goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
