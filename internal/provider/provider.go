@@ -212,6 +212,7 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	data := newProviderData(client)
+	data.credentials = credentialsToFix(rc.Config)
 	resp.ResourceData, resp.DataSourceData = data, data
 }
 

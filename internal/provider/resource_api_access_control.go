@@ -150,7 +150,7 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 	if vfChanges && !plan.AllowVisualforceAPIAccess.IsUnknown() {
 		available, err := r.data.extensionAvailable(ctx)
 		if err != nil {
-			resp.Diagnostics.Append(planCheckFailedWarning("whether the org serves the setup extension", err))
+			resp.Diagnostics.Append(r.data.planCheckFailed("whether the org serves the setup extension", err))
 		} else if !available {
 			resp.Diagnostics.Append(extensionUnavailableDiag(path.Root(attrAllowVF),
 				"change \"Allow Visualforce pages to access APIs\"", orgapi.SetupPageAPIAccessControl))
@@ -196,7 +196,7 @@ func (r *apiAccessControlResource) checkLimitsProvisioned(ctx context.Context, p
 		}
 		provisioned, err := r.data.featureProvisioned(ctx)
 		if err != nil {
-			diags.Append(planCheckFailedWarning("whether API Access Control is provisioned", err))
+			diags.Append(r.data.planCheckFailed("whether API Access Control is provisioned", err))
 		} else if !provisioned {
 			diags.Append(featureNotProvisionedDiag(path.Root(limit.attr)))
 		}

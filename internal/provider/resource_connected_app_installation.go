@@ -165,7 +165,7 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 
 	available, err := r.data.extensionAvailable(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(planCheckFailedWarning("whether the org serves the setup extension", err))
+		resp.Diagnostics.Append(r.data.planCheckFailed("whether the org serves the setup extension", err))
 		return
 	}
 	if !available {

@@ -140,7 +140,7 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 		provisioned, err := r.data.featureProvisioned(ctx)
 		if err != nil {
-			resp.Diagnostics.Append(planCheckFailedWarning("whether API Access Control is provisioned", err))
+			resp.Diagnostics.Append(r.data.planCheckFailed("whether API Access Control is provisioned", err))
 		} else if !provisioned {
 			resp.Diagnostics.AddAttributeError(path.Root("user_permissions"), "API Access Control Not Provisioned",
 				"UseAnyApiClient exists only in orgs where Salesforce Customer Support has enabled API Access "+
@@ -166,7 +166,7 @@ func (r *permissionSetResource) checkNameFree(ctx context.Context, name string, 
 			fmt.Sprintf("%s is the name of a permission set a profile owns; a new permission set needs a name no "+
 				"other permission set has. Choose another name (a letter first, then letters, digits and single underscores).", name))
 	case !isNotFound(err):
-		diags.Append(planCheckFailedWarning("whether the permission set name "+name+" is free", err))
+		diags.Append(r.data.planCheckFailed("whether the permission set name "+name+" is free", err))
 	}
 }
 
