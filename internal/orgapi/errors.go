@@ -106,7 +106,7 @@ type Error struct {
 	Code       string // the org's error code (INSUFFICIENT_ACCESS, invalid_grant, …) when it gave one
 	Message    string // the org's message, or the client's own
 	Fields     []string
-	Permission string // missing permission(s) by API name, when known
+	Permission string // missing permission(s) by API name, when known; messages add the Setup labels
 	SetupPage  string // for KindExtensionUnavailable: the Setup page to use instead
 	StatusCode int    // HTTP status of the answer, 0 when there was none
 	// Attempts and Elapsed say how many HTTP attempts the call made, over how long, waits included.
@@ -132,7 +132,7 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(msg)
 	if e.Permission != "" && !strings.Contains(msg, e.Permission) {
-		fmt.Fprintf(&b, " (needs %s)", e.Permission)
+		fmt.Fprintf(&b, " (needs %s)", WithPermissionLabels(e.Permission))
 	}
 	if len(e.Fields) > 0 && e.Kind == KindInvalidInput {
 		fmt.Fprintf(&b, " [fields: %s]", strings.Join(e.Fields, ", "))
@@ -160,7 +160,7 @@ func (e *Error) hint() string {
 		if strings.Contains(e.Permission, " and ") || strings.Contains(e.Permission, " or ") {
 			pronoun = "them"
 		}
-		return "Give the API user " + e.Permission + " through a permission set or its profile, or configure a user who has " + pronoun + "."
+		return "Give the API user " + WithPermissionLabels(e.Permission) + " through a permission set or its profile, or configure a user who has " + pronoun + "."
 	case KindFeatureNotProvisioned:
 		if strings.Contains(e.Message, "Customer Support") {
 			return "" // the org's own message already says what to do

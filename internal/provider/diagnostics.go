@@ -69,7 +69,7 @@ func insufficientPermissionDiag(action, username string, need orgapi.Requirement
 	return diag.NewErrorDiagnostic("Insufficient Permissions",
 		fmt.Sprintf("%s needs %s, and the provider's user %s lacks %s. Give that user the permission "+
 			"through a permission set or its profile, or configure the provider as a user who has it.",
-			upperFirst(action), need, username, missing))
+			upperFirst(action), orgapi.WithPermissionLabels(need.String()), username, orgapi.WithPermissionLabels(missing)))
 }
 
 // extensionUnavailableDiag reports at plan time that a change needs the setup extension, which

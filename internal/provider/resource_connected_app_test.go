@@ -366,7 +366,7 @@ func TestAccConnectedApp_insufficientPermissions(t *testing.T) {
 				// the plan itself must fail, before anything is sent to the org.
 				Config:      providerConfigRunningAs(t, org, userReadOnly) + minimalConnectedApp("Forbidden_App"),
 				PlanOnly:    true,
-				ExpectError: expectDiagnostics("Insufficient Permissions", "needs CustomizeApplication and (ModifyAllData or ManageRemoteAccess), and the provider's user readonly@acme.test lacks CustomizeApplication and one of ModifyAllData or ManageRemoteAccess"),
+				ExpectError: expectDiagnostics("Insufficient Permissions", `needs CustomizeApplication ("Customize Application") and (ModifyAllData ("Modify All Data") or ManageRemoteAccess ("Manage Connected Apps")), and the provider's user readonly@acme.test lacks CustomizeApplication ("Customize Application") and one of ModifyAllData ("Modify All Data") or ManageRemoteAccess ("Manage Connected Apps")`),
 			},
 			{
 				// The same user with a token from the password grant: whether the plan or the
