@@ -337,6 +337,9 @@ func mentionsUseAnyAPIClient(message string, fields []string) bool {
 type op struct {
 	name string      // "reading ConnectedApp Portal_Mobile"
 	perm Requirement // what this operation needs (ARCHITECTURE.md, Admin permission matrix)
+	// soap is the Metadata API operation the call makes (readMetadata, upsertMetadata, …), set
+	// by soapCall, so that the debug log says which one a request to /services/Soap/m was.
+	soap string
 }
 
 func (o op) fail(kind Kind, format string, args ...any) *Error {
