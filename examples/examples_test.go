@@ -118,6 +118,23 @@ func TestExamplesCoverEveryResourceAndDataSource(t *testing.T) {
 		if !strings.Contains(strings.ReplaceAll(string(b), "'", ""), want) {
 			t.Errorf("%s/import.sh has no %q command", r, want)
 		}
+		// The docs show the import {} blocks beside the command: the same ids, into the same type.
+		blocks, err := os.ReadFile(filepath.Join(r, importBlocksFile))
+		if err != nil {
+			t.Errorf("%s has no %s: the docs show an import block for every resource", r, importBlocksFile)
+			continue
+		}
+		if !strings.Contains(string(blocks), "to = "+filepath.Base(r)+".") {
+			t.Errorf("%s/%s does not import into %s", r, importBlocksFile, filepath.Base(r))
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if fields := strings.Fields(line); len(fields) > 0 && fields[0] == "terraform" {
+				id := strings.Trim(strings.TrimPrefix(line, strings.Join(fields[:3], " ")+" "), "' ")
+				if !strings.Contains(string(blocks), "id = \""+id+"\"") {
+					t.Errorf("%s/%s has no import block with the id %q of import.sh", r, importBlocksFile, id)
+				}
+			}
+		}
 	}
 }
 
