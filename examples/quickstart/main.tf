@@ -31,8 +31,8 @@ resource "sfaccess_connected_app_installation" "partner_portal_mobile" {
   connected_app_name = "Partner_Portal_Mobile"
 }
 
-# 2. Setup > API Access Control: "For customers and partners, limit API access
-#    to only installed connected apps". It waits for the installation, so the
+# 2. Setup > Security > API Access Control: "For customers and partners, limit
+#    API access to only installed connected apps". It waits for the installation, so the
 #    partners' app keeps working throughout the apply.
 resource "sfaccess_api_access_control" "this" {
   limit_external_users_to_installed_apps = true
