@@ -94,7 +94,8 @@ data "sfaccess_api_access_check" "matrix" {
   ]
 }
 
-# The point of it all, checked on every plan: partners cannot use Workbench.
+# The point of it all: partners cannot use Workbench. Checked during the apply
+# that makes the change (the matrix reads after it), and on every plan after it.
 check "partners_locked_out_of_workbench" {
   assert {
     condition     = !data.sfaccess_api_access_check.matrix["partner@acme.test via Workbench"].allowed
