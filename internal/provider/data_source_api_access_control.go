@@ -44,12 +44,12 @@ func (d *apiAccessControlDataSource) Schema(_ context.Context, _ datasource.Sche
 			attrLimitExternal: schema.BoolAttribute{
 				MarkdownDescription: "\"For customers and partners, limit API access to only installed connected apps\" " +
 					"(`enableAdminApprovedAppsOnlyForExternalUser`).",
-				Computed:            true,
+				Computed: true,
 			},
 			attrLimitAll: schema.BoolAttribute{
 				MarkdownDescription: "\"For admin-approved users, limit API access to only allowlisted connected apps\" " +
 					"(`enableAdminApprovedAppsOnly`).",
-				Computed:            true,
+				Computed: true,
 			},
 			attrAllowVF: schema.BoolAttribute{
 				MarkdownDescription: "\"Allow Visualforce pages to access APIs\": whether Visualforce sessions may call the API while a limit is on. Null " +
