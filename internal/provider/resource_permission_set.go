@@ -84,9 +84,12 @@ func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaReque
 				Validators: []validator.String{stringvalidator.LengthBetween(1, maxDescriptionLength), noControlCharacters("description", true)},
 			},
 			"user_permissions": schema.SetAttribute{
-				MarkdownDescription: "The user permissions the set grants, by API name. Each must be one of " +
-					markdownList(orgapi.UserPermissions()) + ". Permissions not listed are off. `UseAnyApiClient` " +
-					"exists only in orgs where API Access Control is provisioned. Defaults to none.",
+				MarkdownDescription: "The user permissions the set grants, by API name. The resource owns exactly these " +
+					fmt.Sprint(len(orgapi.UserPermissions())) + " permissions, the ones API Access Control depends on: " +
+					markdownList(orgapi.UserPermissions()) + ". Each listed one is on; each of them not listed is off. " +
+					"Every other permission of the set (View All Data, say) is neither read nor written: Terraform leaves " +
+					"it as Setup has it. `UseAnyApiClient` exists only in orgs where API Access Control is provisioned. " +
+					"Defaults to none.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Computed:    true,
