@@ -164,12 +164,7 @@ func TestExamplesValidate(t *testing.T) {
 			}
 			work := t.TempDir()
 			cfg := filepath.Join(work, "config")
-			for name, body := range src.files {
-				writeFile(t, filepath.Join(cfg, name), body)
-			}
-			if !strings.Contains(src.all, "required_providers") {
-				writeFile(t, filepath.Join(cfg, "zz_required_providers.tf"), requiredProviders)
-			}
+			copyExample(t, dir, cfg, true)
 			ws, err := tfdev.NewWorkspace(filepath.Join(work, "tf"), plugins)
 			if err != nil {
 				t.Fatal(err)

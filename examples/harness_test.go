@@ -27,9 +27,9 @@ type orgRun struct {
 	URL string
 }
 
-// newOrgRun serves seed (nil: the embedded org) and prepares examples/<example> to run against
-// it. extraEnv (NAME=value) is added to Terraform's environment, e.g. TF_VAR_ values.
-func newOrgRun(t *testing.T, tf, plugins, example string, seed *mockorg.Seed, extraEnv ...string) *orgRun {
+// serveOrg serves seed (nil: the embedded org) over loopback HTTP until the test ends and
+// returns its URL.
+func serveOrg(t *testing.T, seed *mockorg.Seed) string {
 	t.Helper()
 	org, err := mockorg.New(mockorg.Config{Seed: seed})
 	if err != nil {
@@ -40,28 +40,50 @@ func newOrgRun(t *testing.T, tf, plugins, example string, seed *mockorg.Seed, ex
 		srv.Close()
 		_ = org.Close()
 	})
-	work := t.TempDir()
-	cfg := filepath.Join(work, filepath.Base(example))
+	return srv.URL
+}
+
+// adminCredentials are what the sfaccess-mockorg banner tells a user to export for an org at url.
+func adminCredentials(url string) []string {
+	return []string{
+		"SFACCESS_INSTANCE_URL=" + url,
+		"SFACCESS_CLIENT_ID=MockorgAdminKey0001",
+		"SFACCESS_CLIENT_SECRET=MockorgAdminSecret0001",
+	}
+}
+
+// copyExample writes the configuration of examples/<example> into dst, with the
+// required_providers block the docs' snippets leave out, and returns what it read. withImports
+// keeps importBlocksFile, whose import blocks name objects of the reader's org.
+func copyExample(t *testing.T, example, dst string, withImports bool) config {
+	t.Helper()
 	src := readConfig(t, example)
 	for name, body := range src.files {
-		if name == importBlocksFile {
-			continue // imports objects of the reader's org, not the mock's (TestExamplesCoverEveryResourceAndDataSource)
+		if name == importBlocksFile && !withImports {
+			continue
 		}
-		writeFile(t, filepath.Join(cfg, name), body)
+		writeFile(t, filepath.Join(dst, name), body)
 	}
 	if !strings.Contains(src.all, "required_providers") {
-		writeFile(t, filepath.Join(cfg, "zz_required_providers.tf"), requiredProviders)
+		writeFile(t, filepath.Join(dst, "zz_required_providers.tf"), requiredProviders)
 	}
+	return src
+}
+
+// newOrgRun serves seed (nil: the embedded org) and prepares examples/<example> to run against
+// it. extraEnv (NAME=value) is added to Terraform's environment, e.g. TF_VAR_ values.
+func newOrgRun(t *testing.T, tf, plugins, example string, seed *mockorg.Seed, extraEnv ...string) *orgRun {
+	t.Helper()
+	url := serveOrg(t, seed)
+	work := t.TempDir()
+	cfg := filepath.Join(work, filepath.Base(example))
+	copyExample(t, example, cfg, false)
 	ws, err := tfdev.NewWorkspace(filepath.Join(work, "tf"), plugins)
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := ws.Env(os.Environ(), append([]string{
-		"SFACCESS_INSTANCE_URL=" + srv.URL,
-		"SFACCESS_CLIENT_ID=MockorgAdminKey0001",
-		"SFACCESS_CLIENT_SECRET=MockorgAdminSecret0001",
-	}, extraEnv...)...)
-	return &orgRun{tf: tf, dir: cfg, env: env, URL: srv.URL}
+	env := ws.Env(os.Environ(), append(adminCredentials(url), extraEnv...)...)
+	return &orgRun{tf: tf, dir: cfg, env: env, URL: url}
 }
 
 // terraform runs one Terraform command in the example's folder without colour, and without
