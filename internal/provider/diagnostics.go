@@ -138,7 +138,7 @@ func credentialsToFix(c orgapi.Config) string {
 // said of it, and what to do instead.
 func profileOwnedDiag(err error, instead string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Profile-Owned Permission Set",
-		fmt.Sprintf("%s. Salesforce does not let a profile's own permission set be managed, assigned or imported on its own. %s", err.Error(), instead))
+		fmt.Sprintf("%s. Salesforce does not let a profile's own permission set be managed, assigned or imported on its own. %s", sentence(err), instead))
 }
 
 // isProfileOwned reports whether the org said a permission set belongs to a profile.
@@ -147,6 +147,10 @@ func isProfileOwned(err error) bool { return errors.Is(err, orgapi.ErrProfileOwn
 // isNotFound reports whether the org said the object does not exist (deleted outside Terraform,
 // or never created).
 func isNotFound(err error) bool { return errors.Is(err, orgapi.ErrNotFound) }
+
+// sentence is err's message without its final period, for a detail that goes on after it: the
+// org's messages and orgapi's hints end in one.
+func sentence(err error) string { return strings.TrimSuffix(err.Error(), ".") }
 
 func upperFirst(s string) string {
 	if s == "" {

@@ -2,9 +2,13 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
 // TestAccPlanCheck_wrongClientSecretFailsThePlan: a plan with a client secret the org rejects is
@@ -43,4 +47,26 @@ resource "sfaccess_api_access_control" "this" {
 			ExpectError: expectDiagnostics("Authentication Failed", "while planning", "Fix client_secret (SFACCESS_CLIENT_SECRET) or client_id (SFACCESS_CLIENT_ID)"),
 		}},
 	})
+}
+
+// A diagnostic that goes on after what the org said ends that sentence with one period, however
+// the org ended it (orgapi's hints end in one).
+func TestPlanCheckDiagnosticsEndSentencesOnce(t *testing.T) {
+	d := &providerData{credentials: credentialsToFix(orgapi.Config{ClientID: "key", ClientSecret: "wrong"})}
+	for _, err := range []error{
+		&orgapi.Error{Kind: orgapi.KindAuth, Op: "authenticating with OAuth client credentials", Code: "invalid_client", Message: "invalid client credentials"},
+		&orgapi.Error{Kind: orgapi.KindOther, Op: "listing ConnectedApps", Message: "the org answered HTTP 500."},
+	} {
+		got := d.planCheckFailed("the connected app", err)
+		if detail := got.Detail(); strings.Contains(detail, "..") || !strings.HasSuffix(detail, ".") {
+			t.Errorf("%q: detail %q", err, detail)
+		}
+		if got.Severity() != diag.SeverityError {
+			t.Errorf("%q: a plan-time check that cannot run is a %v, want an error", err, got.Severity())
+		}
+	}
+	owned := profileOwnedDiag(&orgapi.Error{Kind: orgapi.KindProfileOwned, Message: "X00ex is the permission set of the profile Partner."}, "Grant the profile instead.")
+	if strings.Contains(owned.Detail(), "..") {
+		t.Errorf("profile-owned detail %q", owned.Detail())
+	}
 }

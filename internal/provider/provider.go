@@ -223,7 +223,8 @@ func checkAPIVersionServed(ctx context.Context, client *orgapi.Client, diags *di
 	served, err := client.APIVersions(ctx)
 	if err != nil {
 		diags.AddWarning("Plan-Time Check Skipped",
-			fmt.Sprintf("Could not list the API versions the org serves: %s. The org checks api_version at the first call.", err))
+			fmt.Sprintf("Could not list the API versions the org serves: %s. The org checks api_version at the first call.",
+				sentence(err)))
 		return
 	}
 	if len(served) == 0 || slices.Contains(served, client.APIVersion()) {
