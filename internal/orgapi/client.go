@@ -75,6 +75,7 @@ type Client struct {
 	batch       *batchers
 	writes      [numScopes]atomic.Uint64 // writes sent by scope, counted twice each (coalesce.go)
 	appWrites   appWriteLog
+	appsRead    idSet // connected apps read, for readGrantsAhead
 
 	// Retry timing; tests shorten them.
 	retryWaitMin, retryWaitMax time.Duration

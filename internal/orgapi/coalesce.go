@@ -2,6 +2,7 @@ package orgapi
 
 import (
 	"context"
+	"maps"
 	"math/bits"
 	"net/http"
 	"os"
@@ -87,10 +88,20 @@ type coalescer[K comparable, V any] struct {
 	reuse  writeScope    // the scopes whose writes end the reuse of an answer; 0: no reuse
 	fetch  func(ctx context.Context, keys []K) (map[K]V, error)
 
-	mu      sync.Mutex
-	open    *group[K, V]
-	last    map[K]V // the last answer, for reuse
-	lastGen writeGen
+	// readAhead, when set, reads up to n further keys of the kind the client has not asked for
+	// (known says which it has), so that a run that reads the kind in successive windows reads
+	// the rest of it in one go (readAheadFrom).
+	readAhead func(ctx context.Context, n int, known map[K]bool) map[K]V
+
+	mu       sync.Mutex
+	open     *group[K, V]
+	last     map[K]V // the last answer, for reuse
+	lastGen  writeGen
+	sent     int        // groups sent
+	known    map[K]bool // keys asked for or read ahead
+	ahead    map[K]V    // keys read ahead, answering while the client has written nothing since
+	aheadGen writeGen
+	reading  bool // a read-ahead is under way
 }
 
 type group[K comparable, V any] struct {
@@ -124,8 +135,19 @@ func (co *coalescer[K, V]) get(ctx context.Context, key K) (v V, found bool, err
 		co.mu.Unlock()
 		return v, found, nil
 	}
+	if co.readAhead != nil {
+		if co.known == nil {
+			co.known = map[K]bool{}
+		}
+		co.known[key] = true
+		if v, ok := co.ahead[key]; ok && co.aheadGen == co.c.generation() {
+			co.mu.Unlock()
+			return v, true, nil
+		}
+	}
 	g := co.open
 	if g == nil {
+		co.readAheadFrom(ctx)
 		// The group's call outlives any one member's context: a member that gives up must not
 		// fail the others. The members' own contexts still end their wait.
 		g = &group[K, V]{index: map[K]struct{}{}, ctx: context.WithoutCancel(ctx), done: make(chan struct{})}
@@ -154,6 +176,43 @@ func (co *coalescer[K, V]) get(ctx context.Context, key K) (v V, found bool, err
 	}
 	v, found = g.res[key]
 	return v, found, nil
+}
+
+// readAheadFrom starts a read-ahead (co.mu held) when the kind is read in a second window or
+// later and the client has written nothing at all, so nothing read ahead can predate a write of
+// the client. It asks for as many further keys as the run has asked for so far: at most twice
+// the keys the configuration itself reads are fetched, however large the org, while the windows
+// a run of N resources waits for fall from N/10 to a handful. What is read ahead answers only
+// while the client still has written nothing; a key it does not hold goes to the org as before.
+func (co *coalescer[K, V]) readAheadFrom(ctx context.Context) {
+	co.sent++
+	gen := co.c.generation()
+	if co.readAhead == nil || co.sent < 2 || co.reading || gen != (writeGen{}) {
+		return
+	}
+	co.reading = true
+	known := maps.Clone(co.known)
+	n := len(known)
+	go func() {
+		got := co.readAhead(context.WithoutCancel(ctx), n, known)
+		co.mu.Lock()
+		defer co.mu.Unlock()
+		co.reading = false
+		if co.c.generation() != gen {
+			return
+		}
+		if co.ahead == nil {
+			co.ahead = map[K]V{}
+		}
+		for k, v := range got {
+			co.ahead[k] = v
+			co.known[k] = true
+		}
+		co.aheadGen = gen
+		if len(got) > 0 {
+			co.c.log(ctx, LevelDebug, "read ahead", map[string]any{"kind": co.kind, "keys": len(got)})
+		}
+	}()
 }
 
 // send runs g when its window ends, unless it filled up and ran already.

@@ -2,6 +2,7 @@ package orgapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -473,5 +474,54 @@ func TestKeptListsAnswerForAppsTheClientDidNotWrite(t *testing.T) {
 	}
 	if n := calls("setup:listConnectedApps"); n != usage {
 		t.Errorf("looking Workbench up after installing another app took %d more OAuth Usage calls, want 0", n-usage)
+	}
+}
+
+// A client that reads connected apps one window after another reads the rest of them ahead, in
+// fewer calls than windows, with every answer right; once the client writes, a read gets the
+// org's answer, not one read ahead before the write.
+func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
+	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	ctx := context.Background()
+	writer := org.client(t, nil)
+	errs := make([]error, 30)
+	concurrently(len(errs), func(i int) {
+		errs[i] = writer.CreateConnectedApp(ctx, &ConnectedApp{FullName: fmt.Sprintf("Ahead_%02d", i), Label: fmt.Sprintf("Ahead %d", i),
+			ContactEmail: "a@acme.test", CallbackURLs: []string{"https://a.acme.test/cb"}, Scopes: []string{"Api"}})
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 2 * time.Millisecond })
+	files, err := c.ListConnectedApps(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	for _, f := range files {
+		app, id, err := c.ReadConnectedAppWithID(ctx, f.FullName)
+		if err != nil || app.FullName != f.FullName || !strings.EqualFold(id, f.ID) {
+			t.Fatalf("%s: %+v, %s, %v", f.FullName, app, id, err)
+		}
+		time.Sleep(5 * time.Millisecond) // the next read opens a window of its own
+	}
+	var st struct {
+		ByOperation map[string]int `json:"by_operation"`
+	}
+	org.control(t, http.MethodGet, "stats", nil, &st)
+	if n := st.ByOperation["soap:readMetadata"]; n >= len(files)/2 {
+		t.Errorf("reading %d apps one window after another took %d readMetadata calls, want fewer than half", len(files), n)
+	}
+
+	app, err := c.ReadConnectedApp(ctx, "Ahead_29")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Label = "Ahead, relabelled"
+	if err := c.UpdateConnectedApp(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.ReadConnectedApp(ctx, "Ahead_29"); err != nil || got.Label != "Ahead, relabelled" {
+		t.Errorf("after the client's own update: %+v, %v; want the new label", got, err)
 	}
 }

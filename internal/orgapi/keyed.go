@@ -3,6 +3,7 @@ package orgapi
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -93,6 +94,8 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 			recs, err := c.queryConnectedApplications(ctx, " WHERE Id"+idInClause(ids))
 			return byID[ConnectedApplication, ConnectedApplication](recs, err, func(a ConnectedApplication) string { return a.ID })
 		})
+	b.appMetadata.readAhead = c.readAppsAhead
+	b.grants.readAhead = c.readGrantsAhead
 	b.addMetadataWrites(c)
 	b.installs = newCoalescer(c, "install ConnectedApplication", window, installationBatch,
 		func(ctx context.Context, reqs []*installReq) (map[*installReq]installOutcome, error) {
@@ -115,6 +118,85 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 			})
 	}
 	return b
+}
+
+// readAppsAhead reads up to n connected apps the client has not asked for, named by the
+// connected app list the client keeps, ten a call and the calls at once.
+func (c *Client) readAppsAhead(ctx context.Context, n int, known map[string]bool) map[string]*xmlNode {
+	last, _, ok := c.batch.appList.peek()
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, f := range last[one{}] {
+		if len(names) < n && !known[f.FullName] {
+			names = append(names, f.FullName)
+		}
+	}
+	o := op{name: "reading ConnectedApps ahead", perm: NeedConnectedApps}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	out := map[string]*xmlNode{}
+	for chunk := range slices.Chunk(names, metadataBatch) {
+		wg.Go(func() {
+			recs, err := c.readMetadata(ctx, o, typeConnectedApp, chunk)
+			if err != nil {
+				return // reading ahead saves calls; the reads themselves still go to the org
+			}
+			mu.Lock()
+			maps.Copy(out, recs)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// readGrantsAhead reads the connected app grants of up to n apps the client has read (and whose
+// grants it has not read ahead yet) in one query: the grants a configuration that manages those
+// apps could hold, never the org's whole table.
+func (c *Client) readGrantsAhead(ctx context.Context, n int, _ map[string]bool) map[string]grantRecord {
+	apps := c.appsRead.take(n)
+	if len(apps) == 0 {
+		return nil
+	}
+	recs, err := QueryAll[grantRecord](ctx, c, "SELECT Id, ParentId, SetupEntityId, Parent.Name, Parent.IsOwnedByProfile, "+
+		"Parent.ProfileId FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication' AND SetupEntityId"+idInClause(apps))
+	out, err := byID[grantRecord, grantRecord](recs, err, func(g grantRecord) string { return g.ID })
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+// idSet is the ids of the connected apps the client has read, for readGrantsAhead.
+type idSet struct {
+	mu    sync.Mutex
+	ids   []string
+	taken int
+	seen  map[string]bool
+}
+
+func (s *idSet) add(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	if !s.seen[id] {
+		s.seen[id] = true
+		s.ids = append(s.ids, id)
+	}
+}
+
+// take returns up to n ids no earlier take returned.
+func (s *idSet) take(n int) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	end := min(s.taken+n, len(s.ids), s.taken+soqlIDChunk)
+	out := slices.Clone(s.ids[s.taken:end])
+	s.taken = end
+	return out
 }
 
 // byID keys records by their normalized id, converting them with conv[0] when given.
@@ -404,6 +486,7 @@ func (c *Client) ReadConnectedAppWithID(ctx context.Context, name string) (*Conn
 	if idErr != nil {
 		return nil, "", idErr
 	}
+	c.appsRead.add(id)
 	return app, id, nil
 }
 
