@@ -328,8 +328,7 @@ func readBlocked(r *http.Request, install bool) (*bool, *apiError) {
 		}
 	}
 	if !install && blocked == nil {
-		return nil, &apiError{status: http.StatusBadRequest, code: "REQUIRED_FIELD_MISSING", fields: []string{"blocked"},
-			message: "Required fields are missing: [blocked]"}
+		return nil, requiredFieldsMissing("blocked")
 	}
 	return blocked, nil
 }

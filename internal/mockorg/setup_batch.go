@@ -48,8 +48,7 @@ func (s *Server) setupInstallations(c *restCall) {
 			return
 		}
 		if items == nil {
-			writeRESTErr(c.w, &apiError{status: http.StatusBadRequest, code: "REQUIRED_FIELD_MISSING", fields: []string{"installations"},
-				message: "Required fields are missing: [installations]"})
+			writeRESTErr(c.w, requiredFieldsMissing("installations"))
 			return
 		}
 		for _, item := range *items {
@@ -60,8 +59,7 @@ func (s *Server) setupInstallations(c *restCall) {
 				return
 			}
 			if id == nil {
-				writeRESTErr(c.w, &apiError{status: http.StatusBadRequest, code: "REQUIRED_FIELD_MISSING", fields: []string{"connectedAppId"},
-					message: "Required fields are missing: [connectedAppId]"})
+				writeRESTErr(c.w, requiredFieldsMissing("connectedAppId"))
 				return
 			}
 			members = append(members, member{ref: appRef{rawID: *id}, blocked: blocked != nil && *blocked})
