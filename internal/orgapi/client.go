@@ -73,7 +73,9 @@ type Client struct {
 	maxRetries  int
 	tokens      *tokenCache
 	batch       *batchers
-	writes      atomic.Uint64 // writes sent, counted twice each (coalesce.go)
+	writes      [numScopes]atomic.Uint64 // writes sent by scope, counted twice each (coalesce.go)
+	appWrites   appWriteLog
+	appsRead    idSet // connected apps read, for readGrantsAhead
 
 	// Retry timing; tests shorten them.
 	retryWaitMin, retryWaitMax time.Duration

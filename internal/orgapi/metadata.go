@@ -380,6 +380,7 @@ func (c *Client) CreateConnectedApp(ctx context.Context, app *ConnectedApp) erro
 		return e
 	}
 	c.redact.add(app.ConsumerSecret)
+	defer c.beginAppWrite(app.FullName)()
 	attempts, err := c.metadataWrite(ctx, c.batch.appCreates, "createMetadata", &metadataReq{o: o, app: app},
 		func(w *xmlWriter) { c.writeConnectedApp(w, app, true) })
 	var e *Error
@@ -399,6 +400,7 @@ func (c *Client) UpdateConnectedApp(ctx context.Context, app *ConnectedApp) erro
 	if e := c.checkConnectedApp(o, app); e != nil {
 		return e
 	}
+	defer c.beginAppWrite(app.FullName)()
 	answer, _, err := c.soapCall(ctx, o, "updateMetadata", func(w *xmlWriter) { c.writeConnectedApp(w, app, false) })
 	if err != nil {
 		return err
@@ -413,6 +415,7 @@ func (c *Client) DeleteConnectedApp(ctx context.Context, name string) error {
 	if strings.TrimSpace(name) == "" {
 		return o.fail(KindInvalidInput, "the connected app name is empty")
 	}
+	defer c.beginAppWrite(name)()
 	attempts, err := c.metadataWrite(ctx, c.batch.appDeletes, "deleteMetadata", &metadataReq{o: o, name: name}, func(w *xmlWriter) {
 		w.leaf("type", typeConnectedApp)
 		w.leaf("fullNames", name)

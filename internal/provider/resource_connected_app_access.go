@@ -225,7 +225,7 @@ func (r *connectedAppAccessResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	action := "granting " + plan.describe()
-	app, err := r.data.client.ConnectedApplicationByName(ctx, plan.ConnectedAppName.ValueString())
+	appID, err := r.data.client.ConnectedAppID(ctx, plan.ConnectedAppName.ValueString())
 	if err != nil {
 		resp.Diagnostics.Append(orgErrorAttrDiag(path.Root("connected_app_name"), action, err))
 		return
@@ -235,12 +235,12 @@ func (r *connectedAppAccessResource) Create(ctx context.Context, req resource.Cr
 		resp.Diagnostics.Append(orgErrorAttrDiag(errPath, action, err))
 		return
 	}
-	tflog.Debug(ctx, "granting connected app", map[string]any{"connected_app": app.Name, "parent_id": parentID})
+	tflog.Debug(ctx, "granting connected app", map[string]any{"connected_app": plan.ConnectedAppName.ValueString(), "parent_id": parentID})
 	c := r.data.client
 	id, ok := createAdopting(ctx, plan.target(), &resp.Diagnostics,
-		func(ctx context.Context) (string, error) { return c.GrantConnectedApp(ctx, parentID, app.ID) },
+		func(ctx context.Context) (string, error) { return c.GrantConnectedApp(ctx, parentID, appID) },
 		func(ctx context.Context) (string, error) {
-			g, err := c.FindConnectedAppGrant(ctx, parentID, app.ID)
+			g, err := c.FindConnectedAppGrant(ctx, parentID, appID)
 			if err != nil {
 				return "", err
 			}

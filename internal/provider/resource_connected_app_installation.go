@@ -211,33 +211,42 @@ func (r *connectedAppInstallationResource) Create(ctx context.Context, req resou
 	defer cancel()
 
 	name := plan.ConnectedAppName.ValueString()
-	app, notFound := findOAuthUsageApp(ctx, r.data.client, name)
-	if notFound != nil {
+	c := r.data.client
+	// The app's id comes from the connected app list the provider keeps while it writes no app of
+	// that name, not from the OAuth Usage list every install makes stale.
+	appID, err := c.ConnectedAppID(ctx, name)
+	if isNotFound(err) {
+		_, notFound := findOAuthUsageApp(ctx, c, name)
+		if notFound == nil {
+			notFound = orgErrorAttrDiag(path.Root("connected_app_name"), "installing Connected App ("+name+")", err)
+		}
 		resp.Diagnostics.Append(notFound)
 		return
 	}
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorAttrDiag(path.Root("connected_app_name"), "installing Connected App ("+name+")", err))
+		return
+	}
 	tflog.Debug(ctx, "installing connected app", map[string]any{"name": name, "blocked": plan.Blocked.ValueBool()})
-	c := r.data.client
 	inst, ok := createAdopting(ctx, installationTarget(name), &resp.Diagnostics,
 		func(ctx context.Context) (*orgapi.Installation, error) {
-			return c.Install(ctx, app.ID, plan.Blocked.ValueBool())
+			return c.Install(ctx, appID, plan.Blocked.ValueBool())
 		},
-		func(ctx context.Context) (*orgapi.Installation, error) { return c.Installation(ctx, app.ID) })
+		func(ctx context.Context) (*orgapi.Installation, error) { return c.Installation(ctx, appID) })
 	if !ok {
 		return
 	}
 	// The installation's id goes to state before anything else can fail.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), app.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), appID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("connected_app_name"), name)...)
 	// Install is idempotent, so an app that was installed already keeps its old Block state.
 	if inst.Blocked != plan.Blocked.ValueBool() {
-		var err error
-		if inst, err = c.SetBlocked(ctx, app.ID, plan.Blocked.ValueBool()); err != nil {
+		if inst, err = c.SetBlocked(ctx, appID, plan.Blocked.ValueBool()); err != nil {
 			resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("blocking Connected App (%s)", name), err))
 			return
 		}
 	}
-	plan.ID = types.StringValue(app.ID)
+	plan.ID = types.StringValue(appID)
 	plan.setFrom(inst)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
