@@ -1,0 +1,149 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// actionsSupported skips a test whose configuration has action blocks on Terraform older than 1.14.
+var actionsSupported = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
+
+// liveSession is what a user's authorization of an app through the web server flow hands a client.
+type liveSession struct {
+	user, app      string
+	access         string
+	refresh        string
+	consumerKey    string
+	consumerSecret string
+}
+
+// openSession has username authorize app through the web server flow (mockorg's stand-in for the
+// browser) and returns the session, failing the test when the org refuses it.
+func (o *testOrg) openSession(t *testing.T, username, app string) *liveSession {
+	t.Helper()
+	status, body := o.control(t, http.MethodPost, "sessions", map[string]string{"username": username, "connected_app": app})
+	var res struct {
+		SessionID    string `json:"session_id"`
+		RefreshToken string `json:"refresh_token"`
+	}
+	if status/100 != 2 || json.Unmarshal(body, &res) != nil || res.SessionID == "" {
+		t.Fatalf("%s authorizing %s: HTTP %d: %s", username, app, status, body)
+	}
+	key, secret := appCredentials(t, app)
+	return &liveSession{user: username, app: app, access: res.SessionID, refresh: res.RefreshToken, consumerKey: key, consumerSecret: secret}
+}
+
+// refreshes reports whether the org still exchanges the session's refresh token for an access
+// token, or the OAuth error code it answers.
+func (o *testOrg) refreshes(t *testing.T, s *liveSession) (bool, string) {
+	t.Helper()
+	return o.grant(t, url.Values{"grant_type": {"refresh_token"}, "client_id": {s.consumerKey},
+		"client_secret": {s.consumerSecret}, "refresh_token": {s.refresh}})
+}
+
+// checkSessionsAlive compares what the org does with each session's access and refresh tokens
+// with alive: both work, or the access token gets INVALID_SESSION_ID and the refresh token
+// invalid_grant.
+func (o *testOrg) checkSessionsAlive(t *testing.T, alive bool, sessions ...**liveSession) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var problems []string
+		for _, sp := range sessions {
+			s := *sp
+			wantCode, wantRefreshCode := "", ""
+			if !alive {
+				wantCode, wantRefreshCode = "INVALID_SESSION_ID", "invalid_grant"
+			}
+			if ok, code := o.callREST(t, s.access); ok != alive || code != wantCode {
+				problems = append(problems, fmt.Sprintf("%s's access token through %s: accepted = %t (%q), want %t", s.user, s.app, ok, code, alive))
+			}
+			if ok, code := o.refreshes(t, s); ok != alive || code != wantRefreshCode {
+				problems = append(problems, fmt.Sprintf("%s's refresh token through %s: accepted = %t (%q), want %t", s.user, s.app, ok, code, alive))
+			}
+		}
+		if len(problems) > 0 {
+			return fmt.Errorf("%s", strings.Join(problems, "; "))
+		}
+		return nil
+	}
+}
+
+// killSwitchConfig installs Partner_Portal_Mobile and revokes its sessions whenever the
+// incident's value changes.
+func killSwitchConfig(incident string) string {
+	return installationConfig(appPartnerPortal, false, "") + fmt.Sprintf(`
+resource "terraform_data" "incident" {
+  input = %q
+  lifecycle {
+    action_trigger {
+      events  = [after_update]
+      actions = [action.sfaccess_revoke_app_sessions.kill]
+    }
+  }
+}
+
+action "sfaccess_revoke_app_sessions" "kill" {
+  config {
+    connected_app_name = sfaccess_connected_app_installation.this.connected_app_name
+  }
+}
+`, incident)
+}
+
+// TestAccRevokeAppSessionsAction_trigger wires the kill switch to a resource's lifecycle: nothing
+// happens while the incident value stays, and changing it ends every live session of the app —
+// access and refresh tokens — while the app stays installed and unblocked and users can log in
+// again; another app's session lives on.
+func TestAccRevokeAppSessionsAction_trigger(t *testing.T) {
+	useTerraform114(t)
+	org := newTestOrg(t)
+	var employee, readonly, workbench *liveSession
+	openSessions := func(*terraform.State) error {
+		employee, readonly = org.openSession(t, userEmployee, appPartnerPortal), org.openSession(t, userReadOnly, appPartnerPortal)
+		workbench = org.openSession(t, userCustomerPlus, appWorkbench)
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		TerraformVersionChecks:   actionsSupported,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: org.config(killSwitchConfig("calm")),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					openSessions,
+					org.checkSessionsAlive(t, true, &employee, &readonly, &workbench),
+				),
+			},
+			{
+				// The same value again: the trigger does not fire, the sessions live.
+				Config: org.config(killSwitchConfig("calm")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: org.checkSessionsAlive(t, true, &employee, &readonly, &workbench),
+			},
+			{
+				Config: org.config(killSwitchConfig("incident-1")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("terraform_data.incident", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					org.checkSessionsAlive(t, false, &employee, &readonly),
+					org.checkSessionsAlive(t, true, &workbench),
+					org.checkInstalled(t, appPartnerPortal, true, false),
+					org.checkTokens(t, allows(userEmployee, appPartnerPortal)),
+				),
+			},
+		},
+	})
+}
