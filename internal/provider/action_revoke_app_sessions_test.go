@@ -147,3 +147,50 @@ func TestAccRevokeAppSessionsAction_trigger(t *testing.T) {
 		},
 	})
 }
+
+// TestAccRevokeAppSessionsAction_invoke runs the kill switch as an operator would in an incident,
+// with `terraform apply -invoke`: a plain apply leaves the sessions alone, the invoked action ends
+// them and says how many it revoked, and the app stays installed and unblocked.
+func TestAccRevokeAppSessionsAction_invoke(t *testing.T) {
+	useTerraform114(t)
+	org := newTestOrg(t)
+	const killAction = `
+action "sfaccess_revoke_app_sessions" "kill" {
+  config {
+    connected_app_name = "` + appPartnerPortal + `"
+  }
+}
+`
+	cli := newTerraformCLI(t, org.config(killAction))
+	if _, err := org.adminClient(t).Install(t.Context(), org.appID(t, appPartnerPortal), false); err != nil {
+		t.Fatalf("installing %s: %v", appPartnerPortal, err)
+	}
+	employee, readonly := org.openSession(t, userEmployee, appPartnerPortal), org.openSession(t, userReadOnly, appPartnerPortal)
+	check := func(f resource.TestCheckFunc) {
+		t.Helper()
+		if err := f(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	cli.mustRun("apply", "-auto-approve", "-input=false")
+	check(org.checkSessionsAlive(t, true, &employee, &readonly))
+
+	out := cli.mustRun("apply", "-auto-approve", "-input=false", "-invoke=action.sfaccess_revoke_app_sessions.kill")
+	if want := "Revoked 2 user authorizations of " + appPartnerPortal; !strings.Contains(out, want) {
+		t.Errorf("the invoke's output lacks %q:\n%s", want, out)
+	}
+	check(org.checkSessionsAlive(t, false, &employee, &readonly))
+	check(org.checkInstalled(t, appPartnerPortal, true, false))
+	check(org.checkTokens(t, allows(userEmployee, appPartnerPortal)))
+
+	// A user who cannot see every user's authorizations would revoke only their own: the plan
+	// fails instead, and the sessions live on.
+	again := org.openSession(t, userEmployee, appPartnerPortal)
+	cli.writeConfig(org.providerConfigAs(t, userReadOnly) + killAction)
+	out, err := cli.run("apply", "-auto-approve", "-input=false", "-invoke=action.sfaccess_revoke_app_sessions.kill")
+	if err == nil || !expectDiagnostics("Insufficient Permissions", "Revoking the sessions of the connected app", "CustomizeApplication").MatchString(out) {
+		t.Errorf("invoking the action as %s: %v\n%s", userReadOnly, err, out)
+	}
+	check(org.checkSessionsAlive(t, true, &again))
+}
