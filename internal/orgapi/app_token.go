@@ -70,6 +70,11 @@ func (c *Client) IssueAppToken(ctx context.Context, cred AppCredentials) (*AppTo
 		flow = "JWT bearer"
 	}
 	tok, err := src.fetch(ctx)
+	var e *Error
+	if errors.As(err, &e) && e.Kind == KindAuth {
+		e.authHint = "Check the app's credentials (client_id with client_secret, or with username and private_key) and login_url; " +
+			"when the org names an access rule, the user may not use this app."
+	}
 	if err != nil {
 		return nil, err
 	}
