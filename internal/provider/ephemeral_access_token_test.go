@@ -1,8 +1,17 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -152,4 +161,93 @@ resource "echo" "partner" {}
 			},
 		},
 	})
+}
+
+// tokenShape matches any access token mockorg issues ({org id, 15 characters}!AQ{94 characters}),
+// to find one in output without knowing it.
+var tokenShape = regexp.MustCompile(`00D[0-9A-Za-z]{12}![0-9A-Za-z]{96}`)
+
+// TestAccAccessToken_neverStored runs terraform itself with TF_LOG=trace: a second sfaccess provider
+// configuration reads the org with the ephemeral token, and afterwards no token of any kind is in
+// the saved plan, the state or the log, and every token the run revoked is dead. It needs
+// Terraform 1.10 or later (ephemeral resources), which CI's terraform on PATH is.
+func TestAccAccessToken_neverStored(t *testing.T) {
+	org := newTestOrg(t)
+	var mu sync.Mutex
+	var revoked []string
+	org.failWhen(func(r *http.Request) bool {
+		if r.URL.Path != "/services/oauth2/revoke" {
+			return false
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Errorf("reading a revocation: %v", err)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		form, _ := url.ParseQuery(string(body))
+		mu.Lock()
+		defer mu.Unlock()
+		revoked = append(revoked, form.Get("token"))
+		return false
+	})
+	logFile := filepath.Join(t.TempDir(), "terraform.log")
+	cli := newTerraformCLI(t, org.config(`
+ephemeral "sfaccess_access_token" "app" {
+  client_id     = "MockorgAdminKey0001"
+  client_secret = "MockorgAdminSecret0001"
+}
+
+provider "sfaccess" {
+  alias        = "through_token"
+  instance_url = ephemeral.sfaccess_access_token.app.instance_url
+  access_token = ephemeral.sfaccess_access_token.app.access_token
+}
+
+data "sfaccess_api_access_control" "through_token" {
+  provider = sfaccess.through_token
+}
+
+output "read_through_token" {
+  value = data.sfaccess_api_access_control.through_token.feature_provisioned
+}
+`), "TF_LOG=trace", "TF_LOG_PATH="+logFile)
+	if tokenShape.FindString(org.mustToken(t, userAdmin, appTerraformAdmin)) == "" {
+		t.Fatal("tokenShape does not match the tokens mockorg issues")
+	}
+
+	cli.mustRun("plan", "-input=false", "-out=tfplan")
+	plan := cli.mustRun("show", "-json", "tfplan")
+	cli.mustRun("apply", "-input=false", "tfplan")
+	state := cli.mustRun("show", "-json")
+	if !strings.Contains(state, `"read_through_token":{"sensitive":false,"value":true`) {
+		t.Errorf("the data source did not read the org through the token:\n%s", state)
+	}
+	stateFile, err := os.ReadFile(filepath.Join(cli.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logText, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"opened an access token", "revoked the access token"} {
+		if !strings.Contains(string(logText), want) {
+			t.Errorf("the log lacks %q: the provider's log did not reach it, and the test would prove nothing", want)
+		}
+	}
+	for what, text := range map[string]string{"plan": plan, "state": state, "state file": string(stateFile), "log": string(logText)} {
+		if token := tokenShape.FindString(text); token != "" {
+			t.Errorf("the %s holds an access token (%s…)", what, token[:20])
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(revoked) < 2 { // the plan's token and the apply's
+		t.Errorf("the run revoked %d tokens, want one per command that opened the resource (2)", len(revoked))
+	}
+	for _, token := range revoked {
+		if ok, code := org.callREST(t, token); ok || code != "INVALID_SESSION_ID" {
+			t.Errorf("a revoked token after the run: accepted = %t (%q)", ok, code)
+		}
+	}
 }
