@@ -59,9 +59,8 @@ func (a *refreshAppScopesAction) Configure(_ context.Context, req action.Configu
 // permissions. Whether the app is installed is checked when the action runs, since the same
 // apply may install it before.
 func (a *refreshAppScopesAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
-	var m appActionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.ConnectedAppName.IsUnknown() || !a.data.canPlanCheck(&resp.Diagnostics, "the scopes of "+m.ConnectedAppName.ValueString()) {
+	name, ok := a.data.appActionPlan(ctx, req, "the scopes", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	available, err := a.data.extensionAvailable(ctx)
@@ -73,16 +72,15 @@ func (a *refreshAppScopesAction) ModifyPlan(ctx context.Context, req action.Modi
 		resp.Diagnostics.Append(extensionUnavailableDiag(path.Root("connected_app_name"), "block and unblock a connected app", orgapi.SetupPageOAuthUsage))
 		return
 	}
-	a.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, "refreshing the scopes of the connected app "+m.ConnectedAppName.ValueString(), &resp.Diagnostics)
+	a.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, "refreshing the scopes of the connected app "+name, &resp.Diagnostics)
 }
 
 func (a *refreshAppScopesAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	var m appActionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !a.data.ready(&resp.Diagnostics) {
+	name, ok := a.data.appActionInvoke(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	app, notFound := findOAuthUsageApp(ctx, a.data.client, m.ConnectedAppName.ValueString())
+	app, notFound := findOAuthUsageApp(ctx, a.data.client, name)
 	if notFound != nil {
 		resp.Diagnostics.Append(notFound)
 		return

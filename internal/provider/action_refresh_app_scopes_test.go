@@ -84,23 +84,7 @@ func TestAccRefreshAppScopesAction(t *testing.T) {
 				),
 			},
 			{
-				Config: org.config(`
-resource "terraform_data" "go" {
-  input = "now"
-  lifecycle {
-    action_trigger {
-      events  = [after_create]
-      actions = [action.sfaccess_refresh_app_scopes.workbench]
-    }
-  }
-}
-
-action "sfaccess_refresh_app_scopes" "workbench" {
-  config {
-    connected_app_name = "` + appWorkbench + `"
-  }
-}
-`),
+				Config:      org.config(triggeredAction("go", "now", "after_create", "sfaccess_refresh_app_scopes", "workbench", `"`+appWorkbench+`"`)),
 				ExpectError: expectDiagnostics("Connected App Not Installed", "Workbench is not installed"),
 			},
 		},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -32,6 +33,29 @@ func NewRevokeAppSessionsAction() action.Action {
 // appActionModel is the configuration of an action on one connected app.
 type appActionModel struct {
 	ConnectedAppName types.String `tfsdk:"connected_app_name"`
+}
+
+// appActionPlan reads an app action's configuration at plan time and returns the app's name; ok
+// is false when there is nothing to check against the org yet (the name or the provider
+// configuration is unknown; canPlanCheck then warns).
+func (d *providerData) appActionPlan(ctx context.Context, req action.ModifyPlanRequest, what string, diags *diag.Diagnostics) (name string, ok bool) {
+	var m appActionModel
+	diags.Append(req.Config.Get(ctx, &m)...)
+	if diags.HasError() || m.ConnectedAppName.IsUnknown() || !d.canPlanCheck(diags, what+" of "+m.ConnectedAppName.ValueString()) {
+		return "", false
+	}
+	return m.ConnectedAppName.ValueString(), true
+}
+
+// appActionInvoke reads an app action's configuration when it runs and returns the app's name;
+// ok is false when a diagnostic says why it cannot run.
+func (d *providerData) appActionInvoke(ctx context.Context, req action.InvokeRequest, diags *diag.Diagnostics) (name string, ok bool) {
+	var m appActionModel
+	diags.Append(req.Config.Get(ctx, &m)...)
+	if diags.HasError() || !d.ready(diags) {
+		return "", false
+	}
+	return m.ConnectedAppName.ValueString(), true
 }
 
 // connectedAppNameActionAttribute is the app an action works on.
@@ -75,21 +99,17 @@ func (a *revokeAppSessionsAction) Configure(_ context.Context, req action.Config
 // ModifyPlan fails the plan when the provider's user lacks the permissions the action needs, so
 // that a kill switch wired into a configuration is known to work before the incident.
 func (a *revokeAppSessionsAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
-	var m appActionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.ConnectedAppName.IsUnknown() || !a.data.canPlanCheck(&resp.Diagnostics, "the sessions of "+m.ConnectedAppName.ValueString()) {
-		return
+	name, ok := a.data.appActionPlan(ctx, req, "the sessions", &resp.Diagnostics)
+	if ok {
+		a.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, "revoking the sessions of the connected app "+name, &resp.Diagnostics)
 	}
-	a.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, "revoking the sessions of the connected app "+m.ConnectedAppName.ValueString(), &resp.Diagnostics)
 }
 
 func (a *revokeAppSessionsAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	var m appActionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || !a.data.ready(&resp.Diagnostics) {
+	name, ok := a.data.appActionInvoke(ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	name := m.ConnectedAppName.ValueString()
 	a.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, "revoking the sessions of the connected app "+name, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

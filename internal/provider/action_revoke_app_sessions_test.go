@@ -86,23 +86,31 @@ func (o *testOrg) checkSessionsAlive(t *testing.T, alive bool, sessions ...**liv
 // killSwitchConfig installs Partner_Portal_Mobile and revokes its sessions whenever the
 // incident's value changes.
 func killSwitchConfig(incident string) string {
-	return installationConfig(appPartnerPortal, false, "") + fmt.Sprintf(`
-resource "terraform_data" "incident" {
-  input = %q
+	return installationConfig(appPartnerPortal, false, "") +
+		triggeredAction("incident", incident, "after_update", "sfaccess_revoke_app_sessions", "kill",
+			"sfaccess_connected_app_installation.this.connected_app_name")
+}
+
+// triggeredAction is an action on one app (appName an HCL expression) and a terraform_data
+// resource named trigger, holding input, that invokes it on event.
+func triggeredAction(trigger, input, event, actionType, actionName, appName string) string {
+	return fmt.Sprintf(`
+resource "terraform_data" %[1]q {
+  input = %[2]q
   lifecycle {
     action_trigger {
-      events  = [after_update]
-      actions = [action.sfaccess_revoke_app_sessions.kill]
+      events  = [%[3]s]
+      actions = [action.%[4]s.%[5]s]
     }
   }
 }
 
-action "sfaccess_revoke_app_sessions" "kill" {
+action %[4]q %[5]q {
   config {
-    connected_app_name = sfaccess_connected_app_installation.this.connected_app_name
+    connected_app_name = %[6]s
   }
 }
-`, incident)
+`, trigger, input, event, actionType, actionName, appName)
 }
 
 // TestAccRevokeAppSessionsAction_trigger wires the kill switch to a resource's lifecycle: nothing
