@@ -34,7 +34,7 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 		}
 		ok(t, "RevokeToken", admin.RevokeToken(ctx, tok.LoginURL, tok.AccessToken))
 		_, err = o.tokenClient(t, tok.AccessToken).ReadConnectedAppSettings(ctx)
-		mustKind(t, err, KindAuth)
+		requireKind(t, err, KindAuth)
 		// A token that is dead already is revoked.
 		ok(t, "RevokeToken again", admin.RevokeToken(ctx, tok.LoginURL, tok.AccessToken))
 		log := logged.text()
@@ -81,7 +81,7 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 			{ClientID: adminKey, ClientSecret: adminSecret, LoginURL: "http://login.example.com"},
 		} {
 			_, err := admin.IssueAppToken(ctx, cred)
-			mustKind(t, err, KindInvalidInput)
+			requireKind(t, err, KindInvalidInput)
 		}
 	})
 }
@@ -113,7 +113,7 @@ func TestMockorgRevokeAppSessions(t *testing.T) {
 	}
 	for _, s := range []session{employee, readonly} {
 		_, err := o.tokenClient(t, s.SessionID).Limits(ctx)
-		mustKind(t, err, KindAuth)
+		requireKind(t, err, KindAuth)
 	}
 	// The refresh token went with the authorization.
 	resp, err := http.PostForm(o.ts.URL+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"},
@@ -135,7 +135,7 @@ func TestMockorgRevokeAppSessions(t *testing.T) {
 	}
 
 	_, err = admin.RevokeAppSessions(ctx, "No_Such_App")
-	mustKind(t, err, KindNotFound)
+	requireKind(t, err, KindNotFound)
 
 	twin := &ConnectedApp{FullName: "Portal_Twin", Label: "Partner Portal Mobile", ContactEmail: "admin@acme.test",
 		CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}}
