@@ -93,6 +93,8 @@ func TestExamplesCoverEveryResourceAndDataSource(t *testing.T) {
 		"data-sources/sfaccess_api_access_control", "data-sources/sfaccess_connected_app",
 		"data-sources/sfaccess_connected_apps", "data-sources/sfaccess_users",
 		"data-sources/sfaccess_api_access_check",
+		"ephemeral-resources/sfaccess_access_token",
+		"actions/sfaccess_revoke_app_sessions", "actions/sfaccess_refresh_app_scopes",
 	} {
 		if !dirs[want] {
 			t.Errorf("examples/%s is missing", want)
@@ -150,6 +152,25 @@ func TestExamplesAreFormatted(t *testing.T) {
 // writeOnlyUse marks examples that need Terraform 1.11: write-only arguments and ephemeral variables.
 var writeOnlyUse = regexp.MustCompile(`(?m)_wo\s*=|^\s*ephemeral\s*=\s*true`)
 
+// actionUse marks examples that need Terraform 1.14: action blocks.
+var actionUse = regexp.MustCompile(`(?m)^\s*action\s+"`)
+
+// terraform114 returns the Terraform 1.14 binary that .ci/build-terraform built and
+// SFACCESS_TERRAFORM_1_14 names, or skips the test, unless SFACCESS_REQUIRE_TERRAFORM_1_14=1 (CI)
+// makes a missing binary a failure.
+func terraform114(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv("SFACCESS_TERRAFORM_1_14")
+	if bin == "" {
+		msg := "uses action blocks, which need Terraform 1.14: set SFACCESS_TERRAFORM_1_14=$(.ci/build-terraform)"
+		if os.Getenv("SFACCESS_REQUIRE_TERRAFORM_1_14") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return bin
+}
+
 func TestExamplesValidate(t *testing.T) {
 	tf := terraform(t)
 	major, minor := terraformVersion(t, tf)
@@ -161,6 +182,10 @@ func TestExamplesValidate(t *testing.T) {
 			src := readConfig(t, dir)
 			if writeOnlyUse.MatchString(src.all) && (major < 1 || major == 1 && minor < 11) {
 				t.Skipf("uses write-only arguments, which need Terraform 1.11; this is %d.%d", major, minor)
+			}
+			tf := tf
+			if actionUse.MatchString(src.all) {
+				tf = terraform114(t)
 			}
 			work := t.TempDir()
 			cfg := filepath.Join(work, "config")

@@ -116,6 +116,8 @@ type Error struct {
 	// a timeout, a dropped connection), so the retries ran out rather than the org refusing.
 	Transient bool
 	cause     error
+	// authHint replaces the advice for a KindAuth error whose credentials are not the Client's own.
+	authHint string
 }
 
 // Error renders "op: CODE: message (needs …). What to do."
@@ -167,6 +169,9 @@ func (e *Error) hint() string {
 		}
 		return "Ask Salesforce Customer Support to enable API Access Control for this org."
 	case KindAuth:
+		if e.authHint != "" {
+			return e.authHint
+		}
 		return "Check the provider's credentials (access_token, or client_id with client_secret or with username and private_key) and login_url."
 	case KindRateLimited:
 		if e.Code == "REQUEST_LIMIT_EXCEEDED" && strings.Contains(e.Message, "TotalRequests") {

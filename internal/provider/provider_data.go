@@ -34,6 +34,8 @@ type providerData struct {
 	managed map[string]bool
 	// planned records what this plan creates or keeps (planned.go).
 	planned plannedObjects
+	// tokens are the access tokens ephemeral resources hold open (open_tokens.go).
+	tokens openTokens
 }
 
 // noteManaged records that this run's state holds the object.

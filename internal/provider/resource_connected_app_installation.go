@@ -92,7 +92,8 @@ func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resourc
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"scope_refresh_trigger": schema.StringAttribute{
-				MarkdownDescription: "Any string; changing it blocks the app and unblocks it again. An " +
+				MarkdownDescription: "Any string; changing it blocks the app and unblocks it again. On Terraform 1.14 " +
+					"and later, prefer the `sfaccess_refresh_app_scopes` action, triggered when the app's scopes change. An " +
 					"installed app keeps the OAuth scopes it had when it was installed: Salesforce re-reads " +
 					"the app's scopes only when the app is blocked and unblocked, so change this value (e.g. " +
 					"to a hash of the app's `scopes`) when you change the scopes of an installed app. The app's " +
@@ -306,19 +307,18 @@ func (r *connectedAppInstallationResource) Update(ctx context.Context, req resou
 	c, id, name := r.data.client, state.ID.ValueString(), state.ConnectedAppName.ValueString()
 	blocked := plan.Blocked.ValueBool()
 	refresh := !plan.ScopeRefreshTrigger.Equal(state.ScopeRefreshTrigger) && !plan.ScopeRefreshTrigger.IsNull()
-	var steps []bool
-	if refresh && !blocked {
-		tflog.Info(ctx, "blocking and unblocking connected app so that it picks up its current scopes", map[string]any{"name": name})
-		steps = []bool{true, false}
-	} else {
-		steps = []bool{blocked}
-	}
 	var inst *orgapi.Installation
-	for _, b := range steps {
+	if refresh && !blocked {
+		var d diag.Diagnostic
+		if inst, d = refreshInstalledScopes(ctx, c, id, name); d != nil {
+			resp.Diagnostics.Append(d)
+			return
+		}
+	} else {
 		var err error
-		if inst, err = c.SetBlocked(ctx, id, b); err != nil {
+		if inst, err = c.SetBlocked(ctx, id, blocked); err != nil {
 			verb := "unblocking"
-			if b {
+			if blocked {
 				verb = "blocking"
 			}
 			resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("%s Connected App (%s)", verb, name), err))
