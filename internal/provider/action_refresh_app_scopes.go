@@ -65,7 +65,7 @@ func (a *refreshAppScopesAction) ModifyPlan(ctx context.Context, req action.Modi
 	}
 	available, err := a.data.extensionAvailable(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(planCheckFailedWarning("whether the org serves the setup extension", err))
+		resp.Diagnostics.Append(a.data.planCheckFailed("whether the org serves the setup extension", err))
 		return
 	}
 	if !available {
