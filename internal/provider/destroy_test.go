@@ -93,8 +93,12 @@ func testDestroyAfterDeletion(t *testing.T, eachObject bool) {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
-			if _, err := org.adminClient(t).ReadConnectedApp(ctx, "Gone_App"); !isNotFound(err) {
-				return fmt.Errorf("Gone_App after destroy: %v", err)
+			_, err := org.adminClient(t).ReadConnectedApp(ctx, "Gone_App")
+			switch {
+			case err == nil:
+				return fmt.Errorf("Gone_App still exists after destroy")
+			case !isNotFound(err):
+				return fmt.Errorf("reading Gone_App after destroy: %w", err)
 			}
 			return nil
 		},

@@ -85,7 +85,7 @@ func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 			"user_permissions": schema.SetAttribute{
 				MarkdownDescription: "The user permissions the set grants, by API name. The resource owns exactly these " +
-					fmt.Sprint(len(orgapi.UserPermissions())) + " permissions, the ones API Access Control depends on: " +
+					fmt.Sprint(len(orgapi.UserPermissions())) + " permissions, the ones API Access Control and its administration depend on: " +
 					markdownList(orgapi.UserPermissions()) + ". Each listed one is on; each of them not listed is off. " +
 					"Every other permission of the set (View All Data, say) is neither read nor written: Terraform leaves " +
 					"it as Setup has it. `UseAnyApiClient` exists only in orgs where API Access Control is provisioned. " +
