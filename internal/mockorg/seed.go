@@ -21,6 +21,9 @@ type Seed struct {
 	ConnectedApps            []SeedConnectedApp  `json:"connectedApps"`
 	SetupEntityAccess        []SeedGrant         `json:"setupEntityAccess"`
 	OAuthTokens              []SeedOAuthToken    `json:"oauthTokens"`
+	// ExternalClientApps and ExternalClientAppSettings: ARCHITECTURE.md, "mockorg model".
+	ExternalClientApps        []SeedExternalClientApp `json:"externalClientApps,omitempty"`
+	ExternalClientAppSettings SeedECASettings         `json:"externalClientAppSettings"`
 }
 
 // SeedOrganization is the Organization record and the org-level properties Salesforce Support controls.

@@ -26,6 +26,7 @@ var userPermissions = []string{
 	"ApiEnabled", "ApiUserOnly", PermissionUseAnyAPIClient, "CustomizeApplication", "ModifyAllData",
 	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
 	"ManageUsers", "AssignPermissionSets", "ViewSetup", "ModifyMetadata", PermissionCanApproveUninstalledApps,
+	"ExternalClientAppAdmin", "ExternalClientAppDeveloper", "ExternalClientAppViewer", "ViewClientSecret",
 }
 
 // UserPermissions returns the user permissions the client reads and writes. The slice is the
