@@ -74,6 +74,7 @@ type Client struct {
 	tokens      *tokenCache
 	batch       *batchers
 	writes      atomic.Uint64 // writes sent, counted twice each (coalesce.go)
+	ecaLocks    ecaLocks      // one ECA's policies changed by one writer at a time (metadata_eca.go)
 
 	// Retry timing; tests shorten them.
 	retryWaitMin, retryWaitMax time.Duration

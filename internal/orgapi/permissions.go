@@ -52,6 +52,10 @@ var (
 	NeedPermissionSets = Requirement{All: []string{"ManageProfilesPermissionsets"}}
 	NeedAssignments    = Requirement{
 		All: []string{"ManageProfilesPermissionsets"}, AnyOf: []string{"ManageUsers", "AssignPermissionSets"}}
+	NeedReadExternalClientApps = Requirement{
+		AnyOf: []string{"ExternalClientAppViewer", "ExternalClientAppDeveloper", "ExternalClientAppAdmin"}}
+	NeedDevelopExternalClientApps    = Requirement{All: []string{"ExternalClientAppDeveloper", "ViewClientSecret"}}
+	NeedAdministerExternalClientApps = Requirement{All: []string{"ExternalClientAppAdmin"}}
 )
 
 // String renders the requirement as the org's INSUFFICIENT_ACCESS messages do, so that the hint
