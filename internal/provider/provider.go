@@ -241,6 +241,10 @@ func (p *sfaccessProvider) Resources(context.Context) []func() resource.Resource
 		NewConnectedAppInstallationResource,
 		NewPermissionSetResource,
 		NewPermissionSetAssignmentResource,
+		// External Client Apps
+		NewExternalClientAppResource,
+		NewExternalClientAppAccessResource,
+		NewExternalClientAppSettingsResource,
 	}
 }
 
