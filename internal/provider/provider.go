@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -22,7 +23,10 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
-var _ provider.Provider = (*sfaccessProvider)(nil)
+var (
+	_ provider.Provider                       = (*sfaccessProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*sfaccessProvider)(nil)
+)
 
 // Environment variables the provider falls back to, one per attribute (ARCHITECTURE.md, Provider surface).
 const (
@@ -194,7 +198,7 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
 		data := &providerData{unknownAttributes: rc.unknown}
-		resp.ResourceData, resp.DataSourceData = data, data
+		resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
 		return
 	}
 
@@ -212,7 +216,7 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	data := newProviderData(client)
-	resp.ResourceData, resp.DataSourceData = data, data
+	resp.ResourceData, resp.DataSourceData, resp.EphemeralResourceData = data, data, data
 }
 
 // checkAPIVersionServed fails the plan when the org does not serve api_version: every call would
@@ -245,6 +249,13 @@ func (p *sfaccessProvider) Resources(context.Context) []func() resource.Resource
 		NewExternalClientAppResource,
 		NewExternalClientAppAccessResource,
 		NewExternalClientAppSettingsResource,
+	}
+}
+
+// EphemeralResources are the values a run may use but state never holds.
+func (p *sfaccessProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewExternalClientAppCredentialsEphemeralResource,
 	}
 }
 
