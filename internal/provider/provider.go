@@ -266,5 +266,8 @@ func (p *sfaccessProvider) DataSources(context.Context) []func() datasource.Data
 		NewConnectedAppDataSource,
 		NewConnectedAppsDataSource,
 		NewUsersDataSource,
+		// External Client Apps
+		NewExternalClientAppDataSource,
+		NewExternalClientAppsDataSource,
 	}
 }
