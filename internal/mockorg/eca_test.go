@@ -302,13 +302,27 @@ func TestECAMetadataNeedsTheECAPermissions(t *testing.T) {
 
 func TestECAsSurviveASnapshot(t *testing.T) {
 	h := newHarness(t, Config{})
-	h.mustSOAPSuccess(t, h.adminToken(), ecaDefinition)
+	admin := h.adminToken()
+	h.mustSOAPSuccess(t, admin, ecaDefinition)
+	h.ecaSession("employee@acme.test", "Acme_Sync")
 	before := h.snapshot()
+	approved := false
+	for _, a := range before.OAuthTokens {
+		approved = approved || a.ExternalClientApp == "Acme_Sync" && a.Username == "employee@acme.test"
+	}
+	if !approved {
+		t.Errorf("the ECA approval is not in the snapshot: %+v", before.OAuthTokens)
+	}
+	q := h.rest(http.MethodGet, "/services/data/v66.0/query?q="+url.QueryEscape("SELECT AppName FROM OauthToken WHERE AppName = 'Acme Sync'"), admin, nil)
+	if q.status != http.StatusOK || !strings.Contains(string(q.body), `"totalSize":1`) {
+		t.Errorf("OauthToken of an ECA: %d %s", q.status, q.body)
+	}
 	if r := h.control(http.MethodPut, "/__mockorg/snapshot", before); r.status != http.StatusNoContent {
 		t.Fatalf("PUT snapshot: %d %s", r.status, r.body)
 	}
 	after := h.snapshot()
-	if !reflect.DeepEqual(before.ExternalClientApps, after.ExternalClientApps) || !reflect.DeepEqual(before.ExternalClientAppSettings, after.ExternalClientAppSettings) {
+	if !reflect.DeepEqual(before.ExternalClientApps, after.ExternalClientApps) || !reflect.DeepEqual(before.ExternalClientAppSettings, after.ExternalClientAppSettings) ||
+		!reflect.DeepEqual(before.OAuthTokens, after.OAuthTokens) {
 		t.Errorf("ECAs changed through a snapshot:\n%+v\n%+v", before.ExternalClientApps, after.ExternalClientApps)
 	}
 	if len(after.ExternalClientApps) != 3 {
