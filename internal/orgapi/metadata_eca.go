@@ -179,21 +179,27 @@ func writeECA(w *xmlWriter, app *ExternalClientApp, create bool) {
 		w.bool("isClientCredentialsFlowEnabled", app.ClientCredentialsFlowEnabled)
 		w.bool("isPkceRequired", app.PkceRequired)
 	})
-	component(typeECAOAuthPolicies, app.Name+"_oauthPlcy", func() {
-		w.leafIf("clientCredentialsFlowUser", app.ClientCredentialsUser)
-		w.leafIf("commaSeparatedPermissionSet", strings.Join(app.PermissionSets, ","))
-		w.leafIf("commaSeparatedProfile", strings.Join(app.Profiles, ","))
-		w.leaf("externalClientApplication", app.Name)
-		w.leaf("ipRelaxationPolicyType", cmpOr(app.IPRelaxation, DefaultECAIPRelaxation))
-		w.bool("isClientCredentialsFlowEnabled", app.ClientCredentialsFlowEnabled)
-		w.leaf("permittedUsersPolicyType", cmpOr(app.PermittedUsers, PermittedUsersAdmin))
-		w.leafIf("refreshTokenPolicyType", app.RefreshTokenPolicy)
-	})
+	writeECAOAuthPolicies(w, app)
 	component(typeECAPolicies, app.Name+"_plcy", func() {
 		w.leaf("externalClientApplication", app.Name)
 		w.bool("isEnabled", app.OAuthPluginEnabled)
 		w.bool("isOauthPluginEnabled", app.OAuthPluginEnabled)
 	})
+}
+
+// writeECAOAuthPolicies writes the admin's OAuth policies component, grants included.
+func writeECAOAuthPolicies(w *xmlWriter, app *ExternalClientApp) {
+	w.open("metadata", "xsi:type", "met:"+typeECAOAuthPolicies)
+	w.leaf("fullName", app.Name+"_oauthPlcy")
+	w.leafIf("clientCredentialsFlowUser", app.ClientCredentialsUser)
+	w.leafIf("commaSeparatedPermissionSet", strings.Join(app.PermissionSets, ","))
+	w.leafIf("commaSeparatedProfile", strings.Join(app.Profiles, ","))
+	w.leaf("externalClientApplication", app.Name)
+	w.leaf("ipRelaxationPolicyType", cmpOr(app.IPRelaxation, DefaultECAIPRelaxation))
+	w.bool("isClientCredentialsFlowEnabled", app.ClientCredentialsFlowEnabled)
+	w.leaf("permittedUsersPolicyType", cmpOr(app.PermittedUsers, PermittedUsersAdmin))
+	w.leafIf("refreshTokenPolicyType", app.RefreshTokenPolicy)
+	w.close("metadata")
 }
 
 // CreateExternalClientApp creates an ECA with its plugin components in one createMetadata call.
@@ -271,19 +277,7 @@ func (c *Client) SetExternalClientAppGrant(ctx context.Context, appName, permiss
 	}
 	app.PermissionSets = change(app.PermissionSets, permissionSet)
 	app.Profiles = change(app.Profiles, profile)
-	answer, _, err := c.soapCall(ctx, o, "upsertMetadata", func(w *xmlWriter) {
-		w.open("metadata", "xsi:type", "met:"+typeECAOAuthPolicies)
-		w.leaf("fullName", app.Name+"_oauthPlcy")
-		w.leafIf("clientCredentialsFlowUser", app.ClientCredentialsUser)
-		w.leafIf("commaSeparatedPermissionSet", strings.Join(app.PermissionSets, ","))
-		w.leafIf("commaSeparatedProfile", strings.Join(app.Profiles, ","))
-		w.leaf("externalClientApplication", app.Name)
-		w.leaf("ipRelaxationPolicyType", cmpOr(app.IPRelaxation, DefaultECAIPRelaxation))
-		w.bool("isClientCredentialsFlowEnabled", app.ClientCredentialsFlowEnabled)
-		w.leaf("permittedUsersPolicyType", app.PermittedUsers)
-		w.leafIf("refreshTokenPolicyType", app.RefreshTokenPolicy)
-		w.close("metadata")
-	})
+	answer, _, err := c.soapCall(ctx, o, "upsertMetadata", func(w *xmlWriter) { writeECAOAuthPolicies(w, app) })
 	if err != nil {
 		return err
 	}

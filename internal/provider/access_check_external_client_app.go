@@ -54,13 +54,7 @@ func (in *accessInputs) ecaChannel(ctx context.Context, name string, diags *diag
 	return access.ViaExternalClientApp(eca)
 }
 
-func ecaRuleIDs() []string {
-	ids := make([]string, len(access.ECARules))
-	for i, r := range access.ECARules {
-		ids[i] = r.ID
-	}
-	return ids
-}
+func ecaRuleIDs() []string { return idsOf(access.ECARules) }
 
 // readECA decides for a token of an External Client App: the user and the app's policies are
 // all the rules read, so neither the settings nor the setup extension are needed.

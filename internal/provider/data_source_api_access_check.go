@@ -54,9 +54,11 @@ func (d *apiAccessCheckDataSource) Metadata(_ context.Context, req datasource.Me
 	resp.TypeName = req.ProviderTypeName + "_api_access_check"
 }
 
-func ruleIDs() []string {
-	ids := make([]string, len(access.Rules))
-	for i, r := range access.Rules {
+func ruleIDs() []string { return idsOf(access.Rules) }
+
+func idsOf(rules []access.Rule) []string {
+	ids := make([]string, len(rules))
+	for i, r := range rules {
 		ids[i] = r.ID
 	}
 	return ids

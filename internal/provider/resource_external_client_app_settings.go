@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
@@ -102,15 +103,21 @@ func (r *externalClientAppSettingsResource) read(ctx context.Context, m *externa
 	m.AllowSecretsViaREST = types.BoolValue(*s.EnableClientSecretInRestAPIAccess)
 }
 
+// Create adopts the org's settings and writes the planned ones, as Update does: there is always
+// exactly one.
 func (r *externalClientAppSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *externalClientAppSettingsResource) apply(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
 	var plan externalClientAppSettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	diags.Append(planned.Get(ctx, &plan)...)
+	if diags.HasError() {
 		return
 	}
-	r.write(ctx, &plan, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.write(ctx, &plan, diags)
+	if !diags.HasError() {
+		diags.Append(state.Set(ctx, &plan)...)
 	}
 }
 
@@ -127,15 +134,7 @@ func (r *externalClientAppSettingsResource) Read(ctx context.Context, req resour
 }
 
 func (r *externalClientAppSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan externalClientAppSettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.write(ctx, &plan, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	}
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 // Delete restores the defaults: External Client Apps on, secrets not readable through REST.
