@@ -117,7 +117,7 @@ func TestAccExternalClientApp_decisionsThroughRealTokens(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if _, err := org.adminClient(t).ReadExternalClientApp(context.Background(), "Ledger_Sync"); !isNotFound(err) {
-				return fmt.Errorf("Ledger_Sync survived destroy: %v", err)
+				return fmt.Errorf("Ledger_Sync survived destroy: %w", err)
 			}
 			return nil
 		},
