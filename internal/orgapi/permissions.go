@@ -68,7 +68,11 @@ func (r Requirement) String() string {
 	case 1:
 		parts = append(parts, r.AnyOf[0])
 	default:
-		parts = append(parts, "("+strings.Join(r.AnyOf, " or ")+")")
+		anyOf := strings.Join(r.AnyOf, " or ")
+		if len(parts) > 0 { // parentheses only where "and" would otherwise bind them
+			anyOf = "(" + anyOf + ")"
+		}
+		parts = append(parts, anyOf)
 	}
 	return strings.Join(parts, " and ")
 }
