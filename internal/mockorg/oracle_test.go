@@ -73,6 +73,7 @@ func TestOracleAdminMatrixMatchesOrgapi(t *testing.T) {
 	token := h.login("readonly@acme.test", "Partner_Portal_Mobile") // ApiEnabled and ViewSetup only
 	appID := h.appID("Partner_Portal_Mobile")
 	var psID, userID string
+	ecaID := h.ecaID("Acme_Sync")
 	h.org.view(func(st *state) {
 		psID = st.permSetByName("Portal_Users").ID
 		userID = st.userByUsername("employee@acme.test").ID
@@ -98,6 +99,12 @@ func TestOracleAdminMatrixMatchesOrgapi(t *testing.T) {
 			_, err := c.GrantConnectedApp(ctx, psID, appID)
 			return err
 		}},
+		{opReadECAs, func(ctx context.Context, c *orgapi.Client) error { _, err := c.ExternalClientAppUsage(ctx); return err }},
+		{opReadECASecrets, func(ctx context.Context, c *orgapi.Client) error {
+			_, err := c.ExternalClientAppConsumer(ctx, ecaID)
+			return err
+		}},
+		{opRevokeECATokens, func(ctx context.Context, c *orgapi.Client) error { return c.RevokeExternalClientAppTokens(ctx, ecaID) }},
 	}
 	stripped := httptest.NewServer(withoutPermissionNames(h.org))
 	t.Cleanup(stripped.Close)

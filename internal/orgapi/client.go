@@ -75,7 +75,8 @@ type Client struct {
 	batch       *batchers
 	writes      [numScopes]atomic.Uint64 // writes sent by scope, counted twice each (coalesce.go)
 	appWrites   appWriteLog
-	appsRead    idSet // connected apps read, for readGrantsAhead
+	appsRead    idSet    // connected apps read, for readGrantsAhead
+	ecaLocks    ecaLocks // one ECA's policies changed by one writer at a time (metadata_eca.go)
 
 	// Retry timing; tests shorten them.
 	retryWaitMin, retryWaitMax time.Duration

@@ -27,6 +27,7 @@ var userPermissions = []string{
 	"ApiEnabled", "ApiUserOnly", PermissionUseAnyAPIClient, "CustomizeApplication", "ModifyAllData",
 	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
 	"ManageUsers", "AssignPermissionSets", "ViewSetup", "ModifyMetadata", PermissionCanApproveUninstalledApps,
+	"ExternalClientAppAdmin", "ExternalClientAppDeveloper", "ExternalClientAppViewer", "ViewClientSecret",
 }
 
 // permissionLabels are the Setup labels of the user permissions (SALESFORCE.md, "Permission
@@ -92,6 +93,10 @@ var (
 	NeedPermissionSets = Requirement{All: []string{"ManageProfilesPermissionsets"}}
 	NeedAssignments    = Requirement{
 		All: []string{"ManageProfilesPermissionsets"}, AnyOf: []string{"ManageUsers", "AssignPermissionSets"}}
+	NeedReadExternalClientApps = Requirement{
+		AnyOf: []string{"ExternalClientAppViewer", "ExternalClientAppDeveloper", "ExternalClientAppAdmin"}}
+	NeedDevelopExternalClientApps    = Requirement{All: []string{"ExternalClientAppDeveloper", "ViewClientSecret"}}
+	NeedAdministerExternalClientApps = Requirement{All: []string{"ExternalClientAppAdmin"}}
 )
 
 // String renders the requirement as the org's INSUFFICIENT_ACCESS messages do, so that the hint
@@ -104,7 +109,11 @@ func (r Requirement) String() string {
 	case 1:
 		parts = append(parts, r.AnyOf[0])
 	default:
-		parts = append(parts, "("+strings.Join(r.AnyOf, " or ")+")")
+		anyOf := strings.Join(r.AnyOf, " or ")
+		if len(parts) > 0 { // parentheses only where "and" would otherwise bind them
+			anyOf = "(" + anyOf + ")"
+		}
+		parts = append(parts, anyOf)
 	}
 	return strings.Join(parts, " and ")
 }

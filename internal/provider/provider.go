@@ -251,9 +251,14 @@ func (p *sfaccessProvider) Resources(context.Context) []func() resource.Resource
 		NewConnectedAppInstallationResource,
 		NewPermissionSetResource,
 		NewPermissionSetAssignmentResource,
+		// External Client Apps
+		NewExternalClientAppResource,
+		NewExternalClientAppAccessResource,
+		NewExternalClientAppSettingsResource,
 	}
 }
 
+// EphemeralResources are the values a run may use but state never holds.
 func (p *sfaccessProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewAPIAccessControlDataSource,
@@ -261,12 +266,16 @@ func (p *sfaccessProvider) DataSources(context.Context) []func() datasource.Data
 		NewConnectedAppDataSource,
 		NewConnectedAppsDataSource,
 		NewUsersDataSource,
+		// External Client Apps
+		NewExternalClientAppDataSource,
+		NewExternalClientAppsDataSource,
 	}
 }
 
 func (p *sfaccessProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAccessTokenEphemeralResource,
+		NewExternalClientAppCredentialsEphemeralResource,
 	}
 }
 
