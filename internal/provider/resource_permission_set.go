@@ -23,6 +23,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = (*permissionSetResource)(nil)
+	_ resource.ResourceWithIdentity    = (*permissionSetResource)(nil)
 	_ resource.ResourceWithImportState = (*permissionSetResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*permissionSetResource)(nil)
 )
@@ -95,6 +96,15 @@ func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 		},
 	}
+}
+
+// permissionSetIdentity is the permission set's API name, its import id.
+var permissionSetIdentity = identityKey{
+	{name: "name", description: "The API name of the permission set."},
+}
+
+func (r *permissionSetResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	permissionSetIdentity.identitySchema(resp)
 }
 
 func (r *permissionSetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -236,6 +246,7 @@ func (r *permissionSetResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	permissionSetIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // read loads the permission set m names into m. It reports false when the org no longer has it,
@@ -268,6 +279,7 @@ func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	r.data.noteManaged(permissionSetType, state.Name.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	permissionSetIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *permissionSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -294,6 +306,7 @@ func (r *permissionSetResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	permissionSetIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *permissionSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -311,6 +324,7 @@ func (r *permissionSetResource) Delete(ctx context.Context, req resource.DeleteR
 // ImportState takes the permission set's API name. Profile-owned permission sets belong to their
 // profile and are refused.
 func (r *permissionSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = permissionSetIdentity.importID(ctx, req, &resp.Diagnostics)
 	if msg := checkAPIName(req.ID); msg != "" {
 		resp.Diagnostics.AddError("Invalid Import ID", "sfaccess_permission_set is imported by its API name. "+msg)
 		return
