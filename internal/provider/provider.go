@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -22,7 +23,7 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
-var _ provider.Provider = (*sfaccessProvider)(nil)
+var _ provider.ProviderWithListResources = (*sfaccessProvider)(nil)
 
 // Environment variables the provider falls back to, one per attribute (ARCHITECTURE.md, Provider surface).
 const (
@@ -194,7 +195,7 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
 		}
 		data := &providerData{unknownAttributes: rc.unknown}
-		resp.ResourceData, resp.DataSourceData = data, data
+		resp.ResourceData, resp.DataSourceData, resp.ListResourceData = data, data, data
 		return
 	}
 
@@ -212,7 +213,7 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	data := newProviderData(client)
-	resp.ResourceData, resp.DataSourceData = data, data
+	resp.ResourceData, resp.DataSourceData, resp.ListResourceData = data, data, data
 }
 
 // checkAPIVersionServed fails the plan when the org does not serve api_version: every call would
@@ -241,6 +242,18 @@ func (p *sfaccessProvider) Resources(context.Context) []func() resource.Resource
 		NewConnectedAppInstallationResource,
 		NewPermissionSetResource,
 		NewPermissionSetAssignmentResource,
+	}
+}
+
+// ListResources serve `terraform query` (Terraform 1.14 and later), one per resource type.
+func (p *sfaccessProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewAPIAccessControlList,
+		NewConnectedAppList,
+		NewConnectedAppAccessList,
+		NewConnectedAppInstallationList,
+		NewPermissionSetList,
+		NewPermissionSetAssignmentList,
 	}
 }
 
