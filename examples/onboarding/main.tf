@@ -1,9 +1,8 @@
 # The starting point of "Bring an existing org under management": no resources
-# yet, only the provider. `terraform query` fills in the rest.
+# yet, only the provider. `terraform query` (Terraform 1.14 or later) fills in
+# the rest from onboard.tfquery.hcl.
 
 terraform {
-  required_version = ">= 1.14.0"
-
   required_providers {
     sfaccess = {
       source = "sfaccess/sfaccess"
