@@ -118,6 +118,12 @@ func TestExamplesCoverEveryResourceAndDataSource(t *testing.T) {
 		if !strings.Contains(strings.ReplaceAll(string(b), "'", ""), want) {
 			t.Errorf("%s/import.sh has no %q command", r, want)
 		}
+		if _, err := os.Stat(filepath.Join(r, importByIdentityFile)); err != nil {
+			t.Errorf("%s has no %s: every resource has an identity", r, importByIdentityFile)
+		}
+		if _, err := os.Stat(filepath.Join("list-resources", filepath.Base(r), listResourceFile)); err != nil {
+			t.Errorf("list-resources/%s has no %s: every resource can be listed", filepath.Base(r), listResourceFile)
+		}
 	}
 }
 
@@ -127,6 +133,45 @@ func TestExamplesAreFormatted(t *testing.T) {
 	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("terraform fmt -check: %v (run `make fmt`)\n%s", err, out)
+	}
+}
+
+// The example files tfplugindocs renders for identities and list resources.
+const (
+	importByIdentityFile = "import-by-identity.tf"
+	listResourceFile     = "list-resource.tfquery.hcl"
+)
+
+// TestListResourceExamplesValidate checks every list resource example with `terraform validate
+// -query` on Terraform 1.14, the first version that knows list blocks.
+func TestListResourceExamplesValidate(t *testing.T) {
+	tf := terraform114(t)
+	plugins := buildProvider(t)
+	examples, err := filepath.Glob(filepath.Join("list-resources", "*", listResourceFile))
+	if err != nil || len(examples) == 0 {
+		t.Fatalf("no list resource examples (%v)", err)
+	}
+	for _, example := range examples {
+		t.Run(filepath.Dir(example), func(t *testing.T) {
+			t.Parallel()
+			query, err := os.ReadFile(example)
+			if err != nil {
+				t.Fatal(err)
+			}
+			work := t.TempDir()
+			cfg := filepath.Join(work, "config")
+			writeFile(t, filepath.Join(cfg, listResourceFile), string(query))
+			writeFile(t, filepath.Join(cfg, "main.tf"), requiredProviders+"\nprovider \"sfaccess\" {}\n")
+			ws, err := tfdev.NewWorkspace(filepath.Join(work, "tf"), plugins)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(tf, "validate", "-query", "-no-color")
+			cmd.Dir, cmd.Env = cfg, ws.Env(os.Environ())
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("terraform validate -query examples/%s: %v\n%s", example, err, out)
+			}
+		})
 	}
 }
 
@@ -144,6 +189,10 @@ func TestExamplesValidate(t *testing.T) {
 			src := readConfig(t, dir)
 			if writeOnlyUse.MatchString(src.all) && (major < 1 || major == 1 && minor < 11) {
 				t.Skipf("uses write-only arguments, which need Terraform 1.11; this is %d.%d", major, minor)
+			}
+			if major == 1 && minor < 12 {
+				// Importing by identity needs Terraform 1.12; the rest of the folder still validates.
+				delete(src.files, importByIdentityFile)
 			}
 			work := t.TempDir()
 			cfg := filepath.Join(work, "config")
