@@ -19,8 +19,9 @@ import (
 // Read and Update, and turns an identity into the import id so that one ImportState serves both.
 
 // identityPart is one identity attribute, mirroring the state attribute of the same name (or
-// stateAttr). Optional parts are null where they do not apply (a grant names a permission set
-// or a profile); importPrefix marks the part in the import id (a profile's "profile:").
+// stateAttr). Optional parts are alternatives, exactly one of which is set (a grant names a
+// permission set or a profile); importPrefix marks the part in the import id (a profile's
+// "profile:").
 type identityPart struct {
 	name, stateAttr, description, importPrefix string
 	optional                                   bool
@@ -73,13 +74,25 @@ func (k identityKey) importID(ctx context.Context, req resource.ImportStateReque
 	if req.ID != "" || req.Identity == nil {
 		return req.ID
 	}
-	var parts []string
+	var parts, alternatives []string
+	alternativesSet := 0
 	for _, p := range k {
 		var v types.String
 		diags.Append(req.Identity.GetAttribute(ctx, path.Root(p.name), &v)...)
-		if !v.IsNull() && !v.IsUnknown() {
+		set := !v.IsNull() && !v.IsUnknown()
+		if p.optional {
+			alternatives = append(alternatives, p.name)
+			if set {
+				alternativesSet++
+			}
+		}
+		if set {
 			parts = append(parts, p.importPrefix+v.ValueString())
 		}
+	}
+	if len(alternatives) > 0 && alternativesSet != 1 {
+		diags.AddError("Invalid Import Identity",
+			"Set exactly one of "+strings.Join(alternatives, " and ")+" in the identity of the import block.")
 	}
 	return strings.Join(parts, "/")
 }

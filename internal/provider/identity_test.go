@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
@@ -69,5 +70,53 @@ func TestAccIdentity_importByIdentity(t *testing.T) {
 		TerraformVersionChecks:   requiresTerraform114,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
+	})
+}
+
+// TestAccIdentity_grantNamesOneGrantee refuses an import identity of a grant that names both a
+// permission set and a profile, or neither, instead of looking for a permission set of a
+// made-up name.
+func TestAccIdentity_grantNamesOneGrantee(t *testing.T) {
+	useTerraform114(t)
+	org := newEmbeddedTestOrg(t)
+	importWith := func(grantee string) string {
+		return org.config(`
+import {
+  to = sfaccess_connected_app_access.admin
+  identity = {
+    connected_app_name = "Terraform_Admin"
+    ` + grantee + `
+  }
+}
+
+resource "sfaccess_connected_app_access" "admin" {
+  connected_app_name = "Terraform_Admin"
+  profile_name       = "System Administrator"
+}
+`)
+	}
+	wantErr := expectDiagnostics("Invalid Import Identity", "Set exactly one of permission_set_name and profile_name")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		TerraformVersionChecks:   requiresTerraform114,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      importWith(`permission_set_name = "Admin_Set"` + "\n    " + `profile_name = "System Administrator"`),
+				PlanOnly:    true,
+				ExpectError: wantErr,
+			},
+			{
+				Config:      importWith(""),
+				PlanOnly:    true,
+				ExpectError: wantErr,
+			},
+			{
+				Config: importWith(`profile_name = "System Administrator"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("sfaccess_connected_app_access.admin", plancheck.ResourceActionNoop)},
+				},
+			},
+		},
 	})
 }

@@ -315,7 +315,7 @@ func (r *connectedAppAccessResource) Delete(ctx context.Context, req resource.De
 // between them.
 func (r *connectedAppAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	req.ID = connectedAppAccessIdentity.importID(ctx, req, &resp.Diagnostics)
-	if !r.data.ready(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
 	const form = "<connected_app_name>/<permission_set_name> or <connected_app_name>/profile:<profile_name>"
