@@ -229,6 +229,11 @@ func readConfig(t *testing.T, dir string) config {
 	if err != nil {
 		t.Fatal(err)
 	}
+	queries, err := filepath.Glob(filepath.Join(dir, "*.tfquery.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths = append(paths, queries...)
 	c := config{files: map[string]string{}}
 	var all strings.Builder
 	for _, p := range paths {

@@ -1,19 +1,13 @@
 package examples_test
 
 import (
-	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
-	"github.com/sfaccess/terraform-provider-sfaccess/internal/tfdev"
 )
 
 // TestAccOnboarding runs the guide "Bring an existing org under management" against the embedded
@@ -55,51 +49,12 @@ func busierSeed() *mockorg.Seed {
 
 // onboard runs the guide's steps against an in-process mockorg serving seed.
 func onboard(t *testing.T, tf, plugins string, seed *mockorg.Seed) {
-	org, err := mockorg.New(mockorg.Config{Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(org)
-	t.Cleanup(func() {
-		srv.Close()
-		_ = org.Close()
-	})
-	clientID, clientSecret, _, _ := org.AdminClient()
-
-	work := t.TempDir()
-	cfg := filepath.Join(work, "onboarding")
-	for name, body := range readConfig(t, "onboarding").files {
-		writeFile(t, filepath.Join(cfg, name), body)
-	}
-	query, err := os.ReadFile(filepath.Join("onboarding", "onboard.tfquery.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(cfg, "onboard.tfquery.hcl"), string(query))
-	ws, err := tfdev.NewWorkspace(filepath.Join(work, "tf"), plugins)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := ws.Env(os.Environ(),
-		"SFACCESS_INSTANCE_URL="+srv.URL,
-		"SFACCESS_CLIENT_ID="+clientID,
-		"SFACCESS_CLIENT_SECRET="+clientSecret,
-	)
-	run := func(args ...string) []byte {
+	r := runExample(t, tf, plugins, "onboarding", seed)
+	run := func(args ...string) {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, tf, append(args, "-no-color")...)
-		cmd.Dir, cmd.Env = cfg, env
-		out, err := cmd.Output()
-		if err != nil {
-			stderr := ""
-			if ee, ok := err.(*exec.ExitError); ok {
-				stderr = string(ee.Stderr)
-			}
-			t.Fatalf("terraform %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr)
+		if out, err := r.terraform(args...); err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
-		return out
 	}
 
 	run("query", "-generate-config-out=gen.tf")
@@ -113,16 +68,14 @@ func onboard(t *testing.T, tf, plugins string, seed *mockorg.Seed) {
 			} `json:"change"`
 		} `json:"resource_changes"`
 	}
-	if err := json.Unmarshal(run("show", "-json", "import.tfplan"), &plan); err != nil {
-		t.Fatal(err)
-	}
+	r.decode(t, &plan, "show", "-json", "import.tfplan")
 	for _, rc := range plan.ResourceChanges {
 		if !slices.Equal(rc.Change.Actions, []string{"no-op"}) || len(rc.Change.Importing) == 0 {
 			t.Errorf("%s: actions %v, importing %s; want a pure import (no-op)", rc.Address, rc.Change.Actions, rc.Change.Importing)
 		}
 	}
-	run("apply", "-input=false", "import.tfplan")
-	run("plan", "-detailed-exitcode", "-input=false")
+	run("apply", "import.tfplan")
+	run("plan", "-detailed-exitcode")
 
 	var state struct {
 		Values struct {
@@ -134,16 +87,13 @@ func onboard(t *testing.T, tf, plugins string, seed *mockorg.Seed) {
 			} `json:"root_module"`
 		} `json:"values"`
 	}
-	if err := json.Unmarshal(run("show", "-json"), &state); err != nil {
-		t.Fatal(err)
-	}
+	r.decode(t, &state, "show", "-json")
 	var got []string
-	for _, r := range state.Values.RootModule.Resources {
-		got = append(got, naturalKey(r.Type, r.Values))
+	for _, res := range state.Values.RootModule.Resources {
+		got = append(got, naturalKey(res.Type, res.Values))
 	}
 	slices.Sort(got)
-	want := seedObjects(seed)
-	if !slices.Equal(got, want) {
+	if want := seedObjects(seed); !slices.Equal(got, want) {
 		t.Errorf("imported:\n  %s\nthe org has:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
