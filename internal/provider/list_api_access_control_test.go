@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
@@ -23,31 +22,19 @@ func TestAccAPIAccessControlList_current(t *testing.T) {
 	if err != nil {
 		t.Fatalf("switching the limit on: %v", err)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		TerraformVersionChecks:   requiresTerraform114,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: org.config()},
-			{
-				Query: true,
-				Config: `
+	testQuery(t, org, "", `
 list "sfaccess_api_access_control" "org" {
   provider         = sfaccess
   include_resource = true
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("sfaccess_api_access_control.org", 1),
-					querycheck.ExpectResourceKnownValues("sfaccess_api_access_control.org",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"org_id": knownvalue.StringRegexp(orgIDPattern)}),
-						[]querycheck.KnownValueCheck{
-							{Path: tfjsonpath.New("limit_external_users_to_installed_apps"), KnownValue: knownvalue.Bool(true)},
-							{Path: tfjsonpath.New("limit_all_users_to_approved_apps"), KnownValue: knownvalue.Bool(false)},
-							{Path: tfjsonpath.New("allow_visualforce_api_access"), KnownValue: knownvalue.Bool(false)},
-						}),
-				},
-			},
-		},
-	})
+		querycheck.ExpectLength("sfaccess_api_access_control.org", 1),
+		querycheck.ExpectResourceKnownValues("sfaccess_api_access_control.org",
+			queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"org_id": knownvalue.StringRegexp(orgIDPattern)}),
+			[]querycheck.KnownValueCheck{
+				{Path: tfjsonpath.New("limit_external_users_to_installed_apps"), KnownValue: knownvalue.Bool(true)},
+				{Path: tfjsonpath.New("limit_all_users_to_approved_apps"), KnownValue: knownvalue.Bool(false)},
+				{Path: tfjsonpath.New("allow_visualforce_api_access"), KnownValue: knownvalue.Bool(false)},
+			}),
+	)
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
@@ -25,15 +24,7 @@ func TestAccConnectedAppAccessList_filters(t *testing.T) {
 		"permission_set_name": knownvalue.StringExact("Listed_Portal"),
 		"profile_name":        knownvalue.Null(),
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		TerraformVersionChecks:   requiresTerraform114,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: org.config(listedAccessConfig)},
-			{
-				Query: true,
-				Config: `
+	testQuery(t, org, listedAccessConfig, `
 list "sfaccess_connected_app_access" "all" {
   provider         = sfaccess
   include_resource = true
@@ -53,20 +44,16 @@ list "sfaccess_connected_app_access" "portal_set" {
   }
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("sfaccess_connected_app_access.all", 2),
-					querycheck.ExpectIdentity("sfaccess_connected_app_access.all", profileGrant),
-					querycheck.ExpectResourceKnownValues("sfaccess_connected_app_access.all", queryfilter.ByResourceIdentity(setGrant), []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("connected_app_name"), KnownValue: knownvalue.StringExact(appPartnerPortal)},
-						{Path: tfjsonpath.New("permission_set_name"), KnownValue: knownvalue.StringExact("Listed_Portal")},
-						{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringRegexp(setupEntityAccessIDPattern)},
-					}),
-					querycheck.ExpectLength("sfaccess_connected_app_access.admin_app", 1),
-					querycheck.ExpectIdentity("sfaccess_connected_app_access.admin_app", profileGrant),
-					querycheck.ExpectLength("sfaccess_connected_app_access.portal_set", 1),
-					querycheck.ExpectIdentity("sfaccess_connected_app_access.portal_set", setGrant),
-				},
-			},
-		},
-	})
+		querycheck.ExpectLength("sfaccess_connected_app_access.all", 2),
+		querycheck.ExpectIdentity("sfaccess_connected_app_access.all", profileGrant),
+		querycheck.ExpectResourceKnownValues("sfaccess_connected_app_access.all", queryfilter.ByResourceIdentity(setGrant), []querycheck.KnownValueCheck{
+			{Path: tfjsonpath.New("connected_app_name"), KnownValue: knownvalue.StringExact(appPartnerPortal)},
+			{Path: tfjsonpath.New("permission_set_name"), KnownValue: knownvalue.StringExact("Listed_Portal")},
+			{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringRegexp(setupEntityAccessIDPattern)},
+		}),
+		querycheck.ExpectLength("sfaccess_connected_app_access.admin_app", 1),
+		querycheck.ExpectIdentity("sfaccess_connected_app_access.admin_app", profileGrant),
+		querycheck.ExpectLength("sfaccess_connected_app_access.portal_set", 1),
+		querycheck.ExpectIdentity("sfaccess_connected_app_access.portal_set", setGrant),
+	)
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
@@ -18,20 +17,12 @@ func TestAccConnectedAppInstallationList_filters(t *testing.T) {
 	app := func(name string) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{"connected_app_name": knownvalue.StringExact(name)}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		TerraformVersionChecks:   requiresTerraform114,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: org.config(`
+	testQuery(t, org, `
 resource "sfaccess_connected_app_installation" "workbench" {
   connected_app_name = "Workbench"
   blocked            = true
 }
-`)},
-			{
-				Query: true,
-				Config: `
+`, `
 list "sfaccess_connected_app_installation" "all" {
   provider         = sfaccess
   include_resource = true
@@ -52,19 +43,15 @@ list "sfaccess_connected_app_installation" "terraform" {
   }
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("sfaccess_connected_app_installation.all", 2),
-					querycheck.ExpectResourceKnownValues("sfaccess_connected_app_installation.all", queryfilter.ByResourceIdentity(app(appWorkbench)), []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("blocked"), KnownValue: knownvalue.Bool(true)},
-						{Path: tfjsonpath.New("packaged"), KnownValue: knownvalue.Bool(false)},
-						{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringRegexp(connectedAppIDPattern)},
-					}),
-					querycheck.ExpectLength("sfaccess_connected_app_installation.blocked", 1),
-					querycheck.ExpectIdentity("sfaccess_connected_app_installation.blocked", app(appWorkbench)),
-					querycheck.ExpectLength("sfaccess_connected_app_installation.terraform", 1),
-					querycheck.ExpectIdentity("sfaccess_connected_app_installation.terraform", app(appTerraformAdmin)),
-				},
-			},
-		},
-	})
+		querycheck.ExpectLength("sfaccess_connected_app_installation.all", 2),
+		querycheck.ExpectResourceKnownValues("sfaccess_connected_app_installation.all", queryfilter.ByResourceIdentity(app(appWorkbench)), []querycheck.KnownValueCheck{
+			{Path: tfjsonpath.New("blocked"), KnownValue: knownvalue.Bool(true)},
+			{Path: tfjsonpath.New("packaged"), KnownValue: knownvalue.Bool(false)},
+			{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringRegexp(connectedAppIDPattern)},
+		}),
+		querycheck.ExpectLength("sfaccess_connected_app_installation.blocked", 1),
+		querycheck.ExpectIdentity("sfaccess_connected_app_installation.blocked", app(appWorkbench)),
+		querycheck.ExpectLength("sfaccess_connected_app_installation.terraform", 1),
+		querycheck.ExpectIdentity("sfaccess_connected_app_installation.terraform", app(appTerraformAdmin)),
+	)
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
@@ -55,31 +54,19 @@ list "sfaccess_connected_app" "not_installed" {
 	byName := func(name string) queryfilter.QueryFilter {
 		return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		TerraformVersionChecks:   requiresTerraform114,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: org.config(created)},
-			{
-				Query:  true,
-				Config: query,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("sfaccess_connected_app.all", 3),
-					querycheck.ExpectIdentity("sfaccess_connected_app.all", map[string]knownvalue.Check{"name": knownvalue.StringExact(appTerraformAdmin)}),
-					querycheck.ExpectIdentity("sfaccess_connected_app.all", map[string]knownvalue.Check{"name": knownvalue.StringExact(appPartnerPortal)}),
-					querycheck.ExpectLength("sfaccess_connected_app.installed_unblocked", 2),
-					querycheck.ExpectLength("sfaccess_connected_app.not_installed", 1),
-					querycheck.ExpectIdentity("sfaccess_connected_app.not_installed", map[string]knownvalue.Check{"name": knownvalue.StringExact(appPartnerPortal)}),
-					querycheck.ExpectLength("sfaccess_connected_app.prefixed", 1),
-					querycheck.ExpectResourceDisplayName("sfaccess_connected_app.prefixed", byName("Listed_App"), knownvalue.StringExact("Listed App (Listed_App)")),
-					querycheck.ExpectResourceKnownValues("sfaccess_connected_app.prefixed", byName("Listed_App"), []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("label"), KnownValue: knownvalue.StringExact("Listed App")},
-						{Path: tfjsonpath.New("callback_urls"), KnownValue: knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("https://listed.acme.test/cb")})},
-						{Path: tfjsonpath.New("consumer_secret_wo"), KnownValue: knownvalue.Null()},
-					}),
-				},
-			},
-		},
-	})
+	testQuery(t, org, created, query,
+		querycheck.ExpectLength("sfaccess_connected_app.all", 3),
+		querycheck.ExpectIdentity("sfaccess_connected_app.all", map[string]knownvalue.Check{"name": knownvalue.StringExact(appTerraformAdmin)}),
+		querycheck.ExpectIdentity("sfaccess_connected_app.all", map[string]knownvalue.Check{"name": knownvalue.StringExact(appPartnerPortal)}),
+		querycheck.ExpectLength("sfaccess_connected_app.installed_unblocked", 2),
+		querycheck.ExpectLength("sfaccess_connected_app.not_installed", 1),
+		querycheck.ExpectIdentity("sfaccess_connected_app.not_installed", map[string]knownvalue.Check{"name": knownvalue.StringExact(appPartnerPortal)}),
+		querycheck.ExpectLength("sfaccess_connected_app.prefixed", 1),
+		querycheck.ExpectResourceDisplayName("sfaccess_connected_app.prefixed", byName("Listed_App"), knownvalue.StringExact("Listed App (Listed_App)")),
+		querycheck.ExpectResourceKnownValues("sfaccess_connected_app.prefixed", byName("Listed_App"), []querycheck.KnownValueCheck{
+			{Path: tfjsonpath.New("label"), KnownValue: knownvalue.StringExact("Listed App")},
+			{Path: tfjsonpath.New("callback_urls"), KnownValue: knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("https://listed.acme.test/cb")})},
+			{Path: tfjsonpath.New("consumer_secret_wo"), KnownValue: knownvalue.Null()},
+		}),
+	)
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 )
@@ -17,15 +16,7 @@ func TestAccPermissionSetAssignmentList_filters(t *testing.T) {
 	assignment := func(set, username string) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{"permission_set_name": knownvalue.StringExact(set), "username": knownvalue.StringExact(username)}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		TerraformVersionChecks:   requiresTerraform114,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: org.config(listedAccessConfig)},
-			{
-				Query: true,
-				Config: `
+	testQuery(t, org, listedAccessConfig, `
 list "sfaccess_permission_set_assignment" "all" {
   provider = sfaccess
 }
@@ -53,17 +44,13 @@ list "sfaccess_permission_set_assignment" "portal" {
   }
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("sfaccess_permission_set_assignment.all", 3),
-					querycheck.ExpectLength("sfaccess_permission_set_assignment.bypass", 2),
-					querycheck.ExpectIdentity("sfaccess_permission_set_assignment.bypass", assignment("Listed_Bypass", userEmployee)),
-					querycheck.ExpectIdentity("sfaccess_permission_set_assignment.bypass", assignment("Listed_Bypass", userCustomerPlus)),
-					querycheck.ExpectLength("sfaccess_permission_set_assignment.external_bypass", 1),
-					querycheck.ExpectIdentity("sfaccess_permission_set_assignment.external_bypass", assignment("Listed_Bypass", userCustomerPlus)),
-					querycheck.ExpectLength("sfaccess_permission_set_assignment.portal", 1),
-					querycheck.ExpectIdentity("sfaccess_permission_set_assignment.portal", assignment("Listed_Portal", userPartner)),
-				},
-			},
-		},
-	})
+		querycheck.ExpectLength("sfaccess_permission_set_assignment.all", 3),
+		querycheck.ExpectLength("sfaccess_permission_set_assignment.bypass", 2),
+		querycheck.ExpectIdentity("sfaccess_permission_set_assignment.bypass", assignment("Listed_Bypass", userEmployee)),
+		querycheck.ExpectIdentity("sfaccess_permission_set_assignment.bypass", assignment("Listed_Bypass", userCustomerPlus)),
+		querycheck.ExpectLength("sfaccess_permission_set_assignment.external_bypass", 1),
+		querycheck.ExpectIdentity("sfaccess_permission_set_assignment.external_bypass", assignment("Listed_Bypass", userCustomerPlus)),
+		querycheck.ExpectLength("sfaccess_permission_set_assignment.portal", 1),
+		querycheck.ExpectIdentity("sfaccess_permission_set_assignment.portal", assignment("Listed_Portal", userPartner)),
+	)
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
@@ -56,15 +55,7 @@ func TestAccPermissionSetList_filters(t *testing.T) {
 	byName := func(name string) queryfilter.QueryFilter {
 		return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		TerraformVersionChecks:   requiresTerraform114,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: org.config(listedAccessConfig)},
-			{
-				Query: true,
-				Config: `
+	testQuery(t, org, listedAccessConfig, `
 list "sfaccess_permission_set" "all" {
   provider         = sfaccess
   include_resource = true
@@ -84,19 +75,15 @@ list "sfaccess_permission_set" "prefixed" {
   }
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("sfaccess_permission_set.all", 2),
-					querycheck.ExpectResourceKnownValues("sfaccess_permission_set.all", byName("Listed_Portal"), []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("label"), KnownValue: knownvalue.StringExact("Listed Portal")},
-						{Path: tfjsonpath.New("description"), KnownValue: knownvalue.StringExact("Partners on the portal app")},
-						{Path: tfjsonpath.New("user_permissions"), KnownValue: knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("ApiEnabled")})},
-					}),
-					querycheck.ExpectLength("sfaccess_permission_set.bypassing", 1),
-					querycheck.ExpectIdentity("sfaccess_permission_set.bypassing", map[string]knownvalue.Check{"name": knownvalue.StringExact("Listed_Bypass")}),
-					querycheck.ExpectLength("sfaccess_permission_set.prefixed", 1),
-					querycheck.ExpectIdentity("sfaccess_permission_set.prefixed", map[string]knownvalue.Check{"name": knownvalue.StringExact("Listed_Portal")}),
-				},
-			},
-		},
-	})
+		querycheck.ExpectLength("sfaccess_permission_set.all", 2),
+		querycheck.ExpectResourceKnownValues("sfaccess_permission_set.all", byName("Listed_Portal"), []querycheck.KnownValueCheck{
+			{Path: tfjsonpath.New("label"), KnownValue: knownvalue.StringExact("Listed Portal")},
+			{Path: tfjsonpath.New("description"), KnownValue: knownvalue.StringExact("Partners on the portal app")},
+			{Path: tfjsonpath.New("user_permissions"), KnownValue: knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("ApiEnabled")})},
+		}),
+		querycheck.ExpectLength("sfaccess_permission_set.bypassing", 1),
+		querycheck.ExpectIdentity("sfaccess_permission_set.bypassing", map[string]knownvalue.Check{"name": knownvalue.StringExact("Listed_Bypass")}),
+		querycheck.ExpectLength("sfaccess_permission_set.prefixed", 1),
+		querycheck.ExpectIdentity("sfaccess_permission_set.prefixed", map[string]knownvalue.Check{"name": knownvalue.StringExact("Listed_Portal")}),
+	)
 }
