@@ -16,7 +16,8 @@ import (
 // import it by (import_id.go), as separate attributes: `import { identity = {...} }` needs no id
 // string, and `terraform query` returns identities. Every resource declares its key once, as an
 // identityKey; the key builds the identity schema, fills the identity from state after Create,
-// Read and Update, and turns an identity into the import id so that one ImportState serves both.
+// Read (afterRead) and Update, and turns an identity into the import id so that one ImportState
+// serves both.
 
 // identityPart is one identity attribute, mirroring the state attribute of the same name (or
 // stateAttr). Optional parts are alternatives, exactly one of which is set (a grant names a
@@ -66,6 +67,17 @@ func (k identityKey) set(ctx context.Context, from attributeGetter, identity *tf
 		diags.Append(from.GetAttribute(ctx, path.Root(attr), &v)...)
 		diags.Append(identity.SetAttribute(ctx, path.Root(p.name), v)...)
 	}
+}
+
+// afterRead sets the identity when Read is done. Read defers it first thing, so that every way out
+// is covered: the identity comes from the state Read wrote or, where the object is gone and Read
+// removed it, from the prior state, since the framework wants an identity even then.
+func (k identityKey) afterRead(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	from := resp.State
+	if from.Raw.IsNull() {
+		from = req.State
+	}
+	k.set(ctx, from, resp.Identity, &resp.Diagnostics)
 }
 
 // importID is the import id of the request: the id itself when imported by id, else the identity's

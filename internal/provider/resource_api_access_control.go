@@ -351,6 +351,7 @@ func (r *apiAccessControlResource) read(ctx context.Context, m *apiAccessControl
 }
 
 func (r *apiAccessControlResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer apiAccessControlIdentity.afterRead(ctx, req, resp)
 	var state apiAccessControlModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -361,7 +362,6 @@ func (r *apiAccessControlResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	r.data.noteManaged(apiAccessControlType, "")
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	apiAccessControlIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Delete restores Salesforce's defaults: both limits and the Visualforce option off.

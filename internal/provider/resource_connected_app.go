@@ -362,6 +362,7 @@ func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer connectedAppIdentity.afterRead(ctx, req, resp)
 	var state connectedAppModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -376,7 +377,6 @@ func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	r.data.noteManaged(connectedAppType, strings.ToLower(state.Name.ValueString()))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	connectedAppIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *connectedAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -270,6 +270,7 @@ func (r *connectedAppAccessResource) Create(ctx context.Context, req resource.Cr
 // Read finds the grant by id and re-derives the names from what it points at, so a grant moved
 // or deleted outside Terraform, or a renamed permission set, shows in the next plan.
 func (r *connectedAppAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer connectedAppAccessIdentity.afterRead(ctx, req, resp)
 	if !r.data.ready(&resp.Diagnostics) {
 		return
 	}
@@ -288,7 +289,6 @@ func (r *connectedAppAccessResource) Read(ctx context.Context, req resource.Read
 	t := state.target()
 	r.data.noteManaged(t.resourceType, t.importID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	connectedAppAccessIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Update is never called: every attribute forces replacement.

@@ -254,6 +254,7 @@ func (r *connectedAppInstallationResource) Create(ctx context.Context, req resou
 }
 
 func (r *connectedAppInstallationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer connectedAppInstallationIdentity.afterRead(ctx, req, resp)
 	var state connectedAppInstallationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -267,7 +268,6 @@ func (r *connectedAppInstallationResource) Read(ctx context.Context, req resourc
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	connectedAppInstallationIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // read loads the installation m names into m. It reports false when the app is no longer

@@ -265,6 +265,7 @@ func (r *permissionSetResource) read(ctx context.Context, m *permissionSetModel,
 }
 
 func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer permissionSetIdentity.afterRead(ctx, req, resp)
 	var state permissionSetModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -279,7 +280,6 @@ func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	r.data.noteManaged(permissionSetType, state.Name.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	permissionSetIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *permissionSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

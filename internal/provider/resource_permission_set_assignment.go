@@ -220,6 +220,7 @@ func findAssignment(ctx context.Context, c *orgapi.Client, match func(orgapi.Per
 }
 
 func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer assignmentIdentity.afterRead(ctx, req, resp)
 	var state permissionSetAssignmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -234,7 +235,6 @@ func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource
 	}
 	r.data.noteManaged(assignmentType, assignmentTarget(state.PermissionSetName.ValueString(), state.Username.ValueString()).importID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	assignmentIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // read loads the assignment m names into m. It reports false when the org no longer has it, and
