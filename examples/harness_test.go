@@ -2,6 +2,7 @@ package examples_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -65,8 +66,8 @@ func (r *exampleRun) decode(t *testing.T, v any, args ...string) {
 	cmd := r.command(args)
 	var stderr []byte
 	out, err := cmd.Output()
-	if ee, ok := err.(*exec.ExitError); ok {
-		stderr = ee.Stderr
+	if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
+		stderr = exit.Stderr
 	}
 	if err == nil {
 		err = json.Unmarshal(out, v)
