@@ -44,6 +44,11 @@ list "sfaccess_connected_app" "prefixed" {
   }
 }
 
+list "sfaccess_connected_app" "first" {
+  provider = sfaccess
+  limit    = 1
+}
+
 list "sfaccess_connected_app" "not_installed" {
   provider = sfaccess
   config {
@@ -58,6 +63,7 @@ list "sfaccess_connected_app" "not_installed" {
 		querycheck.ExpectLength("sfaccess_connected_app.all", 3),
 		querycheck.ExpectIdentity("sfaccess_connected_app.all", map[string]knownvalue.Check{"name": knownvalue.StringExact(appTerraformAdmin)}),
 		querycheck.ExpectIdentity("sfaccess_connected_app.all", map[string]knownvalue.Check{"name": knownvalue.StringExact(appPartnerPortal)}),
+		querycheck.ExpectLength("sfaccess_connected_app.first", 1),
 		querycheck.ExpectLength("sfaccess_connected_app.installed_unblocked", 2),
 		querycheck.ExpectLength("sfaccess_connected_app.not_installed", 1),
 		querycheck.ExpectIdentity("sfaccess_connected_app.not_installed", map[string]knownvalue.Check{"name": knownvalue.StringExact(appPartnerPortal)}),
