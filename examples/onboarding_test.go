@@ -3,6 +3,7 @@ package examples_test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -49,7 +50,7 @@ func busierSeed() *mockorg.Seed {
 
 // onboard runs the guide's steps against an in-process mockorg serving seed.
 func onboard(t *testing.T, tf, plugins string, seed *mockorg.Seed) {
-	r := runExample(t, tf, plugins, "onboarding", seed)
+	r := newOrgRun(t, tf, plugins, "onboarding", seed)
 	run := func(args ...string) {
 		t.Helper()
 		if out, err := r.terraform(args...); err != nil {
@@ -68,7 +69,7 @@ func onboard(t *testing.T, tf, plugins string, seed *mockorg.Seed) {
 			} `json:"change"`
 		} `json:"resource_changes"`
 	}
-	r.decode(t, &plan, "show", "-json", "import.tfplan")
+	showJSON(t, r, &plan, "import.tfplan")
 	for _, rc := range plan.ResourceChanges {
 		if !slices.Equal(rc.Change.Actions, []string{"no-op"}) || len(rc.Change.Importing) == 0 {
 			t.Errorf("%s: actions %v, importing %s; want a pure import (no-op)", rc.Address, rc.Change.Actions, rc.Change.Importing)
@@ -87,7 +88,7 @@ func onboard(t *testing.T, tf, plugins string, seed *mockorg.Seed) {
 			} `json:"root_module"`
 		} `json:"values"`
 	}
-	r.decode(t, &state, "show", "-json")
+	showJSON(t, r, &state)
 	var got []string
 	for _, res := range state.Values.RootModule.Resources {
 		got = append(got, naturalKey(res.Type, res.Values))
@@ -149,17 +150,17 @@ func seedObjects(seed *mockorg.Seed) []string {
 	return objects
 }
 
-// terraform114 returns the Terraform 1.14 binary SFACCESS_TERRAFORM_1_14 names, or skips the
-// test (fails it where SFACCESS_REQUIRE_TERRAFORM_1_14=1, as in CI).
-func terraform114(t *testing.T) string {
+// showJSON decodes `terraform show -json [args]` into v. Its standard output alone is JSON; what
+// Terraform warns about goes to standard error.
+func showJSON(t *testing.T, r *orgRun, v any, args ...string) {
 	t.Helper()
-	bin := os.Getenv("SFACCESS_TERRAFORM_1_14")
-	if bin == "" {
-		msg := "SFACCESS_TERRAFORM_1_14 is not set: run `export SFACCESS_TERRAFORM_1_14=$(.ci/build-terraform 1.14.0)`"
-		if os.Getenv("SFACCESS_REQUIRE_TERRAFORM_1_14") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+	cmd := exec.Command(r.tf, append([]string{"show", "-json", "-no-color"}, args...)...)
+	cmd.Dir, cmd.Env = r.dir, r.env
+	out, err := cmd.Output()
+	if err == nil {
+		err = json.Unmarshal(out, v)
 	}
-	return bin
+	if err != nil {
+		t.Fatalf("terraform show -json %v: %v\n%s", args, err, out)
+	}
 }

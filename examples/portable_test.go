@@ -22,7 +22,7 @@ func TestAccPortableConfiguration(t *testing.T) {
 	plugins := buildProvider(t)
 
 	terraformAgainst := func(t *testing.T, seed *mockorg.Seed) func(args ...string) (string, error) {
-		return runExample(t, tf, plugins, "portable", seed).terraform
+		return newOrgRun(t, tf, plugins, "portable", seed).terraform
 	}
 
 	t.Run("sfaccess-mockorg with the setup extension", func(t *testing.T) {
