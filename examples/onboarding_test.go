@@ -75,7 +75,7 @@ func onboard(t *testing.T, tf, plugins string, seed *mockorg.Seed) {
 			t.Errorf("%s: actions %v, importing %s; want a pure import (no-op)", rc.Address, rc.Change.Actions, rc.Change.Importing)
 		}
 	}
-	run("apply", "import.tfplan")
+	run("apply", "-auto-approve")
 	run("plan", "-detailed-exitcode")
 
 	var state struct {
