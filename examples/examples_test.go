@@ -120,6 +120,12 @@ func TestExamplesCoverEveryResourceAndDataSource(t *testing.T) {
 		if !strings.Contains(strings.ReplaceAll(string(b), "'", ""), want) {
 			t.Errorf("%s/import.sh has no %q command", r, want)
 		}
+		if _, err := os.Stat(filepath.Join(r, importByIdentityFile)); err != nil {
+			t.Errorf("%s has no %s: every resource has an identity", r, importByIdentityFile)
+		}
+		if _, err := os.Stat(filepath.Join("list-resources", filepath.Base(r), listResourceFile)); err != nil {
+			t.Errorf("list-resources/%s has no %s: every resource can be listed", filepath.Base(r), listResourceFile)
+		}
 		// The docs show the import {} blocks beside the command: the same ids, into the same type.
 		blocks, err := os.ReadFile(filepath.Join(r, importBlocksFile))
 		if err != nil {
@@ -146,6 +152,45 @@ func TestExamplesAreFormatted(t *testing.T) {
 	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("terraform fmt -check: %v (run `make fmt`)\n%s", err, out)
+	}
+}
+
+// The example files tfplugindocs renders for identities and list resources.
+const (
+	importByIdentityFile = "import-by-identity.tf"
+	listResourceFile     = "list-resource.tfquery.hcl"
+)
+
+// TestListResourceExamplesValidate checks every list resource example with `terraform validate
+// -query` on Terraform 1.14, the first version that knows list blocks.
+func TestListResourceExamplesValidate(t *testing.T) {
+	tf := terraform114(t)
+	plugins := buildProvider(t)
+	examples, err := filepath.Glob(filepath.Join("list-resources", "*", listResourceFile))
+	if err != nil || len(examples) == 0 {
+		t.Fatalf("no list resource examples (%v)", err)
+	}
+	for _, example := range examples {
+		t.Run(filepath.Dir(example), func(t *testing.T) {
+			t.Parallel()
+			query, err := os.ReadFile(example)
+			if err != nil {
+				t.Fatal(err)
+			}
+			work := t.TempDir()
+			cfg := filepath.Join(work, "config")
+			writeFile(t, filepath.Join(cfg, listResourceFile), string(query))
+			writeFile(t, filepath.Join(cfg, "main.tf"), requiredProviders+"\nprovider \"sfaccess\" {}\n")
+			ws, err := tfdev.NewWorkspace(filepath.Join(work, "tf"), plugins)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(tf, "validate", "-query", "-no-color")
+			cmd.Dir, cmd.Env = cfg, ws.Env(os.Environ())
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("terraform validate -query examples/%s: %v\n%s", example, err, out)
+			}
+		})
 	}
 }
 
@@ -190,6 +235,12 @@ func TestExamplesValidate(t *testing.T) {
 			work := t.TempDir()
 			cfg := filepath.Join(work, "config")
 			copyExample(t, dir, cfg, true)
+			if major == 1 && minor < 12 {
+				// Importing by identity needs Terraform 1.12; the rest of the folder still validates.
+				if err := os.Remove(filepath.Join(cfg, importByIdentityFile)); err != nil && !os.IsNotExist(err) {
+					t.Fatal(err)
+				}
+			}
 			ws, err := tfdev.NewWorkspace(filepath.Join(work, "tf"), plugins)
 			if err != nil {
 				t.Fatal(err)
@@ -217,6 +268,11 @@ func readConfig(t *testing.T, dir string) config {
 	if err != nil {
 		t.Fatal(err)
 	}
+	queries, err := filepath.Glob(filepath.Join(dir, "*.tfquery.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths = append(paths, queries...)
 	c := config{files: map[string]string{}}
 	var all strings.Builder
 	for _, p := range paths {

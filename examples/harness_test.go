@@ -54,12 +54,13 @@ func adminCredentials(url string) []string {
 
 // copyExample writes the configuration of examples/<example> into dst, with the
 // required_providers block the docs' snippets leave out, and returns what it read. withImports
-// keeps importBlocksFile, whose import blocks name objects of the reader's org.
+// keeps importBlocksFile and importByIdentityFile, whose import blocks name objects of the
+// reader's org.
 func copyExample(t *testing.T, example, dst string, withImports bool) config {
 	t.Helper()
 	src := readConfig(t, example)
 	for name, body := range src.files {
-		if name == importBlocksFile && !withImports {
+		if (name == importBlocksFile || name == importByIdentityFile) && !withImports {
 			continue
 		}
 		writeFile(t, filepath.Join(dst, name), body)

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -28,6 +29,7 @@ var (
 	_ provider.Provider                       = (*sfaccessProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*sfaccessProvider)(nil)
 	_ provider.ProviderWithActions            = (*sfaccessProvider)(nil)
+	_ provider.ProviderWithListResources      = (*sfaccessProvider)(nil)
 )
 
 // Environment variables the provider falls back to, one per attribute (ARCHITECTURE.md, Provider surface).
@@ -201,7 +203,7 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 		}
 		data := &providerData{unknownAttributes: rc.unknown}
 		resp.ResourceData, resp.DataSourceData = data, data
-		resp.EphemeralResourceData, resp.ActionData = data, data
+		resp.EphemeralResourceData, resp.ActionData, resp.ListResourceData = data, data, data
 		return
 	}
 
@@ -221,7 +223,7 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 	data := newProviderData(client)
 	data.credentials = credentialsToFix(rc.Config)
 	resp.ResourceData, resp.DataSourceData = data, data
-	resp.EphemeralResourceData, resp.ActionData = data, data
+	resp.EphemeralResourceData, resp.ActionData, resp.ListResourceData = data, data, data
 }
 
 // checkAPIVersionServed fails the plan when the org does not serve api_version: every call would
@@ -258,7 +260,18 @@ func (p *sfaccessProvider) Resources(context.Context) []func() resource.Resource
 	}
 }
 
-// EphemeralResources are the values a run may use but state never holds.
+// ListResources serve `terraform query` (Terraform 1.14 and later), one per resource type.
+func (p *sfaccessProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewAPIAccessControlList,
+		NewConnectedAppList,
+		NewConnectedAppAccessList,
+		NewConnectedAppInstallationList,
+		NewPermissionSetList,
+		NewPermissionSetAssignmentList,
+	}
+}
+
 func (p *sfaccessProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewAPIAccessControlDataSource,
@@ -272,6 +285,7 @@ func (p *sfaccessProvider) DataSources(context.Context) []func() datasource.Data
 	}
 }
 
+// EphemeralResources are the values a run may use but state never holds.
 func (p *sfaccessProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAccessTokenEphemeralResource,

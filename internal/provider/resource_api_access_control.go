@@ -24,6 +24,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = (*apiAccessControlResource)(nil)
+	_ resource.ResourceWithIdentity    = (*apiAccessControlResource)(nil)
 	_ resource.ResourceWithImportState = (*apiAccessControlResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*apiAccessControlResource)(nil)
 )
@@ -104,6 +105,15 @@ func (r *apiAccessControlResource) Schema(ctx context.Context, _ resource.Schema
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+// apiAccessControlIdentity is the org the settings belong to, its import id.
+var apiAccessControlIdentity = identityKey{
+	{name: "org_id", stateAttr: "id", description: "The 18-character id of the org (prefix 00D); a 15-character id is accepted on import."},
+}
+
+func (r *apiAccessControlResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	apiAccessControlIdentity.identitySchema(resp)
 }
 
 func (r *apiAccessControlResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -222,6 +232,7 @@ func (r *apiAccessControlResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	r.apply(ctx, timeout, &plan, nil, &resp.State, &resp.Diagnostics)
+	apiAccessControlIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *apiAccessControlResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -237,6 +248,7 @@ func (r *apiAccessControlResource) Update(ctx context.Context, req resource.Upda
 		return
 	}
 	r.apply(ctx, timeout, &plan, &state, &resp.State, &resp.Diagnostics)
+	apiAccessControlIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // apply writes the planned switches and reads them back into state. Create and Update share it
@@ -340,6 +352,7 @@ func (r *apiAccessControlResource) read(ctx context.Context, m *apiAccessControl
 }
 
 func (r *apiAccessControlResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer apiAccessControlIdentity.afterRead(ctx, req, resp)
 	var state apiAccessControlModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -390,6 +403,7 @@ func (r *apiAccessControlResource) Delete(ctx context.Context, req resource.Dele
 // ImportState accepts the org's own id (15 or 18 characters) and refuses another org's, so an
 // import aimed at the wrong org cannot silently adopt this one's settings.
 func (r *apiAccessControlResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = apiAccessControlIdentity.importID(ctx, req, &resp.Diagnostics)
 	if !r.data.ready(&resp.Diagnostics) {
 		return
 	}

@@ -31,6 +31,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = (*connectedAppResource)(nil)
+	_ resource.ResourceWithIdentity    = (*connectedAppResource)(nil)
 	_ resource.ResourceWithImportState = (*connectedAppResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*connectedAppResource)(nil)
 )
@@ -134,6 +135,15 @@ func (r *connectedAppResource) Schema(ctx context.Context, _ resource.SchemaRequ
 	maps.Copy(resp.Schema.Attributes, connectedAppOAuthAttributes())
 	maps.Copy(resp.Schema.Attributes, connectedAppCredentialAttributes())
 	resp.Schema.Attributes["timeouts"] = timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
+}
+
+// connectedAppIdentity is the app's API name, its import id.
+var connectedAppIdentity = identityKey{
+	{name: "name", description: "The API name of the connected app."},
+}
+
+func (r *connectedAppResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	connectedAppIdentity.identitySchema(resp)
 }
 
 // connectedAppOAuthAttributes are the attributes of the app's OAuth settings and policies, kept
@@ -364,9 +374,11 @@ func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	r.apply(ctx, timeout, &plan, nil, &resp.State, &resp.Diagnostics)
+	connectedAppIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer connectedAppIdentity.afterRead(ctx, req, resp)
 	var state connectedAppModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -396,6 +408,7 @@ func (r *connectedAppResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	r.apply(ctx, timeout, &plan, &state, &resp.State, &resp.Diagnostics)
+	connectedAppIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // apply writes the planned app, creating it when prior is nil, and reads it back into state.
@@ -477,6 +490,7 @@ func (r *connectedAppResource) Delete(ctx context.Context, req resource.DeleteRe
 // ImportState takes the app's API name; Read fills in everything else. The secret and its
 // version cannot be read back and stay empty.
 func (r *connectedAppResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = connectedAppIdentity.importID(ctx, req, &resp.Diagnostics)
 	name := strings.TrimSpace(req.ID)
 	if msg := checkAPIName(name); msg != "" {
 		resp.Diagnostics.AddError("Invalid Import ID", "Import a connected app by its API name, for example Portal_Mobile. "+msg)

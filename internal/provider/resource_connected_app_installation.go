@@ -23,6 +23,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = (*connectedAppInstallationResource)(nil)
+	_ resource.ResourceWithIdentity    = (*connectedAppInstallationResource)(nil)
 	_ resource.ResourceWithImportState = (*connectedAppInstallationResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*connectedAppInstallationResource)(nil)
 )
@@ -105,6 +106,15 @@ func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resourc
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+// connectedAppInstallationIdentity is the installed app's API name, its import id.
+var connectedAppInstallationIdentity = identityKey{
+	{name: "connected_app_name", description: "The API name of the installed connected app."},
+}
+
+func (r *connectedAppInstallationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	connectedAppInstallationIdentity.identitySchema(resp)
 }
 
 func (r *connectedAppInstallationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -250,9 +260,11 @@ func (r *connectedAppInstallationResource) Create(ctx context.Context, req resou
 	plan.ID = types.StringValue(appID)
 	plan.setFrom(inst)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	connectedAppInstallationIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *connectedAppInstallationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer connectedAppInstallationIdentity.afterRead(ctx, req, resp)
 	var state connectedAppInstallationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -328,6 +340,7 @@ func (r *connectedAppInstallationResource) Update(ctx context.Context, req resou
 	plan.ID = state.ID
 	plan.setFrom(inst)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	connectedAppInstallationIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *connectedAppInstallationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -352,6 +365,7 @@ func (r *connectedAppInstallationResource) Delete(ctx context.Context, req resou
 // ImportState takes the app's API name and adopts its installation; an app that is not installed
 // has nothing to import.
 func (r *connectedAppInstallationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = connectedAppInstallationIdentity.importID(ctx, req, &resp.Diagnostics)
 	if msg := checkAPIName(req.ID); msg != "" {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			"sfaccess_connected_app_installation is imported by the connected app's API name. "+msg)

@@ -23,6 +23,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = (*permissionSetResource)(nil)
+	_ resource.ResourceWithIdentity    = (*permissionSetResource)(nil)
 	_ resource.ResourceWithImportState = (*permissionSetResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*permissionSetResource)(nil)
 )
@@ -98,6 +99,15 @@ func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 		},
 	}
+}
+
+// permissionSetIdentity is the permission set's API name, its import id.
+var permissionSetIdentity = identityKey{
+	{name: "name", description: "The API name of the permission set."},
+}
+
+func (r *permissionSetResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	permissionSetIdentity.identitySchema(resp)
 }
 
 func (r *permissionSetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -239,6 +249,7 @@ func (r *permissionSetResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	permissionSetIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // read loads the permission set m names into m. It reports false when the org no longer has it,
@@ -257,6 +268,7 @@ func (r *permissionSetResource) read(ctx context.Context, m *permissionSetModel,
 }
 
 func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer permissionSetIdentity.afterRead(ctx, req, resp)
 	var state permissionSetModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -297,6 +309,7 @@ func (r *permissionSetResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	permissionSetIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *permissionSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -314,6 +327,7 @@ func (r *permissionSetResource) Delete(ctx context.Context, req resource.DeleteR
 // ImportState takes the permission set's API name. Profile-owned permission sets belong to their
 // profile and are refused.
 func (r *permissionSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = permissionSetIdentity.importID(ctx, req, &resp.Diagnostics)
 	if msg := checkAPIName(req.ID); msg != "" {
 		resp.Diagnostics.AddError("Invalid Import ID", "sfaccess_permission_set is imported by its API name. "+msg)
 		return

@@ -20,6 +20,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = (*permissionSetAssignmentResource)(nil)
+	_ resource.ResourceWithIdentity    = (*permissionSetAssignmentResource)(nil)
 	_ resource.ResourceWithImportState = (*permissionSetAssignmentResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*permissionSetAssignmentResource)(nil)
 )
@@ -70,6 +71,16 @@ func (r *permissionSetAssignmentResource) Schema(_ context.Context, _ resource.S
 			},
 		},
 	}
+}
+
+// assignmentIdentity is the permission set and the user, as in the import id "permission_set/username".
+var assignmentIdentity = identityKey{
+	{name: "permission_set_name", description: "The API name of the permission set."},
+	{name: "username", description: "The username of the user the permission set is assigned to."},
+}
+
+func (r *permissionSetAssignmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	assignmentIdentity.identitySchema(resp)
 }
 
 func (r *permissionSetAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -191,6 +202,7 @@ func (r *permissionSetAssignmentResource) Create(ctx context.Context, req resour
 	}
 	plan.ID = types.StringValue(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	assignmentIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // findAssignment returns the assignment that matches, or nil.
@@ -208,6 +220,7 @@ func findAssignment(ctx context.Context, c *orgapi.Client, match func(orgapi.Per
 }
 
 func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer assignmentIdentity.afterRead(ctx, req, resp)
 	var state permissionSetAssignmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -267,6 +280,7 @@ func (r *permissionSetAssignmentResource) Delete(ctx context.Context, req resour
 
 // ImportState takes "permission_set_name/username".
 func (r *permissionSetAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = assignmentIdentity.importID(ctx, req, &resp.Diagnostics)
 	setName, username, ok := strings.Cut(req.ID, "/")
 	if !ok || checkAPIName(setName) != "" || checkUsername(username) != "" {
 		resp.Diagnostics.AddError("Invalid Import ID",
