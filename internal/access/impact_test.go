@@ -54,7 +54,9 @@ func TestCompareReportsWhoLosesAndWhy(t *testing.T) {
 			[]string{"partner@acme.test/Workbench:external_app_not_installed"}},
 		{"all-users limit cuts off both Workbench users, most recent first", func(f *Facts) { f.Org.LimitAllUsersToApprovedApps = true },
 			[]string{"partner@acme.test/Workbench:app_not_approved", "employee@acme.test/Workbench:app_not_approved"}},
-		{"blocking an app stops Use Any API Client too", func(f *Facts) { f.Apps["Terraform"] = App{Name: "Terraform", Installed: true, OrgManaged: true, Blocked: true} },
+		{"blocking an app stops Use Any API Client too", func(f *Facts) {
+			f.Apps["Terraform"] = App{Name: "Terraform", Installed: true, OrgManaged: true, Blocked: true}
+		},
 			[]string{"admin@acme.test/Terraform:app_blocked"}},
 		{"admin-approved policy without a grant", func(f *Facts) {
 			f.Apps["Terraform"] = App{Name: "Terraform", Installed: true, OrgManaged: true, AdminApprovedUsersOnly: true, GrantedTo: []string{"x"}}
