@@ -31,6 +31,8 @@ type providerData struct {
 	managed map[string]bool
 	// planned records what this plan creates or keeps (planned.go).
 	planned plannedObjects
+	// impact is the plan's ledger of changes to access (impact_ledger.go).
+	impact impactLedger
 }
 
 // noteManaged records that this run's state holds the object.
