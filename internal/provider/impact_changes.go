@@ -43,7 +43,9 @@ func stateAsPlan(s tfsdk.State) tfsdk.Plan { return tfsdk.Plan{Raw: s.Raw, Schem
 func known[T interface {
 	IsNull() bool
 	IsUnknown() bool
-}](v T) bool { return !v.IsNull() && !v.IsUnknown() }
+}](v T) bool {
+	return !v.IsNull() && !v.IsUnknown()
+}
 
 func subjectOf(resourceType, key string) string { return fmt.Sprintf("%s %q", resourceType, key) }
 

@@ -1,0 +1,198 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+)
+
+// usageSeed is the embedded org with a usage history: a partner who uses the uninstalled
+// Workbench daily, customers whose integrations use the org's uninstalled Partner_Portal_Mobile,
+// and the admin's dormant approval of DataLoader from last year, beside the seeded approvals of
+// Workbench by employee and customerplus.
+func usageSeed() *mockorg.Seed {
+	seed := creationAllowedSeed()
+	seed.OAuthTokens = append(seed.OAuthTokens,
+		mockorg.SeedOAuthToken{Username: "partner@acme.test", ConnectedApp: "Workbench", CreatedDate: "2025-04-22T09:00:00.000Z", LastUsedDate: "2026-11-28T07:30:00.000Z", UseCount: 583},
+		mockorg.SeedOAuthToken{Username: "customer@acme.test", ConnectedApp: "Partner_Portal_Mobile", CreatedDate: "2025-10-03T09:00:00.000Z", LastUsedDate: "2026-11-27T18:10:00.000Z", UseCount: 96},
+		mockorg.SeedOAuthToken{Username: "highvolume@acme.test", ConnectedApp: "Partner_Portal_Mobile", CreatedDate: "2026-02-11T09:00:00.000Z", LastUsedDate: "2026-11-26T02:00:00.000Z", UseCount: 1440},
+		mockorg.SeedOAuthToken{Username: "admin@acme.test", ConnectedApp: "DataLoader", CreatedDate: "2025-01-15T09:00:00.000Z", LastUsedDate: "2025-09-30T16:00:00.000Z", UseCount: 4},
+	)
+	return seed
+}
+
+// TestImpactLedgerReportsEachUserOnce plans two changes the way Terraform plans two resources:
+// the second report names only what the first did not, and a change that flips nothing reports
+// nothing.
+func TestImpactLedgerReportsEachUserOnce(t *testing.T) {
+	o := newTestOrgWith(t, mockorg.Config{Seed: usageSeed()})
+	d := newProviderData(o.adminClient(t))
+	ctx := context.Background()
+	on := true
+	var first, second, third diag.Diagnostics
+	d.reportAccessImpact(ctx, plannedImpact{apiAccessControlType, func(_ *impactBase, ch *impactChanges) { ch.limitExternal = &on }}, &first)
+	d.reportAccessImpact(ctx, plannedImpact{`sfaccess_connected_app_installation "Workbench"`, func(_ *impactBase, ch *impactChanges) {
+		ch.installed, ch.blocked = map[string]bool{"Workbench": true}, map[string]bool{"Workbench": true}
+	}}, &second)
+	d.reportAccessImpact(ctx, plannedImpact{"nothing", func(*impactBase, *impactChanges) {}}, &third)
+
+	if len(first) != 1 || first[0].Severity() != diag.SeverityWarning {
+		t.Fatalf("first report: %v", first)
+	}
+	wantFirst := "API Access Impact of sfaccess_api_access_control: 4 users lose, 0 gain"
+	if first[0].Summary() != wantFirst {
+		t.Errorf("summary %q, want %q", first[0].Summary(), wantFirst)
+	}
+	for _, line := range []string{
+		"LOSE access through Workbench: 2 users, 640 uses in all (rule external_app_not_installed:",
+		"  - partner@acme.test (last used 2026-11-28, 583 uses)",
+		"  - customerplus@acme.test (last used 2026-11-25, 57 uses)",
+		"LOSE access through Partner_Portal_Mobile: 2 users, 1536 uses in all (rule external_app_not_installed:",
+		"  - customer@acme.test (last used 2026-11-27, 96 uses)",
+		"In all: 4 users lose access to 4 (user, app) pairs; 0 users gain access to 0.",
+	} {
+		if !strings.Contains(first[0].Detail(), line) {
+			t.Errorf("first report lacks %q:\n%s", line, first[0].Detail())
+		}
+	}
+	if len(second) != 1 || strings.Contains(second[0].Detail(), "partner@") || !strings.Contains(second[0].Detail(), "employee@acme.test") ||
+		!strings.Contains(second[0].Detail(), "rule app_blocked") {
+		t.Errorf("second report should name employee (Workbench blocked) and not the partner reported before: %v", second)
+	}
+	if len(third) != 0 {
+		t.Errorf("a change that flips nothing reported %v", third)
+	}
+}
+
+func TestAccessLossPolicyNamesUnexpectedLosses(t *testing.T) {
+	changes := []access.Change{
+		{Use: access.Use{UserID: "1", Username: "partner@acme.test", App: "Workbench", UseCount: 5, LastUsed: "2026-11-28T07:30:00.000Z"},
+			Before: access.Decision{Allowed: true, Rule: access.RuleAllowed}, After: access.Decision{Rule: access.RuleExternalAppNotInstalled}},
+		{Use: access.Use{UserID: "2", Username: "customer@acme.test", App: "Partner_Portal_Mobile", UseCount: 5, LastUsed: "2026-11-27T07:30:00.000Z"},
+			Before: access.Decision{Allowed: true, Rule: access.RuleAllowed}, After: access.Decision{Rule: access.RuleExternalAppNotInstalled}},
+	}
+	for _, tc := range []struct {
+		policy      accessLossPolicy
+		wantError   bool
+		wantNamed   string
+		wantUnnamed string
+	}{
+		{accessLossPolicy{}, false, "", ""},
+		{accessLossPolicy{fail: true}, true, "partner@acme.test/Workbench, customer@acme.test/Partner_Portal_Mobile", ""},
+		{accessLossPolicy{fail: true, expected: []string{"Workbench"}}, true, "customer@acme.test/Partner_Portal_Mobile.", "partner@acme.test/Workbench,"},
+		{accessLossPolicy{fail: true, expected: []string{"partner@acme.test", "customer@acme.test/Partner_Portal_Mobile"}}, false, "", ""},
+	} {
+		d := tc.policy.diagnostic("x", changes)
+		if (d.Severity() == diag.SeverityError) != tc.wantError {
+			t.Errorf("%+v: %s %s", tc.policy, d.Summary(), d.Detail())
+		}
+		if tc.wantNamed != "" && !strings.Contains(d.Detail(), "does not name: "+tc.wantNamed) {
+			t.Errorf("%+v: detail does not name %q: %s", tc.policy, tc.wantNamed, d.Detail())
+		}
+		if tc.wantUnnamed != "" && strings.Contains(d.Detail(), tc.wantUnnamed) {
+			t.Errorf("%+v: detail names the expected %q", tc.policy, tc.wantUnnamed)
+		}
+	}
+}
+
+func TestResolveAccessLoss(t *testing.T) {
+	env := map[string]string{envAccessLoss: "fail", envExpectedAccessLoss: "partner@acme.test, Workbench"}
+	var diags diag.Diagnostics
+	p := resolveAccessLoss(context.Background(), types.StringNull(), types.SetNull(types.StringType), func(k string) string { return env[k] }, &diags)
+	if diags.HasError() || !p.fail || !p.expects("partner@acme.test", "Other") || !p.expects("x", "Workbench") || p.expects("x", "Other") {
+		t.Errorf("from the environment: %+v %v", p, diags)
+	}
+	env[envAccessLoss] = "stop"
+	resolveAccessLoss(context.Background(), types.StringNull(), types.SetNull(types.StringType), func(k string) string { return env[k] }, &diags)
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), `SFACCESS_ACCESS_LOSS is "stop"`) {
+		t.Errorf("a bad mode: %v", diags)
+	}
+}
+
+// TestAccAccessImpact plans each change that can cut users off with access_loss = "fail", checks
+// the report names exactly the users the rules predict, applies with those losses expected, and
+// proves every prediction with real tokens.
+func TestAccAccessImpact(t *testing.T) {
+	o := newTestOrgWith(t, mockorg.Config{Seed: usageSeed()})
+	provider := func(expected string) string {
+		return strings.Replace(o.providerConfig(), "}\n", "  access_loss = \"fail\"\n  expected_access_loss = ["+expected+"]\n}\n", 1)
+	}
+	externalLimit := `
+resource "sfaccess_api_access_control" "this" {
+  limit_external_users_to_installed_apps = true
+}
+`
+	allLimit := `
+resource "sfaccess_api_access_control" "this" {
+  limit_external_users_to_installed_apps = true
+  limit_all_users_to_approved_apps       = true
+}
+`
+	blockWorkbench := `
+resource "sfaccess_connected_app_installation" "workbench" {
+  connected_app_name = "Workbench"
+  blocked            = true
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: provider("") + externalLimit,
+				ExpectError: expectDiagnostics("Unexpected Loss of API Access: sfaccess_api_access_control",
+					"partner@acme.test/Workbench, customer@acme.test/Partner_Portal_Mobile, highvolume@acme.test/Partner_Portal_Mobile, customerplus@acme.test/Workbench",
+					"LOSE access through Workbench: 2 users", "rule external_app_not_installed",
+					"LOSE access through Partner_Portal_Mobile: 2 users"),
+			},
+			{
+				// Naming the apps and a user lets the same change through.
+				Config: provider(`"Partner_Portal_Mobile", "partner@acme.test", "customerplus@acme.test/Workbench"`) + externalLimit,
+				Check: o.checkTokens(t,
+					denies("partner@acme.test", "Workbench", "invalid_client"),
+					denies("customerplus@acme.test", "Workbench", "invalid_client"),
+					denies("customer@acme.test", "Partner_Portal_Mobile", "invalid_client"),
+					denies("highvolume@acme.test", "Partner_Portal_Mobile", "invalid_client"),
+					allows("employee@acme.test", "Workbench"),
+					allows("admin@acme.test", "DataLoader")),
+			},
+			{
+				// The all-users limit adds the employee; the admin's Use Any API Client keeps the
+				// dormant DataLoader approval working.
+				Config:      provider(`"Partner_Portal_Mobile", "partner@acme.test", "customerplus@acme.test/Workbench"`) + allLimit,
+				ExpectError: expectDiagnostics("does not name: employee@acme.test/Workbench.", "rule app_not_approved"),
+			},
+			{
+				Config: provider(`"Workbench", "Partner_Portal_Mobile"`) + allLimit,
+				Check: o.checkTokens(t,
+					denies("employee@acme.test", "Workbench", "invalid_client"),
+					allows("admin@acme.test", "DataLoader")),
+			},
+			{
+				// Back to the external limit: the employee regains Workbench, which is no loss.
+				Config: provider(`"Partner_Portal_Mobile", "partner@acme.test", "customerplus@acme.test"`) + externalLimit,
+				Check:  o.checkTokens(t, allows("employee@acme.test", "Workbench")),
+			},
+			{
+				// Blocking Workbench cuts the employee off by app_blocked; the partners, cut off
+				// already, are not reported again.
+				Config:      provider(`"Partner_Portal_Mobile", "partner@acme.test", "customerplus@acme.test"`) + externalLimit + blockWorkbench,
+				ExpectError: expectDiagnostics("Unexpected Loss of API Access: sfaccess_connected_app_installation \"Workbench\"", "does not name: employee@acme.test/Workbench.", "rule app_blocked"),
+			},
+			{
+				Config: provider(`"Workbench", "Partner_Portal_Mobile"`) + externalLimit + blockWorkbench,
+				Check: o.checkTokens(t,
+					denies("employee@acme.test", "Workbench", "OAUTH_APP_BLOCKED"),
+					denies("partner@acme.test", "Workbench", "OAUTH_APP_BLOCKED"),
+					allows("admin@acme.test", "DataLoader")),
+			},
+		},
+	})
+}
