@@ -15,7 +15,8 @@ import (
 
 // usageSeed is the embedded org with a usage history: a partner who uses the uninstalled
 // Workbench daily, customers whose integrations use the org's uninstalled Partner_Portal_Mobile,
-// and the admin's dormant approval of DataLoader from last year, beside the seeded approvals of
+// the admin's dormant approval of DataLoader from last year, and an employee's use of the
+// admin-approved Terraform_Admin (granted to System Administrator only, so far), beside the seeded approvals of
 // Workbench by employee and customerplus.
 func usageSeed() *mockorg.Seed {
 	seed := creationAllowedSeed()
@@ -24,6 +25,7 @@ func usageSeed() *mockorg.Seed {
 		mockorg.SeedOAuthToken{Username: "customer@acme.test", ConnectedApp: "Partner_Portal_Mobile", CreatedDate: "2025-10-03T09:00:00.000Z", LastUsedDate: "2026-11-27T18:10:00.000Z", UseCount: 96},
 		mockorg.SeedOAuthToken{Username: "highvolume@acme.test", ConnectedApp: "Partner_Portal_Mobile", CreatedDate: "2026-02-11T09:00:00.000Z", LastUsedDate: "2026-11-26T02:00:00.000Z", UseCount: 1440},
 		mockorg.SeedOAuthToken{Username: "admin@acme.test", ConnectedApp: "DataLoader", CreatedDate: "2025-01-15T09:00:00.000Z", LastUsedDate: "2025-09-30T16:00:00.000Z", UseCount: 4},
+		mockorg.SeedOAuthToken{Username: "employee@acme.test", ConnectedApp: "Terraform_Admin", CreatedDate: "2026-03-02T09:00:00.000Z", LastUsedDate: "2026-11-29T06:00:00.000Z", UseCount: 310},
 	)
 	return seed
 }
@@ -192,6 +194,95 @@ resource "sfaccess_connected_app_installation" "workbench" {
 					denies("employee@acme.test", "Workbench", "OAUTH_APP_BLOCKED"),
 					denies("partner@acme.test", "Workbench", "OAUTH_APP_BLOCKED"),
 					allows("admin@acme.test", "DataLoader")),
+			},
+		},
+	})
+}
+
+// TestAccAccessImpactOfGrantsAndAssignments removes a UseAnyApiClient assignment and an app's
+// grant: the plan names the user each removal cuts off, and tokens confirm it after apply.
+func TestAccAccessImpactOfGrantsAndAssignments(t *testing.T) {
+	o := newTestOrgWith(t, mockorg.Config{Seed: usageSeed()})
+	provider := func(expected string) string {
+		return strings.Replace(o.providerConfig(), "}\n", "  access_loss = \"fail\"\n  expected_access_loss = ["+expected+"]\n}\n", 1)
+	}
+	const externalExpected = `"customer@acme.test", "highvolume@acme.test", "customerplus@acme.test"`
+	bypass := `
+resource "sfaccess_permission_set" "bypass" {
+  name             = "Partner_Bypass"
+  label            = "Partner Bypass"
+  user_permissions = ["UseAnyApiClient"]
+}
+
+resource "sfaccess_permission_set_assignment" "partner" {
+  permission_set_name = sfaccess_permission_set.bypass.name
+  username            = "partner@acme.test"
+}
+`
+	operators := `
+resource "sfaccess_permission_set" "operators" {
+  name  = "Terraform_Operators"
+  label = "Terraform Operators"
+}
+
+resource "sfaccess_permission_set_assignment" "employee" {
+  permission_set_name = sfaccess_permission_set.operators.name
+  username            = "employee@acme.test"
+}
+`
+	grant := `
+resource "sfaccess_connected_app_access" "operators" {
+  connected_app_name  = "Terraform_Admin"
+  permission_set_name = sfaccess_permission_set.operators.name
+}
+`
+	externalLimit := `
+resource "sfaccess_api_access_control" "this" {
+  limit_external_users_to_installed_apps = true
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Gains are never a failure.
+				Config: provider("") + bypass + operators + grant,
+				Check:  o.checkTokens(t, allows("employee@acme.test", "Terraform_Admin")),
+			},
+			{
+				// Use Any API Client keeps the partner's Workbench through the external limit.
+				Config: provider(externalExpected) + bypass + operators + grant + externalLimit,
+				Check:  o.checkTokens(t, allows("partner@acme.test", "Workbench"), denies("customer@acme.test", "Partner_Portal_Mobile", "invalid_client")),
+			},
+			{
+				Config: provider(externalExpected) + `
+resource "sfaccess_permission_set" "bypass" {
+  name             = "Partner_Bypass"
+  label            = "Partner Bypass"
+  user_permissions = ["UseAnyApiClient"]
+}
+` + operators + grant + externalLimit,
+				ExpectError: expectDiagnostics(`Unexpected Loss of API Access: sfaccess_permission_set_assignment "Partner_Bypass/partner@acme.test"`,
+					"does not name: partner@acme.test/Workbench.", "rule external_app_not_installed"),
+			},
+			{
+				Config: provider(externalExpected+`, "partner@acme.test"`) + operators + grant + externalLimit,
+				Check: o.checkTokens(t,
+					denies("partner@acme.test", "Workbench", "invalid_client"),
+					allows("employee@acme.test", "Terraform_Admin")),
+			},
+			{
+				Config: provider(externalExpected+`, "partner@acme.test"`) + operators + externalLimit,
+				ExpectError: expectDiagnostics(`Unexpected Loss of API Access: sfaccess_connected_app_access "Terraform_Admin/Terraform_Operators"`,
+					"does not name: employee@acme.test/Terraform_Admin.", "rule not_admin_approved"),
+			},
+			{
+				Config: provider(externalExpected+`, "partner@acme.test", "employee@acme.test/Terraform_Admin"`) + operators + externalLimit,
+				Check: o.checkTokens(t,
+					denies("employee@acme.test", "Terraform_Admin", "invalid_app_access"),
+					allows("admin@acme.test", "Terraform_Admin"),
+					allows("employee@acme.test", "Workbench")),
 			},
 		},
 	})
