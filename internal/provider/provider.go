@@ -253,6 +253,7 @@ func (p *sfaccessProvider) DataSources(context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{
 		NewAPIAccessControlDataSource,
 		NewAPIAccessCheckDataSource,
+		NewAPIAccessImpactDataSource,
 		NewConnectedAppDataSource,
 		NewConnectedAppsDataSource,
 		NewUsersDataSource,
