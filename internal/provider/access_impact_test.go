@@ -13,18 +13,14 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
 )
 
-// usageSeed is the embedded org with a usage history: a partner who uses the uninstalled
+// usageSeed is the embedded org, whose usage history has a partner who uses the uninstalled
 // Workbench daily, customers whose integrations use the org's uninstalled Partner_Portal_Mobile,
-// the admin's dormant approval of DataLoader from last year, and an employee's use of the
-// admin-approved Terraform_Admin (granted to System Administrator only, so far), beside the seeded approvals of
-// Workbench by employee and customerplus.
+// the admin's dormant approval of DataLoader from last year and employee's and customerplus's
+// approvals of Workbench, plus an employee's use of the admin-approved Terraform_Admin (granted to
+// System Administrator only, so far), with connected app creation allowed.
 func usageSeed() *mockorg.Seed {
 	seed := creationAllowedSeed()
 	seed.OAuthTokens = append(seed.OAuthTokens,
-		mockorg.SeedOAuthToken{Username: "partner@acme.test", ConnectedApp: "Workbench", CreatedDate: "2025-04-22T09:00:00.000Z", LastUsedDate: "2026-11-28T07:30:00.000Z", UseCount: 583},
-		mockorg.SeedOAuthToken{Username: "customer@acme.test", ConnectedApp: "Partner_Portal_Mobile", CreatedDate: "2025-10-03T09:00:00.000Z", LastUsedDate: "2026-11-27T18:10:00.000Z", UseCount: 96},
-		mockorg.SeedOAuthToken{Username: "highvolume@acme.test", ConnectedApp: "Partner_Portal_Mobile", CreatedDate: "2026-02-11T09:00:00.000Z", LastUsedDate: "2026-11-26T02:00:00.000Z", UseCount: 1440},
-		mockorg.SeedOAuthToken{Username: "admin@acme.test", ConnectedApp: "DataLoader", CreatedDate: "2025-01-15T09:00:00.000Z", LastUsedDate: "2025-09-30T16:00:00.000Z", UseCount: 4},
 		mockorg.SeedOAuthToken{Username: "employee@acme.test", ConnectedApp: "Terraform_Admin", CreatedDate: "2026-03-02T09:00:00.000Z", LastUsedDate: "2026-11-29T06:00:00.000Z", UseCount: 310},
 	)
 	return seed
