@@ -44,7 +44,7 @@ func TestImpactLedgerReportsEachUserOnce(t *testing.T) {
 	if len(first) != 1 || first[0].Severity() != diag.SeverityWarning {
 		t.Fatalf("first report: %v", first)
 	}
-	wantFirst := "API Access Impact of sfaccess_api_access_control: 4 users lose, 0 gain"
+	wantFirst := "API Access Impact of sfaccess_api_access_control: 4 users lose access, 0 gain"
 	if first[0].Summary() != wantFirst {
 		t.Errorf("summary %q, want %q", first[0].Summary(), wantFirst)
 	}

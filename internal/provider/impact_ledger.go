@@ -99,7 +99,8 @@ func (l *impactLedger) load(ctx context.Context, d *providerData, diags *diag.Di
 // an error naming the losses expected_access_loss does not expect.
 func (p accessLossPolicy) diagnostic(subject string, changes []access.Change) diag.Diagnostic {
 	s := access.Summarize(changes, impactListLimit)
-	summary := fmt.Sprintf("API Access Impact of %s: %d user%s lose, %d gain", subject, s.LostUsers, plural(s.LostUsers, "", "s"), s.GainedUsers)
+	summary := fmt.Sprintf("API Access Impact of %s: %d user%s lose%s access, %d gain%s", subject,
+		s.LostUsers, plural(s.LostUsers, "", "s"), plural(s.LostUsers, "s", ""), s.GainedUsers, plural(s.GainedUsers, "s", ""))
 	report := renderImpact(s)
 	if p.fail {
 		var unexpected []string

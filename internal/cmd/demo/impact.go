@@ -3,25 +3,31 @@ package main
 import "strings"
 
 // impactWarnings returns the access impact warnings of a terraform plan's plain (-no-color)
-// output, each in the box terraform draws around a diagnostic, and nothing else: the report of who
-// would lose or gain API access, which is what a person should read before applying.
+// output and nothing else: the report of who would lose or gain API access, which is what a
+// person should read before applying. Plain output starts each diagnostic with a "Warning: " or
+// "Error: " line; a warning runs until the next diagnostic, the rule under the plan, or a note.
 func impactWarnings(planOutput string) string {
-	var b strings.Builder
-	var box []string
-	for _, line := range strings.SplitAfter(planOutput, "\n") {
-		trimmed := strings.TrimRight(line, "\r\n")
-		switch {
-		case strings.HasPrefix(trimmed, "╷"):
-			box = []string{line}
-		case box != nil && strings.HasPrefix(trimmed, "╵"):
-			box = append(box, line)
-			if len(box) > 1 && strings.HasPrefix(box[1], "│ Warning: API Access Impact") {
-				b.WriteString(strings.Join(box, ""))
-			}
-			box = nil
-		case box != nil:
-			box = append(box, line)
+	var blocks []string
+	var current []string
+	flush := func() {
+		if current != nil {
+			blocks = append(blocks, strings.TrimRight(strings.Join(current, "\n"), "\n ")+"\n")
+			current = nil
 		}
 	}
-	return b.String()
+	for _, line := range strings.Split(planOutput, "\n") {
+		line = strings.TrimRight(line, "\r")
+		switch {
+		case strings.HasPrefix(line, "Warning: API Access Impact"):
+			flush()
+			current = []string{line}
+		case strings.HasPrefix(line, "Warning: "), strings.HasPrefix(line, "Error: "),
+			strings.HasPrefix(line, "─"), strings.HasPrefix(line, "Note: "):
+			flush()
+		case current != nil:
+			current = append(current, line)
+		}
+	}
+	flush()
+	return strings.Join(blocks, "\n")
 }
