@@ -283,3 +283,25 @@ resource "sfaccess_permission_set" "bypass" {
 		},
 	})
 }
+
+// TestImpactWithoutTheSetupExtension: against an org that cannot say which apps are installed (a
+// real org), a plan predicts nothing and stays quiet, unless access_loss = "fail" asked for a
+// guarantee it cannot give.
+func TestImpactWithoutTheSetupExtension(t *testing.T) {
+	o := newTestOrgWith(t, mockorg.Config{Seed: usageSeed(), DisableSetupExtension: true})
+	on := true
+	limit := plannedImpact{apiAccessControlType, func(_ *impactBase, ch *impactChanges) { ch.limitExternal = &on }}
+	for _, fail := range []bool{false, true} {
+		d := newProviderData(o.adminClient(t))
+		d.impact.policy.fail = fail
+		var diags diag.Diagnostics
+		d.reportAccessImpact(context.Background(), limit, &diags)
+		d.reportAccessImpact(context.Background(), limit, &diags)
+		switch {
+		case !fail && len(diags) != 0:
+			t.Errorf("warn mode reported %v", diags)
+		case fail && (len(diags) != 1 || diags[0].Severity() != diag.SeverityError || diags[0].Summary() != "Access Impact Not Analysed"):
+			t.Errorf("fail mode: %v", diags)
+		}
+	}
+}

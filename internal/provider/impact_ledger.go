@@ -8,8 +8,10 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
 // impactLedger is one plan's record of what its resources change in access (ARCHITECTURE.md,
@@ -72,11 +74,18 @@ func (l *impactLedger) load(ctx context.Context, d *providerData, diags *diag.Di
 	}
 	available, err := d.extensionAvailable(ctx)
 	if err == nil && !available {
+		// A real org: which apps are installed or blocked cannot be read, so nothing is predicted.
+		// A plan stays free of warnings there (examples/portable relies on it), unless a pipeline
+		// asked to fail on lost access, which must not pass unchecked.
 		l.broken = true
-		diags.AddWarning("Access Impact Not Analysed",
-			"Which users lose or gain API access through this plan depends on which connected apps are installed "+
-				"or blocked, and this org does not serve the sfaccess setup extension that tells (Salesforce has no public API "+
-				"for it). Check the users of the affected apps on Setup > Connected Apps OAuth Usage before applying.")
+		tflog.Info(ctx, "access impact not analysed: the org does not serve the setup extension")
+		if l.policy.fail {
+			diags.AddError("Access Impact Not Analysed",
+				"access_loss is \"fail\", but which users lose API access through this plan depends on which connected "+
+					"apps are installed or blocked, and this org does not serve the sfaccess setup extension that tells "+
+					"(Salesforce has no public API for it), so no loss can be ruled out. Set access_loss = \"warn\" for this "+
+					"org, and check the users of the affected apps on "+orgapi.SetupPageOAuthUsage+" before applying.")
+		}
 		return false
 	}
 	var read diag.Diagnostics
