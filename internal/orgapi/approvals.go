@@ -72,42 +72,37 @@ func (c *Client) OAuthApprovals(ctx context.Context) ([]OAuthApproval, error) {
 // UsersByID reads the users with these ids, in queries of up to 200 ids, sorted by username; ids
 // the org does not know are left out.
 func (c *Client) UsersByID(ctx context.Context, ids []string) ([]User, error) {
-	var out []User
-	for chunk := range slices.Chunk(normalizedIDs(ids), soqlIDChunk) {
-		users, err := c.queryUsers(ctx, " WHERE Id"+idInClause(chunk))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, users...)
-	}
+	out, err := byIDChunks(ids, func(in string) ([]User, error) { return c.queryUsers(ctx, " WHERE Id"+in) })
 	slices.SortFunc(out, func(a, b User) int { return strings.Compare(a.Username, b.Username) })
-	return out, nil
+	return out, err
 }
 
 // PermissionSetAssignmentsOf reads the assignments (profile-owned sets left out, as in
 // PermissionSetAssignments) of these users, in queries of up to 200 ids.
 func (c *Client) PermissionSetAssignmentsOf(ctx context.Context, userIDs []string) ([]PermissionSetAssignment, error) {
-	var out []PermissionSetAssignment
-	for chunk := range slices.Chunk(normalizedIDs(userIDs), soqlIDChunk) {
-		as, err := c.queryAssignments(ctx, " WHERE PermissionSet.IsOwnedByProfile = false AND AssigneeId"+idInClause(chunk))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, as...)
-	}
-	return out, nil
+	return byIDChunks(userIDs, func(in string) ([]PermissionSetAssignment, error) {
+		return c.queryAssignments(ctx, " WHERE PermissionSet.IsOwnedByProfile = false AND AssigneeId"+in)
+	})
 }
 
 // SetupEntityAccessesOf reads the grants of these connected apps (ConnectedApplication ids), in
 // queries of up to 200 ids.
 func (c *Client) SetupEntityAccessesOf(ctx context.Context, appIDs []string) ([]SetupEntityAccess, error) {
-	var out []SetupEntityAccess
-	for chunk := range slices.Chunk(normalizedIDs(appIDs), soqlIDChunk) {
-		grants, err := c.querySetupEntityAccesses(ctx, " AND SetupEntityId"+idInClause(chunk))
+	return byIDChunks(appIDs, func(in string) ([]SetupEntityAccess, error) {
+		return c.querySetupEntityAccesses(ctx, " AND SetupEntityId"+in)
+	})
+}
+
+// byIDChunks runs query once per chunk of up to 200 of the valid ids, passing the chunk's
+// " IN (…)" clause, and gathers the records.
+func byIDChunks[T any](ids []string, query func(in string) ([]T, error)) ([]T, error) {
+	var out []T
+	for chunk := range slices.Chunk(normalizedIDs(ids), soqlIDChunk) {
+		recs, err := query(idInClause(chunk))
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, grants...)
+		out = append(out, recs...)
 	}
 	return out, nil
 }

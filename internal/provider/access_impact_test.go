@@ -26,6 +26,12 @@ func usageSeed() *mockorg.Seed {
 	return seed
 }
 
+// failOnAccessLossConfig is the provider block with access_loss = "fail" and expected_access_loss
+// set to expected, a comma-separated list of HCL strings.
+func (o *testOrg) failOnAccessLossConfig(expected string) string {
+	return strings.Replace(o.providerConfig(), "}\n", "  access_loss = \"fail\"\n  expected_access_loss = ["+expected+"]\n}\n", 1)
+}
+
 // TestImpactLedgerReportsEachUserOnce plans two changes the way Terraform plans two resources:
 // the second report names only what the first did not, and a change that flips nothing reports
 // nothing.
@@ -119,9 +125,7 @@ func TestResolveAccessLoss(t *testing.T) {
 // proves every prediction with real tokens.
 func TestAccAccessImpact(t *testing.T) {
 	o := newTestOrgWith(t, mockorg.Config{Seed: usageSeed()})
-	provider := func(expected string) string {
-		return strings.Replace(o.providerConfig(), "}\n", "  access_loss = \"fail\"\n  expected_access_loss = ["+expected+"]\n}\n", 1)
-	}
+	provider := o.failOnAccessLossConfig
 	externalLimit := `
 resource "sfaccess_api_access_control" "this" {
   limit_external_users_to_installed_apps = true
@@ -199,17 +203,16 @@ resource "sfaccess_connected_app_installation" "workbench" {
 // grant: the plan names the user each removal cuts off, and tokens confirm it after apply.
 func TestAccAccessImpactOfGrantsAndAssignments(t *testing.T) {
 	o := newTestOrgWith(t, mockorg.Config{Seed: usageSeed()})
-	provider := func(expected string) string {
-		return strings.Replace(o.providerConfig(), "}\n", "  access_loss = \"fail\"\n  expected_access_loss = ["+expected+"]\n}\n", 1)
-	}
+	provider := o.failOnAccessLossConfig
 	const externalExpected = `"customer@acme.test", "highvolume@acme.test", "customerplus@acme.test"`
-	bypass := `
+	bypassSet := `
 resource "sfaccess_permission_set" "bypass" {
   name             = "Partner_Bypass"
   label            = "Partner Bypass"
   user_permissions = ["UseAnyApiClient"]
 }
-
+`
+	bypass := bypassSet + `
 resource "sfaccess_permission_set_assignment" "partner" {
   permission_set_name = sfaccess_permission_set.bypass.name
   username            = "partner@acme.test"
@@ -252,13 +255,7 @@ resource "sfaccess_api_access_control" "this" {
 				Check:  o.checkTokens(t, allows("partner@acme.test", "Workbench"), denies("customer@acme.test", "Partner_Portal_Mobile", "invalid_client")),
 			},
 			{
-				Config: provider(externalExpected) + `
-resource "sfaccess_permission_set" "bypass" {
-  name             = "Partner_Bypass"
-  label            = "Partner Bypass"
-  user_permissions = ["UseAnyApiClient"]
-}
-` + operators + grant + externalLimit,
+				Config: provider(externalExpected) + bypassSet + operators + grant + externalLimit,
 				ExpectError: expectDiagnostics(`Unexpected Loss of API Access: sfaccess_permission_set_assignment "Partner_Bypass/partner@acme.test"`,
 					"does not name: partner@acme.test/Workbench.", "rule external_app_not_installed"),
 			},
