@@ -78,7 +78,7 @@ func Compare(before, after Facts, uses []Use) []Change {
 }
 
 func approvalSurvives(before, after App) bool {
-	return !after.Blocked && !(before.Installed && !after.Installed)
+	return !after.Blocked && (!before.Installed || after.Installed)
 }
 
 // Group is the changes of one kind (loss or gain) through one app by one rule.

@@ -38,7 +38,7 @@ func boolAt(ctx context.Context, from tfsdk.Plan, name string) types.Bool {
 }
 
 // stateAsPlan lets the helpers read prior state like the plan.
-func stateAsPlan(s tfsdk.State) tfsdk.Plan { return tfsdk.Plan{Raw: s.Raw, Schema: s.Schema} }
+func stateAsPlan(s tfsdk.State) tfsdk.Plan { return tfsdk.Plan(s) }
 
 func known[T interface {
 	IsNull() bool
