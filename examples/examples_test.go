@@ -93,6 +93,8 @@ func TestExamplesCoverEveryResourceAndDataSource(t *testing.T) {
 		"data-sources/sfaccess_api_access_control", "data-sources/sfaccess_connected_app",
 		"data-sources/sfaccess_connected_apps", "data-sources/sfaccess_users",
 		"data-sources/sfaccess_api_access_check",
+		"ephemeral-resources/sfaccess_access_token",
+		"actions/sfaccess_revoke_app_sessions", "actions/sfaccess_refresh_app_scopes",
 	} {
 		if !dirs[want] {
 			t.Errorf("examples/%s is missing", want)
@@ -118,6 +120,23 @@ func TestExamplesCoverEveryResourceAndDataSource(t *testing.T) {
 		if !strings.Contains(strings.ReplaceAll(string(b), "'", ""), want) {
 			t.Errorf("%s/import.sh has no %q command", r, want)
 		}
+		// The docs show the import {} blocks beside the command: the same ids, into the same type.
+		blocks, err := os.ReadFile(filepath.Join(r, importBlocksFile))
+		if err != nil {
+			t.Errorf("%s has no %s: the docs show an import block for every resource", r, importBlocksFile)
+			continue
+		}
+		if !strings.Contains(string(blocks), "to = "+filepath.Base(r)+".") {
+			t.Errorf("%s/%s does not import into %s", r, importBlocksFile, filepath.Base(r))
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if fields := strings.Fields(line); len(fields) > 0 && fields[0] == "terraform" {
+				id := strings.Trim(strings.TrimPrefix(line, strings.Join(fields[:3], " ")+" "), "' ")
+				if !strings.Contains(string(blocks), "id = \""+id+"\"") {
+					t.Errorf("%s/%s has no import block with the id %q of import.sh", r, importBlocksFile, id)
+				}
+			}
+		}
 	}
 }
 
@@ -133,6 +152,25 @@ func TestExamplesAreFormatted(t *testing.T) {
 // writeOnlyUse marks examples that need Terraform 1.11: write-only arguments and ephemeral variables.
 var writeOnlyUse = regexp.MustCompile(`(?m)_wo\s*=|^\s*ephemeral\s*=\s*true`)
 
+// actionUse marks examples that need Terraform 1.14: action blocks.
+var actionUse = regexp.MustCompile(`(?m)^\s*action\s+"`)
+
+// terraform114 returns the Terraform 1.14 binary that .ci/build-terraform built and
+// SFACCESS_TERRAFORM_1_14 names, or skips the test, unless SFACCESS_REQUIRE_TERRAFORM_1_14=1 (CI)
+// makes a missing binary a failure.
+func terraform114(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv("SFACCESS_TERRAFORM_1_14")
+	if bin == "" {
+		msg := "uses action blocks, which need Terraform 1.14: set SFACCESS_TERRAFORM_1_14=$(.ci/build-terraform)"
+		if os.Getenv("SFACCESS_REQUIRE_TERRAFORM_1_14") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return bin
+}
+
 func TestExamplesValidate(t *testing.T) {
 	tf := terraform(t)
 	major, minor := terraformVersion(t, tf)
@@ -145,14 +183,13 @@ func TestExamplesValidate(t *testing.T) {
 			if writeOnlyUse.MatchString(src.all) && (major < 1 || major == 1 && minor < 11) {
 				t.Skipf("uses write-only arguments, which need Terraform 1.11; this is %d.%d", major, minor)
 			}
+			tf := tf
+			if actionUse.MatchString(src.all) {
+				tf = terraform114(t)
+			}
 			work := t.TempDir()
 			cfg := filepath.Join(work, "config")
-			for name, body := range src.files {
-				writeFile(t, filepath.Join(cfg, name), body)
-			}
-			if !strings.Contains(src.all, "required_providers") {
-				writeFile(t, filepath.Join(cfg, "zz_required_providers.tf"), requiredProviders)
-			}
+			copyExample(t, dir, cfg, true)
 			ws, err := tfdev.NewWorkspace(filepath.Join(work, "tf"), plugins)
 			if err != nil {
 				t.Fatal(err)

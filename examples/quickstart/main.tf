@@ -31,10 +31,11 @@ resource "sfaccess_connected_app_installation" "partner_portal_mobile" {
   connected_app_name = "Partner_Portal_Mobile"
 }
 
-# 2. Setup > API Access Control: "For customers and partners, limit API access
-#    to only installed connected apps". It waits for the installation and for
-#    the integration's bypass (3.), so the partners' app and the integration
-#    keep working throughout the apply. The plan warns who loses API access.
+# 2. Setup > Security > API Access Control: "For customers and partners, limit
+#    API access to only installed connected apps". It waits for the installation
+#    and for the integration's bypass (3.), so the partners' app and the
+#    integration keep working throughout the apply. The plan warns who loses API
+#    access.
 resource "sfaccess_api_access_control" "this" {
   limit_external_users_to_installed_apps = true
 
@@ -98,7 +99,8 @@ data "sfaccess_api_access_check" "matrix" {
   ]
 }
 
-# The point of it all, checked on every plan: partners cannot use Workbench.
+# The point of it all: partners cannot use Workbench. Checked during the apply
+# that makes the change (the matrix reads after it), and on every plan after it.
 check "partners_locked_out_of_workbench" {
   assert {
     condition     = !data.sfaccess_api_access_check.matrix["partner@acme.test via Workbench"].allowed

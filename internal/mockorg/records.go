@@ -567,10 +567,15 @@ func (t *sobjectType) decodeRecordBody(st *state, body []byte, create bool) (rec
 		}
 	}
 	if len(missing) > 0 {
-		return nil, &apiError{status: http.StatusBadRequest, code: "REQUIRED_FIELD_MISSING", fields: missing,
-			message: fmt.Sprintf("Required fields are missing: [%s]", strings.Join(missing, ", "))}
+		return nil, requiredFieldsMissing(missing...)
 	}
 	return out, nil
+}
+
+// requiredFieldsMissing is Salesforce's answer to a body without fields it requires.
+func requiredFieldsMissing(fields ...string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: "REQUIRED_FIELD_MISSING", fields: fields,
+		message: fmt.Sprintf("Required fields are missing: [%s]", strings.Join(fields, ", "))}
 }
 
 func decodeFieldValue(f fieldDef, raw json.RawMessage) (any, *apiError) {

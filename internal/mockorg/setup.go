@@ -70,6 +70,8 @@ func (s *Server) serveSetup(c *restCall) {
 			return
 		}
 		s.setupListApps(c)
+	case len(segs) == 2 && segs[0] == "connected-apps" && segs[1] == "installations":
+		s.setupInstallations(c)
 	case len(segs) == 3 && segs[0] == "connected-apps" && segs[2] == "installation":
 		s.setupInstallation(c, segs[1])
 	default:
@@ -171,7 +173,7 @@ func (s *Server) setupInstallation(c *restCall, rawID string) {
 		writeRESTErr(c.w, noConnectedApp(rawID))
 		return
 	}
-	in := installationCall{restCall: c, id: id, rawID: rawID}
+	in := installationCall{restCall: c, appRef: appRef{id: id, rawID: rawID}}
 	switch c.r.Method {
 	case http.MethodGet:
 		s.getInstallation(in)
@@ -188,6 +190,11 @@ func (s *Server) setupInstallation(c *restCall, rawID string) {
 // installationCall is a call to /connected-apps/{id}/installation whose id is a well-formed 0H4 id.
 type installationCall struct {
 	*restCall
+	appRef
+}
+
+// appRef is a well-formed 0H4 id an installation call names.
+type appRef struct {
 	id    string // normalised
 	rawID string // as the caller wrote it, for messages
 }
@@ -203,7 +210,7 @@ func notInstalled(a *connectedApp) *apiError {
 // installedApp finds the app and checks the caller's permission for op, in that order: a caller
 // without the permission learns no more than that the app exists. requireInstalled then refuses
 // an app that is not installed.
-func (in installationCall) installedApp(st *state, u *user, op func(*connectedApp) operation, requireInstalled bool) (*connectedApp, *apiError) {
+func (in appRef) installedApp(st *state, u *user, op func(*connectedApp) operation, requireInstalled bool) (*connectedApp, *apiError) {
 	a := st.apps[in.id]
 	if a == nil {
 		return nil, noConnectedApp(in.rawID)
@@ -259,20 +266,11 @@ func (s *Server) putInstallation(in installationCall, install bool) {
 	}
 	var out installation
 	err := s.mutateAs(in.caller, func(st *state, u *user) error {
-		need := func(a *connectedApp) operation { return installOp(a, install && !a.Installed) }
-		a, aerr := in.installedApp(st, u, need, !install)
+		var aerr *apiError
+		out, aerr = s.installLocked(st, u, in.appRef, install, blocked != nil && *blocked)
 		if aerr != nil {
 			return aerr
 		}
-		wasBlocked := a.Installed && a.Blocked
-		a.Installed = true
-		a.Blocked = blocked != nil && *blocked
-		if a.Blocked && !wasBlocked {
-			// Salesforce's Block "ends all current user sessions with the connected app": the
-			// tokens are gone, so unblocking later does not bring them back.
-			s.dropTokensOfAppLocked(a.ID)
-		}
-		out = installationOf(a)
 		return nil
 	})
 	if err != nil {
@@ -282,6 +280,39 @@ func (s *Server) putInstallation(in installationCall, install bool) {
 	committed(in.r)
 	s.log.Info("connected app installation changed", "app", in.id, "installed", out.Installed, "blocked", out.Blocked, "user", in.caller.username)
 	writeJSON(in.w, http.StatusOK, out)
+}
+
+// installLocked installs the app (install; idempotent) or blocks or unblocks it (an installed app
+// only): PUT's and PATCH's rule, for one app.
+func (s *Server) installLocked(st *state, u *user, ref appRef, install, blocked bool) (installation, *apiError) {
+	need := func(a *connectedApp) operation { return installOp(a, install && !a.Installed) }
+	a, aerr := ref.installedApp(st, u, need, !install)
+	if aerr != nil {
+		return installation{}, aerr
+	}
+	wasBlocked := a.Installed && a.Blocked
+	a.Installed = true
+	a.Blocked = blocked
+	if a.Blocked && !wasBlocked {
+		// Salesforce's Block "ends all current user sessions with the connected app": the
+		// tokens are gone, so unblocking later does not bring them back.
+		s.dropTokensOfAppLocked(a.ID)
+	}
+	return installationOf(a), nil
+}
+
+// uninstallLocked uninstalls an installed app: DELETE's rule, for one app.
+func (s *Server) uninstallLocked(st *state, u *user, ref appRef) *apiError {
+	a, aerr := ref.installedApp(st, u, func(a *connectedApp) operation { return installOp(a, true) }, true)
+	if aerr != nil {
+		return aerr
+	}
+	// Uninstalling drops the app's OAuth Usage policies, the block included, and ends its
+	// sessions: the users' approvals and tokens are gone, so an uninstalled app serves
+	// only users the restriction on uninstalled apps spares.
+	a.Installed, a.Blocked = false, false
+	s.dropTokensOfAppLocked(a.ID)
+	return nil
 }
 
 // readBlocked reads {"blocked":bool}: optional (an empty body) on install, required on PATCH.
@@ -297,8 +328,7 @@ func readBlocked(r *http.Request, install bool) (*bool, *apiError) {
 		}
 	}
 	if !install && blocked == nil {
-		return nil, &apiError{status: http.StatusBadRequest, code: "REQUIRED_FIELD_MISSING", fields: []string{"blocked"},
-			message: "Required fields are missing: [blocked]"}
+		return nil, requiredFieldsMissing("blocked")
 	}
 	return blocked, nil
 }
@@ -306,15 +336,9 @@ func readBlocked(r *http.Request, install bool) (*bool, *apiError) {
 func (s *Server) deleteInstallation(in installationCall) {
 	note(in.r, "setup:uninstallApp", true)
 	err := s.mutateAs(in.caller, func(st *state, u *user) error {
-		a, aerr := in.installedApp(st, u, func(a *connectedApp) operation { return installOp(a, true) }, true)
-		if aerr != nil {
+		if aerr := s.uninstallLocked(st, u, in.appRef); aerr != nil {
 			return aerr
 		}
-		// Uninstalling drops the app's OAuth Usage policies, the block included, and ends its
-		// sessions: the users' approvals and tokens are gone, so an uninstalled app serves
-		// only users the restriction on uninstalled apps spares.
-		a.Installed, a.Blocked = false, false
-		s.dropTokensOfAppLocked(a.ID)
 		return nil
 	})
 	if err != nil {

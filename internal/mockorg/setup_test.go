@@ -165,3 +165,53 @@ func TestBlockingKillsExistingTokensAtOnce(t *testing.T) {
 		t.Errorf("deleted app's token: %d %s", r.status, r.body)
 	}
 }
+
+// /connected-apps/installations installs and uninstalls several apps in one call, each on its own:
+// an app that does not exist, or a packaged one without InstallPackaging, fails alone.
+func TestSetupExtensionBatchedInstallations(t *testing.T) {
+	h := newHarness(t, Config{})
+	admin := h.adminToken()
+	ppm, wb, dl := h.appID("Partner_Portal_Mobile"), h.appID("Workbench"), h.appID("DataLoader")
+	missing := "0H4000000000999AAA"
+	batch := apiBase + "/sfaccess/connected-apps/installations"
+	type result struct {
+		ID           string
+		Success      bool
+		Errors       []struct{ StatusCode string }
+		Installation *installation
+	}
+	var results []result
+	post := h.rest(http.MethodPost, batch, admin, map[string]any{"installations": []map[string]any{
+		{"connectedAppId": ppm, "blocked": true}, {"connectedAppId": missing}, {"connectedAppId": wb[:15]},
+	}})
+	post.json(t, &results)
+	if post.status != http.StatusOK || len(results) != 3 {
+		t.Fatalf("batched install: %d %s", post.status, post.body)
+	}
+	if r := results[0]; !r.Success || r.Installation == nil || *r.Installation != (installation{ConnectedAppID: ppm, Installed: true, Blocked: true}) {
+		t.Errorf("Partner_Portal_Mobile: %+v", r)
+	}
+	if r := results[1]; r.Success || len(r.Errors) != 1 || r.Errors[0].StatusCode != "NOT_FOUND" {
+		t.Errorf("an app that does not exist: %+v", r)
+	}
+	if r := results[2]; !r.Success || r.ID != wb || r.Installation == nil || !r.Installation.Installed {
+		t.Errorf("Workbench by its 15-character id: %+v", r)
+	}
+
+	del := h.rest(http.MethodDelete, batch+"?ids="+url.QueryEscape(ppm+","+dl), admin, nil)
+	del.json(t, &results)
+	if del.status != http.StatusOK || len(results) != 2 || !results[0].Success || results[1].Success || results[1].Errors[0].StatusCode != "NOT_FOUND" {
+		t.Errorf("batched uninstall of an installed and an uninstalled app: %d %s", del.status, del.body)
+	}
+	var inst installation
+	if r := h.rest(http.MethodGet, setupInstallation(ppm), admin, nil); r.status != http.StatusNotFound {
+		t.Errorf("Partner_Portal_Mobile after the batched uninstall: %d %s", r.status, r.body)
+	}
+	h.rest(http.MethodGet, setupInstallation(wb), admin, nil).json(t, &inst)
+	if !inst.Installed {
+		t.Errorf("Workbench, which no uninstall named: %+v", inst)
+	}
+	if r := h.rest(http.MethodPost, batch, admin, map[string]any{"installations": []any{}}); r.status != http.StatusBadRequest {
+		t.Errorf("an empty batch: %d %s", r.status, r.body)
+	}
+}

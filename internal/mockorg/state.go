@@ -13,12 +13,19 @@ import (
 
 // permissionNames are the user permissions mockorg knows, by API name (PermissionSet fields are
 // "Permissions" + name). orgapi keeps its own list; this one is mockorg's oracle of the columns a
-// Salesforce org has, pinned against orgapi's by TestOracleUserPermissionsMatchOrgapi.
+// Salesforce org has, pinned against orgapi's by TestOracleUserPermissionsMatchOrgapi. A real
+// org has some hundred more; permViewAllData stands for them.
 var permissionNames = []string{
 	"ApiEnabled", "ApiUserOnly", "UseAnyApiClient", "CustomizeApplication", "ModifyAllData",
 	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
 	"ManageUsers", "AssignPermissionSets", "ViewSetup", "ModifyMetadata", "CanApproveUninstalledApps",
+	permViewAllData,
 }
+
+// permViewAllData ("View All Data") is a permission the provider does not manage and no access
+// rule reads: it lets tests prove that writing a permission set leaves such permissions as they
+// are.
+const permViewAllData = "ViewAllData"
 
 const permUseAnyAPIClient = "UseAnyApiClient"
 

@@ -73,7 +73,9 @@ type Client struct {
 	maxRetries  int
 	tokens      *tokenCache
 	batch       *batchers
-	writes      atomic.Uint64 // writes sent, counted twice each (coalesce.go)
+	writes      [numScopes]atomic.Uint64 // writes sent by scope, counted twice each (coalesce.go)
+	appWrites   appWriteLog
+	appsRead    idSet // connected apps read, for readGrantsAhead
 
 	// Retry timing; tests shorten them.
 	retryWaitMin, retryWaitMax time.Duration
@@ -174,9 +176,9 @@ func New(cfg Config) (*Client, error) {
 	case authAccessToken:
 		src = staticToken(cfg.AccessToken)
 	case authClientCredentials:
-		src = &clientCredentials{c: c, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret}
+		src = &clientCredentials{c: c, loginURL: loginURL, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret}
 	case authJWT:
-		src = &jwtBearer{c: c, clientID: cfg.ClientID, username: cfg.Username, key: key, now: time.Now}
+		src = &jwtBearer{c: c, loginURL: loginURL, audience: audience, clientID: cfg.ClientID, username: cfg.Username, key: key, now: time.Now}
 	}
 	c.tokens = &tokenCache{source: src, mu: newCtxLock()}
 	c.identityMu, c.extMu, c.columnsMu = newCtxLock(), newCtxLock(), newCtxLock()

@@ -2,6 +2,8 @@ package orgapi
 
 import (
 	"context"
+	"maps"
+	"math/bits"
 	"net/http"
 	"os"
 	"strings"
@@ -16,10 +18,42 @@ import (
 // 20 ms some five, for a few hundred milliseconds added to a refresh of 300 resources.
 const DefaultCoalesceWindow = 20 * time.Millisecond
 
-// listReuse is how long a list every caller shares (listMetadata, the OAuth Usage list) answers
-// later calls too, as long as the client has written nothing since it was fetched: the org's
-// answer a moment earlier, and never one from before a write of this client.
-const listReuse = 500 * time.Millisecond
+// writeScope is what a write of the client can change. A shared answer (a list, a profile) is
+// reused only while the client has written nothing in the scopes it depends on, so a grant's
+// create does not make the connected app list stale, and an app's create does not make the
+// profiles stale.
+type writeScope uint8
+
+const (
+	scopeMetadata      writeScope = 1 << iota // Metadata API writes: connected apps and their settings
+	scopeInstallations                        // the setup extension's installation routes
+	scopeRecords                              // grants and assignments (SetupEntityAccess, PermissionSetAssignment)
+	scopeOther                                // every other write: permission sets, settings, anything unclassified
+	numScopes          = 4
+)
+
+// scopeOf classifies a write by where it goes; what it cannot place is scopeOther, which every
+// shared answer depends on.
+func scopeOf(r apiRequest) writeScope {
+	switch {
+	case r.soap:
+		return scopeMetadata
+	case strings.Contains(r.path, "/sfaccess/connected-apps"):
+		return scopeInstallations
+	case strings.Contains(r.path, "/composite/sobjects"),
+		strings.Contains(r.path, "/sobjects/SetupEntityAccess"),
+		strings.Contains(r.path, "/sobjects/PermissionSetAssignment"):
+		return scopeRecords
+	}
+	return scopeOther
+}
+
+// writeWindow is how long the first of a group of concurrent writes waits for others: two and a
+// half read windows (50 ms by default). In an apply each resource writes once, and Terraform's
+// ten operations reach their writes spread over its own per-resource work, so at 20 ms write
+// groups held two or three members; the longer wait roughly halves the write calls of an apply
+// for some 30 ms per write.
+func writeWindow(read time.Duration) time.Duration { return read * 5 / 2 }
 
 // envCoalesce turns coalescing off when set to "off": `make bench` measures the provider both ways.
 const envCoalesce = "SFACCESS_COALESCE"
@@ -49,22 +83,32 @@ func coalesceWindow(configured time.Duration) time.Duration {
 // coalescer groups concurrent calls of one kind into one fetch of all their keys. The first call
 // opens a group and the group is sent window later, or at once when it holds max keys; calls
 // join only a group that has not been sent yet, so every answer was fetched after its call began.
-// Only a coalescer with reuse keeps an answer, and only until the client next writes (every
-// write counts, before and after it is sent): a read that follows a write of the same client
-// always sees the write. A fetch error is every member's; fetch leaves out keys that do not exist.
+// Only a coalescer with reuse keeps an answer, and only until the client next writes in one of
+// the scopes it depends on (every write counts, before and after it is sent): a read that follows
+// a write of the same client always sees the write. A fetch error is every member's; fetch leaves
+// out keys that do not exist.
 type coalescer[K comparable, V any] struct {
 	c      *Client
 	kind   string
 	window time.Duration // 0: every call is sent alone
 	max    int           // keys per group; 0: no limit
-	reuse  time.Duration // how long an answer serves later calls while the client writes nothing
+	reuse  writeScope    // the scopes whose writes end the reuse of an answer; 0: no reuse
 	fetch  func(ctx context.Context, keys []K) (map[K]V, error)
 
-	mu      sync.Mutex
-	open    *group[K, V]
-	last    map[K]V // the last answer, for reuse
-	lastGen uint64  // the client's write count when last was fetched
-	lastAt  time.Time
+	// readAhead, when set, reads up to n further keys of the kind the client has not asked for
+	// (known says which it has), so that a run that reads the kind in successive windows reads
+	// the rest of it in one go (readAheadFrom).
+	readAhead func(ctx context.Context, n int, known map[K]bool) map[K]V
+
+	mu       sync.Mutex
+	open     *group[K, V]
+	last     map[K]V // the last answer, for reuse
+	lastGen  writeGen
+	sent     int        // groups sent
+	known    map[K]bool // keys asked for or read ahead
+	ahead    map[K]V    // keys read ahead, answering while the client has written nothing since
+	aheadGen writeGen
+	reading  bool // a read-ahead is under way
 }
 
 type group[K comparable, V any] struct {
@@ -93,13 +137,24 @@ func (co *coalescer[K, V]) get(ctx context.Context, key K) (v V, found bool, err
 		return v, found, nil
 	}
 	co.mu.Lock()
-	if co.last != nil && co.lastGen == co.c.writes.Load() && time.Since(co.lastAt) < co.reuse {
+	if co.last != nil && co.c.generation().same(co.lastGen, co.reuse) {
 		v, found = co.last[key]
 		co.mu.Unlock()
 		return v, found, nil
 	}
+	if co.readAhead != nil {
+		if co.known == nil {
+			co.known = map[K]bool{}
+		}
+		co.known[key] = true
+		if v, ok := co.ahead[key]; ok && co.aheadGen == co.c.generation() {
+			co.mu.Unlock()
+			return v, true, nil
+		}
+	}
 	g := co.open
 	if g == nil {
+		co.readAheadFrom(ctx)
 		// The group's call outlives any one member's context: a member that gives up must not
 		// fail the others. The members' own contexts still end their wait.
 		g = &group[K, V]{index: map[K]struct{}{}, ctx: context.WithoutCancel(ctx), done: make(chan struct{})}
@@ -130,6 +185,43 @@ func (co *coalescer[K, V]) get(ctx context.Context, key K) (v V, found bool, err
 	return v, found, nil
 }
 
+// readAheadFrom starts a read-ahead (co.mu held) when the kind is read in a second window or
+// later and the client has written nothing at all, so nothing read ahead can predate a write of
+// the client. It asks for as many further keys as the run has asked for so far: at most twice
+// the keys the configuration itself reads are fetched, however large the org, while the windows
+// a run of N resources waits for fall from N/10 to a handful. What is read ahead answers only
+// while the client still has written nothing; a key it does not hold goes to the org as before.
+func (co *coalescer[K, V]) readAheadFrom(ctx context.Context) {
+	co.sent++
+	gen := co.c.generation()
+	if co.readAhead == nil || co.sent < 2 || co.reading || gen != (writeGen{}) {
+		return
+	}
+	co.reading = true
+	known := maps.Clone(co.known)
+	n := len(known)
+	go func() {
+		got := co.readAhead(context.WithoutCancel(ctx), n, known)
+		co.mu.Lock()
+		defer co.mu.Unlock()
+		co.reading = false
+		if co.c.generation() != gen {
+			return
+		}
+		if co.ahead == nil {
+			co.ahead = map[K]V{}
+		}
+		for k, v := range got {
+			co.ahead[k] = v
+			co.known[k] = true
+		}
+		co.aheadGen = gen
+		if len(got) > 0 {
+			co.c.log(ctx, LevelDebug, "read ahead", map[string]any{"kind": co.kind, "keys": len(got)})
+		}
+	}()
+}
+
 // send runs g when its window ends, unless it filled up and ran already.
 func (co *coalescer[K, V]) send(g *group[K, V]) {
 	co.mu.Lock()
@@ -147,23 +239,64 @@ func (co *coalescer[K, V]) run(g *group[K, V]) {
 	if len(g.keys) > 1 {
 		co.c.log(g.ctx, LevelDebug, "coalesced calls", map[string]any{"kind": co.kind, "members": len(g.keys)})
 	}
-	gen, at := co.c.writes.Load(), time.Now()
+	gen := co.c.generation()
 	g.res, g.err = co.fetch(g.ctx, g.keys)
-	if co.reuse > 0 && g.err == nil {
+	if co.reuse != 0 && g.err == nil {
 		co.mu.Lock()
-		co.last, co.lastGen, co.lastAt = g.res, gen, at
+		co.last, co.lastGen = g.res, gen
 		co.mu.Unlock()
 	}
 }
 
-// counting counts a write around send: once before (a list fetched while it runs is not reused
-// after it) and once after (nor is one fetched before it ended).
+// peek returns the last answer kept for reuse and the write generation it was fetched at,
+// whatever has been written since; ok is false when there is none.
+func (co *coalescer[K, V]) peek() (last map[K]V, gen writeGen, ok bool) {
+	co.mu.Lock()
+	defer co.mu.Unlock()
+	return co.last, co.lastGen, co.last != nil
+}
+
+// writeGen is the client's write counts by scope at one moment.
+type writeGen [numScopes]uint64
+
+// same reports whether nothing was written in scopes between g and now (scopeOther always counts).
+func (now writeGen) same(g writeGen, scopes writeScope) bool {
+	scopes |= scopeOther
+	for i := range numScopes {
+		if scopes&(1<<i) != 0 && now[i] != g[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// covers reports whether g was taken after every write counted in w had ended.
+func (g writeGen) covers(w writeGen) bool {
+	for i := range numScopes {
+		if g[i] < w[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Client) generation() writeGen {
+	var g writeGen
+	for i := range numScopes {
+		g[i] = c.writes[i].Load()
+	}
+	return g
+}
+
+// counting counts a write in its scope around send: once before (an answer fetched while it runs
+// is not reused after it) and once after (nor is one fetched before it ended).
 func (c *Client) counting(r apiRequest, send func() (*response, error)) (*response, error) {
 	if r.readOnly || (r.method == http.MethodGet && !r.soap) {
 		return send()
 	}
-	c.writes.Add(1)
-	defer c.writes.Add(1)
+	n := &c.writes[bits.TrailingZeros8(uint8(scopeOf(r)))]
+	n.Add(1)
+	defer n.Add(1)
 	return send()
 }
 

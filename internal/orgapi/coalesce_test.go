@@ -2,6 +2,7 @@ package orgapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -362,5 +363,165 @@ func TestConcurrentConnectedAppCreatesShareACall(t *testing.T) {
 		} else if _, err := c.ReadConnectedApp(ctx, names[i]); err != nil {
 			t.Errorf("%s was not created: %v", names[i], err)
 		}
+	}
+}
+
+// Concurrent installs share one call to the extension, as do concurrent uninstalls, and an app
+// the org refuses fails its own install or uninstall only.
+func TestConcurrentInstallsShareACall(t *testing.T) {
+	org := startOrg(t, mockorg.Config{})
+	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 100 * time.Millisecond })
+	ctx := context.Background()
+	apps, err := c.OAuthUsage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, a := range apps {
+		if !a.Installed && !a.Packaged && len(ids) < 2 {
+			ids = append(ids, a.ID)
+		}
+	}
+	if len(ids) < 2 {
+		t.Fatalf("the seed has %d uninstalled apps, the test needs 2", len(ids))
+	}
+	ids = append(ids, testID(t, "0H4", 999)) // no such app
+	calls := func(op string) int {
+		var st struct {
+			ByOperation map[string]int `json:"by_operation"`
+		}
+		org.control(t, http.MethodGet, "stats", nil, &st)
+		return st.ByOperation[op]
+	}
+	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+
+	insts := make([]*Installation, len(ids))
+	errs := make([]error, len(ids))
+	concurrently(len(ids), func(i int) { insts[i], errs[i] = c.Install(ctx, ids[i], i == 1) })
+	if n := calls("setup:installApps"); n != 1 {
+		t.Errorf("3 concurrent installs took %d calls, want 1", n)
+	}
+	for i := range 2 {
+		if errs[i] != nil || insts[i] == nil || !insts[i].Installed || insts[i].Blocked != (i == 1) {
+			t.Errorf("install %s: %+v, %v; want installed, blocked %v", ids[i], insts[i], errs[i], i == 1)
+		}
+	}
+	requireKind(t, errs[2], KindNotFound)
+
+	concurrently(len(ids), func(i int) { errs[i] = c.Uninstall(ctx, ids[i]) })
+	if n := calls("setup:uninstallApps"); n != 1 {
+		t.Errorf("3 concurrent uninstalls took %d calls, want 1", n)
+	}
+	requireKind(t, errs[2], KindNotFound)
+	for i := range 2 {
+		if errs[i] != nil {
+			t.Errorf("uninstall %s: %v", ids[i], errs[i])
+		}
+		_, err := c.Installation(ctx, ids[i])
+		requireKind(t, err, KindNotFound)
+	}
+}
+
+// After the client creates one connected app, a look-up of another app is answered from the list
+// kept before the create, while a look-up of the new app fetches the list again and finds it; an
+// install makes only that app's row on the OAuth Usage list stale.
+func TestKeptListsAnswerForAppsTheClientDidNotWrite(t *testing.T) {
+	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	c := org.client(t, nil)
+	ctx := context.Background()
+	calls := func(op string) int {
+		var st struct {
+			ByOperation map[string]int `json:"by_operation"`
+		}
+		org.control(t, http.MethodGet, "stats", nil, &st)
+		return st.ByOperation[op]
+	}
+	if _, err := c.ConnectedAppID(ctx, "Workbench"); err != nil {
+		t.Fatal(err)
+	}
+	ppm, err := c.OAuthUsageApp(ctx, "Partner_Portal_Mobile")
+	if err != nil || ppm == nil || ppm.Installed {
+		t.Fatalf("Partner_Portal_Mobile on the OAuth Usage list: %+v, %v", ppm, err)
+	}
+	if err := c.CreateConnectedApp(ctx, &ConnectedApp{FullName: "Kept_List", Label: "Kept List", ContactEmail: "k@acme.test",
+		CallbackURLs: []string{"https://k.acme.test/cb"}, Scopes: []string{"Api"}}); err != nil {
+		t.Fatal(err)
+	}
+	lists := calls("soap:listMetadata")
+	if _, err := c.ConnectedAppID(ctx, "Workbench"); err != nil {
+		t.Fatal(err)
+	}
+	if n := calls("soap:listMetadata"); n != lists {
+		t.Errorf("looking Workbench up after creating another app took %d more listMetadata calls, want 0", n-lists)
+	}
+	if _, err := c.ConnectedAppID(ctx, "Kept_List"); err != nil {
+		t.Errorf("the app the client just created: %v", err)
+	}
+	if n := calls("soap:listMetadata"); n != lists+1 {
+		t.Errorf("looking the new app up took %d more listMetadata calls, want 1", n-lists)
+	}
+
+	if _, err := c.Install(ctx, ppm.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	after, err := c.OAuthUsageApp(ctx, "Partner_Portal_Mobile")
+	if err != nil || after == nil || !after.Installed {
+		t.Errorf("Partner_Portal_Mobile after its install: %+v, %v; a stale row from before the install", after, err)
+	}
+	usage := calls("setup:listConnectedApps")
+	if a, err := c.OAuthUsageApp(ctx, "Workbench"); err != nil || a == nil {
+		t.Errorf("Workbench: %+v, %v", a, err)
+	}
+	if n := calls("setup:listConnectedApps"); n != usage {
+		t.Errorf("looking Workbench up after installing another app took %d more OAuth Usage calls, want 0", n-usage)
+	}
+}
+
+// A client that reads connected apps one window after another reads the rest of them ahead, in
+// fewer calls than windows, with every answer right; once the client writes, a read gets the
+// org's answer, not one read ahead before the write.
+func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
+	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	ctx := context.Background()
+	writer := org.client(t, nil)
+	errs := make([]error, 30)
+	concurrently(len(errs), func(i int) {
+		errs[i] = writer.CreateConnectedApp(ctx, &ConnectedApp{FullName: fmt.Sprintf("Ahead_%02d", i), Label: fmt.Sprintf("Ahead %d", i),
+			ContactEmail: "a@acme.test", CallbackURLs: []string{"https://a.acme.test/cb"}, Scopes: []string{"Api"}})
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 2 * time.Millisecond })
+	files, err := c.ListConnectedApps(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	for _, f := range files {
+		app, id, err := c.ReadConnectedAppWithID(ctx, f.FullName)
+		if err != nil || app.FullName != f.FullName || !strings.EqualFold(id, f.ID) {
+			t.Fatalf("%s: %+v, %s, %v", f.FullName, app, id, err)
+		}
+		time.Sleep(5 * time.Millisecond) // the next read opens a window of its own
+	}
+	var st struct {
+		ByOperation map[string]int `json:"by_operation"`
+	}
+	org.control(t, http.MethodGet, "stats", nil, &st)
+	if n := st.ByOperation["soap:readMetadata"]; n >= len(files)/2 {
+		t.Errorf("reading %d apps one window after another took %d readMetadata calls, want fewer than half", len(files), n)
+	}
+
+	app, err := c.ReadConnectedApp(ctx, "Ahead_29")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.Label = "Ahead, relabelled"
+	if err := c.UpdateConnectedApp(ctx, app); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.ReadConnectedApp(ctx, "Ahead_29"); err != nil || got.Label != "Ahead, relabelled" {
+		t.Errorf("after the client's own update: %+v, %v; want the new label", got, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
@@ -165,6 +166,13 @@ func (c *Client) Installation(ctx context.Context, appID string) (*Installation,
 // Install installs an app (idempotent), blocked or not.
 func (c *Client) Install(ctx context.Context, appID string, blocked bool) (*Installation, error) {
 	o := op{name: "installing ConnectedApplication " + appID, perm: NeedConnectedApps}
+	if c.batch.window > 0 {
+		if _, e := installationPath(o, appID); e != nil {
+			return nil, e
+		}
+		norm, _ := sfid.Normalize(appID)
+		return c.installationWrite(ctx, c.batch.installs, &installReq{o: o, appID: norm, blocked: blocked})
+	}
 	inst, _, err := c.installationCall(ctx, o, http.MethodPut, appID, blockedBody{blocked})
 	return inst, err
 }
@@ -175,6 +183,7 @@ func (c *Client) SetBlocked(ctx context.Context, appID string, blocked bool) (*I
 	if blocked {
 		o.name = "blocking ConnectedApplication " + appID
 	}
+	defer c.beginAppWrite(appID)()
 	inst, _, err := c.installationCall(ctx, o, http.MethodPatch, appID, blockedBody{blocked})
 	return inst, err
 }
@@ -183,9 +192,109 @@ func (c *Client) SetBlocked(ctx context.Context, appID string, blocked bool) (*I
 // finds the app already uninstalled has succeeded.
 func (c *Client) Uninstall(ctx context.Context, appID string) error {
 	o := op{name: "uninstalling ConnectedApplication " + appID, perm: NeedConnectedApps}
+	if c.batch.window > 0 {
+		if _, e := installationPath(o, appID); e != nil {
+			return e
+		}
+		norm, _ := sfid.Normalize(appID)
+		_, err := c.installationWrite(ctx, c.batch.uninstalls, &installReq{o: o, appID: norm})
+		return err
+	}
 	_, resp, err := c.installationCall(ctx, o, http.MethodDelete, appID, nil)
 	if err != nil && resp != nil && resp.attempts > 1 && KindOf(err) == KindNotFound {
 		return nil
 	}
 	return err
+}
+
+// Concurrent installs and uninstalls go to the extension together (POST and DELETE
+// /connected-apps/installations, up to installationBatch apps a call): each app succeeds or
+// fails on its own, as in sObject Collections without allOrNone. Both are safe to send again:
+// installing an installed app leaves it installed with the Block state asked for, and a retried
+// uninstall that finds an app no longer installed has succeeded, as a single one has.
+
+// installationBatch is the most apps one batched installation call names (the extension's limit,
+// which matches sObject Collections').
+const installationBatch = 200
+
+type installReq struct {
+	o       op
+	appID   string // normalized
+	blocked bool
+}
+
+type installOutcome struct {
+	inst *Installation
+	err  error
+}
+
+// installationResult is one app's answer in a batched installation call.
+type installationResult struct {
+	collectionResult
+	Installation *Installation `json:"installation"`
+}
+
+func (c *Client) installationBatchCall(ctx context.Context, method string, reqs []*installReq) map[*installReq]installOutcome {
+	out := make(map[*installReq]installOutcome, len(reqs))
+	o := op{name: "installing ConnectedApplications", perm: NeedConnectedApps}
+	path := "/connected-apps/installations"
+	var payload any
+	if method == http.MethodDelete {
+		o.name = "uninstalling ConnectedApplications"
+		ids := make([]string, len(reqs))
+		for i, r := range reqs {
+			ids[i] = r.appID
+		}
+		path += "?ids=" + strings.Join(ids, ",")
+	} else {
+		type member struct {
+			ConnectedAppID string `json:"connectedAppId"`
+			Blocked        bool   `json:"blocked"`
+		}
+		members := make([]member, len(reqs))
+		for i, r := range reqs {
+			members[i] = member{ConnectedAppID: r.appID, Blocked: r.blocked}
+		}
+		payload = map[string]any{"installations": members}
+	}
+	var results []installationResult
+	resp, err := c.extCall(ctx, o, SetupPageOAuthUsage, method, path, payload, &results)
+	if err == nil && len(results) != len(reqs) {
+		e := o.fail(KindOther, "the setup extension answered %d results for %d apps", len(results), len(reqs))
+		e.Attempts, e.Elapsed, e.Transient = resp.attempts, resp.elapsed, true
+		err = e
+	}
+	for i, r := range reqs {
+		switch {
+		case err != nil:
+			out[r] = installOutcome{err: memberError(r.o, err)}
+		case results[i].Success && method == http.MethodDelete:
+			out[r] = installOutcome{}
+		case results[i].Success && results[i].Installation != nil:
+			out[r] = installOutcome{inst: results[i].Installation}
+		case results[i].Success:
+			out[r] = installOutcome{err: r.o.fail(KindOther, "the setup extension installed the app without saying how")}
+		default:
+			e := c.recordFailure(r.o, results[i].collectionResult, resp)
+			if method == http.MethodDelete && resp.attempts > 1 && e.Kind == KindNotFound {
+				out[r] = installOutcome{} // an earlier attempt uninstalled it
+				continue
+			}
+			out[r] = installOutcome{err: e}
+		}
+	}
+	return out
+}
+
+// installationWrite runs one install or uninstall, with concurrent ones when coalescing is on.
+func (c *Client) installationWrite(ctx context.Context, co *coalescer[*installReq, installOutcome], r *installReq) (*Installation, error) {
+	if err := c.requireExtension(ctx, r.o, SetupPageOAuthUsage); err != nil {
+		return nil, err
+	}
+	defer c.beginAppWrite(r.appID)()
+	res, _, err := co.get(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return res.inst, res.err
 }

@@ -3,9 +3,11 @@ package orgapi
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
@@ -27,6 +29,8 @@ type batchers struct {
 
 	appCreates *coalescer[*metadataReq, metadataOutcome] // createMetadata, 10 components a call
 	appDeletes *coalescer[*metadataReq, metadataOutcome] // deleteMetadata, 10 names a call
+	installs   *coalescer[*installReq, installOutcome]   // the extension's batched installs
+	uninstalls *coalescer[*installReq, installOutcome]
 
 	creates map[string]*coalescer[*createReq, createResult] // sObject Collections by sObject
 	deletes map[string]*coalescer[*deleteReq, error]
@@ -43,13 +47,13 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 			files, err := c.listConnectedApps(ctx)
 			return map[one][]MetadataFile{{}: files}, err
 		})
-	b.appList.reuse = listReuse
+	b.appList.reuse = scopeMetadata
 	b.oauthUsage = newCoalescer(c, "OAuth Usage", window, 0,
 		func(ctx context.Context, _ []one) (map[one][]OAuthUsageApp, error) {
 			apps, err := c.oauthUsageList(ctx)
 			return map[one][]OAuthUsageApp{{}: apps}, err
 		})
-	b.oauthUsage.reuse = listReuse
+	b.oauthUsage.reuse = scopeMetadata | scopeInstallations
 	b.grants = newCoalescer(c, "SetupEntityAccess by Id", window, soqlIDChunk,
 		func(ctx context.Context, ids []string) (map[string]grantRecord, error) {
 			recs, err := QueryAll[grantRecord](ctx, c, "SELECT Id, ParentId, SetupEntityId, Parent.Name, Parent.IsOwnedByProfile, "+
@@ -83,27 +87,116 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 			return c.profilesByName(ctx, names)
 		})
 	// Every grant of a profile names the same few profiles: their answers serve later calls
-	// too, as the shared lists do, until the client writes.
-	b.profiles.reuse, b.profileName.reuse = listReuse, listReuse
+	// too, as the shared lists do, until the client writes something that could change them.
+	b.profiles.reuse, b.profileName.reuse = scopeOther, scopeOther
 	b.appRecords = newCoalescer(c, "ConnectedApplication by Id", window, soqlIDChunk,
 		func(ctx context.Context, ids []string) (map[string]ConnectedApplication, error) {
 			recs, err := c.queryConnectedApplications(ctx, " WHERE Id"+idInClause(ids))
 			return byID[ConnectedApplication, ConnectedApplication](recs, err, func(a ConnectedApplication) string { return a.ID })
 		})
+	b.appMetadata.readAhead = c.readAppsAhead
+	b.grants.readAhead = c.readGrantsAhead
 	b.addMetadataWrites(c)
+	b.installs = newCoalescer(c, "install ConnectedApplication", writeWindow(window), installationBatch,
+		func(ctx context.Context, reqs []*installReq) (map[*installReq]installOutcome, error) {
+			return c.installationBatchCall(ctx, http.MethodPost, reqs), nil
+		})
+	b.uninstalls = newCoalescer(c, "uninstall ConnectedApplication", writeWindow(window), installationBatch,
+		func(ctx context.Context, reqs []*installReq) (map[*installReq]installOutcome, error) {
+			return c.installationBatchCall(ctx, http.MethodDelete, reqs), nil
+		})
 	b.creates = map[string]*coalescer[*createReq, createResult]{}
 	b.deletes = map[string]*coalescer[*deleteReq, error]{}
 	for _, sobject := range []string{"SetupEntityAccess", "PermissionSetAssignment"} {
-		b.creates[sobject] = newCoalescer(c, "create "+sobject, window, collectionChunk,
+		b.creates[sobject] = newCoalescer(c, "create "+sobject, writeWindow(window), collectionChunk,
 			func(ctx context.Context, reqs []*createReq) (map[*createReq]createResult, error) {
 				return c.createCollection(ctx, sobject, reqs), nil
 			})
-		b.deletes[sobject] = newCoalescer(c, "delete "+sobject, window, collectionChunk,
+		b.deletes[sobject] = newCoalescer(c, "delete "+sobject, writeWindow(window), collectionChunk,
 			func(ctx context.Context, reqs []*deleteReq) (map[*deleteReq]error, error) {
 				return c.deleteCollection(ctx, sobject, reqs), nil
 			})
 	}
 	return b
+}
+
+// readAppsAhead reads up to n connected apps the client has not asked for, named by the
+// connected app list the client keeps, ten a call and the calls at once.
+func (c *Client) readAppsAhead(ctx context.Context, n int, known map[string]bool) map[string]*xmlNode {
+	last, _, ok := c.batch.appList.peek()
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, f := range last[one{}] {
+		if len(names) < n && !known[f.FullName] {
+			names = append(names, f.FullName)
+		}
+	}
+	o := op{name: "reading ConnectedApps ahead", perm: NeedConnectedApps}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	out := map[string]*xmlNode{}
+	for chunk := range slices.Chunk(names, metadataBatch) {
+		wg.Go(func() {
+			recs, err := c.readMetadata(ctx, o, typeConnectedApp, chunk)
+			if err != nil {
+				return // reading ahead saves calls; the reads themselves still go to the org
+			}
+			mu.Lock()
+			maps.Copy(out, recs)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// readGrantsAhead reads the connected app grants of up to n apps the client has read (and whose
+// grants it has not read ahead yet) in one query: the grants a configuration that manages those
+// apps could hold, never the org's whole table.
+func (c *Client) readGrantsAhead(ctx context.Context, n int, _ map[string]bool) map[string]grantRecord {
+	apps := c.appsRead.take(n)
+	if len(apps) == 0 {
+		return nil
+	}
+	recs, err := QueryAll[grantRecord](ctx, c, "SELECT Id, ParentId, SetupEntityId, Parent.Name, Parent.IsOwnedByProfile, "+
+		"Parent.ProfileId FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication' AND SetupEntityId"+idInClause(apps))
+	out, err := byID[grantRecord, grantRecord](recs, err, func(g grantRecord) string { return g.ID })
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+// idSet is the ids of the connected apps the client has read, for readGrantsAhead.
+type idSet struct {
+	mu    sync.Mutex
+	ids   []string
+	taken int
+	seen  map[string]bool
+}
+
+func (s *idSet) add(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	if !s.seen[id] {
+		s.seen[id] = true
+		s.ids = append(s.ids, id)
+	}
+}
+
+// take returns up to n ids no earlier take returned.
+func (s *idSet) take(n int) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	end := min(s.taken+n, len(s.ids), s.taken+soqlIDChunk)
+	out := slices.Clone(s.ids[s.taken:end])
+	s.taken = end
+	return out
 }
 
 // byID keys records by their normalized id, converting them with conv[0] when given.
@@ -151,42 +244,152 @@ func (c *Client) OAuthUsage(ctx context.Context) ([]OAuthUsageApp, error) {
 }
 
 // ConnectedAppID returns the ConnectedApplication id of the connected app whose API name is name,
-// from listMetadata (shared by concurrent calls); ErrNotFound when there is none.
+// from listMetadata (connectedAppFile); ErrNotFound when there is none.
 func (c *Client) ConnectedAppID(ctx context.Context, name string) (string, error) {
 	o := op{name: "reading the id of ConnectedApp " + name, perm: NeedConnectedApps}
-	files, err := c.ListConnectedApps(ctx)
+	f, err := c.connectedAppFile(ctx, o, func(f MetadataFile) bool { return strings.EqualFold(f.FullName, name) })
 	if err != nil {
-		return "", o.wrap(err)
+		return "", err
 	}
-	i := slices.IndexFunc(files, func(f MetadataFile) bool { return strings.EqualFold(f.FullName, name) })
-	if i < 0 {
+	if f == nil {
 		return "", o.fail(KindNotFound, "no connected app named %q exists in the org", name)
 	}
-	id, nerr := sfid.Normalize(files[i].ID)
-	if nerr != nil {
-		return "", o.fail(KindOther, "listMetadata gave connected app %s the id %q, which is not a Salesforce id", files[i].FullName, files[i].ID)
-	}
-	return id, nil
+	return fileID(o, *f)
 }
 
 // ConnectedAppNameByID returns the API name of the connected app whose ConnectedApplication id is
-// id, from listMetadata (shared by concurrent calls); ErrNotFound when there is none.
+// id, from listMetadata (connectedAppFile); ErrNotFound when there is none.
 func (c *Client) ConnectedAppNameByID(ctx context.Context, id string) (string, error) {
 	o := op{name: "reading the name of ConnectedApplication " + id, perm: NeedConnectedApps}
 	norm, e := keyedID(o, id)
 	if e != nil {
 		return "", e
 	}
+	f, err := c.connectedAppFile(ctx, o, func(f MetadataFile) bool {
+		fid, err := sfid.Normalize(f.ID)
+		return err == nil && fid == norm
+	})
+	if err != nil {
+		return "", err
+	}
+	if f == nil {
+		return "", o.fail(KindNotFound, "no connected app has the id %s", norm)
+	}
+	return f.FullName, nil
+}
+
+// connectedAppFile finds the listMetadata entry match picks, or nil (keptEntry says when the
+// list kept from an earlier call answers).
+func (c *Client) connectedAppFile(ctx context.Context, o op, match func(MetadataFile) bool) (*MetadataFile, error) {
+	if f, ok := keptEntry(c, c.batch.appList, match, func(f MetadataFile) []string { return []string{f.FullName, f.ID} }); ok {
+		return f, nil
+	}
 	files, err := c.ListConnectedApps(ctx)
 	if err != nil {
-		return "", o.wrap(err)
+		return nil, o.wrap(err)
 	}
-	for _, f := range files {
-		if fid, err := sfid.Normalize(f.ID); err == nil && fid == norm {
-			return f.FullName, nil
+	if i := slices.IndexFunc(files, match); i >= 0 {
+		return &files[i], nil
+	}
+	return nil, nil
+}
+
+// OAuthUsageApp finds the app named name (exactly, as Setup shows it) on the Connected Apps OAuth
+// Usage list; nil when the list has no such app. keptEntry says when the list kept from an earlier
+// call answers.
+func (c *Client) OAuthUsageApp(ctx context.Context, name string) (*OAuthUsageApp, error) {
+	match := func(a OAuthUsageApp) bool { return a.Name == name }
+	if a, ok := keptEntry(c, c.batch.oauthUsage, match, func(a OAuthUsageApp) []string { return []string{a.Name, a.ID} }); ok {
+		return a, nil
+	}
+	apps, err := c.OAuthUsage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if i := slices.IndexFunc(apps, match); i >= 0 {
+		return &apps[i], nil
+	}
+	return nil, nil
+}
+
+// keptEntry finds the entry match picks in the list co kept from an earlier call. The kept list
+// answers when the client has written nothing since it was fetched that could change the entry:
+// nothing outside the scopes of connected apps, installations and grants, and no write of that app (by
+// the names and ids keys gives); a create, delete or install of one app changes that app's entry
+// only. It does not answer (ok false) when it has no such entry: the caller then fetches the list
+// again, shared with concurrent calls, so an app the client just created is never missed and one
+// it just deleted is never found, while the creates of a hundred apps do not each cost every
+// later look-up a new list.
+func keptEntry[E any](c *Client, co *coalescer[one, []E], match func(E) bool, keys func(E) []string) (*E, bool) {
+	last, gen, ok := co.peek()
+	if !ok || !c.generation().same(gen, 0) {
+		return nil, false
+	}
+	list := last[one{}]
+	i := slices.IndexFunc(list, match)
+	if i < 0 || !c.appWrites.unchangedSince(keys(list[i]), gen) {
+		return nil, false
+	}
+	e := list[i]
+	return &e, true
+}
+
+func fileID(o op, f MetadataFile) (string, error) {
+	id, err := sfid.Normalize(f.ID)
+	if err != nil {
+		return "", o.fail(KindOther, "listMetadata gave connected app %s the id %q, which is not a Salesforce id", f.FullName, f.ID)
+	}
+	return id, nil
+}
+
+// appWriteLog remembers the connected apps the client wrote (created, updated, deleted,
+// installed, blocked or uninstalled), by lower-case API name or normalized id: while a write runs,
+// and the client's write count once it ended.
+type appWriteLog struct {
+	mu      sync.Mutex
+	running map[string]int
+	ended   map[string]writeGen
+}
+
+// beginAppWrite notes a write of the app key names; the function it returns notes its end.
+func (c *Client) beginAppWrite(key string) (end func()) {
+	l := &c.appWrites
+	key = appWriteKey(key)
+	l.mu.Lock()
+	if l.running == nil {
+		l.running, l.ended = map[string]int{}, map[string]writeGen{}
+	}
+	l.running[key]++
+	l.mu.Unlock()
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.running[key]--
+		l.ended[key] = c.generation()
+	}
+}
+
+func appWriteKey(key string) string {
+	if id, err := sfid.Normalize(key); err == nil {
+		return id
+	}
+	return strings.ToLower(key)
+}
+
+// unchangedSince reports whether no write of the app the keys name runs now or ended after gen.
+func (l *appWriteLog) unchangedSince(keys []string, gen writeGen) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		k = appWriteKey(k)
+		if l.running[k] > 0 {
+			return false
+		}
+		if ended, ok := l.ended[k]; ok && !gen.covers(ended) {
+			return false
 		}
 	}
-	return "", o.fail(KindNotFound, "no connected app has the id %s", norm)
+	return true
 }
 
 // grantRecord is a SetupEntityAccess with the permission set it grants to.
@@ -283,6 +486,7 @@ func (c *Client) ReadConnectedAppWithID(ctx context.Context, name string) (*Conn
 	if idErr != nil {
 		return nil, "", idErr
 	}
+	c.appsRead.add(id)
 	return app, id, nil
 }
 

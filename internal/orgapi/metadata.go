@@ -35,6 +35,7 @@ const (
 
 // soapCall sends one Metadata API call and returns its <callResponse> element.
 func (c *Client) soapCall(ctx context.Context, o op, call string, body func(w *xmlWriter)) (*xmlNode, int, error) {
+	o.soap = call
 	resp, err := c.call(ctx, o, apiRequest{
 		method:      http.MethodPost,
 		path:        "/services/Soap/m/" + c.apiVersion,
@@ -379,6 +380,7 @@ func (c *Client) CreateConnectedApp(ctx context.Context, app *ConnectedApp) erro
 		return e
 	}
 	c.redact.add(app.ConsumerSecret)
+	defer c.beginAppWrite(app.FullName)()
 	attempts, err := c.metadataWrite(ctx, c.batch.appCreates, "createMetadata", &metadataReq{o: o, app: app},
 		func(w *xmlWriter) { c.writeConnectedApp(w, app, true) })
 	var e *Error
@@ -398,6 +400,7 @@ func (c *Client) UpdateConnectedApp(ctx context.Context, app *ConnectedApp) erro
 	if e := c.checkConnectedApp(o, app); e != nil {
 		return e
 	}
+	defer c.beginAppWrite(app.FullName)()
 	answer, _, err := c.soapCall(ctx, o, "updateMetadata", func(w *xmlWriter) { c.writeConnectedApp(w, app, false) })
 	if err != nil {
 		return err
@@ -412,6 +415,7 @@ func (c *Client) DeleteConnectedApp(ctx context.Context, name string) error {
 	if strings.TrimSpace(name) == "" {
 		return o.fail(KindInvalidInput, "the connected app name is empty")
 	}
+	defer c.beginAppWrite(name)()
 	attempts, err := c.metadataWrite(ctx, c.batch.appDeletes, "deleteMetadata", &metadataReq{o: o, name: name}, func(w *xmlWriter) {
 		w.leaf("type", typeConnectedApp)
 		w.leaf("fullNames", name)

@@ -415,17 +415,16 @@ func (c *Client) ConnectedApplications(ctx context.Context) ([]ConnectedApplicat
 // record is then read by id. API names are unique regardless of case, as in Setup.
 func (c *Client) ConnectedApplicationByName(ctx context.Context, name string) (*ConnectedApplication, error) {
 	o := op{name: "reading ConnectedApplication " + name, perm: NeedConnectedApps}
-	files, err := c.ListConnectedApps(ctx)
+	f, err := c.connectedAppFile(ctx, o, func(f MetadataFile) bool { return strings.EqualFold(f.FullName, name) })
 	if err != nil {
-		return nil, o.wrap(err)
+		return nil, err
 	}
-	i := slices.IndexFunc(files, func(f MetadataFile) bool { return strings.EqualFold(f.FullName, name) })
-	if i < 0 {
+	if f == nil {
 		return nil, o.fail(KindNotFound, "no connected app named %q exists in the org", name)
 	}
-	id, err := sfid.Normalize(files[i].ID)
+	id, err := fileID(o, *f)
 	if err != nil {
-		return nil, o.fail(KindOther, "listMetadata gave connected app %s the id %q, which is not a Salesforce id", files[i].FullName, files[i].ID)
+		return nil, err
 	}
 	app, found, err := c.batch.appRecords.get(ctx, id)
 	if err != nil {
@@ -435,7 +434,7 @@ func (c *Client) ConnectedApplicationByName(ctx context.Context, name string) (*
 		// Deleted between the two calls.
 		return nil, o.fail(KindNotFound, "no connected app named %q exists in the org", name)
 	}
-	app.Name = files[i].FullName
+	app.Name = f.FullName
 	return &app, nil
 }
 

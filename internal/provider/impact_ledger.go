@@ -66,8 +66,8 @@ func (d *providerData) reportAccessImpact(ctx context.Context, planned plannedIm
 	diags.Append(l.policy.diagnostic(planned.subject, fresh))
 }
 
-// load reads the org once per plan. When it cannot, the plan goes on with a warning, once: the
-// analysis predicts, and the org still decides at apply.
+// load reads the org once per plan. A read that fails fails the plan, once, as every plan-time
+// check does; an org without the setup extension is left unanalysed (see the comment inside).
 func (l *impactLedger) load(ctx context.Context, d *providerData, diags *diag.Diagnostics) bool {
 	if l.base != nil || l.broken {
 		return l.base != nil
@@ -98,7 +98,7 @@ func (l *impactLedger) load(ctx context.Context, d *providerData, diags *diag.Di
 	}
 	if err != nil {
 		l.broken = true
-		diags.Append(planCheckFailedWarning("which users lose or gain API access through this plan", err))
+		diags.Append(d.planCheckFailed("which users lose or gain API access through this plan", err))
 		return false
 	}
 	return true

@@ -19,15 +19,19 @@ import (
 // findOAuthUsageApp returns the app of that name on the OAuth Usage page, or an error diagnostic
 // listing the names that do exist.
 func findOAuthUsageApp(ctx context.Context, c *orgapi.Client, name string) (*orgapi.OAuthUsageApp, diag.Diagnostic) {
-	apps, err := c.OAuthUsage(ctx)
+	app, err := c.OAuthUsageApp(ctx, name)
+	if err == nil && app != nil {
+		return app, nil
+	}
+	var apps []orgapi.OAuthUsageApp
+	if err == nil {
+		apps, err = c.OAuthUsage(ctx)
+	}
 	if err != nil {
 		return nil, orgErrorDiag("reading the Connected Apps OAuth Usage list", err)
 	}
 	names := make([]string, 0, len(apps))
 	for i := range apps {
-		if apps[i].Name == name {
-			return &apps[i], nil
-		}
 		names = append(names, apps[i].Name)
 	}
 	sort.Strings(names)

@@ -10,8 +10,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -22,7 +24,11 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
-var _ provider.Provider = (*sfaccessProvider)(nil)
+var (
+	_ provider.Provider                       = (*sfaccessProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*sfaccessProvider)(nil)
+	_ provider.ProviderWithActions            = (*sfaccessProvider)(nil)
+)
 
 // Environment variables the provider falls back to, one per attribute (ARCHITECTURE.md, Provider surface).
 const (
@@ -198,6 +204,7 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 		}
 		data := &providerData{unknownAttributes: rc.unknown}
 		resp.ResourceData, resp.DataSourceData = data, data
+		resp.EphemeralResourceData, resp.ActionData = data, data
 		return
 	}
 
@@ -216,8 +223,10 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	data := newProviderData(client)
+	data.credentials = credentialsToFix(rc.Config)
 	data.impact.policy = policy
 	resp.ResourceData, resp.DataSourceData = data, data
+	resp.EphemeralResourceData, resp.ActionData = data, data
 }
 
 // checkAPIVersionServed fails the plan when the org does not serve api_version: every call would
@@ -227,7 +236,8 @@ func checkAPIVersionServed(ctx context.Context, client *orgapi.Client, diags *di
 	served, err := client.APIVersions(ctx)
 	if err != nil {
 		diags.AddWarning("Plan-Time Check Skipped",
-			fmt.Sprintf("Could not list the API versions the org serves: %s. The org checks api_version at the first call.", err))
+			fmt.Sprintf("Could not list the API versions the org serves: %s. The org checks api_version at the first call.",
+				sentence(err)))
 		return
 	}
 	if len(served) == 0 || slices.Contains(served, client.APIVersion()) {
@@ -257,5 +267,18 @@ func (p *sfaccessProvider) DataSources(context.Context) []func() datasource.Data
 		NewConnectedAppDataSource,
 		NewConnectedAppsDataSource,
 		NewUsersDataSource,
+	}
+}
+
+func (p *sfaccessProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAccessTokenEphemeralResource,
+	}
+}
+
+func (p *sfaccessProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewRevokeAppSessionsAction,
+		NewRefreshAppScopesAction,
 	}
 }

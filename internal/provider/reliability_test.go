@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"slices"
@@ -266,7 +268,7 @@ var oneOfEachConfig = everyTypeConfig(1)
 func TestAccReliabilityUnknownOutcome(t *testing.T) {
 	for _, tc := range []struct{ name, paths string }{
 		{"connected app", "^/services/Soap/m/"}, // ConnectedAppSettings as well
-		{"installation", "/sfaccess/connected-apps/[^/]+/installation$"},
+		{"installation", "/sfaccess/connected-apps/([^/]+/installation|installations)$"},
 		{"permission set", "/sobjects/PermissionSet$"},
 		{"grant", "/sobjects/SetupEntityAccess$"},
 		{"assignment", "/sobjects/PermissionSetAssignment$"},
@@ -305,9 +307,7 @@ func TestAccReliabilityFailedReadBack(t *testing.T) {
 		name, config string
 		fail         func(*http.Request) bool
 	}{
-		{"connected app", oneOfEachConfig, func(r *http.Request) bool {
-			return strings.Contains(r.URL.RawQuery, "FROM+ConnectedApplication+WHERE+Id")
-		}},
+		{"connected app", oneOfEachConfig, failMetadataReadsAfterCreate()},
 		{"permission set", oneOfEachConfig, func(r *http.Request) bool {
 			return strings.Contains(r.URL.RawQuery, "FROM+PermissionSet+WHERE+Id")
 		}},
@@ -382,11 +382,31 @@ func failReadsAfterInstall() func(*http.Request) bool {
 		if !strings.Contains(r.URL.Path, "/sfaccess/") {
 			return false
 		}
-		if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/installation") {
+		install := r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/installation") ||
+			r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/installations")
+		if install {
 			installed.Store(true)
 			return false
 		}
 		return installed.Load() && r.Method == http.MethodGet
+	}
+}
+
+// failMetadataReadsAfterCreate fails every readMetadata once a createMetadata has reached the
+// org: the read-back of a connected app the apply created.
+func failMetadataReadsAfterCreate() func(*http.Request) bool {
+	var created atomic.Bool
+	return func(r *http.Request) bool {
+		if !strings.Contains(r.URL.Path, "/services/Soap/m/") {
+			return false
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte("createMetadata>")) {
+			created.Store(true)
+			return false
+		}
+		return created.Load() && bytes.Contains(body, []byte("readMetadata>"))
 	}
 }
 

@@ -61,8 +61,9 @@ func (r *apiAccessControlResource) Metadata(_ context.Context, req resource.Meta
 
 func (r *apiAccessControlResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The org's **API Access Control** settings (Setup > Connected Apps > " +
-			"Connected Apps OAuth Usage and Metadata `ConnectedAppSettings`). There is one per org: " +
+		MarkdownDescription: "The org's **API Access Control** settings (`" + orgapi.SetupPageAPIAccessControl + "`; " +
+			"Metadata `ConnectedAppSettings`). Which apps count as installed is decided on another page, " +
+			"Connected Apps OAuth Usage (`sfaccess_connected_app_installation`). There is one per org: " +
 			"creating this resource adopts and updates the org's settings, and **destroying it restores " +
 			"Salesforce's defaults** (all three switches `false`), which opens the API to every connected " +
 			"app again.\n\nThe limits can only be switched on in orgs where Salesforce Customer Support has " +
@@ -84,9 +85,9 @@ func (r *apiAccessControlResource) Schema(ctx context.Context, _ resource.Schema
 				Default:  booldefault.StaticBool(false),
 			},
 			attrLimitAll: schema.BoolAttribute{
-				MarkdownDescription: "\"Limit API access to only approved connected apps\" for every user " +
-					"(`enableAdminApprovedAppsOnly`): only installed connected apps may be used, except by " +
-					"holders of Use Any API Client. Defaults to `false`.",
+				MarkdownDescription: "\"For admin-approved users, limit API access to only allowlisted connected " +
+					"apps\" (`enableAdminApprovedAppsOnly`): every user, employees included, may reach the API only " +
+					"through installed connected apps, except holders of Use Any API Client. Defaults to `false`.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -152,7 +153,7 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 	if vfChanges && !plan.AllowVisualforceAPIAccess.IsUnknown() {
 		available, err := r.data.extensionAvailable(ctx)
 		if err != nil {
-			resp.Diagnostics.Append(planCheckFailedWarning("whether the org serves the setup extension", err))
+			resp.Diagnostics.Append(r.data.planCheckFailed("whether the org serves the setup extension", err))
 		} else if !available {
 			resp.Diagnostics.Append(extensionUnavailableDiag(path.Root(attrAllowVF),
 				"change \"Allow Visualforce pages to access APIs\"", orgapi.SetupPageAPIAccessControl))
@@ -198,7 +199,7 @@ func (r *apiAccessControlResource) checkLimitsProvisioned(ctx context.Context, p
 		}
 		provisioned, err := r.data.featureProvisioned(ctx)
 		if err != nil {
-			diags.Append(planCheckFailedWarning("whether API Access Control is provisioned", err))
+			diags.Append(r.data.planCheckFailed("whether API Access Control is provisioned", err))
 		} else if !provisioned {
 			diags.Append(featureNotProvisionedDiag(path.Root(limit.attr)))
 		}

@@ -147,7 +147,7 @@ func (r *connectedAppAccessResource) checkApp(ctx context.Context, app types.Str
 				fmt.Sprintf("The org has no connected app named %q, and this plan does not create one. Check the API name in Setup > App Manager, "+
 					"or, when the app is managed by this configuration, set connected_app_name = sfaccess_connected_app.<name>.name so Terraform creates it first.", app.ValueString()))
 		case err != nil:
-			diags.Append(planCheckFailedWarning("connected app "+app.ValueString(), err))
+			diags.Append(r.data.planCheckFailed("connected app "+app.ValueString(), err))
 		default:
 			adminApproved = types.BoolValue(record.AdminApprovedUsersOnly)
 			appID = record.ID
@@ -170,7 +170,7 @@ func (r *connectedAppAccessResource) checkGrantee(ctx context.Context, plan conn
 		case isNotFound(err):
 			diags.AddAttributeError(path.Root("profile_name"), "Profile Not Found", r.unknownProfileDetail(ctx, profile.ValueString()))
 		case err != nil:
-			diags.Append(planCheckFailedWarning("profile "+profile.ValueString(), err))
+			diags.Append(r.data.planCheckFailed("profile "+profile.ValueString(), err))
 		default:
 			parentID = p.PermissionSetID
 		}
@@ -183,7 +183,7 @@ func (r *connectedAppAccessResource) checkGrantee(ctx context.Context, plan conn
 		case isNotFound(err):
 			diags.Append(permissionSetNotFoundDiag(set.ValueString()))
 		case err != nil:
-			diags.Append(planCheckFailedWarning("permission set "+set.ValueString(), err))
+			diags.Append(r.data.planCheckFailed("permission set "+set.ValueString(), err))
 		default:
 			parentID = ps.ID
 		}
@@ -201,7 +201,7 @@ func (r *connectedAppAccessResource) checkGrantFree(ctx context.Context, plan co
 		diags.Append(nameCollisionDiag(path.Root("connected_app_name"), t,
 			fmt.Sprintf("a grant of %s to %s", plan.ConnectedAppName.ValueString(), plan.granteeDescription())))
 	} else if !isNotFound(err) {
-		diags.Append(planCheckFailedWarning("whether the grant exists already", err))
+		diags.Append(r.data.planCheckFailed("whether the grant exists already", err))
 	}
 }
 
@@ -227,7 +227,7 @@ func (r *connectedAppAccessResource) Create(ctx context.Context, req resource.Cr
 		return
 	}
 	action := "granting " + plan.describe()
-	app, err := r.data.client.ConnectedApplicationByName(ctx, plan.ConnectedAppName.ValueString())
+	appID, err := r.data.client.ConnectedAppID(ctx, plan.ConnectedAppName.ValueString())
 	if err != nil {
 		resp.Diagnostics.Append(orgErrorAttrDiag(path.Root("connected_app_name"), action, err))
 		return
@@ -237,12 +237,12 @@ func (r *connectedAppAccessResource) Create(ctx context.Context, req resource.Cr
 		resp.Diagnostics.Append(orgErrorAttrDiag(errPath, action, err))
 		return
 	}
-	tflog.Debug(ctx, "granting connected app", map[string]any{"connected_app": app.Name, "parent_id": parentID})
+	tflog.Debug(ctx, "granting connected app", map[string]any{"connected_app": plan.ConnectedAppName.ValueString(), "parent_id": parentID})
 	c := r.data.client
 	id, ok := createAdopting(ctx, plan.target(), &resp.Diagnostics,
-		func(ctx context.Context) (string, error) { return c.GrantConnectedApp(ctx, parentID, app.ID) },
+		func(ctx context.Context) (string, error) { return c.GrantConnectedApp(ctx, parentID, appID) },
 		func(ctx context.Context) (string, error) {
-			g, err := c.FindConnectedAppGrant(ctx, parentID, app.ID)
+			g, err := c.FindConnectedAppGrant(ctx, parentID, appID)
 			if err != nil {
 				return "", err
 			}

@@ -92,7 +92,8 @@ func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resourc
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"scope_refresh_trigger": schema.StringAttribute{
-				MarkdownDescription: "Any string; changing it blocks the app and unblocks it again. An " +
+				MarkdownDescription: "Any string; changing it blocks the app and unblocks it again. On Terraform 1.14 " +
+					"and later, prefer the `sfaccess_refresh_app_scopes` action, triggered when the app's scopes change. An " +
 					"installed app keeps the OAuth scopes it had when it was installed: Salesforce re-reads " +
 					"the app's scopes only when the app is blocked and unblocked, so change this value (e.g. " +
 					"to a hash of the app's `scopes`) when you change the scopes of an installed app. The app's " +
@@ -167,7 +168,7 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 
 	available, err := r.data.extensionAvailable(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(planCheckFailedWarning("whether the org serves the setup extension", err))
+		resp.Diagnostics.Append(r.data.planCheckFailed("whether the org serves the setup extension", err))
 		return
 	}
 	if !available {
@@ -213,33 +214,42 @@ func (r *connectedAppInstallationResource) Create(ctx context.Context, req resou
 	defer cancel()
 
 	name := plan.ConnectedAppName.ValueString()
-	app, notFound := findOAuthUsageApp(ctx, r.data.client, name)
-	if notFound != nil {
+	c := r.data.client
+	// The app's id comes from the connected app list the provider keeps while it writes no app of
+	// that name, not from the OAuth Usage list every install makes stale.
+	appID, err := c.ConnectedAppID(ctx, name)
+	if isNotFound(err) {
+		_, notFound := findOAuthUsageApp(ctx, c, name)
+		if notFound == nil {
+			notFound = orgErrorAttrDiag(path.Root("connected_app_name"), "installing Connected App ("+name+")", err)
+		}
 		resp.Diagnostics.Append(notFound)
 		return
 	}
+	if err != nil {
+		resp.Diagnostics.Append(orgErrorAttrDiag(path.Root("connected_app_name"), "installing Connected App ("+name+")", err))
+		return
+	}
 	tflog.Debug(ctx, "installing connected app", map[string]any{"name": name, "blocked": plan.Blocked.ValueBool()})
-	c := r.data.client
 	inst, ok := createAdopting(ctx, installationTarget(name), &resp.Diagnostics,
 		func(ctx context.Context) (*orgapi.Installation, error) {
-			return c.Install(ctx, app.ID, plan.Blocked.ValueBool())
+			return c.Install(ctx, appID, plan.Blocked.ValueBool())
 		},
-		func(ctx context.Context) (*orgapi.Installation, error) { return c.Installation(ctx, app.ID) })
+		func(ctx context.Context) (*orgapi.Installation, error) { return c.Installation(ctx, appID) })
 	if !ok {
 		return
 	}
 	// The installation's id goes to state before anything else can fail.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), app.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), appID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("connected_app_name"), name)...)
 	// Install is idempotent, so an app that was installed already keeps its old Block state.
 	if inst.Blocked != plan.Blocked.ValueBool() {
-		var err error
-		if inst, err = c.SetBlocked(ctx, app.ID, plan.Blocked.ValueBool()); err != nil {
+		if inst, err = c.SetBlocked(ctx, appID, plan.Blocked.ValueBool()); err != nil {
 			resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("blocking Connected App (%s)", name), err))
 			return
 		}
 	}
-	plan.ID = types.StringValue(app.ID)
+	plan.ID = types.StringValue(appID)
 	plan.setFrom(inst)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -299,19 +309,18 @@ func (r *connectedAppInstallationResource) Update(ctx context.Context, req resou
 	c, id, name := r.data.client, state.ID.ValueString(), state.ConnectedAppName.ValueString()
 	blocked := plan.Blocked.ValueBool()
 	refresh := !plan.ScopeRefreshTrigger.Equal(state.ScopeRefreshTrigger) && !plan.ScopeRefreshTrigger.IsNull()
-	var steps []bool
-	if refresh && !blocked {
-		tflog.Info(ctx, "blocking and unblocking connected app so that it picks up its current scopes", map[string]any{"name": name})
-		steps = []bool{true, false}
-	} else {
-		steps = []bool{blocked}
-	}
 	var inst *orgapi.Installation
-	for _, b := range steps {
+	if refresh && !blocked {
+		var d diag.Diagnostic
+		if inst, d = refreshInstalledScopes(ctx, c, id, name); d != nil {
+			resp.Diagnostics.Append(d)
+			return
+		}
+	} else {
 		var err error
-		if inst, err = c.SetBlocked(ctx, id, b); err != nil {
+		if inst, err = c.SetBlocked(ctx, id, blocked); err != nil {
 			verb := "unblocking"
-			if b {
+			if blocked {
 				verb = "blocking"
 			}
 			resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("%s Connected App (%s)", verb, name), err))

@@ -84,9 +84,12 @@ func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaReque
 				Validators: []validator.String{stringvalidator.LengthBetween(1, maxDescriptionLength), noControlCharacters("description", true)},
 			},
 			"user_permissions": schema.SetAttribute{
-				MarkdownDescription: "The user permissions the set grants, by API name. Each must be one of " +
-					markdownList(orgapi.UserPermissions()) + ". Permissions not listed are off. `UseAnyApiClient` " +
-					"exists only in orgs where API Access Control is provisioned. Defaults to none.",
+				MarkdownDescription: "The user permissions the set grants, by API name. The resource owns exactly these " +
+					fmt.Sprint(len(orgapi.UserPermissions())) + " permissions, the ones API Access Control depends on: " +
+					markdownList(orgapi.UserPermissions()) + ". Each listed one is on; each of them not listed is off. " +
+					"Every other permission of the set (View All Data, say) is neither read nor written: Terraform leaves " +
+					"it as Setup has it. `UseAnyApiClient` exists only in orgs where API Access Control is provisioned. " +
+					"Defaults to none.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Computed:    true,
@@ -142,7 +145,7 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 		provisioned, err := r.data.featureProvisioned(ctx)
 		if err != nil {
-			resp.Diagnostics.Append(planCheckFailedWarning("whether API Access Control is provisioned", err))
+			resp.Diagnostics.Append(r.data.planCheckFailed("whether API Access Control is provisioned", err))
 		} else if !provisioned {
 			resp.Diagnostics.AddAttributeError(path.Root("user_permissions"), "API Access Control Not Provisioned",
 				"UseAnyApiClient exists only in orgs where Salesforce Customer Support has enabled API Access "+
@@ -168,7 +171,7 @@ func (r *permissionSetResource) checkNameFree(ctx context.Context, name string, 
 			fmt.Sprintf("%s is the name of a permission set a profile owns; a new permission set needs a name no "+
 				"other permission set has. Choose another name (a letter first, then letters, digits and single underscores).", name))
 	case !isNotFound(err):
-		diags.Append(planCheckFailedWarning("whether the permission set name "+name+" is free", err))
+		diags.Append(r.data.planCheckFailed("whether the permission set name "+name+" is free", err))
 	}
 }
 

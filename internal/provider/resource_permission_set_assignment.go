@@ -104,7 +104,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 		case isNotFound(err):
 			resp.Diagnostics.Append(userNotFoundDiag(path.Root("username"), username.ValueString()))
 		case err != nil:
-			resp.Diagnostics.Append(planCheckFailedWarning("the user "+username.ValueString(), err))
+			resp.Diagnostics.Append(r.data.planCheckFailed("the user "+username.ValueString(), err))
 		default:
 			user = u
 		}
@@ -120,7 +120,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 	case isNotFound(err):
 		resp.Diagnostics.Append(permissionSetNotFoundDiag(setName.ValueString()))
 	case err != nil:
-		resp.Diagnostics.Append(planCheckFailedWarning("the permission set "+setName.ValueString(), err))
+		resp.Diagnostics.Append(r.data.planCheckFailed("the permission set "+setName.ValueString(), err))
 	case user != nil && action == planCreate:
 		t := assignmentTarget(setName.ValueString(), user.Username)
 		if r.data.isManaged(t.resourceType, t.importID) {
@@ -130,7 +130,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 			resp.Diagnostics.Append(nameCollisionDiag(path.Root("permission_set_name"), t,
 				fmt.Sprintf("an assignment of %s to %s", setName.ValueString(), user.Username)))
 		} else if !isNotFound(err) {
-			resp.Diagnostics.Append(planCheckFailedWarning("whether "+setName.ValueString()+" is assigned already", err))
+			resp.Diagnostics.Append(r.data.planCheckFailed("whether "+setName.ValueString()+" is assigned already", err))
 		}
 	}
 }
