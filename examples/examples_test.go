@@ -93,6 +93,8 @@ func TestExamplesCoverEveryResourceAndDataSource(t *testing.T) {
 		"data-sources/sfaccess_api_access_control", "data-sources/sfaccess_connected_app",
 		"data-sources/sfaccess_connected_apps", "data-sources/sfaccess_users",
 		"data-sources/sfaccess_api_access_check",
+		"ephemeral-resources/sfaccess_access_token",
+		"actions/sfaccess_revoke_app_sessions", "actions/sfaccess_refresh_app_scopes",
 	} {
 		if !dirs[want] {
 			t.Errorf("examples/%s is missing", want)
@@ -118,6 +120,29 @@ func TestExamplesCoverEveryResourceAndDataSource(t *testing.T) {
 		if !strings.Contains(strings.ReplaceAll(string(b), "'", ""), want) {
 			t.Errorf("%s/import.sh has no %q command", r, want)
 		}
+		if _, err := os.Stat(filepath.Join(r, importByIdentityFile)); err != nil {
+			t.Errorf("%s has no %s: every resource has an identity", r, importByIdentityFile)
+		}
+		if _, err := os.Stat(filepath.Join("list-resources", filepath.Base(r), listResourceFile)); err != nil {
+			t.Errorf("list-resources/%s has no %s: every resource can be listed", filepath.Base(r), listResourceFile)
+		}
+		// The docs show the import {} blocks beside the command: the same ids, into the same type.
+		blocks, err := os.ReadFile(filepath.Join(r, importBlocksFile))
+		if err != nil {
+			t.Errorf("%s has no %s: the docs show an import block for every resource", r, importBlocksFile)
+			continue
+		}
+		if !strings.Contains(string(blocks), "to = "+filepath.Base(r)+".") {
+			t.Errorf("%s/%s does not import into %s", r, importBlocksFile, filepath.Base(r))
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if fields := strings.Fields(line); len(fields) > 0 && fields[0] == "terraform" {
+				id := strings.Trim(strings.TrimPrefix(line, strings.Join(fields[:3], " ")+" "), "' ")
+				if !strings.Contains(string(blocks), "id = \""+id+"\"") {
+					t.Errorf("%s/%s has no import block with the id %q of import.sh", r, importBlocksFile, id)
+				}
+			}
+		}
 	}
 }
 
@@ -130,8 +155,66 @@ func TestExamplesAreFormatted(t *testing.T) {
 	}
 }
 
+// The example files tfplugindocs renders for identities and list resources.
+const (
+	importByIdentityFile = "import-by-identity.tf"
+	listResourceFile     = "list-resource.tfquery.hcl"
+)
+
+// TestListResourceExamplesValidate checks every list resource example with `terraform validate
+// -query` on Terraform 1.14, the first version that knows list blocks.
+func TestListResourceExamplesValidate(t *testing.T) {
+	tf := terraform114(t)
+	plugins := buildProvider(t)
+	examples, err := filepath.Glob(filepath.Join("list-resources", "*", listResourceFile))
+	if err != nil || len(examples) == 0 {
+		t.Fatalf("no list resource examples (%v)", err)
+	}
+	for _, example := range examples {
+		t.Run(filepath.Dir(example), func(t *testing.T) {
+			t.Parallel()
+			query, err := os.ReadFile(example)
+			if err != nil {
+				t.Fatal(err)
+			}
+			work := t.TempDir()
+			cfg := filepath.Join(work, "config")
+			writeFile(t, filepath.Join(cfg, listResourceFile), string(query))
+			writeFile(t, filepath.Join(cfg, "main.tf"), requiredProviders+"\nprovider \"sfaccess\" {}\n")
+			ws, err := tfdev.NewWorkspace(filepath.Join(work, "tf"), plugins)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(tf, "validate", "-query", "-no-color")
+			cmd.Dir, cmd.Env = cfg, ws.Env(os.Environ())
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("terraform validate -query examples/%s: %v\n%s", example, err, out)
+			}
+		})
+	}
+}
+
 // writeOnlyUse marks examples that need Terraform 1.11: write-only arguments and ephemeral variables.
 var writeOnlyUse = regexp.MustCompile(`(?m)_wo\s*=|^\s*ephemeral\s*=\s*true`)
+
+// actionUse marks examples that need Terraform 1.14: action blocks.
+var actionUse = regexp.MustCompile(`(?m)^\s*action\s+"`)
+
+// terraform114 returns the Terraform 1.14 binary that .ci/build-terraform built and
+// SFACCESS_TERRAFORM_1_14 names, or skips the test, unless SFACCESS_REQUIRE_TERRAFORM_1_14=1 (CI)
+// makes a missing binary a failure.
+func terraform114(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv("SFACCESS_TERRAFORM_1_14")
+	if bin == "" {
+		msg := "uses action blocks, which need Terraform 1.14: set SFACCESS_TERRAFORM_1_14=$(.ci/build-terraform)"
+		if os.Getenv("SFACCESS_REQUIRE_TERRAFORM_1_14") == "1" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return bin
+}
 
 func TestExamplesValidate(t *testing.T) {
 	tf := terraform(t)
@@ -145,13 +228,18 @@ func TestExamplesValidate(t *testing.T) {
 			if writeOnlyUse.MatchString(src.all) && (major < 1 || major == 1 && minor < 11) {
 				t.Skipf("uses write-only arguments, which need Terraform 1.11; this is %d.%d", major, minor)
 			}
+			tf := tf
+			if actionUse.MatchString(src.all) {
+				tf = terraform114(t)
+			}
 			work := t.TempDir()
 			cfg := filepath.Join(work, "config")
-			for name, body := range src.files {
-				writeFile(t, filepath.Join(cfg, name), body)
-			}
-			if !strings.Contains(src.all, "required_providers") {
-				writeFile(t, filepath.Join(cfg, "zz_required_providers.tf"), requiredProviders)
+			copyExample(t, dir, cfg, true)
+			if major == 1 && minor < 12 {
+				// Importing by identity needs Terraform 1.12; the rest of the folder still validates.
+				if err := os.Remove(filepath.Join(cfg, importByIdentityFile)); err != nil && !os.IsNotExist(err) {
+					t.Fatal(err)
+				}
 			}
 			ws, err := tfdev.NewWorkspace(filepath.Join(work, "tf"), plugins)
 			if err != nil {
@@ -180,6 +268,11 @@ func readConfig(t *testing.T, dir string) config {
 	if err != nil {
 		t.Fatal(err)
 	}
+	queries, err := filepath.Glob(filepath.Join(dir, "*.tfquery.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths = append(paths, queries...)
 	c := config{files: map[string]string{}}
 	var all strings.Builder
 	for _, p := range paths {

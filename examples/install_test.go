@@ -2,7 +2,6 @@ package examples_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/tfdev"
 )
 
@@ -48,15 +46,7 @@ func TestAccInstallRoute(t *testing.T) {
 		t.Errorf("make install wrote\n%s\nwant what tfdev uses:\n%s", written, tfdev.CLIConfig(gobin))
 	}
 
-	org, err := mockorg.New(mockorg.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(org)
-	t.Cleanup(func() {
-		srv.Close()
-		_ = org.Close()
-	})
+	url := serveOrg(t, nil)
 	cfg := filepath.Join(work, "config")
 	writeFile(t, filepath.Join(cfg, "main.tf"), `terraform {
   required_providers {
@@ -77,11 +67,7 @@ output "provisioned" {
 	plan := exec.CommandContext(ctx, tf, "plan", "-input=false", "-no-color")
 	plan.Dir = cfg
 	ws := &tfdev.Workspace{CLIConfigFile: cliConfig, DataDir: filepath.Join(work, "tfdata")}
-	plan.Env = ws.Env(os.Environ(),
-		"SFACCESS_INSTANCE_URL="+srv.URL,
-		"SFACCESS_CLIENT_ID=MockorgAdminKey0001",
-		"SFACCESS_CLIENT_SECRET=MockorgAdminSecret0001",
-	)
+	plan.Env = ws.Env(os.Environ(), adminCredentials(url)...)
 	out, err := plan.CombinedOutput()
 	if err != nil {
 		t.Fatalf("terraform plan with the installed provider and the printed CLI configuration: %v\n%s", err, out)

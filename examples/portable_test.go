@@ -1,18 +1,13 @@
 package examples_test
 
 import (
-	"context"
 	"errors"
-	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
-	"github.com/sfaccess/terraform-provider-sfaccess/internal/tfdev"
 )
 
 // TestAccPortableConfiguration proves the pattern of examples/portable: one configuration applies
@@ -27,34 +22,7 @@ func TestAccPortableConfiguration(t *testing.T) {
 	plugins := buildProvider(t)
 
 	terraformAgainst := func(t *testing.T, seed *mockorg.Seed) func(args ...string) (string, error) {
-		org, err := mockorg.New(mockorg.Config{Seed: seed})
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(org)
-		t.Cleanup(func() {
-			srv.Close()
-			_ = org.Close()
-		})
-		dir := t.TempDir()
-		cfg := filepath.Join(dir, "portable")
-		for name, body := range readConfig(t, "portable").files {
-			writeFile(t, filepath.Join(cfg, name), body)
-		}
-		ws, err := tfdev.NewWorkspace(filepath.Join(dir, "tf"), plugins)
-		if err != nil {
-			t.Fatal(err)
-		}
-		env := ws.Env(os.Environ(), "SFACCESS_INSTANCE_URL="+srv.URL,
-			"SFACCESS_CLIENT_ID=MockorgAdminKey0001", "SFACCESS_CLIENT_SECRET=MockorgAdminSecret0001")
-		return func(args ...string) (string, error) {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, tf, append(args, "-no-color", "-input=false")...)
-			cmd.Dir, cmd.Env = cfg, env
-			out, err := cmd.CombinedOutput()
-			return string(out), err
-		}
+		return newOrgRun(t, tf, plugins, "portable", seed).terraform
 	}
 
 	t.Run("sfaccess-mockorg with the setup extension", func(t *testing.T) {

@@ -1,21 +1,15 @@
 package examples_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
-	"github.com/sfaccess/terraform-provider-sfaccess/internal/tfdev"
 )
 
 // TestAccQuickstart applies examples/quickstart — what `make demo` applies — to an in-process mock
@@ -29,39 +23,10 @@ func TestAccQuickstart(t *testing.T) {
 	tf := terraform(t)
 	plugins := buildProvider(t)
 
-	org, err := mockorg.New(mockorg.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(org)
-	t.Cleanup(func() {
-		srv.Close()
-		_ = org.Close()
-	})
+	qs := newOrgRun(t, tf, plugins, "quickstart", nil)
+	run := qs.terraform
 
-	work := t.TempDir()
-	cfg := filepath.Join(work, "quickstart")
-	for name, body := range readConfig(t, "quickstart").files {
-		writeFile(t, filepath.Join(cfg, name), body)
-	}
-	ws, err := tfdev.NewWorkspace(filepath.Join(work, "tf"), plugins)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := ws.Env(os.Environ(),
-		"SFACCESS_INSTANCE_URL="+srv.URL,
-		"SFACCESS_CLIENT_ID=MockorgAdminKey0001",
-		"SFACCESS_CLIENT_SECRET=MockorgAdminSecret0001",
-	)
-	run := func(args ...string) ([]byte, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, tf, append(args, "-no-color")...)
-		cmd.Dir, cmd.Env = cfg, env
-		return cmd.CombinedOutput()
-	}
-
-	if out, err := run("apply", "-auto-approve", "-input=false"); err != nil {
+	if out, err := run("apply", "-auto-approve"); err != nil {
 		t.Fatalf("terraform apply: %v\n%s", err, out)
 	}
 
@@ -73,7 +38,7 @@ func TestAccQuickstart(t *testing.T) {
 		Username, Client, Rule string
 		Allowed                bool
 	}
-	if err := json.Unmarshal(out, &checks); err != nil {
+	if err := json.Unmarshal([]byte(out), &checks); err != nil {
 		t.Fatalf("access_checks output: %v\n%s", err, out)
 	}
 	const (
@@ -114,19 +79,19 @@ func TestAccQuickstart(t *testing.T) {
 	// through Workbench, and can through the installed portal app; Workbench stays open to the
 	// employee who authorized it before and closed to the one who never did.
 	for _, username := range []string{"partner@acme.test", "readonly@acme.test"} {
-		if err := passwordLogin(srv.URL, username, "WorkbenchKey0001", "WorkbenchSecret0001"); err == nil ||
+		if err := passwordLogin(qs.URL, username, "WorkbenchKey0001", "WorkbenchSecret0001"); err == nil ||
 			!strings.Contains(err.Error(), "app must be installed into org") {
 			t.Errorf("%s's login through Workbench: %v, want invalid_client \"app must be installed into org\"", username, err)
 		}
 	}
-	if err := passwordLogin(srv.URL, "employee@acme.test", "WorkbenchKey0001", "WorkbenchSecret0001"); err != nil {
+	if err := passwordLogin(qs.URL, "employee@acme.test", "WorkbenchKey0001", "WorkbenchSecret0001"); err != nil {
 		t.Errorf("employee's login through Workbench, which they authorized before: %v", err)
 	}
-	if err := passwordLogin(srv.URL, "partner@acme.test", "PartnerPortalMobileKey01", "PartnerPortalMobileSecret01"); err != nil {
+	if err := passwordLogin(qs.URL, "partner@acme.test", "PartnerPortalMobileKey01", "PartnerPortalMobileSecret01"); err != nil {
 		t.Errorf("partner's login through Partner_Portal_Mobile: %v", err)
 	}
 
-	if out, err := run("plan", "-detailed-exitcode", "-input=false"); err != nil {
+	if out, err := run("plan", "-detailed-exitcode"); err != nil {
 		t.Fatalf("a second plan is not empty (exit %v):\n%s", err, out)
 	}
 }

@@ -31,8 +31,8 @@ resource "sfaccess_connected_app_installation" "partner_portal_mobile" {
   connected_app_name = "Partner_Portal_Mobile"
 }
 
-# 2. Setup > API Access Control: "For customers and partners, limit API access
-#    to only installed connected apps". It waits for the installation, so the
+# 2. Setup > Security > API Access Control: "For customers and partners, limit
+#    API access to only installed connected apps". It waits for the installation, so the
 #    partners' app keeps working throughout the apply.
 resource "sfaccess_api_access_control" "this" {
   limit_external_users_to_installed_apps = true
@@ -94,7 +94,8 @@ data "sfaccess_api_access_check" "matrix" {
   ]
 }
 
-# The point of it all, checked on every plan: partners cannot use Workbench.
+# The point of it all: partners cannot use Workbench. Checked during the apply
+# that makes the change (the matrix reads after it), and on every plan after it.
 check "partners_locked_out_of_workbench" {
   assert {
     condition     = !data.sfaccess_api_access_check.matrix["partner@acme.test via Workbench"].allowed

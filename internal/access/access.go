@@ -87,11 +87,30 @@ const (
 	FlowRefreshToken      Flow = "refresh_token"
 )
 
-// Channel is how a caller reaches the API: through an OAuth connected app, or with the session of a
-// Visualforce page (getSessionId()).
+// ExternalClientApp is an External Client App (ECA) as its OAuth policies and plugin policies
+// describe it (ARCHITECTURE.md, "Access rules for External Client Apps"). An ECA has no install or
+// block state: it is local or packaged, and its plugin switch is the nearest thing to a block.
+type ExternalClientApp struct {
+	Name string
+	// Enabled is ExtlClntAppConfigurablePolicies.isEnabled: false disables every plugin.
+	Enabled bool
+	// OAuthPluginEnabled is ExtlClntAppConfigurablePolicies.isOauthPluginEnabled.
+	OAuthPluginEnabled bool
+	// AdminApprovedUsersOnly is permittedUsersPolicyType AdminApprovedPreAuthorized, the default of
+	// a new ECA's OAuth policies; false is AllSelfAuthorized.
+	AdminApprovedUsersOnly bool
+	// GrantedTo are the ids of the profiles and permission sets in the ECA's OAuth policies
+	// (commaSeparatedProfile, commaSeparatedPermissionSet).
+	GrantedTo []string
+}
+
+// Channel is how a caller reaches the API: through an OAuth connected app, through an External
+// Client App, or with the session of a Visualforce page (getSessionId()).
 type Channel struct {
 	Visualforce bool
 	App         App
+	// ExternalClientApp is set for a token issued through an External Client App; App is then unused.
+	ExternalClientApp *ExternalClientApp
 	// Flow is the OAuth flow of an app channel; "" when unknown, which counts as not the device flow.
 	Flow Flow
 	// PriorApproval says the user authorized the app before (Salesforce keeps an OauthToken record
@@ -105,6 +124,9 @@ func (c Channel) approvalCounts() bool { return c.PriorApproval && c.Flow != Flo
 
 // ViaApp is the channel of a token issued through app.
 func ViaApp(app App) Channel { return Channel{App: app} }
+
+// ViaExternalClientApp is the channel of a token issued through an External Client App.
+func ViaExternalClientApp(eca ExternalClientApp) Channel { return Channel{ExternalClientApp: &eca} }
 
 // ViaVisualforce is the channel of a Visualforce page's session.
 func ViaVisualforce() Channel { return Channel{Visualforce: true} }
@@ -121,6 +143,14 @@ const (
 	RuleBypassUseAnyAPIClient    = "bypass_use_any_api_client"
 	RuleVisualforceDenied        = "visualforce_denied"
 	RuleAllowed                  = "allowed"
+)
+
+// Rule ids of the External Client App channel, in the order they are evaluated after the two user
+// rules (RuleUserInactive, RuleAPINotEnabled) that every channel shares.
+const (
+	RuleECAOAuthPluginDisabled = "eca_oauth_plugin_disabled"
+	RuleECANotAdminApproved    = "eca_not_admin_approved"
+	RuleECAAllowed             = "eca_allowed"
 )
 
 // Error codes and messages as Salesforce sends them for each denial.
@@ -176,6 +206,18 @@ var Rules = []Rule{
 	{RuleAllowed, true, "no rule above denies the call"},
 }
 
+// ECARules is the rule table of the External Client App channel in evaluation order, after the two
+// user rules of Rules. API Access Control is "not needed" for External Client Apps (Salesforce's
+// feature comparison of connected apps and External Client Apps): its two limits, the usage
+// restriction on uninstalled connected apps and the Visualforce option never decide an ECA token,
+// so Use Any API Client, which lifts API Access Control, has nothing to lift there either — it
+// neither admits a user the ECA's Permitted Users refuse nor is needed by one they admit.
+var ECARules = []Rule{
+	{RuleECAOAuthPluginDisabled, false, "the External Client App's plugins (isEnabled) or its OAuth plugin (isOauthPluginEnabled) are switched off (applies to every user, Use Any API Client included)"},
+	{RuleECANotAdminApproved, false, "the External Client App's Permitted Users are admin approved (the default) and none of the user's profile or permission sets is in its OAuth policies"},
+	{RuleECAAllowed, true, "no rule above denies the call"},
+}
+
 // Decide applies the access rules to one call by user through via in org.
 func Decide(org Org, user User, via Channel) Decision {
 	switch {
@@ -183,6 +225,9 @@ func Decide(org Org, user User, via Channel) Decision {
 		return deny(RuleUserInactive, CodeInactiveUser, MessageInactiveUser)
 	case !user.APIEnabled:
 		return deny(RuleAPINotEnabled, CodeAPIDisabled, MessageAPIDisabled)
+	}
+	if eca := via.ExternalClientApp; eca != nil {
+		return decideECA(*eca, user)
 	}
 	externalLimited := org.LimitExternalUsersToInstalledApps && user.Type.IsExternal()
 	if !via.Visualforce {
@@ -208,6 +253,17 @@ func Decide(org Org, user User, via Channel) Decision {
 		return deny(RuleVisualforceDenied, CodeInvalidSessionID, MessageSessionNotValid)
 	}
 	return Decision{Allowed: true, Rule: RuleAllowed}
+}
+
+// decideECA applies ECARules to an active, API-enabled user.
+func decideECA(eca ExternalClientApp, user User) Decision {
+	switch {
+	case !eca.Enabled || !eca.OAuthPluginEnabled:
+		return deny(RuleECAOAuthPluginDisabled, CodeAppBlocked, MessageAppBlocked)
+	case eca.AdminApprovedUsersOnly && !granted(eca.GrantedTo, user.Grantees):
+		return deny(RuleECANotAdminApproved, CodeInvalidAppAccess, MessageNotApproved)
+	}
+	return Decision{Allowed: true, Rule: RuleECAAllowed}
 }
 
 func deny(rule, code, message string) Decision {

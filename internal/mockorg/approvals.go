@@ -67,11 +67,11 @@ func (st *state) loadApprovals(tokens []SeedOAuthToken) error {
 		if u == nil {
 			return fmt.Errorf("seed: oauthTokens[%d]: no user %q", i, t.Username)
 		}
-		app := st.appByName(t.ConnectedApp)
-		if app == nil {
-			return fmt.Errorf("seed: oauthTokens[%d]: no connected app %q", i, t.ConnectedApp)
+		appID, err := st.approvedAppID(i, t)
+		if err != nil {
+			return err
 		}
-		if st.approvalOf(u.ID, app.ID) != nil {
+		if st.approvalOf(u.ID, appID) != nil {
 			return fmt.Errorf("seed: oauthTokens[%d]: %q approved %q twice; an org keeps one approval per user and app", i, t.Username, t.ConnectedApp)
 		}
 		if t.CreatedDate == "" {
@@ -85,7 +85,7 @@ func (st *state) loadApprovals(tokens []SeedOAuthToken) error {
 		if t.UseCount < 0 {
 			return fmt.Errorf("seed: oauthTokens[%d]: useCount must not be negative", i)
 		}
-		a := &approval{UserID: u.ID, AppID: app.ID, CreatedDate: t.CreatedDate,
+		a := &approval{UserID: u.ID, AppID: appID, CreatedDate: t.CreatedDate,
 			LastUsedDate: cmp.Or(t.LastUsedDate, t.CreatedDate), UseCount: t.UseCount, DeleteToken: t.DeleteToken}
 		if a.DeleteToken == "" {
 			a.DeleteToken = newDeleteToken()
@@ -94,9 +94,36 @@ func (st *state) loadApprovals(tokens []SeedOAuthToken) error {
 			return fmt.Errorf("seed: oauthTokens[%d]: deleteToken is already used by another approval", i)
 		}
 		deleteTokens[a.DeleteToken] = true
-		st.approvals[approvalKey(u.ID, app.ID)] = a
+		st.approvals[approvalKey(u.ID, appID)] = a
 	}
 	return nil
+}
+
+// approvedAppID resolves the app of a seed approval: a connected app or an External Client App.
+func (st *state) approvedAppID(i int, t SeedOAuthToken) (string, error) {
+	if (t.ConnectedApp == "") == (t.ExternalClientApp == "") {
+		return "", fmt.Errorf("seed: oauthTokens[%d]: set exactly one of connectedApp and externalClientApp", i)
+	}
+	if t.ExternalClientApp != "" {
+		if e := st.ecaByName(t.ExternalClientApp); e != nil {
+			return e.ID, nil
+		}
+		return "", fmt.Errorf("seed: oauthTokens[%d]: no external client app %q", i, t.ExternalClientApp)
+	}
+	if app := st.appByName(t.ConnectedApp); app != nil {
+		return app.ID, nil
+	}
+	return "", fmt.Errorf("seed: oauthTokens[%d]: no connected app %q", i, t.ConnectedApp)
+}
+
+// approvedAppNames names an approval's app for the seed (API name) and for OauthToken.AppName
+// (the label, as ConnectedApplication.Name and the ECA's label are).
+func (st *state) approvedAppNames(a *approval) (connectedApp, eca, label string) {
+	if e := st.ecas[a.AppID]; e != nil {
+		return "", e.Name, e.label()
+	}
+	app := st.apps[a.AppID]
+	return app.Name, "", cmp.Or(app.Label, app.Name)
 }
 
 // checkSeedDate accepts "" (the field's default applies) or a date in Salesforce's layout.
@@ -113,7 +140,8 @@ func checkSeedDate(date string) error {
 func (st *state) approvalSeeds() []SeedOAuthToken {
 	out := []SeedOAuthToken{}
 	for _, a := range sorted(st.approvals) {
-		out = append(out, SeedOAuthToken{Username: st.users[a.UserID].Username, ConnectedApp: st.apps[a.AppID].Name,
+		connectedApp, eca, _ := st.approvedAppNames(a)
+		out = append(out, SeedOAuthToken{Username: st.users[a.UserID].Username, ConnectedApp: connectedApp, ExternalClientApp: eca,
 			CreatedDate: a.CreatedDate, LastUsedDate: a.LastUsedDate, UseCount: a.UseCount, DeleteToken: a.DeleteToken})
 	}
 	return out
@@ -137,10 +165,10 @@ func init() {
 		records: func(st *state) []record {
 			var out []record
 			for _, a := range sorted(st.approvals) {
-				app := st.apps[a.AppID]
+				_, _, label := st.approvedAppNames(a)
 				// AppName is the app's label (ConnectedApplication.Name); Id is documented as always
 				// null; AppMenuItemId is null as for an app without an App Launcher item.
-				out = append(out, record{"Id": nil, "AppName": cmp.Or(app.Label, app.Name), "UserId": a.UserID,
+				out = append(out, record{"Id": nil, "AppName": label, "UserId": a.UserID,
 					"UseCount": a.UseCount, "LastUsedDate": a.LastUsedDate, "CreatedDate": a.CreatedDate,
 					"DeleteToken": a.DeleteToken, "AppMenuItemId": nil})
 			}

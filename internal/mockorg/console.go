@@ -95,6 +95,9 @@ func (st *state) appNameOf(appID string) string {
 	if appID == "" {
 		return visualforceChannel
 	}
+	if eca := st.ecas[appID]; eca != nil {
+		return eca.Name
+	}
 	return st.apps[appID].Name
 }
 

@@ -149,7 +149,9 @@ type channelRequest struct {
 	Username     string `json:"username"`
 	Channel      string `json:"channel,omitempty"`
 	ConnectedApp string `json:"connected_app,omitempty"`
-	Flow         string `json:"flow,omitempty"`
+	// ExternalClientApp names an External Client App instead of a connected app.
+	ExternalClientApp string `json:"external_client_app,omitempty"`
+	Flow              string `json:"flow,omitempty"`
 }
 
 // interactiveFlows are the flows in which a user authorizes an app, and so records an approval.
@@ -164,18 +166,28 @@ func (c channelRequest) resolve(st *state) (*user, string, access.Flow, error) {
 	switch {
 	case c.Channel == "visualforce" && c.ConnectedApp == "" && c.Flow == "":
 		return u, "", "", nil
-	case c.Channel == "" && c.ConnectedApp != "":
-		a := st.appByName(c.ConnectedApp)
-		if a == nil {
-			return nil, "", "", fmt.Errorf("no connected app %q", c.ConnectedApp)
+	case c.Channel == "" && (c.ConnectedApp == "") != (c.ExternalClientApp == ""):
+		var appID string
+		if c.ConnectedApp != "" {
+			a := st.appByName(c.ConnectedApp)
+			if a == nil {
+				return nil, "", "", fmt.Errorf("no connected app %q", c.ConnectedApp)
+			}
+			appID = a.ID
+		} else {
+			e := st.ecaByName(c.ExternalClientApp)
+			if e == nil {
+				return nil, "", "", fmt.Errorf("no external client app %q", c.ExternalClientApp)
+			}
+			appID = e.ID
 		}
 		flow := cmp.Or(access.Flow(c.Flow), access.FlowWebServer)
 		if !slices.Contains(interactiveFlows, flow) {
 			return nil, "", "", fmt.Errorf(`"flow" is one of %q, not %q`, interactiveFlows, c.Flow)
 		}
-		return u, a.ID, flow, nil
+		return u, appID, flow, nil
 	}
-	return nil, "", "", fmt.Errorf(`set exactly one of "channel":"visualforce" and "connected_app":"<name>" (with an optional "flow")`)
+	return nil, "", "", fmt.Errorf(`set exactly one of "channel":"visualforce", "connected_app":"<name>" and "external_client_app":"<name>" (with an optional "flow")`)
 }
 
 // controlSession hands out what a client would hold after a login the mock does not serve: a

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/metadata"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
@@ -66,9 +67,24 @@ type tokenAnswer struct {
 // user-agent and device flows do; POST /__mockorg/sessions stands in for those.
 type tokenRequest struct {
 	user    *user
-	app     *connectedApp
+	client  oauthClient
 	flow    access.Flow
 	refresh string // the refresh token a refresh_token grant presented
+}
+
+// oauthClient is what the token endpoint needs of the app a consumer key names: a connected app
+// or an External Client App.
+type oauthClient struct {
+	id, name, secret string
+	scopes           []string
+}
+
+func appClient(a *connectedApp) oauthClient {
+	return oauthClient{id: a.ID, name: a.Name, secret: a.ConsumerSecret, scopes: a.Scopes}
+}
+
+func ecaClient(e *externalClientApp) oauthClient {
+	return oauthClient{id: e.ID, name: e.Name, secret: e.consumerSecret(), scopes: e.scopes()}
 }
 
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
@@ -107,24 +123,24 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		if oerr != nil {
 			return oerr
 		}
-		d := st.decide(req.user, req.app.ID, req.flow)
-		noteCaller(r, req.user.Username, req.app.Name, refusedBy(d))
+		d := st.decide(req.user, req.client.id, req.flow)
+		noteCaller(r, req.user.Username, req.client.name, refusedBy(d))
 		if !d.Allowed {
 			return badRequest(d.ErrorCode, d.Message)
 		}
-		token := s.issueLocked(req.user.ID, req.app.ID, req.flow, req.refresh)
+		token := s.issueLocked(req.user.ID, req.client.id, req.flow, req.refresh)
 		issued := s.tokens.Access[token].IssuedAt
-		st.touchApproval(req.user.ID, req.app.ID, time.UnixMilli(issued).UTC().Format(timeLayout))
+		st.touchApproval(req.user.ID, req.client.id, time.UnixMilli(issued).UTC().Format(timeLayout))
 		issuedAt := strconv.FormatInt(issued, 10)
 		answer = tokenAnswer{
 			AccessToken: token,
-			Scope:       oauthScopes(req.app.Scopes),
+			Scope:       oauthScopes(req.client.scopes),
 			InstanceURL: instanceURL,
 			ID:          instanceURL + "/id/" + st.org.ID + "/" + req.user.ID,
 			TokenType:   "Bearer",
 			IssuedAt:    issuedAt,
 		}
-		mac := hmac.New(sha256.New, []byte(req.app.ConsumerSecret))
+		mac := hmac.New(sha256.New, []byte(req.client.secret))
 		mac.Write([]byte(answer.ID + answer.IssuedAt))
 		answer.Signature = base64.StdEncoding.EncodeToString(mac.Sum(nil))
 		return nil
@@ -160,6 +176,9 @@ func clientApp(st *state, clientID, clientSecret string, secretRequired bool) (*
 }
 
 func clientCredentialsGrant(st *state, clientID, clientSecret string) (tokenRequest, *oauthError) {
+	if e := st.ecaByConsumerKey(clientID); e != nil {
+		return ecaClientCredentialsGrant(st, e, clientID, clientSecret)
+	}
 	app, oerr := clientApp(st, clientID, clientSecret, true)
 	if oerr != nil {
 		return tokenRequest{}, oerr
@@ -171,7 +190,7 @@ func clientCredentialsGrant(st *state, clientID, clientSecret string) (tokenRequ
 	if u == nil {
 		return tokenRequest{}, errNoClientCredsUser
 	}
-	return tokenRequest{user: u, app: app, flow: access.FlowClientCredentials}, nil
+	return tokenRequest{user: u, client: appClient(app), flow: access.FlowClientCredentials}, nil
 }
 
 func passwordGrant(st *state, clientID, clientSecret, username, password string) (tokenRequest, *oauthError) {
@@ -183,10 +202,13 @@ func passwordGrant(st *state, clientID, clientSecret, username, password string)
 	if u == nil || subtle.ConstantTimeCompare([]byte(password), []byte(u.Password)) != 1 {
 		return tokenRequest{}, errAuthFailure
 	}
-	return tokenRequest{user: u, app: app, flow: access.FlowPassword}, nil
+	return tokenRequest{user: u, client: appClient(app), flow: access.FlowPassword}, nil
 }
 
 func (s *Server) refreshGrantLocked(clientID, clientSecret, refresh string) (tokenRequest, *oauthError) {
+	if e := s.st.ecaByConsumerKey(clientID); e != nil {
+		return s.ecaRefreshGrantLocked(e, clientID, clientSecret, refresh)
+	}
 	app, oerr := clientApp(s.st, clientID, clientSecret, false)
 	if oerr != nil {
 		return tokenRequest{}, oerr
@@ -203,7 +225,7 @@ func (s *Server) refreshGrantLocked(clientID, clientSecret, refresh string) (tok
 	if u == nil {
 		return tokenRequest{}, errExpiredRefresh
 	}
-	return tokenRequest{user: u, app: app, flow: g.Flow, refresh: refresh}, nil
+	return tokenRequest{user: u, client: appClient(app), flow: g.Flow, refresh: refresh}, nil
 }
 
 // jwtClaims are the claims Salesforce's JWT bearer flow checks.
@@ -231,11 +253,18 @@ func jwtBearerGrant(st *state, assertion, instanceURL string, now time.Time) (to
 	if err != nil {
 		return tokenRequest{}, errInvalidAssertion
 	}
-	app := st.appByConsumerKey(claims.Iss)
-	if app == nil {
+	var client oauthClient
+	var certificate string
+	var adminApproved bool
+	if app := st.appByConsumerKey(claims.Iss); app != nil {
+		client, certificate, adminApproved = appClient(app), app.Certificate, app.AdminApproved
+	} else if e := st.ecaByConsumerKey(claims.Iss); e != nil {
+		certificate, _ = e.value(metadata.TypeExtlClntAppGlobalOauthSettings, "certificate")
+		client, adminApproved = ecaClient(e), st.accessECA(e).AdminApprovedUsersOnly
+	} else {
 		return tokenRequest{}, errUnknownClient
 	}
-	key := certificateKey(app.Certificate)
+	key := certificateKey(certificate)
 	if key == nil {
 		return tokenRequest{}, errInvalidAssertion
 	}
@@ -260,10 +289,10 @@ func jwtBearerGrant(st *state, assertion, instanceURL string, now time.Time) (to
 	// The JWT bearer flow has no consent screen: an app whose users self-authorize serves only
 	// users who approved it through an interactive flow before. An admin-approved app needs no
 	// approval; the rules refuse users it is not granted to.
-	if !app.AdminApproved && st.approvalOf(u.ID, app.ID) == nil {
+	if !adminApproved && st.approvalOf(u.ID, client.id) == nil {
 		return tokenRequest{}, errNotApproved
 	}
-	return tokenRequest{user: u, app: app, flow: access.FlowJWTBearer}, nil
+	return tokenRequest{user: u, client: client, flow: access.FlowJWTBearer}, nil
 }
 
 func decodeJWTPart(part string, into any) error {

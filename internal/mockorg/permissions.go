@@ -15,6 +15,12 @@ const (
 	opUpdateSettings
 	opManagePermissionSets
 	opAssignPermissionSets
+	opReadECAs
+	opWriteECAs
+	opWriteECAGlobalOAuth
+	opWriteECAPolicies
+	opReadECASecrets
+	opRevokeECATokens
 )
 
 // requirement is a conjunction of clauses; a clause is satisfied by any one of its permissions.
@@ -30,6 +36,10 @@ var (
 	manageProfilesPS   = []string{"ManageProfilesPermissionsets"}
 	installPackages    = []string{"InstallPackaging"}
 	assignPermissionPS = []string{"ManageUsers", "AssignPermissionSets"}
+	viewECAs           = []string{"ExternalClientAppViewer", "ExternalClientAppDeveloper", "ExternalClientAppAdmin"}
+	developECAs        = []string{"ExternalClientAppDeveloper"}
+	administerECAs     = []string{"ExternalClientAppAdmin"}
+	viewClientSecret   = []string{"ViewClientSecret"}
 )
 
 // requirements is the one table every handler consults before a management call. orgapi holds
@@ -45,6 +55,14 @@ var requirements = map[operation]requirement{
 	opUpdateSettings:       {"changing API Access Control settings", [][]string{customizeApp, modifyAllData}},
 	opManagePermissionSets: {"managing permission sets", [][]string{manageProfilesPS}},
 	opAssignPermissionSets: {"assigning permission sets", [][]string{manageProfilesPS, assignPermissionPS}},
+	// External Client Apps separate developers (settings) from admins (policies); SALESFORCE.md,
+	// External Client Apps.
+	opReadECAs:            {"reading External Client Apps", [][]string{viewECAs}},
+	opWriteECAs:           {"creating, updating or deleting an External Client App or its OAuth settings", [][]string{developECAs}},
+	opWriteECAGlobalOAuth: {"changing an External Client App's global OAuth settings", [][]string{developECAs, viewClientSecret}},
+	opWriteECAPolicies:    {"changing an External Client App's policies", [][]string{administerECAs}},
+	opReadECASecrets:      {"reading or rotating an External Client App's consumer credentials", [][]string{developECAs, viewClientSecret}},
+	opRevokeECATokens:     {"revoking an External Client App's tokens", [][]string{administerECAs}},
 }
 
 // denial explains why u may not perform op, naming the permissions by API name; "" means allowed.

@@ -121,6 +121,8 @@ func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
 		s.restComposite(call)
 	case call.segs[0] == "sfaccess":
 		s.serveSetup(call)
+	case call.segs[0] == "apps":
+		s.serveECAApps(call)
 	default:
 		note(r, "rest:notFound", false)
 		writeRESTErr(w, errNotFound)

@@ -21,6 +21,9 @@ type Seed struct {
 	ConnectedApps            []SeedConnectedApp  `json:"connectedApps"`
 	SetupEntityAccess        []SeedGrant         `json:"setupEntityAccess"`
 	OAuthTokens              []SeedOAuthToken    `json:"oauthTokens"`
+	// ExternalClientApps and ExternalClientAppSettings: ARCHITECTURE.md, "mockorg model".
+	ExternalClientApps        []SeedExternalClientApp `json:"externalClientApps,omitempty"`
+	ExternalClientAppSettings SeedECASettings         `json:"externalClientAppSettings"`
 }
 
 // SeedOrganization is the Organization record and the org-level properties Salesforce Support controls.
@@ -149,8 +152,10 @@ type SeedGrant struct {
 // user authorized the app through the web server, user-agent or device flow. One per user and app.
 type SeedOAuthToken struct {
 	Username     string `json:"username"`
-	ConnectedApp string `json:"connectedApp"`
-	CreatedDate  string `json:"createdDate"`
+	ConnectedApp string `json:"connectedApp,omitempty"`
+	// ExternalClientApp names an External Client App instead of a connected app.
+	ExternalClientApp string `json:"externalClientApp,omitempty"`
+	CreatedDate       string `json:"createdDate"`
 	// LastUsedDate is when a token of the pair was last issued; "" means CreatedDate.
 	LastUsedDate string `json:"lastUsedDate,omitempty"`
 	UseCount     int    `json:"useCount"`

@@ -123,8 +123,11 @@ func (c *soapCall) read(w http.ResponseWriter) {
 	var records []metadata.Component
 	aerr := c.s.viewAs(c.caller, func(st *state, u *user) *apiError {
 		op := opReadApps
-		if c.req.Type == metadata.TypeConnectedAppSettings {
+		switch {
+		case c.req.Type == metadata.TypeConnectedAppSettings:
 			op = opReadSettings
+		case metadata.IsFlatType(c.req.Type):
+			op = ecaReadOp(c.req.Type)
 		}
 		if msg := st.denial(u, op); msg != "" {
 			return insufficientAccess(msg)
@@ -143,6 +146,9 @@ func (c *soapCall) read(w http.ResponseWriter) {
 
 // readComponent returns a component as Salesforce reads it back, or nil for a missing name.
 func readComponent(st *state, typ, name string) metadata.Component {
+	if metadata.IsFlatType(typ) {
+		return readECAComponent(st, typ, name)
+	}
 	if typ == metadata.TypeConnectedAppSettings {
 		if !strings.EqualFold(name, metadata.SettingsFullName) {
 			return nil
@@ -207,11 +213,18 @@ func (c *soapCall) list(w http.ResponseWriter) {
 		creator := metadataCreator(st)
 		for _, q := range c.req.Queries {
 			op := opReadApps
-			if q.Type == metadata.TypeConnectedAppSettings {
+			switch {
+			case q.Type == metadata.TypeConnectedAppSettings:
 				op = opReadSettings
+			case metadata.IsFlatType(q.Type):
+				op = ecaReadOp(q.Type)
 			}
 			if msg := st.denial(u, op); msg != "" {
 				return insufficientAccess(msg)
+			}
+			if metadata.IsFlatType(q.Type) {
+				files = append(files, listECAFiles(st, creator, q.Type)...)
+				continue
 			}
 			if q.Type == metadata.TypeConnectedAppSettings {
 				files = append(files, fileProperties(creator, metadata.TypeConnectedAppSettings, metadata.SettingsFullName,
@@ -340,6 +353,9 @@ func (c *soapCall) save(w http.ResponseWriter) {
 func saveDenial(st *state, u *user, req *metadata.Request) string {
 	check := func(op operation) string { return st.denial(u, op) }
 	if req.Operation == metadata.OpDelete {
+		if metadata.IsFlatType(req.Type) {
+			return check(ecaWriteOp(req.Type))
+		}
 		if req.Type == metadata.TypeConnectedAppSettings {
 			return check(opUpdateSettings)
 		}
@@ -361,6 +377,10 @@ func saveDenial(st *state, u *user, req *metadata.Request) string {
 		switch comp := comp.(type) {
 		case *metadata.ConnectedAppSettings:
 			if msg := check(opUpdateSettings); msg != "" {
+				return msg
+			}
+		case *metadata.Flat:
+			if msg := check(ecaWriteOp(comp.Type)); msg != "" {
 				return msg
 			}
 		case *metadata.ConnectedApp:
@@ -404,6 +424,9 @@ func notFoundComponent(typ, name string) []metadata.Error {
 }
 
 func deleteComponent(st *state, typ, name string) componentOutcome {
+	if metadata.IsFlatType(typ) {
+		return deleteECAComponent(st, typ, name)
+	}
 	o := componentOutcome{fullName: name}
 	if typ == metadata.TypeConnectedAppSettings {
 		o.errors = componentError(metadata.StatusInvalidType, "ConnectedAppSettings can't be deleted; update its fields to their defaults instead")
@@ -428,6 +451,8 @@ func saveComponent(st *state, op metadata.Operation, comp metadata.Component, no
 		return saveSettings(st, op, comp)
 	case *metadata.ConnectedApp:
 		return saveApp(st, op, comp, now)
+	case *metadata.Flat:
+		return saveECAComponent(st, op, comp, now)
 	}
 	return componentOutcome{fullName: comp.Name(), errors: componentError(metadata.StatusInvalidType, "unsupported metadata type "+comp.MetadataType())}
 }

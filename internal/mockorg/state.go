@@ -13,12 +13,20 @@ import (
 
 // permissionNames are the user permissions mockorg knows, by API name (PermissionSet fields are
 // "Permissions" + name). orgapi keeps its own list; this one is mockorg's oracle of the columns a
-// Salesforce org has, pinned against orgapi's by TestOracleUserPermissionsMatchOrgapi.
+// Salesforce org has, pinned against orgapi's by TestOracleUserPermissionsMatchOrgapi. A real
+// org has some hundred more; permViewAllData stands for them.
 var permissionNames = []string{
 	"ApiEnabled", "ApiUserOnly", "UseAnyApiClient", "CustomizeApplication", "ModifyAllData",
 	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
 	"ManageUsers", "AssignPermissionSets", "ViewSetup", "ModifyMetadata", "CanApproveUninstalledApps",
+	permViewAllData,
+	"ExternalClientAppAdmin", "ExternalClientAppDeveloper", "ExternalClientAppViewer", "ViewClientSecret",
 }
+
+// permViewAllData ("View All Data") is a permission the provider does not manage and no access
+// rule reads: it lets tests prove that writing a permission set leaves such permissions as they
+// are.
+const permViewAllData = "ViewAllData"
 
 const permUseAnyAPIClient = "UseAnyApiClient"
 
@@ -37,6 +45,8 @@ type state struct {
 	apps        map[string]*connectedApp
 	grants      map[string]*grant
 	approvals   map[string]*approval // by approvalKey
+	ecas        map[string]*externalClientApp
+	ecaSettings SeedECASettings
 	ids         idAllocator
 	idx         indexes
 }
@@ -119,6 +129,7 @@ func sequenceOf(id string) uint64 {
 func newState(seed *Seed) (*state, error) {
 	st := &state{
 		settings:    seed.Settings,
+		ecaSettings: seed.ExternalClientAppSettings,
 		profiles:    map[string]*profile{},
 		permSets:    map[string]*permSet{},
 		users:       map[string]*user{},
@@ -126,6 +137,7 @@ func newState(seed *Seed) (*state, error) {
 		apps:        map[string]*connectedApp{},
 		grants:      map[string]*grant{},
 		approvals:   map[string]*approval{},
+		ecas:        map[string]*externalClientApp{},
 		ids:         idAllocator{},
 		idx:         newIndexes(),
 	}
@@ -141,6 +153,9 @@ func newState(seed *Seed) (*state, error) {
 		if err := step(seed, ids); err != nil {
 			return nil, err
 		}
+	}
+	if err := st.loadExternalClientApps(seed); err != nil {
+		return nil, err
 	}
 	if err := st.loadApprovals(seed.OAuthTokens); err != nil {
 		return nil, err
@@ -517,6 +532,10 @@ func (st *state) clone() *state {
 	for id, a := range st.apps {
 		c.apps[id] = cloneApp(a)
 	}
+	c.ecas = make(map[string]*externalClientApp, len(st.ecas))
+	for id, e := range st.ecas {
+		c.ecas[id] = cloneECA(e)
+	}
 	c.ids = maps.Clone(st.ids)
 	c.idx = buildIndexes(&c)
 	return &c
@@ -542,14 +561,16 @@ func (st *state) toSeed(apiUsed int) *Seed {
 			ConnectedAppCreationAllowed: st.org.ConnectedAppCreationAllowed, SessionTimeoutMinutes: st.org.SessionTimeoutMinutes,
 			SetupExtensionDisabled: st.org.SetupExtensionDisabled,
 		},
-		Settings:                 st.settings,
-		Profiles:                 []SeedProfile{},
-		PermissionSets:           []SeedPermissionSet{},
-		Users:                    []SeedUser{},
-		PermissionSetAssignments: []SeedAssignment{},
-		ConnectedApps:            []SeedConnectedApp{},
-		SetupEntityAccess:        []SeedGrant{},
-		OAuthTokens:              st.approvalSeeds(),
+		Settings:                  st.settings,
+		Profiles:                  []SeedProfile{},
+		PermissionSets:            []SeedPermissionSet{},
+		Users:                     []SeedUser{},
+		PermissionSetAssignments:  []SeedAssignment{},
+		ConnectedApps:             []SeedConnectedApp{},
+		SetupEntityAccess:         []SeedGrant{},
+		OAuthTokens:               st.approvalSeeds(),
+		ExternalClientApps:        st.ecaSeeds(),
+		ExternalClientAppSettings: st.ecaSettings,
 	}
 	for _, p := range sorted(st.profiles) {
 		seed.Profiles = append(seed.Profiles, SeedProfile{ID: p.ID, Name: p.Name, UserType: p.UserType,
@@ -715,6 +736,9 @@ func (st *state) accessApp(a *connectedApp) access.App {
 // decide runs the access rules for a user through a channel: an app id and the OAuth flow the
 // token comes from, or "" for Visualforce.
 func (st *state) decide(u *user, appID string, flow access.Flow) access.Decision {
+	if eca := st.ecas[appID]; eca != nil {
+		return access.Decide(st.accessOrg(), st.accessUser(u), access.ViaExternalClientApp(st.accessECA(eca)))
+	}
 	via := access.ViaVisualforce()
 	if appID != "" {
 		via = access.ViaApp(st.accessApp(st.apps[appID]))

@@ -121,6 +121,9 @@ func (s *Server) expiredLocked(sess *session, now time.Time) bool {
 // "specific_lifetime:N:UNIT" N hours, days or months after its issue. "infinite" and
 // "specific_inactivity:…" (not enforced) keep it.
 func (s *Server) refreshExpiredLocked(g *refreshGrant, now time.Time) bool {
+	if s.st.ecas[g.AppID] != nil { // an ECA's refreshTokenPolicyType is stored, not enforced
+		return false
+	}
 	app := s.st.apps[g.AppID]
 	if app == nil {
 		return true
@@ -259,7 +262,7 @@ func (s *Server) mutateAs(c *caller, fn func(st *state, u *user) error) error {
 // user or the app, and the call then fails as authentication would have.
 func (st *state) callerUser(c *caller) (*user, *apiError) {
 	u := st.users[c.userID]
-	if u == nil || c.appID != "" && st.apps[c.appID] == nil {
+	if u == nil || c.appID != "" && st.apps[c.appID] == nil && st.ecas[c.appID] == nil {
 		return nil, errInvalidSession
 	}
 	return u, nil

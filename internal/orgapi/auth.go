@@ -20,8 +20,9 @@ import (
 
 // token is one access token and what the token endpoint said about it.
 type token struct {
-	value    string
-	identity string // the identity URL {instance}/id/{orgId}/{userId}, when the endpoint gave one
+	value       string
+	identity    string // the identity URL {instance}/id/{orgId}/{userId}, when the endpoint gave one
+	instanceURL string // the instance_url of the token answer, when the endpoint gave one
 }
 
 // tokenSource obtains a fresh token. renewable reports whether asking again can help after the
@@ -87,9 +88,10 @@ func (s staticToken) fetch(context.Context) (*token, error) { return &token{valu
 func (staticToken) renewable() bool                         { return false }
 
 // clientCredentials is the OAuth 2.0 client credentials flow; the org runs it as the connected
-// app's configured execution user.
+// app's configured execution user. loginURL is the host of the token endpoint.
 type clientCredentials struct {
 	c                      *Client
+	loginURL               string
 	clientID, clientSecret string
 }
 
@@ -101,7 +103,7 @@ func (s *clientCredentials) fetch(ctx context.Context) (*token, error) {
 		"client_id":     {s.clientID},
 		"client_secret": {s.clientSecret},
 	}
-	return s.c.requestToken(ctx, "client credentials", form)
+	return s.c.requestToken(ctx, s.loginURL, "client credentials", form)
 }
 
 // jwtBearer is the OAuth 2.0 JWT bearer flow: an RS256 assertion signed with the private key whose
@@ -109,6 +111,7 @@ func (s *clientCredentials) fetch(ctx context.Context) (*token, error) {
 // audience (Salesforce's login host, not the My Domain URL the assertion is posted to).
 type jwtBearer struct {
 	c                  *Client
+	loginURL, audience string
 	clientID, username string
 	key                *rsa.PrivateKey
 	now                func() time.Time
@@ -129,7 +132,7 @@ func (s *jwtBearer) fetch(ctx context.Context) (*token, error) {
 		"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"},
 		"assertion":  {assertion},
 	}
-	return s.c.requestToken(ctx, "JWT bearer", form)
+	return s.c.requestToken(ctx, s.loginURL, "JWT bearer", form)
 }
 
 func (s *jwtBearer) assertion() (string, error) {
@@ -140,7 +143,7 @@ func (s *jwtBearer) assertion() (string, error) {
 	claims, err := json.Marshal(map[string]any{
 		"iss": s.clientID,
 		"sub": s.username,
-		"aud": s.c.jwtAudience,
+		"aud": s.audience,
 		"exp": s.now().Add(jwtLifetime).Unix(),
 	})
 	if err != nil {
@@ -205,10 +208,10 @@ type oauthError struct {
 	Description string `json:"error_description"`
 }
 
-func (c *Client) requestToken(ctx context.Context, flow string, form url.Values) (*token, error) {
+func (c *Client) requestToken(ctx context.Context, loginURL, flow string, form url.Values) (*token, error) {
 	o := op{name: "authenticating with OAuth " + flow}
-	c.log(ctx, LevelDebug, "requesting an access token", map[string]any{"flow": flow, "login_url": c.loginURL})
-	resp, err := c.send(ctx, o, http.MethodPost, c.loginURL+"/services/oauth2/token",
+	c.log(ctx, LevelDebug, "requesting an access token", map[string]any{"flow": flow, "login_url": loginURL})
+	resp, err := c.send(ctx, o, http.MethodPost, loginURL+"/services/oauth2/token",
 		"application/x-www-form-urlencoded", []byte(form.Encode()), nil, false)
 	if err != nil {
 		return nil, err
@@ -222,7 +225,7 @@ func (c *Client) requestToken(ctx context.Context, flow string, form url.Values)
 	}
 	c.redact.add(ans.AccessToken)
 	c.log(ctx, LevelDebug, "obtained an access token", map[string]any{"flow": flow})
-	return &token{value: ans.AccessToken, identity: ans.ID}, nil
+	return &token{value: ans.AccessToken, identity: ans.ID, instanceURL: ans.InstanceURL}, nil
 }
 
 // tokenError classifies a refused token request: the org's verdict on the credentials is an auth

@@ -75,7 +75,8 @@ type Client struct {
 	batch       *batchers
 	writes      [numScopes]atomic.Uint64 // writes sent by scope, counted twice each (coalesce.go)
 	appWrites   appWriteLog
-	appsRead    idSet // connected apps read, for readGrantsAhead
+	appsRead    idSet    // connected apps read, for readGrantsAhead
+	ecaLocks    ecaLocks // one ECA's policies changed by one writer at a time (metadata_eca.go)
 
 	// Retry timing; tests shorten them.
 	retryWaitMin, retryWaitMax time.Duration
@@ -176,9 +177,9 @@ func New(cfg Config) (*Client, error) {
 	case authAccessToken:
 		src = staticToken(cfg.AccessToken)
 	case authClientCredentials:
-		src = &clientCredentials{c: c, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret}
+		src = &clientCredentials{c: c, loginURL: loginURL, clientID: cfg.ClientID, clientSecret: cfg.ClientSecret}
 	case authJWT:
-		src = &jwtBearer{c: c, clientID: cfg.ClientID, username: cfg.Username, key: key, now: time.Now}
+		src = &jwtBearer{c: c, loginURL: loginURL, audience: audience, clientID: cfg.ClientID, username: cfg.Username, key: key, now: time.Now}
 	}
 	c.tokens = &tokenCache{source: src, mu: newCtxLock()}
 	c.identityMu, c.extMu, c.columnsMu = newCtxLock(), newCtxLock(), newCtxLock()

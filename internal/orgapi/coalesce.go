@@ -137,10 +137,11 @@ func (co *coalescer[K, V]) get(ctx context.Context, key K) (v V, found bool, err
 		return v, found, nil
 	}
 	co.mu.Lock()
-	if co.last != nil && co.c.generation().same(co.lastGen, co.reuse) {
-		v, found = co.last[key]
+	// Only a key the last answer holds is served from it: that answer was for other keys, and a
+	// key it lacks was not asked, not found missing.
+	if v, found = co.last[key]; found && co.c.generation().same(co.lastGen, co.reuse) {
 		co.mu.Unlock()
-		return v, found, nil
+		return v, true, nil
 	}
 	if co.readAhead != nil {
 		if co.known == nil {

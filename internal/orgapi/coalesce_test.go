@@ -555,3 +555,15 @@ func TestKeptListAnswersThatANameIsFree(t *testing.T) {
 		t.Errorf("the name the client just created: %q, taken %v, %v", name, taken, err)
 	}
 }
+
+// TestReusedAnswerServesOnlyTheKeysItHolds: a profile looked up by name after another is found,
+// not reported missing because the reused answer was for the first name only.
+func TestReusedAnswerServesOnlyTheKeysItHolds(t *testing.T) {
+	org := startOrg(t, mockorg.Config{})
+	c := org.client(t, nil)
+	for _, name := range []string{"System Administrator", "Standard User", "System Administrator"} {
+		if p, err := c.ProfileByName(context.Background(), name); err != nil || p.Name != name {
+			t.Errorf("ProfileByName(%q) = %+v, %v", name, p, err)
+		}
+	}
+}

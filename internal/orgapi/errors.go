@@ -106,7 +106,7 @@ type Error struct {
 	Code       string // the org's error code (INSUFFICIENT_ACCESS, invalid_grant, …) when it gave one
 	Message    string // the org's message, or the client's own
 	Fields     []string
-	Permission string // missing permission(s) by API name, when known
+	Permission string // missing permission(s) by API name, when known; messages add the Setup labels
 	SetupPage  string // for KindExtensionUnavailable: the Setup page to use instead
 	StatusCode int    // HTTP status of the answer, 0 when there was none
 	// Attempts and Elapsed say how many HTTP attempts the call made, over how long, waits included.
@@ -116,6 +116,8 @@ type Error struct {
 	// a timeout, a dropped connection), so the retries ran out rather than the org refusing.
 	Transient bool
 	cause     error
+	// authHint replaces the advice for a KindAuth error whose credentials are not the Client's own.
+	authHint string
 }
 
 // Error renders "op: CODE: message (needs …). What to do."
@@ -132,7 +134,7 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(msg)
 	if e.Permission != "" && !strings.Contains(msg, e.Permission) {
-		fmt.Fprintf(&b, " (needs %s)", e.Permission)
+		fmt.Fprintf(&b, " (needs %s)", WithPermissionLabels(e.Permission))
 	}
 	if len(e.Fields) > 0 && e.Kind == KindInvalidInput {
 		fmt.Fprintf(&b, " [fields: %s]", strings.Join(e.Fields, ", "))
@@ -160,13 +162,16 @@ func (e *Error) hint() string {
 		if strings.Contains(e.Permission, " and ") || strings.Contains(e.Permission, " or ") {
 			pronoun = "them"
 		}
-		return "Give the API user " + e.Permission + " through a permission set or its profile, or configure a user who has " + pronoun + "."
+		return "Give the API user " + WithPermissionLabels(e.Permission) + " through a permission set or its profile, or configure a user who has " + pronoun + "."
 	case KindFeatureNotProvisioned:
 		if strings.Contains(e.Message, "Customer Support") {
 			return "" // the org's own message already says what to do
 		}
 		return "Ask Salesforce Customer Support to enable API Access Control for this org."
 	case KindAuth:
+		if e.authHint != "" {
+			return e.authHint
+		}
 		return "Check the provider's credentials (access_token, or client_id with client_secret or with username and private_key) and login_url."
 	case KindRateLimited:
 		if e.Code == "REQUEST_LIMIT_EXCEEDED" && strings.Contains(e.Message, "TotalRequests") {
@@ -337,6 +342,9 @@ func mentionsUseAnyAPIClient(message string, fields []string) bool {
 type op struct {
 	name string      // "reading ConnectedApp Portal_Mobile"
 	perm Requirement // what this operation needs (ARCHITECTURE.md, Admin permission matrix)
+	// soap is the Metadata API operation the call makes (readMetadata, upsertMetadata, …), set
+	// by soapCall, so that the debug log says which one a request to /services/Soap/m was.
+	soap string
 }
 
 func (o op) fail(kind Kind, format string, args ...any) *Error {

@@ -126,16 +126,30 @@ func (c *Client) log(ctx context.Context, level Level, msg string, fields map[st
 	c.logger.Log(ctx, level, c.redact.scrub(msg), c.redact.scrubFields(fields))
 }
 
+// logFields adds what a log line says of the operation: what the client was doing and, for a
+// Metadata API call, which SOAP operation it made.
+func (o op) logFields(fields map[string]any) map[string]any {
+	fields["operation"] = o.name
+	if o.soap != "" {
+		fields["soap_operation"] = o.soap
+	}
+	return fields
+}
+
 // retryLogger adapts the client's Logger to go-retryablehttp's LeveledLogger, so that the library's
-// own messages (attempts, retries, give-ups) go through the same scrubbing.
-type retryLogger struct{ c *Client }
+// own messages (attempts, retries, give-ups) go through the same scrubbing, and through the
+// request's context, which carries Terraform's logger (the library's interface has no context).
+type retryLogger struct {
+	c   *Client
+	ctx context.Context
+}
 
 func (l retryLogger) emit(level Level, msg string, kv []any) {
 	fields := make(map[string]any, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
 		fields[fmt.Sprint(kv[i])] = kv[i+1]
 	}
-	l.c.log(context.Background(), level, "retryablehttp: "+msg, fields)
+	l.c.log(l.ctx, level, "retryablehttp: "+msg, fields)
 }
 
 func (l retryLogger) Error(msg string, kv ...any) { l.emit(LevelWarn, msg, kv) }

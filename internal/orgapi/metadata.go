@@ -35,6 +35,7 @@ const (
 
 // soapCall sends one Metadata API call and returns its <callResponse> element.
 func (c *Client) soapCall(ctx context.Context, o op, call string, body func(w *xmlWriter)) (*xmlNode, int, error) {
+	o.soap = call
 	resp, err := c.call(ctx, o, apiRequest{
 		method:      http.MethodPost,
 		path:        "/services/Soap/m/" + c.apiVersion,

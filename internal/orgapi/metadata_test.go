@@ -316,7 +316,7 @@ func TestMetadataInsufficientAccessNamesThePermission(t *testing.T) {
 	}
 	_, err = c.ReadConnectedAppSettings(context.Background())
 	e = mustKind(t, err, KindInsufficientAccess)
-	if e.Permission != "CustomizeApplication and ModifyAllData" || !strings.Contains(err.Error(), "needs CustomizeApplication and ModifyAllData") || !strings.HasPrefix(err.Error(), "reading ConnectedAppSettings: INSUFFICIENT_ACCESS") {
+	if e.Permission != "CustomizeApplication and ModifyAllData" || !strings.Contains(err.Error(), `needs CustomizeApplication ("Customize Application") and ModifyAllData ("Modify All Data")`) || !strings.HasPrefix(err.Error(), "reading ConnectedAppSettings: INSUFFICIENT_ACCESS") {
 		t.Errorf("permission from the operation: %q; message %q", e.Permission, err)
 	}
 }

@@ -1,6 +1,7 @@
 package orgapi
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -26,6 +27,51 @@ var userPermissions = []string{
 	"ApiEnabled", "ApiUserOnly", PermissionUseAnyAPIClient, "CustomizeApplication", "ModifyAllData",
 	"ManageRemoteAccess", "ManageProfilesPermissionsets", "ClientSecretRotation", "InstallPackaging",
 	"ManageUsers", "AssignPermissionSets", "ViewSetup", "ModifyMetadata", PermissionCanApproveUninstalledApps,
+	"ExternalClientAppAdmin", "ExternalClientAppDeveloper", "ExternalClientAppViewer", "ViewClientSecret",
+}
+
+// permissionLabels are the Setup labels of the user permissions (SALESFORCE.md, "Permission
+// names"): the API names are what the org's errors and the configuration use, the labels what a
+// person finds on a profile or permission set in Setup.
+var permissionLabels = map[string]string{
+	"ApiEnabled":                        "API Enabled",
+	"ApiUserOnly":                       "API Only User",
+	PermissionUseAnyAPIClient:           "Use Any API Client",
+	"CustomizeApplication":              "Customize Application",
+	"ModifyAllData":                     "Modify All Data",
+	"ManageRemoteAccess":                "Manage Connected Apps",
+	"ManageProfilesPermissionsets":      "Manage Profiles and Permission Sets",
+	"ClientSecretRotation":              "Allow consumer key and secret rotation",
+	"InstallPackaging":                  "Download AppExchange Packages",
+	"ManageUsers":                       "Manage Users",
+	"AssignPermissionSets":              "Assign Permission Sets",
+	"ViewSetup":                         "View Setup and Configuration",
+	"ModifyMetadata":                    "Modify Metadata Through Metadata API Functions",
+	PermissionCanApproveUninstalledApps: "Approve Uninstalled Connected Apps",
+	"ExternalClientAppAdmin":            "External Client App Admin",
+	"ExternalClientAppDeveloper":        "External Client App Developer",
+	"ExternalClientAppViewer":           "External Client App Viewer",
+	"ViewClientSecret":                  "View External Client App Consumer Secrets in Metadata",
+}
+
+// PermissionLabel returns the Setup label of a user permission's API name, or "" for a name the
+// client does not know.
+func PermissionLabel(name string) string { return permissionLabels[name] }
+
+var permissionWord = regexp.MustCompile(`\b[A-Z][A-Za-z]+\b`)
+
+// WithPermissionLabels puts the Setup label beside every permission API name in text, e.g.
+// `CustomizeApplication and (ModifyAllData or ManageRemoteAccess)` becomes
+// `CustomizeApplication ("Customize Application") and (ModifyAllData ("Modify All Data") or
+// ManageRemoteAccess ("Manage Connected Apps"))`, so that a message names the permission both
+// ways: as the API knows it and as Setup shows it.
+func WithPermissionLabels(text string) string {
+	return permissionWord.ReplaceAllStringFunc(text, func(w string) string {
+		if label, ok := permissionLabels[w]; ok {
+			return w + ` ("` + label + `")`
+		}
+		return w
+	})
 }
 
 // UserPermissions returns the user permissions the client reads and writes. The slice is the
@@ -51,6 +97,10 @@ var (
 	NeedPermissionSets = Requirement{All: []string{"ManageProfilesPermissionsets"}}
 	NeedAssignments    = Requirement{
 		All: []string{"ManageProfilesPermissionsets"}, AnyOf: []string{"ManageUsers", "AssignPermissionSets"}}
+	NeedReadExternalClientApps = Requirement{
+		AnyOf: []string{"ExternalClientAppViewer", "ExternalClientAppDeveloper", "ExternalClientAppAdmin"}}
+	NeedDevelopExternalClientApps    = Requirement{All: []string{"ExternalClientAppDeveloper", "ViewClientSecret"}}
+	NeedAdministerExternalClientApps = Requirement{All: []string{"ExternalClientAppAdmin"}}
 )
 
 // String renders the requirement as the org's INSUFFICIENT_ACCESS messages do, so that the hint
@@ -63,7 +113,11 @@ func (r Requirement) String() string {
 	case 1:
 		parts = append(parts, r.AnyOf[0])
 	default:
-		parts = append(parts, "("+strings.Join(r.AnyOf, " or ")+")")
+		anyOf := strings.Join(r.AnyOf, " or ")
+		if len(parts) > 0 { // parentheses only where "and" would otherwise bind them
+			anyOf = "(" + anyOf + ")"
+		}
+		parts = append(parts, anyOf)
 	}
 	return strings.Join(parts, " and ")
 }

@@ -2,6 +2,7 @@ package orgapi
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,38 @@ func TestParseAPIVersion(t *testing.T) {
 		if major, ok := ParseAPIVersion(v); ok {
 			t.Errorf("ParseAPIVersion(%q) = %d, accepted", v, major)
 		}
+	}
+}
+
+// Every permission the client reads and writes has its Setup label, so no message names one by
+// its API name only.
+func TestEveryUserPermissionHasItsSetupLabel(t *testing.T) {
+	for _, name := range UserPermissions() {
+		if PermissionLabel(name) == "" {
+			t.Errorf("%s has no Setup label", name)
+		}
+	}
+}
+
+func TestWithPermissionLabels(t *testing.T) {
+	for in, want := range map[string]string{
+		"CustomizeApplication and (ModifyAllData or ManageRemoteAccess)": `CustomizeApplication ("Customize Application") and (ModifyAllData ("Modify All Data") or ManageRemoteAccess ("Manage Connected Apps"))`,
+		"one of ManageUsers or AssignPermissionSets":                     `one of ManageUsers ("Manage Users") or AssignPermissionSets ("Assign Permission Sets")`,
+		"SomeFuturePermission":                                           "SomeFuturePermission",
+	} {
+		if got := WithPermissionLabels(in); got != want {
+			t.Errorf("WithPermissionLabels(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// An INSUFFICIENT_ACCESS answer that names the permission by its API name comes back with the
+// label a person finds in Setup beside it.
+func TestInsufficientAccessNamesTheSetupLabel(t *testing.T) {
+	e := classify(op{name: "reading ConnectedAppSettings", perm: NeedSettings}, 403, "INSUFFICIENT_ACCESS",
+		"insufficient access rights; admin@acme.test lacks ModifyAllData", nil)
+	want := `Give the API user ModifyAllData ("Modify All Data") through a permission set or its profile`
+	if !strings.Contains(e.Error(), want) {
+		t.Errorf("message %q lacks %q", e.Error(), want)
 	}
 }

@@ -41,7 +41,7 @@ func (s *soqlServer) handler(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-const permissionSetColumns = "Id, Name, Label, Description, IsOwnedByProfile, ProfileId, PermissionsApiEnabled, PermissionsApiUserOnly, PermissionsUseAnyApiClient, PermissionsCustomizeApplication, PermissionsModifyAllData, PermissionsManageRemoteAccess, PermissionsManageProfilesPermissionsets, PermissionsClientSecretRotation, PermissionsInstallPackaging, PermissionsManageUsers, PermissionsAssignPermissionSets, PermissionsViewSetup, PermissionsModifyMetadata, PermissionsCanApproveUninstalledApps"
+const permissionSetColumns = "Id, Name, Label, Description, IsOwnedByProfile, ProfileId, PermissionsApiEnabled, PermissionsApiUserOnly, PermissionsUseAnyApiClient, PermissionsCustomizeApplication, PermissionsModifyAllData, PermissionsManageRemoteAccess, PermissionsManageProfilesPermissionsets, PermissionsClientSecretRotation, PermissionsInstallPackaging, PermissionsManageUsers, PermissionsAssignPermissionSets, PermissionsViewSetup, PermissionsModifyMetadata, PermissionsCanApproveUninstalledApps, PermissionsExternalClientAppAdmin, PermissionsExternalClientAppDeveloper, PermissionsExternalClientAppViewer, PermissionsViewClientSecret"
 
 func TestTypedRecordQueries(t *testing.T) {
 	s := &soqlServer{t: t, answers: map[string][]any{

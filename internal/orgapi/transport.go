@@ -119,14 +119,14 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 		req.Header.Set("Content-Type", contentType)
 	}
 	path := req.URL.Path
-	ex := &exchange{c: c, op: o, path: path, start: time.Now()}
-	c.log(ctx, LevelTrace, "sending request", map[string]any{"method": method, "path": path, "operation": o.name})
+	ex := &exchange{ctx: ctx, c: c, op: o, path: path, start: time.Now()}
+	c.log(ctx, LevelTrace, "sending request", o.logFields(map[string]any{"method": method, "path": path}))
 	httpResp, err := c.retrying(ex).Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = ctxErr
 		}
-		c.log(ctx, LevelWarn, "request failed", map[string]any{"method": method, "path": path, "error": err.Error(), "attempts": ex.attempts})
+		c.log(ctx, LevelWarn, "request failed", o.logFields(map[string]any{"method": method, "path": path, "error": err.Error(), "attempts": ex.attempts}))
 		return nil, &Error{Kind: KindOther, Op: o.name, Message: "could not reach the org: " + err.Error(), cause: err,
 			Attempts: max(ex.attempts, 1), Elapsed: time.Since(ex.start), Transient: ex.lastRetryable}
 	}
@@ -140,10 +140,10 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 	c.noteLimitInfo(httpResp.Header.Get("Sforce-Limit-Info"))
 	resp := &response{status: httpResp.StatusCode, body: data, attempts: max(ex.attempts, 1),
 		elapsed: time.Since(ex.start), transient: ex.lastRetryable}
-	fields := map[string]any{
+	fields := o.logFields(map[string]any{
 		"method": method, "path": path, "status": resp.status, "attempts": resp.attempts,
 		"duration_ms": resp.elapsed.Milliseconds(),
-	}
+	})
 	addAPIUsage(c, fields)
 	c.log(ctx, LevelDebug, "org answered", fields)
 	if logBody {
@@ -155,6 +155,9 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 // exchange follows one logical request through its attempts: how many were made, why the last
 // one was retried, and whether the final answer is one a retry could have got past.
 type exchange struct {
+	// ctx is the request's context: the retry hooks log through it, because Terraform's logger
+	// travels in the context and a line logged elsewhere never reaches TF_LOG.
+	ctx           context.Context
 	c             *Client
 	op            op
 	path          string
@@ -182,10 +185,9 @@ func (c *Client) retrying(ex *exchange) *retryablehttp.Client {
 		Backoff: func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 			// retryablehttp asks for a wait only when it is about to retry.
 			d := c.backoff(minWait, maxWait, attempt, resp)
-			c.log(context.Background(), LevelDebug, "retrying request", map[string]any{
-				"operation": ex.op.name, "path": ex.path, "next_attempt": attempt + 2, "cause": ex.cause,
-				"delay_ms": d.Milliseconds(),
-			})
+			c.log(ex.ctx, LevelDebug, "retrying request", ex.op.logFields(map[string]any{
+				"path": ex.path, "next_attempt": attempt + 2, "cause": ex.cause, "delay_ms": d.Milliseconds(),
+			}))
 			return d
 		},
 		ErrorHandler: keepLastResponse,
@@ -194,7 +196,7 @@ func (c *Client) retrying(ex *exchange) *retryablehttp.Client {
 		},
 	}
 	if c.logger != nil {
-		rc.Logger = retryLogger{c}
+		rc.Logger = retryLogger{c: c, ctx: ex.ctx}
 	}
 	return rc
 }

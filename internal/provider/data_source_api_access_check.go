@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -40,6 +41,7 @@ type apiAccessCheckModel struct {
 	ID               types.String `tfsdk:"id"`
 	Username         types.String `tfsdk:"username"`
 	ConnectedAppName types.String `tfsdk:"connected_app_name"`
+	ECAName          types.String `tfsdk:"external_client_app_name"`
 	Channel          types.String `tfsdk:"channel"`
 	Allowed          types.Bool   `tfsdk:"allowed"`
 	Rule             types.String `tfsdk:"rule"`
@@ -52,9 +54,11 @@ func (d *apiAccessCheckDataSource) Metadata(_ context.Context, req datasource.Me
 	resp.TypeName = req.ProviderTypeName + "_api_access_check"
 }
 
-func ruleIDs() []string {
-	ids := make([]string, len(access.Rules))
-	for i, r := range access.Rules {
+func ruleIDs() []string { return idsOf(access.Rules) }
+
+func idsOf(rules []access.Rule) []string {
+	ids := make([]string, len(rules))
+	for i, r := range rules {
 		ids[i] = r.ID
 	}
 	return ids
@@ -76,7 +80,7 @@ func (d *apiAccessCheckDataSource) Schema(_ context.Context, _ datasource.Schema
 			"flows other than the device flow, which a prior approval does not help.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "`username/connected_app_name`, or `username/visualforce`.",
+				MarkdownDescription: "`username/connected_app_name`, `username/external_client_app_name`, or `username/visualforce`.",
 				Computed:            true,
 			},
 			"username": schema.StringAttribute{
@@ -92,11 +96,18 @@ func (d *apiAccessCheckDataSource) Schema(_ context.Context, _ datasource.Schema
 			},
 			"channel": schema.StringAttribute{
 				MarkdownDescription: "How the user reaches the API: `connected_app` (an OAuth token of " +
-					"`connected_app_name`) or `visualforce` (a Visualforce page's session). Defaults to " +
-					"`connected_app`.",
+					"`connected_app_name`), `external_client_app` (an OAuth token of `external_client_app_name`) or " +
+					"`visualforce` (a Visualforce page's session). Defaults to `connected_app`.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{stringvalidator.OneOf(channelConnectedApp, channelVisualforce)},
+				Validators: []validator.String{stringvalidator.OneOf(channelConnectedApp, channelVisualforce, channelExternalClientApp)},
+			},
+			"external_client_app_name": schema.StringAttribute{
+				MarkdownDescription: "The API name of the External Client App the user would get a token through, with `channel = \"external_client_app\"`. " +
+					"External Client Apps are decided by their own rules (" + markdownList(ecaRuleIDs()) + ", after the two user rules): API Access Control " +
+					"does not govern them.",
+				Optional:   true,
+				Validators: []validator.String{apiNameValidator()},
 			},
 			"allowed": schema.BoolAttribute{
 				MarkdownDescription: "Whether the org would let the call through.",
@@ -104,7 +115,7 @@ func (d *apiAccessCheckDataSource) Schema(_ context.Context, _ datasource.Schema
 			},
 			"rule": schema.StringAttribute{
 				MarkdownDescription: "The rule that decided, first match wins, in this order: " +
-					markdownList(ruleIDs()) + ".",
+					markdownList(ruleIDs()) + "; for an External Client App: the first two, then " + markdownList(ecaRuleIDs()) + ".",
 				Computed: true,
 			},
 			"error_code": schema.StringAttribute{
@@ -134,6 +145,20 @@ func (d *apiAccessCheckDataSource) ValidateConfig(ctx context.Context, req datas
 		return
 	}
 	visualforce := m.Channel.ValueString() == channelVisualforce
+	if eca := m.Channel.ValueString() == channelExternalClientApp; eca || !m.ECAName.IsNull() {
+		if m.ECAName.IsUnknown() {
+			return
+		}
+		switch {
+		case !eca:
+			resp.Diagnostics.AddAttributeError(path.Root("external_client_app_name"), "Conflicting Attributes",
+				"external_client_app_name needs channel = \"external_client_app\".")
+		case m.ECAName.IsNull() || !m.ConnectedAppName.IsNull():
+			resp.Diagnostics.AddAttributeError(path.Root("external_client_app_name"), "Missing Attribute",
+				"channel \"external_client_app\" needs external_client_app_name, and no connected_app_name.")
+		}
+		return
+	}
 	switch {
 	case visualforce && !m.ConnectedAppName.IsNull():
 		resp.Diagnostics.AddAttributeError(path.Root("connected_app_name"), "Conflicting Attributes",
@@ -158,6 +183,10 @@ func (d *apiAccessCheckDataSource) Read(ctx context.Context, req datasource.Read
 		m.Channel = types.StringValue(channelConnectedApp)
 	}
 	visualforce := m.Channel.ValueString() == channelVisualforce
+	if m.Channel.ValueString() == channelExternalClientApp {
+		d.readECA(ctx, &m, resp)
+		return
+	}
 
 	available, err := d.data.extensionAvailable(ctx)
 	if err != nil {
@@ -192,6 +221,16 @@ func (d *apiAccessCheckDataSource) Read(ctx context.Context, req datasource.Read
 		// code of its own (that is the OAuth endpoint's); it answers as for any dead session.
 		decision.ErrorCode = access.CodeInvalidSessionID
 	}
+	target := m.ConnectedAppName.ValueString()
+	if visualforce {
+		target = channelVisualforce
+	}
+	m.setDecision(decision, target)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// setDecision copies a decision into the model; target names the channel in the id.
+func (m *apiAccessCheckModel) setDecision(decision access.Decision, target string) {
 	m.Allowed = types.BoolValue(decision.Allowed)
 	m.Rule = types.StringValue(decision.Rule)
 	m.ErrorCode = types.StringValue(decision.ErrorCode)
@@ -199,16 +238,11 @@ func (d *apiAccessCheckDataSource) Read(ctx context.Context, req datasource.Read
 	if decision.Allowed {
 		m.Message = types.StringValue(ruleCondition(decision.Rule))
 	}
-	target := m.ConnectedAppName.ValueString()
-	if visualforce {
-		target = channelVisualforce
-	}
 	m.ID = types.StringValue(m.Username.ValueString() + "/" + target)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 func ruleCondition(id string) string {
-	for _, r := range access.Rules {
+	for _, r := range append(slices.Clone(access.Rules), access.ECARules...) {
 		if r.ID == id {
 			return r.Condition
 		}

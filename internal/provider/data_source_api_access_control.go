@@ -34,23 +34,25 @@ func (d *apiAccessControlDataSource) Metadata(_ context.Context, req datasource.
 
 func (d *apiAccessControlDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the org's API Access Control settings and whether Salesforce Support has " +
-			"provisioned the feature.",
+		MarkdownDescription: "Reads the org's API Access Control settings (`" + orgapi.SetupPageAPIAccessControl + "`) " +
+			"and whether Salesforce Support has provisioned the feature.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The 18-character id of the org.",
 				Computed:            true,
 			},
 			attrLimitExternal: schema.BoolAttribute{
-				MarkdownDescription: "Whether customers and partners are limited to installed connected apps.",
-				Computed:            true,
+				MarkdownDescription: "\"For customers and partners, limit API access to only installed connected apps\" " +
+					"(`enableAdminApprovedAppsOnlyForExternalUser`).",
+				Computed: true,
 			},
 			attrLimitAll: schema.BoolAttribute{
-				MarkdownDescription: "Whether every user is limited to approved (installed) connected apps.",
-				Computed:            true,
+				MarkdownDescription: "\"For admin-approved users, limit API access to only allowlisted connected apps\" " +
+					"(`enableAdminApprovedAppsOnly`).",
+				Computed: true,
 			},
 			attrAllowVF: schema.BoolAttribute{
-				MarkdownDescription: "Whether Visualforce sessions may call the API while a limit is on. Null " +
+				MarkdownDescription: "\"Allow Visualforce pages to access APIs\": whether Visualforce sessions may call the API while a limit is on. Null " +
 					"when the org does not serve the sfaccess setup extension (see `" +
 					orgapi.SetupPageAPIAccessControl + "`).",
 				Computed: true,

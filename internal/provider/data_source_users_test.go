@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
@@ -85,5 +86,52 @@ data "sfaccess_users" "bypass" {
 				},
 			},
 		},
+	})
+}
+
+// bypassHoldersConfig is step 2 of the guide "Limit customers and partners to installed apps".
+const bypassHoldersConfig = `
+resource "sfaccess_permission_set" "api_any_client" {
+  name             = "API_Any_Client"
+  label            = "API: Use Any API Client"
+  user_permissions = ["ApiEnabled", "UseAnyApiClient"]
+}
+
+resource "sfaccess_permission_set_assignment" "integration" {
+  permission_set_name = sfaccess_permission_set.api_any_client.name
+  username            = "customerplus@acme.test"
+}
+
+data "sfaccess_users" "bypass" {
+  with_permission = "UseAnyApiClient"
+
+  depends_on = [sfaccess_permission_set_assignment.integration]
+}
+
+output "api_bypass_holders" {
+  value = sort([for u in data.sfaccess_users.bypass.users : u.username])
+}
+`
+
+// TestAccUsersDataSource_readsAfterTheResourcesItDescribes: as the guide writes it, the data
+// source reads the holders after the assignment, so the apply's output already shows the new
+// holder and the next plan is empty (without depends_on, it would read the org as it was and the
+// next plan would change the output).
+func TestAccUsersDataSource_readsAfterTheResourcesItDescribes(t *testing.T) {
+	org := newTestOrg(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: org.config(bypassHoldersConfig),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("api_bypass_holders", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.StringExact(userAdmin), knownvalue.StringExact(userCustomerPlus),
+				})),
+			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}},
 	})
 }

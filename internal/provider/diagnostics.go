@@ -69,7 +69,7 @@ func insufficientPermissionDiag(action, username string, need orgapi.Requirement
 	return diag.NewErrorDiagnostic("Insufficient Permissions",
 		fmt.Sprintf("%s needs %s, and the provider's user %s lacks %s. Give that user the permission "+
 			"through a permission set or its profile, or configure the provider as a user who has it.",
-			upperFirst(action), need, username, missing))
+			upperFirst(action), orgapi.WithPermissionLabels(need.String()), username, orgapi.WithPermissionLabels(missing)))
 }
 
 // extensionUnavailableDiag reports at plan time that a change needs the setup extension, which
@@ -104,18 +104,41 @@ func permissionSetNotFoundDiag(name string) diag.Diagnostic {
 			"Terraform creates it first.", name))
 }
 
-// planCheckFailedWarning says a plan-time check could not run; the org still checks at apply.
-func planCheckFailedWarning(what string, err error) diag.Diagnostic {
-	return diag.NewWarningDiagnostic("Plan-Time Check Skipped",
-		fmt.Sprintf("Could not check %s against the org while planning: %s. The org checks again when "+
-			"the change is applied.", what, err.Error()))
+// planCheckFailed reports a plan-time check that could not run. It is an error, whatever the
+// cause: a plan that could not be checked is not a plan to trust, and the failures that end here
+// (rejected credentials, a missing permission, an org that did not answer after the retries)
+// would fail the apply too. Rejected credentials name the ones this provider configuration uses.
+// Only a provider configuration that is not known yet defers the checks (canPlanCheck).
+func (d *providerData) planCheckFailed(what string, err error) diag.Diagnostic {
+	detail := orgErrorDetail("checking "+what+" while planning", err)
+	if orgapi.KindOf(err) == orgapi.KindAuth && d.credentials != "" {
+		detail = strings.TrimSuffix(detail, ".") + ". Fix " + d.credentials + "."
+	}
+	return diag.NewErrorDiagnostic(orgErrorSummary(err), detail)
+}
+
+// credentialsToFix names the attributes, with their environment variables, that the configured
+// authentication method logs in with, and what each must be, for an error that says the org
+// rejected them.
+func credentialsToFix(c orgapi.Config) string {
+	switch {
+	case c.AccessToken != "":
+		return "access_token (" + envAccessToken + "): the token may have expired or been revoked, or belong to another org than instance_url"
+	case c.ClientSecret != "":
+		return "client_secret (" + envClientSecret + ") or client_id (" + envClientID + "): they must be the consumer secret " +
+			"and consumer key of a connected app with the client credentials flow enabled and a run-as user"
+	case c.PrivateKeyPEM != "" || c.Username != "":
+		return "private_key (" + envPrivateKey + "), username (" + envUsername + ") or client_id (" + envClientID + "): the key " +
+			"must match the certificate of the connected app client_id names, and the user must be approved for that app"
+	}
+	return ""
 }
 
 // profileOwnedDiag explains that a permission set belongs to a profile, what err (KindProfileOwned)
 // said of it, and what to do instead.
 func profileOwnedDiag(err error, instead string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Profile-Owned Permission Set",
-		fmt.Sprintf("%s. Salesforce does not let a profile's own permission set be managed, assigned or imported on its own. %s", err.Error(), instead))
+		fmt.Sprintf("%s. Salesforce does not let a profile's own permission set be managed, assigned or imported on its own. %s", sentence(err), instead))
 }
 
 // isProfileOwned reports whether the org said a permission set belongs to a profile.
@@ -124,6 +147,10 @@ func isProfileOwned(err error) bool { return errors.Is(err, orgapi.ErrProfileOwn
 // isNotFound reports whether the org said the object does not exist (deleted outside Terraform,
 // or never created).
 func isNotFound(err error) bool { return errors.Is(err, orgapi.ErrNotFound) }
+
+// sentence is err's message without its final period, for a detail that goes on after it: the
+// org's messages and orgapi's hints end in one.
+func sentence(err error) string { return strings.TrimSuffix(err.Error(), ".") }
 
 func upperFirst(s string) string {
 	if s == "" {

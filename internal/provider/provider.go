@@ -10,8 +10,11 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -22,7 +25,12 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
-var _ provider.Provider = (*sfaccessProvider)(nil)
+var (
+	_ provider.Provider                       = (*sfaccessProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*sfaccessProvider)(nil)
+	_ provider.ProviderWithActions            = (*sfaccessProvider)(nil)
+	_ provider.ProviderWithListResources      = (*sfaccessProvider)(nil)
+)
 
 // Environment variables the provider falls back to, one per attribute (ARCHITECTURE.md, Provider surface).
 const (
@@ -195,6 +203,7 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 		}
 		data := &providerData{unknownAttributes: rc.unknown}
 		resp.ResourceData, resp.DataSourceData = data, data
+		resp.EphemeralResourceData, resp.ActionData, resp.ListResourceData = data, data, data
 		return
 	}
 
@@ -212,7 +221,9 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 	data := newProviderData(client)
+	data.credentials = credentialsToFix(rc.Config)
 	resp.ResourceData, resp.DataSourceData = data, data
+	resp.EphemeralResourceData, resp.ActionData, resp.ListResourceData = data, data, data
 }
 
 // checkAPIVersionServed fails the plan when the org does not serve api_version: every call would
@@ -222,7 +233,8 @@ func checkAPIVersionServed(ctx context.Context, client *orgapi.Client, diags *di
 	served, err := client.APIVersions(ctx)
 	if err != nil {
 		diags.AddWarning("Plan-Time Check Skipped",
-			fmt.Sprintf("Could not list the API versions the org serves: %s. The org checks api_version at the first call.", err))
+			fmt.Sprintf("Could not list the API versions the org serves: %s. The org checks api_version at the first call.",
+				sentence(err)))
 		return
 	}
 	if len(served) == 0 || slices.Contains(served, client.APIVersion()) {
@@ -241,6 +253,22 @@ func (p *sfaccessProvider) Resources(context.Context) []func() resource.Resource
 		NewConnectedAppInstallationResource,
 		NewPermissionSetResource,
 		NewPermissionSetAssignmentResource,
+		// External Client Apps
+		NewExternalClientAppResource,
+		NewExternalClientAppAccessResource,
+		NewExternalClientAppSettingsResource,
+	}
+}
+
+// ListResources serve `terraform query` (Terraform 1.14 and later), one per resource type.
+func (p *sfaccessProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewAPIAccessControlList,
+		NewConnectedAppList,
+		NewConnectedAppAccessList,
+		NewConnectedAppInstallationList,
+		NewPermissionSetList,
+		NewPermissionSetAssignmentList,
 	}
 }
 
@@ -251,5 +279,23 @@ func (p *sfaccessProvider) DataSources(context.Context) []func() datasource.Data
 		NewConnectedAppDataSource,
 		NewConnectedAppsDataSource,
 		NewUsersDataSource,
+		// External Client Apps
+		NewExternalClientAppDataSource,
+		NewExternalClientAppsDataSource,
+	}
+}
+
+// EphemeralResources are the values a run may use but state never holds.
+func (p *sfaccessProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAccessTokenEphemeralResource,
+		NewExternalClientAppCredentialsEphemeralResource,
+	}
+}
+
+func (p *sfaccessProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewRevokeAppSessionsAction,
+		NewRefreshAppScopesAction,
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -20,6 +21,8 @@ type providerData struct {
 	client *orgapi.Client
 	// unknownAttributes names the provider attributes that were unknown.
 	unknownAttributes []string
+	// credentials names what to fix when the org rejects the login (credentialsToFix).
+	credentials string
 
 	mu          sync.Mutex
 	extension   *bool
@@ -31,6 +34,8 @@ type providerData struct {
 	managed map[string]bool
 	// planned records what this plan creates or keeps (planned.go).
 	planned plannedObjects
+	// tokens are the access tokens ephemeral resources hold open (open_tokens.go).
+	tokens openTokens
 }
 
 // noteManaged records that this run's state holds the object.
@@ -167,15 +172,31 @@ func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
 }
 
 // checkAdminPermission adds a plan-time error when the running user lacks what the operation
-// needs (ARCHITECTURE.md, Admin permission matrix). When the permissions cannot be read the check is skipped: the org
-// enforces them at apply either way, and a plan should not fail only because of the look-up.
+// needs (ARCHITECTURE.md, Admin permission matrix). A login the org rejects, a look-up the user
+// may not make, or an org that did not answer is an error as well: the apply would fail the same
+// way. When the org merely cannot say who the user is (a pre-issued token without identity, a
+// user outside the list), the check is skipped and the org enforces the permissions at apply.
 func (d *providerData) checkAdminPermission(ctx context.Context, need orgapi.Requirement, action string, diags *diag.Diagnostics) {
 	user, err := d.runningUser(ctx)
 	if err != nil {
+		if blocksApply(err) {
+			diags.Append(d.planCheckFailed("the permissions of the provider's user", err))
+			return
+		}
 		tflog.Debug(ctx, "cannot read the running user's permissions; leaving the check to the org", map[string]any{"error": err.Error()})
 		return
 	}
 	if missing := need.Missing(user.permissions); missing != "" {
 		diags.Append(insufficientPermissionDiag(action, user.Username, need, missing))
 	}
+}
+
+// blocksApply reports whether err, met by a plan-time look-up, would fail the apply as well:
+// rejected credentials, a permission the user lacks, or an org that did not answer.
+func blocksApply(err error) bool {
+	var e *orgapi.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Kind == orgapi.KindAuth || e.Kind == orgapi.KindInsufficientAccess || e.Transient
 }

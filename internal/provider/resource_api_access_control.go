@@ -24,6 +24,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = (*apiAccessControlResource)(nil)
+	_ resource.ResourceWithIdentity    = (*apiAccessControlResource)(nil)
 	_ resource.ResourceWithImportState = (*apiAccessControlResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*apiAccessControlResource)(nil)
 )
@@ -61,8 +62,9 @@ func (r *apiAccessControlResource) Metadata(_ context.Context, req resource.Meta
 
 func (r *apiAccessControlResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "The org's **API Access Control** settings (Setup > Connected Apps > " +
-			"Connected Apps OAuth Usage and Metadata `ConnectedAppSettings`). There is one per org: " +
+		MarkdownDescription: "The org's **API Access Control** settings (`" + orgapi.SetupPageAPIAccessControl + "`; " +
+			"Metadata `ConnectedAppSettings`). Which apps count as installed is decided on another page, " +
+			"Connected Apps OAuth Usage (`sfaccess_connected_app_installation`). There is one per org: " +
 			"creating this resource adopts and updates the org's settings, and **destroying it restores " +
 			"Salesforce's defaults** (all three switches `false`), which opens the API to every connected " +
 			"app again.\n\nThe limits can only be switched on in orgs where Salesforce Customer Support has " +
@@ -84,9 +86,9 @@ func (r *apiAccessControlResource) Schema(ctx context.Context, _ resource.Schema
 				Default:  booldefault.StaticBool(false),
 			},
 			attrLimitAll: schema.BoolAttribute{
-				MarkdownDescription: "\"Limit API access to only approved connected apps\" for every user " +
-					"(`enableAdminApprovedAppsOnly`): only installed connected apps may be used, except by " +
-					"holders of Use Any API Client. Defaults to `false`.",
+				MarkdownDescription: "\"For admin-approved users, limit API access to only allowlisted connected " +
+					"apps\" (`enableAdminApprovedAppsOnly`): every user, employees included, may reach the API only " +
+					"through installed connected apps, except holders of Use Any API Client. Defaults to `false`.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
@@ -103,6 +105,15 @@ func (r *apiAccessControlResource) Schema(ctx context.Context, _ resource.Schema
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+// apiAccessControlIdentity is the org the settings belong to, its import id.
+var apiAccessControlIdentity = identityKey{
+	{name: "org_id", stateAttr: "id", description: "The 18-character id of the org (prefix 00D); a 15-character id is accepted on import."},
+}
+
+func (r *apiAccessControlResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	apiAccessControlIdentity.identitySchema(resp)
 }
 
 func (r *apiAccessControlResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -150,7 +161,7 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 	if vfChanges && !plan.AllowVisualforceAPIAccess.IsUnknown() {
 		available, err := r.data.extensionAvailable(ctx)
 		if err != nil {
-			resp.Diagnostics.Append(planCheckFailedWarning("whether the org serves the setup extension", err))
+			resp.Diagnostics.Append(r.data.planCheckFailed("whether the org serves the setup extension", err))
 		} else if !available {
 			resp.Diagnostics.Append(extensionUnavailableDiag(path.Root(attrAllowVF),
 				"change \"Allow Visualforce pages to access APIs\"", orgapi.SetupPageAPIAccessControl))
@@ -196,7 +207,7 @@ func (r *apiAccessControlResource) checkLimitsProvisioned(ctx context.Context, p
 		}
 		provisioned, err := r.data.featureProvisioned(ctx)
 		if err != nil {
-			diags.Append(planCheckFailedWarning("whether API Access Control is provisioned", err))
+			diags.Append(r.data.planCheckFailed("whether API Access Control is provisioned", err))
 		} else if !provisioned {
 			diags.Append(featureNotProvisionedDiag(path.Root(limit.attr)))
 		}
@@ -221,6 +232,7 @@ func (r *apiAccessControlResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	r.apply(ctx, timeout, &plan, nil, &resp.State, &resp.Diagnostics)
+	apiAccessControlIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *apiAccessControlResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -236,6 +248,7 @@ func (r *apiAccessControlResource) Update(ctx context.Context, req resource.Upda
 		return
 	}
 	r.apply(ctx, timeout, &plan, &state, &resp.State, &resp.Diagnostics)
+	apiAccessControlIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // apply writes the planned switches and reads them back into state. Create and Update share it
@@ -339,6 +352,7 @@ func (r *apiAccessControlResource) read(ctx context.Context, m *apiAccessControl
 }
 
 func (r *apiAccessControlResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer apiAccessControlIdentity.afterRead(ctx, req, resp)
 	var state apiAccessControlModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -389,6 +403,7 @@ func (r *apiAccessControlResource) Delete(ctx context.Context, req resource.Dele
 // ImportState accepts the org's own id (15 or 18 characters) and refuses another org's, so an
 // import aimed at the wrong org cannot silently adopt this one's settings.
 func (r *apiAccessControlResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = apiAccessControlIdentity.importID(ctx, req, &resp.Diagnostics)
 	if !r.data.ready(&resp.Diagnostics) {
 		return
 	}

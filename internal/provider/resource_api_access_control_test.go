@@ -314,7 +314,7 @@ func TestAccAPIAccessControl_insufficientPermissions(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      org.providerConfigAs(t, userAppManager) + apiAccessControlConfig(true, false, false),
-				ExpectError: expectDiagnostics("Insufficient Permissions", "CustomizeApplication and ModifyAllData", "appmanager@acme.test lacks", "ModifyAllData"),
+				ExpectError: expectDiagnostics("Insufficient Permissions", `CustomizeApplication ("Customize Application") and ModifyAllData ("Modify All Data")`, "appmanager@acme.test lacks", "ModifyAllData"),
 			},
 			{
 				Config:      org.providerConfigAs(t, userReadOnly) + apiAccessControlConfig(true, false, false),

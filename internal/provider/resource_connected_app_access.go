@@ -23,6 +23,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure        = (*connectedAppAccessResource)(nil)
+	_ resource.ResourceWithIdentity         = (*connectedAppAccessResource)(nil)
 	_ resource.ResourceWithImportState      = (*connectedAppAccessResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*connectedAppAccessResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*connectedAppAccessResource)(nil)
@@ -91,6 +92,18 @@ func (r *connectedAppAccessResource) Schema(_ context.Context, _ resource.Schema
 	}
 }
 
+// connectedAppAccessIdentity is the app and its grantee, a permission set or a profile, as in the
+// import id "app/permission_set" or "app/profile:profile".
+var connectedAppAccessIdentity = identityKey{
+	{name: "connected_app_name", description: "The API name of the connected app."},
+	{name: "permission_set_name", optional: true, description: "The API name of the permission set granted the app; null for a grant to a profile."},
+	{name: "profile_name", optional: true, importPrefix: profileImportPrefix, description: "The name of the profile granted the app; null for a grant to a permission set."},
+}
+
+func (r *connectedAppAccessResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	connectedAppAccessIdentity.identitySchema(resp)
+}
+
 func (r *connectedAppAccessResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("permission_set_name"), path.MatchRoot("profile_name")),
@@ -145,7 +158,7 @@ func (r *connectedAppAccessResource) checkApp(ctx context.Context, app types.Str
 				fmt.Sprintf("The org has no connected app named %q, and this plan does not create one. Check the API name in Setup > App Manager, "+
 					"or, when the app is managed by this configuration, set connected_app_name = sfaccess_connected_app.<name>.name so Terraform creates it first.", app.ValueString()))
 		case err != nil:
-			diags.Append(planCheckFailedWarning("connected app "+app.ValueString(), err))
+			diags.Append(r.data.planCheckFailed("connected app "+app.ValueString(), err))
 		default:
 			adminApproved = types.BoolValue(record.AdminApprovedUsersOnly)
 			appID = record.ID
@@ -168,7 +181,7 @@ func (r *connectedAppAccessResource) checkGrantee(ctx context.Context, plan conn
 		case isNotFound(err):
 			diags.AddAttributeError(path.Root("profile_name"), "Profile Not Found", r.unknownProfileDetail(ctx, profile.ValueString()))
 		case err != nil:
-			diags.Append(planCheckFailedWarning("profile "+profile.ValueString(), err))
+			diags.Append(r.data.planCheckFailed("profile "+profile.ValueString(), err))
 		default:
 			parentID = p.PermissionSetID
 		}
@@ -181,7 +194,7 @@ func (r *connectedAppAccessResource) checkGrantee(ctx context.Context, plan conn
 		case isNotFound(err):
 			diags.Append(permissionSetNotFoundDiag(set.ValueString()))
 		case err != nil:
-			diags.Append(planCheckFailedWarning("permission set "+set.ValueString(), err))
+			diags.Append(r.data.planCheckFailed("permission set "+set.ValueString(), err))
 		default:
 			parentID = ps.ID
 		}
@@ -199,7 +212,7 @@ func (r *connectedAppAccessResource) checkGrantFree(ctx context.Context, plan co
 		diags.Append(nameCollisionDiag(path.Root("connected_app_name"), t,
 			fmt.Sprintf("a grant of %s to %s", plan.ConnectedAppName.ValueString(), plan.granteeDescription())))
 	} else if !isNotFound(err) {
-		diags.Append(planCheckFailedWarning("whether the grant exists already", err))
+		diags.Append(r.data.planCheckFailed("whether the grant exists already", err))
 	}
 }
 
@@ -251,11 +264,13 @@ func (r *connectedAppAccessResource) Create(ctx context.Context, req resource.Cr
 	}
 	plan.ID = types.StringValue(normalizeID(id))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	connectedAppAccessIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Read finds the grant by id and re-derives the names from what it points at, so a grant moved
 // or deleted outside Terraform, or a renamed permission set, shows in the next plan.
 func (r *connectedAppAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer connectedAppAccessIdentity.afterRead(ctx, req, resp)
 	if !r.data.ready(&resp.Diagnostics) {
 		return
 	}
@@ -299,7 +314,8 @@ func (r *connectedAppAccessResource) Delete(ctx context.Context, req resource.De
 // ImportState takes "<app>/<permission set>" or "<app>/profile:<profile>" and finds the grant
 // between them.
 func (r *connectedAppAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !r.data.ready(&resp.Diagnostics) {
+	req.ID = connectedAppAccessIdentity.importID(ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
 	const form = "<connected_app_name>/<permission_set_name> or <connected_app_name>/profile:<profile_name>"

@@ -226,12 +226,12 @@ resource "sfaccess_connected_app_access" "test" {
 				// App Manager may manage apps but not their profiles and permission sets.
 				Config:      providerConfigRunningAs(t, org, userAppManager) + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`),
 				PlanOnly:    true,
-				ExpectError: expectDiagnostics("needs CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets, and the provider's user appmanager@acme.test lacks ModifyAllData and ManageProfilesPermissionsets"),
+				ExpectError: expectDiagnostics(`needs CustomizeApplication ("Customize Application") and ModifyAllData ("Modify All Data") and ManageProfilesPermissionsets ("Manage Profiles and Permission Sets"), and the provider's user appmanager@acme.test lacks ModifyAllData ("Modify All Data") and ManageProfilesPermissionsets ("Manage Profiles and Permission Sets")`),
 			},
 			{
 				Config:      providerConfigRunningAs(t, org, userReadOnly) + grant(`connected_app_name = "Partner_Portal_Mobile"`+"\n"+`profile_name = "Partner Community User"`),
 				PlanOnly:    true,
-				ExpectError: expectDiagnostics("lacks CustomizeApplication and ModifyAllData and ManageProfilesPermissionsets"),
+				ExpectError: expectDiagnostics(`lacks CustomizeApplication ("Customize Application") and ModifyAllData ("Modify All Data") and ManageProfilesPermissionsets`),
 			},
 			{
 				// App Manager with a token from the password grant: the plan or the org refuses

@@ -23,6 +23,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = (*connectedAppInstallationResource)(nil)
+	_ resource.ResourceWithIdentity    = (*connectedAppInstallationResource)(nil)
 	_ resource.ResourceWithImportState = (*connectedAppInstallationResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*connectedAppInstallationResource)(nil)
 )
@@ -92,7 +93,8 @@ func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resourc
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 			"scope_refresh_trigger": schema.StringAttribute{
-				MarkdownDescription: "Any string; changing it blocks the app and unblocks it again. An " +
+				MarkdownDescription: "Any string; changing it blocks the app and unblocks it again. On Terraform 1.14 " +
+					"and later, prefer the `sfaccess_refresh_app_scopes` action, triggered when the app's scopes change. An " +
 					"installed app keeps the OAuth scopes it had when it was installed: Salesforce re-reads " +
 					"the app's scopes only when the app is blocked and unblocked, so change this value (e.g. " +
 					"to a hash of the app's `scopes`) when you change the scopes of an installed app. The app's " +
@@ -104,6 +106,15 @@ func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resourc
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+}
+
+// connectedAppInstallationIdentity is the installed app's API name, its import id.
+var connectedAppInstallationIdentity = identityKey{
+	{name: "connected_app_name", description: "The API name of the installed connected app."},
+}
+
+func (r *connectedAppInstallationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	connectedAppInstallationIdentity.identitySchema(resp)
 }
 
 func (r *connectedAppInstallationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -165,7 +176,7 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 
 	available, err := r.data.extensionAvailable(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(planCheckFailedWarning("whether the org serves the setup extension", err))
+		resp.Diagnostics.Append(r.data.planCheckFailed("whether the org serves the setup extension", err))
 		return
 	}
 	if !available {
@@ -249,9 +260,11 @@ func (r *connectedAppInstallationResource) Create(ctx context.Context, req resou
 	plan.ID = types.StringValue(appID)
 	plan.setFrom(inst)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	connectedAppInstallationIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *connectedAppInstallationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer connectedAppInstallationIdentity.afterRead(ctx, req, resp)
 	var state connectedAppInstallationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -306,19 +319,18 @@ func (r *connectedAppInstallationResource) Update(ctx context.Context, req resou
 	c, id, name := r.data.client, state.ID.ValueString(), state.ConnectedAppName.ValueString()
 	blocked := plan.Blocked.ValueBool()
 	refresh := !plan.ScopeRefreshTrigger.Equal(state.ScopeRefreshTrigger) && !plan.ScopeRefreshTrigger.IsNull()
-	var steps []bool
-	if refresh && !blocked {
-		tflog.Info(ctx, "blocking and unblocking connected app so that it picks up its current scopes", map[string]any{"name": name})
-		steps = []bool{true, false}
-	} else {
-		steps = []bool{blocked}
-	}
 	var inst *orgapi.Installation
-	for _, b := range steps {
+	if refresh && !blocked {
+		var d diag.Diagnostic
+		if inst, d = refreshInstalledScopes(ctx, c, id, name); d != nil {
+			resp.Diagnostics.Append(d)
+			return
+		}
+	} else {
 		var err error
-		if inst, err = c.SetBlocked(ctx, id, b); err != nil {
+		if inst, err = c.SetBlocked(ctx, id, blocked); err != nil {
 			verb := "unblocking"
-			if b {
+			if blocked {
 				verb = "blocking"
 			}
 			resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("%s Connected App (%s)", verb, name), err))
@@ -328,6 +340,7 @@ func (r *connectedAppInstallationResource) Update(ctx context.Context, req resou
 	plan.ID = state.ID
 	plan.setFrom(inst)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	connectedAppInstallationIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *connectedAppInstallationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -352,6 +365,7 @@ func (r *connectedAppInstallationResource) Delete(ctx context.Context, req resou
 // ImportState takes the app's API name and adopts its installation; an app that is not installed
 // has nothing to import.
 func (r *connectedAppInstallationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = connectedAppInstallationIdentity.importID(ctx, req, &resp.Diagnostics)
 	if msg := checkAPIName(req.ID); msg != "" {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			"sfaccess_connected_app_installation is imported by the connected app's API name. "+msg)

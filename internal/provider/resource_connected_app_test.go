@@ -366,7 +366,7 @@ func TestAccConnectedApp_insufficientPermissions(t *testing.T) {
 				// the plan itself must fail, before anything is sent to the org.
 				Config:      providerConfigRunningAs(t, org, userReadOnly) + minimalConnectedApp("Forbidden_App"),
 				PlanOnly:    true,
-				ExpectError: expectDiagnostics("Insufficient Permissions", "needs CustomizeApplication and (ModifyAllData or ManageRemoteAccess), and the provider's user readonly@acme.test lacks CustomizeApplication and one of ModifyAllData or ManageRemoteAccess"),
+				ExpectError: expectDiagnostics("Insufficient Permissions", `needs CustomizeApplication ("Customize Application") and (ModifyAllData ("Modify All Data") or ManageRemoteAccess ("Manage Connected Apps")), and the provider's user readonly@acme.test lacks CustomizeApplication ("Customize Application") and one of ModifyAllData ("Modify All Data") or ManageRemoteAccess ("Manage Connected Apps")`),
 			},
 			{
 				// The same user with a token from the password grant: whether the plan or the
@@ -661,6 +661,80 @@ resource "sfaccess_connected_app" "test" {
 				Config:            app(""),
 				ConfigStateChecks: expect(true),
 				Check:             inOrg(true),
+			},
+		},
+	})
+}
+
+// TestAccConnectedApp_secretVersionAfterImport: an imported app has no consumer_secret_wo_version
+// in state. Setting it for the first time records it in place (replacing the app would issue a
+// new consumer key and break every integration using it); only changing a version already in
+// state replaces the app.
+func TestAccConnectedApp_secretVersionAfterImport(t *testing.T) {
+	org := newTestOrg(t)
+	withSecret := func(version string) string {
+		secret := ""
+		if version != "" {
+			secret = fmt.Sprintf("consumer_secret_wo = \"PartnerPortalMobileSecret01\"\n  consumer_secret_wo_version = %s", version)
+		}
+		return org.config(fmt.Sprintf(`
+resource "sfaccess_connected_app" "test" {
+  name          = "Partner_Portal_Mobile"
+  label         = "Partner Portal Mobile"
+  contact_email = "mobile@acme.test"
+  description   = "Mobile app for partners."
+  callback_urls = ["acmemobile://oauth/callback"]
+  scopes        = ["Api", "RefreshToken"]
+  %s
+}
+`, secret))
+	}
+	var idAtImport string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   writeOnlyArgumentsSupported,
+		Steps: []resource.TestStep{
+			{
+				Config:             withSecret(""),
+				ResourceName:       testAppAddr,
+				ImportState:        true,
+				ImportStateId:      appPartnerPortal,
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					idAtImport = states[0].Attributes["id"]
+					return nil
+				},
+			},
+			{
+				Config: withSecret("1"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("consumer_secret_wo_version"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(testAppAddr, tfjsonpath.New("consumer_key"), knownvalue.StringExact("PartnerPortalMobileKey01")),
+				},
+				Check: func(s *terraform.State) error {
+					if id := s.RootModule().Resources[testAppAddr].Primary.ID; id != idAtImport {
+						return fmt.Errorf("the app's id changed from %s to %s: it was replaced", idAtImport, id)
+					}
+					return nil
+				},
+			},
+			{
+				// A version already in state that changes is a new secret: only a new app can have it.
+				Config: withSecret("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionReplace)},
+				},
+			},
+			{
+				// Leaving the secret out again stops tracking its version, in place.
+				Config: withSecret(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAppAddr, plancheck.ResourceActionUpdate)},
+				},
 			},
 		},
 	})

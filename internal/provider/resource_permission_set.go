@@ -23,6 +23,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = (*permissionSetResource)(nil)
+	_ resource.ResourceWithIdentity    = (*permissionSetResource)(nil)
 	_ resource.ResourceWithImportState = (*permissionSetResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*permissionSetResource)(nil)
 )
@@ -84,9 +85,12 @@ func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaReque
 				Validators: []validator.String{stringvalidator.LengthBetween(1, maxDescriptionLength), noControlCharacters("description", true)},
 			},
 			"user_permissions": schema.SetAttribute{
-				MarkdownDescription: "The user permissions the set grants, by API name. Each must be one of " +
-					markdownList(orgapi.UserPermissions()) + ". Permissions not listed are off. `UseAnyApiClient` " +
-					"exists only in orgs where API Access Control is provisioned. Defaults to none.",
+				MarkdownDescription: "The user permissions the set grants, by API name. The resource owns exactly these " +
+					fmt.Sprint(len(orgapi.UserPermissions())) + " permissions, the ones API Access Control and its administration depend on: " +
+					markdownList(orgapi.UserPermissions()) + ". Each listed one is on; each of them not listed is off. " +
+					"Every other permission of the set (View All Data, say) is neither read nor written: Terraform leaves " +
+					"it as Setup has it. `UseAnyApiClient` exists only in orgs where API Access Control is provisioned. " +
+					"Defaults to none.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Computed:    true,
@@ -95,6 +99,15 @@ func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaReque
 			},
 		},
 	}
+}
+
+// permissionSetIdentity is the permission set's API name, its import id.
+var permissionSetIdentity = identityKey{
+	{name: "name", description: "The API name of the permission set."},
+}
+
+func (r *permissionSetResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	permissionSetIdentity.identitySchema(resp)
 }
 
 func (r *permissionSetResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -140,7 +153,7 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 		provisioned, err := r.data.featureProvisioned(ctx)
 		if err != nil {
-			resp.Diagnostics.Append(planCheckFailedWarning("whether API Access Control is provisioned", err))
+			resp.Diagnostics.Append(r.data.planCheckFailed("whether API Access Control is provisioned", err))
 		} else if !provisioned {
 			resp.Diagnostics.AddAttributeError(path.Root("user_permissions"), "API Access Control Not Provisioned",
 				"UseAnyApiClient exists only in orgs where Salesforce Customer Support has enabled API Access "+
@@ -166,7 +179,7 @@ func (r *permissionSetResource) checkNameFree(ctx context.Context, name string, 
 			fmt.Sprintf("%s is the name of a permission set a profile owns; a new permission set needs a name no "+
 				"other permission set has. Choose another name (a letter first, then letters, digits and single underscores).", name))
 	case !isNotFound(err):
-		diags.Append(planCheckFailedWarning("whether the permission set name "+name+" is free", err))
+		diags.Append(r.data.planCheckFailed("whether the permission set name "+name+" is free", err))
 	}
 }
 
@@ -236,6 +249,7 @@ func (r *permissionSetResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	permissionSetIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // read loads the permission set m names into m. It reports false when the org no longer has it,
@@ -254,6 +268,7 @@ func (r *permissionSetResource) read(ctx context.Context, m *permissionSetModel,
 }
 
 func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer permissionSetIdentity.afterRead(ctx, req, resp)
 	var state permissionSetModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -294,6 +309,7 @@ func (r *permissionSetResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	permissionSetIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *permissionSetResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -311,6 +327,7 @@ func (r *permissionSetResource) Delete(ctx context.Context, req resource.DeleteR
 // ImportState takes the permission set's API name. Profile-owned permission sets belong to their
 // profile and are refused.
 func (r *permissionSetResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = permissionSetIdentity.importID(ctx, req, &resp.Diagnostics)
 	if msg := checkAPIName(req.ID); msg != "" {
 		resp.Diagnostics.AddError("Invalid Import ID", "sfaccess_permission_set is imported by its API name. "+msg)
 		return

@@ -20,6 +20,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure   = (*permissionSetAssignmentResource)(nil)
+	_ resource.ResourceWithIdentity    = (*permissionSetAssignmentResource)(nil)
 	_ resource.ResourceWithImportState = (*permissionSetAssignmentResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*permissionSetAssignmentResource)(nil)
 )
@@ -72,6 +73,16 @@ func (r *permissionSetAssignmentResource) Schema(_ context.Context, _ resource.S
 	}
 }
 
+// assignmentIdentity is the permission set and the user, as in the import id "permission_set/username".
+var assignmentIdentity = identityKey{
+	{name: "permission_set_name", description: "The API name of the permission set."},
+	{name: "username", description: "The username of the user the permission set is assigned to."},
+}
+
+func (r *permissionSetAssignmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	assignmentIdentity.identitySchema(resp)
+}
+
 func (r *permissionSetAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -102,7 +113,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 		case isNotFound(err):
 			resp.Diagnostics.Append(userNotFoundDiag(path.Root("username"), username.ValueString()))
 		case err != nil:
-			resp.Diagnostics.Append(planCheckFailedWarning("the user "+username.ValueString(), err))
+			resp.Diagnostics.Append(r.data.planCheckFailed("the user "+username.ValueString(), err))
 		default:
 			user = u
 		}
@@ -118,7 +129,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 	case isNotFound(err):
 		resp.Diagnostics.Append(permissionSetNotFoundDiag(setName.ValueString()))
 	case err != nil:
-		resp.Diagnostics.Append(planCheckFailedWarning("the permission set "+setName.ValueString(), err))
+		resp.Diagnostics.Append(r.data.planCheckFailed("the permission set "+setName.ValueString(), err))
 	case user != nil && action == planCreate:
 		t := assignmentTarget(setName.ValueString(), user.Username)
 		if r.data.isManaged(t.resourceType, t.importID) {
@@ -128,7 +139,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 			resp.Diagnostics.Append(nameCollisionDiag(path.Root("permission_set_name"), t,
 				fmt.Sprintf("an assignment of %s to %s", setName.ValueString(), user.Username)))
 		} else if !isNotFound(err) {
-			resp.Diagnostics.Append(planCheckFailedWarning("whether "+setName.ValueString()+" is assigned already", err))
+			resp.Diagnostics.Append(r.data.planCheckFailed("whether "+setName.ValueString()+" is assigned already", err))
 		}
 	}
 }
@@ -191,6 +202,7 @@ func (r *permissionSetAssignmentResource) Create(ctx context.Context, req resour
 	}
 	plan.ID = types.StringValue(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	assignmentIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // findAssignment returns the assignment that matches, or nil.
@@ -208,6 +220,7 @@ func findAssignment(ctx context.Context, c *orgapi.Client, match func(orgapi.Per
 }
 
 func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer assignmentIdentity.afterRead(ctx, req, resp)
 	var state permissionSetAssignmentModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -267,6 +280,7 @@ func (r *permissionSetAssignmentResource) Delete(ctx context.Context, req resour
 
 // ImportState takes "permission_set_name/username".
 func (r *permissionSetAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	req.ID = assignmentIdentity.importID(ctx, req, &resp.Diagnostics)
 	setName, username, ok := strings.Cut(req.ID, "/")
 	if !ok || checkAPIName(setName) != "" || checkUsername(username) != "" {
 		resp.Diagnostics.AddError("Invalid Import ID",

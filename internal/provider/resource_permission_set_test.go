@@ -215,6 +215,59 @@ func TestAccPermissionSet_planTimeErrors(t *testing.T) {
 	})
 }
 
+// TestAccPermissionSet_leavesOtherPermissionsAlone: user_permissions owns the permissions it lists
+// as allowed and no other. View All Data, switched on in Setup, survives an apply that changes the
+// set's own permissions, and no plan mentions it.
+func TestAccPermissionSet_leavesOtherPermissionsAlone(t *testing.T) {
+	org := newTestOrg(t)
+	ctx := context.Background()
+	viewAllData := func() (bool, error) {
+		ps, err := org.adminClient(t).PermissionSetByName(ctx, "Partner_API")
+		if err != nil {
+			return false, err
+		}
+		var rec struct {
+			ViewAllData bool `json:"PermissionsViewAllData"`
+		}
+		err = org.adminClient(t).GetRecord(ctx, "PermissionSet", ps.ID, &rec)
+		return rec.ViewAllData, err
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: org.config(permissionSetConfig("Partner_API", "Partner API", "", "ApiEnabled"))},
+			{
+				PreConfig: func() {
+					c := org.adminClient(t)
+					ps, err := c.PermissionSetByName(ctx, "Partner_API")
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := c.UpdateRecord(ctx, "PermissionSet", ps.ID, map[string]any{"PermissionsViewAllData": true}); err != nil {
+						t.Fatalf("switching View All Data on in Setup: %v", err)
+					}
+				},
+				Config: org.config(permissionSetConfig("Partner_API", "Partner API", "", "ApiEnabled", "ViewSetup")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(permissionSetAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					org.checkPermissionSetInOrg(t, "Partner_API", "Partner API", "ApiEnabled", "ViewSetup"),
+					func(*terraform.State) error {
+						on, err := viewAllData()
+						if err == nil && !on {
+							err = fmt.Errorf("the apply switched View All Data off")
+						}
+						return err
+					},
+				),
+			},
+		},
+	})
+}
+
 // deletePermissionSetOutOfBand is used by tests that take a permission set away behind
 // Terraform's back.
 func deletePermissionSetOutOfBand(t *testing.T, c *orgapi.Client, name string) {

@@ -12,6 +12,11 @@ data "sfaccess_api_access_check" "partner_via_visualforce" {
   channel  = "visualforce"
 }
 
+# On a fresh org this check already holds: Salesforce refuses an uninstalled app
+# to a user who never authorized it (rule uninstalled_app_restricted). A partner
+# who authorized Workbench before is kept out only by the external-user limit of
+# sfaccess_api_access_control (rule external_app_not_installed); if neither
+# applies, the check fails, which is what it is for.
 check "partners_locked_out_of_workbench" {
   assert {
     condition     = !data.sfaccess_api_access_check.partner_via_workbench.allowed

@@ -1,5 +1,5 @@
-# Setup > API Access Control. A singleton: one per org. Destroying it restores
-# Salesforce's defaults (every option off).
+# Setup > Security > API Access Control. A singleton: one per org. Destroying it
+# restores Salesforce's defaults (every option off).
 resource "sfaccess_api_access_control" "this" {
   # "For customers and partners, limit API access to only installed connected apps":
   # Experience Cloud users reach the API only through apps installed (and not

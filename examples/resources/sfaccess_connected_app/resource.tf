@@ -1,7 +1,9 @@
 # Since Spring '26 Salesforce refuses to create connected apps (help 005228017)
 # unless Support re-enabled creation for the org; existing apps can still be
 # imported (see import.sh), updated and deleted. New integrations use External
-# Client Apps.
+# Client Apps. To rehearse this example, run sfaccess-mockorg with a --seed file
+# whose organization allows creation, as orgs did before Spring '26:
+# "organization": { "connectedAppCreationAllowed": true }.
 #
 # A connected app for a partner portal's mobile client. Only users whose profile
 # or permission set is granted the app may use it (see sfaccess_connected_app_access).
@@ -29,6 +31,8 @@ resource "sfaccess_connected_app" "portal_mobile" {
   consumer_secret_wo_version = 1
 }
 
+# A secret has no default: give it when Terraform asks, or in the environment,
+# e.g. export TF_VAR_portal_mobile_consumer_secret=PortalMobileSecret0001
 variable "portal_mobile_consumer_secret" {
   description = "Consumer secret for the Portal_Mobile app, 8 to 256 letters and digits."
   type        = string
@@ -36,8 +40,10 @@ variable "portal_mobile_consumer_secret" {
   ephemeral   = true
 }
 
-# An integration that runs as a dedicated API-only user with the client
-# credentials flow: server to server, with no person signing in.
+# An integration that uses the client credentials flow: server to server, with
+# no person signing in, acting as an existing, active user. In your org, make
+# that a dedicated API-only integration user; the embedded mock org (Acme) has
+# none, so this example names one of its users.
 resource "sfaccess_connected_app" "erp_sync" {
   name                      = "ERP_Sync"
   label                     = "ERP Sync"
@@ -45,5 +51,5 @@ resource "sfaccess_connected_app" "erp_sync" {
   callback_urls             = ["https://erp.acme.example/oauth/callback"]
   scopes                    = ["Api"]
   admin_approved_users_only = true
-  client_credentials_user   = "erp-integration@acme.example"
+  client_credentials_user   = "employee@acme.test"
 }

@@ -15,7 +15,10 @@ resource "sfaccess_connected_app_installation" "workbench" {
 
 # An allowlisted app keeps the scopes it had when it was installed until it is
 # blocked and unblocked. Tie the trigger to the app's scopes and Terraform does
-# that whenever they change.
+# that whenever they change. This app is created here, which only an org that
+# may still create connected apps allows (see sfaccess_connected_app): with
+# sfaccess-mockorg, a --seed file with
+# "organization": { "connectedAppCreationAllowed": true }.
 resource "sfaccess_connected_app" "portal_mobile" {
   name          = "Portal_Mobile"
   label         = "Portal Mobile"

@@ -223,8 +223,10 @@ func decodeComponent(e *element, v Version) (Component, error) {
 	switch typ.Local {
 	case TypeConnectedAppSettings:
 		return decodeSettings(e, v)
-	default: // TypeConnectedApp: checkType admits no other
+	case TypeConnectedApp:
 		return decodeConnectedApp(e, v)
+	default: // an External Client App type: checkType admits no other
+		return decodeFlat(e, typ.Local, v)
 	}
 }
 

@@ -374,6 +374,8 @@ func (e *encoder) componentFields(c Component, withFullName bool) {
 		e.names(t, "permissionSetName", c.PermissionSetName)
 		e.names(t, "profileName", c.ProfileName)
 		e.str(t, "startUrl", c.StartURL)
+	case *Flat:
+		e.flatFields(c, withFullName)
 	}
 }
 
@@ -417,6 +419,8 @@ func isNilComponent(c Component) bool {
 	case *ConnectedApp:
 		return c == nil
 	case *ConnectedAppSettings:
+		return c == nil
+	case *Flat:
 		return c == nil
 	}
 	return false

@@ -142,6 +142,7 @@ func TestEveryModelledFieldIsEncoded(t *testing.T) {
 		FullName: "ConnectedApp", EnableAdminApprovedAppsOnly: ptr(true),
 		EnableAdminApprovedAppsOnlyForExternalUser: ptr(true), EnableSkipUserProvisioningWizardWelcomePage: ptr(true),
 	}}}
+	req.Components = append(req.Components, everyECAComponent()...)
 	if err := req.Encode(&buf, LatestVersion); err != nil {
 		t.Fatal(err)
 	}

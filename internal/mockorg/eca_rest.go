@@ -1,0 +1,311 @@
+package mockorg
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
+)
+
+// Connect REST resources for External Client Apps (SALESFORCE.md, External Client Apps): the
+// OAuth usage list and token revocation, the consumer credentials and staged rotation. They exist
+// from API 60.0 and only for External Client Apps; Salesforce says so of the usage resources, and
+// mockorg answers NOT_FOUND for a connected app's id as for any unknown one.
+
+const minECARESTVersion = 60
+
+// ecaUsageApp is one app of GET /apps/oauth/usage (field names assumed: SALESFORCE.md, Assumptions).
+type ecaUsageApp struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Label     string `json:"label"`
+	UserCount int    `json:"userCount"`
+	UsersURL  string `json:"usersUrl"`
+	TokensURL string `json:"tokensUrl"`
+}
+
+// ecaConsumer is one consumer of GET /apps/oauth/credentials/{appId}.
+type ecaConsumer struct {
+	ID                   string `json:"id"`
+	Key                  string `json:"key"`
+	URL                  string `json:"url"`
+	StagedCredentialsURL string `json:"stagedCredentialsUrl"`
+}
+
+// ecaCredentials answers a credentials or staged credentials read; Secret only when asked for.
+type ecaCredentials struct {
+	ID     string `json:"id,omitempty"`
+	Key    string `json:"key,omitempty"`
+	Secret string `json:"secret,omitempty"`
+	URL    string `json:"url,omitempty"`
+}
+
+var errSecretsViaRESTDisabled = &apiError{status: http.StatusForbidden, code: "FUNCTIONALITY_NOT_ENABLED",
+	message: "Access to External Client App consumer secrets via the REST API is off: set ExternalClientAppSettings.enableClientSecretInRestApiAccess"}
+
+// serveECAApps routes /services/data/vXX.X/apps/oauth/…
+func (s *Server) serveECAApps(c *restCall) {
+	segs := c.segs
+	if c.v < minECARESTVersion || len(segs) < 3 || segs[1] != "oauth" {
+		note(c.r, "rest:notFound", false)
+		writeRESTErr(c.w, errNotFound)
+		return
+	}
+	switch segs[2] {
+	case "usage":
+		s.ecaUsage(c, segs[3:])
+	case "credentials":
+		s.ecaCredentialsRoute(c, segs[3:])
+	default:
+		note(c.r, "rest:notFound", false)
+		writeRESTErr(c.w, errNotFound)
+	}
+}
+
+func (c *restCall) base() string { return "/services/data/" + c.version + "/apps/oauth" }
+
+// ecaByID resolves an app id of the path to an ECA.
+func (st *state) ecaByID(raw string) (*externalClientApp, *apiError) {
+	id, err := sfid.Normalize(raw)
+	if err != nil || st.ecas[id] == nil {
+		return nil, errNotFound
+	}
+	return st.ecas[id], nil
+}
+
+func (s *Server) ecaUsage(c *restCall, segs []string) {
+	switch {
+	case len(segs) == 0 && c.r.Method == http.MethodGet:
+		note(c.r, "connect:ecaUsage", false)
+		out := []ecaUsageApp{}
+		aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
+			if msg := st.denial(u, opReadECAs); msg != "" {
+				return insufficientAccess(msg)
+			}
+			for _, e := range sorted(st.ecas) {
+				out = append(out, ecaUsageApp{ID: e.ID, Name: e.Name, Label: e.label(), UserCount: s.usersOfAppLocked(e.ID),
+					UsersURL: c.base() + "/usage/" + e.ID + "/users", TokensURL: c.base() + "/usage/" + e.ID + "/tokens"})
+			}
+			return nil
+		})
+		if aerr != nil {
+			writeRESTErr(c.w, aerr)
+			return
+		}
+		writeJSON(c.w, http.StatusOK, map[string]any{"apps": out})
+	case len(segs) == 2 && segs[1] == "tokens" && c.r.Method == http.MethodDelete:
+		s.ecaRevoke(c, segs[0], "")
+	case len(segs) == 3 && segs[2] == "tokens" && c.r.Method == http.MethodDelete:
+		s.ecaRevoke(c, segs[0], segs[1])
+	default:
+		note(c.r, "rest:notFound", false)
+		writeRESTErr(c.w, errNotFound)
+	}
+}
+
+// ecaRevoke revokes every token of an ECA, or of one user of it.
+func (s *Server) ecaRevoke(c *restCall, rawAppID, rawUserID string) {
+	note(c.r, "connect:ecaRevokeTokens", true)
+	err := s.mutateAs(c.caller, func(st *state, u *user) error {
+		if msg := st.denial(u, opRevokeECATokens); msg != "" {
+			return insufficientAccess(msg)
+		}
+		e, aerr := st.ecaByID(rawAppID)
+		if aerr != nil {
+			return aerr
+		}
+		userID := ""
+		if rawUserID != "" {
+			id, err := sfid.Normalize(rawUserID)
+			if err != nil || st.users[id] == nil {
+				return errNotFound
+			}
+			userID = id
+		}
+		s.dropLocked(func(uid, appID string) bool { return appID == e.ID && (userID == "" || uid == userID) })
+		return nil
+	})
+	if err != nil {
+		writeRESTErr(c.w, err)
+		return
+	}
+	committed(c.r)
+	c.w.WriteHeader(http.StatusNoContent)
+}
+
+// ecaCredentialsRoute serves /apps/oauth/credentials/{appId}[/{consumerId}[/staged[/{stagedId}]]].
+func (s *Server) ecaCredentialsRoute(c *restCall, segs []string) {
+	switch {
+	case len(segs) == 1 && c.r.Method == http.MethodGet:
+		note(c.r, "connect:ecaConsumers", false)
+		s.ecaCredentialsView(c, segs, false, func(e *externalClientApp) (any, *apiError) {
+			consumers := []ecaConsumer{}
+			if e.ConsumerID != "" {
+				url := c.base() + "/credentials/" + e.ID + "/" + e.ConsumerID
+				consumers = append(consumers, ecaConsumer{ID: e.ConsumerID, Key: e.consumerKey(), URL: url, StagedCredentialsURL: url + "/staged"})
+			}
+			return map[string]any{"consumers": consumers}, nil
+		})
+	case len(segs) == 2 && c.r.Method == http.MethodGet:
+		note(c.r, "connect:ecaCredentials", false)
+		part := c.r.URL.Query().Get("part")
+		if part == "" {
+			part = "key"
+		}
+		if part != "key" && part != "secret" && part != "keyandsecret" {
+			writeRESTErr(c.w, errorf(http.StatusBadRequest, "INVALID_INPUT", "part is one of key, secret, keyandsecret, not %q", part))
+			return
+		}
+		s.ecaCredentialsView(c, segs, part != "key", func(e *externalClientApp) (any, *apiError) {
+			out := ecaCredentials{}
+			if part != "secret" {
+				out.Key = e.consumerKey()
+			}
+			if part != "key" {
+				out.Secret = e.consumerSecret()
+			}
+			return out, nil
+		})
+	case len(segs) == 3 && segs[2] == "staged" && c.r.Method == http.MethodGet:
+		note(c.r, "connect:ecaStagedList", false)
+		s.ecaCredentialsView(c, segs, true, func(e *externalClientApp) (any, *apiError) {
+			staged := []ecaCredentials{}
+			if e.Staged != nil {
+				staged = append(staged, stagedAnswer(c, e))
+			}
+			return map[string]any{"stagedCredentials": staged}, nil
+		})
+	case len(segs) == 3 && segs[2] == "staged" && c.r.Method == http.MethodPost:
+		note(c.r, "connect:ecaStage", true)
+		s.ecaCredentialsChange(c, segs, http.StatusCreated, func(st *state, e *externalClientApp) (any, *apiError) {
+			if e.Staged != nil {
+				return nil, errorf(http.StatusBadRequest, "INVALID_OPERATION", "%s already has staged credentials; promote or discard them first", e.Name)
+			}
+			key := "3MVG9" + randomString(80)
+			for st.consumerKeyInUse(key, nil) {
+				key = "3MVG9" + randomString(80)
+			}
+			e.Staged = &SeedECAStaged{ID: st.ids.next(prefixECAStaged), ConsumerKey: key, ConsumerSecret: randomString(64),
+				CreatedDate: s.now().UTC().Format(timeLayout)}
+			return stagedAnswer(c, e), nil
+		})
+	case len(segs) == 4 && segs[2] == "staged" && c.r.Method == http.MethodGet:
+		note(c.r, "connect:ecaStaged", false)
+		s.ecaCredentialsView(c, segs, true, func(e *externalClientApp) (any, *apiError) {
+			if aerr := stagedNamed(e, segs[3]); aerr != nil {
+				return nil, aerr
+			}
+			return stagedAnswer(c, e), nil
+		})
+	case len(segs) == 4 && segs[2] == "staged" && c.r.Method == http.MethodPatch:
+		note(c.r, "connect:ecaRotate", true)
+		var body struct {
+			Command string `json:"command"`
+		}
+		raw, aerr := readBody(c.r)
+		if aerr == nil && (json.Unmarshal(raw, &body) != nil || body.Command != "rotate") {
+			aerr = errorf(http.StatusBadRequest, "INVALID_INPUT", `the body is {"command":"rotate"}`)
+		}
+		if aerr != nil {
+			writeRESTErr(c.w, aerr)
+			return
+		}
+		s.ecaCredentialsChange(c, segs, http.StatusOK, func(_ *state, e *externalClientApp) (any, *apiError) {
+			if aerr := stagedNamed(e, segs[3]); aerr != nil {
+				return nil, aerr
+			}
+			global := e.Components[globalOAuthType]
+			global.Values["consumerKey"], global.Values["consumerSecret"] = e.Staged.ConsumerKey, e.Staged.ConsumerSecret
+			e.Staged = nil
+			return ecaCredentials{ID: e.ConsumerID, Key: e.consumerKey()}, nil
+		})
+	case len(segs) == 4 && segs[2] == "staged" && c.r.Method == http.MethodDelete:
+		note(c.r, "connect:ecaDiscardStaged", true)
+		s.ecaCredentialsChange(c, segs, http.StatusNoContent, func(_ *state, e *externalClientApp) (any, *apiError) {
+			if aerr := stagedNamed(e, segs[3]); aerr != nil {
+				return nil, aerr
+			}
+			e.Staged = nil
+			return nil, nil
+		})
+	default:
+		note(c.r, "rest:notFound", false)
+		writeRESTErr(c.w, errNotFound)
+	}
+}
+
+func stagedAnswer(c *restCall, e *externalClientApp) ecaCredentials {
+	return ecaCredentials{ID: e.Staged.ID, Key: e.Staged.ConsumerKey, Secret: e.Staged.ConsumerSecret,
+		URL: c.base() + "/credentials/" + e.ID + "/" + e.ConsumerID + "/staged/" + e.Staged.ID}
+}
+
+func stagedNamed(e *externalClientApp, raw string) *apiError {
+	id, err := sfid.Normalize(raw)
+	if err != nil || e.Staged == nil || e.Staged.ID != id {
+		return errNotFound
+	}
+	return nil
+}
+
+// ecaConsumerOf checks the caller's permissions and the path's app and consumer ids.
+func ecaConsumerOf(st *state, u *user, segs []string, secrets bool) (*externalClientApp, *apiError) {
+	if msg := st.denial(u, opReadECASecrets); msg != "" {
+		return nil, insufficientAccess(msg)
+	}
+	e, aerr := st.ecaByID(segs[0])
+	if aerr != nil {
+		return nil, aerr
+	}
+	if len(segs) > 1 {
+		id, err := sfid.Normalize(segs[1])
+		if err != nil || e.ConsumerID == "" || id != e.ConsumerID {
+			return nil, errNotFound
+		}
+	}
+	if secrets && !st.ecaSettings.EnableClientSecretInRestAPIAccess {
+		return nil, errSecretsViaRESTDisabled
+	}
+	return e, nil
+}
+
+func (s *Server) ecaCredentialsView(c *restCall, segs []string, secrets bool, answer func(*externalClientApp) (any, *apiError)) {
+	var out any
+	aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
+		e, aerr := ecaConsumerOf(st, u, segs, secrets)
+		if aerr != nil {
+			return aerr
+		}
+		out, aerr = answer(e)
+		return aerr
+	})
+	if aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
+	}
+	writeJSON(c.w, http.StatusOK, out)
+}
+
+func (s *Server) ecaCredentialsChange(c *restCall, segs []string, status int, change func(*state, *externalClientApp) (any, *apiError)) {
+	var out any
+	err := s.mutateAs(c.caller, func(st *state, u *user) error {
+		e, aerr := ecaConsumerOf(st, u, segs, true)
+		if aerr != nil {
+			return aerr
+		}
+		if out, aerr = change(st, e); aerr != nil {
+			return aerr
+		}
+		e.LastModifiedDate = s.now().UTC().Format(timeLayout)
+		return nil
+	})
+	if err != nil {
+		writeRESTErr(c.w, err)
+		return
+	}
+	committed(c.r)
+	if status == http.StatusNoContent {
+		c.w.WriteHeader(status)
+		return
+	}
+	writeJSON(c.w, status, out)
+}

@@ -1,0 +1,122 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+)
+
+// requiresTerraform114 skips a step Terraform below 1.14 cannot run; useTerraform114 selects the
+// binary, this guards against a binary that is not what its variable claims.
+var requiresTerraform114 = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
+
+// profileGrantConfig adds a grant to a profile, whose identity names the profile instead of a
+// permission set.
+const profileGrantConfig = `
+resource "sfaccess_connected_app_access" "profile" {
+  connected_app_name = sfaccess_connected_app.test.name
+  profile_name       = "Partner Community User"
+}
+`
+
+// TestAccIdentity_importByIdentity checks that every resource records its natural keys as its
+// identity and that an `import { identity = {...} }` block with those keys plans as a pure import.
+func TestAccIdentity_importByIdentity(t *testing.T) {
+	useTerraform114(t)
+	org := newTestOrg(t)
+	identity, err := org.adminClient(t).Identity(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgID := identity.OrgID
+	str := knownvalue.StringExact
+	identities := []struct {
+		addr     string
+		identity map[string]knownvalue.Check
+	}{
+		{"sfaccess_api_access_control.test", map[string]knownvalue.Check{"org_id": str(orgID)}},
+		{"sfaccess_connected_app.test", map[string]knownvalue.Check{"name": str("Generated_App")}},
+		{"sfaccess_connected_app_installation.test", map[string]knownvalue.Check{"connected_app_name": str(appPartnerPortal)}},
+		{"sfaccess_permission_set.test", map[string]knownvalue.Check{"name": str("Generated_Set")}},
+		{"sfaccess_connected_app_access.test", map[string]knownvalue.Check{
+			"connected_app_name": str("Generated_App"), "permission_set_name": str("Generated_Set"), "profile_name": knownvalue.Null()}},
+		{"sfaccess_connected_app_access.profile", map[string]knownvalue.Check{
+			"connected_app_name": str("Generated_App"), "permission_set_name": knownvalue.Null(), "profile_name": str("Partner Community User")}},
+		{"sfaccess_permission_set_assignment.test", map[string]knownvalue.Check{
+			"permission_set_name": str("Generated_Set"), "username": str(userPartner)}},
+	}
+	config := org.config(everyResourceConfig + profileGrantConfig)
+	apply := resource.TestStep{Config: config}
+	steps := []resource.TestStep{}
+	for _, id := range identities {
+		apply.ConfigStateChecks = append(apply.ConfigStateChecks, statecheck.ExpectIdentity(id.addr, id.identity))
+	}
+	steps = append(steps, apply)
+	for _, id := range identities {
+		steps = append(steps, resource.TestStep{
+			Config:          config,
+			ResourceName:    id.addr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		TerraformVersionChecks:   requiresTerraform114,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+// TestAccIdentity_grantNamesOneGrantee refuses an import identity of a grant that names both a
+// permission set and a profile, or neither, instead of looking for a permission set of a
+// made-up name.
+func TestAccIdentity_grantNamesOneGrantee(t *testing.T) {
+	useTerraform114(t)
+	org := newEmbeddedTestOrg(t)
+	importWith := func(grantee string) string {
+		return org.config(`
+import {
+  to = sfaccess_connected_app_access.admin
+  identity = {
+    connected_app_name = "Terraform_Admin"
+    ` + grantee + `
+  }
+}
+
+resource "sfaccess_connected_app_access" "admin" {
+  connected_app_name = "Terraform_Admin"
+  profile_name       = "System Administrator"
+}
+`)
+	}
+	wantErr := expectDiagnostics("Invalid Import Identity", "Set exactly one of permission_set_name and profile_name")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		TerraformVersionChecks:   requiresTerraform114,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      importWith(`permission_set_name = "Admin_Set"` + "\n    " + `profile_name = "System Administrator"`),
+				PlanOnly:    true,
+				ExpectError: wantErr,
+			},
+			{
+				Config:      importWith(""),
+				PlanOnly:    true,
+				ExpectError: wantErr,
+			},
+			{
+				Config: importWith(`profile_name = "System Administrator"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("sfaccess_connected_app_access.admin", plancheck.ResourceActionNoop)},
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,159 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*externalClientAppSettingsResource)(nil)
+	_ resource.ResourceWithImportState = (*externalClientAppSettingsResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*externalClientAppSettingsResource)(nil)
+)
+
+// externalClientAppSettingsID is the id of the org's one ExternalClientAppSettings: its fullName.
+const externalClientAppSettingsID = "ExternalClientApp"
+
+// NewExternalClientAppSettingsResource manages the org-wide External Client App settings, a
+// singleton like sfaccess_api_access_control: creating it updates the org, destroying it writes
+// the defaults back.
+func NewExternalClientAppSettingsResource() resource.Resource {
+	return &externalClientAppSettingsResource{}
+}
+
+type externalClientAppSettingsResource struct {
+	data *providerData
+}
+
+type externalClientAppSettingsModel struct {
+	ID                       types.String `tfsdk:"id"`
+	EnableExternalClientApps types.Bool   `tfsdk:"enable_external_client_apps"`
+	AllowSecretsViaREST      types.Bool   `tfsdk:"allow_consumer_secrets_via_rest_api"`
+}
+
+func (r *externalClientAppSettingsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_external_client_app_settings"
+}
+
+func (r *externalClientAppSettingsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The org's External Client App settings (Metadata `ExternalClientAppSettings`). There is one per org: creating this resource " +
+			"updates the org's settings, and destroying it restores the defaults (External Client Apps on, consumer secrets not readable through REST). " +
+			"Import with the id `ExternalClientApp`. The running user needs **Customize Application** and **Modify All Data**.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Always `ExternalClientApp`, the settings' fullName.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"enable_external_client_apps": schema.BoolAttribute{
+				MarkdownDescription: "Whether the org may create External Client Apps (`enableExternalClientApps`). Defaults to `true`.",
+				Optional:            true, Computed: true, Default: booldefault.StaticBool(true),
+			},
+			"allow_consumer_secrets_via_rest_api": schema.BoolAttribute{
+				MarkdownDescription: "\"Allow access to External Client App consumer secrets via REST API\" (`enableClientSecretInRestApiAccess`, API 62.0 or later): " +
+					"needed by the `sfaccess_external_client_app_credentials` ephemeral resource and by `consumer_secret_rotation`. Defaults to `false`.",
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			},
+		},
+	}
+}
+
+func (r *externalClientAppSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *externalClientAppSettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if _, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the External Client App settings", &resp.Diagnostics); check {
+		r.data.checkAdminPermission(ctx, orgapi.NeedSettings, "changing External Client App settings", &resp.Diagnostics)
+	}
+}
+
+func (r *externalClientAppSettingsResource) write(ctx context.Context, m *externalClientAppSettingsModel, diags *diag.Diagnostics) {
+	if !r.data.ready(diags) {
+		return
+	}
+	enable, secrets := m.EnableExternalClientApps.ValueBool(), m.AllowSecretsViaREST.ValueBool()
+	if err := r.data.client.UpdateExternalClientAppSettings(ctx, orgapi.ExternalClientAppSettings{
+		EnableExternalClientApps: &enable, EnableClientSecretInRestAPIAccess: &secrets}); err != nil {
+		diags.Append(orgErrorDiag("updating External Client App settings", err))
+		return
+	}
+	r.read(ctx, m, diags)
+}
+
+func (r *externalClientAppSettingsResource) read(ctx context.Context, m *externalClientAppSettingsModel, diags *diag.Diagnostics) {
+	s, err := r.data.client.ReadExternalClientAppSettings(ctx)
+	if err != nil {
+		diags.Append(orgErrorDiag("reading External Client App settings", err))
+		return
+	}
+	m.ID = types.StringValue(externalClientAppSettingsID)
+	m.EnableExternalClientApps = types.BoolValue(*s.EnableExternalClientApps)
+	m.AllowSecretsViaREST = types.BoolValue(*s.EnableClientSecretInRestAPIAccess)
+}
+
+// Create adopts the org's settings and writes the planned ones, as Update does: there is always
+// exactly one.
+func (r *externalClientAppSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+func (r *externalClientAppSettingsResource) apply(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
+	var plan externalClientAppSettingsModel
+	diags.Append(planned.Get(ctx, &plan)...)
+	if diags.HasError() {
+		return
+	}
+	r.write(ctx, &plan, diags)
+	if !diags.HasError() {
+		diags.Append(state.Set(ctx, &plan)...)
+	}
+}
+
+func (r *externalClientAppSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state externalClientAppSettingsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	r.read(ctx, &state, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
+}
+
+func (r *externalClientAppSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+// Delete restores the defaults: External Client Apps on, secrets not readable through REST.
+func (r *externalClientAppSettingsResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defaults := externalClientAppSettingsModel{EnableExternalClientApps: types.BoolValue(true), AllowSecretsViaREST: types.BoolValue(false)}
+	r.write(ctx, &defaults, &resp.Diagnostics)
+}
+
+func (r *externalClientAppSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID != externalClientAppSettingsID {
+		resp.Diagnostics.AddError("Invalid Import ID", "Import the External Client App settings with the id ExternalClientApp.")
+		return
+	}
+	if !r.data.ready(&resp.Diagnostics) {
+		return
+	}
+	var m externalClientAppSettingsModel
+	r.read(ctx, &m, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	}
+}
