@@ -343,16 +343,13 @@ func (r *connectedAppResource) checkNameFree(ctx context.Context, name string, d
 	if r.data.isManaged(connectedAppType, strings.ToLower(name)) {
 		return
 	}
-	files, err := r.data.client.ListConnectedApps(ctx)
+	taken, found, err := r.data.client.ConnectedAppNamed(ctx, name)
 	if err != nil {
 		diags.Append(r.data.planCheckFailed("whether the connected app name "+name+" is free", err))
 		return
 	}
-	for _, f := range files {
-		if strings.EqualFold(f.FullName, name) {
-			diags.Append(nameCollisionDiag(path.Root("name"), connectedAppTarget(f.FullName), "a connected app named "+f.FullName))
-			return
-		}
+	if found {
+		diags.Append(nameCollisionDiag(path.Root("name"), connectedAppTarget(taken), "a connected app named "+taken))
 	}
 }
 
