@@ -5,12 +5,13 @@ import (
 	"slices"
 )
 
-// Facts are the org as the impact analysis sees it: the settings, and every user and connected
-// app that appears in the usage list, keyed by user id and app API name.
+// Facts are the org as the impact analysis sees it: the settings, and every user, connected app
+// and External Client App that appears in the usage list, keyed by user id and app API name.
 type Facts struct {
 	Org   Org
 	Users map[string]User
 	Apps  map[string]App
+	ECAs  map[string]ExternalClientApp
 }
 
 // Use is one approval on the OAuth usage list (Salesforce's OauthToken): a user who authorized a
@@ -22,6 +23,9 @@ type Use struct {
 	App      string
 	UseCount int
 	LastUsed string
+	// ExternalClientApp says App names an External Client App (Facts.ECAs), not a connected app:
+	// the two kinds have separate namespaces.
+	ExternalClientApp bool
 }
 
 // Change is a use whose decision differs between two sets of facts.
@@ -35,7 +39,14 @@ func (c Change) Lost() bool { return c.Before.Allowed && !c.After.Allowed }
 
 // Key names the (user, app) pair and the outcome of the change, so that a pair whose outcome
 // changes again (lost, then regained by a later change in the same plan) is told apart.
-func (c Change) Key() string { return c.UserID + "|" + c.App + "|" + c.outcome() }
+func (c Change) Key() string { return c.UserID + "|" + c.appKey() + "|" + c.outcome() }
+
+func (u Use) appKey() string {
+	if u.ExternalClientApp {
+		return "eca:" + u.App
+	}
+	return u.App
+}
 
 func (c Change) outcome() string {
 	if c.Lost() {
@@ -51,19 +62,17 @@ func (c Change) outcome() string {
 // The rules see each use as a web server or user-agent token of an approved pair (PriorApproval,
 // not the device flow). An approval does not survive blocking its app, or uninstalling an app that
 // was installed: the org deletes the app's approvals with its tokens then, so the decision after
-// such a change is made without it.
+// such a change is made without it. An External Client App's use is decided through the ECA, whose
+// rules know no approvals.
 func Compare(before, after Facts, uses []Use) []Change {
 	var changes []Change
 	for _, u := range uses {
 		userBefore, ok1 := before.Users[u.UserID]
 		userAfter, ok2 := after.Users[u.UserID]
-		appBefore, ok3 := before.Apps[u.App]
-		appAfter, ok4 := after.Apps[u.App]
-		if !ok1 || !ok2 || !ok3 || !ok4 {
+		viaBefore, viaAfter, ok3 := channels(before, after, u)
+		if !ok1 || !ok2 || !ok3 {
 			continue
 		}
-		viaBefore := Channel{App: appBefore, PriorApproval: true}
-		viaAfter := Channel{App: appAfter, PriorApproval: approvalSurvives(appBefore, appAfter)}
 		b := Decide(before.Org, userBefore, viaBefore)
 		a := Decide(after.Org, userAfter, viaAfter)
 		if a.Allowed != b.Allowed {
@@ -77,6 +86,19 @@ func Compare(before, after Facts, uses []Use) []Change {
 	return changes
 }
 
+// channels are the channels of a use before and after, if both sets of facts know its app.
+func channels(before, after Facts, u Use) (Channel, Channel, bool) {
+	if u.ExternalClientApp {
+		ecaBefore, ok1 := before.ECAs[u.App]
+		ecaAfter, ok2 := after.ECAs[u.App]
+		return ViaExternalClientApp(ecaBefore), ViaExternalClientApp(ecaAfter), ok1 && ok2
+	}
+	appBefore, ok1 := before.Apps[u.App]
+	appAfter, ok2 := after.Apps[u.App]
+	return Channel{App: appBefore, PriorApproval: true},
+		Channel{App: appAfter, PriorApproval: approvalSurvives(appBefore, appAfter)}, ok1 && ok2
+}
+
 func approvalSurvives(before, after App) bool {
 	return !after.Blocked && (!before.Installed || after.Installed)
 }
@@ -84,6 +106,8 @@ func approvalSurvives(before, after App) bool {
 // Group is the changes of one kind (loss or gain) through one app by one rule.
 type Group struct {
 	App string
+	// ExternalClientApp says App is an External Client App.
+	ExternalClientApp bool
 	// Rule is the rule that decides after the change: the denying rule of a loss, the allowing
 	// rule of a gain.
 	Rule     string
@@ -111,12 +135,13 @@ func Summarize(changes []Change, limit int) Summary {
 	index := map[string]int{}
 	lost, gained := map[string]bool{}, map[string]bool{}
 	for n, c := range changes {
-		key := c.outcome() + "|" + c.App + "|" + c.After.Rule
+		key := c.outcome() + "|" + c.appKey() + "|" + c.After.Rule
 		i, ok := index[key]
 		if !ok {
 			i = len(s.Groups)
 			index[key] = i
-			s.Groups = append(s.Groups, Group{App: c.App, Rule: c.After.Rule, Lost: c.Lost(), LastUsed: c.LastUsed})
+			s.Groups = append(s.Groups, Group{App: c.App, ExternalClientApp: c.ExternalClientApp, Rule: c.After.Rule,
+				Lost: c.Lost(), LastUsed: c.LastUsed})
 		}
 		g := &s.Groups[i]
 		g.Users++

@@ -199,3 +199,48 @@ func BenchmarkCompareLargeOrg(b *testing.B) {
 		Summarize(Compare(before, after, uses), 20)
 	}
 }
+
+// An External Client App's uses are decided by the ECA rules: its plugin switch cuts off everyone,
+// dropping a grant cuts off the users it admitted, the API Access Control limits touch nothing,
+// and a connected app of the same name stays a different app.
+func TestCompareDecidesExternalClientAppUses(t *testing.T) {
+	facts := func(eca ExternalClientApp) Facts {
+		f := demoFacts()
+		f.Apps["Sync"] = App{Name: "Sync", Installed: true}
+		f.ECAs = map[string]ExternalClientApp{"Sync": eca}
+		return f
+	}
+	granted := ExternalClientApp{Name: "Sync", Enabled: true, OAuthPluginEnabled: true, AdminApprovedUsersOnly: true, GrantedTo: []string{"e", "a"}}
+	uses := []Use{
+		{UserID: employeeID, Username: "employee@acme.test", App: "Sync", UseCount: 5, LastUsed: "2026-11-21T08:00:00.000Z", ExternalClientApp: true},
+		{UserID: adminID, Username: "admin@acme.test", App: "Sync", UseCount: 3, LastUsed: "2026-11-22T08:00:00.000Z", ExternalClientApp: true},
+		{UserID: employeeID, Username: "employee@acme.test", App: "Sync", UseCount: 1, LastUsed: "2026-11-01T08:00:00.000Z"},
+	}
+	pluginOff, grantDropped, limitsOn := granted, granted, facts(granted)
+	pluginOff.OAuthPluginEnabled = false
+	grantDropped.GrantedTo = []string{"a"}
+	limitsOn.Org = Org{LimitAllUsersToApprovedApps: true, LimitExternalUsersToInstalledApps: true}
+	for _, tc := range []struct {
+		name  string
+		after Facts
+		want  []string
+	}{
+		{"plugin off", facts(pluginOff), []string{"admin@acme.test/Sync:eca_oauth_plugin_disabled", "employee@acme.test/Sync:eca_oauth_plugin_disabled"}},
+		{"grant dropped", facts(grantDropped), []string{"employee@acme.test/Sync:eca_not_admin_approved"}},
+		{"limits on", limitsOn, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := users(Compare(facts(granted), tc.after, uses))
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	changes := Compare(facts(granted), facts(pluginOff), uses)
+	if s := Summarize(changes, 20); len(s.Groups) != 1 || !s.Groups[0].ExternalClientApp || s.LostUsers != 2 {
+		t.Errorf("summary %+v, want one ECA group of two users", s)
+	}
+	if changes[0].Key() == (Change{Use: Use{UserID: adminID, App: "Sync"}, Before: Decision{Allowed: true}}).Key() {
+		t.Errorf("an ECA's change and a connected app's of the same name share the key %s", changes[0].Key())
+	}
+}
