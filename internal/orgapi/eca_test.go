@@ -137,3 +137,25 @@ func TestExternalClientAppSettingsAgainstMockorg(t *testing.T) {
 		t.Error("secrets were read with REST access to them off")
 	}
 }
+
+// The seeded ECAs' policies, read together: Acme_Sync admits two profiles, Partner_Self_Service
+// has its OAuth plugin off.
+func TestExternalClientAppPoliciesReadsEveryAppAtOnce(t *testing.T) {
+	org := startOrg(t, mockorg.Config{})
+	c := org.client(t, nil)
+	got, err := c.ExternalClientAppPolicies(context.Background(), []string{"Acme_Sync", "Partner_Self_Service"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sync, partner := got["Acme_Sync"], got["Partner_Self_Service"]
+	if sync == nil || partner == nil {
+		t.Fatalf("got %v, want both apps", got)
+	}
+	if !sync.OAuthPluginEnabled || sync.PermittedUsers != PermittedUsersAdmin ||
+		!reflect.DeepEqual(sync.Profiles, []string{"System Administrator", "Standard User"}) {
+		t.Errorf("Acme_Sync: %+v", sync)
+	}
+	if partner.OAuthPluginEnabled {
+		t.Errorf("Partner_Self_Service: plugin read as on")
+	}
+}
