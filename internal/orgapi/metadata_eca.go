@@ -89,6 +89,9 @@ func (c *Client) ecaVersionCheck(o op) *Error {
 	return nil
 }
 
+// SupportsExternalClientApps reports whether the client's API version reaches External Client Apps.
+func (c *Client) SupportsExternalClientApps() bool { return c.apiMajor >= versionExternalClientApps }
+
 // ReadExternalClientApp reads an ECA and its plugin components; ErrNotFound when there is none.
 func (c *Client) ReadExternalClientApp(ctx context.Context, name string) (*ExternalClientApp, error) {
 	o := op{name: "reading ExternalClientApplication " + name, perm: NeedReadExternalClientApps}

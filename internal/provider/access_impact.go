@@ -13,8 +13,9 @@ import (
 
 // The access impact of a plan (ARCHITECTURE.md, Access impact): the org as it is (impactBase, read
 // once per provider instance), the changes planned so far (impactChanges), and the facts the rules
-// see with those changes applied. Only the users and apps of the usage list (OauthToken) take part:
-// the analysis predicts what happens to access people actually use.
+// see with those changes applied. Only the users and apps (connected apps and External Client Apps)
+// of the usage list (OauthToken) take part: the analysis predicts what happens to access people
+// actually use.
 
 // relevantPermissions are the user permissions the access rules look at.
 var relevantPermissions = []string{"ApiEnabled", orgapi.PermissionUseAnyAPIClient, orgapi.PermissionCanApproveUninstalledApps}
@@ -33,6 +34,10 @@ type impactBase struct {
 	// grants holds, per app name, the ids of the permission sets (a profile's owned one included)
 	// the app is granted to.
 	grants map[string]map[string]bool
+	// ecas are the External Client Apps of the usage list by API name, GrantedTo left empty: their
+	// grants, by permission set id as for connected apps, live in ecaGrants.
+	ecas      map[string]access.ExternalClientApp
+	ecaGrants map[string]map[string]bool
 	// setIDs maps permission set names and "profile:"+profile names to permission set ids.
 	setIDs map[string]string
 	// permissions are the relevant permissions of each permission set, by id.
@@ -50,7 +55,8 @@ type impactBase struct {
 func loadImpactBase(ctx context.Context, c *orgapi.Client, org access.Org) (*impactBase, error) {
 	b := &impactBase{org: org, users: map[string]orgapi.User{}, apps: map[string]impactApp{},
 		grants: map[string]map[string]bool{}, setIDs: map[string]string{}, permissions: map[string][]string{},
-		profileSet: map[string]string{}, assigned: map[string]map[string]bool{}, userIDs: map[string]string{}}
+		profileSet: map[string]string{}, assigned: map[string]map[string]bool{}, userIDs: map[string]string{},
+		ecas: map[string]access.ExternalClientApp{}, ecaGrants: map[string]map[string]bool{}}
 	approvals, err := c.OAuthApprovals(ctx)
 	if err != nil {
 		return nil, err
@@ -63,21 +69,38 @@ func loadImpactBase(ctx context.Context, c *orgapi.Client, org access.Org) (*imp
 	if err != nil {
 		return nil, err
 	}
-	// OauthToken names an app by its label, which is not unique: a label two apps share is
-	// ambiguous, and its approvals are left out rather than guessed.
+	ecaUsage, err := externalClientAppsOfUsage(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	// OauthToken names an app by its label, which is not unique: a label two apps share (connected
+	// apps and External Client Apps alike) is ambiguous, and its approvals are left out rather than
+	// guessed.
 	byLabel := map[string][]orgapi.ConnectedApplication{}
 	for _, r := range records {
 		if r.Name != "" {
 			byLabel[r.Label] = append(byLabel[r.Label], r)
 		}
 	}
+	ecaByLabel := map[string][]string{}
+	for _, e := range ecaUsage {
+		ecaByLabel[e.Label] = append(ecaByLabel[e.Label], e.Name)
+	}
 	state := map[string]orgapi.OAuthUsageApp{}
 	for _, u := range usage {
 		state[u.Name] = u
 	}
 	var userIDs, appIDs []string
+	usedECAs := map[string]bool{}
 	for _, a := range approvals {
-		if len(byLabel[a.AppLabel]) != 1 {
+		if names := ecaByLabel[a.AppLabel]; len(names) == 1 && len(byLabel[a.AppLabel]) == 0 {
+			usedECAs[names[0]] = true
+			b.uses = append(b.uses, access.Use{UserID: a.UserID, App: names[0], UseCount: a.UseCount,
+				LastUsed: a.LastUsedDate, ExternalClientApp: true})
+			userIDs = append(userIDs, a.UserID)
+			continue
+		}
+		if len(byLabel[a.AppLabel]) != 1 || len(ecaByLabel[a.AppLabel]) != 0 {
 			continue
 		}
 		r := byLabel[a.AppLabel][0]
@@ -108,6 +131,9 @@ func loadImpactBase(ctx context.Context, c *orgapi.Client, org access.Org) (*imp
 	if err := b.loadPermissions(ctx, c, userIDs); err != nil {
 		return nil, err
 	}
+	if err := b.loadECAs(ctx, c, slices.Sorted(maps.Keys(usedECAs))); err != nil {
+		return nil, err
+	}
 	grants, err := c.SetupEntityAccessesOf(ctx, appIDs)
 	if err != nil {
 		return nil, err
@@ -124,6 +150,41 @@ func loadImpactBase(ctx context.Context, c *orgapi.Client, org access.Org) (*imp
 		b.grants[name][normalizeID(g.ParentID)] = true
 	}
 	return b, nil
+}
+
+// externalClientAppsOfUsage lists the org's External Client Apps (Connect REST OAuth usage, one
+// call). An org the client talks to below API 60.0 has none the client can see, and none to
+// analyse.
+func externalClientAppsOfUsage(ctx context.Context, c *orgapi.Client) ([]orgapi.ECAUsage, error) {
+	if !c.SupportsExternalClientApps() {
+		return nil, nil
+	}
+	return c.ExternalClientAppUsage(ctx)
+}
+
+// loadECAs reads the policies of the External Client Apps in use (two Metadata API reads per ten
+// apps); permission sets and profiles must be loaded, to name their grants by id.
+func (b *impactBase) loadECAs(ctx context.Context, c *orgapi.Client, names []string) error {
+	if len(names) == 0 {
+		return nil
+	}
+	policies, err := c.ExternalClientAppPolicies(ctx, names)
+	if err != nil {
+		return err
+	}
+	for name, p := range policies {
+		b.ecas[name] = access.ExternalClientApp{Name: name, Enabled: p.OAuthPluginEnabled, OAuthPluginEnabled: p.OAuthPluginEnabled,
+			AdminApprovedUsersOnly: p.PermittedUsers == orgapi.PermittedUsersAdmin}
+		granted := map[string]bool{}
+		for _, set := range p.PermissionSets {
+			granted[b.setID(set)] = true
+		}
+		for _, profile := range p.Profiles {
+			granted[b.setID("profile:"+profile)] = true
+		}
+		b.ecaGrants[name] = granted
+	}
+	return nil
 }
 
 func (b *impactBase) loadPermissions(ctx context.Context, c *orgapi.Client, userIDs []string) error {
@@ -191,32 +252,40 @@ type impactChanges struct {
 	grants                  map[string]map[string]bool // app name → set id → granted
 	permissions             map[string][]string        // set id → planned relevant permissions
 	assignments             map[string]map[string]bool // user id → set id → assigned
+	// The same for External Client Apps, by ECA name: the plugin switch, the Permitted Users
+	// policy and the grants.
+	ecaPluginEnabled, ecaAdminApproved map[string]bool
+	ecaGrants                          map[string]map[string]bool
 }
 
 func (ch *impactChanges) grant(app, setID string, granted bool) {
-	if ch.grants == nil {
-		ch.grants = map[string]map[string]bool{}
+	setIn(&ch.grants, app, setID, granted)
+}
+
+func (ch *impactChanges) grantECA(eca, setID string, granted bool) {
+	setIn(&ch.ecaGrants, eca, setID, granted)
+}
+
+// setIn sets (*m)[outer][inner], making the maps on the way.
+func setIn(m *map[string]map[string]bool, outer, inner string, v bool) {
+	if *m == nil {
+		*m = map[string]map[string]bool{}
 	}
-	if ch.grants[app] == nil {
-		ch.grants[app] = map[string]bool{}
+	if (*m)[outer] == nil {
+		(*m)[outer] = map[string]bool{}
 	}
-	ch.grants[app][setID] = granted
+	(*m)[outer][inner] = v
 }
 
 func (ch *impactChanges) assign(userID, setID string, assigned bool) {
-	if ch.assignments == nil {
-		ch.assignments = map[string]map[string]bool{}
-	}
-	if ch.assignments[userID] == nil {
-		ch.assignments[userID] = map[string]bool{}
-	}
-	ch.assignments[userID][setID] = assigned
+	setIn(&ch.assignments, userID, setID, assigned)
 }
 
 // facts are the inputs of the rules for every user and app of the usage list, with the changes
 // applied.
 func (b *impactBase) facts(ch *impactChanges) access.Facts {
-	f := access.Facts{Org: b.org, Users: make(map[string]access.User, len(b.users)), Apps: make(map[string]access.App, len(b.apps))}
+	f := access.Facts{Org: b.org, Users: make(map[string]access.User, len(b.users)), Apps: make(map[string]access.App, len(b.apps)),
+		ECAs: make(map[string]access.ExternalClientApp, len(b.ecas))}
 	if ch.limitExternal != nil {
 		f.Org.LimitExternalUsersToInstalledApps = *ch.limitExternal
 	}
@@ -234,33 +303,25 @@ func (b *impactBase) facts(ch *impactChanges) access.Facts {
 		if v, ok := ch.adminApproved[name]; ok {
 			app.AdminApprovedUsersOnly = v
 		}
-		granted := maps.Clone(b.grants[name])
-		if granted == nil {
-			granted = map[string]bool{}
-		}
-		maps.Copy(granted, ch.grants[name])
-		for id, on := range granted {
-			if on {
-				app.GrantedTo = append(app.GrantedTo, id)
-			}
-		}
+		app.GrantedTo = withChanges(b.grants[name], ch.grants[name])
 		f.Apps[name] = app
+	}
+	for name, eca := range b.ecas {
+		if v, ok := ch.ecaPluginEnabled[name]; ok {
+			eca.Enabled, eca.OAuthPluginEnabled = v, v
+		}
+		if v, ok := ch.ecaAdminApproved[name]; ok {
+			eca.AdminApprovedUsersOnly = v
+		}
+		eca.GrantedTo = withChanges(b.ecaGrants[name], ch.ecaGrants[name])
+		f.ECAs[name] = eca
 	}
 	for id, u := range b.users {
 		var grantees []string
 		if set, ok := b.profileSet[normalizeID(u.ProfileID)]; ok {
 			grantees = append(grantees, set)
 		}
-		assigned := maps.Clone(b.assigned[id])
-		if assigned == nil {
-			assigned = map[string]bool{}
-		}
-		maps.Copy(assigned, ch.assignments[id])
-		for set, on := range assigned {
-			if on {
-				grantees = append(grantees, set)
-			}
-		}
+		grantees = append(grantees, withChanges(b.assigned[id], ch.assignments[id])...)
 		held := map[string]bool{}
 		for _, set := range grantees {
 			perms, changed := ch.permissions[set]
@@ -276,6 +337,22 @@ func (b *impactBase) facts(ch *impactChanges) access.Facts {
 			CanApproveUninstalledApps: held[orgapi.PermissionCanApproveUninstalledApps], Grantees: grantees}
 	}
 	return f
+}
+
+// withChanges are the keys that are on in base with the planned changes applied.
+func withChanges(base, changes map[string]bool) []string {
+	on := maps.Clone(base)
+	if on == nil {
+		on = map[string]bool{}
+	}
+	maps.Copy(on, changes)
+	var out []string
+	for k, v := range on {
+		if v {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // describeChange is one line of a report: who, through which app, by which rule, and their use.
@@ -296,8 +373,12 @@ func renderImpact(s access.Summary) string {
 		if !g.Lost {
 			verb = "GAIN access"
 		}
+		app := g.App
+		if g.ExternalClientApp {
+			app = "External Client App " + app
+		}
 		fmt.Fprintf(&b, "%s through %s: %d user%s, %d uses in all (rule %s: %s)\n",
-			verb, g.App, g.Users, plural(g.Users, "", "s"), g.Uses, g.Rule, ruleCondition(g.Rule))
+			verb, app, g.Users, plural(g.Users, "", "s"), g.Uses, g.Rule, ruleCondition(g.Rule))
 		for _, c := range g.Shown {
 			fmt.Fprintf(&b, "  - %s\n", describeChange(c))
 		}

@@ -2,12 +2,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
@@ -301,4 +303,57 @@ func TestImpactWithoutTheSetupExtension(t *testing.T) {
 			t.Errorf("fail mode: %v", diags)
 		}
 	}
+}
+
+// TestAccAccessImpactOfExternalClientApps: the employee and the admin use the Ledger_Sync ECA.
+// Dropping the Standard User grant fails the plan naming the employee, and after apply the
+// employee's token through the ECA is refused while the admin's works; switching the OAuth plugin
+// off then fails the plan naming the admin.
+func TestAccAccessImpactOfExternalClientApps(t *testing.T) {
+	o := newEmbeddedTestOrg(t)
+	sessions := map[string]string{}
+	reaches := func(want map[string]bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			for username, wantOK := range want {
+				if ok, code := o.callREST(t, sessions[username]); ok != wantOK {
+					return fmt.Errorf("%s through Ledger_Sync: ok=%v (%s), want %v", username, ok, code, wantOK)
+				}
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: o.providerConfig() + ecaConfig(true, true, "1"),
+				Check: func(*terraform.State) error {
+					// Their logins record their use of the ECA (OauthToken), which the analysis reads.
+					for _, username := range []string{userEmployee, userAdmin} {
+						sessions[username] = o.ecaSession(t, username, "Ledger_Sync")
+					}
+					return nil
+				},
+			},
+			{
+				Config: o.failOnAccessLossConfig("") + ecaConfig(false, true, "1"),
+				ExpectError: expectDiagnostics(`Unexpected Loss of API Access: sfaccess_external_client_app_access "Ledger_Sync/profile:Standard User"`,
+					"does not name: employee@acme.test/Ledger_Sync.", "External Client App Ledger_Sync", "rule eca_not_admin_approved"),
+			},
+			{
+				Config: o.failOnAccessLossConfig(`"employee@acme.test/Ledger_Sync"`) + ecaConfig(false, true, "1"),
+				Check:  reaches(map[string]bool{userEmployee: false, userAdmin: true}),
+			},
+			{
+				Config: o.failOnAccessLossConfig(`"employee@acme.test/Ledger_Sync"`) + ecaConfig(false, false, "1"),
+				ExpectError: expectDiagnostics(`Unexpected Loss of API Access: sfaccess_external_client_app "Ledger_Sync"`,
+					"does not name: admin@acme.test/Ledger_Sync.", "rule eca_oauth_plugin_disabled"),
+			},
+			{
+				Config: o.failOnAccessLossConfig(`"Ledger_Sync"`) + ecaConfig(false, false, "1"),
+				Check:  reaches(map[string]bool{userEmployee: false, userAdmin: false}),
+			},
+		},
+	})
 }

@@ -117,20 +117,54 @@ func granteeKey(ctx context.Context, from tfsdk.Plan) (string, bool) {
 
 // connectedAppAccessImpact: the prior grant goes, the planned one comes (a change replaces it).
 func connectedAppAccessImpact(ctx context.Context, req resource.ModifyPlanRequest) plannedImpact {
+	return grantImpact(ctx, req, connectedAppAccessType, "connected_app_name", (*impactChanges).grant)
+}
+
+// externalClientAppAccessImpact: as connectedAppAccessImpact, for a grant in an External Client
+// App's OAuth policies.
+func externalClientAppAccessImpact(ctx context.Context, req resource.ModifyPlanRequest) plannedImpact {
+	return grantImpact(ctx, req, externalClientAppAccessType, "external_client_app_name", (*impactChanges).grantECA)
+}
+
+// grantImpact is the change of a grant resource whose app is named by appAttribute: the prior
+// grant goes, the planned one comes.
+func grantImpact(ctx context.Context, req resource.ModifyPlanRequest, resourceType, appAttribute string,
+	grant func(ch *impactChanges, app, setID string, granted bool)) plannedImpact {
 	prior := stateAsPlan(req.State)
-	oldApp, newApp := stringAt(ctx, prior, "connected_app_name"), stringAt(ctx, req.Plan, "connected_app_name")
+	oldApp, newApp := stringAt(ctx, prior, appAttribute), stringAt(ctx, req.Plan, appAttribute)
 	oldSet, hadOld := granteeKey(ctx, prior)
 	newSet, hasNew := granteeKey(ctx, req.Plan)
-	subject := subjectOf(connectedAppAccessType, newApp.ValueString()+"/"+newSet)
+	subject := subjectOf(resourceType, newApp.ValueString()+"/"+newSet)
 	if req.Plan.Raw.IsNull() {
-		subject = subjectOf(connectedAppAccessType, oldApp.ValueString()+"/"+oldSet)
+		subject = subjectOf(resourceType, oldApp.ValueString()+"/"+oldSet)
 	}
 	return plannedImpact{subject, func(b *impactBase, ch *impactChanges) {
 		if hadOld && known(oldApp) {
-			ch.grant(oldApp.ValueString(), b.setID(oldSet), false)
+			grant(ch, oldApp.ValueString(), b.setID(oldSet), false)
 		}
 		if hasNew && known(newApp) {
-			ch.grant(newApp.ValueString(), b.setID(newSet), true)
+			grant(ch, newApp.ValueString(), b.setID(newSet), true)
+		}
+	}}
+}
+
+// externalClientAppImpact: the plugin switch and the Permitted Users policy as planned. Deleting
+// an ECA is not analysed, as deleting a connected app is not.
+func externalClientAppImpact(ctx context.Context, req resource.ModifyPlanRequest) plannedImpact {
+	name := stringAt(ctx, req.Plan, "name")
+	pluginEnabled, adminApproved := boolAt(ctx, req.Plan, "oauth_plugin_enabled"), boolAt(ctx, req.Plan, "admin_approved_users_only")
+	return plannedImpact{subjectOf(externalClientAppType, name.ValueString()), func(_ *impactBase, ch *impactChanges) {
+		if !known(name) {
+			return
+		}
+		if ch.ecaPluginEnabled == nil {
+			ch.ecaPluginEnabled, ch.ecaAdminApproved = map[string]bool{}, map[string]bool{}
+		}
+		if known(pluginEnabled) {
+			ch.ecaPluginEnabled[name.ValueString()] = pluginEnabled.ValueBool()
+		}
+		if known(adminApproved) {
+			ch.ecaAdminApproved[name.ValueString()] = adminApproved.ValueBool()
 		}
 	}}
 }

@@ -93,6 +93,8 @@ func (r *externalClientAppAccessResource) ModifyPlan(ctx context.Context, req re
 	if !check {
 		return
 	}
+	// Runs last, after this resource's own checks, and only when they found no error.
+	defer r.data.reportAccessImpact(ctx, externalClientAppAccessImpact(ctx, req), &resp.Diagnostics)
 	var m externalClientAppAccessModel
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
@@ -200,3 +202,5 @@ func (r *externalClientAppAccessResource) ImportState(ctx context.Context, req r
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("permission_set_name"), grantee)...)
 }
+
+const externalClientAppAccessType = "sfaccess_external_client_app_access"
