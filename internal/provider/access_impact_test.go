@@ -28,6 +28,18 @@ func usageSeed() *mockorg.Seed {
 	return seed
 }
 
+// ecaUsageSeed is usageSeed with the employee's nightly use of the Acme_Sync ECA (admitted
+// through the Standard User profile) and the admin's of Partner_Self_Service from before its
+// plugin was switched off.
+func ecaUsageSeed() *mockorg.Seed {
+	seed := usageSeed()
+	seed.OAuthTokens = append(seed.OAuthTokens,
+		mockorg.SeedOAuthToken{Username: "employee@acme.test", ExternalClientApp: "Acme_Sync", CreatedDate: "2026-02-09T09:00:00.000Z", LastUsedDate: "2026-11-28T22:00:00.000Z", UseCount: 291},
+		mockorg.SeedOAuthToken{Username: "admin@acme.test", ExternalClientApp: "Acme_Sync", CreatedDate: "2026-02-02T09:00:00.000Z", LastUsedDate: "2026-11-28T21:00:00.000Z", UseCount: 12},
+	)
+	return seed
+}
+
 // failOnAccessLossConfig is the provider block with access_loss = "fail" and expected_access_loss
 // set to expected, a comma-separated list of HCL strings.
 func (o *testOrg) failOnAccessLossConfig(expected string) string {

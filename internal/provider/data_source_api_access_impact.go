@@ -34,6 +34,8 @@ type apiAccessImpactModel struct {
 	UninstalledApps    types.Set                 `tfsdk:"uninstalled_apps"`
 	BlockedApps        types.Set                 `tfsdk:"blocked_apps"`
 	AdminApprovedApps  types.Set                 `tfsdk:"admin_approved_apps"`
+	DisabledECAs       types.Set                 `tfsdk:"disabled_external_client_apps"`
+	AdminApprovedECAs  types.Set                 `tfsdk:"admin_approved_external_client_apps"`
 	GrantsAdded        []impactGrantModel        `tfsdk:"grants_added"`
 	GrantsRemoved      []impactGrantModel        `tfsdk:"grants_removed"`
 	AssignmentsAdded   []impactAssignmentModel   `tfsdk:"assignments_added"`
@@ -61,6 +63,7 @@ type impactAssignmentModel struct {
 type impactChangeModel struct {
 	Username         types.String `tfsdk:"username"`
 	ConnectedAppName types.String `tfsdk:"connected_app_name"`
+	ECAName          types.String `tfsdk:"external_client_app_name"`
 	Rule             types.String `tfsdk:"rule"`
 	UseCount         types.Int64  `tfsdk:"use_count"`
 	LastUsed         types.String `tfsdk:"last_used"`
@@ -84,10 +87,12 @@ func impactChangesAttribute(what string) schema.ListNestedAttribute {
 		Computed:            true,
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 			"username":           schema.StringAttribute{Computed: true, MarkdownDescription: "The user."},
-			"connected_app_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The connected app's API name."},
-			"rule":               schema.StringAttribute{Computed: true, MarkdownDescription: "The rule that would decide (see `sfaccess_api_access_check`)."},
-			"use_count":          schema.Int64Attribute{Computed: true, MarkdownDescription: "Tokens issued through the approval (`OauthToken.UseCount`)."},
-			"last_used":          schema.StringAttribute{Computed: true, MarkdownDescription: "When it was last used (`OauthToken.LastUsedDate`)."},
+			"connected_app_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The connected app's API name; null for an External Client App."},
+			"external_client_app_name": schema.StringAttribute{Computed: true,
+				MarkdownDescription: "The External Client App's API name; null for a connected app."},
+			"rule":      schema.StringAttribute{Computed: true, MarkdownDescription: "The rule that would decide (see `sfaccess_api_access_check`)."},
+			"use_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Tokens issued through the approval (`OauthToken.UseCount`)."},
+			"last_used": schema.StringAttribute{Computed: true, MarkdownDescription: "When it was last used (`OauthToken.LastUsedDate`)."},
 		}},
 	}
 }
@@ -135,6 +140,17 @@ func (d *apiAccessImpactDataSource) Schema(_ context.Context, _ datasource.Schem
 			"uninstalled_apps":    appNamesAttribute("that would be uninstalled"),
 			"blocked_apps":        appNamesAttribute("that would be installed and blocked"),
 			"admin_approved_apps": appNamesAttribute("whose Permitted Users would be \"Admin approved users are pre-authorized\""),
+			"disabled_external_client_apps": schema.SetAttribute{
+				MarkdownDescription: "API names of External Client Apps whose OAuth plugin would be off (`oauth_plugin_enabled = false`).",
+				ElementType:         types.StringType,
+				Optional:            true,
+			},
+			"admin_approved_external_client_apps": schema.SetAttribute{
+				MarkdownDescription: "API names of External Client Apps whose Permitted Users would be admin approved " +
+					"(`admin_approved_users_only = true`).",
+				ElementType: types.StringType,
+				Optional:    true,
+			},
 			"grants_added":        grantsAttribute("that would be added"),
 			"grants_removed":      grantsAttribute("that would be removed"),
 			"assignments_added":   assignmentsAttribute("that would be added"),
@@ -203,7 +219,10 @@ func (d *apiAccessImpactDataSource) Read(ctx context.Context, req datasource.Rea
 	m.Losses, m.Gains = []impactChangeModel{}, []impactChangeModel{}
 	for _, c := range changes {
 		row := impactChangeModel{Username: types.StringValue(c.Username), ConnectedAppName: types.StringValue(c.App),
-			Rule: types.StringValue(c.After.Rule), UseCount: types.Int64Value(int64(c.UseCount)), LastUsed: types.StringValue(c.LastUsed)}
+			ECAName: types.StringNull(), Rule: types.StringValue(c.After.Rule), UseCount: types.Int64Value(int64(c.UseCount)), LastUsed: types.StringValue(c.LastUsed)}
+		if c.ExternalClientApp {
+			row.ConnectedAppName, row.ECAName = types.StringNull(), row.ConnectedAppName
+		}
 		if c.Lost() {
 			m.Losses = append(m.Losses, row)
 		} else {
@@ -223,7 +242,8 @@ func (d *apiAccessImpactDataSource) Read(ctx context.Context, req datasource.Rea
 
 // changes turns the arguments into the changes the analysis applies.
 func (m *apiAccessImpactModel) changes(ctx context.Context, b *impactBase, diags *diag.Diagnostics) *impactChanges {
-	ch := &impactChanges{installed: map[string]bool{}, blocked: map[string]bool{}, adminApproved: map[string]bool{}}
+	ch := &impactChanges{installed: map[string]bool{}, blocked: map[string]bool{}, adminApproved: map[string]bool{},
+		ecaPluginEnabled: map[string]bool{}, ecaAdminApproved: map[string]bool{}}
 	if !m.LimitExternal.IsNull() {
 		v := m.LimitExternal.ValueBool()
 		ch.limitExternal = &v
@@ -243,6 +263,12 @@ func (m *apiAccessImpactModel) changes(ctx context.Context, b *impactBase, diags
 	}
 	for _, app := range stringSet(ctx, m.AdminApprovedApps, diags) {
 		ch.adminApproved[app] = true
+	}
+	for _, eca := range stringSet(ctx, m.DisabledECAs, diags) {
+		ch.ecaPluginEnabled[eca] = false
+	}
+	for _, eca := range stringSet(ctx, m.AdminApprovedECAs, diags) {
+		ch.ecaAdminApproved[eca] = true
 	}
 	grantee := func(g impactGrantModel) string {
 		if !g.ProfileName.IsNull() {

@@ -18,6 +18,13 @@ func impactRow(username, app, rule string) knownvalue.Check {
 	})
 }
 
+func ecaImpactRow(username, eca, rule string) knownvalue.Check {
+	return knownvalue.ObjectPartial(map[string]knownvalue.Check{
+		"username": knownvalue.StringExact(username), "connected_app_name": knownvalue.Null(),
+		"external_client_app_name": knownvalue.StringExact(eca), "rule": knownvalue.StringExact(rule),
+	})
+}
+
 // TestAccAPIAccessImpact predicts a hypothetical setting, then applies it for real: every predicted
 // loss is refused a token and every other user of the apps gets one.
 func TestAccAPIAccessImpact(t *testing.T) {
@@ -80,6 +87,51 @@ resource "sfaccess_permission_set_assignment" "customer" {
 					denies("admin@acme.test", "DataLoader", "OAUTH_APP_BLOCKED"),
 					allows("customer@acme.test", "Partner_Portal_Mobile"),
 					allows("employee@acme.test", "Workbench")),
+			},
+		},
+	})
+}
+
+// TestAccAPIAccessImpactOfExternalClientApps predicts hypothetical ECA settings: the OAuth plugin
+// off cuts off every user of the ECA, and the all-users limit cuts off the connected apps' users
+// but none of the ECA's (API Access Control does not govern External Client Apps).
+func TestAccAPIAccessImpactOfExternalClientApps(t *testing.T) {
+	o := newTestOrgWith(t, mockorg.Config{Seed: ecaUsageSeed()})
+	addr := "data.sfaccess_api_access_impact.this"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: o.config(`
+data "sfaccess_api_access_impact" "this" {
+  disabled_external_client_apps = ["Acme_Sync"]
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("losses"), knownvalue.ListExact([]knownvalue.Check{
+						ecaImpactRow("employee@acme.test", "Acme_Sync", "eca_oauth_plugin_disabled"),
+						ecaImpactRow("admin@acme.test", "Acme_Sync", "eca_oauth_plugin_disabled"),
+					})),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("summary"), knownvalue.StringRegexp(regexp.MustCompile(
+						`LOSE access through External Client App Acme_Sync: 2 users, 303 uses in all \(rule eca_oauth_plugin_disabled`))),
+				},
+			},
+			{
+				Config: o.config(`
+data "sfaccess_api_access_impact" "this" {
+  limit_all_users_to_approved_apps = true
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("losses"), knownvalue.ListExact([]knownvalue.Check{
+						impactRow("partner@acme.test", "Workbench", "app_not_approved"),
+						impactRow("customer@acme.test", "Partner_Portal_Mobile", "app_not_approved"),
+						impactRow("highvolume@acme.test", "Partner_Portal_Mobile", "app_not_approved"),
+						impactRow("customerplus@acme.test", "Workbench", "app_not_approved"),
+						impactRow("employee@acme.test", "Workbench", "app_not_approved"),
+					})),
+				},
 			},
 		},
 	})
