@@ -28,9 +28,8 @@ func usageSeed() *mockorg.Seed {
 	return seed
 }
 
-// ecaUsageSeed is usageSeed with the employee's nightly use of the Acme_Sync ECA (admitted
-// through the Standard User profile) and the admin's of Partner_Self_Service from before its
-// plugin was switched off.
+// ecaUsageSeed is usageSeed with the employee's and the admin's use of the Acme_Sync ECA, which
+// admits them through the Standard User and System Administrator profiles.
 func ecaUsageSeed() *mockorg.Seed {
 	seed := usageSeed()
 	seed.OAuthTokens = append(seed.OAuthTokens,
