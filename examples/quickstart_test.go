@@ -43,6 +43,7 @@ func TestAccQuickstart(t *testing.T) {
 	}
 	const (
 		portal, workbench, vf = "Partner_Portal_Mobile", "Workbench", "visualforce"
+		sync, selfService     = "Acme_Sync", "Partner_Self_Service"
 	)
 	want := map[string]string{ // "user via client" → "allowed|denied rule"
 		"employee@acme.test via " + portal:        "allowed allowed",
@@ -60,6 +61,17 @@ func TestAccQuickstart(t *testing.T) {
 		"customerplus@acme.test via " + portal:    "allowed bypass_use_any_api_client",
 		"customerplus@acme.test via " + workbench: "allowed bypass_use_any_api_client",
 		"customerplus@acme.test via " + vf:        "allowed bypass_use_any_api_client",
+		// External Client Apps: their own rules, whatever API Access Control and Use Any API Client say.
+		"employee@acme.test via " + sync:            "allowed eca_allowed",
+		"readonly@acme.test via " + sync:            "denied eca_not_admin_approved",
+		"partner@acme.test via " + sync:             "denied eca_not_admin_approved",
+		"customer@acme.test via " + sync:            "denied eca_not_admin_approved",
+		"customerplus@acme.test via " + sync:        "denied eca_not_admin_approved",
+		"employee@acme.test via " + selfService:     "denied eca_oauth_plugin_disabled",
+		"readonly@acme.test via " + selfService:     "denied eca_oauth_plugin_disabled",
+		"partner@acme.test via " + selfService:      "denied eca_oauth_plugin_disabled",
+		"customer@acme.test via " + selfService:     "denied eca_oauth_plugin_disabled",
+		"customerplus@acme.test via " + selfService: "denied eca_oauth_plugin_disabled",
 	}
 	if len(checks) != len(want) {
 		t.Errorf("access_checks has %d rows, want %d", len(checks), len(want))

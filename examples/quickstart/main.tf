@@ -70,16 +70,27 @@ locals {
     { username = "customerplus@acme.test", kind = "customer, Use Any API Client" },
   ]
 
-  # "visualforce" stands for a Visualforce page that hands its session id to a client.
-  clients = ["Partner_Portal_Mobile", "Workbench", "visualforce"]
+  # "visualforce" stands for a Visualforce page that hands its session id to a
+  # client. The org's two External Client Apps are decided by their own rules:
+  # Acme_Sync admits the System Administrator and Standard User profiles, and
+  # Partner_Self_Service has its OAuth plugin switched off. API Access Control
+  # does not govern them.
+  clients = [
+    { name = "Partner_Portal_Mobile", channel = "connected_app" },
+    { name = "Workbench", channel = "connected_app" },
+    { name = "visualforce", channel = "visualforce" },
+    { name = "Acme_Sync", channel = "external_client_app" },
+    { name = "Partner_Self_Service", channel = "external_client_app" },
+  ]
 
   checks = flatten([
     for u in local.users : [
       for client in local.clients : {
-        key      = "${u.username} via ${client}"
+        key      = "${u.username} via ${client.name}"
         username = u.username
         user     = u.kind
-        client   = client
+        client   = client.name
+        channel  = client.channel
       }
     ]
   ])
@@ -88,9 +99,10 @@ locals {
 data "sfaccess_api_access_check" "matrix" {
   for_each = { for c in local.checks : c.key => c }
 
-  username           = each.value.username
-  connected_app_name = each.value.client == "visualforce" ? null : each.value.client
-  channel            = each.value.client == "visualforce" ? "visualforce" : null
+  username                 = each.value.username
+  channel                  = each.value.channel
+  connected_app_name       = each.value.channel == "connected_app" ? each.value.client : null
+  external_client_app_name = each.value.channel == "external_client_app" ? each.value.client : null
 
   depends_on = [
     sfaccess_api_access_control.this,

@@ -7,6 +7,7 @@ output "access_checks" {
       username = c.username
       user     = c.user
       client   = c.client
+      channel  = c.channel
       allowed  = data.sfaccess_api_access_check.matrix[c.key].allowed
       rule     = data.sfaccess_api_access_check.matrix[c.key].rule
       message  = data.sfaccess_api_access_check.matrix[c.key].message

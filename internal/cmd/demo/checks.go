@@ -14,9 +14,11 @@ type check struct {
 	Username string `json:"username"`
 	User     string `json:"user"`
 	Client   string `json:"client"`
-	Allowed  bool   `json:"allowed"`
-	Rule     string `json:"rule"`
-	Message  string `json:"message"`
+	// Channel is connected_app, external_client_app or visualforce.
+	Channel string `json:"channel"`
+	Allowed bool   `json:"allowed"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
 }
 
 // parseChecks reads `terraform output -json access_checks`.
@@ -50,7 +52,7 @@ func renderChecks(w io.Writer, checks []check) error {
 		if !c.Allowed {
 			access = "DENIED"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", user, who, clientLabel(c.Client), access, c.Rule)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", user, who, c.clientLabel(), access, c.Rule)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -75,10 +77,14 @@ func renderChecks(w io.Writer, checks []check) error {
 	return tw.Flush()
 }
 
-// clientLabel names the Visualforce channel the way Setup does; apps keep their API names.
-func clientLabel(client string) string {
-	if client == "visualforce" {
+// clientLabel names the Visualforce channel the way Setup does; apps keep their API names, an
+// External Client App marked as one, since its rules are not a connected app's.
+func (c check) clientLabel() string {
+	switch {
+	case c.Client == "visualforce":
 		return "Visualforce session"
+	case c.Channel == "external_client_app":
+		return c.Client + " (ECA)"
 	}
-	return client
+	return c.Client
 }

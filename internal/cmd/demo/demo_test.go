@@ -137,6 +137,7 @@ const sampleOutput = `[
  {"username":"partner@acme.test","user":"partner","client":"Partner_Portal_Mobile","allowed":true,"rule":"allowed","message":""},
  {"username":"partner@acme.test","user":"partner","client":"Workbench","allowed":false,"rule":"external_app_not_installed","message":"app must be installed into org"},
  {"username":"partner@acme.test","user":"partner","client":"visualforce","allowed":false,"rule":"visualforce_denied","message":"This session is not valid for use with the REST API"},
+ {"username":"partner@acme.test","user":"partner","client":"Acme_Sync","channel":"external_client_app","allowed":false,"rule":"eca_not_admin_approved","message":"user is not admin approved to access this app"},
  {"username":"customer@acme.test","user":"customer","client":"Workbench","allowed":false,"rule":"external_app_not_installed","message":"app must be installed into org"}
 ]`
 
@@ -154,11 +155,13 @@ employee@acme.test  employee  Workbench              allowed  allowed
 partner@acme.test   partner   Partner_Portal_Mobile  allowed  allowed
                               Workbench              DENIED   external_app_not_installed
                               Visualforce session    DENIED   visualforce_denied
+                              Acme_Sync (ECA)        DENIED   eca_not_admin_approved
 customer@acme.test  customer  Workbench              DENIED   external_app_not_installed
 
 What a denied client is told:
   external_app_not_installed  app must be installed into org
   visualforce_denied          This session is not valid for use with the REST API
+  eca_not_admin_approved      user is not admin approved to access this app
 `
 	if got := b.String(); got != want {
 		t.Errorf("table:\n%s\nwant:\n%s", got, want)
