@@ -120,3 +120,79 @@ resource "sfaccess_connected_app_access" "admin" {
 		},
 	})
 }
+
+// externalClientAppsConfig is an ECA granted to a permission set and a profile, and the org's ECA
+// settings: the three External Client App resources.
+const externalClientAppsConfig = `
+resource "sfaccess_external_client_app" "test" {
+  name          = "Identity_App"
+  label         = "Identity App"
+  contact_email = "platform@acme.test"
+  scopes        = ["Api"]
+  callback_url  = "https://identity.acme.test/cb"
+}
+
+resource "sfaccess_permission_set" "eca" {
+  name  = "Identity_Set"
+  label = "Identity Set"
+}
+
+resource "sfaccess_external_client_app_access" "set" {
+  external_client_app_name = sfaccess_external_client_app.test.name
+  permission_set_name      = sfaccess_permission_set.eca.name
+}
+
+resource "sfaccess_external_client_app_access" "profile" {
+  external_client_app_name = sfaccess_external_client_app.test.name
+  profile_name             = "Standard User"
+}
+
+resource "sfaccess_external_client_app_settings" "test" {
+  enable_external_client_apps = true
+}
+`
+
+// TestAccIdentity_externalClientApps checks the identities of the External Client App resources:
+// the app's name, a grant's app and grantee, and, for the org's one settings object, the org id
+// rather than its fixed import id; and that each imports by identity as a pure import.
+func TestAccIdentity_externalClientApps(t *testing.T) {
+	useTerraform114(t)
+	org := newTestOrg(t)
+	identity, err := org.adminClient(t).Identity(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	str := knownvalue.StringExact
+	identities := []struct {
+		addr     string
+		identity map[string]knownvalue.Check
+	}{
+		{"sfaccess_external_client_app.test", map[string]knownvalue.Check{"name": str("Identity_App")}},
+		{"sfaccess_external_client_app_access.set", map[string]knownvalue.Check{
+			"external_client_app_name": str("Identity_App"), "permission_set_name": str("Identity_Set"), "profile_name": knownvalue.Null()}},
+		{"sfaccess_external_client_app_access.profile", map[string]knownvalue.Check{
+			"external_client_app_name": str("Identity_App"), "permission_set_name": knownvalue.Null(), "profile_name": str("Standard User")}},
+		{"sfaccess_external_client_app_settings.test", map[string]knownvalue.Check{"org_id": str(identity.OrgID)}},
+	}
+	config := org.config(externalClientAppsConfig)
+	apply := resource.TestStep{Config: config}
+	steps := []resource.TestStep{}
+	for _, id := range identities {
+		apply.ConfigStateChecks = append(apply.ConfigStateChecks, statecheck.ExpectIdentity(id.addr, id.identity))
+	}
+	steps = append(steps, apply)
+	for _, id := range identities {
+		steps = append(steps, resource.TestStep{
+			Config:          config,
+			ResourceName:    id.addr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		TerraformVersionChecks:   requiresTerraform114,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
