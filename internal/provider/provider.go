@@ -266,6 +266,8 @@ func (p *sfaccessProvider) ListResources(context.Context) []func() list.ListReso
 		NewAPIAccessControlList,
 		NewConnectedAppList,
 		NewConnectedAppAccessList,
+		NewExternalClientAppList,
+		NewExternalClientAppAccessList,
 		NewConnectedAppInstallationList,
 		NewPermissionSetList,
 		NewPermissionSetAssignmentList,
