@@ -268,6 +268,7 @@ func (p *sfaccessProvider) ListResources(context.Context) []func() list.ListReso
 		NewConnectedAppAccessList,
 		NewExternalClientAppList,
 		NewExternalClientAppAccessList,
+		NewExternalClientAppSettingsList,
 		NewConnectedAppInstallationList,
 		NewPermissionSetList,
 		NewPermissionSetAssignmentList,
