@@ -32,12 +32,17 @@ resource "sfaccess_connected_app_installation" "partner_portal_mobile" {
 }
 
 # 2. Setup > Security > API Access Control: "For customers and partners, limit
-#    API access to only installed connected apps". It waits for the installation, so the
-#    partners' app keeps working throughout the apply.
+#    API access to only installed connected apps". It waits for the installation
+#    and for the integration's bypass (3.), so the partners' app and the
+#    integration keep working throughout the apply. The plan warns who loses API
+#    access.
 resource "sfaccess_api_access_control" "this" {
   limit_external_users_to_installed_apps = true
 
-  depends_on = [sfaccess_connected_app_installation.partner_portal_mobile]
+  depends_on = [
+    sfaccess_connected_app_installation.partner_portal_mobile,
+    sfaccess_permission_set_assignment.integration,
+  ]
 }
 
 # 3. One customer account runs a trusted integration that needs any API client:

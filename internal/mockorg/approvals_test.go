@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,11 +26,19 @@ func (h *harness) approvalRows(t *testing.T, token, soql string) []map[string]an
 	return a.Records
 }
 
+// seedWithApprovals is the embedded org keeping only these users' approvals: tests that pin rows of
+// OauthToken leave the rest of the seeded usage history out.
+func seedWithApprovals(usernames ...string) *Seed {
+	seed := DefaultSeed()
+	seed.OAuthTokens = slices.DeleteFunc(seed.OAuthTokens, func(a SeedOAuthToken) bool { return !slices.Contains(usernames, a.Username) })
+	return seed
+}
+
 // TestOauthTokenQueryShowsApprovalsToWhomSalesforceDoes queries the approvals as an admin, as a
 // user with Customize Application, as a user with an approval and as one without: the first two
 // see every row, the others their own; AppName is the app's label and Id is null.
 func TestOauthTokenQueryShowsApprovalsToWhomSalesforceDoes(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, Config{Seed: seedWithApprovals("employee@acme.test", "customerplus@acme.test")})
 	admin := h.adminToken()
 	partner := h.webServerSession("partner@acme.test", "Partner_Portal_Mobile").AccessToken
 	employee := h.login("employee@acme.test", "Partner_Portal_Mobile")
@@ -168,9 +177,9 @@ func (h *harness) mustWork(t *testing.T, label, token string) {
 // records nothing, though the tokens are handed out for the API to refuse.
 func TestSessionsRecordApprovalsWhereTheRulesAllow(t *testing.T) {
 	h := newHarness(t, Config{})
-	refused := h.webServerSession("partner@acme.test", "Workbench")
-	h.mustBeRefused(t, "partner through the uninstalled Workbench", refused.AccessToken, "app must be installed into org")
-	if a := h.approvalOf("partner@acme.test", "Workbench"); a != nil {
+	refused := h.webServerSession("readonly@acme.test", "Workbench")
+	h.mustBeRefused(t, "readonly through the uninstalled Workbench", refused.AccessToken, "app must be installed into org")
+	if a := h.approvalOf("readonly@acme.test", "Workbench"); a != nil {
 		t.Errorf("a refused sign-in recorded an approval: %+v", a)
 	}
 
@@ -219,8 +228,9 @@ func TestDeviceFlowThroughAnUninstalledAppIsRefusedEvenWithAnApproval(t *testing
 		t.Errorf("a refused device sign-in counted as a use: %+v", a)
 	}
 	h.mustWork(t, "employee's user-agent session", h.flowSession("employee@acme.test", "Workbench", "user_agent").AccessToken)
+	prior := h.approvalOf("admin@acme.test", "DataLoader").UseCount // the seeded, dormant approval
 	h.mustWork(t, "admin's device-flow session through DataLoader", h.flowSession("admin@acme.test", "DataLoader", "device").AccessToken)
-	if a := h.approvalOf("admin@acme.test", "DataLoader"); a == nil || a.UseCount != 1 {
+	if a := h.approvalOf("admin@acme.test", "DataLoader"); a == nil || a.UseCount != prior+1 {
 		t.Errorf("admin's device sign-in was allowed and records an approval: %+v", a)
 	}
 }
@@ -280,7 +290,7 @@ func TestRemovingAnAppEndsItsApprovals(t *testing.T) {
 		}},
 		{"uninstall", func(t *testing.T, h *harness, admin, app string) {
 			h.mustStatus(t, h.rest(http.MethodPut, setupInstallation(app), admin, nil), http.StatusOK)
-			if len(h.snapshot().OAuthTokens) != 2 {
+			if len(approvalsOf(h, "Workbench")) != 3 {
 				t.Errorf("installing Workbench removed approvals: %+v", h.snapshot().OAuthTokens)
 			}
 			h.mustStatus(t, h.rest(http.MethodDelete, setupInstallation(app), admin, nil), http.StatusNoContent)
@@ -294,8 +304,11 @@ func TestRemovingAnAppEndsItsApprovals(t *testing.T) {
 			admin := h.adminToken()
 			employee := h.login("employee@acme.test", "Workbench")
 			c.remove(t, h, admin, h.appID("Workbench"))
-			if got := h.snapshot().OAuthTokens; len(got) != 0 {
-				t.Errorf("approvals left: %+v", got)
+			if got := approvalsOf(h, "Workbench"); len(got) != 0 {
+				t.Errorf("approvals of Workbench left: %+v", got)
+			}
+			if got := len(h.snapshot().OAuthTokens); got != len(DefaultSeed().OAuthTokens)-3 {
+				t.Errorf("%d approvals left; the other apps' should stay", got)
 			}
 			h.mustBeRefused(t, "employee's session through Workbench", employee, "Session expired or invalid")
 			if c.name != "delete" {
@@ -307,10 +320,20 @@ func TestRemovingAnAppEndsItsApprovals(t *testing.T) {
 	}
 }
 
+func approvalsOf(h *harness, app string) []SeedOAuthToken {
+	var out []SeedOAuthToken
+	for _, a := range h.snapshot().OAuthTokens {
+		if a.ConnectedApp == app {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // TestSnapshotCarriesApprovals replaces the org with a snapshot without employee's approval, which
 // refuses Workbench to employee, and refuses snapshots whose oauthTokens are invalid.
 func TestSnapshotCarriesApprovals(t *testing.T) {
-	h := newHarness(t, Config{})
+	h := newHarness(t, Config{Seed: seedWithApprovals("employee@acme.test", "customerplus@acme.test")})
 	snap := h.snapshot()
 	if len(snap.OAuthTokens) != 2 || snap.OAuthTokens[0].DeleteToken == "" {
 		t.Fatalf("snapshot approvals: %+v", snap.OAuthTokens)

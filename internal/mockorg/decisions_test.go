@@ -99,13 +99,14 @@ const (
 // test's own prediction shows.
 var pinnedDecisions = map[string]map[string][5]string{
 	// No limit is on: the restriction on uninstalled apps alone refuses Workbench and DataLoader to
-	// users who neither approved them before nor hold Approve Uninstalled Connected Apps.
+	// users who neither approved them before nor hold Approve Uninstalled Connected Apps (employee,
+	// customerplus and partner approved Workbench).
 	"the embedded org": {
 		"admin@acme.test":        {bypass, bypass, bypass, bypass, bypass},
 		"appmanager@acme.test":   {naa, allowed, restricted, restricted, allowed},
 		"readonly@acme.test":     {naa, allowed, restricted, restricted, allowed},
 		"employee@acme.test":     {naa, allowed, allowed, restricted, allowed},
-		"partner@acme.test":      {naa, allowed, restricted, restricted, allowed},
+		"partner@acme.test":      {naa, allowed, allowed, restricted, allowed},
 		"customer@acme.test":     {naa, allowed, restricted, restricted, allowed},
 		"customerplus@acme.test": {naa, allowed, allowed, restricted, allowed},
 		"highvolume@acme.test":   {naa, allowed, restricted, restricted, allowed},
@@ -126,13 +127,13 @@ var pinnedDecisions = map[string]map[string][5]string{
 	// At the end: Partner_Portal_Mobile is installed, DataLoader blocked, Terraform_Admin granted to
 	// partners, customer holds Use Any API Client (which no longer lifts the restriction),
 	// employee's approval of Workbench is revoked, and readonly's new permission lifts the
-	// restriction; customerplus's approval outlived the limits.
+	// restriction; customerplus's and partner's approvals outlived the limits.
 	"readonly given Approve Uninstalled Connected Apps": {
 		"admin@acme.test":        {bypass, bypass, bypass, blocked, bypass},
 		"appmanager@acme.test":   {naa, allowed, restricted, blocked, allowed},
 		"readonly@acme.test":     {naa, allowed, allowed, blocked, allowed},
 		"employee@acme.test":     {naa, allowed, restricted, blocked, allowed},
-		"partner@acme.test":      {allowed, allowed, restricted, blocked, allowed},
+		"partner@acme.test":      {allowed, allowed, allowed, blocked, allowed},
 		"customer@acme.test":     {naa, bypass, restricted, blocked, bypass},
 		"customerplus@acme.test": {naa, allowed, allowed, blocked, allowed},
 		"highvolume@acme.test":   {naa, allowed, restricted, blocked, allowed},

@@ -426,11 +426,11 @@ func TestJWTBearerNeedsAPriorApproval(t *testing.T) {
 	if n := useCount("employee@acme.test", "Workbench"); n != 213 {
 		t.Errorf("the JWT token did not count as a use of the approval: %d", n)
 	}
-	expect("partner, who did not", jwt("partner@acme.test", "WorkbenchKey0001"), "invalid_grant", "user hasn't approved this consumer")
+	expect("readonly, who did not", jwt("readonly@acme.test", "WorkbenchKey0001"), "invalid_grant", "user hasn't approved this consumer")
 	h.mustStatus(t, h.rest(http.MethodPut, setupInstallation(h.appID("Workbench")), admin, nil), http.StatusOK)
-	expect("partner, Workbench installed", jwt("partner@acme.test", "WorkbenchKey0001"), "invalid_grant", "user hasn't approved this consumer")
-	h.webServerSession("partner@acme.test", "Workbench")
-	expect("partner after authorizing Workbench", jwt("partner@acme.test", "WorkbenchKey0001"), "", "")
+	expect("readonly, Workbench installed", jwt("readonly@acme.test", "WorkbenchKey0001"), "invalid_grant", "user hasn't approved this consumer")
+	h.webServerSession("readonly@acme.test", "Workbench")
+	expect("readonly after authorizing Workbench", jwt("readonly@acme.test", "WorkbenchKey0001"), "", "")
 
 	expect("admin through the admin-approved app, no approval", jwt("admin@acme.test", "MockorgAdminKey0001"), "", "")
 	expect("employee through the admin-approved app", jwt("employee@acme.test", "MockorgAdminKey0001"), "invalid_app_access", "user is not admin approved to access this app")

@@ -19,9 +19,9 @@ func TestSetupExtension(t *testing.T) {
 	h.rest(http.MethodGet, apiBase+"/sfaccess/connected-apps", admin, nil).json(t, &usage)
 	want := map[string]oauthUsageApp{
 		"Terraform_Admin":       {Label: "Terraform Admin", Installed: true, Local: true, UserCount: 1},
-		"Partner_Portal_Mobile": {Label: "Partner Portal Mobile", Local: true},
-		"Workbench":             {Label: "Workbench", UserCount: 2}, // the two seeded approvals
-		"DataLoader":            {Label: "Dataloader Partner", Packaged: true},
+		"Partner_Portal_Mobile": {Label: "Partner Portal Mobile", Local: true, UserCount: 2}, // customer's and highvolume's approvals
+		"Workbench":             {Label: "Workbench", UserCount: 3},                          // employee's, customerplus's and partner's
+		"DataLoader":            {Label: "Dataloader Partner", Packaged: true, UserCount: 1}, // admin's dormant approval
 	}
 	if len(usage.ConnectedApps) != len(want) {
 		t.Fatalf("OAuth Usage list: %+v", usage)

@@ -526,6 +526,36 @@ func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
 	}
 }
 
+// A name the client has not written is found free in the kept list without a new call, while a
+// name it has just created is found taken.
+func TestKeptListAnswersThatANameIsFree(t *testing.T) {
+	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	c := org.client(t, nil)
+	ctx := context.Background()
+	if _, taken, err := c.ConnectedAppNamed(ctx, "Free_Name"); err != nil || taken {
+		t.Fatalf("Free_Name: taken %v, %v", taken, err)
+	}
+	if err := c.CreateConnectedApp(ctx, &ConnectedApp{FullName: "Taken_Name", Label: "Taken", ContactEmail: "t@acme.test",
+		CallbackURLs: []string{"https://t.acme.test/cb"}, Scopes: []string{"Api"}}); err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		ByOperation map[string]int `json:"by_operation"`
+	}
+	org.control(t, http.MethodGet, "stats", nil, &st)
+	lists := st.ByOperation["soap:listMetadata"]
+	if _, taken, err := c.ConnectedAppNamed(ctx, "free_name"); err != nil || taken {
+		t.Errorf("free_name after another app's create: taken %v, %v", taken, err)
+	}
+	org.control(t, http.MethodGet, "stats", nil, &st)
+	if n := st.ByOperation["soap:listMetadata"]; n != lists {
+		t.Errorf("a name the client never wrote took %d more listMetadata calls, want 0", n-lists)
+	}
+	if name, taken, err := c.ConnectedAppNamed(ctx, "taken_name"); err != nil || !taken || name != "Taken_Name" {
+		t.Errorf("the name the client just created: %q, taken %v, %v", name, taken, err)
+	}
+}
+
 // TestReusedAnswerServesOnlyTheKeysItHolds: a profile looked up by name after another is found,
 // not reported missing because the reused answer was for the first name only.
 func TestReusedAnswerServesOnlyTheKeysItHolds(t *testing.T) {

@@ -247,7 +247,7 @@ func (c *Client) OAuthUsage(ctx context.Context) ([]OAuthUsageApp, error) {
 // from listMetadata (connectedAppFile); ErrNotFound when there is none.
 func (c *Client) ConnectedAppID(ctx context.Context, name string) (string, error) {
 	o := op{name: "reading the id of ConnectedApp " + name, perm: NeedConnectedApps}
-	f, err := c.connectedAppFile(ctx, o, func(f MetadataFile) bool { return strings.EqualFold(f.FullName, name) })
+	f, err := c.connectedAppFile(ctx, o, name, func(f MetadataFile) bool { return strings.EqualFold(f.FullName, name) })
 	if err != nil {
 		return "", err
 	}
@@ -255,6 +255,17 @@ func (c *Client) ConnectedAppID(ctx context.Context, name string) (string, error
 		return "", o.fail(KindNotFound, "no connected app named %q exists in the org", name)
 	}
 	return fileID(o, *f)
+}
+
+// ConnectedAppNamed returns the API name, as the org spells it, of the connected app whose API
+// name is name regardless of case, and whether there is one (connectedAppFile).
+func (c *Client) ConnectedAppNamed(ctx context.Context, name string) (string, bool, error) {
+	o := op{name: "looking up ConnectedApp " + name, perm: NeedConnectedApps}
+	f, err := c.connectedAppFile(ctx, o, name, func(f MetadataFile) bool { return strings.EqualFold(f.FullName, name) })
+	if err != nil || f == nil {
+		return "", false, err
+	}
+	return f.FullName, true, nil
 }
 
 // ConnectedAppNameByID returns the API name of the connected app whose ConnectedApplication id is
@@ -265,7 +276,8 @@ func (c *Client) ConnectedAppNameByID(ctx context.Context, id string) (string, e
 	if e != nil {
 		return "", e
 	}
-	f, err := c.connectedAppFile(ctx, o, func(f MetadataFile) bool {
+	// An app the client creates is noted by name, so its new id cannot tell a missing entry apart.
+	f, err := c.connectedAppFile(ctx, o, "", func(f MetadataFile) bool {
 		fid, err := sfid.Normalize(f.ID)
 		return err == nil && fid == norm
 	})
@@ -279,9 +291,9 @@ func (c *Client) ConnectedAppNameByID(ctx context.Context, id string) (string, e
 }
 
 // connectedAppFile finds the listMetadata entry match picks, or nil (keptEntry says when the
-// list kept from an earlier call answers).
-func (c *Client) connectedAppFile(ctx context.Context, o op, match func(MetadataFile) bool) (*MetadataFile, error) {
-	if f, ok := keptEntry(c, c.batch.appList, match, func(f MetadataFile) []string { return []string{f.FullName, f.ID} }); ok {
+// list kept from an earlier call answers; key is the name looked up, or "").
+func (c *Client) connectedAppFile(ctx context.Context, o op, key string, match func(MetadataFile) bool) (*MetadataFile, error) {
+	if f, ok := keptEntry(c, c.batch.appList, key, match, func(f MetadataFile) []string { return []string{f.FullName, f.ID} }); ok {
 		return f, nil
 	}
 	files, err := c.ListConnectedApps(ctx)
@@ -299,7 +311,7 @@ func (c *Client) connectedAppFile(ctx context.Context, o op, match func(Metadata
 // call answers.
 func (c *Client) OAuthUsageApp(ctx context.Context, name string) (*OAuthUsageApp, error) {
 	match := func(a OAuthUsageApp) bool { return a.Name == name }
-	if a, ok := keptEntry(c, c.batch.oauthUsage, match, func(a OAuthUsageApp) []string { return []string{a.Name, a.ID} }); ok {
+	if a, ok := keptEntry(c, c.batch.oauthUsage, "", match, func(a OAuthUsageApp) []string { return []string{a.Name, a.ID} }); ok {
 		return a, nil
 	}
 	apps, err := c.OAuthUsage(ctx)
@@ -319,15 +331,20 @@ func (c *Client) OAuthUsageApp(ctx context.Context, name string) (*OAuthUsageApp
 // only. It does not answer (ok false) when it has no such entry: the caller then fetches the list
 // again, shared with concurrent calls, so an app the client just created is never missed and one
 // it just deleted is never found, while the creates of a hundred apps do not each cost every
-// later look-up a new list.
-func keptEntry[E any](c *Client, co *coalescer[one, []E], match func(E) bool, keys func(E) []string) (*E, bool) {
+// later look-up a new list. When the kept list has no such entry, it answers "none" (nil, true)
+// only for a look-up by key (the name or id looked up) that the client has not written since:
+// no write of the client can have created that app, so a name found free stays free.
+func keptEntry[E any](c *Client, co *coalescer[one, []E], key string, match func(E) bool, keys func(E) []string) (*E, bool) {
 	last, gen, ok := co.peek()
 	if !ok || !c.generation().same(gen, 0) {
 		return nil, false
 	}
 	list := last[one{}]
 	i := slices.IndexFunc(list, match)
-	if i < 0 || !c.appWrites.unchangedSince(keys(list[i]), gen) {
+	if i < 0 {
+		return nil, key != "" && c.appWrites.unchangedSince([]string{key}, gen)
+	}
+	if !c.appWrites.unchangedSince(keys(list[i]), gen) {
 		return nil, false
 	}
 	e := list[i]

@@ -48,6 +48,10 @@ var permissionLabels = map[string]string{
 	"ViewSetup":                         "View Setup and Configuration",
 	"ModifyMetadata":                    "Modify Metadata Through Metadata API Functions",
 	PermissionCanApproveUninstalledApps: "Approve Uninstalled Connected Apps",
+	"ExternalClientAppAdmin":            "External Client App Admin",
+	"ExternalClientAppDeveloper":        "External Client App Developer",
+	"ExternalClientAppViewer":           "External Client App Viewer",
+	"ViewClientSecret":                  "View External Client App Consumer Secrets in Metadata",
 }
 
 // PermissionLabel returns the Setup label of a user permission's API name, or "" for a name the

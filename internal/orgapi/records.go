@@ -415,7 +415,7 @@ func (c *Client) ConnectedApplications(ctx context.Context) ([]ConnectedApplicat
 // record is then read by id. API names are unique regardless of case, as in Setup.
 func (c *Client) ConnectedApplicationByName(ctx context.Context, name string) (*ConnectedApplication, error) {
 	o := op{name: "reading ConnectedApplication " + name, perm: NeedConnectedApps}
-	f, err := c.connectedAppFile(ctx, o, func(f MetadataFile) bool { return strings.EqualFold(f.FullName, name) })
+	f, err := c.connectedAppFile(ctx, o, name, func(f MetadataFile) bool { return strings.EqualFold(f.FullName, name) })
 	if err != nil {
 		return nil, err
 	}

@@ -192,7 +192,8 @@ action "sfaccess_revoke_app_sessions" "kill" {
 	check(org.checkSessionsAlive(t, true, &employee, &readonly))
 
 	out := cli.mustRun("apply", "-auto-approve", "-input=false", "-invoke=action.sfaccess_revoke_app_sessions.kill")
-	if want := "Revoked 2 user authorizations of " + appPartnerPortal; !strings.Contains(out, want) {
+	// The two sessions opened here and the seeded integrations' (customer@ and highvolume@).
+	if want := "Revoked 4 user authorizations of " + appPartnerPortal; !strings.Contains(out, want) {
 		t.Errorf("the invoke's output lacks %q:\n%s", want, out)
 	}
 	check(org.checkSessionsAlive(t, false, &employee, &readonly))

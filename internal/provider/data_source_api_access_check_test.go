@@ -101,13 +101,14 @@ func TestAccAPIAccessCheck_agreesWithOrg(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				// The seed: no limits. The uninstalled Workbench is restricted, except for the employee
-				// who authorized it before and the admin who may approve uninstalled apps; apps
-				// created in the org are spared.
+				// The seed: no limits. The uninstalled Workbench is restricted, except for the users
+				// who authorized it before (employee, partner, customerplus) and the admin who may
+				// approve uninstalled apps; apps created in the org are spared.
 				Config: org.config(apiAccessControlConfig(false, false, false), accessChecksConfig("sfaccess_api_access_control.this")),
 				Check:  org.checkPredictionsMatchOrg(t),
 				ConfigStateChecks: []statecheck.StateCheck{
-					check(checkAddr("partner@acme.test", "Workbench"), "uninstalled_app_restricted"),
+					check(checkAddr("customer@acme.test", "Workbench"), "uninstalled_app_restricted"),
+					check(checkAddr("partner@acme.test", "Workbench"), "allowed"),
 					check(checkAddr("employee@acme.test", "Workbench"), "allowed"),
 					check(checkAddr("admin@acme.test", "Workbench"), "bypass_use_any_api_client"),
 					check(checkAddr("partner@acme.test", "Partner_Portal_Mobile"), "allowed"),
@@ -130,14 +131,14 @@ func TestAccAPIAccessCheck_agreesWithOrg(t *testing.T) {
 			},
 			{
 				// Every user limited, the installed app blocked, Visualforce allowed, and the
-				// partner given Use Any API Client.
-				Config: org.config(apiAccessControlConfig(true, true, true), installationConfig(appPartnerPortal, true, ""), bypassConfig(userPartner),
+				// high-volume customer, who never authorized Workbench, given Use Any API Client.
+				Config: org.config(apiAccessControlConfig(true, true, true), installationConfig(appPartnerPortal, true, ""), bypassConfig(userHighVolume),
 					accessChecksConfig("sfaccess_api_access_control.this, sfaccess_connected_app_installation.this, sfaccess_permission_set_assignment.this")),
 				Check: org.checkPredictionsMatchOrg(t),
 				ConfigStateChecks: []statecheck.StateCheck{
-					// Use Any API Client lets the partner past both limits, but no longer past the
+					// Use Any API Client lets the customer past both limits, but no longer past the
 					// usage restriction (Salesforce help 005228838).
-					check(checkAddr("partner@acme.test", "Workbench"), "uninstalled_app_restricted"),
+					check(checkAddr("highvolume@acme.test", "Workbench"), "uninstalled_app_restricted"),
 					check(checkAddr("employee@acme.test", "Workbench"), "app_not_approved"),
 					check(checkAddr("admin@acme.test", "Partner_Portal_Mobile"), "app_blocked"),
 					check(checkAddr("customer@acme.test", channelVisualforce), "allowed"),

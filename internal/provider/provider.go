@@ -79,6 +79,8 @@ type providerModel struct {
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	MinAPIRequests types.Int64  `tfsdk:"min_api_requests_remaining"`
+	AccessLoss     types.String `tfsdk:"access_loss"`
+	ExpectedLoss   types.Set    `tfsdk:"expected_access_loss"`
 }
 
 func (p *sfaccessProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -139,6 +141,7 @@ func (p *sfaccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 		},
 	}
 	maps.Copy(resp.Schema.Attributes, authAttributes())
+	maps.Copy(resp.Schema.Attributes, accessLossAttributes())
 }
 
 // authAttributes are the attributes of the three authentication methods, kept apart from the
@@ -217,11 +220,13 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	checkAPIVersionServed(ctx, client, &resp.Diagnostics)
 	checkAPIBudget(ctx, client, model.MinAPIRequests, &resp.Diagnostics)
+	policy := resolveAccessLossFromEnv(ctx, model.AccessLoss, model.ExpectedLoss, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	data := newProviderData(client)
 	data.credentials = credentialsToFix(rc.Config)
+	data.impact.policy = policy
 	resp.ResourceData, resp.DataSourceData = data, data
 	resp.EphemeralResourceData, resp.ActionData, resp.ListResourceData = data, data, data
 }
@@ -279,6 +284,7 @@ func (p *sfaccessProvider) DataSources(context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{
 		NewAPIAccessControlDataSource,
 		NewAPIAccessCheckDataSource,
+		NewAPIAccessImpactDataSource,
 		NewConnectedAppDataSource,
 		NewConnectedAppsDataSource,
 		NewUsersDataSource,

@@ -36,6 +36,8 @@ type providerData struct {
 	planned plannedObjects
 	// tokens are the access tokens ephemeral resources hold open (open_tokens.go).
 	tokens openTokens
+	// impact is the plan's ledger of changes to access (impact_ledger.go).
+	impact impactLedger
 }
 
 // noteManaged records that this run's state holds the object.

@@ -293,6 +293,8 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !check {
 		return
 	}
+	// Runs last, after this resource's own checks, and only when they found no error.
+	defer r.data.reportAccessImpact(ctx, connectedAppImpact(ctx, req), &resp.Diagnostics)
 	if action == planDestroy {
 		var state connectedAppModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -341,16 +343,13 @@ func (r *connectedAppResource) checkNameFree(ctx context.Context, name string, d
 	if r.data.isManaged(connectedAppType, strings.ToLower(name)) {
 		return
 	}
-	files, err := r.data.client.ListConnectedApps(ctx)
+	taken, found, err := r.data.client.ConnectedAppNamed(ctx, name)
 	if err != nil {
 		diags.Append(r.data.planCheckFailed("whether the connected app name "+name+" is free", err))
 		return
 	}
-	for _, f := range files {
-		if strings.EqualFold(f.FullName, name) {
-			diags.Append(nameCollisionDiag(path.Root("name"), connectedAppTarget(f.FullName), "a connected app named "+f.FullName))
-			return
-		}
+	if found {
+		diags.Append(nameCollisionDiag(path.Root("name"), connectedAppTarget(taken), "a connected app named "+taken))
 	}
 }
 

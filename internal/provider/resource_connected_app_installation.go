@@ -166,6 +166,8 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 	if !check {
 		return
 	}
+	// Runs last, after this resource's own checks, and only when they found no error.
+	defer r.data.reportAccessImpact(ctx, installationImpact(ctx, req), &resp.Diagnostics)
 	change := installApp
 	switch {
 	case action == planDestroy:

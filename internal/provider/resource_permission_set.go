@@ -133,6 +133,8 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !check {
 		return
 	}
+	// Runs last, after this resource's own checks, and only when they found no error.
+	defer r.data.reportAccessImpact(ctx, permissionSetImpact(ctx, req), &resp.Diagnostics)
 	if action == planDestroy {
 		r.data.checkAdminPermission(ctx, orgapi.NeedPermissionSets, "deleting a permission set", &resp.Diagnostics)
 		return

@@ -95,6 +95,8 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 	if !check {
 		return
 	}
+	// Runs last, after this resource's own checks, and only when they found no error.
+	defer r.data.reportAccessImpact(ctx, assignmentImpact(ctx, req), &resp.Diagnostics)
 	if action == planDestroy {
 		r.data.checkAdminPermission(ctx, orgapi.NeedAssignments, "removing a permission set assignment", &resp.Diagnostics)
 		return

@@ -55,7 +55,8 @@ func (o *testOrg) checkAssigned(t *testing.T, permissionSet, username string, wa
 // TestAccPermissionSetAssignment_bypass proves the meaning of Use Any API Client: assigned to the
 // partner, it lets the partner through an app that is not installed while the limit is on (one
 // created in the org, which the usage restriction on uninstalled apps spares; since December 2025
-// the permission no longer gets anyone past that restriction, as Workbench shows); taking the
+// the permission no longer gets anyone past that restriction, as DataLoader, which the partner never
+// authorized, shows); taking the
 // assignment away shuts the partner out again.
 func TestAccPermissionSetAssignment_bypass(t *testing.T) {
 	org := newTestOrg(t)
@@ -83,7 +84,7 @@ func TestAccPermissionSetAssignment_bypass(t *testing.T) {
 					org.checkAssigned(t, "API_Bypass", userPartner, true),
 					org.checkTokens(t,
 						allows(userPartner, appPartnerPortal),
-						denies(userPartner, appWorkbench, "invalid_client"),
+						denies(userPartner, appDataLoader, "invalid_client"),
 						denies(userCustomer, appPartnerPortal, "invalid_client"),
 					),
 				),

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -117,6 +118,11 @@ func run(ctx context.Context, repo string, verbose, keep bool, stdout, stderr io
 		dir:   config,
 		env:   ws.Env(os.Environ(), sfaccessEnv...),
 		color: isTerminal(stdout),
+	}
+
+	step(stdout, "terraform plan examples/quickstart: who would lose API access")
+	if err := showImpact(ctx, tf, stdout, stderr); err != nil {
+		return err
 	}
 
 	step(stdout, "terraform apply examples/quickstart (through a dev_overrides CLI config in "+scratch+")")
@@ -271,6 +277,24 @@ func (t *terraformRunner) output(ctx context.Context, stderr io.Writer, name str
 	cmd := t.command(ctx, "output", "-json", name)
 	cmd.Stderr = stderr
 	return cmd.Output()
+}
+
+// showImpact runs terraform plan and prints the access impact warnings it reports, the way a
+// person reads them before applying; the rest of the plan is shown by the apply that follows.
+func showImpact(ctx context.Context, tf *terraformRunner, stdout, stderr io.Writer) error {
+	plain := *tf
+	plain.color = false
+	var out bytes.Buffer
+	if err := plain.run(ctx, &out, &out, "plan", "-input=false", "-lock=false"); err != nil {
+		fmt.Fprintf(stderr, "\n--- terraform plan output ---\n%s--- end of terraform plan output ---\n", out.String())
+		return fmt.Errorf("terraform plan: %w", err)
+	}
+	warnings := impactWarnings(out.String())
+	if warnings == "" {
+		warnings = "(the plan changes nobody's API access)\n"
+	}
+	_, err := io.WriteString(stdout, warnings)
+	return err
 }
 
 func isTerminal(w io.Writer) bool {

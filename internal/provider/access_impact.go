@@ -1,0 +1,319 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+// The access impact of a plan (ARCHITECTURE.md, Access impact): the org as it is (impactBase, read
+// once per provider instance), the changes planned so far (impactChanges), and the facts the rules
+// see with those changes applied. Only the users and apps of the usage list (OauthToken) take part:
+// the analysis predicts what happens to access people actually use.
+
+// relevantPermissions are the user permissions the access rules look at.
+var relevantPermissions = []string{"ApiEnabled", orgapi.PermissionUseAnyAPIClient, orgapi.PermissionCanApproveUninstalledApps}
+
+// impactApp is a connected app of the usage list as the org has it now.
+type impactApp struct {
+	access.App // GrantedTo left empty: grants live in impactBase.grants
+	id         string
+}
+
+type impactBase struct {
+	org   access.Org
+	uses  []access.Use
+	users map[string]orgapi.User // by id
+	apps  map[string]impactApp   // by API name
+	// grants holds, per app name, the ids of the permission sets (a profile's owned one included)
+	// the app is granted to.
+	grants map[string]map[string]bool
+	// setIDs maps permission set names and "profile:"+profile names to permission set ids.
+	setIDs map[string]string
+	// permissions are the relevant permissions of each permission set, by id.
+	permissions map[string][]string
+	profileSet  map[string]string          // profile id → its owned permission set's id
+	assigned    map[string]map[string]bool // user id → ids of the permission sets assigned
+	userIDs     map[string]string          // username → id
+}
+
+// loadImpactBase reads what the analysis needs in a fixed number of queries, whatever the size of
+// the org: the settings (Metadata API and setup extension), the usage list (one OauthToken query),
+// the apps (ConnectedApplication, listMetadata, OAuth Usage list), the permission sets and
+// profiles, and, by id in chunks of 200, the users of the list, their assignments and the apps'
+// grants.
+func loadImpactBase(ctx context.Context, c *orgapi.Client, org access.Org) (*impactBase, error) {
+	b := &impactBase{org: org, users: map[string]orgapi.User{}, apps: map[string]impactApp{},
+		grants: map[string]map[string]bool{}, setIDs: map[string]string{}, permissions: map[string][]string{},
+		profileSet: map[string]string{}, assigned: map[string]map[string]bool{}, userIDs: map[string]string{}}
+	approvals, err := c.OAuthApprovals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	records, err := c.ConnectedApplications(ctx)
+	if err != nil {
+		return nil, err
+	}
+	usage, err := c.OAuthUsage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// OauthToken names an app by its label, which is not unique: a label two apps share is
+	// ambiguous, and its approvals are left out rather than guessed.
+	byLabel := map[string][]orgapi.ConnectedApplication{}
+	for _, r := range records {
+		if r.Name != "" {
+			byLabel[r.Label] = append(byLabel[r.Label], r)
+		}
+	}
+	state := map[string]orgapi.OAuthUsageApp{}
+	for _, u := range usage {
+		state[u.Name] = u
+	}
+	var userIDs, appIDs []string
+	for _, a := range approvals {
+		if len(byLabel[a.AppLabel]) != 1 {
+			continue
+		}
+		r := byLabel[a.AppLabel][0]
+		s, ok := state[r.Name]
+		if !ok {
+			continue
+		}
+		if _, seen := b.apps[r.Name]; !seen {
+			b.apps[r.Name] = impactApp{App: access.App{Name: r.Name, Installed: s.Installed, Blocked: s.Blocked,
+				OrgManaged: s.Local, AdminApprovedUsersOnly: r.AdminApprovedUsersOnly}, id: normalizeID(r.ID)}
+			appIDs = append(appIDs, r.ID)
+		}
+		b.uses = append(b.uses, access.Use{UserID: a.UserID, App: r.Name, UseCount: a.UseCount, LastUsed: a.LastUsedDate})
+		userIDs = append(userIDs, a.UserID)
+	}
+	users, err := c.UsersByID(ctx, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		id := normalizeID(u.ID)
+		b.users[id] = u
+		b.userIDs[u.Username] = id
+	}
+	for i := range b.uses {
+		b.uses[i].Username = b.users[b.uses[i].UserID].Username
+	}
+	if err := b.loadPermissions(ctx, c, userIDs); err != nil {
+		return nil, err
+	}
+	grants, err := c.SetupEntityAccessesOf(ctx, appIDs)
+	if err != nil {
+		return nil, err
+	}
+	appNames := map[string]string{}
+	for name, a := range b.apps {
+		appNames[a.id] = name
+	}
+	for _, g := range grants {
+		name := appNames[normalizeID(g.SetupEntityID)]
+		if b.grants[name] == nil {
+			b.grants[name] = map[string]bool{}
+		}
+		b.grants[name][normalizeID(g.ParentID)] = true
+	}
+	return b, nil
+}
+
+func (b *impactBase) loadPermissions(ctx context.Context, c *orgapi.Client, userIDs []string) error {
+	sets, err := c.PermissionSets(ctx)
+	if err != nil {
+		return err
+	}
+	profiles, err := c.Profiles(ctx)
+	if err != nil {
+		return err
+	}
+	assignments, err := c.PermissionSetAssignmentsOf(ctx, userIDs)
+	if err != nil {
+		return err
+	}
+	for _, ps := range sets {
+		id := normalizeID(ps.ID)
+		b.permissions[id] = relevant(ps.Permissions)
+		if ps.IsOwnedByProfile {
+			b.profileSet[normalizeID(ps.ProfileID)] = id
+		} else {
+			b.setIDs[ps.Name] = id
+		}
+	}
+	for _, p := range profiles {
+		if id, ok := b.profileSet[normalizeID(p.ID)]; ok {
+			b.setIDs["profile:"+p.Name] = id
+		}
+	}
+	for _, a := range assignments {
+		user := normalizeID(a.AssigneeID)
+		if b.assigned[user] == nil {
+			b.assigned[user] = map[string]bool{}
+		}
+		b.assigned[user][normalizeID(a.PermissionSetID)] = true
+	}
+	return nil
+}
+
+func relevant(permissions []string) []string {
+	var out []string
+	for _, p := range permissions {
+		if slices.Contains(relevantPermissions, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// setID is the id of a permission set by name ("profile:"+name for a profile's owned set); one
+// the plan creates has no id yet and is known by its name.
+func (b *impactBase) setID(name string) string {
+	if id, ok := b.setIDs[name]; ok {
+		return id
+	}
+	return "planned:" + name
+}
+
+// impactChanges are the planned changes of the settings and records the rules look at. A nil map
+// or pointer means no change.
+type impactChanges struct {
+	limitExternal, limitAll *bool
+	installed, blocked      map[string]bool            // app name → planned state
+	adminApproved           map[string]bool            // app name → planned Permitted Users policy
+	grants                  map[string]map[string]bool // app name → set id → granted
+	permissions             map[string][]string        // set id → planned relevant permissions
+	assignments             map[string]map[string]bool // user id → set id → assigned
+}
+
+func (ch *impactChanges) grant(app, setID string, granted bool) {
+	if ch.grants == nil {
+		ch.grants = map[string]map[string]bool{}
+	}
+	if ch.grants[app] == nil {
+		ch.grants[app] = map[string]bool{}
+	}
+	ch.grants[app][setID] = granted
+}
+
+func (ch *impactChanges) assign(userID, setID string, assigned bool) {
+	if ch.assignments == nil {
+		ch.assignments = map[string]map[string]bool{}
+	}
+	if ch.assignments[userID] == nil {
+		ch.assignments[userID] = map[string]bool{}
+	}
+	ch.assignments[userID][setID] = assigned
+}
+
+// facts are the inputs of the rules for every user and app of the usage list, with the changes
+// applied.
+func (b *impactBase) facts(ch *impactChanges) access.Facts {
+	f := access.Facts{Org: b.org, Users: make(map[string]access.User, len(b.users)), Apps: make(map[string]access.App, len(b.apps))}
+	if ch.limitExternal != nil {
+		f.Org.LimitExternalUsersToInstalledApps = *ch.limitExternal
+	}
+	if ch.limitAll != nil {
+		f.Org.LimitAllUsersToApprovedApps = *ch.limitAll
+	}
+	for name, a := range b.apps {
+		app := a.App
+		if v, ok := ch.installed[name]; ok {
+			app.Installed = v
+		}
+		if v, ok := ch.blocked[name]; ok {
+			app.Blocked = v
+		}
+		if v, ok := ch.adminApproved[name]; ok {
+			app.AdminApprovedUsersOnly = v
+		}
+		granted := maps.Clone(b.grants[name])
+		if granted == nil {
+			granted = map[string]bool{}
+		}
+		maps.Copy(granted, ch.grants[name])
+		for id, on := range granted {
+			if on {
+				app.GrantedTo = append(app.GrantedTo, id)
+			}
+		}
+		f.Apps[name] = app
+	}
+	for id, u := range b.users {
+		var grantees []string
+		if set, ok := b.profileSet[normalizeID(u.ProfileID)]; ok {
+			grantees = append(grantees, set)
+		}
+		assigned := maps.Clone(b.assigned[id])
+		if assigned == nil {
+			assigned = map[string]bool{}
+		}
+		maps.Copy(assigned, ch.assignments[id])
+		for set, on := range assigned {
+			if on {
+				grantees = append(grantees, set)
+			}
+		}
+		held := map[string]bool{}
+		for _, set := range grantees {
+			perms, changed := ch.permissions[set]
+			if !changed {
+				perms = b.permissions[set]
+			}
+			for _, p := range perms {
+				held[p] = true
+			}
+		}
+		f.Users[id] = access.User{Type: access.UserType(u.UserType), Active: u.IsActive, APIEnabled: held["ApiEnabled"],
+			UseAnyAPIClient:           held[orgapi.PermissionUseAnyAPIClient],
+			CanApproveUninstalledApps: held[orgapi.PermissionCanApproveUninstalledApps], Grantees: grantees}
+	}
+	return f
+}
+
+// describeChange is one line of a report: who, through which app, by which rule, and their use.
+func describeChange(c access.Change) string {
+	last := c.LastUsed
+	if len(last) >= 10 {
+		last = last[:10]
+	}
+	return fmt.Sprintf("%s (last used %s, %d uses)", c.Username, last, c.UseCount)
+}
+
+// renderImpact writes a summary for a person: losses first, grouped by app and rule with the
+// rule's condition, each group listing its most recently used users, then the totals.
+func renderImpact(s access.Summary) string {
+	var b strings.Builder
+	for _, g := range s.Groups {
+		verb := "LOSE access"
+		if !g.Lost {
+			verb = "GAIN access"
+		}
+		fmt.Fprintf(&b, "%s through %s: %d user%s, %d uses in all (rule %s: %s)\n",
+			verb, g.App, g.Users, plural(g.Users, "", "s"), g.Uses, g.Rule, ruleCondition(g.Rule))
+		for _, c := range g.Shown {
+			fmt.Fprintf(&b, "  - %s\n", describeChange(c))
+		}
+		if hidden := g.Users - len(g.Shown); hidden > 0 {
+			fmt.Fprintf(&b, "  - and %d more\n", hidden)
+		}
+	}
+	fmt.Fprintf(&b, "In all: %d user%s lose%s access to %d (user, app) pair%s; %d user%s gain%s access to %d.",
+		s.LostUsers, plural(s.LostUsers, "", "s"), plural(s.LostUsers, "s", ""), s.Losses, plural(s.Losses, "", "s"),
+		s.GainedUsers, plural(s.GainedUsers, "", "s"), plural(s.GainedUsers, "s", ""), s.Gains)
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,131 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+)
+
+// impactLedger is one plan's record of what its resources change in access (ARCHITECTURE.md,
+// Access impact). Terraform plans each resource on its own, so each resource's ModifyPlan adds its
+// change here and reports, from all the changes recorded so far, the decisions that flip and that
+// no earlier resource of this plan has reported: every affected (user, app) pair appears once in
+// the plan, under the resource whose change tipped it. It lives in providerData, one per provider
+// instance, which Terraform creates anew for every plan and apply.
+type impactLedger struct {
+	mu      sync.Mutex
+	policy  accessLossPolicy
+	base    *impactBase
+	broken  bool // the org could not be read; said once
+	changes impactChanges
+	// reported holds the keys (access.Change.Key) of the flips already reported in this plan.
+	reported map[string]bool
+}
+
+// impactListLimit is how many users a warning lists, most recently active first; the rest are
+// counted.
+const impactListLimit = 20
+
+// reportAccessImpact records the change a resource plans and reports what it newly does to access.
+// planned.subject names the resource instance (type and key) so that Terraform, which folds warnings with
+// the same summary into one, shows every resource's report.
+func (d *providerData) reportAccessImpact(ctx context.Context, planned plannedImpact, diags *diag.Diagnostics) {
+	if d == nil || d.client == nil || diags.HasError() {
+		return
+	}
+	l := &d.impact
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.load(ctx, d, diags) {
+		return
+	}
+	planned.change(l.base, &l.changes)
+	var fresh []access.Change
+	for _, c := range access.Compare(l.base.facts(&impactChanges{}), l.base.facts(&l.changes), l.base.uses) {
+		if !l.reported[c.Key()] {
+			fresh = append(fresh, c)
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	if l.reported == nil {
+		l.reported = map[string]bool{}
+	}
+	for _, c := range fresh {
+		l.reported[c.Key()] = true
+	}
+	diags.Append(l.policy.diagnostic(planned.subject, fresh))
+}
+
+// load reads the org once per plan. A read that fails fails the plan, once, as every plan-time
+// check does; an org without the setup extension is left unanalysed (see the comment inside).
+func (l *impactLedger) load(ctx context.Context, d *providerData, diags *diag.Diagnostics) bool {
+	if l.base != nil || l.broken {
+		return l.base != nil
+	}
+	available, err := d.extensionAvailable(ctx)
+	if err == nil && !available {
+		// A real org: which apps are installed or blocked cannot be read, so nothing is predicted.
+		// A plan stays free of warnings there (examples/portable relies on it), unless a pipeline
+		// asked to fail on lost access, which must not pass unchecked.
+		l.broken = true
+		tflog.Info(ctx, "access impact not analysed: the org does not serve the setup extension")
+		if l.policy.fail {
+			diags.AddError("Access Impact Not Analysed",
+				"access_loss is \"fail\", but which users lose API access through this plan depends on which connected "+
+					"apps are installed or blocked, and this org does not serve the sfaccess setup extension that tells "+
+					"(Salesforce has no public API for it), so no loss can be ruled out. Set access_loss = \"warn\" for this "+
+					"org, and check the users of the affected apps on "+orgapi.SetupPageOAuthUsage+" before applying.")
+		}
+		return false
+	}
+	var read diag.Diagnostics
+	org := (&accessInputs{client: d.client}).org(ctx, &read)
+	if err == nil && read.HasError() {
+		err = errors.New(read.Errors()[0].Detail())
+	}
+	if err == nil {
+		l.base, err = loadImpactBase(ctx, d.client, org)
+	}
+	if err != nil {
+		l.broken = true
+		diags.Append(d.planCheckFailed("which users lose or gain API access through this plan", err))
+		return false
+	}
+	return true
+}
+
+// diagnostic is the report of newly flipped decisions: a warning, or under access_loss = "fail"
+// an error naming the losses expected_access_loss does not expect.
+func (p accessLossPolicy) diagnostic(subject string, changes []access.Change) diag.Diagnostic {
+	s := access.Summarize(changes, impactListLimit)
+	summary := fmt.Sprintf("API Access Impact of %s: %d user%s lose%s access, %d gain%s", subject,
+		s.LostUsers, plural(s.LostUsers, "", "s"), plural(s.LostUsers, "s", ""), s.GainedUsers, plural(s.GainedUsers, "s", ""))
+	report := renderImpact(s)
+	if p.fail {
+		var unexpected []string
+		for _, c := range changes {
+			if c.Lost() && !p.expects(c.Username, c.App) {
+				unexpected = append(unexpected, c.Username+"/"+c.App)
+			}
+		}
+		if len(unexpected) > 0 {
+			return diag.NewErrorDiagnostic(fmt.Sprintf("Unexpected Loss of API Access: %s", subject),
+				fmt.Sprintf("access_loss is \"fail\", and this change would cut off %d (user, app) pair%s that "+
+					"expected_access_loss does not name: %s.\n\n%s\n\nAdd the users (or apps, or username/app pairs) whose "+
+					"loss is intended to expected_access_loss, or change the plan.",
+					len(unexpected), plural(len(unexpected), "", "s"), strings.Join(unexpected, ", "), report))
+		}
+	}
+	return diag.NewWarningDiagnostic(summary, "Predicted from the org's OAuth usage (OauthToken) with the rules the org "+
+		"enforces, for this resource's change together with the changes planned before it:\n\n"+report)
+}
