@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
@@ -135,5 +136,30 @@ func TestExternalClientAppSettingsAgainstMockorg(t *testing.T) {
 	}
 	if _, err := c.ExternalClientAppCredentials(ctx, appID, consumer); err == nil {
 		t.Error("secrets were read with REST access to them off")
+	}
+}
+
+// TestReadExternalClientAppsAgainstMockorg reads the embedded org's two ECAs in one go, with the
+// policies each sets, and leaves out a name the org does not have.
+func TestReadExternalClientAppsAgainstMockorg(t *testing.T) {
+	org := startOrg(t, mockorg.Config{})
+	c := org.client(t, nil)
+	apps, err := c.ReadExternalClientApps(context.Background(), []string{"Partner_Self_Service", "Acme_Sync", "No_Such_App", "Acme_Sync"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(apps) != 2 {
+		t.Fatalf("read %d apps, want Acme_Sync and Partner_Self_Service: %v", len(apps), apps)
+	}
+	acme, partner := apps["Acme_Sync"], apps["Partner_Self_Service"]
+	if acme == nil || partner == nil {
+		t.Fatalf("apps: %v", apps)
+	}
+	if !slices.Equal(acme.Profiles, []string{"System Administrator", "Standard User"}) || acme.PermittedUsers != PermittedUsersAdmin ||
+		acme.ClientCredentialsUser != "admin@acme.test" || !acme.OAuthPluginEnabled || acme.ConsumerKey != "AcmeSyncKey0001" {
+		t.Errorf("Acme_Sync: %+v", acme)
+	}
+	if partner.PermittedUsers != PermittedUsersSelf || partner.OAuthPluginEnabled || !slices.Equal(partner.Scopes, []string{"Api"}) {
+		t.Errorf("Partner_Self_Service: %+v", partner)
 	}
 }
