@@ -26,7 +26,8 @@ func TestAccOnboarding(t *testing.T) {
 }
 
 // busierSeed adds to the embedded org what it lacks and the guide must import too: permission sets
-// with their assignments and grants, and installed apps that are blocked or packaged.
+// with their assignments and grants (of a connected app and of an External Client App), and
+// installed apps that are blocked or packaged.
 func busierSeed() *mockorg.Seed {
 	seed := mockorg.DefaultSeed()
 	seed.PermissionSets = append(seed.PermissionSets,
@@ -43,6 +44,13 @@ func busierSeed() *mockorg.Seed {
 			app.Installed, app.Blocked = true, true
 		case "DataLoader":
 			app.Installed = true
+		}
+	}
+	for _, eca := range seed.ExternalClientApps {
+		for _, c := range eca.Components {
+			if eca.Name == "Partner_Self_Service" && c.Type == "ExtlClntAppOauthConfigurablePolicies" {
+				c.Values["commaSeparatedPermissionSet"] = "Partner_API"
+			}
 		}
 	}
 	return seed
@@ -103,9 +111,9 @@ func onboard(t *testing.T, tf, plugins string, seed *mockorg.Seed) {
 func naturalKey(typ string, v map[string]any) string {
 	s := func(k string) string { str, _ := v[k].(string); return str }
 	switch typ {
-	case "sfaccess_api_access_control":
+	case "sfaccess_api_access_control", "sfaccess_external_client_app_settings":
 		return typ
-	case "sfaccess_connected_app", "sfaccess_permission_set":
+	case "sfaccess_connected_app", "sfaccess_permission_set", "sfaccess_external_client_app":
 		return typ + " " + s("name")
 	case "sfaccess_connected_app_installation":
 		return typ + " " + s("connected_app_name")
@@ -116,15 +124,37 @@ func naturalKey(typ string, v map[string]any) string {
 		return typ + " " + s("connected_app_name") + "/" + s("permission_set_name")
 	case "sfaccess_permission_set_assignment":
 		return typ + " " + s("permission_set_name") + "/" + s("username")
+	case "sfaccess_external_client_app_access":
+		if p := s("profile_name"); p != "" {
+			return typ + " " + s("external_client_app_name") + "/profile:" + p
+		}
+		return typ + " " + s("external_client_app_name") + "/" + s("permission_set_name")
 	}
 	return typ + " (unexpected)"
 }
 
 // seedObjects is every object of the seed that an sfaccess resource manages, as naturalKey names
 // it: the settings, apps created in the org, installed apps, grants, permission sets and their
-// assignments.
+// assignments, External Client Apps created in the org and the grants of their OAuth policies.
 func seedObjects(seed *mockorg.Seed) []string {
-	objects := []string{"sfaccess_api_access_control"}
+	objects := []string{"sfaccess_api_access_control", "sfaccess_external_client_app_settings"}
+	for _, eca := range seed.ExternalClientApps {
+		for _, c := range eca.Components {
+			switch c.Type {
+			case "ExternalClientApplication":
+				if c.Values["distributionState"] != "Packaged" {
+					objects = append(objects, "sfaccess_external_client_app "+eca.Name)
+				}
+			case "ExtlClntAppOauthConfigurablePolicies":
+				for _, ps := range splitCommas(c.Values["commaSeparatedPermissionSet"]) {
+					objects = append(objects, "sfaccess_external_client_app_access "+eca.Name+"/"+ps)
+				}
+				for _, p := range splitCommas(c.Values["commaSeparatedProfile"]) {
+					objects = append(objects, "sfaccess_external_client_app_access "+eca.Name+"/profile:"+p)
+				}
+			}
+		}
+	}
 	for _, a := range seed.ConnectedApps {
 		if a.Local {
 			objects = append(objects, "sfaccess_connected_app "+a.Name)
@@ -148,6 +178,17 @@ func seedObjects(seed *mockorg.Seed) []string {
 	}
 	slices.Sort(objects)
 	return objects
+}
+
+// splitCommas splits a metadata comma-separated list, as ECA policies hold their grantees.
+func splitCommas(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }
 
 // showJSON decodes `terraform show -json [args]` into v. Its standard output alone is JSON; what

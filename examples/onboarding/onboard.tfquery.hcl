@@ -30,3 +30,18 @@ list "sfaccess_permission_set_assignment" "assignments" {
   provider         = sfaccess
   include_resource = true
 }
+
+list "sfaccess_external_client_app" "ecas" {
+  provider         = sfaccess
+  include_resource = true
+}
+
+list "sfaccess_external_client_app_access" "eca_grants" {
+  provider         = sfaccess
+  include_resource = true
+}
+
+list "sfaccess_external_client_app_settings" "eca_settings" {
+  provider         = sfaccess
+  include_resource = true
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
@@ -138,24 +139,27 @@ func TestExternalClientAppSettingsAgainstMockorg(t *testing.T) {
 	}
 }
 
-// The seeded ECAs' policies, read together: Acme_Sync admits two profiles, Partner_Self_Service
-// has its OAuth plugin off.
-func TestExternalClientAppPoliciesReadsEveryAppAtOnce(t *testing.T) {
+// TestReadExternalClientAppsAgainstMockorg reads the embedded org's two ECAs in one go, with the
+// policies each sets, and leaves out a name the org does not have.
+func TestReadExternalClientAppsAgainstMockorg(t *testing.T) {
 	org := startOrg(t, mockorg.Config{})
 	c := org.client(t, nil)
-	got, err := c.ExternalClientAppPolicies(context.Background(), []string{"Acme_Sync", "Partner_Self_Service"})
+	apps, err := c.ReadExternalClientApps(context.Background(), []string{"Partner_Self_Service", "Acme_Sync", "No_Such_App", "Acme_Sync"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sync, partner := got["Acme_Sync"], got["Partner_Self_Service"]
-	if sync == nil || partner == nil {
-		t.Fatalf("got %v, want both apps", got)
+	if len(apps) != 2 {
+		t.Fatalf("read %d apps, want Acme_Sync and Partner_Self_Service: %v", len(apps), apps)
 	}
-	if !sync.OAuthPluginEnabled || sync.PermittedUsers != PermittedUsersAdmin ||
-		!reflect.DeepEqual(sync.Profiles, []string{"System Administrator", "Standard User"}) {
-		t.Errorf("Acme_Sync: %+v", sync)
+	acme, partner := apps["Acme_Sync"], apps["Partner_Self_Service"]
+	if acme == nil || partner == nil {
+		t.Fatalf("apps: %v", apps)
 	}
-	if partner.OAuthPluginEnabled {
-		t.Errorf("Partner_Self_Service: plugin read as on")
+	if !slices.Equal(acme.Profiles, []string{"System Administrator", "Standard User"}) || acme.PermittedUsers != PermittedUsersAdmin ||
+		acme.ClientCredentialsUser != "admin@acme.test" || !acme.OAuthPluginEnabled || acme.ConsumerKey != "AcmeSyncKey0001" {
+		t.Errorf("Acme_Sync: %+v", acme)
+	}
+	if partner.PermittedUsers != PermittedUsersSelf || partner.OAuthPluginEnabled || !slices.Equal(partner.Scopes, []string{"Api"}) {
+		t.Errorf("Partner_Self_Service: %+v", partner)
 	}
 }

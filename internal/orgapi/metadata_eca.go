@@ -95,101 +95,88 @@ func (c *Client) SupportsExternalClientApps() bool { return c.apiMajor >= versio
 // ReadExternalClientApp reads an ECA and its plugin components; ErrNotFound when there is none.
 func (c *Client) ReadExternalClientApp(ctx context.Context, name string) (*ExternalClientApp, error) {
 	o := op{name: "reading ExternalClientApplication " + name, perm: NeedReadExternalClientApps}
-	if e := c.ecaVersionCheck(o); e != nil {
-		return nil, e
-	}
-	header, err := c.readMetadata(ctx, o, typeECA, []string{name})
+	apps, err := c.readECAs(ctx, o, []string{name})
 	if err != nil {
 		return nil, err
 	}
-	h := header[name]
-	if h == nil {
+	if apps[name] == nil {
 		return nil, o.fail(KindNotFound, "no External Client App named %s", name)
 	}
-	app := &ExternalClientApp{Name: name, Label: h.str("label"), ContactEmail: h.str("contactEmail"),
-		Description: h.str("description"), DistributionState: h.str("distributionState"), OAuthPluginEnabled: true,
-		PermittedUsers: PermittedUsersAdmin}
-	part := func(typ, suffix string) (*xmlNode, error) {
-		recs, err := c.readMetadata(ctx, o, typ, []string{name + suffix})
-		return recs[name+suffix], err
+	return apps[name], nil
+}
+
+// ReadExternalClientApps reads many ECAs with their plugin components, ten per call and
+// component type; names that do not exist are absent from the map.
+func (c *Client) ReadExternalClientApps(ctx context.Context, names []string) (map[string]*ExternalClientApp, error) {
+	o := op{name: "reading ExternalClientApplications", perm: NeedReadExternalClientApps}
+	return c.readECAs(ctx, o, slices.Compact(slices.Sorted(slices.Values(names))))
+}
+
+func (c *Client) readECAs(ctx context.Context, o op, names []string) (map[string]*ExternalClientApp, error) {
+	if e := c.ecaVersionCheck(o); e != nil {
+		return nil, e
 	}
-	if n, err := part(typeECAOAuthSettings, "_oauth"); err != nil {
+	headers, err := c.readMetadata(ctx, o, typeECA, names)
+	if err != nil {
 		return nil, err
-	} else if n != nil {
+	}
+	apps := make(map[string]*ExternalClientApp, len(headers))
+	var found []string
+	for name, h := range headers {
+		apps[name] = &ExternalClientApp{Name: name, Label: h.str("label"), ContactEmail: h.str("contactEmail"),
+			Description: h.str("description"), DistributionState: h.str("distributionState"), OAuthPluginEnabled: true,
+			PermittedUsers: PermittedUsersAdmin}
+		found = append(found, name)
+	}
+	slices.Sort(found)
+	// parts reads one component type of every app found, by its suffixed fullName.
+	parts := func(typ, suffix string, decode func(*ExternalClientApp, *xmlNode)) error {
+		fullNames := make([]string, len(found))
+		for i, n := range found {
+			fullNames[i] = n + suffix
+		}
+		recs, err := c.readMetadata(ctx, o, typ, fullNames)
+		if err != nil {
+			return err
+		}
+		for _, n := range found {
+			if rec := recs[n+suffix]; rec != nil {
+				decode(apps[n], rec)
+			}
+		}
+		return nil
+	}
+	if len(found) == 0 {
+		return apps, nil
+	}
+	if err := parts(typeECAOAuthSettings, "_oauth", func(app *ExternalClientApp, n *xmlNode) {
 		app.Scopes = splitList(n.str("commaSeparatedOauthScopes"))
-	}
-	if n, err := part(typeECAGlobalOAuth, "_glbloauth"); err != nil {
+	}); err != nil {
 		return nil, err
-	} else if n != nil {
+	}
+	if err := parts(typeECAGlobalOAuth, "_glbloauth", func(app *ExternalClientApp, n *xmlNode) {
 		app.CallbackURL, app.Certificate, app.ConsumerKey = n.str("callbackUrl"), n.str("certificate"), n.str("consumerKey")
 		app.PkceRequired = n.str("isPkceRequired") == "true"
 		app.ClientCredentialsFlowEnabled = n.str("isClientCredentialsFlowEnabled") == "true"
-	}
-	n, err := part(typeECAOAuthPolicies, "_oauthPlcy")
-	if err != nil {
+	}); err != nil {
 		return nil, err
 	}
-	app.setOAuthPolicies(n)
-	if n, err = part(typeECAPolicies, "_plcy"); err != nil {
+	if err := parts(typeECAOAuthPolicies, "_oauthPlcy", func(app *ExternalClientApp, n *xmlNode) {
+		app.PermittedUsers = cmpOr(n.str("permittedUsersPolicyType"), PermittedUsersAdmin)
+		app.PermissionSets = splitList(n.str("commaSeparatedPermissionSet"))
+		app.Profiles = splitList(n.str("commaSeparatedProfile"))
+		app.ClientCredentialsUser = n.str("clientCredentialsFlowUser")
+		app.IPRelaxation = n.str("ipRelaxationPolicyType")
+		app.RefreshTokenPolicy = n.str("refreshTokenPolicyType")
+	}); err != nil {
 		return nil, err
 	}
-	app.setPluginPolicies(n)
-	return app, nil
-}
-
-// setOAuthPolicies takes the admin's OAuth policies from their component; without one the
-// defaults stand.
-func (app *ExternalClientApp) setOAuthPolicies(n *xmlNode) {
-	if n == nil {
-		return
-	}
-	app.PermittedUsers = cmpOr(n.str("permittedUsersPolicyType"), PermittedUsersAdmin)
-	app.PermissionSets = splitList(n.str("commaSeparatedPermissionSet"))
-	app.Profiles = splitList(n.str("commaSeparatedProfile"))
-	app.ClientCredentialsUser = n.str("clientCredentialsFlowUser")
-	app.IPRelaxation = n.str("ipRelaxationPolicyType")
-	app.RefreshTokenPolicy = n.str("refreshTokenPolicyType")
-}
-
-// setPluginPolicies takes the plugin switches from their component; without one the plugins are on.
-func (app *ExternalClientApp) setPluginPolicies(n *xmlNode) {
-	if n != nil {
+	if err := parts(typeECAPolicies, "_plcy", func(app *ExternalClientApp, n *xmlNode) {
 		app.OAuthPluginEnabled = n.str("isEnabled") != "false" && n.str("isOauthPluginEnabled") != "false"
-	}
-}
-
-// ExternalClientAppPolicies reads what decides access through each named ECA — the OAuth
-// policies (Permitted Users, granted permission sets and profiles) and the plugin switches — in
-// two readMetadata calls per ten apps, whatever else the apps hold. Only the policy fields and
-// the name are set.
-func (c *Client) ExternalClientAppPolicies(ctx context.Context, names []string) (map[string]*ExternalClientApp, error) {
-	o := op{name: "reading the policies of External Client Apps", perm: NeedReadExternalClientApps}
-	if e := c.ecaVersionCheck(o); e != nil {
-		return nil, e
-	}
-	read := func(typ, suffix string) (map[string]*xmlNode, error) {
-		full := make([]string, len(names))
-		for i, name := range names {
-			full[i] = name + suffix
-		}
-		return c.readMetadata(ctx, o, typ, full)
-	}
-	oauth, err := read(typeECAOAuthPolicies, "_oauthPlcy")
-	if err != nil {
+	}); err != nil {
 		return nil, err
 	}
-	plugins, err := read(typeECAPolicies, "_plcy")
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]*ExternalClientApp, len(names))
-	for _, name := range names {
-		app := &ExternalClientApp{Name: name, OAuthPluginEnabled: true, PermittedUsers: PermittedUsersAdmin}
-		app.setOAuthPolicies(oauth[name+"_oauthPlcy"])
-		app.setPluginPolicies(plugins[name+"_plcy"])
-		out[name] = app
-	}
-	return out, nil
+	return apps, nil
 }
 
 func splitList(s string) []string {

@@ -33,7 +33,7 @@ var userPermissions = []string{
 // permissionLabels are the Setup labels of the user permissions (SALESFORCE.md, "Permission
 // names"): the API names are what the org's errors and the configuration use, the labels what a
 // person finds on a profile or permission set in Setup.
-var permissionLabels = map[string]string{
+var permissionLabels = map[string]string{ //nolint:gosec // G101 reads "Secret" in a permission's label; these are labels, not credentials
 	"ApiEnabled":                        "API Enabled",
 	"ApiUserOnly":                       "API Only User",
 	PermissionUseAnyAPIClient:           "Use Any API Client",

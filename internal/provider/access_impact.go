@@ -162,13 +162,13 @@ func externalClientAppsOfUsage(ctx context.Context, c *orgapi.Client) ([]orgapi.
 	return c.ExternalClientAppUsage(ctx)
 }
 
-// loadECAs reads the policies of the External Client Apps in use (two Metadata API reads per ten
-// apps); permission sets and profiles must be loaded, to name their grants by id.
+// loadECAs reads the External Client Apps in use (five Metadata API reads per ten apps, one per
+// component type); permission sets and profiles must be loaded, to name their grants by id.
 func (b *impactBase) loadECAs(ctx context.Context, c *orgapi.Client, names []string) error {
 	if len(names) == 0 {
 		return nil
 	}
-	policies, err := c.ExternalClientAppPolicies(ctx, names)
+	policies, err := c.ReadExternalClientApps(ctx, names)
 	if err != nil {
 		return err
 	}

@@ -368,3 +368,31 @@ func TestAccAccessImpactOfExternalClientApps(t *testing.T) {
 		},
 	})
 }
+
+// An API user who may block an app but not read the API Access Control settings (App Manager has
+// no Modify All Data) still plans: the plan warns that the impact was not worked out and names the
+// missing permission. Under access_loss = "fail" the same plan stops.
+func TestAccAccessImpact_notAnalysedWithoutModifyAllData(t *testing.T) {
+	org := newTestOrg(t)
+	provider := providerConfigRunningAs(t, org, userAppManager)
+	block := `
+resource "sfaccess_connected_app_installation" "workbench" {
+  connected_app_name = "Workbench"
+  blocked            = true
+}
+`
+	cli := newTerraformCLI(t, provider+block)
+	out := cli.mustRun("plan")
+	if !strings.Contains(out, "Warning: Access Impact Not Analysed") || !strings.Contains(out, "ModifyAllData") {
+		t.Errorf("a plan by a user without Modify All Data: want the warning naming ModifyAllData, got:\n%s", out)
+	}
+	if !strings.Contains(out, "1 to add") {
+		t.Errorf("the plan did not go on after the warning:\n%s", out)
+	}
+
+	cli.writeConfig(strings.Replace(provider, "provider \"sfaccess\" {\n", "provider \"sfaccess\" {\n  access_loss = \"fail\"\n", 1) + block)
+	out, err := cli.run("plan")
+	if err == nil || !strings.Contains(out, "ModifyAllData") {
+		t.Errorf("under access_loss = \"fail\": want a failed plan naming ModifyAllData, got err=%v:\n%s", err, out)
+	}
+}

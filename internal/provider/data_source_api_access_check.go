@@ -269,21 +269,29 @@ func (in *accessInputs) index(ctx context.Context, diags *diag.Diagnostics) *per
 }
 
 func (in *accessInputs) org(ctx context.Context, diags *diag.Diagnostics) access.Org {
-	settings, err := in.client.ReadConnectedAppSettings(ctx)
+	org, op, err := readAccessOrg(ctx, in.client)
 	if err != nil {
-		diags.Append(orgErrorDiag("reading the "+apiAccessSettingOp, err))
-		return access.Org{}
+		diags.Append(orgErrorDiag(op, err))
 	}
-	allowVF, err := in.client.AllowVisualforceAPIAccess(ctx)
+	return org
+}
+
+// readAccessOrg reads the org-wide options the rules take; on failure it says which read failed,
+// and returns the org's error as it is, so a caller can tell a missing permission from the rest.
+func readAccessOrg(ctx context.Context, c *orgapi.Client) (access.Org, string, error) {
+	settings, err := c.ReadConnectedAppSettings(ctx)
 	if err != nil {
-		diags.Append(orgErrorDiag("reading \"Allow Visualforce pages to access APIs\"", err))
-		return access.Org{}
+		return access.Org{}, "reading the " + apiAccessSettingOp, err
+	}
+	allowVF, err := c.AllowVisualforceAPIAccess(ctx)
+	if err != nil {
+		return access.Org{}, "reading \"Allow Visualforce pages to access APIs\"", err
 	}
 	return access.Org{
 		LimitExternalUsersToInstalledApps: deref(settings.EnableAdminApprovedAppsOnlyForExternalUser),
 		LimitAllUsersToApprovedApps:       deref(settings.EnableAdminApprovedAppsOnly),
 		AllowVisualforceAPIAccess:         allowVF,
-	}
+	}, "", nil
 }
 
 // user returns what the rules need to know of the user, and the user's id.

@@ -24,39 +24,21 @@ resource "sfaccess_connected_app_access" "profile" {
 }
 `
 
-// TestAccIdentity_importByIdentity checks that every resource records its natural keys as its
-// identity and that an `import { identity = {...} }` block with those keys plans as a pure import.
-func TestAccIdentity_importByIdentity(t *testing.T) {
-	useTerraform114(t)
-	org := newTestOrg(t)
-	identity, err := org.adminClient(t).Identity(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	orgID := identity.OrgID
-	str := knownvalue.StringExact
-	identities := []struct {
-		addr     string
-		identity map[string]knownvalue.Check
-	}{
-		{"sfaccess_api_access_control.test", map[string]knownvalue.Check{"org_id": str(orgID)}},
-		{"sfaccess_connected_app.test", map[string]knownvalue.Check{"name": str("Generated_App")}},
-		{"sfaccess_connected_app_installation.test", map[string]knownvalue.Check{"connected_app_name": str(appPartnerPortal)}},
-		{"sfaccess_permission_set.test", map[string]knownvalue.Check{"name": str("Generated_Set")}},
-		{"sfaccess_connected_app_access.test", map[string]knownvalue.Check{
-			"connected_app_name": str("Generated_App"), "permission_set_name": str("Generated_Set"), "profile_name": knownvalue.Null()}},
-		{"sfaccess_connected_app_access.profile", map[string]knownvalue.Check{
-			"connected_app_name": str("Generated_App"), "permission_set_name": knownvalue.Null(), "profile_name": str("Partner Community User")}},
-		{"sfaccess_permission_set_assignment.test", map[string]knownvalue.Check{
-			"permission_set_name": str("Generated_Set"), "username": str(userPartner)}},
-	}
-	config := org.config(everyResourceConfig + profileGrantConfig)
+// expectedIdentity is the identity a resource of the configuration must have.
+type expectedIdentity struct {
+	addr     string
+	identity map[string]knownvalue.Check
+}
+
+// testImportByIdentity applies config, checks each resource's identity, then imports each by an
+// `import { identity = {...} }` block, which must plan as a pure import.
+func testImportByIdentity(t *testing.T, config string, identities []expectedIdentity) {
+	t.Helper()
 	apply := resource.TestStep{Config: config}
-	steps := []resource.TestStep{}
 	for _, id := range identities {
 		apply.ConfigStateChecks = append(apply.ConfigStateChecks, statecheck.ExpectIdentity(id.addr, id.identity))
 	}
-	steps = append(steps, apply)
+	steps := []resource.TestStep{apply}
 	for _, id := range identities {
 		steps = append(steps, resource.TestStep{
 			Config:          config,
@@ -71,6 +53,32 @@ func TestAccIdentity_importByIdentity(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
 	})
+}
+
+// TestAccIdentity_importByIdentity checks that every resource records its natural keys as its
+// identity and that an `import { identity = {...} }` block with those keys plans as a pure import.
+func TestAccIdentity_importByIdentity(t *testing.T) {
+	useTerraform114(t)
+	org := newTestOrg(t)
+	identity, err := org.adminClient(t).Identity(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgID := identity.OrgID
+	str := knownvalue.StringExact
+	identities := []expectedIdentity{
+		{"sfaccess_api_access_control.test", map[string]knownvalue.Check{"org_id": str(orgID)}},
+		{"sfaccess_connected_app.test", map[string]knownvalue.Check{"name": str("Generated_App")}},
+		{"sfaccess_connected_app_installation.test", map[string]knownvalue.Check{"connected_app_name": str(appPartnerPortal)}},
+		{"sfaccess_permission_set.test", map[string]knownvalue.Check{"name": str("Generated_Set")}},
+		{"sfaccess_connected_app_access.test", map[string]knownvalue.Check{
+			"connected_app_name": str("Generated_App"), "permission_set_name": str("Generated_Set"), "profile_name": knownvalue.Null()}},
+		{"sfaccess_connected_app_access.profile", map[string]knownvalue.Check{
+			"connected_app_name": str("Generated_App"), "permission_set_name": knownvalue.Null(), "profile_name": str("Partner Community User")}},
+		{"sfaccess_permission_set_assignment.test", map[string]knownvalue.Check{
+			"permission_set_name": str("Generated_Set"), "username": str(userPartner)}},
+	}
+	testImportByIdentity(t, org.config(everyResourceConfig+profileGrantConfig), identities)
 }
 
 // TestAccIdentity_grantNamesOneGrantee refuses an import identity of a grant that names both a
@@ -119,4 +127,57 @@ resource "sfaccess_connected_app_access" "admin" {
 			},
 		},
 	})
+}
+
+// externalClientAppsConfig is an ECA granted to a permission set and a profile, and the org's ECA
+// settings: the three External Client App resources.
+const externalClientAppsConfig = `
+resource "sfaccess_external_client_app" "test" {
+  name          = "Identity_App"
+  label         = "Identity App"
+  contact_email = "platform@acme.test"
+  scopes        = ["Api"]
+  callback_url  = "https://identity.acme.test/cb"
+}
+
+resource "sfaccess_permission_set" "eca" {
+  name  = "Identity_Set"
+  label = "Identity Set"
+}
+
+resource "sfaccess_external_client_app_access" "set" {
+  external_client_app_name = sfaccess_external_client_app.test.name
+  permission_set_name      = sfaccess_permission_set.eca.name
+}
+
+resource "sfaccess_external_client_app_access" "profile" {
+  external_client_app_name = sfaccess_external_client_app.test.name
+  profile_name             = "Standard User"
+}
+
+resource "sfaccess_external_client_app_settings" "test" {
+  enable_external_client_apps = true
+}
+`
+
+// TestAccIdentity_externalClientApps checks the identities of the External Client App resources:
+// the app's name, a grant's app and grantee, and, for the org's one settings object, the org id
+// rather than its fixed import id; and that each imports by identity as a pure import.
+func TestAccIdentity_externalClientApps(t *testing.T) {
+	useTerraform114(t)
+	org := newTestOrg(t)
+	identity, err := org.adminClient(t).Identity(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	str := knownvalue.StringExact
+	identities := []expectedIdentity{
+		{"sfaccess_external_client_app.test", map[string]knownvalue.Check{"name": str("Identity_App")}},
+		{"sfaccess_external_client_app_access.set", map[string]knownvalue.Check{
+			"external_client_app_name": str("Identity_App"), "permission_set_name": str("Identity_Set"), "profile_name": knownvalue.Null()}},
+		{"sfaccess_external_client_app_access.profile", map[string]knownvalue.Check{
+			"external_client_app_name": str("Identity_App"), "permission_set_name": knownvalue.Null(), "profile_name": str("Standard User")}},
+		{"sfaccess_external_client_app_settings.test", map[string]knownvalue.Check{"org_id": str(identity.OrgID)}},
+	}
+	testImportByIdentity(t, org.config(externalClientAppsConfig), identities)
 }

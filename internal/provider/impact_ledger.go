@@ -88,20 +88,28 @@ func (l *impactLedger) load(ctx context.Context, d *providerData, diags *diag.Di
 		}
 		return false
 	}
-	var read diag.Diagnostics
-	org := (&accessInputs{client: d.client}).org(ctx, &read)
-	if err == nil && read.HasError() {
-		err = errors.New(read.Errors()[0].Detail())
+	var org access.Org
+	if err == nil {
+		org, _, err = readAccessOrg(ctx, d.client)
 	}
 	if err == nil {
 		l.base, err = loadImpactBase(ctx, d.client, org)
 	}
-	if err != nil {
-		l.broken = true
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, orgapi.ErrInsufficientAccess) && !l.policy.fail:
+		// The analysis is advice: an API user allowed to make the change but not to read all
+		// that the prediction needs (the settings need Modify All Data) still plans, and is told
+		// what the plan cannot say and why.
+		diags.AddWarning("Access Impact Not Analysed",
+			"Which users lose or gain API access through this plan was not worked out: "+sentence(err)+
+				". With that permission the plan names every user a change cuts off; access_loss = \"fail\" makes its absence an error.")
+	default:
 		diags.Append(d.planCheckFailed("which users lose or gain API access through this plan", err))
-		return false
 	}
-	return true
+	l.broken = true
+	return false
 }
 
 // diagnostic is the report of newly flipped decisions: a warning, or under access_loss = "fail"

@@ -406,26 +406,34 @@ func (r *apiAccessControlResource) Delete(ctx context.Context, req resource.Dele
 // import aimed at the wrong org cannot silently adopt this one's settings.
 func (r *apiAccessControlResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	req.ID = apiAccessControlIdentity.importID(ctx, req, &resp.Diagnostics)
-	if !r.data.ready(&resp.Diagnostics) {
-		return
+	if orgID, ok := r.data.ownOrgID(ctx, apiAccessControlType, req.ID, &resp.Diagnostics); ok {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), orgID)...)
 	}
-	given, err := sfid.Normalize(req.ID)
-	if err != nil || !sfid.HasPrefix(given, sfid.PrefixOrganization) {
-		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("sfaccess_api_access_control is imported by the org id (15 or 18 characters starting "+
-				"with 00D, shown in Setup > Company Information); got %q.", req.ID))
-		return
+}
+
+// ownOrgID checks that given, the import id or identity of an org's singleton settings, is the id
+// of the org the provider is configured for, and returns it in 18 characters.
+func (d *providerData) ownOrgID(ctx context.Context, resourceType, given string, diags *diag.Diagnostics) (string, bool) {
+	if diags.HasError() || !d.ready(diags) {
+		return "", false
 	}
-	identity, err := r.data.client.Identity(ctx)
+	orgID, err := sfid.Normalize(given)
+	if err != nil || !sfid.HasPrefix(orgID, sfid.PrefixOrganization) {
+		diags.AddError("Invalid Import ID",
+			fmt.Sprintf("%s is imported by the org id (15 or 18 characters starting "+
+				"with 00D, shown in Setup > Company Information); got %q.", resourceType, given))
+		return "", false
+	}
+	identity, err := d.client.Identity(ctx)
 	if err != nil {
-		resp.Diagnostics.Append(orgErrorDiag("reading the org id", err))
-		return
+		diags.Append(orgErrorDiag("reading the org id", err))
+		return "", false
 	}
-	if given != identity.OrgID {
-		resp.Diagnostics.AddError("Import ID Belongs to Another Org",
+	if orgID != identity.OrgID {
+		diags.AddError("Import ID Belongs to Another Org",
 			fmt.Sprintf("The import id %s is not the id of the org the provider is configured for (%s). "+
-				"Check instance_url and the credentials, or import with id %s.", given, identity.OrgID, identity.OrgID))
-		return
+				"Check instance_url and the credentials, or import with id %s.", orgID, identity.OrgID, identity.OrgID))
+		return "", false
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), identity.OrgID)...)
+	return orgID, true
 }

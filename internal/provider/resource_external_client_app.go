@@ -29,6 +29,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*externalClientAppResource)(nil)
 	_ resource.ResourceWithImportState = (*externalClientAppResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*externalClientAppResource)(nil)
+	_ resource.ResourceWithIdentity    = (*externalClientAppResource)(nil)
 )
 
 const (
@@ -170,6 +171,15 @@ func (r *externalClientAppResource) Schema(ctx context.Context, _ resource.Schem
 	resp.Schema.Attributes["timeouts"] = timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
 }
 
+// externalClientAppIdentity is the ECA's API name, its import id.
+var externalClientAppIdentity = identityKey{
+	{name: "name", description: "The API name of the External Client App."},
+}
+
+func (r *externalClientAppResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	externalClientAppIdentity.identitySchema(resp)
+}
+
 func (r *externalClientAppResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -245,9 +255,11 @@ func (r *externalClientAppResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	r.apply(ctx, timeout, &plan, nil, &resp.State, &resp.Diagnostics)
+	externalClientAppIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *externalClientAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer externalClientAppIdentity.afterRead(ctx, req, resp)
 	var state externalClientAppModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -277,6 +289,7 @@ func (r *externalClientAppResource) Update(ctx context.Context, req resource.Upd
 		return
 	}
 	r.apply(ctx, timeout, &plan, &state, &resp.State, &resp.Diagnostics)
+	externalClientAppIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // apply writes the planned app (creating it when prior is nil), rotates its credentials when the
@@ -405,9 +418,9 @@ func (r *externalClientAppResource) Delete(ctx context.Context, req resource.Del
 	}
 }
 
-// ImportState takes the ECA's API name; Read fills in the rest.
+// ImportState takes the ECA's API name, from the import id or the identity; Read fills in the rest.
 func (r *externalClientAppResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := strings.TrimSpace(req.ID)
+	name := strings.TrimSpace(externalClientAppIdentity.importID(ctx, req, &resp.Diagnostics))
 	if msg := checkAPIName(name); msg != "" {
 		resp.Diagnostics.AddError("Invalid Import ID", "Import an External Client App by its API name, for example Billing_Sync. "+msg)
 		return

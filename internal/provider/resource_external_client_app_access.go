@@ -24,6 +24,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*externalClientAppAccessResource)(nil)
 	_ resource.ResourceWithImportState = (*externalClientAppAccessResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*externalClientAppAccessResource)(nil)
+	_ resource.ResourceWithIdentity    = (*externalClientAppAccessResource)(nil)
 )
 
 // NewExternalClientAppAccessResource grants an External Client App to a permission set or a
@@ -43,7 +44,17 @@ type externalClientAppAccessModel struct {
 	Profile           types.String `tfsdk:"profile_name"`
 }
 
-const ecaProfilePrefix = "profile:"
+// externalClientAppAccessIdentity is the app and its grantee, as in the import id
+// "app/permission_set" or "app/profile:profile".
+var externalClientAppAccessIdentity = identityKey{
+	{name: "external_client_app_name", description: "The API name of the External Client App."},
+	{name: "permission_set_name", optional: true, description: "The API name of the permission set granted the app; null for a grant to a profile."},
+	{name: "profile_name", optional: true, importPrefix: profileImportPrefix, description: "The name of the profile granted the app; null for a grant to a permission set."},
+}
+
+func (r *externalClientAppAccessResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	externalClientAppAccessIdentity.identitySchema(resp)
+}
 
 func (r *externalClientAppAccessResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_external_client_app_access"
@@ -110,7 +121,7 @@ func (m externalClientAppAccessModel) action(verb string) string {
 
 func (m externalClientAppAccessModel) importID() string {
 	if !m.Profile.IsNull() {
-		return m.ExternalClientApp.ValueString() + "/" + ecaProfilePrefix + m.Profile.ValueString()
+		return m.ExternalClientApp.ValueString() + "/" + profileImportPrefix + m.Profile.ValueString()
 	}
 	return m.ExternalClientApp.ValueString() + "/" + m.PermissionSet.ValueString()
 }
@@ -128,9 +139,11 @@ func (r *externalClientAppAccessResource) Create(ctx context.Context, req resour
 	}
 	plan.ID = types.StringValue(plan.importID())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	externalClientAppAccessIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *externalClientAppAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer externalClientAppAccessIdentity.afterRead(ctx, req, resp)
 	var state externalClientAppAccessModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -189,14 +202,17 @@ func (r *externalClientAppAccessResource) Delete(ctx context.Context, req resour
 }
 
 func (r *externalClientAppAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	app, grantee, ok := strings.Cut(strings.TrimSpace(req.ID), "/")
+	app, grantee, ok := strings.Cut(strings.TrimSpace(externalClientAppAccessIdentity.importID(ctx, req, &resp.Diagnostics)), "/")
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if !ok || checkAPIName(app) != "" || grantee == "" {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			"Import an External Client App grant as <app>/<permission set>, for example Billing_Sync/Billing_Users, or <app>/profile:<profile name>, for example Billing_Sync/profile:Standard User.")
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("external_client_app_name"), app)...)
-	if profile, isProfile := strings.CutPrefix(grantee, ecaProfilePrefix); isProfile {
+	if profile, isProfile := strings.CutPrefix(grantee, profileImportPrefix); isProfile {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("profile_name"), profile)...)
 		return
 	}

@@ -13,12 +13,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
 var (
 	_ resource.ResourceWithConfigure   = (*externalClientAppSettingsResource)(nil)
 	_ resource.ResourceWithImportState = (*externalClientAppSettingsResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*externalClientAppSettingsResource)(nil)
+	_ resource.ResourceWithIdentity    = (*externalClientAppSettingsResource)(nil)
 )
 
 // externalClientAppSettingsID is the id of the org's one ExternalClientAppSettings: its fullName.
@@ -37,6 +39,7 @@ type externalClientAppSettingsResource struct {
 
 type externalClientAppSettingsModel struct {
 	ID                       types.String `tfsdk:"id"`
+	OrgID                    types.String `tfsdk:"org_id"`
 	EnableExternalClientApps types.Bool   `tfsdk:"enable_external_client_apps"`
 	AllowSecretsViaREST      types.Bool   `tfsdk:"allow_consumer_secrets_via_rest_api"`
 }
@@ -49,10 +52,16 @@ func (r *externalClientAppSettingsResource) Schema(_ context.Context, _ resource
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The org's External Client App settings (Metadata `ExternalClientAppSettings`). There is one per org: creating this resource " +
 			"updates the org's settings, and destroying it restores the defaults (External Client Apps on, consumer secrets not readable through REST). " +
-			"Import with the id `ExternalClientApp`. The running user needs **Customize Application** and **Modify All Data**.",
+			"Import with the id `ExternalClientApp` or, since the settings are the org's, the org id (Terraform 1.12 and later: the identity `org_id`). " +
+			"The running user needs **Customize Application** and **Modify All Data**.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Always `ExternalClientApp`, the settings' fullName.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"org_id": schema.StringAttribute{
+				MarkdownDescription: "The 18-character id of the org the settings belong to, the resource's identity.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -67,6 +76,16 @@ func (r *externalClientAppSettingsResource) Schema(_ context.Context, _ resource
 			},
 		},
 	}
+}
+
+// externalClientAppSettingsIdentity is the org the settings belong to: there is one per org, and
+// its import id ExternalClientApp names no org.
+var externalClientAppSettingsIdentity = identityKey{
+	{name: "org_id", description: "The 18-character id of the org (prefix 00D); a 15-character id is accepted on import."},
+}
+
+func (r *externalClientAppSettingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	externalClientAppSettingsIdentity.identitySchema(resp)
 }
 
 func (r *externalClientAppSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -98,7 +117,13 @@ func (r *externalClientAppSettingsResource) read(ctx context.Context, m *externa
 		diags.Append(orgErrorDiag("reading External Client App settings", err))
 		return
 	}
+	identity, err := r.data.client.Identity(ctx)
+	if err != nil {
+		diags.Append(orgErrorDiag("reading the org id", err))
+		return
+	}
 	m.ID = types.StringValue(externalClientAppSettingsID)
+	m.OrgID = types.StringValue(identity.OrgID)
 	m.EnableExternalClientApps = types.BoolValue(*s.EnableExternalClientApps)
 	m.AllowSecretsViaREST = types.BoolValue(*s.EnableClientSecretInRestAPIAccess)
 }
@@ -107,6 +132,7 @@ func (r *externalClientAppSettingsResource) read(ctx context.Context, m *externa
 // exactly one.
 func (r *externalClientAppSettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	externalClientAppSettingsIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *externalClientAppSettingsResource) apply(ctx context.Context, planned tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
@@ -122,6 +148,7 @@ func (r *externalClientAppSettingsResource) apply(ctx context.Context, planned t
 }
 
 func (r *externalClientAppSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer externalClientAppSettingsIdentity.afterRead(ctx, req, resp)
 	var state externalClientAppSettingsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
@@ -135,6 +162,7 @@ func (r *externalClientAppSettingsResource) Read(ctx context.Context, req resour
 
 func (r *externalClientAppSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	externalClientAppSettingsIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Delete restores the defaults: External Client Apps on, secrets not readable through REST.
@@ -143,10 +171,18 @@ func (r *externalClientAppSettingsResource) Delete(ctx context.Context, _ resour
 	r.write(ctx, &defaults, &resp.Diagnostics)
 }
 
+// ImportState takes the settings' fullName ExternalClientApp or the org's own id, which an
+// identity always carries; another org's id is refused.
 func (r *externalClientAppSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != externalClientAppSettingsID {
-		resp.Diagnostics.AddError("Invalid Import ID", "Import the External Client App settings with the id ExternalClientApp.")
+	id := externalClientAppSettingsIdentity.importID(ctx, req, &resp.Diagnostics)
+	if _, err := sfid.Normalize(id); id != externalClientAppSettingsID && err != nil {
+		resp.Diagnostics.AddError("Invalid Import ID", "Import the External Client App settings with the id ExternalClientApp or the org id (00D...).")
 		return
+	}
+	if id != externalClientAppSettingsID {
+		if _, ok := r.data.ownOrgID(ctx, "sfaccess_external_client_app_settings", id, &resp.Diagnostics); !ok {
+			return
+		}
 	}
 	if !r.data.ready(&resp.Diagnostics) {
 		return

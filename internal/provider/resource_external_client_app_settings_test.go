@@ -78,6 +78,14 @@ func TestAccExternalClientAppSettings_lifecycle(t *testing.T) {
 				ImportStateId: "Settings",
 				ExpectError:   regexp.MustCompile(`Import the External Client App settings with the id ExternalClientApp`),
 			},
+			{
+				// An org id is accepted as the import id only when it is this org's.
+				Config:        org.providerConfig() + ecaSettingsConfig(true),
+				ResourceName:  ecaSettingsAddr,
+				ImportState:   true,
+				ImportStateId: "00D000000000001",
+				ExpectError:   regexp.MustCompile(`Import ID Belongs to Another Org`),
+			},
 		},
 	})
 }

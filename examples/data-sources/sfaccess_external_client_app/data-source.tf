@@ -1,7 +1,7 @@
-data "sfaccess_external_client_app" "billing_sync" {
-  name = "Billing_Sync"
+data "sfaccess_external_client_app" "acme_sync" {
+  name = "Acme_Sync"
 }
 
-output "billing_sync_profiles" {
-  value = data.sfaccess_external_client_app.billing_sync.profile_names
+output "acme_sync_profiles" {
+  value = data.sfaccess_external_client_app.acme_sync.profile_names
 }

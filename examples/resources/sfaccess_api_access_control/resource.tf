@@ -1,5 +1,11 @@
 # Setup > Security > API Access Control. A singleton: one per org. Destroying it
 # restores Salesforce's defaults (every option off).
+#
+# The plan that switches a limit on warns, as
+# API Access Impact of sfaccess_api_access_control,
+# which users it cuts off, from the org's OAuth usage: in the embedded mock org,
+# the customers and partners who use apps that are not installed. Read it before
+# you apply; access_loss = "fail" on the provider makes it an error in pipelines.
 resource "sfaccess_api_access_control" "this" {
   # "For customers and partners, limit API access to only installed connected apps":
   # Experience Cloud users reach the API only through apps installed (and not

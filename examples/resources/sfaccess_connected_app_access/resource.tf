@@ -4,7 +4,10 @@
 # ignores them, and the provider warns that such a grant restricts nobody.
 # Partner_Portal_Mobile lets users self-authorize in the embedded mock org, so
 # this example brings the existing app under management (import) and makes it
-# admin-approved before granting it.
+# admin-approved before granting it. Making it admin-approved cuts off whoever
+# uses it without a grant, and the plan says so first, as
+# API Access Impact of sfaccess_connected_app "Partner_Portal_Mobile":
+# the customers who use the app in the embedded mock org.
 import {
   to = sfaccess_connected_app.partner_portal_mobile
   id = "Partner_Portal_Mobile"

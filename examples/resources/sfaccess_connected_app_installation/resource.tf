@@ -7,7 +7,10 @@ resource "sfaccess_connected_app_installation" "partner_portal_mobile" {
 }
 
 # Keep an app installed but blocked: nobody, not even users with "Use Any API
-# Client", can use it, and its existing tokens stop working at once.
+# Client", can use it, and its existing tokens stop working at once. The plan
+# says whom that cuts off, from the org's OAuth usage, as
+# API Access Impact of sfaccess_connected_app_installation "Workbench":
+# the users of Workbench in the embedded mock org.
 resource "sfaccess_connected_app_installation" "workbench" {
   connected_app_name = "Workbench"
   blocked            = true

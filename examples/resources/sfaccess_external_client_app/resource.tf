@@ -7,7 +7,7 @@ resource "sfaccess_external_client_app" "billing_sync" {
   contact_email           = "platform@acme.test"
   scopes                  = ["Api", "RefreshToken"]
   callback_url            = "https://billing.acme.test/oauth/callback"
-  client_credentials_user = "integration@acme.test"
+  client_credentials_user = "employee@acme.test"
 
   # Change this value to rotate the consumer key and secret: Terraform stages new
   # credentials, proves they issue a token, then promotes them.

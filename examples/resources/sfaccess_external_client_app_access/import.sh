@@ -1,5 +1,5 @@
 # A permission set grant is imported as <app name>/<permission set name>.
-terraform import sfaccess_external_client_app_access.billing_users Billing_Sync/Billing_Users
+terraform import sfaccess_external_client_app_access.sync_operators Acme_Sync/Sync_Operators
 
 # A profile grant is imported as <app name>/profile:<profile name>.
-terraform import sfaccess_external_client_app_access.standard_users 'Billing_Sync/profile:Standard User'
+terraform import sfaccess_external_client_app_access.read_only 'Acme_Sync/profile:Read Only'
