@@ -93,6 +93,11 @@ type coalescer[K comparable, V any] struct {
 	window time.Duration // 0: every call is sent alone
 	max    int           // keys per group; 0: no limit
 	reuse  writeScope    // the scopes whose writes end the reuse of an answer; 0: no reuse
+	// writes: a member's key is sent whether or not the member still waits (the group's call
+	// outlives it), so a member whose context ends still waits for the outcome. Returning
+	// early would let the caller's look-up for an unknown outcome (createAdopting) run before
+	// the write commits, miss it, and leave an object nobody recorded.
+	writes bool
 	fetch  func(ctx context.Context, keys []K) (map[K]V, error)
 
 	// readAhead, when set, reads up to n further keys of the kind the client has not asked for
@@ -124,6 +129,16 @@ func newCoalescer[K comparable, V any](c *Client, kind string, window time.Durat
 	fetch func(ctx context.Context, keys []K) (map[K]V, error),
 ) *coalescer[K, V] {
 	return &coalescer[K, V]{c: c, kind: kind, window: window, max: maxKeys, fetch: fetch}
+}
+
+// newWriteCoalescer is newCoalescer for writes: the first of a group waits writeWindow(window)
+// for others, and every member waits for the group's call to end, whatever its own context.
+func newWriteCoalescer[K comparable, V any](c *Client, kind string, window time.Duration, maxKeys int,
+	fetch func(ctx context.Context, keys []K) (map[K]V, error),
+) *coalescer[K, V] {
+	co := newCoalescer(c, kind, writeWindow(window), maxKeys, fetch)
+	co.writes = true
+	return co
 }
 
 // get returns key's value; found is false when the org has no such key.
@@ -174,9 +189,13 @@ func (co *coalescer[K, V]) get(ctx context.Context, key K) (v V, found bool, err
 	if full {
 		go co.run(g)
 	}
+	giveUp := ctx.Done()
+	if co.writes {
+		giveUp = nil
+	}
 	select {
 	case <-g.done:
-	case <-ctx.Done():
+	case <-giveUp:
 		return v, false, ctx.Err()
 	}
 	if g.err != nil {

@@ -97,22 +97,22 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 	b.appMetadata.readAhead = c.readAppsAhead
 	b.grants.readAhead = c.readGrantsAhead
 	b.addMetadataWrites(c)
-	b.installs = newCoalescer(c, "install ConnectedApplication", writeWindow(window), installationBatch,
+	b.installs = newWriteCoalescer(c, "install ConnectedApplication", window, installationBatch,
 		func(ctx context.Context, reqs []*installReq) (map[*installReq]installOutcome, error) {
 			return c.installationBatchCall(ctx, http.MethodPost, reqs), nil
 		})
-	b.uninstalls = newCoalescer(c, "uninstall ConnectedApplication", writeWindow(window), installationBatch,
+	b.uninstalls = newWriteCoalescer(c, "uninstall ConnectedApplication", window, installationBatch,
 		func(ctx context.Context, reqs []*installReq) (map[*installReq]installOutcome, error) {
 			return c.installationBatchCall(ctx, http.MethodDelete, reqs), nil
 		})
 	b.creates = map[string]*coalescer[*createReq, createResult]{}
 	b.deletes = map[string]*coalescer[*deleteReq, error]{}
 	for _, sobject := range []string{"SetupEntityAccess", "PermissionSetAssignment"} {
-		b.creates[sobject] = newCoalescer(c, "create "+sobject, writeWindow(window), collectionChunk,
+		b.creates[sobject] = newWriteCoalescer(c, "create "+sobject, window, collectionChunk,
 			func(ctx context.Context, reqs []*createReq) (map[*createReq]createResult, error) {
 				return c.createCollection(ctx, sobject, reqs), nil
 			})
-		b.deletes[sobject] = newCoalescer(c, "delete "+sobject, writeWindow(window), collectionChunk,
+		b.deletes[sobject] = newWriteCoalescer(c, "delete "+sobject, window, collectionChunk,
 			func(ctx context.Context, reqs []*deleteReq) (map[*deleteReq]error, error) {
 				return c.deleteCollection(ctx, sobject, reqs), nil
 			})

@@ -23,7 +23,7 @@ type metadataOutcome struct {
 }
 
 func (b *batchers) addMetadataWrites(c *Client) {
-	b.appCreates = newCoalescer(c, "createMetadata ConnectedApp", writeWindow(b.window), metadataBatch,
+	b.appCreates = newWriteCoalescer(c, "createMetadata ConnectedApp", b.window, metadataBatch,
 		func(ctx context.Context, reqs []*metadataReq) (map[*metadataReq]metadataOutcome, error) {
 			return c.metadataBatchCall(ctx, "createMetadata", reqs, func(w *xmlWriter) {
 				for _, r := range reqs {
@@ -31,7 +31,7 @@ func (b *batchers) addMetadataWrites(c *Client) {
 				}
 			}), nil
 		})
-	b.appDeletes = newCoalescer(c, "deleteMetadata ConnectedApp", writeWindow(b.window), metadataBatch,
+	b.appDeletes = newWriteCoalescer(c, "deleteMetadata ConnectedApp", b.window, metadataBatch,
 		func(ctx context.Context, reqs []*metadataReq) (map[*metadataReq]metadataOutcome, error) {
 			return c.metadataBatchCall(ctx, "deleteMetadata", reqs, func(w *xmlWriter) {
 				w.leaf("type", typeConnectedApp)
