@@ -5,9 +5,11 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/pluginlog"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/provider"
 )
 
@@ -18,6 +20,14 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+	// Under a debugger the provider's stderr is the developer's console, not Terraform's filter.
+	if !debug {
+		for name, level := range pluginlog.Levels(os.Getenv) {
+			if err := os.Setenv(name, level); err != nil {
+				log.Fatal(err.Error())
+			}
+		}
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/sfaccess/sfaccess",
