@@ -4,7 +4,9 @@ package main
 // installations and N grants goes through apply, plan (refresh) and destroy against an in-process
 // mockorg, each phase timed beside the same phase of 3N terraform_data resources (Terraform's own
 // floor) and counted in API calls from mockorg's stats; then the refresh runs again with 150 ms
-// of latency on every request, with coalescing on and off. Terraform runs through internal/tfdev
+// of latency on every request, with coalescing on and off. A second floor, 3N terraform_data
+// wired with the configuration's own references, shows what Terraform itself spends on that
+// dependency graph, and each phase reports the CPU time Terraform and the provider used. Terraform runs through internal/tfdev
 // (dev_overrides, no terraform init) in a temporary folder that is removed afterwards.
 
 import (
@@ -39,6 +41,7 @@ type e2eRun struct {
 
 type phase struct {
 	elapsed time.Duration
+	cpu     time.Duration  // user and system time of terraform and the provider processes it ran
 	calls   int            // API requests, token requests excluded
 	byOp    map[string]int // for the report's footnote
 	rssKB   int            // the provider's peak resident set (VmHWM)
@@ -85,21 +88,20 @@ func runE2E(ctx context.Context, n int) ([]row, error) {
 
 	r := &e2eRun{n: n, terraform: terraform, ws: ws, orgURL: "http://" + ln.Addr().String(), control: srv.ControlToken(),
 		http: &http.Client{Timeout: time.Minute}, pluginBin: filepath.Join(bin, tfdev.ProviderBinary())}
-	sfDir, floorDir := filepath.Join(tmp, "sfaccess"), filepath.Join(tmp, "floor")
-	if err := writeConfig(sfDir, sfaccessConfig(r.orgURL, n)); err != nil {
-		return nil, err
-	}
-	if err := writeConfig(floorDir, floorConfig(3*n)); err != nil {
-		return nil, err
+	sfDir, floorDir, graphDir := filepath.Join(tmp, "sfaccess"), filepath.Join(tmp, "floor"), filepath.Join(tmp, "graph")
+	for dir, config := range map[string]string{sfDir: sfaccessConfig(r.orgURL, n), floorDir: floorConfig(3 * n), graphDir: graphFloorConfig(n)} {
+		if err := writeConfig(dir, config); err != nil {
+			return nil, err
+		}
 	}
 
 	phases := map[string]phase{}
 	for _, step := range []struct{ name, dir string }{
-		{"floor apply", floorDir}, {"apply", sfDir},
-		{"floor refresh", floorDir}, {"refresh", sfDir},
-		{"floor destroy", floorDir}, {"destroy", sfDir},
+		{"floor apply", floorDir}, {"graph apply", graphDir}, {"apply", sfDir},
+		{"floor refresh", floorDir}, {"graph refresh", graphDir}, {"refresh", sfDir},
+		{"floor destroy", floorDir}, {"graph destroy", graphDir}, {"destroy", sfDir},
 	} {
-		verb := strings.TrimPrefix(step.name, "floor ")
+		verb := step.name[strings.LastIndex(step.name, " ")+1:]
 		p, err := r.phase(ctx, step.dir, verb, nil)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", step.name, err)
@@ -133,6 +135,12 @@ func e2eRows(n int, p map[string]phase, on, off phase) []row {
 	k := 3 * n
 	secs := func(d time.Duration) string { return fmt.Sprintf("%.2fs", d.Seconds()) }
 	ratio := func(name string) float64 { return p[name].elapsed.Seconds() / p["floor "+name].elapsed.Seconds() }
+	graphRatio := func(name string) float64 {
+		return p["graph "+name].elapsed.Seconds() / p["floor "+name].elapsed.Seconds()
+	}
+	cpu := func(name string) string {
+		return fmt.Sprintf("%.1f / %.1f", p[name].cpu.Seconds(), p["floor "+name].cpu.Seconds())
+	}
 	applyMax, refreshMax := k/2+10, k/5+10
 	rows := []row{
 		{fmt.Sprintf("e2e N=%d (%d resources): apply / floor", n, k), secs(p["apply"].elapsed) + " / " + secs(p["floor apply"].elapsed), "(reported)", true},
@@ -141,6 +149,10 @@ func e2eRows(n int, p map[string]phase, on, off phase) []row {
 		{"e2e: apply vs terraform_data floor", fmt.Sprintf("%.1fx", ratio("apply")), "<= 3x", ratio("apply") <= 3},
 		{"e2e: refresh vs terraform_data floor", fmt.Sprintf("%.1fx", ratio("refresh")), "<= 6x", ratio("refresh") <= 6},
 		{"e2e: destroy vs terraform_data floor", fmt.Sprintf("%.1fx", ratio("destroy")), "<= 2.5x", ratio("destroy") <= 2.5},
+		{"e2e: floor with the config's references, apply/refresh/destroy", fmt.Sprintf("%.1fx %.1fx %.1fx", graphRatio("apply"), graphRatio("refresh"), graphRatio("destroy")), "(reported)", true},
+		{"e2e: CPU s, sfaccess / floor: apply", cpu("apply"), "(reported)", true},
+		{"e2e: CPU s, sfaccess / floor: refresh", cpu("refresh"), "(reported)", true},
+		{"e2e: CPU s, sfaccess / floor: destroy", cpu("destroy"), "(reported)", true},
 		{"e2e: API calls, apply", strconv.Itoa(p["apply"].calls), fmt.Sprintf("<= %d", applyMax), p["apply"].calls <= applyMax},
 		{"e2e: API calls, refresh", strconv.Itoa(p["refresh"].calls), fmt.Sprintf("<= %d", refreshMax), p["refresh"].calls <= refreshMax},
 		{"e2e: API calls, destroy", strconv.Itoa(p["destroy"].calls), "(reported)", true},
@@ -202,7 +214,13 @@ func (r *e2eRun) phase(ctx context.Context, dir, verb string, extraEnv []string)
 			calls += c
 		}
 	}
-	return phase{elapsed: elapsed, calls: calls, byOp: st.ByOperation, rssKB: rss}, nil
+	var cpu time.Duration
+	if cmd.ProcessState != nil {
+		// On Linux a waited-for process's usage includes its own waited-for children: the
+		// provider processes terraform ran, but not the in-process mockorg.
+		cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	return phase{elapsed: elapsed, cpu: cpu, calls: calls, byOp: st.ByOperation, rssKB: rss}, nil
 }
 
 // watchRSS polls /proc for the provider's processes until stop and returns the largest VmHWM
@@ -312,6 +330,26 @@ resource "sfaccess_connected_app_access" "app" {
   profile_name       = "Partner Community User"
 }
 `, orgURL, n, n, n)
+}
+
+// graphFloorConfig is the sfaccess configuration's dependency graph in terraform_data: N roots and
+// 2N instances that each refer to one root, as the installations and grants refer to their app.
+func graphFloorConfig(n int) string {
+	return fmt.Sprintf(`resource "terraform_data" "app" {
+  count = %d
+  input = "app-${count.index}"
+}
+
+resource "terraform_data" "installation" {
+  count = %d
+  input = terraform_data.app[count.index].output
+}
+
+resource "terraform_data" "grant" {
+  count = %d
+  input = terraform_data.app[count.index].output
+}
+`, n, n, n)
 }
 
 func floorConfig(k int) string {
