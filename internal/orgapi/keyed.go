@@ -510,37 +510,31 @@ func (c *Client) ReadConnectedAppWithID(ctx context.Context, name string) (*Conn
 // ProfileByID reads one profile's id, name and user type (PermissionSetID is left empty);
 // ErrNotFound when there is none. Concurrent calls share one query.
 func (c *Client) ProfileByID(ctx context.Context, id string) (*Profile, error) {
-	o := op{name: "reading Profile " + id}
-	norm, e := keyedID(o, id)
-	if e != nil {
-		return nil, e
-	}
-	p, found, err := c.batch.profiles.get(ctx, norm)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, o.fail(KindNotFound, "Profile %s does not exist in the org", norm)
-	}
-	return &p, nil
+	return recordByID(ctx, c.batch.profiles, op{name: "reading Profile " + id}, "Profile", id)
 }
 
 // PermissionSetAssignmentByID reads one assignment of a permission set a user was given (not one
 // a profile implies); ErrNotFound when there is none. Concurrent calls share one query.
 func (c *Client) PermissionSetAssignmentByID(ctx context.Context, id string) (*PermissionSetAssignment, error) {
 	o := op{name: "reading PermissionSetAssignment " + id, perm: NeedAssignments}
+	return recordByID(ctx, c.batch.assignments, o, "PermissionSetAssignment", id)
+}
+
+// recordByID reads the record of object with id through its keyed coalescer; ErrNotFound when the
+// org has none.
+func recordByID[V any](ctx context.Context, co *coalescer[string, V], o op, object, id string) (*V, error) {
 	norm, e := keyedID(o, id)
 	if e != nil {
 		return nil, e
 	}
-	a, found, err := c.batch.assignments.get(ctx, norm)
+	v, found, err := co.get(ctx, norm)
 	if err != nil {
 		return nil, err
 	}
 	if !found {
-		return nil, o.fail(KindNotFound, "PermissionSetAssignment %s does not exist in the org", norm)
+		return nil, o.fail(KindNotFound, "%s %s does not exist in the org", object, norm)
 	}
-	return &a, nil
+	return &v, nil
 }
 
 // installationFromList answers Installation from the OAuth Usage list, which concurrent calls

@@ -152,19 +152,7 @@ func (c *Client) PermissionSetByName(ctx context.Context, name string) (*Permiss
 // PermissionSetByID returns one permission set, profile-owned ones included (IsOwnedByProfile
 // says which); ErrNotFound when there is none.
 func (c *Client) PermissionSetByID(ctx context.Context, id string) (*PermissionSet, error) {
-	o := op{name: "reading PermissionSet " + id}
-	norm, err := sfid.Normalize(id)
-	if err != nil {
-		return nil, o.fail(KindInvalidInput, "%v", err)
-	}
-	ps, found, err := c.batch.permSets.get(ctx, norm)
-	if err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, o.fail(KindNotFound, "PermissionSet %s does not exist in the org", id)
-	}
-	return &ps, nil
+	return recordByID(ctx, c.batch.permSets, op{name: "reading PermissionSet " + id}, "PermissionSet", id)
 }
 
 func (c *Client) onePermissionSet(ctx context.Context, where, what string) (*PermissionSet, error) {
