@@ -109,7 +109,12 @@ func TestMakeMockorgStopsCleanlyOnCtrlC(t *testing.T) {
 	select {
 	case err := <-done:
 		interrupted := err != nil && err.Error() == "signal: interrupt"
-		if err != nil && !interrupted || strings.Contains(output.String(), "***") {
+		// GNU make sometimes loses a race with its own SIGCHLD handling when it is interrupted
+		// with its child and reports "*** wait: No child processes", whatever the child did;
+		// every other "***" line is make telling of a recipe that failed.
+		makeOwnRace := regexp.MustCompile(`(?m)^g?make(\[\d+\])?: \*\*\* wait: No child processes\..*$`)
+		if err != nil && !interrupted && !makeOwnRace.MatchString(output.String()) ||
+			strings.Contains(makeOwnRace.ReplaceAllString(output.String(), ""), "***") {
 			t.Errorf("make mockorg after Ctrl-C: %v\n%s", err, output.String())
 		}
 		if !strings.Contains(output.String(), "shutting down") {
