@@ -22,6 +22,7 @@ type batchers struct {
 	oauthUsage  *coalescer[one, []OAuthUsageApp] // the OAuth Usage list, one a window
 	grants      *coalescer[string, grantRecord]
 	permSets    *coalescer[string, PermissionSet]
+	permSetList *coalescer[one, []PermissionSet] // every permission set, kept until a write of scopeOther
 	profiles    *coalescer[string, Profile]
 	assignments *coalescer[string, PermissionSetAssignment]
 	profileName *coalescer[string, Profile]              // by name
@@ -65,6 +66,14 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 			recs, err := c.queryPermissionSets(ctx, " WHERE Id"+idInClause(ids))
 			return byID[PermissionSet, PermissionSet](recs, err, func(p PermissionSet) string { return p.ID })
 		})
+	b.permSetList = newCoalescer(c, "PermissionSet list", window, 0,
+		func(ctx context.Context, _ []one) (map[one][]PermissionSet, error) {
+			sets, err := c.queryPermissionSets(ctx, "")
+			return map[one][]PermissionSet{{}: sets}, err
+		})
+	// Permission sets change only through writes of scopeOther (sObject PermissionSet), which
+	// every kept answer depends on.
+	b.permSetList.reuse = scopeOther
 	b.profiles = newCoalescer(c, "Profile by Id", window, soqlIDChunk,
 		func(ctx context.Context, ids []string) (map[string]Profile, error) {
 			type profileRecord struct {

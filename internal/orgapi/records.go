@@ -129,8 +129,12 @@ func (c *Client) permissionColumns(ctx context.Context) ([]string, error) {
 }
 
 // PermissionSets returns every permission set, profile-owned ones included, sorted by name.
+// Concurrent calls share one query, and the answer is kept until the client writes a permission
+// set (or anything else of scopeOther): a plan's permission check and its access impact read the
+// table once.
 func (c *Client) PermissionSets(ctx context.Context) ([]PermissionSet, error) {
-	return c.queryPermissionSets(ctx, "")
+	sets, _, err := c.batch.permSetList.get(ctx, one{})
+	return slices.Clone(sets), err
 }
 
 // PermissionSetByName returns one permission set that can be managed on its own; ErrNotFound when

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
@@ -47,32 +49,37 @@ type impactBase struct {
 	userIDs     map[string]string          // username → id
 }
 
-// loadImpactBase reads what the analysis needs in a fixed number of queries, whatever the size of
-// the org: the settings (Metadata API and setup extension), the usage list (one OauthToken query),
-// the apps (ConnectedApplication, listMetadata, OAuth Usage list), the permission sets and
+// loadImpactBase reads what the analysis needs besides the settings (the caller reads those into
+// org) in a fixed number of queries, whatever the size of the org: the usage list (one OauthToken
+// query), the apps (ConnectedApplication, listMetadata, OAuth Usage list), the permission sets and
 // profiles, and, by id in chunks of 200, the users of the list, their assignments and the apps'
 // grants.
-func loadImpactBase(ctx context.Context, c *orgapi.Client, org access.Org) (*impactBase, error) {
-	b := &impactBase{org: org, users: map[string]orgapi.User{}, apps: map[string]impactApp{},
+func loadImpactBase(ctx context.Context, c *orgapi.Client) (*impactBase, error) {
+	b := &impactBase{users: map[string]orgapi.User{}, apps: map[string]impactApp{},
 		grants: map[string]map[string]bool{}, setIDs: map[string]string{}, permissions: map[string][]string{},
 		profileSet: map[string]string{}, assigned: map[string]map[string]bool{}, userIDs: map[string]string{},
 		ecas: map[string]access.ExternalClientApp{}, ecaGrants: map[string]map[string]bool{}}
-	approvals, err := c.OAuthApprovals(ctx)
-	if err != nil {
+	// Two rounds of reads, each read of a round sent at once: on a real org every call is a round
+	// trip, and one after the other they made the first plan of a run wait seconds.
+	var (
+		approvals []orgapi.OAuthApproval
+		records   []orgapi.ConnectedApplication
+		usage     []orgapi.OAuthUsageApp
+		ecaUsage  []orgapi.ECAUsage
+		sets      []orgapi.PermissionSet
+		profiles  []orgapi.Profile
+	)
+	first, firstCtx := errgroup.WithContext(ctx)
+	first.Go(func() (err error) { approvals, err = c.OAuthApprovals(firstCtx); return err })
+	first.Go(func() (err error) { records, err = c.ConnectedApplications(firstCtx); return err })
+	first.Go(func() (err error) { usage, err = c.OAuthUsage(firstCtx); return err })
+	first.Go(func() (err error) { ecaUsage, err = externalClientAppsOfUsage(firstCtx, c); return err })
+	first.Go(func() (err error) { sets, err = c.PermissionSets(firstCtx); return err })
+	first.Go(func() (err error) { profiles, err = c.Profiles(firstCtx); return err })
+	if err := first.Wait(); err != nil {
 		return nil, err
 	}
-	records, err := c.ConnectedApplications(ctx)
-	if err != nil {
-		return nil, err
-	}
-	usage, err := c.OAuthUsage(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ecaUsage, err := externalClientAppsOfUsage(ctx, c)
-	if err != nil {
-		return nil, err
-	}
+	b.indexPermissionSets(sets, profiles)
 	// OauthToken names an app by its label, which is not unique: a label two apps share (connected
 	// apps and External Client Apps alike) is ambiguous, and its approvals are left out rather than
 	// guessed.
@@ -116,8 +123,24 @@ func loadImpactBase(ctx context.Context, c *orgapi.Client, org access.Org) (*imp
 		b.uses = append(b.uses, access.Use{UserID: a.UserID, App: r.Name, UseCount: a.UseCount, LastUsed: a.LastUsedDate})
 		userIDs = append(userIDs, a.UserID)
 	}
-	users, err := c.UsersByID(ctx, userIDs)
-	if err != nil {
+
+	var (
+		users       []orgapi.User
+		assignments []orgapi.PermissionSetAssignment
+		grants      []orgapi.SetupEntityAccess
+		policies    map[string]*orgapi.ExternalClientApp
+	)
+	second, secondCtx := errgroup.WithContext(ctx)
+	second.Go(func() (err error) { users, err = c.UsersByID(secondCtx, userIDs); return err })
+	second.Go(func() (err error) { assignments, err = c.PermissionSetAssignmentsOf(secondCtx, userIDs); return err })
+	second.Go(func() (err error) { grants, err = c.SetupEntityAccessesOf(secondCtx, appIDs); return err })
+	if len(usedECAs) > 0 {
+		second.Go(func() (err error) {
+			policies, err = c.ReadExternalClientApps(secondCtx, slices.Sorted(maps.Keys(usedECAs)))
+			return err
+		})
+	}
+	if err := second.Wait(); err != nil {
 		return nil, err
 	}
 	for _, u := range users {
@@ -128,16 +151,14 @@ func loadImpactBase(ctx context.Context, c *orgapi.Client, org access.Org) (*imp
 	for i := range b.uses {
 		b.uses[i].Username = b.users[b.uses[i].UserID].Username
 	}
-	if err := b.loadPermissions(ctx, c, userIDs); err != nil {
-		return nil, err
+	for _, a := range assignments {
+		user := normalizeID(a.AssigneeID)
+		if b.assigned[user] == nil {
+			b.assigned[user] = map[string]bool{}
+		}
+		b.assigned[user][normalizeID(a.PermissionSetID)] = true
 	}
-	if err := b.loadECAs(ctx, c, slices.Sorted(maps.Keys(usedECAs))); err != nil {
-		return nil, err
-	}
-	grants, err := c.SetupEntityAccessesOf(ctx, appIDs)
-	if err != nil {
-		return nil, err
-	}
+	b.indexECAs(policies)
 	appNames := map[string]string{}
 	for name, a := range b.apps {
 		appNames[a.id] = name
@@ -162,16 +183,9 @@ func externalClientAppsOfUsage(ctx context.Context, c *orgapi.Client) ([]orgapi.
 	return c.ExternalClientAppUsage(ctx)
 }
 
-// loadECAs reads the External Client Apps in use (five Metadata API reads per ten apps, one per
-// component type); permission sets and profiles must be loaded, to name their grants by id.
-func (b *impactBase) loadECAs(ctx context.Context, c *orgapi.Client, names []string) error {
-	if len(names) == 0 {
-		return nil
-	}
-	policies, err := c.ReadExternalClientApps(ctx, names)
-	if err != nil {
-		return err
-	}
+// indexECAs records the External Client Apps in use, their grants named by permission set id;
+// the permission sets and profiles must be indexed first.
+func (b *impactBase) indexECAs(policies map[string]*orgapi.ExternalClientApp) {
 	for name, p := range policies {
 		b.ecas[name] = access.ExternalClientApp{Name: name, Enabled: p.OAuthPluginEnabled, OAuthPluginEnabled: p.OAuthPluginEnabled,
 			AdminApprovedUsersOnly: p.PermittedUsers == orgapi.PermittedUsersAdmin}
@@ -184,22 +198,11 @@ func (b *impactBase) loadECAs(ctx context.Context, c *orgapi.Client, names []str
 		}
 		b.ecaGrants[name] = granted
 	}
-	return nil
 }
 
-func (b *impactBase) loadPermissions(ctx context.Context, c *orgapi.Client, userIDs []string) error {
-	sets, err := c.PermissionSets(ctx)
-	if err != nil {
-		return err
-	}
-	profiles, err := c.Profiles(ctx)
-	if err != nil {
-		return err
-	}
-	assignments, err := c.PermissionSetAssignmentsOf(ctx, userIDs)
-	if err != nil {
-		return err
-	}
+// indexPermissionSets records each permission set's relevant permissions and its id by name, a
+// profile's owned set under "profile:"+the profile's name.
+func (b *impactBase) indexPermissionSets(sets []orgapi.PermissionSet, profiles []orgapi.Profile) {
 	for _, ps := range sets {
 		id := normalizeID(ps.ID)
 		b.permissions[id] = relevant(ps.Permissions)
@@ -214,14 +217,6 @@ func (b *impactBase) loadPermissions(ctx context.Context, c *orgapi.Client, user
 			b.setIDs["profile:"+p.Name] = id
 		}
 	}
-	for _, a := range assignments {
-		user := normalizeID(a.AssigneeID)
-		if b.assigned[user] == nil {
-			b.assigned[user] = map[string]bool{}
-		}
-		b.assigned[user][normalizeID(a.PermissionSetID)] = true
-	}
-	return nil
 }
 
 func relevant(permissions []string) []string {

@@ -279,13 +279,21 @@ func (in *accessInputs) org(ctx context.Context, diags *diag.Diagnostics) access
 // readAccessOrg reads the org-wide options the rules take; on failure it says which read failed,
 // and returns the org's error as it is, so a caller can tell a missing permission from the rest.
 func readAccessOrg(ctx context.Context, c *orgapi.Client) (access.Org, string, error) {
+	// Both at once: on a real org each is a round trip.
+	var allowVF bool
+	var vfErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		allowVF, vfErr = c.AllowVisualforceAPIAccess(ctx)
+	}()
 	settings, err := c.ReadConnectedAppSettings(ctx)
+	<-read
 	if err != nil {
 		return access.Org{}, "reading the " + apiAccessSettingOp, err
 	}
-	allowVF, err := c.AllowVisualforceAPIAccess(ctx)
-	if err != nil {
-		return access.Org{}, "reading \"Allow Visualforce pages to access APIs\"", err
+	if vfErr != nil {
+		return access.Org{}, "reading \"Allow Visualforce pages to access APIs\"", vfErr
 	}
 	return access.Org{
 		LimitExternalUsersToInstalledApps: deref(settings.EnableAdminApprovedAppsOnlyForExternalUser),

@@ -201,11 +201,12 @@ func (d *apiAccessImpactDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	base, err := loadImpactBase(ctx, d.data.client, org)
+	base, err := loadImpactBase(ctx, d.data.client)
 	if err != nil {
 		resp.Diagnostics.Append(orgErrorDiag("reading the org's OAuth usage and the records it points at", err))
 		return
 	}
+	base.org = org
 	ch := m.changes(ctx, base, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,6 +29,10 @@ type impactLedger struct {
 	changes impactChanges
 	// reported holds the keys (access.Change.Key) of the flips already reported in this plan.
 	reported map[string]bool
+	// The org's read, started once (prefetch) and done when read is closed.
+	readOnce   sync.Once
+	read       chan struct{}
+	readResult impactRead
 }
 
 // impactListLimit is how many users a warning lists, most recently active first; the rest are
@@ -66,14 +71,76 @@ func (d *providerData) reportAccessImpact(ctx context.Context, planned plannedIm
 	diags.Append(l.policy.diagnostic(planned.subject, fresh))
 }
 
-// load reads the org once per plan. A read that fails fails the plan, once, as every plan-time
-// check does; an org without the setup extension is left unanalysed (see the comment inside).
+// startAccessImpact starts reading what the plan's access impact needs, once per plan, so that it
+// arrives while the resource's own plan-time checks run; reportAccessImpact waits for it. On a real
+// org each of those reads is a round trip.
+func (d *providerData) startAccessImpact(ctx context.Context) *providerData {
+	if d != nil && d.client != nil {
+		d.impact.prefetch(ctx, d)
+	}
+	return d
+}
+
+// impactRead is what reading the org for the access impact found: available is false for an org
+// without the setup extension.
+type impactRead struct {
+	base      *impactBase
+	available bool
+	err       error
+}
+
+// prefetch reads the org in the background, once. The read outlives the request that starts it:
+// every later resource of the plan uses it.
+func (l *impactLedger) prefetch(ctx context.Context, d *providerData) {
+	l.readOnce.Do(func() {
+		l.read = make(chan struct{})
+		ctx := context.WithoutCancel(ctx)
+		go func() {
+			defer close(l.read)
+			l.readResult = readImpact(ctx, d)
+		}()
+	})
+}
+
+// readImpact reads the settings and the rest of the org at the same time.
+func readImpact(ctx context.Context, d *providerData) impactRead {
+	available, err := d.extensionAvailable(ctx)
+	if err != nil || !available {
+		return impactRead{err: err}
+	}
+	var org access.Org
+	var orgErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		org, _, orgErr = readAccessOrg(ctx, d.client)
+	}()
+	base, err := loadImpactBase(ctx, d.client)
+	<-read
+	// The settings' error, when both fail, is the one reported, as when they were read in turn.
+	if err = cmp.Or(orgErr, err); err != nil {
+		return impactRead{available: true, err: err}
+	}
+	base.org = org
+	return impactRead{base: base, available: true}
+}
+
+// load waits for the org's read (prefetch) once per plan. A read that fails fails the plan, once,
+// as every plan-time check does; an org without the setup extension is left unanalysed (see the
+// comment inside).
 func (l *impactLedger) load(ctx context.Context, d *providerData, diags *diag.Diagnostics) bool {
 	if l.base != nil || l.broken {
 		return l.base != nil
 	}
-	available, err := d.extensionAvailable(ctx)
-	if err == nil && !available {
+	l.prefetch(ctx, d)
+	select {
+	case <-l.read:
+	case <-ctx.Done():
+		diags.Append(d.planCheckFailed("which users lose or gain API access through this plan", ctx.Err()))
+		return false
+	}
+	got := l.readResult
+	if got.err == nil && !got.available {
 		// A real org: which apps are installed or blocked cannot be read, so nothing is predicted.
 		// A plan stays free of warnings there (examples/portable relies on it), unless a pipeline
 		// asked to fail on lost access, which must not pass unchecked.
@@ -88,15 +155,9 @@ func (l *impactLedger) load(ctx context.Context, d *providerData, diags *diag.Di
 		}
 		return false
 	}
-	var org access.Org
-	if err == nil {
-		org, _, err = readAccessOrg(ctx, d.client)
-	}
-	if err == nil {
-		l.base, err = loadImpactBase(ctx, d.client, org)
-	}
-	switch {
+	switch err := got.err; {
 	case err == nil:
+		l.base = got.base
 		return true
 	case errors.Is(err, orgapi.ErrInsufficientAccess) && !l.policy.fail:
 		// The analysis is advice: an API user allowed to make the change but not to read all

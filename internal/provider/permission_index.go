@@ -25,6 +25,12 @@ func loadPermissionIndex(ctx context.Context, c *orgapi.Client) (*permissionInde
 	if err != nil {
 		return nil, err
 	}
+	return newPermissionIndex(sets, assignments), nil
+}
+
+// newPermissionIndex indexes permission sets and the assignments of the users it will be asked
+// about.
+func newPermissionIndex(sets []orgapi.PermissionSet, assignments []orgapi.PermissionSetAssignment) *permissionIndex {
 	ix := &permissionIndex{
 		byID:         make(map[string]orgapi.PermissionSet, len(sets)),
 		profileSet:   map[string]string{},
@@ -41,7 +47,7 @@ func loadPermissionIndex(ctx context.Context, c *orgapi.Client) (*permissionInde
 	for _, a := range assignments {
 		ix.assignedSets[a.AssigneeID] = append(ix.assignedSets[a.AssigneeID], a.PermissionSetID)
 	}
-	return ix, nil
+	return ix
 }
 
 // grantees returns the ids a connected app can be granted to on the user's behalf: the permission

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
@@ -24,10 +25,16 @@ type providerData struct {
 	// credentials names what to fix when the org rejects the login (credentialsToFix).
 	credentials string
 
-	mu          sync.Mutex
-	extension   *bool
-	provisioned *bool
-	runAs       *runningUser
+	// Each look-up the org answers once per configuration has its own lock, held across its
+	// call: one waiting for the org must not hold up the others, nor mu's quick bookkeeping.
+	extensionMu   sync.Mutex
+	extension     *bool
+	provisionedMu sync.Mutex
+	provisioned   *bool
+	runAsMu       sync.Mutex
+	runAs         *runningUser
+
+	mu sync.Mutex // guards managed
 	// managed holds the keys (resource type and import id) of the objects this run's state holds,
 	// as Read saw them, so that a create's collision check does not mistake a tainted object of
 	// its own, planned for replacement, for someone else's.
@@ -113,8 +120,8 @@ func (d *providerData) canPlanCheck(diags *diag.Diagnostics, what string) bool {
 
 // extensionAvailable reports, once per configuration, whether the org serves the setup extension.
 func (d *providerData) extensionAvailable(ctx context.Context) (bool, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	d.extensionMu.Lock()
+	defer d.extensionMu.Unlock()
 	if d.extension != nil {
 		return *d.extension, nil
 	}
@@ -129,8 +136,8 @@ func (d *providerData) extensionAvailable(ctx context.Context) (bool, error) {
 // featureProvisioned reports, once per configuration, whether Salesforce Support enabled API
 // Access Control for the org.
 func (d *providerData) featureProvisioned(ctx context.Context) (bool, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	d.provisionedMu.Lock()
+	defer d.provisionedMu.Unlock()
 	if d.provisioned != nil {
 		return *d.provisioned, nil
 	}
@@ -145,8 +152,8 @@ func (d *providerData) featureProvisioned(ctx context.Context) (bool, error) {
 // runningUser returns, once per configuration, who the provider acts as and what it may do: the
 // union of the permissions of the user's profile and of every permission set assigned to it.
 func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	d.runAsMu.Lock()
+	defer d.runAsMu.Unlock()
 	if d.runAs != nil {
 		return d.runAs, nil
 	}
@@ -154,15 +161,24 @@ func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, err := loadPermissionIndex(ctx, d.client)
-	if err != nil {
+	// The user (Identity carries the id under every auth method, but not always the username),
+	// the permission sets and the user's assignments, read at the same time.
+	var (
+		users       []orgapi.User
+		sets        []orgapi.PermissionSet
+		assignments []orgapi.PermissionSetAssignment
+	)
+	reads, readCtx := errgroup.WithContext(ctx)
+	reads.Go(func() (err error) { users, err = d.client.UsersByID(readCtx, []string{id.UserID}); return err })
+	reads.Go(func() (err error) { sets, err = d.client.PermissionSets(readCtx); return err })
+	reads.Go(func() (err error) {
+		assignments, err = d.client.PermissionSetAssignmentsOf(readCtx, []string{id.UserID})
+		return err
+	})
+	if err := reads.Wait(); err != nil {
 		return nil, err
 	}
-	// Identity carries the user id under every auth method, but not always the username.
-	users, err := d.client.Users(ctx)
-	if err != nil {
-		return nil, err
-	}
+	ix := newPermissionIndex(sets, assignments)
 	for _, u := range users {
 		if strings.EqualFold(u.ID, id.UserID) {
 			id.Username = u.Username

@@ -147,7 +147,7 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	// Runs last, after this resource's own checks, and only when they found no error.
-	defer r.data.reportAccessImpact(ctx, accessControlImpact(ctx, req), &resp.Diagnostics)
+	defer r.data.startAccessImpact(ctx).reportAccessImpact(ctx, accessControlImpact(ctx, req), &resp.Diagnostics)
 	if action == planDestroy {
 		r.data.checkAdminPermission(ctx, orgapi.NeedSettings, "destroying sfaccess_api_access_control (restoring the defaults)", &resp.Diagnostics)
 		return

@@ -294,7 +294,7 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	// Runs last, after this resource's own checks, and only when they found no error.
-	defer r.data.reportAccessImpact(ctx, connectedAppImpact(ctx, req), &resp.Diagnostics)
+	defer r.data.startAccessImpact(ctx).reportAccessImpact(ctx, connectedAppImpact(ctx, req), &resp.Diagnostics)
 	if action == planDestroy {
 		var state connectedAppModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -124,7 +124,7 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 		return
 	}
 	// Runs last, after this resource's own checks, and only when they found no error.
-	defer r.data.reportAccessImpact(ctx, connectedAppAccessImpact(ctx, req), &resp.Diagnostics)
+	defer r.data.startAccessImpact(ctx).reportAccessImpact(ctx, connectedAppAccessImpact(ctx, req), &resp.Diagnostics)
 	if action == planDestroy {
 		var state connectedAppAccessModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -167,7 +167,7 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 		return
 	}
 	// Runs last, after this resource's own checks, and only when they found no error.
-	defer r.data.reportAccessImpact(ctx, installationImpact(ctx, req), &resp.Diagnostics)
+	defer r.data.startAccessImpact(ctx).reportAccessImpact(ctx, installationImpact(ctx, req), &resp.Diagnostics)
 	change := installApp
 	switch {
 	case action == planDestroy:

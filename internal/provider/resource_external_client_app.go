@@ -192,7 +192,7 @@ func (r *externalClientAppResource) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	// Runs last, after this resource's own checks, and only when they found no error.
-	defer r.data.reportAccessImpact(ctx, externalClientAppImpact(ctx, req), &resp.Diagnostics)
+	defer r.data.startAccessImpact(ctx).reportAccessImpact(ctx, externalClientAppImpact(ctx, req), &resp.Diagnostics)
 	if action == planDestroy {
 		var state externalClientAppModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

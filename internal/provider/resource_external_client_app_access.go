@@ -105,7 +105,7 @@ func (r *externalClientAppAccessResource) ModifyPlan(ctx context.Context, req re
 		return
 	}
 	// Runs last, after this resource's own checks, and only when they found no error.
-	defer r.data.reportAccessImpact(ctx, externalClientAppAccessImpact(ctx, req), &resp.Diagnostics)
+	defer r.data.startAccessImpact(ctx).reportAccessImpact(ctx, externalClientAppAccessImpact(ctx, req), &resp.Diagnostics)
 	var m externalClientAppAccessModel
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &m)...)

@@ -134,7 +134,7 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	// Runs last, after this resource's own checks, and only when they found no error.
-	defer r.data.reportAccessImpact(ctx, permissionSetImpact(ctx, req), &resp.Diagnostics)
+	defer r.data.startAccessImpact(ctx).reportAccessImpact(ctx, permissionSetImpact(ctx, req), &resp.Diagnostics)
 	if action == planDestroy {
 		r.data.checkAdminPermission(ctx, orgapi.NeedPermissionSets, "deleting a permission set", &resp.Diagnostics)
 		return

@@ -96,7 +96,7 @@ func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req re
 		return
 	}
 	// Runs last, after this resource's own checks, and only when they found no error.
-	defer r.data.reportAccessImpact(ctx, assignmentImpact(ctx, req), &resp.Diagnostics)
+	defer r.data.startAccessImpact(ctx).reportAccessImpact(ctx, assignmentImpact(ctx, req), &resp.Diagnostics)
 	if action == planDestroy {
 		r.data.checkAdminPermission(ctx, orgapi.NeedAssignments, "removing a permission set assignment", &resp.Diagnostics)
 		return
