@@ -9,6 +9,27 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
+// Authenticate obtains the client's access token now, so that the first call to the org need not
+// wait for it; a failure is kept and returned by every call, as when the first call obtains it.
+func (c *Client) Authenticate(ctx context.Context) error {
+	_, err := c.tokens.get(ctx)
+	return err
+}
+
+// UserID returns the id of the user the client is authenticated as: from the token's identity URL
+// when the token endpoint gave one, without a call, else through Identity.
+func (c *Client) UserID(ctx context.Context) (string, error) {
+	tok, err := c.tokens.get(ctx)
+	if err != nil {
+		return "", (op{name: "reading the identity of the API user"}).wrap(err)
+	}
+	if _, userID, ok := parseIdentityURL(tok.identity); ok {
+		return userID, nil
+	}
+	id, err := c.Identity(ctx)
+	return id.UserID, err
+}
+
 // Identity returns the org and user the client is authenticated as. The answer is asked once per
 // Client.
 func (c *Client) Identity(ctx context.Context) (Identity, error) {

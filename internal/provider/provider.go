@@ -218,6 +218,9 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 			"The org API client could not be set up: "+err.Error())
 		return
 	}
+	// The token is obtained while the version check runs: on a real org each is a round trip, and
+	// nearly every run that configures the provider calls the org. A failure reaches the first call.
+	go func() { _ = client.Authenticate(context.WithoutCancel(ctx)) }()
 	checkAPIVersionServed(ctx, client, &resp.Diagnostics)
 	checkAPIBudget(ctx, client, model.MinAPIRequests, &resp.Diagnostics)
 	policy := resolveAccessLossFromEnv(ctx, model.AccessLoss, model.ExpectedLoss, &resp.Diagnostics)

@@ -157,22 +157,24 @@ func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
 	if d.runAs != nil {
 		return d.runAs, nil
 	}
-	id, err := d.client.Identity(ctx)
+	userID, err := d.client.UserID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// The user (Identity carries the id under every auth method, but not always the username),
-	// the permission sets and the user's assignments, read at the same time.
+	// The identity, the user (Identity carries the id under every auth method, but not always the
+	// username), the permission sets and the user's assignments, read at the same time.
 	var (
+		id          orgapi.Identity
 		users       []orgapi.User
 		sets        []orgapi.PermissionSet
 		assignments []orgapi.PermissionSetAssignment
 	)
 	reads, readCtx := errgroup.WithContext(ctx)
-	reads.Go(func() (err error) { users, err = d.client.UsersByID(readCtx, []string{id.UserID}); return err })
+	reads.Go(func() (err error) { id, err = d.client.Identity(readCtx); return err })
+	reads.Go(func() (err error) { users, err = d.client.UsersByID(readCtx, []string{userID}); return err })
 	reads.Go(func() (err error) { sets, err = d.client.PermissionSets(readCtx); return err })
 	reads.Go(func() (err error) {
-		assignments, err = d.client.PermissionSetAssignmentsOf(readCtx, []string{id.UserID})
+		assignments, err = d.client.PermissionSetAssignmentsOf(readCtx, []string{userID})
 		return err
 	})
 	if err := reads.Wait(); err != nil {
