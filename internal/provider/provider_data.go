@@ -63,9 +63,9 @@ func (d *providerData) isManaged(resourceType, importID string) bool {
 	return d.managed[resourceType+"\x00"+importID]
 }
 
-// runningUser is the identity the provider acts as and the permissions it holds.
+// runningUser is the user the provider acts as and the permissions it holds.
 type runningUser struct {
-	orgapi.Identity
+	Username    string
 	permissions map[string]bool
 }
 
@@ -161,16 +161,14 @@ func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The identity, the user (Identity carries the id under every auth method, but not always the
-	// username), the permission sets and the user's assignments, read at the same time.
+	// The user (for the username, which the token's identity does not always carry), the
+	// permission sets and the user's assignments, read at the same time.
 	var (
-		id          orgapi.Identity
 		users       []orgapi.User
 		sets        []orgapi.PermissionSet
 		assignments []orgapi.PermissionSetAssignment
 	)
 	reads, readCtx := errgroup.WithContext(ctx)
-	reads.Go(func() (err error) { id, err = d.client.Identity(readCtx); return err })
 	reads.Go(func() (err error) { users, err = d.client.UsersByID(readCtx, []string{userID}); return err })
 	reads.Go(func() (err error) { sets, err = d.client.PermissionSets(readCtx); return err })
 	reads.Go(func() (err error) {
@@ -182,13 +180,12 @@ func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
 	}
 	ix := newPermissionIndex(sets, assignments)
 	for _, u := range users {
-		if strings.EqualFold(u.ID, id.UserID) {
-			id.Username = u.Username
-			d.runAs = &runningUser{Identity: id, permissions: ix.permissionsOf(u)}
+		if strings.EqualFold(u.ID, userID) {
+			d.runAs = &runningUser{Username: u.Username, permissions: ix.permissionsOf(u)}
 			return d.runAs, nil
 		}
 	}
-	return nil, fmt.Errorf("the provider's user %s is not among the org's users", id.UserID)
+	return nil, fmt.Errorf("the provider's user %s is not among the org's users", userID)
 }
 
 // checkAdminPermission adds a plan-time error when the running user lacks what the operation
