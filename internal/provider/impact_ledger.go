@@ -81,12 +81,11 @@ func (d *providerData) startAccessImpact(ctx context.Context) *providerData {
 	return d
 }
 
-// impactRead is what reading the org for the access impact found: available is false for an org
-// without the setup extension.
+// impactRead is what reading the org for the access impact found; neither base nor err for an org
+// without the setup extension, which is not analysed.
 type impactRead struct {
-	base      *impactBase
-	available bool
-	err       error
+	base *impactBase
+	err  error
 }
 
 // prefetch reads the org in the background, once. The read outlives the request that starts it:
@@ -104,8 +103,7 @@ func (l *impactLedger) prefetch(ctx context.Context, d *providerData) {
 
 // readImpact reads the settings and the rest of the org at the same time.
 func readImpact(ctx context.Context, d *providerData) impactRead {
-	available, err := d.extensionAvailable(ctx)
-	if err != nil || !available {
+	if available, err := d.extensionAvailable(ctx); err != nil || !available {
 		return impactRead{err: err}
 	}
 	var org access.Org
@@ -119,10 +117,10 @@ func readImpact(ctx context.Context, d *providerData) impactRead {
 	<-read
 	// The settings' error, when both fail, is the one reported, as when they were read in turn.
 	if err = cmp.Or(orgErr, err); err != nil {
-		return impactRead{available: true, err: err}
+		return impactRead{err: err}
 	}
 	base.org = org
-	return impactRead{base: base, available: true}
+	return impactRead{base: base}
 }
 
 // load waits for the org's read (prefetch) once per plan. A read that fails fails the plan, once,
@@ -140,7 +138,7 @@ func (l *impactLedger) load(ctx context.Context, d *providerData, diags *diag.Di
 		return false
 	}
 	got := l.readResult
-	if got.err == nil && !got.available {
+	if got.base == nil && got.err == nil {
 		// A real org: which apps are installed or blocked cannot be read, so nothing is predicted.
 		// A plan stays free of warnings there (examples/portable relies on it), unless a pipeline
 		// asked to fail on lost access, which must not pass unchecked.
