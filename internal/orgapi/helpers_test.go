@@ -108,11 +108,14 @@ func selfSignedCert(t *testing.T, k *rsa.PrivateKey) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
 
-// captureLogger keeps every entry, rendered, for assertions about what was logged.
+// captureLogger keeps every entry at min or above, rendered, for assertions about what was logged.
 type captureLogger struct {
+	min     Level
 	mu      sync.Mutex
 	entries []string
 }
+
+func (l *captureLogger) Enabled(level Level) bool { return level >= l.min }
 
 func (l *captureLogger) Log(_ context.Context, level Level, msg string, fields map[string]any) {
 	l.mu.Lock()

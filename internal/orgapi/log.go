@@ -37,6 +37,10 @@ func (l Level) String() string {
 // Logger receives the client's log entries. Messages and fields have already been scrubbed of
 // tokens, secrets and keys when they reach it.
 type Logger interface {
+	// Enabled reports whether the logger keeps entries of level. The client builds and scrubs
+	// only those: scrubbing is regular expressions over every message and field, which an apply
+	// with logging off would otherwise run on every request for nothing.
+	Enabled(level Level) bool
 	Log(ctx context.Context, level Level, msg string, fields map[string]any)
 }
 
@@ -118,9 +122,12 @@ func (r *redactor) scrubFields(fields map[string]any) map[string]any {
 	return out
 }
 
-// log sends a scrubbed entry to the configured Logger, if any.
+// logs reports whether an entry of level would reach the configured Logger.
+func (c *Client) logs(level Level) bool { return c.logger != nil && c.logger.Enabled(level) }
+
+// log sends a scrubbed entry to the configured Logger, if it keeps entries of level.
 func (c *Client) log(ctx context.Context, level Level, msg string, fields map[string]any) {
-	if c.logger == nil {
+	if !c.logs(level) {
 		return
 	}
 	c.logger.Log(ctx, level, c.redact.scrub(msg), c.redact.scrubFields(fields))
@@ -145,6 +152,9 @@ type retryLogger struct {
 }
 
 func (l retryLogger) emit(level Level, msg string, kv []any) {
+	if !l.c.logs(level) {
+		return
+	}
 	fields := make(map[string]any, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
 		fields[fmt.Sprint(kv[i])] = kv[i+1]

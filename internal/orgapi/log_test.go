@@ -95,3 +95,26 @@ func TestLogsNeverCarrySecrets(t *testing.T) {
 		}
 	}
 }
+
+// A logger that keeps only warnings is handed nothing else: the trace and debug entries of a
+// request (its body, its retries) are neither built nor scrubbed for it.
+func TestLogsOnlyWhatTheLoggerKeeps(t *testing.T) {
+	ts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		restErr(w, 400, "INVALID_INPUT", "bad request")
+	})
+	logs := &captureLogger{min: LevelWarn}
+	c := newTestClient(t, ts.URL, Config{AccessToken: "00D5g0000000001!StaticTokenValue", Logger: logs})
+	_, err := c.Users(context.Background())
+	requireKind(t, err, KindInvalidInput)
+	for _, entry := range logs.entries {
+		if strings.HasPrefix(entry, "TRACE") || strings.HasPrefix(entry, "DEBUG") || strings.HasPrefix(entry, "INFO") {
+			t.Errorf("a logger that keeps warnings was sent %q", entry)
+		}
+	}
+	all := &captureLogger{}
+	c = newTestClient(t, ts.URL, Config{AccessToken: "00D5g0000000001!StaticTokenValue", Logger: all})
+	_, _ = c.Users(context.Background())
+	if !strings.Contains(all.text(), "TRACE") {
+		t.Fatalf("the same request logs nothing at trace level, so this test shows nothing:\n%s", all.text())
+	}
+}

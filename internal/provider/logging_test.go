@@ -44,6 +44,49 @@ func TestTflogLoggerMasksSecrets(t *testing.T) {
 	}
 }
 
+// The org client builds and scrubs only the entries its logger keeps: none when main.go has
+// turned the provider's logging off, those at the level set for the org client or else for the
+// provider, and every entry when no level is set (tflog's root logger decides then).
+func TestTflogLoggerEnabledFollowsTheLevelVariables(t *testing.T) {
+	tests := map[string]struct {
+		env         map[string]string
+		lowest      orgapi.Level
+		noneEnabled bool
+	}{
+		"logging off":                         {env: map[string]string{envLogLevelProvider: "OFF"}, noneEnabled: true},
+		"the provider's level":                {env: map[string]string{envLogLevelProvider: "warn"}, lowest: orgapi.LevelWarn},
+		"the org client's level wins":         {env: map[string]string{envLogLevelProvider: "OFF", envLogLevelOrgAPI: "DEBUG"}, lowest: orgapi.LevelDebug},
+		"no level set: tflog decides":         {env: nil, lowest: orgapi.LevelTrace},
+		"an unknown level: tflog decides too": {env: map[string]string{envLogLevelProvider: "loud"}, lowest: orgapi.LevelTrace},
+	}
+	levels := []orgapi.Level{orgapi.LevelTrace, orgapi.LevelDebug, orgapi.LevelInfo, orgapi.LevelWarn, orgapi.LevelError}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			logger := tflogLogger{min: subsystemLevel(func(k string) string { return tc.env[k] })}
+			for _, level := range levels {
+				want := !tc.noneEnabled && level >= tc.lowest
+				if got := logger.Enabled(level); got != want {
+					t.Errorf("Enabled(%s) = %v, want %v", level, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TF_LOG_PROVIDER_SFACCESS_ORGAPI sets the org client's level apart from the provider's. Not
+// parallel: it sets an environment variable.
+func TestTflogLoggerHonoursTheOrgClientLevel(t *testing.T) {
+	t.Setenv(envLogLevelOrgAPI, "WARN")
+	var out bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+	logger := newTflogLogger(nil)
+	logger.Log(ctx, orgapi.LevelDebug, "request body", nil)
+	logger.Log(ctx, orgapi.LevelWarn, "retrying after HTTP 503", nil)
+	if got := out.String(); strings.Contains(got, "request body") || !strings.Contains(got, "retrying after HTTP 503") {
+		t.Errorf("with %s=WARN the log should hold the warning alone:\n%s", envLogLevelOrgAPI, got)
+	}
+}
+
 // TestAccLogging_debugLogNamesTheSOAPOperation reads a connected app with TF_LOG=DEBUG and finds,
 // in Terraform's log, the Metadata API operation each SOAP request made, the org's API usage from
 // Sforce-Limit-Info, and the retry of the first SOAP request, which the org answers 503, with its
