@@ -51,14 +51,20 @@ func FindTerraform() (string, error) {
 // BuildProvider compiles the provider in module directory repo into dir and returns dir, ready to
 // be named in a dev_overrides block. The build uses the caller's context so an interrupt stops it.
 func BuildProvider(ctx context.Context, repo, dir string) (string, error) {
+	return BuildProviderFrom(ctx, repo, ".", dir)
+}
+
+// BuildProviderFrom is BuildProvider for another main package of the module (pkg, relative to
+// repo), built under the provider's binary name so that dev_overrides serve it in its place.
+func BuildProviderFrom(ctx context.Context, repo, pkg, dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", err
 	}
 	out := filepath.Join(dir, ProviderBinary())
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, ".") //nolint:gosec // out lies in the caller's scratch folder
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", out, pkg) //nolint:gosec // out lies in the caller's scratch folder
 	cmd.Dir = repo
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the provider: %w\n%s", err, b)
+		return "", fmt.Errorf("building the provider (go build %s): %w\n%s", pkg, err, b)
 	}
 	return dir, nil
 }

@@ -7,8 +7,11 @@ package main
 // of latency on every request, with coalescing on and off, and a change of three resources runs
 // at that latency as well. A second floor, 3N terraform_data wired with the configuration's own
 // references, shows what Terraform itself spends on that dependency graph, and each phase reports
-// the CPU time Terraform and the provider used. Terraform runs through internal/tfdev
-// (dev_overrides, no terraform init) in a temporary folder that is removed afterwards.
+// the CPU time Terraform and the provider used. The same configuration also runs against
+// bareprovider, the provider's schemas with one API call per operation and nothing else, to set
+// the provider's overhead beside what any framework provider of these schemas costs. Terraform
+// runs through internal/tfdev (dev_overrides, no terraform init) in a temporary folder that is
+// removed afterwards.
 
 import (
 	"bytes"
@@ -33,12 +36,19 @@ import (
 type e2eRun struct {
 	n         int
 	terraform string
-	ws        *tfdev.Workspace
 	orgURL    string
 	control   string
 	http      *http.Client
-	pluginBin string
 }
+
+// target is a provider build and the workspace that serves it to Terraform.
+type target struct {
+	ws        *tfdev.Workspace
+	pluginBin string // the binary whose peak RSS the run reports
+}
+
+// bareProviderPackage is the yardstick provider's main package, relative to the repository.
+const bareProviderPackage = "./internal/cmd/mockorgbench/bareprovider"
 
 type phase struct {
 	elapsed time.Duration
@@ -62,12 +72,12 @@ func runE2E(ctx context.Context, n int) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(os.Stderr, "bench part 3: building the provider, N = %d\n", n)
-	bin, err := tfdev.BuildProvider(ctx, repo, filepath.Join(tmp, "bin"))
+	fmt.Fprintf(os.Stderr, "bench part 3: building the provider and the bare one, N = %d\n", n)
+	sf, err := buildTarget(ctx, repo, ".", filepath.Join(tmp, "sfaccess-build"))
 	if err != nil {
 		return nil, err
 	}
-	ws, err := tfdev.NewWorkspace(filepath.Join(tmp, "ws"), bin)
+	bare, err := buildTarget(ctx, repo, bareProviderPackage, filepath.Join(tmp, "bare-build"))
 	if err != nil {
 		return nil, err
 	}
@@ -87,23 +97,30 @@ func runE2E(ctx context.Context, n int) ([]row, error) {
 	go func() { _ = hs.Serve(ln) }()
 	defer hs.Close()
 
-	r := &e2eRun{n: n, terraform: terraform, ws: ws, orgURL: "http://" + ln.Addr().String(), control: srv.ControlToken(),
-		http: &http.Client{Timeout: time.Minute}, pluginBin: filepath.Join(bin, tfdev.ProviderBinary())}
-	sfDir, floorDir, graphDir := filepath.Join(tmp, "sfaccess"), filepath.Join(tmp, "floor"), filepath.Join(tmp, "graph")
-	for dir, config := range map[string]string{sfDir: sfaccessConfig(r.orgURL, n), floorDir: floorConfig(3 * n), graphDir: graphFloorConfig(n)} {
+	r := &e2eRun{n: n, terraform: terraform, orgURL: "http://" + ln.Addr().String(), control: srv.ControlToken(),
+		http: &http.Client{Timeout: time.Minute}}
+	sfDir, bareDir := filepath.Join(tmp, "sfaccess"), filepath.Join(tmp, "bare")
+	floorDir, graphDir := filepath.Join(tmp, "floor"), filepath.Join(tmp, "graph")
+	for dir, config := range map[string]string{
+		sfDir: sfaccessConfig(r.orgURL, n), bareDir: sfaccessConfig(r.orgURL, n),
+		floorDir: floorConfig(3 * n), graphDir: graphFloorConfig(n),
+	} {
 		if err := writeConfig(dir, config); err != nil {
 			return nil, err
 		}
 	}
 
 	phases := map[string]phase{}
-	for _, step := range []struct{ name, dir string }{
-		{"floor apply", floorDir}, {"graph apply", graphDir}, {"apply", sfDir},
-		{"floor refresh", floorDir}, {"graph refresh", graphDir}, {"refresh", sfDir},
-		{"floor destroy", floorDir}, {"graph destroy", graphDir}, {"destroy", sfDir},
+	for _, step := range []struct {
+		name, dir string
+		target    target
+	}{
+		{"floor apply", floorDir, sf}, {"graph apply", graphDir, sf}, {"bare apply", bareDir, bare}, {"apply", sfDir, sf},
+		{"floor refresh", floorDir, sf}, {"graph refresh", graphDir, sf}, {"bare refresh", bareDir, bare}, {"refresh", sfDir, sf},
+		{"floor destroy", floorDir, sf}, {"graph destroy", graphDir, sf}, {"bare destroy", bareDir, bare}, {"destroy", sfDir, sf},
 	} {
 		verb := step.name[strings.LastIndex(step.name, " ")+1:]
-		p, err := r.phase(ctx, step.dir, verb, nil)
+		p, err := r.phase(ctx, step.target, step.dir, verb, nil)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", step.name, err)
 		}
@@ -111,21 +128,21 @@ func runE2E(ctx context.Context, n int) ([]row, error) {
 	}
 
 	// The same refresh at 150 ms a request, coalescing on and off.
-	if _, err := r.phase(ctx, sfDir, "apply", nil); err != nil {
+	if _, err := r.phase(ctx, sf, sfDir, "apply", nil); err != nil {
 		return nil, fmt.Errorf("apply before the latency runs: %w", err)
 	}
 	if err := r.setLatency(150); err != nil {
 		return nil, err
 	}
-	on, errOn := r.phase(ctx, sfDir, "refresh", nil)
-	off, errOff := r.phase(ctx, sfDir, "refresh", []string{"SFACCESS_COALESCE=off"})
+	on, errOn := r.phase(ctx, sf, sfDir, "refresh", nil)
+	off, errOff := r.phase(ctx, sf, sfDir, "refresh", []string{"SFACCESS_COALESCE=off"})
 	if err := r.setLatency(0); err != nil {
 		return nil, err
 	}
 	if err := errors.Join(errOn, errOff); err != nil {
 		return nil, fmt.Errorf("refresh at 150 ms: %w", err)
 	}
-	if _, err := r.phase(ctx, sfDir, "destroy", nil); err != nil {
+	if _, err := r.phase(ctx, sf, sfDir, "destroy", nil); err != nil {
 		return nil, fmt.Errorf("destroy after the latency runs: %w", err)
 	}
 
@@ -138,8 +155,8 @@ func runE2E(ctx context.Context, n int) ([]row, error) {
 	if err := r.setLatency(150); err != nil {
 		return nil, err
 	}
-	smallApply, errApply := r.phase(ctx, smallDir, "apply", nil)
-	smallDestroy, errDestroy := r.phase(ctx, smallDir, "destroy", nil)
+	smallApply, errApply := r.phase(ctx, sf, smallDir, "apply", nil)
+	smallDestroy, errDestroy := r.phase(ctx, sf, smallDir, "destroy", nil)
 	if err := r.setLatency(0); err != nil {
 		return nil, err
 	}
@@ -155,10 +172,12 @@ func runE2E(ctx context.Context, n int) ([]row, error) {
 func e2eRows(n int, p map[string]phase, on, off phase) []row {
 	k := 3 * n
 	secs := func(d time.Duration) string { return fmt.Sprintf("%.2fs", d.Seconds()) }
-	ratio := func(name string) float64 { return p[name].elapsed.Seconds() / p["floor "+name].elapsed.Seconds() }
-	graphRatio := func(name string) float64 {
-		return p["graph "+name].elapsed.Seconds() / p["floor "+name].elapsed.Seconds()
-	}
+	over := func(a, b string) float64 { return p[a].elapsed.Seconds() / p[b].elapsed.Seconds() }
+	ratio := func(name string) float64 { return over(name, "floor "+name) }
+	graphRatio := func(name string) float64 { return over("graph "+name, "floor "+name) }
+	bareRatio := func(name string) float64 { return over("bare "+name, "floor "+name) }
+	overBare := func(name string) float64 { return over(name, "bare "+name) }
+	worstOverBare := max(overBare("apply"), overBare("refresh"), overBare("destroy"))
 	cpu := func(name string) string {
 		return fmt.Sprintf("%.1f / %.1f", p[name].cpu.Seconds(), p["floor "+name].cpu.Seconds())
 	}
@@ -171,6 +190,8 @@ func e2eRows(n int, p map[string]phase, on, off phase) []row {
 		{"e2e: refresh vs terraform_data floor", fmt.Sprintf("%.1fx", ratio("refresh")), "<= 6x", ratio("refresh") <= 6},
 		{"e2e: destroy vs terraform_data floor", fmt.Sprintf("%.1fx", ratio("destroy")), "<= 2.5x", ratio("destroy") <= 2.5},
 		{"e2e: floor with the config's references, apply/refresh/destroy", fmt.Sprintf("%.1fx %.1fx %.1fx", graphRatio("apply"), graphRatio("refresh"), graphRatio("destroy")), "(reported)", true},
+		{"e2e: bare framework provider vs floor, apply/refresh/destroy", fmt.Sprintf("%.1fx %.1fx %.1fx", bareRatio("apply"), bareRatio("refresh"), bareRatio("destroy")), "(reported)", true},
+		{"e2e: sfaccess vs bare framework provider, apply/refresh/destroy", fmt.Sprintf("%.2fx %.2fx %.2fx", overBare("apply"), overBare("refresh"), overBare("destroy")), "<= 1.25x each", worstOverBare <= 1.25},
 		{"e2e: CPU s, sfaccess / floor: apply", cpu("apply"), "(reported)", true},
 		{"e2e: CPU s, sfaccess / floor: refresh", cpu("refresh"), "(reported)", true},
 		{"e2e: CPU s, sfaccess / floor: destroy", cpu("destroy"), "(reported)", true},
@@ -188,8 +209,21 @@ func e2eRows(n int, p map[string]phase, on, off phase) []row {
 	return rows
 }
 
-// phase runs one Terraform command in dir and measures it.
-func (r *e2eRun) phase(ctx context.Context, dir, verb string, extraEnv []string) (phase, error) {
+// buildTarget builds the provider's main package pkg into dir and writes its workspace beside it.
+func buildTarget(ctx context.Context, repo, pkg, dir string) (target, error) {
+	bin, err := tfdev.BuildProviderFrom(ctx, repo, pkg, filepath.Join(dir, "bin"))
+	if err != nil {
+		return target{}, err
+	}
+	ws, err := tfdev.NewWorkspace(filepath.Join(dir, "ws"), bin)
+	if err != nil {
+		return target{}, err
+	}
+	return target{ws: ws, pluginBin: filepath.Join(bin, tfdev.ProviderBinary())}, nil
+}
+
+// phase runs one Terraform command in dir with t's provider and measures it.
+func (r *e2eRun) phase(ctx context.Context, t target, dir, verb string, extraEnv []string) (phase, error) {
 	var args []string
 	switch verb {
 	case "apply":
@@ -204,14 +238,14 @@ func (r *e2eRun) phase(ctx context.Context, dir, verb string, extraEnv []string)
 	}
 	cmd := exec.CommandContext(ctx, r.terraform, args...) //nolint:gosec // the terraform tfdev found
 	cmd.Dir = dir
-	cmd.Env = r.ws.Env(os.Environ(), append([]string{"TF_LOG="}, extraEnv...)...)
+	cmd.Env = t.ws.Env(os.Environ(), append([]string{"TF_LOG="}, extraEnv...)...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	stop := make(chan struct{})
 	var rss int
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); rss = watchRSS(r.pluginBin, stop) }()
+	go func() { defer wg.Done(); rss = watchRSS(t.pluginBin, stop) }()
 	start := time.Now()
 	err := cmd.Run()
 	elapsed := time.Since(start)

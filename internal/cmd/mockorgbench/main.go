@@ -65,13 +65,17 @@ func run(benchFile string, clients int, duration time.Duration, maxRequests, e2e
 		}
 		rows = append(rows, e2e...)
 	}
-	fmt.Printf("%-58s %14s %12s  %s\n", "measure", "measured", "target", "")
+	nameWidth, valueWidth, targetWidth := len("measure"), len("measured"), len("target")
+	for _, r := range rows {
+		nameWidth, valueWidth, targetWidth = max(nameWidth, len(r.name)), max(valueWidth, len(r.value)), max(targetWidth, len(r.target))
+	}
+	fmt.Printf("%-*s  %*s  %*s  %s\n", nameWidth, "measure", valueWidth, "measured", targetWidth, "target", "")
 	for _, r := range rows {
 		verdict := "met"
 		if !r.met {
 			verdict = "MISSED"
 		}
-		fmt.Printf("%-58s %14s %12s  %s\n", r.name, r.value, r.target, verdict)
+		fmt.Printf("%-*s  %*s  %*s  %s\n", nameWidth, r.name, valueWidth, r.value, targetWidth, r.target, verdict)
 	}
 	fmt.Printf("\nload: %d requests (%d token, %d query) in %v, %d errors\n", load.requests, load.tokens, load.queries, load.elapsed.Round(time.Millisecond), load.errors)
 	return nil
