@@ -3,7 +3,8 @@ package main
 // Part 3 of `make bench`: Terraform end to end. A generated configuration of N connected apps, N
 // installations and N grants goes through apply, plan (refresh) and destroy against an in-process
 // mockorg, each phase timed beside the same phase of 3N terraform_data resources (Terraform's own
-// floor) and counted in API calls from mockorg's stats; then the refresh runs again with 150 ms
+// floor) and counted in API calls from mockorg's stats, in rounds (-rounds) of which the report
+// keeps each phase's fastest time and most calls; then the refresh runs again with 150 ms
 // of latency on every request, with coalescing on and off, and a change of three resources runs
 // at that latency as well. A second floor, 3N terraform_data wired with the configuration's own
 // references, shows what Terraform itself spends on that dependency graph, and each phase reports
@@ -58,7 +59,25 @@ type phase struct {
 	rssKB   int            // the provider's peak resident set (VmHWM)
 }
 
-func runE2E(ctx context.Context, n int) ([]row, error) {
+// mergeRound adds a round's run of a phase to what earlier rounds kept: the fastest run's time
+// and CPU (on a shared machine noise only ever adds time, and the floor and the providers are
+// each taken at their best), and the most calls and the highest RSS of any round (the budgets
+// hold for every run, not the best one).
+func mergeRound(kept, p phase) phase {
+	if kept.elapsed == 0 {
+		return p
+	}
+	if p.elapsed < kept.elapsed {
+		kept.elapsed, kept.cpu = p.elapsed, p.cpu
+	}
+	if p.calls > kept.calls {
+		kept.calls, kept.byOp = p.calls, p.byOp
+	}
+	kept.rssKB = max(kept.rssKB, p.rssKB)
+	return kept
+}
+
+func runE2E(ctx context.Context, n, rounds int) ([]row, error) {
 	terraform, err := tfdev.FindTerraform()
 	if err != nil {
 		return nil, err
@@ -111,20 +130,23 @@ func runE2E(ctx context.Context, n int) ([]row, error) {
 	}
 
 	phases := map[string]phase{}
-	for _, step := range []struct {
-		name, dir string
-		target    target
-	}{
-		{"floor apply", floorDir, sf}, {"graph apply", graphDir, sf}, {"bare apply", bareDir, bare}, {"apply", sfDir, sf},
-		{"floor refresh", floorDir, sf}, {"graph refresh", graphDir, sf}, {"bare refresh", bareDir, bare}, {"refresh", sfDir, sf},
-		{"floor destroy", floorDir, sf}, {"graph destroy", graphDir, sf}, {"bare destroy", bareDir, bare}, {"destroy", sfDir, sf},
-	} {
-		verb := step.name[strings.LastIndex(step.name, " ")+1:]
-		p, err := r.phase(ctx, step.target, step.dir, verb, nil)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", step.name, err)
+	for round := 1; round <= rounds; round++ {
+		fmt.Fprintf(os.Stderr, "bench part 3: round %d of %d\n", round, rounds)
+		for _, step := range []struct {
+			name, dir string
+			target    target
+		}{
+			{"floor apply", floorDir, sf}, {"graph apply", graphDir, sf}, {"bare apply", bareDir, bare}, {"apply", sfDir, sf},
+			{"floor refresh", floorDir, sf}, {"graph refresh", graphDir, sf}, {"bare refresh", bareDir, bare}, {"refresh", sfDir, sf},
+			{"floor destroy", floorDir, sf}, {"graph destroy", graphDir, sf}, {"bare destroy", bareDir, bare}, {"destroy", sfDir, sf},
+		} {
+			verb := step.name[strings.LastIndex(step.name, " ")+1:]
+			p, err := r.phase(ctx, step.target, step.dir, verb, nil)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", step.name, err)
+			}
+			phases[step.name] = mergeRound(phases[step.name], p)
 		}
-		phases[step.name] = p
 	}
 
 	// The same refresh at 150 ms a request, coalescing on and off.
