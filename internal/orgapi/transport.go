@@ -120,7 +120,9 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 	}
 	path := req.URL.Path
 	ex := &exchange{ctx: ctx, c: c, op: o, path: path, start: time.Now()}
-	c.log(ctx, LevelTrace, "sending request", o.logFields(map[string]any{"method": method, "path": path}))
+	if c.logs(LevelTrace) {
+		c.log(ctx, LevelTrace, "sending request", o.logFields(map[string]any{"method": method, "path": path}))
+	}
 	httpResp, err := c.retrying(ex).Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -140,13 +142,17 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 	c.noteLimitInfo(httpResp.Header.Get("Sforce-Limit-Info"))
 	resp := &response{status: httpResp.StatusCode, body: data, attempts: max(ex.attempts, 1),
 		elapsed: time.Since(ex.start), transient: ex.lastRetryable}
-	fields := o.logFields(map[string]any{
-		"method": method, "path": path, "status": resp.status, "attempts": resp.attempts,
-		"duration_ms": resp.elapsed.Milliseconds(),
-	})
-	addAPIUsage(c, fields)
-	c.log(ctx, LevelDebug, "org answered", fields)
-	if logBody {
+	// The fields are built only for a logger that keeps them: the body alone is a copy of up to
+	// 4 KB for every request.
+	if c.logs(LevelDebug) {
+		fields := o.logFields(map[string]any{
+			"method": method, "path": path, "status": resp.status, "attempts": resp.attempts,
+			"duration_ms": resp.elapsed.Milliseconds(),
+		})
+		addAPIUsage(c, fields)
+		c.log(ctx, LevelDebug, "org answered", fields)
+	}
+	if logBody && c.logs(LevelTrace) {
 		c.log(ctx, LevelTrace, "answer body", map[string]any{"path": path, "body": truncate(string(data), 4096)})
 	}
 	return resp, nil
