@@ -572,48 +572,23 @@ func (c *Client) installationFromList(ctx context.Context, o op, appID string) (
 		Message: fmt.Sprintf("no connected app has the id %s", norm)}
 }
 
-// profilesByName reads profiles by name with their own permission sets: two queries for any
-// number of names. SOQL compares names regardless of case, and so does the answer's keying.
+// profilesByName reads profiles by name with their own permission sets: two concurrent queries
+// for any number of names. SOQL compares names regardless of case, and so does the answer's keying.
 func (c *Client) profilesByName(ctx context.Context, names []string) (map[string]Profile, error) {
-	type profileRecord struct {
-		ID       string `json:"Id"`
-		Name     string `json:"Name"`
-		UserType string `json:"UserType"`
-	}
-	type ownedRecord struct {
-		ID        string `json:"Id"`
-		ProfileID string `json:"ProfileId"`
-	}
 	quoted := make([]string, len(names))
 	for i, n := range names {
 		quoted[i] = Quote(n)
 	}
-	recs, err := QueryAll[profileRecord](ctx, c, "SELECT Id, Name, UserType FROM Profile WHERE Name IN ("+strings.Join(quoted, ",")+")")
-	if err != nil || len(recs) == 0 {
-		return nil, err
-	}
-	ids := make([]string, 0, len(recs))
-	for _, r := range recs {
-		if id, err := sfid.Normalize(r.ID); err == nil {
-			ids = append(ids, id)
-		}
-	}
-	owned, err := QueryAll[ownedRecord](ctx, c, "SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId"+idInClause(ids))
+	in := " IN (" + strings.Join(quoted, ",") + ")"
+	profiles, err := c.profilesWithOwnSets(ctx, " WHERE Name"+in, " AND Profile.Name"+in)
 	if err != nil {
 		return nil, err
 	}
-	byProfile := make(map[string]string, len(owned))
-	for _, o := range owned {
-		if id, err := sfid.Normalize(o.ProfileID); err == nil {
-			byProfile[id] = o.ID
-		}
-	}
-	out := make(map[string]Profile, len(recs))
-	for _, r := range recs {
-		id, _ := sfid.Normalize(r.ID)
+	out := make(map[string]Profile, len(profiles))
+	for _, p := range profiles {
 		for _, n := range names {
-			if strings.EqualFold(n, r.Name) {
-				out[n] = Profile{ID: r.ID, Name: r.Name, UserType: r.UserType, PermissionSetID: byProfile[id]}
+			if strings.EqualFold(n, p.Name) {
+				out[n] = p
 			}
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
@@ -61,7 +63,9 @@ func (c *Client) queryUsers(ctx context.Context, where string) ([]User, error) {
 
 // Profiles returns every profile with the id of its owned permission set, sorted by name.
 func (c *Client) Profiles(ctx context.Context) ([]Profile, error) {
-	return c.queryProfiles(ctx, "")
+	out, err := c.profilesWithOwnSets(ctx, "", "")
+	slices.SortFunc(out, func(a, b Profile) int { return strings.Compare(a.Name, b.Name) })
+	return out, err
 }
 
 // ProfileByName returns one profile; ErrNotFound when there is none.
@@ -76,7 +80,11 @@ func (c *Client) ProfileByName(ctx context.Context, name string) (*Profile, erro
 	return &p, nil
 }
 
-func (c *Client) queryProfiles(ctx context.Context, where string) ([]Profile, error) {
+// profilesWithOwnSets reads the profiles profileWhere selects and, with ownedAnd (the same
+// filter on PermissionSet.Profile), their own permission sets. The queries do not depend on each
+// other, so they go out together: a plan that checks a grant's profile waits one round trip for
+// it, not two.
+func (c *Client) profilesWithOwnSets(ctx context.Context, profileWhere, ownedAnd string) ([]Profile, error) {
 	type profileRecord struct {
 		ID       string `json:"Id"`
 		Name     string `json:"Name"`
@@ -86,23 +94,31 @@ func (c *Client) queryProfiles(ctx context.Context, where string) ([]Profile, er
 		ID        string `json:"Id"`
 		ProfileID string `json:"ProfileId"`
 	}
-	recs, err := QueryAll[profileRecord](ctx, c, "SELECT Id, Name, UserType FROM Profile"+where)
-	if err != nil || len(recs) == 0 {
+	var recs []profileRecord
+	var owned []ownedRecord
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		recs, err = QueryAll[profileRecord](gctx, c, "SELECT Id, Name, UserType FROM Profile"+profileWhere)
+		return err
+	})
+	g.Go(func() (err error) {
+		owned, err = QueryAll[ownedRecord](gctx, c, "SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true"+ownedAnd)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	owned, err := QueryAll[ownedRecord](ctx, c, "SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true")
-	if err != nil {
-		return nil, err
-	}
-	byProfile := make(map[string]string, len(owned))
+	ownSet := make(map[string]string, len(owned))
 	for _, o := range owned {
-		byProfile[o.ProfileID] = o.ID
+		if id, err := sfid.Normalize(o.ProfileID); err == nil {
+			ownSet[id] = o.ID
+		}
 	}
 	out := make([]Profile, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, Profile{ID: r.ID, Name: r.Name, UserType: r.UserType, PermissionSetID: byProfile[r.ID]})
+		id, _ := sfid.Normalize(r.ID)
+		out = append(out, Profile{ID: r.ID, Name: r.Name, UserType: r.UserType, PermissionSetID: ownSet[id]})
 	}
-	slices.SortFunc(out, func(a, b Profile) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
@@ -377,12 +393,13 @@ type connectedApplicationRecord struct {
 // Metadata API's listMetadata, whose FileProperties pair each fullName with the record's id; a
 // record listMetadata does not know has an empty Name.
 func (c *Client) ConnectedApplications(ctx context.Context) ([]ConnectedApplication, error) {
-	recs, err := c.queryConnectedApplications(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	files, err := c.ListConnectedApps(ctx)
-	if err != nil {
+	// The records and the API names do not depend on each other: one round trip, not two.
+	var recs []ConnectedApplication
+	var files []MetadataFile
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { recs, err = c.queryConnectedApplications(gctx, ""); return err })
+	g.Go(func() (err error) { files, err = c.ListConnectedApps(gctx); return err })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	apiNames := make(map[string]string, len(files))

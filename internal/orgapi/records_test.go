@@ -55,7 +55,7 @@ func TestTypedRecordQueries(t *testing.T) {
 		"SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true": {
 			map[string]any{"Id": "0PS5g0000000009GAA", "ProfileId": "00e5g0000000002AAA"},
 		},
-		"SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN ('00e5g0000000002AAA')": {
+		"SELECT Id, ProfileId FROM PermissionSet WHERE IsOwnedByProfile = true AND Profile.Name IN ('Partner Community User')": {
 			map[string]any{"Id": "0PS5g0000000009GAA", "ProfileId": "00e5g0000000002AAA"},
 		},
 		"SELECT Id, PermissionsUseAnyApiClient FROM PermissionSet LIMIT 1": {},
