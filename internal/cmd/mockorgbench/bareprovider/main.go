@@ -13,10 +13,12 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -100,48 +102,43 @@ func (r *bareResource) Configure(_ context.Context, req resource.ConfigureReques
 	}
 }
 
-// call is the operation's one API call.
-func (r *bareResource) call(ctx context.Context) error {
-	_, err := r.client.Limits(ctx)
-	return err
+// call makes the operation's one API call and reports whether it succeeded.
+func (r *bareResource) call(ctx context.Context, diags *diag.Diagnostics) bool {
+	if _, err := r.client.Limits(ctx); err != nil {
+		diags.AddError("bare provider", err.Error())
+		return false
+	}
+	return true
+}
+
+// echo makes the operation's call and sets the plan, settled, as the new state; on an error the
+// state stays as the framework made it.
+func (r *bareResource) echo(ctx context.Context, plan tftypes.Value, state *tfsdk.State, diags *diag.Diagnostics) {
+	if !r.call(ctx, diags) {
+		return
+	}
+	settled, err := known(plan)
+	if err != nil {
+		diags.AddError("bare provider", err.Error())
+		return
+	}
+	state.Raw = settled
 }
 
 func (r *bareResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if err := r.call(ctx); err != nil {
-		resp.Diagnostics.AddError("bare provider", err.Error())
-		return
-	}
-	state, err := known(req.Plan.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("bare provider", err.Error())
-		return
-	}
-	resp.State.Raw = state
+	r.echo(ctx, req.Plan.Raw, &resp.State, &resp.Diagnostics)
 }
 
 func (r *bareResource) Read(ctx context.Context, _ resource.ReadRequest, resp *resource.ReadResponse) {
-	if err := r.call(ctx); err != nil {
-		resp.Diagnostics.AddError("bare provider", err.Error())
-	}
+	r.call(ctx, &resp.Diagnostics)
 }
 
 func (r *bareResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if err := r.call(ctx); err != nil {
-		resp.Diagnostics.AddError("bare provider", err.Error())
-		return
-	}
-	state, err := known(req.Plan.Raw)
-	if err != nil {
-		resp.Diagnostics.AddError("bare provider", err.Error())
-		return
-	}
-	resp.State.Raw = state
+	r.echo(ctx, req.Plan.Raw, &resp.State, &resp.Diagnostics)
 }
 
 func (r *bareResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if err := r.call(ctx); err != nil {
-		resp.Diagnostics.AddError("bare provider", err.Error())
-	}
+	r.call(ctx, &resp.Diagnostics)
 }
 
 // known settles what the plan left to the provider (ids, keys): a string becomes a placeholder,
