@@ -86,9 +86,8 @@ type Client struct {
 	identityMu ctxLock
 	identity   *Identity
 
-	extMu      ctxLock
-	extChecked bool
-	extOK      bool
+	extMu    ctxLock      // held across discovery
+	extKnown atomic.Int32 // extUnknown, extServed or extNotServed
 
 	columnsMu ctxLock
 	columns   []string // permission names the org's PermissionSet exposes, once known

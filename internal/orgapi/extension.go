@@ -11,37 +11,52 @@ import (
 
 // The setup extension serves what Salesforce has no public API for: Install/Uninstall and
 // Block/Unblock on the Connected Apps OAuth Usage page, and "Allow Visualforce pages to access
-// APIs". The client discovers it once; against an org without it, the calls that need it fail
-// with KindExtensionUnavailable naming the Setup page to use instead.
+// APIs". The client discovers it at most once (see extCall); against an org without it, the calls
+// that need it fail with KindExtensionUnavailable naming the Setup page to use instead.
 
 func (c *Client) extPath(rest string) string { return c.dataPath("/sfaccess" + rest) }
 
+// What the client knows of the extension (Client.extKnown).
+const (
+	extUnknown int32 = iota
+	extServed
+	extNotServed
+)
+
 // ExtensionAvailable reports whether the org serves the setup extension. The answer is asked once
-// per Client; a failed discovery (other than "not served") is not remembered.
+// per Client, and not at all once one of its routes has answered; a failed discovery (other than
+// "not served") is not remembered.
 func (c *Client) ExtensionAvailable(ctx context.Context) (bool, error) {
+	if known := c.extKnown.Load(); known != extUnknown {
+		return known == extServed, nil
+	}
 	if err := c.extMu.lock(ctx); err != nil {
 		return false, err
 	}
 	defer c.extMu.unlock()
-	if c.extChecked {
-		return c.extOK, nil
+	if known := c.extKnown.Load(); known != extUnknown {
+		return known == extServed, nil
 	}
 	o := op{name: "discovering the sfaccess setup extension"}
 	resp, err := c.restCall(ctx, o, http.MethodGet, c.extPath("/"), nil)
+	served := false
 	switch {
 	case err == nil:
 		var d struct {
 			Version int `json:"version"`
 		}
-		c.extOK = json.Unmarshal(resp.body, &d) == nil && d.Version >= 1
+		served = json.Unmarshal(resp.body, &d) == nil && d.Version >= 1
 	case KindOf(err) == KindNotFound:
-		c.extOK = false
 	default:
 		return false, err
 	}
-	c.extChecked = true
-	c.log(ctx, LevelDebug, "setup extension discovery", map[string]any{"available": c.extOK})
-	return c.extOK, nil
+	known := extNotServed
+	if served {
+		known = extServed
+	}
+	c.extKnown.CompareAndSwap(extUnknown, known)
+	c.log(ctx, LevelDebug, "setup extension discovery", map[string]any{"available": served})
+	return served, nil
 }
 
 // requireExtension fails with KindExtensionUnavailable when the org does not serve the extension.
@@ -61,15 +76,26 @@ func (c *Client) requireExtension(ctx context.Context, o op, setupPage string) e
 	}
 }
 
-// extCall runs one extension request after making sure the extension is there.
+// extCall runs one extension request. It does not wait for discovery: an org that serves the
+// extension answers its routes, and only a 404, which an org without it gives as well as a route
+// that finds no such installation, needs discovery to tell the two apart. On an org with the
+// extension that saves a round trip and a call; on one without, a route costs one call more than
+// discovery alone, once, since its answer is then known.
 func (c *Client) extCall(ctx context.Context, o op, setupPage, method, rest string, payload, out any) (*response, error) {
-	if err := c.requireExtension(ctx, o, setupPage); err != nil {
-		return nil, err
+	if c.extKnown.Load() == extNotServed {
+		return nil, c.requireExtension(ctx, o, setupPage)
 	}
 	resp, err := c.restCall(ctx, o, method, c.extPath(rest), payload)
-	if err != nil {
+	switch {
+	case KindOf(err) == KindNotFound:
+		if unavailable := c.requireExtension(ctx, o, setupPage); unavailable != nil {
+			return nil, unavailable
+		}
+		return resp, err
+	case err != nil:
 		return resp, err
 	}
+	c.extKnown.CompareAndSwap(extUnknown, extServed)
 	if out != nil {
 		if err := json.Unmarshal(resp.body, out); err != nil {
 			return resp, o.fail(KindOther, "the setup extension's answer could not be read: %v", err)
@@ -154,9 +180,6 @@ func (c *Client) installationCall(ctx context.Context, o op, method, appID strin
 func (c *Client) Installation(ctx context.Context, appID string) (*Installation, error) {
 	o := op{name: "reading the installation of ConnectedApplication " + appID, perm: NeedConnectedApps}
 	if c.batch.window > 0 {
-		if err := c.requireExtension(ctx, o, SetupPageOAuthUsage); err != nil {
-			return nil, err
-		}
 		return c.installationFromList(ctx, o, appID)
 	}
 	inst, _, err := c.installationCall(ctx, o, http.MethodGet, appID, nil)
@@ -288,9 +311,6 @@ func (c *Client) installationBatchCall(ctx context.Context, method string, reqs 
 
 // installationWrite runs one install or uninstall, with concurrent ones when coalescing is on.
 func (c *Client) installationWrite(ctx context.Context, co *coalescer[*installReq, installOutcome], r *installReq) (*Installation, error) {
-	if err := c.requireExtension(ctx, r.o, SetupPageOAuthUsage); err != nil {
-		return nil, err
-	}
 	defer c.beginAppWrite(r.appID)()
 	res, _, err := co.get(ctx, r)
 	if err != nil {

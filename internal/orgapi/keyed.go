@@ -556,7 +556,7 @@ func (c *Client) installationFromList(ctx context.Context, o op, appID string) (
 	norm, _ := sfid.Normalize(appID)
 	apps, err := c.OAuthUsage(ctx)
 	if err != nil {
-		return nil, o.wrap(err)
+		return nil, memberError(o, err) // the list's failure, told as this installation's
 	}
 	for _, a := range apps {
 		if id, err := sfid.Normalize(a.ID); err != nil || id != norm {
