@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"sync"
+
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
@@ -32,4 +34,19 @@ func (d *providerData) planChecks(req resource.ModifyPlanRequest, unchanged bool
 		return planCreate, true
 	}
 	return planUpdate, true
+}
+
+// checksTogether runs plan-time checks that do not need each other's answers at once and adds
+// their diagnostics in the order given, as if they had run in turn: on a real org each check is
+// a round trip or two that the plan would otherwise wait for one after another.
+func checksTogether(diags *diag.Diagnostics, checks ...func(*diag.Diagnostics)) {
+	found := make([]diag.Diagnostics, len(checks))
+	var wg sync.WaitGroup
+	for i, check := range checks {
+		wg.Go(func() { check(&found[i]) })
+	}
+	wg.Wait()
+	for _, d := range found {
+		diags.Append(d...)
+	}
 }

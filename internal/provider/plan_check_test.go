@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -68,5 +69,32 @@ func TestPlanCheckDiagnosticsEndSentencesOnce(t *testing.T) {
 	owned := profileOwnedDiag(&orgapi.Error{Kind: orgapi.KindProfileOwned, Message: "X00ex is the permission set of the profile Partner."}, "Grant the profile instead.")
 	if strings.Contains(owned.Detail(), "..") {
 		t.Errorf("profile-owned detail %q", owned.Detail())
+	}
+}
+
+// Checks run at once, yet their diagnostics read as if they had run in turn: the first check
+// here cannot finish before the last has started, and its error still comes first.
+func TestChecksTogetherRunAtOnceAndReportInOrder(t *testing.T) {
+	lastStarted := make(chan struct{})
+	var diags diag.Diagnostics
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		checksTogether(&diags,
+			func(d *diag.Diagnostics) { <-lastStarted; d.AddError("first", "the app") },
+			func(d *diag.Diagnostics) { d.AddWarning("second", "the grantee") },
+			func(d *diag.Diagnostics) { close(lastStarted); d.AddError("third", "the permission") })
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the checks ran one after another: the first waited for the last forever")
+	}
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.Summary())
+	}
+	if strings.Join(got, ",") != "first,second,third" {
+		t.Errorf("diagnostics in the order %v, want first, second, third", got)
 	}
 }

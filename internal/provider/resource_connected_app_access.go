@@ -136,10 +136,14 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.data.checkAdminPermission(ctx, orgapi.NeedAppGrants, "granting "+plan.describe(), &resp.Diagnostics)
+	var appID, parentID string
+	checksTogether(&resp.Diagnostics,
+		func(d *diag.Diagnostics) {
+			r.data.checkAdminPermission(ctx, orgapi.NeedAppGrants, "granting "+plan.describe(), d)
+		},
+		func(d *diag.Diagnostics) { appID = r.checkApp(ctx, plan.ConnectedAppName, d) },
+		func(d *diag.Diagnostics) { parentID = r.checkGrantee(ctx, plan, d) })
 	// Only when the app and the grantee both exist in the org already can the grant between them.
-	appID := r.checkApp(ctx, plan.ConnectedAppName, &resp.Diagnostics)
-	parentID := r.checkGrantee(ctx, plan, &resp.Diagnostics)
 	if action == planCreate && appID != "" && parentID != "" {
 		r.checkGrantFree(ctx, plan, appID, parentID, &resp.Diagnostics)
 	}
