@@ -89,8 +89,8 @@ type Client struct {
 	extMu    ctxLock      // held across discovery
 	extKnown atomic.Int32 // extUnknown, extServed or extNotServed
 
-	columnsMu ctxLock
-	columns   []string // permission names the org's PermissionSet exposes, once known
+	columnsMu ctxLock                  // held across the probe of permissionColumns
+	columns   atomic.Pointer[[]string] // permission names the org's PermissionSet exposes, once known
 }
 
 // Identity is who the client is authenticated as.

@@ -383,3 +383,31 @@ func TestMockorgIdentityOfAPreIssuedToken(t *testing.T) {
 		t.Errorf("org %q, want %q", got.OrgID, want.OrgID)
 	}
 }
+
+// Permission set reads do not probe the org for its permission columns: the first read asks for
+// all of them and learns from the answer, so an org with API Access Control pays no extra call
+// and round trip, and one without it pays one call, once.
+func TestPermissionSetReadsLearnTheColumnsFromTheirAnswer(t *testing.T) {
+	for _, provisioned := range []bool{true, false} {
+		seed := mockorg.DefaultSeed()
+		seed.Organization.APIAccessControlProvisioned = provisioned
+		o := startOrg(t, mockorg.Config{Seed: seed})
+		c := o.client(t, nil)
+		ctx := context.Background()
+		ok(t, "authenticating", c.Authenticate(ctx))
+		o.control(t, http.MethodPost, "stats/reset", nil, nil)
+		if _, err := c.PermissionSets(ctx); err != nil {
+			t.Fatalf("provisioned %v: PermissionSets: %v", provisioned, err)
+		}
+		if _, err := c.PermissionSetByName(ctx, "No_Such_Set"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("provisioned %v: PermissionSetByName: %v", provisioned, err)
+		}
+		want := 2 // one query each
+		if !provisioned {
+			want = 3 // and the first asked again without UseAnyApiClient
+		}
+		if got := o.stats(t).ByOperation["rest:query"]; got != want {
+			t.Errorf("provisioned %v: %d queries, want %d", provisioned, got, want)
+		}
+	}
+}

@@ -125,23 +125,32 @@ func (c *Client) profilesWithOwnSets(ctx context.Context, profileWhere, ownedAnd
 // permissionColumns returns the permission names this org's PermissionSet has: all of
 // userPermissions, minus UseAnyApiClient where API Access Control is not provisioned.
 func (c *Client) permissionColumns(ctx context.Context) ([]string, error) {
+	if cols := c.columns.Load(); cols != nil {
+		return *cols, nil
+	}
 	if err := c.columnsMu.lock(ctx); err != nil {
 		return nil, err
 	}
 	defer c.columnsMu.unlock()
-	if c.columns != nil {
-		return c.columns, nil
+	if cols := c.columns.Load(); cols != nil {
+		return *cols, nil
 	}
 	provisioned, err := c.FeatureProvisioned(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return c.noteProvisioned(provisioned), nil
+}
+
+// noteProvisioned keeps the permission columns that follow from whether API Access Control is
+// provisioned, and returns them.
+func (c *Client) noteProvisioned(provisioned bool) []string {
 	cols := slices.Clone(userPermissions)
 	if !provisioned {
 		cols = slices.DeleteFunc(cols, func(p string) bool { return p == PermissionUseAnyAPIClient })
 	}
-	c.columns = cols
-	return cols, nil
+	c.columns.CompareAndSwap(nil, &cols)
+	return *c.columns.Load()
 }
 
 // PermissionSets returns every permission set, profile-owned ones included, sorted by name.
@@ -186,16 +195,30 @@ func (c *Client) onePermissionSet(ctx context.Context, where, what string) (*Per
 	return &sets[0], nil
 }
 
+// queryPermissionSets reads permission sets with every permission column the org has. Before the
+// columns are known it does not probe for them: it asks for all of them, as an org with API Access
+// Control provisioned (the orgs this provider is for) has them, and learns from the answer; only
+// an org without UseAnyApiClient answers INVALID_FIELD and is asked again without it.
 func (c *Client) queryPermissionSets(ctx context.Context, where string) ([]PermissionSet, error) {
-	cols, err := c.permissionColumns(ctx)
-	if err != nil {
-		return nil, err
+	query := func(cols []string) ([]map[string]json.RawMessage, error) {
+		fields := []string{"Id", "Name", "Label", "Description", "IsOwnedByProfile", "ProfileId"}
+		for _, p := range cols {
+			fields = append(fields, "Permissions"+p)
+		}
+		return QueryAll[map[string]json.RawMessage](ctx, c, "SELECT "+strings.Join(fields, ", ")+" FROM PermissionSet"+where)
 	}
-	fields := []string{"Id", "Name", "Label", "Description", "IsOwnedByProfile", "ProfileId"}
-	for _, p := range cols {
-		fields = append(fields, "Permissions"+p)
+	var recs []map[string]json.RawMessage
+	var err error
+	cols := userPermissions
+	if known := c.columns.Load(); known != nil {
+		cols = *known
+		recs, err = query(cols)
+	} else if recs, err = query(cols); err == nil {
+		cols = c.noteProvisioned(true)
+	} else if isMissingColumn(err, "Permissions"+PermissionUseAnyAPIClient) {
+		cols = c.noteProvisioned(false)
+		recs, err = query(cols)
 	}
-	recs, err := QueryAll[map[string]json.RawMessage](ctx, c, "SELECT "+strings.Join(fields, ", ")+" FROM PermissionSet"+where)
 	if err != nil {
 		return nil, err
 	}
@@ -216,6 +239,12 @@ func (c *Client) queryPermissionSets(ctx context.Context, where string) ([]Permi
 	}
 	slices.SortFunc(out, func(a, b PermissionSet) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
+}
+
+// isMissingColumn reports whether err is the org's INVALID_FIELD for the column field.
+func isMissingColumn(err error, field string) bool {
+	var e *Error
+	return asError(err, &e) && e.Code == "INVALID_FIELD" && strings.Contains(e.Message, field)
 }
 
 func jsonString(raw json.RawMessage) string {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
@@ -241,12 +242,18 @@ func (c *Client) Limits(ctx context.Context) (map[string]Limit, error) {
 // FeatureProvisioned reports whether Salesforce Support has enabled API Access Control for the
 // org: only then does PermissionSet have the PermissionsUseAnyApiClient column.
 func (c *Client) FeatureProvisioned(ctx context.Context) (bool, error) {
+	// A permission set read has already told when it knows the columns.
+	if cols := c.columns.Load(); cols != nil {
+		return slices.Contains(*cols, PermissionUseAnyAPIClient), nil
+	}
 	err := c.Query(ctx, "SELECT Id, PermissionsUseAnyApiClient FROM PermissionSet LIMIT 1", func(json.RawMessage) error { return nil })
 	if err == nil {
+		c.noteProvisioned(true)
 		return true, nil
 	}
 	var e *Error
 	if asError(err, &e) && e.Code == "INVALID_FIELD" {
+		c.noteProvisioned(false)
 		return false, nil
 	}
 	return false, err
