@@ -411,3 +411,34 @@ func TestPermissionSetReadsLearnTheColumnsFromTheirAnswer(t *testing.T) {
 		}
 	}
 }
+
+// A grant read told the profile it is likely of reads that profile by name beside the grant, and
+// then needs no query for the grant's profile after the grant's own; told wrong, or nothing, it
+// reads the profile by id as before. The name is right every time.
+func TestReadConnectedAppGrantWithTheLikelyProfile(t *testing.T) {
+	o := startOrg(t, mockorg.Config{})
+	ctx := context.Background()
+	setup := o.client(t, nil)
+	profile := must[*Profile](t, "ProfileByName")(setup.ProfileByName(ctx, "Partner Community User"))
+	appID := must[string](t, "ConnectedAppID")(setup.ConnectedAppID(ctx, "Workbench"))
+	grantID := must[string](t, "GrantConnectedApp")(setup.GrantConnectedApp(ctx, profile.PermissionSetID, appID))
+	for _, tc := range []struct {
+		likely  string
+		queries int
+	}{
+		{"Partner Community User", 3}, // the grant, and the profile with its own permission set
+		{"Standard User", 4},          // and then the grant's profile by id
+		{"", 2},                       // the grant, then its profile by id
+	} {
+		c := o.client(t, nil) // nothing kept from another read
+		ok(t, "authenticating", c.Authenticate(ctx))
+		o.control(t, http.MethodPost, "stats/reset", nil, nil)
+		g, err := c.ReadConnectedAppGrant(ctx, grantID, tc.likely)
+		if err != nil || g.ProfileName != "Partner Community User" || g.ConnectedAppName != "Workbench" {
+			t.Fatalf("likely %q: %+v %v", tc.likely, g, err)
+		}
+		if got := o.stats(t).ByOperation["rest:query"]; got != tc.queries {
+			t.Errorf("likely %q: %d queries, want %d", tc.likely, got, tc.queries)
+		}
+	}
+}
