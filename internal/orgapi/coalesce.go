@@ -268,6 +268,23 @@ func (co *coalescer[K, V]) run(g *group[K, V]) {
 	}
 }
 
+// remember keeps answers the client read another way (a whole list) as if a group had fetched
+// them, at gen, the client's write generation when that read began; they serve later calls as
+// long as a fetched answer would. A kept answer of the same generation keeps its other keys.
+func (co *coalescer[K, V]) remember(found map[K]V, gen writeGen) {
+	if co.reuse == 0 || co.window <= 0 {
+		return
+	}
+	co.mu.Lock()
+	defer co.mu.Unlock()
+	if co.last != nil && co.lastGen == gen {
+		merged := maps.Clone(co.last)
+		maps.Copy(merged, found)
+		found = merged
+	}
+	co.last, co.lastGen = found, gen
+}
+
 // peek returns the last answer kept for reuse and the write generation it was fetched at,
 // whatever has been written since; ok is false when there is none.
 func (co *coalescer[K, V]) peek() (last map[K]V, gen writeGen, ok bool) {

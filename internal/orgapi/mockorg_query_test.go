@@ -442,3 +442,28 @@ func TestReadConnectedAppGrantWithTheLikelyProfile(t *testing.T) {
 		}
 	}
 }
+
+// The whole profile list answers later look-ups of one profile, by name or id, without a query,
+// until the client writes something that could change profiles.
+func TestProfileListServesLookUpsUntilAWrite(t *testing.T) {
+	o := startOrg(t, mockorg.Config{})
+	ctx := context.Background()
+	c := o.client(t, nil)
+	ok(t, "authenticating", c.Authenticate(ctx))
+	profiles := must[[]Profile](t, "Profiles")(c.Profiles(ctx))
+	o.control(t, http.MethodPost, "stats/reset", nil, nil)
+	byName := must[*Profile](t, "ProfileByName")(c.ProfileByName(ctx, "Partner Community User"))
+	byID := must[*Profile](t, "ProfileByID")(c.ProfileByID(ctx, byName.ID))
+	if !slices.Contains(profiles, *byName) || byID.Name != "Partner Community User" || byName.PermissionSetID == "" {
+		t.Errorf("by name %+v, by id %+v", byName, byID)
+	}
+	if n := o.stats(t).ByOperation["rest:query"]; n != 0 {
+		t.Errorf("%d queries after the profile list was read, want 0", n)
+	}
+	must[string](t, "CreatePermissionSet")(c.CreatePermissionSet(ctx, PermissionSet{Name: "Orgapi_After_List", Label: "x"}))
+	o.control(t, http.MethodPost, "stats/reset", nil, nil)
+	must[*Profile](t, "ProfileByName after a write")(c.ProfileByName(ctx, "Partner Community User"))
+	if n := o.stats(t).ByOperation["rest:query"]; n == 0 {
+		t.Error("a look-up after a write was answered from the list read before it")
+	}
+}

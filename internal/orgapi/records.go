@@ -61,11 +61,26 @@ func (c *Client) queryUsers(ctx context.Context, where string) ([]User, error) {
 	return out, nil
 }
 
-// Profiles returns every profile with the id of its owned permission set, sorted by name.
+// Profiles returns every profile with the id of its owned permission set, sorted by name. The
+// answer also serves later look-ups of one profile by name or id (a grant's plan after the access
+// impact's read) until the client writes something that could change it.
 func (c *Client) Profiles(ctx context.Context) ([]Profile, error) {
+	gen := c.generation()
 	out, err := c.profilesWithOwnSets(ctx, "", "")
+	if err != nil {
+		return nil, err
+	}
 	slices.SortFunc(out, func(a, b Profile) int { return strings.Compare(a.Name, b.Name) })
-	return out, err
+	byName, byID := make(map[string]Profile, len(out)), make(map[string]Profile, len(out))
+	for _, p := range out {
+		byName[p.Name] = p
+		if id, err := sfid.Normalize(p.ID); err == nil {
+			byID[id] = p
+		}
+	}
+	c.batch.profileName.remember(byName, gen)
+	c.batch.profiles.remember(byID, gen)
+	return out, nil
 }
 
 // ProfileByName returns one profile; ErrNotFound when there is none.
