@@ -446,8 +446,9 @@ type ConnectedAppGrant struct {
 // or its profile is gone. The grant and its permission set come from one query and the app's name
 // from listMetadata, both shared by concurrent calls and sent together. likelyProfile, when not
 // empty, is the profile the caller expects the grant to be of (the one it last read): it is read
-// by name at the same time, and when the grant's profile is that one its name needs no query of
-// its own after the grant's. Otherwise a profile's name takes one more (shared) query.
+// by name at the same time (when coalescing shares the look-up), and when the grant's profile is
+// that one its name needs no query of its own after the grant's. Otherwise a profile's name takes
+// one more (shared) query.
 func (c *Client) ReadConnectedAppGrant(ctx context.Context, id, likelyProfile string) (*ConnectedAppGrant, error) {
 	o := op{name: "reading SetupEntityAccess " + id, perm: NeedAppGrants}
 	norm, e := keyedID(o, id)
@@ -459,7 +460,9 @@ func (c *Client) ReadConnectedAppGrant(ctx context.Context, id, likelyProfile st
 	var likely *Profile
 	var side sync.WaitGroup
 	side.Go(func() { files, filesErr = c.ListConnectedApps(ctx) })
-	if likelyProfile != "" {
+	// With coalescing off nothing is shared, and the look-up would cost each grant two queries
+	// where reading its profile by id costs one.
+	if likelyProfile != "" && c.batch.window > 0 {
 		// A failed or empty look-up only means the grant's profile is read by id below.
 		side.Go(func() { likely, _ = c.ProfileByName(ctx, likelyProfile) })
 	}
