@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"log"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -22,10 +21,8 @@ func main() {
 	flag.Parse()
 	// Under a debugger the provider's stderr is the developer's console, not Terraform's filter.
 	if !debug {
-		for name, level := range pluginlog.Levels(os.Getenv) {
-			if err := os.Setenv(name, level); err != nil {
-				log.Fatal(err.Error())
-			}
+		if err := pluginlog.Apply(); err != nil {
+			log.Fatal(err.Error())
 		}
 	}
 

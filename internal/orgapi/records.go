@@ -138,7 +138,8 @@ func (c *Client) profilesWithOwnSets(ctx context.Context, profileWhere, ownedAnd
 }
 
 // permissionColumns returns the permission names this org's PermissionSet has: all of
-// userPermissions, minus UseAnyApiClient where API Access Control is not provisioned.
+// userPermissions, minus UseAnyApiClient where API Access Control is not provisioned. It probes
+// the org once, unless a permission set read has learned them first (queryPermissionSets).
 func (c *Client) permissionColumns(ctx context.Context) ([]string, error) {
 	if cols := c.columns.Load(); cols != nil {
 		return *cols, nil
@@ -150,11 +151,14 @@ func (c *Client) permissionColumns(ctx context.Context) ([]string, error) {
 	if cols := c.columns.Load(); cols != nil {
 		return *cols, nil
 	}
-	provisioned, err := c.FeatureProvisioned(ctx)
-	if err != nil {
-		return nil, err
+	err := c.Query(ctx, "SELECT Id, PermissionsUseAnyApiClient FROM PermissionSet LIMIT 1", func(json.RawMessage) error { return nil })
+	switch {
+	case err == nil:
+		return c.noteProvisioned(true), nil
+	case isMissingColumn(err, "Permissions"+PermissionUseAnyAPIClient):
+		return c.noteProvisioned(false), nil
 	}
-	return c.noteProvisioned(provisioned), nil
+	return nil, err
 }
 
 // noteProvisioned keeps the permission columns that follow from whether API Access Control is

@@ -240,23 +240,11 @@ func (c *Client) Limits(ctx context.Context) (map[string]Limit, error) {
 }
 
 // FeatureProvisioned reports whether Salesforce Support has enabled API Access Control for the
-// org: only then does PermissionSet have the PermissionsUseAnyApiClient column.
+// org: only then does PermissionSet have the PermissionsUseAnyApiClient column. The answer is
+// asked once per Client, and not at all once a permission set read has shown it.
 func (c *Client) FeatureProvisioned(ctx context.Context) (bool, error) {
-	// A permission set read has already told when it knows the columns.
-	if cols := c.columns.Load(); cols != nil {
-		return slices.Contains(*cols, PermissionUseAnyAPIClient), nil
-	}
-	err := c.Query(ctx, "SELECT Id, PermissionsUseAnyApiClient FROM PermissionSet LIMIT 1", func(json.RawMessage) error { return nil })
-	if err == nil {
-		c.noteProvisioned(true)
-		return true, nil
-	}
-	var e *Error
-	if asError(err, &e) && e.Code == "INVALID_FIELD" {
-		c.noteProvisioned(false)
-		return false, nil
-	}
-	return false, err
+	cols, err := c.permissionColumns(ctx)
+	return slices.Contains(cols, PermissionUseAnyAPIClient), err
 }
 
 // APIVersions returns the API versions the org serves ("47.0", …), from GET /services/data,

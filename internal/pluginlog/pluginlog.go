@@ -6,7 +6,10 @@
 // about a third of the provider's CPU and a fifth of Terraform's in `make bench`.
 package pluginlog
 
-import "strings"
+import (
+	"os"
+	"strings"
+)
 
 // sdkLevelVars are the variables the plugin SDK reads its log levels from: the SDK's root
 // logger, its protocol and framework subsystems, and the provider's own logger, which
@@ -38,4 +41,15 @@ func Levels(getenv func(string) string) map[string]string {
 		}
 	}
 	return set
+}
+
+// Apply sets, in this process's environment, the variables Levels returns; a provider's main
+// calls it before it serves.
+func Apply() error {
+	for name, level := range Levels(os.Getenv) {
+		if err := os.Setenv(name, level); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package pluginlog
 
 import (
 	"maps"
+	"os"
 	"testing"
 )
 
@@ -32,5 +33,22 @@ func TestLevels(t *testing.T) {
 				t.Errorf("Levels() = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// Apply puts what Levels decides into the process's environment, where the SDK reads it. Not
+// parallel: it sets environment variables.
+func TestApplySetsTheEnvironment(t *testing.T) {
+	for _, name := range append([]string{"TF_LOG", "TF_LOG_PROVIDER"}, sdkLevelVars...) {
+		t.Setenv(name, "") // restored after the test, and empty (unset) for Levels
+	}
+	t.Setenv("TF_LOG", "warn")
+	if err := Apply(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range sdkLevelVars {
+		if got := os.Getenv(name); got != "WARN" {
+			t.Errorf("%s = %q, want WARN", name, got)
+		}
 	}
 }

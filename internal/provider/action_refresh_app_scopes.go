@@ -63,7 +63,7 @@ func (a *refreshAppScopesAction) ModifyPlan(ctx context.Context, req action.Modi
 	if !ok {
 		return
 	}
-	available, err := a.data.extensionAvailable(ctx)
+	available, err := a.data.client.ExtensionAvailable(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(a.data.planCheckFailed("whether the org serves the setup extension", err))
 		return

@@ -188,7 +188,7 @@ func (d *apiAccessCheckDataSource) Read(ctx context.Context, req datasource.Read
 		return
 	}
 
-	available, err := d.data.extensionAvailable(ctx)
+	available, err := d.data.client.ExtensionAvailable(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(orgErrorDiag("discovering the setup extension", err))
 		return

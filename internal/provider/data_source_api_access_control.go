@@ -85,7 +85,7 @@ func (d *apiAccessControlDataSource) Read(ctx context.Context, _ datasource.Read
 		resp.Diagnostics.Append(orgErrorDiag("reading the "+apiAccessSettingOp, err))
 		return
 	}
-	provisioned, err := d.data.featureProvisioned(ctx)
+	provisioned, err := d.data.client.FeatureProvisioned(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(orgErrorDiag("checking whether API Access Control is provisioned", err))
 		return
@@ -97,7 +97,7 @@ func (d *apiAccessControlDataSource) Read(ctx context.Context, _ datasource.Read
 		AllowVisualforceAPIAccess:         types.BoolNull(),
 		FeatureProvisioned:                types.BoolValue(provisioned),
 	}
-	available, err := d.data.extensionAvailable(ctx)
+	available, err := d.data.client.ExtensionAvailable(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(orgErrorDiag("discovering the setup extension", err))
 		return

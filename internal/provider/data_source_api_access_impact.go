@@ -185,7 +185,7 @@ func (d *apiAccessImpactDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() || !d.data.ready(&resp.Diagnostics) {
 		return
 	}
-	available, err := d.data.extensionAvailable(ctx)
+	available, err := d.data.client.ExtensionAvailable(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(orgErrorDiag("discovering the setup extension", err))
 		return

@@ -103,7 +103,7 @@ func (l *impactLedger) prefetch(ctx context.Context, d *providerData) {
 
 // readImpact reads the settings and the rest of the org at the same time.
 func readImpact(ctx context.Context, d *providerData) impactRead {
-	if available, err := d.extensionAvailable(ctx); err != nil || !available {
+	if available, err := d.client.ExtensionAvailable(ctx); err != nil || !available {
 		return impactRead{err: err}
 	}
 	var org access.Org

@@ -107,7 +107,7 @@ func listOAuthUsage(ctx context.Context, d *providerData, diags *diag.Diagnostic
 	if !d.ready(diags) {
 		return nil
 	}
-	available, err := d.extensionAvailable(ctx)
+	available, err := d.client.ExtensionAvailable(ctx)
 	if err != nil {
 		diags.Append(orgErrorDiag("discovering the sfaccess setup extension", err))
 		return nil

@@ -45,7 +45,7 @@ func findOAuthUsageApp(ctx context.Context, c *orgapi.Client, name string) (*org
 // are then left null.
 func oauthUsageByAppID(ctx context.Context, d *providerData, what string) (map[string]orgapi.OAuthUsageApp, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	available, err := d.extensionAvailable(ctx)
+	available, err := d.client.ExtensionAvailable(ctx)
 	if err != nil {
 		diags.Append(orgErrorDiag("discovering the sfaccess setup extension", err))
 		return nil, diags

@@ -25,14 +25,11 @@ type providerData struct {
 	// credentials names what to fix when the org rejects the login (credentialsToFix).
 	credentials string
 
-	// Each look-up the org answers once per configuration has its own lock, held across its
-	// call: one waiting for the org must not hold up the others, nor mu's quick bookkeeping.
-	extensionMu   sync.Mutex
-	extension     *bool
-	provisionedMu sync.Mutex
-	provisioned   *bool
-	runAsMu       sync.Mutex
-	runAs         *runningUser
+	// The running user is read once per configuration under its own lock, held across the
+	// calls: waiting for the org must not hold up mu's quick bookkeeping. (The client itself keeps
+	// whether the org serves the setup extension and has API Access Control.)
+	runAsMu sync.Mutex
+	runAs   *runningUser
 
 	mu sync.Mutex // guards managed
 	// managed holds the keys (resource type and import id) of the objects this run's state holds,
@@ -116,37 +113,6 @@ func (d *providerData) canPlanCheck(diags *diag.Diagnostics, what string) bool {
 				"checked against the org until apply.", strings.Join(d.unknownAttributes, ", "), what))
 	}
 	return false
-}
-
-// extensionAvailable reports, once per configuration, whether the org serves the setup extension.
-func (d *providerData) extensionAvailable(ctx context.Context) (bool, error) {
-	d.extensionMu.Lock()
-	defer d.extensionMu.Unlock()
-	if d.extension != nil {
-		return *d.extension, nil
-	}
-	ok, err := d.client.ExtensionAvailable(ctx)
-	if err != nil {
-		return false, err
-	}
-	d.extension = &ok
-	return ok, nil
-}
-
-// featureProvisioned reports, once per configuration, whether Salesforce Support enabled API
-// Access Control for the org.
-func (d *providerData) featureProvisioned(ctx context.Context) (bool, error) {
-	d.provisionedMu.Lock()
-	defer d.provisionedMu.Unlock()
-	if d.provisioned != nil {
-		return *d.provisioned, nil
-	}
-	ok, err := d.client.FeatureProvisioned(ctx)
-	if err != nil {
-		return false, err
-	}
-	d.provisioned = &ok
-	return ok, nil
 }
 
 // runningUser returns, once per configuration, who the provider acts as and what it may do: the

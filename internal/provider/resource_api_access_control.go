@@ -161,7 +161,7 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 	vfChanges := plan.AllowVisualforceAPIAccess.ValueBool() ||
 		(state != nil && !plan.AllowVisualforceAPIAccess.Equal(state.AllowVisualforceAPIAccess))
 	if vfChanges && !plan.AllowVisualforceAPIAccess.IsUnknown() {
-		available, err := r.data.extensionAvailable(ctx)
+		available, err := r.data.client.ExtensionAvailable(ctx)
 		if err != nil {
 			resp.Diagnostics.Append(r.data.planCheckFailed("whether the org serves the setup extension", err))
 		} else if !available {
@@ -207,7 +207,7 @@ func (r *apiAccessControlResource) checkLimitsProvisioned(ctx context.Context, p
 		if !limit.on {
 			continue
 		}
-		provisioned, err := r.data.featureProvisioned(ctx)
+		provisioned, err := r.data.client.FeatureProvisioned(ctx)
 		if err != nil {
 			diags.Append(r.data.planCheckFailed("whether API Access Control is provisioned", err))
 		} else if !provisioned {
@@ -271,7 +271,7 @@ func (r *apiAccessControlResource) apply(ctx context.Context, timeout time.Durat
 	// Without the extension the Visualforce option can be neither read nor written; ModifyPlan
 	// has refused plans that would need it, so "false" then means "not managed here".
 	allowVF := plan.AllowVisualforceAPIAccess.ValueBool()
-	available, err := r.data.extensionAvailable(ctx)
+	available, err := r.data.client.ExtensionAvailable(ctx)
 	if err != nil {
 		diags.Append(orgErrorDiag("discovering the setup extension", err))
 		return
@@ -335,7 +335,7 @@ func (r *apiAccessControlResource) read(ctx context.Context, m *apiAccessControl
 	m.LimitExternalUsersToInstalledApps = types.BoolValue(deref(settings.EnableAdminApprovedAppsOnlyForExternalUser))
 	m.LimitAllUsersToApprovedApps = types.BoolValue(deref(settings.EnableAdminApprovedAppsOnly))
 
-	available, err := r.data.extensionAvailable(ctx)
+	available, err := r.data.client.ExtensionAvailable(ctx)
 	if err != nil {
 		diags.Append(orgErrorDiag("discovering the setup extension", err))
 		return false
@@ -390,7 +390,7 @@ func (r *apiAccessControlResource) Delete(ctx context.Context, req resource.Dele
 		resp.Diagnostics.Append(orgErrorDiag("restoring the default "+apiAccessSettingOp, err))
 		return
 	}
-	available, err := r.data.extensionAvailable(ctx)
+	available, err := r.data.client.ExtensionAvailable(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(orgErrorDiag("discovering the setup extension", err))
 		return

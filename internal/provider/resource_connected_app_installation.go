@@ -176,7 +176,7 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 		change = blockOrUnblockApp
 	}
 
-	available, err := r.data.extensionAvailable(ctx)
+	available, err := r.data.client.ExtensionAvailable(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(r.data.planCheckFailed("whether the org serves the setup extension", err))
 		return

@@ -153,7 +153,7 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if n != orgapi.PermissionUseAnyAPIClient {
 			continue
 		}
-		provisioned, err := r.data.featureProvisioned(ctx)
+		provisioned, err := r.data.client.FeatureProvisioned(ctx)
 		if err != nil {
 			resp.Diagnostics.Append(r.data.planCheckFailed("whether API Access Control is provisioned", err))
 		} else if !provisioned {

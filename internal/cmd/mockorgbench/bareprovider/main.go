@@ -10,7 +10,6 @@ import (
 	"context"
 	"log"
 	"math/big"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -28,10 +27,8 @@ import (
 )
 
 func main() {
-	for name, level := range pluginlog.Levels(os.Getenv) {
-		if err := os.Setenv(name, level); err != nil {
-			log.Fatal(err.Error())
-		}
+	if err := pluginlog.Apply(); err != nil {
+		log.Fatal(err.Error())
 	}
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return &bare{real: sfaccess.New("bare")()} },
 		providerserver.ServeOpts{Address: "registry.terraform.io/sfaccess/sfaccess", ProtocolVersion: 6})
