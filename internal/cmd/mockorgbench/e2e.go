@@ -10,7 +10,8 @@ package main
 // references, shows what Terraform itself spends on that dependency graph, and each phase reports
 // the CPU time Terraform and the provider used. The same configuration also runs against
 // bareprovider, the provider's schemas with one API call per operation and nothing else, to set
-// the provider's overhead beside what any framework provider of these schemas costs. Terraform
+// the provider's overhead beside what any framework provider of these schemas costs, and against
+// bareprovider with no calls at all: the least any provider of these schemas can cost. Terraform
 // runs through internal/tfdev (dev_overrides, no terraform init) in a temporary folder that is
 // removed afterwards.
 
@@ -50,6 +51,9 @@ type target struct {
 
 // bareProviderPackage is the yardstick provider's main package, relative to the repository.
 const bareProviderPackage = "./internal/cmd/mockorgbench/bareprovider"
+
+// bareWithoutCalls is the environment that makes bareprovider skip its one call per operation.
+var bareWithoutCalls = []string{"SFACCESS_BARE_CALLS=none"}
 
 type phase struct {
 	elapsed time.Duration
@@ -118,10 +122,10 @@ func runE2E(ctx context.Context, n, rounds int) ([]row, error) {
 
 	r := &e2eRun{n: n, terraform: terraform, orgURL: "http://" + ln.Addr().String(), control: srv.ControlToken(),
 		http: &http.Client{Timeout: time.Minute}}
-	sfDir, bareDir := filepath.Join(tmp, "sfaccess"), filepath.Join(tmp, "bare")
+	sfDir, bareDir, noCallsDir := filepath.Join(tmp, "sfaccess"), filepath.Join(tmp, "bare"), filepath.Join(tmp, "nocalls")
 	floorDir, graphDir := filepath.Join(tmp, "floor"), filepath.Join(tmp, "graph")
 	for dir, config := range map[string]string{
-		sfDir: sfaccessConfig(r.orgURL, n), bareDir: sfaccessConfig(r.orgURL, n),
+		sfDir: sfaccessConfig(r.orgURL, n), bareDir: sfaccessConfig(r.orgURL, n), noCallsDir: sfaccessConfig(r.orgURL, n),
 		floorDir: floorConfig(3 * n), graphDir: graphFloorConfig(n),
 	} {
 		if err := writeConfig(dir, config); err != nil {
@@ -132,20 +136,22 @@ func runE2E(ctx context.Context, n, rounds int) ([]row, error) {
 	phases := map[string]phase{}
 	for round := 1; round <= rounds; round++ {
 		fmt.Fprintf(os.Stderr, "bench part 3: round %d of %d\n", round, rounds)
-		for _, step := range []struct {
-			name, dir string
-			target    target
-		}{
-			{"floor apply", floorDir, sf}, {"graph apply", graphDir, sf}, {"bare apply", bareDir, bare}, {"apply", sfDir, sf},
-			{"floor refresh", floorDir, sf}, {"graph refresh", graphDir, sf}, {"bare refresh", bareDir, bare}, {"refresh", sfDir, sf},
-			{"floor destroy", floorDir, sf}, {"graph destroy", graphDir, sf}, {"bare destroy", bareDir, bare}, {"destroy", sfDir, sf},
-		} {
-			verb := step.name[strings.LastIndex(step.name, " ")+1:]
-			p, err := r.phase(ctx, step.target, step.dir, verb, nil)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", step.name, err)
+		for _, verb := range []string{"apply", "refresh", "destroy"} {
+			for _, step := range []struct {
+				name, dir string
+				target    target
+				env       []string
+			}{
+				{"floor " + verb, floorDir, sf, nil}, {"graph " + verb, graphDir, sf, nil},
+				{"bare " + verb, bareDir, bare, nil}, {"no-calls " + verb, noCallsDir, bare, bareWithoutCalls},
+				{verb, sfDir, sf, nil},
+			} {
+				p, err := r.phase(ctx, step.target, step.dir, verb, step.env)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", step.name, err)
+				}
+				phases[step.name] = mergeRound(phases[step.name], p)
 			}
-			phases[step.name] = mergeRound(phases[step.name], p)
 		}
 	}
 
@@ -198,6 +204,7 @@ func e2eRows(n int, p map[string]phase, on, off phase) []row {
 	ratio := func(name string) float64 { return over(name, "floor "+name) }
 	graphRatio := func(name string) float64 { return over("graph "+name, "floor "+name) }
 	bareRatio := func(name string) float64 { return over("bare "+name, "floor "+name) }
+	noCallsRatio := func(name string) float64 { return over("no-calls "+name, "floor "+name) }
 	overBare := func(name string) float64 { return over(name, "bare "+name) }
 	worstOverBare := max(overBare("apply"), overBare("refresh"), overBare("destroy"))
 	cpu := func(name string) string {
@@ -213,6 +220,7 @@ func e2eRows(n int, p map[string]phase, on, off phase) []row {
 		{"e2e: destroy vs terraform_data floor", fmt.Sprintf("%.1fx", ratio("destroy")), "<= 2.5x", ratio("destroy") <= 2.5},
 		{"e2e: floor with the config's references, apply/refresh/destroy", fmt.Sprintf("%.1fx %.1fx %.1fx", graphRatio("apply"), graphRatio("refresh"), graphRatio("destroy")), "(reported)", true},
 		{"e2e: bare framework provider vs floor, apply/refresh/destroy", fmt.Sprintf("%.1fx %.1fx %.1fx", bareRatio("apply"), bareRatio("refresh"), bareRatio("destroy")), "(reported)", true},
+		{"e2e: same provider with no API calls vs floor, apply/refresh/destroy", fmt.Sprintf("%.1fx %.1fx %.1fx", noCallsRatio("apply"), noCallsRatio("refresh"), noCallsRatio("destroy")), "(reported)", true},
 		{"e2e: sfaccess vs bare framework provider, apply/refresh/destroy", fmt.Sprintf("%.2fx %.2fx %.2fx", overBare("apply"), overBare("refresh"), overBare("destroy")), "<= 1.25x each", worstOverBare <= 1.25},
 		{"e2e: CPU s, sfaccess / floor: apply", cpu("apply"), "(reported)", true},
 		{"e2e: CPU s, sfaccess / floor: refresh", cpu("refresh"), "(reported)", true},
