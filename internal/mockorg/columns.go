@@ -38,8 +38,10 @@ func fieldColumn(f fieldDef, displayName string) columnMetadata {
 }
 
 // queryColumns answers the columns variant. The statement is checked as the query itself would
-// be, so a bad field fails here with the same error. Fields reached through one relationship are
-// the join columns of a column named after it; COUNT() selects no column.
+// be, so a bad field fails here with the same error. A field reached through relationships is a
+// join column of a column named after the last of them, itself a join column of the one before:
+// Parent.Profile.Name is Parent → Profile → Name, as the Salesforce CLI walks them. COUNT()
+// selects no column.
 func (s *Server) queryColumns(c *restCall, text string) {
 	var out columnsAnswer
 	aerr := s.viewAs(c.caller, func(st *state, _ *user) *apiError {
@@ -48,22 +50,15 @@ func (s *Server) queryColumns(c *restCall, text string) {
 			return aerr
 		}
 		out = columnsAnswer{ColumnMetadata: []columnMetadata{}, EntityName: t.name, KeyPrefix: t.prefix}
-		joins := map[string]int{}
 		for _, p := range selectedPaths(q, paths) {
-			if p.rel == nil {
-				out.IDSelected = out.IDSelected || p.field.name == "Id"
-				out.ColumnMetadata = append(out.ColumnMetadata, fieldColumn(p.field, p.field.name))
-				continue
+			out.IDSelected = out.IDSelected || (len(p.rels) == 0 && p.field.name == "Id")
+			columns, prefix := &out.ColumnMetadata, ""
+			for _, rel := range p.rels {
+				prefix += rel.name
+				columns = &joinColumn(columns, rel, prefix).JoinColumns
+				prefix += "."
 			}
-			i, ok := joins[p.rel.name]
-			if !ok {
-				i = len(out.ColumnMetadata)
-				joins[p.rel.name] = i
-				out.ColumnMetadata = append(out.ColumnMetadata, columnMetadata{ApexType: p.rel.target,
-					ColumnName: p.rel.name, DisplayName: p.rel.name, JoinColumns: []columnMetadata{}})
-			}
-			parent := &out.ColumnMetadata[i]
-			parent.JoinColumns = append(parent.JoinColumns, fieldColumn(p.field, p.canonical))
+			*columns = append(*columns, fieldColumn(p.field, p.canonical))
 		}
 		return nil
 	})
@@ -72,4 +67,17 @@ func (s *Server) queryColumns(c *restCall, text string) {
 		return
 	}
 	writeJSON(c.w, http.StatusOK, out)
+}
+
+// joinColumn returns the column of relationship rel among columns, added on first use;
+// displayName is the relationship's path from the queried object.
+func joinColumn(columns *[]columnMetadata, rel relationship, displayName string) *columnMetadata {
+	for i := range *columns {
+		if c := &(*columns)[i]; c.ColumnName == rel.name && c.ApexType == rel.target {
+			return c
+		}
+	}
+	*columns = append(*columns, columnMetadata{ApexType: rel.target, ColumnName: rel.name, DisplayName: displayName,
+		JoinColumns: []columnMetadata{}})
+	return &(*columns)[len(*columns)-1]
 }

@@ -36,6 +36,22 @@ func TestQueryColumns(t *testing.T) {
 		t.Errorf("raw answer: %s", r.body)
 	}
 
+	// Two levels nest twice: the Salesforce CLI names the column Parent.Profile.Name by walking
+	// joinColumns down from Parent.
+	r = columns("SELECT Parent.Name, Parent.Profile.Name FROM SetupEntityAccess")
+	r.json(t, &got)
+	want = columnsAnswer{EntityName: "SetupEntityAccess", KeyPrefix: "0J0", ColumnMetadata: []columnMetadata{
+		{ApexType: "PermissionSet", ColumnName: "Parent", DisplayName: "Parent", JoinColumns: []columnMetadata{
+			{ApexType: "String", ColumnName: "Name", DisplayName: "Parent.Name", TextType: true, Insertable: true, Updatable: true, JoinColumns: []columnMetadata{}},
+			{ApexType: "Profile", ColumnName: "Profile", DisplayName: "Parent.Profile", JoinColumns: []columnMetadata{
+				{ApexType: "String", ColumnName: "Name", DisplayName: "Parent.Profile.Name", TextType: true, JoinColumns: []columnMetadata{}},
+			}},
+		}},
+	}}
+	if r.status != http.StatusOK || mustJSON(t, got) != mustJSON(t, want) {
+		t.Errorf("columns two levels down: %d\n got %s\nwant %s", r.status, r.body, mustJSON(t, want))
+	}
+
 	columns("SELECT COUNT() FROM User").json(t, &got)
 	if got.ColumnMetadata == nil || len(got.ColumnMetadata) != 0 || got.IDSelected || got.EntityName != "User" {
 		t.Errorf("COUNT(): %+v, want no columns", got)

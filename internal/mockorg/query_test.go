@@ -1,6 +1,7 @@
 package mockorg
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -160,6 +161,54 @@ func TestQueryAllAnswersAsQueryAndPagesThroughEitherResource(t *testing.T) {
 	}
 }
 
+// SetupEntityAccess → PermissionSet → Profile in one query, as Salesforce's SetupEntityAccess
+// reference does (Parent.Profile.Name): each level nests under its relationship, a permission set
+// no profile owns renders its Profile as null, and the path filters like any field.
+func TestQueryThroughTwoRelationships(t *testing.T) {
+	h := newHarness(t, Config{})
+	admin := h.adminToken()
+	appID := h.appID("Workbench")
+	looseID := createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin, psBody("Loose")))
+	var partnerPS queryAnswer
+	h.query(admin, "SELECT Id FROM PermissionSet WHERE Profile.Name = 'Partner Community User'").json(t, &partnerPS)
+	if len(partnerPS.Records) != 1 {
+		t.Fatalf("the partner profile's permission set: %+v", partnerPS)
+	}
+	for _, parent := range []string{looseID, partnerPS.Records[0]["Id"].(string)} {
+		createdID(t, h.rest(http.MethodPost, apiBase+"/sobjects/SetupEntityAccess", admin,
+			map[string]any{"ParentId": parent, "SetupEntityId": appID}))
+	}
+
+	const soql = "SELECT Id, Parent.Name, Parent.Profile.Name, Parent.Profile.UserType FROM SetupEntityAccess WHERE SetupEntityId = '%s' ORDER BY Parent.Profile.Name NULLS FIRST"
+	r := h.query(admin, fmt.Sprintf(soql, appID))
+	var a queryAnswer
+	r.json(t, &a)
+	if r.status != http.StatusOK || len(a.Records) != 2 {
+		t.Fatalf("query: %d %s", r.status, r.body)
+	}
+	loose, _ := a.Records[0]["Parent"].(map[string]any)
+	if loose["Name"] != "Loose" || loose["Profile"] != nil {
+		t.Errorf("grant of an unowned permission set: %v, want Profile null", a.Records[0])
+	}
+	if !strings.Contains(string(r.body), `"Profile":null`) {
+		t.Errorf("a null lookup two levels down must render as null: %s", r.body)
+	}
+	owned, _ := a.Records[1]["Parent"].(map[string]any)
+	profile, _ := owned["Profile"].(map[string]any)
+	attrs, _ := profile["attributes"].(map[string]any)
+	if profile["Name"] != "Partner Community User" || profile["UserType"] != "PowerPartner" || attrs["type"] != "Profile" {
+		t.Errorf("grant of a profile's permission set: %v", a.Records[1])
+	}
+	if want := `"Parent":{"attributes":{"type":"PermissionSet"`; !strings.Contains(string(r.body), want) {
+		t.Errorf("answer has no %s: %s", want, r.body)
+	}
+
+	h.query(admin, fmt.Sprintf("SELECT Id FROM SetupEntityAccess WHERE SetupEntityId = '%s' AND Parent.Profile.Name = 'Partner Community User'", appID)).json(t, &a)
+	if a.TotalSize != 1 {
+		t.Errorf("filter on Parent.Profile.Name: %+v, want the profile's grant only", a)
+	}
+}
+
 func TestQueryErrors(t *testing.T) {
 	h := newHarness(t, Config{})
 	admin := h.adminToken()
@@ -175,6 +224,9 @@ func TestQueryErrors(t *testing.T) {
 		{"SELECT Id FROM User ORDER BY Foo", "INVALID_FIELD", "No such column 'Foo' on entity 'User'"},
 		{"SELECT Owner.Name FROM User", "INVALID_FIELD", "Didn't understand relationship 'Owner'"},
 		{"SELECT Profile.Foo FROM User", "INVALID_FIELD", "No such column 'Foo' on entity 'Profile'"},
+		{"SELECT Parent.Owner.Name FROM SetupEntityAccess", "INVALID_FIELD", "Didn't understand relationship 'Owner'"},
+		{"SELECT Parent.Profile.Foo FROM SetupEntityAccess", "INVALID_FIELD", "No such column 'Foo' on entity 'Profile'"},
+		{"SELECT Profile.Name.Foo FROM User", "INVALID_FIELD", "Didn't understand relationship 'Name'"},
 		{"SELECT Id FROM Account", "INVALID_TYPE", "sObject type 'Account' is not supported"},
 	}
 	for _, tc := range cases {

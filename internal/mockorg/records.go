@@ -34,9 +34,20 @@ type fieldDef struct {
 	maxLength  int
 }
 
-// relationship is a lookup that SOQL can traverse one level: Profile.Name on User.
+// relationship is a lookup that SOQL can traverse, one level (Profile.Name on User) or more
+// (Parent.Profile.Name on SetupEntityAccess).
 type relationship struct {
 	name, target, idField string
+}
+
+// follow returns the record rec's lookup points at, or nil when the lookup is empty or its record
+// is gone.
+func (r relationship) follow(st *state, rec record) record {
+	id, _ := rec[r.idField].(string)
+	if id == "" {
+		return nil
+	}
+	return sobjectTypeNamed(r.target).find(st, id)
 }
 
 // sobjectType is the schema of one sObject and how to read its records from the state.
@@ -392,34 +403,38 @@ func (t *sobjectType) find(st *state, id string) record {
 	return nil
 }
 
-// fieldPath is a resolved SOQL field reference: a field of the object, or one across a relationship.
+// fieldPath is a resolved SOQL field reference: a field of the object, or one reached through a
+// chain of relationships.
 type fieldPath struct {
-	canonical string // "Profile.Name"
-	rel       *relationship
+	canonical string         // "Parent.Profile.Name"
+	rels      []relationship // the lookups followed, the object's own first; none for its own field
 	field     fieldDef
 }
 
-// resolvePath resolves "profile.name" to its canonical form, or explains why it does not exist.
+// resolvePath resolves "parent.profile.name" to its canonical form, or explains why it does not
+// exist.
 func (t *sobjectType) resolvePath(st *state, path string) (fieldPath, *apiError) {
-	relName, fieldName, traverses := strings.Cut(path, ".")
-	if !traverses {
-		f, ok := t.field(st, path)
+	segments := strings.Split(path, ".")
+	var p fieldPath
+	var canonical []string
+	at := t
+	for _, relName := range segments[:len(segments)-1] {
+		rel, ok := at.relationship(relName)
 		if !ok {
-			return fieldPath{}, noSuchColumn(t.name, path)
+			return fieldPath{}, &apiError{status: http.StatusBadRequest, code: "INVALID_FIELD",
+				message: fmt.Sprintf("Didn't understand relationship '%s' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.", relName)}
 		}
-		return fieldPath{canonical: f.name, field: f}, nil
+		p.rels = append(p.rels, rel)
+		canonical = append(canonical, rel.name)
+		at = sobjectTypeNamed(rel.target)
 	}
-	rel, ok := t.relationship(relName)
-	if !ok || strings.Contains(fieldName, ".") {
-		return fieldPath{}, &apiError{status: http.StatusBadRequest, code: "INVALID_FIELD",
-			message: fmt.Sprintf("Didn't understand relationship '%s' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.", relName)}
-	}
-	target := sobjectTypeNamed(rel.target)
-	f, ok := target.field(st, fieldName)
+	fieldName := segments[len(segments)-1]
+	f, ok := at.field(st, fieldName)
 	if !ok {
-		return fieldPath{}, noSuchColumn(target.name, fieldName)
+		return fieldPath{}, noSuchColumn(at.name, fieldName)
 	}
-	return fieldPath{canonical: rel.name + "." + f.name, rel: &rel, field: f}, nil
+	p.field, p.canonical = f, strings.Join(append(canonical, f.name), ".")
+	return p, nil
 }
 
 func noSuchColumn(object, field string) *apiError {
@@ -427,20 +442,14 @@ func noSuchColumn(object, field string) *apiError {
 		message: fmt.Sprintf("No such column '%s' on entity '%s'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.", field, object)}
 }
 
-// value reads a resolved path from a record, following a relationship through the state.
+// value reads a resolved path from a record, following its relationships through the state.
 func (p fieldPath) value(st *state, rec record) any {
-	if p.rel == nil {
-		return rec[p.field.name]
+	for _, rel := range p.rels {
+		if rec = rel.follow(st, rec); rec == nil {
+			return nil
+		}
 	}
-	id, _ := rec[p.rel.idField].(string)
-	if id == "" {
-		return nil
-	}
-	parent := sobjectTypeNamed(p.rel.target).find(st, id)
-	if parent == nil {
-		return nil
-	}
-	return parent[p.field.name]
+	return rec[p.field.name]
 }
 
 func attributes(typ, version, id string) map[string]string {
@@ -448,7 +457,7 @@ func attributes(typ, version, id string) map[string]string {
 }
 
 // render builds the JSON object of a record with the selected paths, nesting relationship fields
-// under their relationship as Salesforce does.
+// under their relationship, level by level, as Salesforce does.
 func (t *sobjectType) render(st *state, version string, rec record, paths []fieldPath) *orderedObject {
 	out := newOrderedObject()
 	if id, ok := rec["Id"].(string); ok {
@@ -460,24 +469,35 @@ func (t *sobjectType) render(st *state, version string, rec record, paths []fiel
 		out.set("attributes", map[string]string{"type": t.name})
 	}
 	for _, p := range paths {
-		if p.rel == nil {
-			out.set(p.field.name, rec[p.field.name])
-			continue
+		obj, at := out, rec
+		for _, rel := range p.rels {
+			if obj, at = obj.nested(st, version, rel, at); obj == nil {
+				break
+			}
 		}
-		id, _ := rec[p.rel.idField].(string)
-		if id == "" {
-			out.set(p.rel.name, nil)
-			continue
+		if obj != nil {
+			obj.set(p.field.name, at[p.field.name])
 		}
-		nested, ok := out.get(p.rel.name).(*orderedObject)
-		if !ok {
-			nested = newOrderedObject()
-			nested.set("attributes", attributes(p.rel.target, version, id))
-			out.set(p.rel.name, nested)
-		}
-		nested.set(p.field.name, p.value(st, rec))
 	}
 	return out
+}
+
+// nested returns the object that rec's lookup rel renders as inside o, made on first use, and the
+// record it shows (nil when that record is gone); an empty lookup renders as null, and nested
+// returns nil.
+func (o *orderedObject) nested(st *state, version string, rel relationship, rec record) (*orderedObject, record) {
+	id, _ := rec[rel.idField].(string)
+	if id == "" {
+		o.set(rel.name, nil)
+		return nil, nil
+	}
+	n, ok := o.get(rel.name).(*orderedObject)
+	if !ok {
+		n = newOrderedObject()
+		n.set("attributes", attributes(rel.target, version, id))
+		o.set(rel.name, n)
+	}
+	return n, rel.follow(st, rec)
 }
 
 // orderedObject is a JSON object that keeps its keys in insertion order, as Salesforce's answers do.

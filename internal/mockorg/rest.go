@@ -314,7 +314,7 @@ func readRecord(st *state, t *sobjectType, version, id, fields string) (*ordered
 	if fields != "" {
 		for name := range strings.SplitSeq(fields, ",") {
 			p, err := t.resolvePath(st, strings.TrimSpace(name))
-			if err != nil || p.rel != nil {
+			if err != nil || len(p.rels) > 0 {
 				if err == nil {
 					err = noSuchColumn(t.name, name)
 				}

@@ -23,7 +23,6 @@ type batchers struct {
 	grants      *coalescer[string, grantRecord]
 	permSets    *coalescer[string, PermissionSet]
 	permSetList *coalescer[one, []PermissionSet] // every permission set, kept until a write of scopeOther
-	profiles    *coalescer[string, Profile]
 	assignments *coalescer[string, PermissionSetAssignment]
 	profileName *coalescer[string, Profile]              // by name
 	appRecords  *coalescer[string, ConnectedApplication] // by id
@@ -57,14 +56,13 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 	b.oauthUsage.reuse = scopeMetadata | scopeInstallations
 	b.grants = newCoalescer(c, "SetupEntityAccess by Id", window, soqlIDChunk,
 		func(ctx context.Context, ids []string) (map[string]grantRecord, error) {
-			recs, err := QueryAll[grantRecord](ctx, c, "SELECT Id, ParentId, SetupEntityId, Parent.Name, Parent.IsOwnedByProfile, "+
-				"Parent.ProfileId FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication' AND Id"+idInClause(ids))
-			return byID[grantRecord, grantRecord](recs, err, func(g grantRecord) string { return g.ID })
+			recs, err := QueryAll[grantRecord](ctx, c, grantQuery+" AND Id"+idInClause(ids))
+			return byID(recs, err, func(g grantRecord) string { return g.ID })
 		})
 	b.permSets = newCoalescer(c, "PermissionSet by Id", window, soqlIDChunk,
 		func(ctx context.Context, ids []string) (map[string]PermissionSet, error) {
 			recs, err := c.queryPermissionSets(ctx, " WHERE Id"+idInClause(ids))
-			return byID[PermissionSet, PermissionSet](recs, err, func(p PermissionSet) string { return p.ID })
+			return byID(recs, err, func(p PermissionSet) string { return p.ID })
 		})
 	b.permSetList = newCoalescer(c, "PermissionSet list", window, 0,
 		func(ctx context.Context, _ []one) (map[one][]PermissionSet, error) {
@@ -74,22 +72,10 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 	// Permission sets change only through writes of scopeOther (sObject PermissionSet), which
 	// every kept answer depends on.
 	b.permSetList.reuse = scopeOther
-	b.profiles = newCoalescer(c, "Profile by Id", window, soqlIDChunk,
-		func(ctx context.Context, ids []string) (map[string]Profile, error) {
-			type profileRecord struct {
-				ID       string `json:"Id"`
-				Name     string `json:"Name"`
-				UserType string `json:"UserType"`
-			}
-			recs, err := QueryAll[profileRecord](ctx, c, "SELECT Id, Name, UserType FROM Profile WHERE Id"+idInClause(ids))
-			return byID(recs, err, func(r profileRecord) string { return r.ID }, func(r profileRecord) Profile {
-				return Profile{ID: r.ID, Name: r.Name, UserType: r.UserType}
-			})
-		})
 	b.assignments = newCoalescer(c, "PermissionSetAssignment by Id", window, soqlIDChunk,
 		func(ctx context.Context, ids []string) (map[string]PermissionSetAssignment, error) {
 			recs, err := c.queryAssignments(ctx, " WHERE PermissionSet.IsOwnedByProfile = false AND Id"+idInClause(ids))
-			return byID[PermissionSetAssignment, PermissionSetAssignment](recs, err, func(a PermissionSetAssignment) string { return a.ID })
+			return byID(recs, err, func(a PermissionSetAssignment) string { return a.ID })
 		})
 	b.profileName = newCoalescer(c, "Profile by Name", window, soqlIDChunk,
 		func(ctx context.Context, names []string) (map[string]Profile, error) {
@@ -97,11 +83,11 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 		})
 	// Every grant of a profile names the same few profiles: their answers serve later calls
 	// too, as the shared lists do, until the client writes something that could change them.
-	b.profiles.reuse, b.profileName.reuse = scopeOther, scopeOther
+	b.profileName.reuse = scopeOther
 	b.appRecords = newCoalescer(c, "ConnectedApplication by Id", window, soqlIDChunk,
 		func(ctx context.Context, ids []string) (map[string]ConnectedApplication, error) {
 			recs, err := c.queryConnectedApplications(ctx, " WHERE Id"+idInClause(ids))
-			return byID[ConnectedApplication, ConnectedApplication](recs, err, func(a ConnectedApplication) string { return a.ID })
+			return byID(recs, err, func(a ConnectedApplication) string { return a.ID })
 		})
 	b.appMetadata.readAhead = c.readAppsAhead
 	b.grants.readAhead = c.readGrantsAhead
@@ -169,9 +155,8 @@ func (c *Client) readGrantsAhead(ctx context.Context, n int, _ map[string]bool) 
 	if len(apps) == 0 {
 		return nil
 	}
-	recs, err := QueryAll[grantRecord](ctx, c, "SELECT Id, ParentId, SetupEntityId, Parent.Name, Parent.IsOwnedByProfile, "+
-		"Parent.ProfileId FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication' AND SetupEntityId"+idInClause(apps))
-	out, err := byID[grantRecord, grantRecord](recs, err, func(g grantRecord) string { return g.ID })
+	recs, err := QueryAll[grantRecord](ctx, c, grantQuery+" AND SetupEntityId"+idInClause(apps))
+	out, err := byID(recs, err, func(g grantRecord) string { return g.ID })
 	if err != nil {
 		return nil
 	}
@@ -208,21 +193,15 @@ func (s *idSet) take(n int) []string {
 	return out
 }
 
-// byID keys records by their normalized id, converting them with conv[0] when given.
-func byID[R any, V any](recs []R, err error, id func(R) string, conv ...func(R) V) (map[string]V, error) {
+// byID keys records by their normalized id; a record whose id does not parse is left out.
+func byID[R any](recs []R, err error, id func(R) string) (map[string]R, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]V, len(recs))
+	out := make(map[string]R, len(recs))
 	for _, r := range recs {
-		norm, nerr := sfid.Normalize(id(r))
-		if nerr != nil {
-			continue
-		}
-		if len(conv) > 0 {
-			out[norm] = conv[0](r)
-		} else if v, ok := any(r).(V); ok {
-			out[norm] = v
+		if norm, nerr := sfid.Normalize(id(r)); nerr == nil {
+			out[norm] = r
 		}
 	}
 	return out, nil
@@ -419,6 +398,12 @@ func (l *appWriteLog) unchangedSince(keys []string, gen writeGen) bool {
 }
 
 // grantRecord is a SetupEntityAccess with the permission set it grants to.
+// grantQuery selects connected app grants with their permission set's name and, for a profile's
+// own permission set, the profile's name two relationships away, so that one query answers a
+// grant whole; callers add " AND …" to choose the grants.
+const grantQuery = "SELECT Id, ParentId, SetupEntityId, Parent.Name, Parent.IsOwnedByProfile, Parent.ProfileId, Parent.Profile.Name " +
+	"FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication'"
+
 type grantRecord struct {
 	ID            string `json:"Id"`
 	ParentID      string `json:"ParentId"`
@@ -427,6 +412,9 @@ type grantRecord struct {
 		Name             string `json:"Name"`
 		IsOwnedByProfile bool   `json:"IsOwnedByProfile"`
 		ProfileID        string `json:"ProfileId"`
+		Profile          *struct {
+			Name string `json:"Name"`
+		} `json:"Profile"`
 	} `json:"Parent"`
 }
 
@@ -443,13 +431,9 @@ type ConnectedAppGrant struct {
 
 // ReadConnectedAppGrant reads one connected app grant by id with the API name of its app and the
 // name of its permission set or profile; ErrNotFound when the grant, its app, its permission set
-// or its profile is gone. The grant and its permission set come from one query and the app's name
-// from listMetadata, both shared by concurrent calls and sent together. likelyProfile, when not
-// empty, is the profile the caller expects the grant to be of (the one it last read): it is read
-// by name at the same time (when coalescing shares the look-up), and when the grant's profile is
-// that one its name needs no query of its own after the grant's. Otherwise a profile's name takes
-// one more (shared) query.
-func (c *Client) ReadConnectedAppGrant(ctx context.Context, id, likelyProfile string) (*ConnectedAppGrant, error) {
+// or its profile is gone. The grant and the names of its permission set and profile come from one
+// query and the app's name from listMetadata, both shared by concurrent calls and sent together.
+func (c *Client) ReadConnectedAppGrant(ctx context.Context, id string) (*ConnectedAppGrant, error) {
 	o := op{name: "reading SetupEntityAccess " + id, perm: NeedAppGrants}
 	norm, e := keyedID(o, id)
 	if e != nil {
@@ -457,15 +441,8 @@ func (c *Client) ReadConnectedAppGrant(ctx context.Context, id, likelyProfile st
 	}
 	var files []MetadataFile
 	var filesErr error
-	var likely *Profile
 	var side sync.WaitGroup
 	side.Go(func() { files, filesErr = c.ListConnectedApps(ctx) })
-	// With coalescing off nothing is shared, and the look-up would cost each grant two queries
-	// where reading its profile by id costs one.
-	if likelyProfile != "" && c.batch.window > 0 {
-		// A failed or empty look-up only means the grant's profile is read by id below.
-		side.Go(func() { likely, _ = c.ProfileByName(ctx, likelyProfile) })
-	}
 	g, found, err := c.batch.grants.get(ctx, norm)
 	side.Wait()
 	if err != nil {
@@ -492,24 +469,11 @@ func (c *Client) ReadConnectedAppGrant(ctx context.Context, id, likelyProfile st
 		out.PermissionSetName = g.Parent.Name
 		return out, nil
 	}
-	if likely != nil && sameID(likely.ID, g.Parent.ProfileID) {
-		out.ProfileID, out.ProfileName = likely.ID, likely.Name
-		return out, nil
+	if g.Parent.Profile == nil || g.Parent.ProfileID == "" {
+		return nil, o.fail(KindNotFound, "the profile of grant %s no longer exists", norm)
 	}
-	p, err := c.ProfileByID(ctx, g.Parent.ProfileID)
-	if err != nil {
-		return nil, err
-	}
-	out.ProfileID, out.ProfileName = p.ID, p.Name
+	out.ProfileID, out.ProfileName = g.Parent.ProfileID, g.Parent.Profile.Name
 	return out, nil
-}
-
-// sameID reports whether two record ids, in either their 15- or 18-character form, name the same
-// record.
-func sameID(a, b string) bool {
-	na, errA := sfid.Normalize(a)
-	nb, errB := sfid.Normalize(b)
-	return errA == nil && errB == nil && na == nb
 }
 
 // ReadConnectedAppWithID reads a connected app (readMetadata) and its ConnectedApplication id
@@ -533,12 +497,6 @@ func (c *Client) ReadConnectedAppWithID(ctx context.Context, name string) (*Conn
 	}
 	c.appsRead.add(id)
 	return app, id, nil
-}
-
-// ProfileByID reads one profile's id, name and user type (PermissionSetID is left empty);
-// ErrNotFound when there is none. Concurrent calls share one query.
-func (c *Client) ProfileByID(ctx context.Context, id string) (*Profile, error) {
-	return recordByID(ctx, c.batch.profiles, op{name: "reading Profile " + id}, "Profile", id)
 }
 
 // PermissionSetAssignmentByID reads one assignment of a permission set a user was given (not one

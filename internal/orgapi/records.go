@@ -62,7 +62,7 @@ func (c *Client) queryUsers(ctx context.Context, where string) ([]User, error) {
 }
 
 // Profiles returns every profile with the id of its owned permission set, sorted by name. The
-// answer also serves later look-ups of one profile by name or id (a grant's plan after the access
+// answer also serves later look-ups of one profile by name (a grant's plan after the access
 // impact's read) until the client writes something that could change it.
 func (c *Client) Profiles(ctx context.Context) ([]Profile, error) {
 	gen := c.generation()
@@ -71,15 +71,11 @@ func (c *Client) Profiles(ctx context.Context) ([]Profile, error) {
 		return nil, err
 	}
 	slices.SortFunc(out, func(a, b Profile) int { return strings.Compare(a.Name, b.Name) })
-	byName, byID := make(map[string]Profile, len(out)), make(map[string]Profile, len(out))
+	byName := make(map[string]Profile, len(out))
 	for _, p := range out {
 		byName[p.Name] = p
-		if id, err := sfid.Normalize(p.ID); err == nil {
-			byID[id] = p
-		}
 	}
 	c.batch.profileName.remember(byName, gen)
-	c.batch.profiles.remember(byID, gen)
 	return out, nil
 }
 

@@ -403,7 +403,7 @@ func (r *connectedAppAccessResource) read(ctx context.Context, m *connectedAppAc
 // resolve reads the grant by id and its app and grantee names; found is false when the grant, or
 // the app it granted, is gone.
 func (r *connectedAppAccessResource) resolve(ctx context.Context, m *connectedAppAccessModel) (found bool, err error) {
-	grant, err := r.data.client.ReadConnectedAppGrant(ctx, m.ID.ValueString(), m.ProfileName.ValueString())
+	grant, err := r.data.client.ReadConnectedAppGrant(ctx, m.ID.ValueString())
 	if isNotFound(err) {
 		return false, nil
 	}

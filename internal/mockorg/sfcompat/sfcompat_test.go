@@ -225,6 +225,7 @@ func TestSalesforceCLIAgainstMockorg(t *testing.T) {
 		[]string{"org", "list", "metadata-types"},
 		[]string{"org", "list", "limits"},
 		[]string{"project", "retrieve", "start", "--metadata", "ConnectedApp:Terraform_Admin", "--metadata", "Settings:ConnectedApp"},
+		[]string{"data", "query", "--query", "SELECT Parent.Name, Parent.Profile.Name FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication'"},
 	)
 	snap := snapshot(t, ts, org.ControlToken())
 
@@ -249,6 +250,23 @@ func TestSalesforceCLIAgainstMockorg(t *testing.T) {
 		}](t, got[2])
 		if q.TotalSize != 1 || len(q.Records) != 1 || q.Records[0].Username != "partner@acme.test" || q.Records[0].Profile.Name != "Partner Community User" {
 			t.Errorf("query: %+v", q)
+		}
+	})
+
+	// Two relationships deep, as the provider reads a grant's profile: the CLI lays the columns out
+	// from columns=true and prints the nested records as they came.
+	t.Run("data query through two relationships", func(t *testing.T) {
+		q := decode[struct {
+			TotalSize int `json:"totalSize"`
+			Records   []struct {
+				Parent struct {
+					Name    string
+					Profile struct{ Name string }
+				}
+			} `json:"records"`
+		}](t, got[12])
+		if q.TotalSize != 1 || len(q.Records) != 1 || q.Records[0].Parent.Profile.Name != "System Administrator" || q.Records[0].Parent.Name == "" {
+			t.Errorf("query: %+v, want the seed's grant of the System Administrator profile", q)
 		}
 	})
 
