@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -85,8 +86,10 @@ func coalesceWindow(configured time.Duration) time.Duration {
 // join only a group that has not been sent yet, so every answer was fetched after its call began.
 // Only a coalescer with reuse keeps an answer, and only until the client next writes in one of
 // the scopes it depends on (every write counts, before and after it is sent): a read that follows
-// a write of the same client always sees the write. A fetch error is every member's; fetch leaves
-// out keys that do not exist.
+// a write of the same client always sees the write. For the same reason such a coalescer also
+// lets a call wait for a group already sent that holds its key, when the client has written
+// nothing in those scopes since the group was sent: its answer is no older than a kept one
+// would be. A fetch error is every member's; fetch leaves out keys that do not exist.
 type coalescer[K comparable, V any] struct {
 	c      *Client
 	kind   string
@@ -107,7 +110,8 @@ type coalescer[K comparable, V any] struct {
 
 	mu       sync.Mutex
 	open     *group[K, V]
-	last     map[K]V // the last answer, for reuse
+	flying   []*group[K, V] // groups sent and not yet answered, when reuse is set
+	last     map[K]V        // the last answer, for reuse
 	lastGen  writeGen
 	sent     int        // groups sent
 	known    map[K]bool // keys asked for or read ahead
@@ -121,6 +125,7 @@ type group[K comparable, V any] struct {
 	index map[K]struct{}
 	ctx   context.Context
 	done  chan struct{}
+	gen   writeGen // the client's writes when the group was sent
 	res   map[K]V
 	err   error
 }
@@ -168,6 +173,10 @@ func (co *coalescer[K, V]) get(ctx context.Context, key K) (v V, found bool, err
 			return v, true, nil
 		}
 	}
+	if g := co.flyingWith(key); g != nil {
+		co.mu.Unlock()
+		return co.wait(ctx, g, key)
+	}
 	g := co.open
 	if g == nil {
 		co.readAheadFrom(ctx)
@@ -189,6 +198,27 @@ func (co *coalescer[K, V]) get(ctx context.Context, key K) (v V, found bool, err
 	if full {
 		go co.run(g)
 	}
+	return co.wait(ctx, g, key)
+}
+
+// flyingWith returns a group in flight (co.mu held) that holds key and whose answer may serve it:
+// the client has written nothing in the scopes of co.reuse since the group was sent.
+func (co *coalescer[K, V]) flyingWith(key K) *group[K, V] {
+	if co.reuse == 0 {
+		return nil
+	}
+	now := co.c.generation()
+	for _, g := range co.flying {
+		if _, ok := g.index[key]; ok && now.same(g.gen, co.reuse) {
+			return g
+		}
+	}
+	return nil
+}
+
+// wait returns key's value from g's answer, or the error of g or of ctx; a write's member waits
+// for its group whatever its own context.
+func (co *coalescer[K, V]) wait(ctx context.Context, g *group[K, V], key K) (v V, found bool, err error) {
 	giveUp := ctx.Done()
 	if co.writes {
 		giveUp = nil
@@ -207,7 +237,8 @@ func (co *coalescer[K, V]) get(ctx context.Context, key K) (v V, found bool, err
 
 // readAheadFrom starts a read-ahead (co.mu held) when the kind is read in a second window or
 // later and the client has written nothing at all, so nothing read ahead can predate a write of
-// the client. It asks for as many further keys as the run has asked for so far: at most twice
+// the client. It offers as many further keys as the run has asked for so far (a kind bounded by
+// another kind's reads, as grants are by the apps read, may go by that instead): at most twice
 // the keys the configuration itself reads are fetched, however large the org, while the windows
 // a run of N resources waits for fall from N/10 to a handful. What is read ahead answers only
 // while the client still has written nothing; a key it does not hold goes to the org as before.
@@ -259,11 +290,19 @@ func (co *coalescer[K, V]) run(g *group[K, V]) {
 	if len(g.keys) > 1 {
 		co.c.log(g.ctx, LevelDebug, "coalesced calls", map[string]any{"kind": co.kind, "members": len(g.keys)})
 	}
-	gen := co.c.generation()
+	co.mu.Lock()
+	g.gen = co.c.generation()
+	if co.reuse != 0 {
+		co.flying = append(co.flying, g)
+	}
+	co.mu.Unlock()
 	g.res, g.err = co.fetch(g.ctx, g.keys)
-	if co.reuse != 0 && g.err == nil {
+	if co.reuse != 0 {
 		co.mu.Lock()
-		co.last, co.lastGen = g.res, gen
+		co.flying = slices.DeleteFunc(co.flying, func(f *group[K, V]) bool { return f == g })
+		if g.err == nil {
+			co.last, co.lastGen = g.res, g.gen
+		}
 		co.mu.Unlock()
 	}
 }

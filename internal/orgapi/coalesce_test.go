@@ -567,3 +567,134 @@ func TestReusedAnswerServesOnlyTheKeysItHolds(t *testing.T) {
 		}
 	}
 }
+
+// A read that finds a call of its kind in flight waits for that call's answer, as it would take a
+// kept one, instead of calling the org again; once the client has written since that call was
+// sent, the read calls the org itself.
+func TestReadJoinsACallInFlightUntilAWrite(t *testing.T) {
+	org := startOrg(t, mockorg.Config{})
+	ctx := context.Background()
+	lists := func() int {
+		var st struct {
+			ByOperation map[string]int `json:"by_operation"`
+		}
+		org.control(t, http.MethodGet, "stats", nil, &st)
+		return st.ByOperation["soap:listMetadata"]
+	}
+	for _, tc := range []struct {
+		writeDuring bool
+		calls       int
+	}{{false, 1}, {true, 2}} {
+		c := org.client(t, nil)
+		ok(t, "authenticating", c.Authenticate(ctx))
+		// The permission columns are learned first, so that the write below writes at once.
+		if _, err := c.PermissionSets(ctx); err != nil {
+			t.Fatal(err)
+		}
+		org.faults(t, map[string]any{"latency_ms": 300})
+		before := lists()
+		first := make(chan error, 1)
+		go func() { _, err := c.ListConnectedApps(ctx); first <- err }()
+		waitUntil(t, "the first list call is in flight", func() bool { return flyingCalls(c.batch.appList) == 1 })
+		written := make(chan error, 1)
+		if tc.writeDuring {
+			gen := c.generation()
+			go func() {
+				_, err := c.CreatePermissionSet(ctx, PermissionSet{Name: "Written_During_A_Read", Label: "x"})
+				written <- err
+			}()
+			waitUntil(t, "the write has begun", func() bool { return c.generation() != gen })
+		} else {
+			written <- nil
+		}
+		if flyingCalls(c.batch.appList) != 1 {
+			t.Fatal("the first list call ended before the second read began; the test cannot tell joining from reuse")
+		}
+		if _, err := c.ListConnectedApps(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := errors.Join(<-first, <-written); err != nil {
+			t.Fatal(err)
+		}
+		org.faults(t, map[string]any{"latency_ms": 0})
+		if got := lists() - before; got != tc.calls {
+			t.Errorf("write during the first call %v: %d listMetadata calls, want %d", tc.writeDuring, got, tc.calls)
+		}
+	}
+}
+
+// A refresh reads its connected apps before their grants; the grants of every app read then come
+// in the second window's query, not over windows that grow one by one.
+func TestGrantsOfEveryAppReadComeAheadAtOnce(t *testing.T) {
+	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	ctx := context.Background()
+	writer := org.client(t, nil)
+	const n = 30
+	names := make([]string, n)
+	errs := make([]error, n)
+	concurrently(n, func(i int) {
+		names[i] = fmt.Sprintf("Granted_%02d", i)
+		errs[i] = writer.CreateConnectedApp(ctx, &ConnectedApp{FullName: names[i], Label: names[i],
+			ContactEmail: "g@acme.test", CallbackURLs: []string{"https://g.acme.test/cb"}, Scopes: []string{"Api"}})
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	holder := must[string](t, "CreatePermissionSet")(writer.CreatePermissionSet(ctx, PermissionSet{Name: "Grant_Holder", Label: "x"}))
+	grants := make([]string, n)
+	concurrently(n, func(i int) {
+		var appID string
+		if appID, errs[i] = writer.ConnectedAppID(ctx, names[i]); errs[i] == nil {
+			grants[i], errs[i] = writer.GrantConnectedApp(ctx, holder, appID)
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+
+	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 2 * time.Millisecond })
+	concurrently(n, func(i int) { _, _, errs[i] = c.ReadConnectedAppWithID(ctx, names[i]) })
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	for i, id := range grants {
+		g, err := c.ReadConnectedAppGrant(ctx, id)
+		if err != nil || g.ConnectedAppName != names[i] || g.PermissionSetName != "Grant_Holder" {
+			t.Fatalf("grant %s: %+v %v", id, g, err)
+		}
+		if i == 1 {
+			// The second window started the read-ahead; it must hold every app's grant.
+			waitUntil(t, "the grants of all 30 apps read ahead", func() bool { return aheadKeys(c.batch.grants) == n })
+		}
+		time.Sleep(5 * time.Millisecond) // the next read opens a window of its own
+	}
+	var st struct {
+		ByOperation map[string]int `json:"by_operation"`
+	}
+	org.control(t, http.MethodGet, "stats", nil, &st)
+	if q := st.ByOperation["rest:query"]; q != 3 {
+		t.Errorf("reading %d grants one window after another took %d queries, want 3: the first window's, the second's and the grants of every app read", n, q)
+	}
+}
+
+func aheadKeys[K comparable, V any](co *coalescer[K, V]) int {
+	co.mu.Lock()
+	defer co.mu.Unlock()
+	return len(co.ahead)
+}
+
+func flyingCalls[K comparable, V any](co *coalescer[K, V]) int {
+	co.mu.Lock()
+	defer co.mu.Unlock()
+	return len(co.flying)
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 10s for: %s", what)
+		}
+	}
+}

@@ -147,11 +147,14 @@ func (c *Client) readAppsAhead(ctx context.Context, n int, known map[string]bool
 	return out
 }
 
-// readGrantsAhead reads the connected app grants of up to n apps the client has read (and whose
-// grants it has not read ahead yet) in one query: the grants a configuration that manages those
-// apps could hold, never the org's whole table.
-func (c *Client) readGrantsAhead(ctx context.Context, n int, _ map[string]bool) map[string]grantRecord {
-	apps := c.appsRead.take(n)
+// readGrantsAhead reads the connected app grants of the apps the client has read (and whose grants
+// it has not read ahead yet), up to one query's worth of apps: the grants a configuration that
+// manages those apps could hold, never the org's whole table. It is not held to n, the grants
+// asked for so far: the apps read already bound it to the configuration, and a refresh reads its
+// apps before their grants, so the grants of all of them come in the second window's query
+// instead of over several.
+func (c *Client) readGrantsAhead(ctx context.Context, _ int, _ map[string]bool) map[string]grantRecord {
+	apps := c.appsRead.take()
 	if len(apps) == 0 {
 		return nil
 	}
@@ -183,11 +186,11 @@ func (s *idSet) add(id string) {
 	}
 }
 
-// take returns up to n ids no earlier take returned.
-func (s *idSet) take(n int) []string {
+// take returns up to one query's worth (soqlIDChunk) of ids no earlier take returned.
+func (s *idSet) take() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	end := min(s.taken+n, len(s.ids), s.taken+soqlIDChunk)
+	end := min(len(s.ids), s.taken+soqlIDChunk)
 	out := slices.Clone(s.ids[s.taken:end])
 	s.taken = end
 	return out
