@@ -574,13 +574,7 @@ func TestReusedAnswerServesOnlyTheKeysItHolds(t *testing.T) {
 func TestReadJoinsACallInFlightUntilAWrite(t *testing.T) {
 	org := startOrg(t, mockorg.Config{})
 	ctx := context.Background()
-	lists := func() int {
-		var st struct {
-			ByOperation map[string]int `json:"by_operation"`
-		}
-		org.control(t, http.MethodGet, "stats", nil, &st)
-		return st.ByOperation["soap:listMetadata"]
-	}
+	lists := func() int { return org.stats(t).ByOperation["soap:listMetadata"] }
 	for _, tc := range []struct {
 		writeDuring bool
 		calls       int
@@ -669,11 +663,7 @@ func TestGrantsOfEveryAppReadComeAheadAtOnce(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond) // the next read opens a window of its own
 	}
-	var st struct {
-		ByOperation map[string]int `json:"by_operation"`
-	}
-	org.control(t, http.MethodGet, "stats", nil, &st)
-	if q := st.ByOperation["rest:query"]; q != 3 {
+	if q := org.stats(t).ByOperation["rest:query"]; q != 3 {
 		t.Errorf("reading %d grants one window after another took %d queries, want 3: the first window's, the second's and the grants of every app read", n, q)
 	}
 }
