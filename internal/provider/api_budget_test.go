@@ -107,6 +107,56 @@ func TestAccRefreshStaysWithinAPICallBudget(t *testing.T) {
 	})
 }
 
+// opBudget is a plan check that fails when the org answered more than budget calls of one
+// operation since the step's PreConfig reset the stats.
+type opBudget struct {
+	t      *testing.T
+	org    *testOrg
+	op     string
+	budget int
+	what   string
+}
+
+func (c opBudget) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	_, byOp := c.org.apiCalls(c.t)
+	if n := byOp[c.op]; n > c.budget {
+		resp.Error = fmt.Errorf("%s took %d %s calls, more than %d", c.what, n, c.op, c.budget)
+	}
+}
+
+// Installing an app the same apply creates looks nothing up on the OAuth Usage list: the app is
+// the org's own, so the installation's plan, made again by Terraform right after the app is
+// created, needs no round trip. The list is read once by each walk's access impact, no more.
+func TestAccInstallingANewAppSkipsTheOAuthUsageLookUp(t *testing.T) {
+	org := newTestOrgWith(t, mockorg.Config{Seed: creationAllowedSeed()})
+	cfg := org.config(`
+resource "sfaccess_connected_app" "new" {
+  name          = "Installed_At_Birth"
+  label         = "Installed At Birth"
+  contact_email = "new@acme.test"
+  callback_urls = ["https://new.acme.test/oauth"]
+  scopes        = ["Api"]
+}
+
+resource "sfaccess_connected_app_installation" "new" {
+  connected_app_name = sfaccess_connected_app.new.name
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() { org.resetStats(t) },
+			Config:    cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPreRefresh: []plancheck.PlanCheck{
+					opBudget{t: t, org: org, op: "setup:listConnectedApps", budget: 2, what: "planning and applying a new app with its installation"},
+				},
+			},
+		}},
+	})
+}
+
 // min_api_requests_remaining stops the plan at configure time, before any resource is read, when
 // the org has fewer requests left; below the org's remaining allowance it lets the run through.
 func TestAccMinAPIRequestsRemainingStopsThePlan(t *testing.T) {

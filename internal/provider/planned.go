@@ -20,19 +20,31 @@ import "github.com/hashicorp/terraform-plugin-framework/types"
 //     one state holds only when that one happened to be refreshed first (isManaged).
 type plannedObjects struct {
 	connectedApps  map[string]types.Bool // name → planned admin_approved_users_only
+	newApps        map[string]bool       // the connected apps among them this plan creates
 	permissionSets map[string]bool
 	accessControls int
 }
 
-// planConnectedApp records a connected app this plan creates or keeps, with the Permitted Users
-// policy it will have.
-func (d *providerData) planConnectedApp(name string, adminApproved types.Bool) {
+// planConnectedApp records a connected app this plan creates (created) or keeps, with the
+// Permitted Users policy it will have.
+func (d *providerData) planConnectedApp(name string, adminApproved types.Bool, created bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.planned.connectedApps == nil {
 		d.planned.connectedApps = map[string]types.Bool{}
+		d.planned.newApps = map[string]bool{}
 	}
 	d.planned.connectedApps[name] = adminApproved
+	d.planned.newApps[name] = created
+}
+
+// isNewConnectedApp reports whether this plan creates the connected app: one the org does not
+// hold yet, or, when Terraform plans it again during the apply, one this apply just created.
+// Either way it is the org's own app, not a package's.
+func (d *providerData) isNewConnectedApp(name string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.planned.newApps[name]
 }
 
 // plannedConnectedApp returns the planned admin_approved_users_only of an app this plan creates

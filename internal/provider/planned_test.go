@@ -9,10 +9,14 @@ import (
 func TestPlannedObjectsAreScopedToOneConfiguration(t *testing.T) {
 	t.Parallel()
 	a, b := &providerData{}, &providerData{}
-	a.planConnectedApp("Planned_App", types.BoolValue(true))
+	a.planConnectedApp("Planned_App", types.BoolValue(true), false)
+	a.planConnectedApp("New_App", types.BoolValue(false), true)
 	a.planPermissionSet("Planned_Set")
 	if approved, ok := a.plannedConnectedApp("Planned_App"); !ok || !approved.ValueBool() {
 		t.Error("an app planned under a configuration is not remembered with its policy")
+	}
+	if a.isNewConnectedApp("Planned_App") || !a.isNewConnectedApp("New_App") || b.isNewConnectedApp("New_App") {
+		t.Error("only the app the plan creates, under its own configuration, is new")
 	}
 	if !a.isPlannedPermissionSet("Planned_Set") {
 		t.Error("a permission set planned under a configuration is not remembered")

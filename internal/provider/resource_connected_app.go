@@ -286,7 +286,7 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("admin_approved_users_only"), &adminApproved)...)
 		if !name.IsNull() && !name.IsUnknown() {
-			r.data.planConnectedApp(name.ValueString(), adminApproved)
+			r.data.planConnectedApp(name.ValueString(), adminApproved, req.State.Raw.IsNull())
 		}
 	}
 	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the connected app", &resp.Diagnostics)

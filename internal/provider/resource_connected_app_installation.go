@@ -186,6 +186,13 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 			"install, uninstall, block or unblock a connected app", orgapi.SetupPageOAuthUsage))
 		return
 	}
+	if change == installApp && r.data.isNewConnectedApp(name.ValueString()) {
+		// An app this plan creates is the org's own, never a package's, and needs no look-up: at
+		// plan time it is not there yet, and when Terraform plans the installation again during
+		// the apply, right after creating the app, the look-up would cost a round trip.
+		r.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, fmt.Sprintf("%s the connected app %s", change, name.ValueString()), &resp.Diagnostics)
+		return
+	}
 	app, notFound := findOAuthUsageApp(ctx, r.data.client, name.ValueString())
 	if notFound != nil {
 		// An app that is already gone uninstalls trivially, and one this plan creates through
