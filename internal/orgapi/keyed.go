@@ -400,13 +400,14 @@ func (l *appWriteLog) unchangedSince(keys []string, gen writeGen) bool {
 	return true
 }
 
-// grantRecord is a SetupEntityAccess with the permission set it grants to.
 // grantQuery selects connected app grants with their permission set's name and, for a profile's
 // own permission set, the profile's name two relationships away, so that one query answers a
 // grant whole; callers add " AND …" to choose the grants.
 const grantQuery = "SELECT Id, ParentId, SetupEntityId, Parent.Name, Parent.IsOwnedByProfile, Parent.ProfileId, Parent.Profile.Name " +
 	"FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication'"
 
+// grantRecord is a SetupEntityAccess with the permission set it grants to and, for a profile's
+// own permission set, the profile.
 type grantRecord struct {
 	ID            string `json:"Id"`
 	ParentID      string `json:"ParentId"`

@@ -19,10 +19,15 @@ import "github.com/hashicorp/terraform-plugin-framework/types"
 //     planned creations of sfaccess_api_access_control are always caught; a creation beside the
 //     one state holds only when that one happened to be refreshed first (isManaged).
 type plannedObjects struct {
-	connectedApps  map[string]types.Bool // name → planned admin_approved_users_only
-	newApps        map[string]bool       // the connected apps among them this plan creates
+	connectedApps  map[string]plannedApp // by name
 	permissionSets map[string]bool
 	accessControls int
+}
+
+// plannedApp is what a plan says of one connected app it creates or keeps.
+type plannedApp struct {
+	adminApproved types.Bool // admin_approved_users_only
+	created       bool
 }
 
 // planConnectedApp records a connected app this plan creates (created) or keeps, with the
@@ -31,11 +36,9 @@ func (d *providerData) planConnectedApp(name string, adminApproved types.Bool, c
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.planned.connectedApps == nil {
-		d.planned.connectedApps = map[string]types.Bool{}
-		d.planned.newApps = map[string]bool{}
+		d.planned.connectedApps = map[string]plannedApp{}
 	}
-	d.planned.connectedApps[name] = adminApproved
-	d.planned.newApps[name] = created
+	d.planned.connectedApps[name] = plannedApp{adminApproved: adminApproved, created: created}
 }
 
 // isNewConnectedApp reports whether this plan creates the connected app: one the org does not
@@ -44,7 +47,7 @@ func (d *providerData) planConnectedApp(name string, adminApproved types.Bool, c
 func (d *providerData) isNewConnectedApp(name string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.planned.newApps[name]
+	return d.planned.connectedApps[name].created
 }
 
 // plannedConnectedApp returns the planned admin_approved_users_only of an app this plan creates
@@ -52,8 +55,8 @@ func (d *providerData) isNewConnectedApp(name string) bool {
 func (d *providerData) plannedConnectedApp(name string) (adminApproved types.Bool, ok bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	adminApproved, ok = d.planned.connectedApps[name]
-	return adminApproved, ok
+	app, ok := d.planned.connectedApps[name]
+	return app.adminApproved, ok
 }
 
 func (d *providerData) isPlannedConnectedApp(name string) bool {

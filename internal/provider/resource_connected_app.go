@@ -285,8 +285,13 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		var adminApproved types.Bool
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("admin_approved_users_only"), &adminApproved)...)
+		// A new name is a new app: a renamed app is replaced.
+		var stateName types.String
+		if !req.State.Raw.IsNull() {
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &stateName)...)
+		}
 		if !name.IsNull() && !name.IsUnknown() {
-			r.data.planConnectedApp(name.ValueString(), adminApproved, req.State.Raw.IsNull())
+			r.data.planConnectedApp(name.ValueString(), adminApproved, !name.Equal(stateName))
 		}
 	}
 	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the connected app", &resp.Diagnostics)

@@ -186,28 +186,27 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 			"install, uninstall, block or unblock a connected app", orgapi.SetupPageOAuthUsage))
 		return
 	}
-	if change == installApp && r.data.isNewConnectedApp(name.ValueString()) {
-		// An app this plan creates is the org's own, never a package's, and needs no look-up: at
-		// plan time it is not there yet, and when Terraform plans the installation again during
-		// the apply, right after creating the app, the look-up would cost a round trip.
-		r.data.checkAdminPermission(ctx, orgapi.NeedConnectedApps, fmt.Sprintf("%s the connected app %s", change, name.ValueString()), &resp.Diagnostics)
-		return
-	}
-	app, notFound := findOAuthUsageApp(ctx, r.data.client, name.ValueString())
-	if notFound != nil {
-		// An app that is already gone uninstalls trivially, and one this plan creates through
-		// sfaccess_connected_app (referenced, so planned first) will exist at apply.
-		if change == uninstallApp || r.data.isPlannedConnectedApp(name.ValueString()) {
+	need, what, label := orgapi.NeedConnectedApps, "connected app", name.ValueString()
+	// An app this plan creates is the org's own, never a package's, and needs no look-up: at plan
+	// time it is not there yet, and when Terraform plans the installation again during the apply,
+	// right after creating the app, the look-up would cost a round trip.
+	if change != installApp || !r.data.isNewConnectedApp(label) {
+		app, notFound := findOAuthUsageApp(ctx, r.data.client, label)
+		if notFound != nil {
+			// An app that is already gone uninstalls trivially, and one this plan creates through
+			// sfaccess_connected_app (referenced, so planned first) will exist at apply.
+			if change == uninstallApp || r.data.isPlannedConnectedApp(label) {
+				return
+			}
+			resp.Diagnostics.Append(notFound)
 			return
 		}
-		resp.Diagnostics.Append(notFound)
-		return
+		label = app.Name
+		if app.Packaged && change != blockOrUnblockApp {
+			need, what = orgapi.NeedInstallPackagedApps, "packaged connected app"
+		}
 	}
-	need, what := orgapi.NeedConnectedApps, "connected app"
-	if app.Packaged && change != blockOrUnblockApp {
-		need, what = orgapi.NeedInstallPackagedApps, "packaged connected app"
-	}
-	r.data.checkAdminPermission(ctx, need, fmt.Sprintf("%s the %s %s", change, what, app.Name), &resp.Diagnostics)
+	r.data.checkAdminPermission(ctx, need, fmt.Sprintf("%s the %s %s", change, what, label), &resp.Diagnostics)
 }
 
 const installationType = "sfaccess_connected_app_installation"
