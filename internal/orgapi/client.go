@@ -57,6 +57,10 @@ type Config struct {
 	// CoalesceWindow is how long concurrent calls of one kind wait to go to the org together;
 	// 0 means DefaultCoalesceWindow and a negative value turns coalescing off (coalesce.go).
 	CoalesceWindow time.Duration
+
+	// FirstContactTimeout bounds, over all attempts and requests, the time spent reaching
+	// InstanceURL or LoginURL before it has ever answered; 0 means DefaultFirstContactTimeout.
+	FirstContactTimeout time.Duration
 }
 
 // Client talks to one org. It is safe for concurrent use.
@@ -71,6 +75,7 @@ type Client struct {
 	redact      *redactor
 	httpClient  *http.Client
 	maxRetries  int
+	contacts    map[string]*firstContact // by base URL: the instance's and the login host's (first_contact.go)
 	tokens      *tokenCache
 	batch       *batchers
 	writes      [numScopes]atomic.Uint64 // writes sent by scope, counted twice each (coalesce.go)
@@ -143,6 +148,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RequestTimeout < 0 {
 		addf("request_timeout must be 0 or more, got %s", cfg.RequestTimeout)
 	}
+	if cfg.FirstContactTimeout < 0 {
+		addf("first_contact_timeout must be 0 or more, got %s", cfg.FirstContactTimeout)
+	}
 
 	httpClient, err := secureHTTPClient(cfg.HTTPClient, cfg.RequestTimeout)
 	if err != nil {
@@ -170,6 +178,7 @@ func New(cfg Config) (*Client, error) {
 	c.redact.add(cfg.AccessToken, cfg.ClientSecret, cfg.PrivateKeyPEM)
 
 	c.httpClient, c.maxRetries = httpClient, cfg.MaxRetries
+	c.contacts = newContacts(instanceURL, loginURL, strings.TrimSpace(cfg.LoginURL) != "", cfg.FirstContactTimeout)
 
 	var src tokenSource
 	switch source {
@@ -325,6 +334,9 @@ func checkBaseURL(attr, raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return "", fmt.Errorf("%s %q is not an absolute URL such as https://acme.my.salesforce.com", attr, raw)
+	}
+	if problem := CheckHostPort(u); problem != "" {
+		return "", fmt.Errorf("%s %q %s; give a host and, when it is not the default, a port, such as https://acme.my.salesforce.com or http://127.0.0.1:8484", attr, raw, problem)
 	}
 	switch u.Scheme {
 	case "https":

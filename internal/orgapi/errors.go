@@ -38,6 +38,10 @@ const (
 	// KindProfileOwned: the permission set belongs to a profile (IsOwnedByProfile); Salesforce
 	// manages it, and its assignments, through the profile.
 	KindProfileOwned
+	// KindUnreachable: instance_url or login_url has never answered: a failure no retry can fix
+	// (TLS, a refused connection to this machine, a host that does not resolve) or no answer
+	// within the first-contact time. The message names the URL and what was tried.
+	KindUnreachable
 )
 
 func (k Kind) String() string {
@@ -60,6 +64,8 @@ func (k Kind) String() string {
 		return "connected app creation restricted"
 	case KindProfileOwned:
 		return "profile-owned permission set"
+	case KindUnreachable:
+		return "org unreachable"
 	default:
 		return "error"
 	}
@@ -78,6 +84,7 @@ var (
 	// creation is restricted.
 	ErrConnectedAppCreationRestricted error = &Error{Kind: KindConnectedAppCreationRestricted, Message: "connected app creation is restricted in this org"}
 	ErrProfileOwned                   error = &Error{Kind: KindProfileOwned, Message: "the permission set is owned by a profile"}
+	ErrUnreachable                    error = &Error{Kind: KindUnreachable, Message: "the org could not be reached"}
 )
 
 var sentinels = map[Kind]error{
@@ -91,6 +98,7 @@ var sentinels = map[Kind]error{
 
 	KindConnectedAppCreationRestricted: ErrConnectedAppCreationRestricted,
 	KindProfileOwned:                   ErrProfileOwned,
+	KindUnreachable:                    ErrUnreachable,
 }
 
 // Setup pages a person can use when the org does not serve the setup extension.
@@ -118,6 +126,8 @@ type Error struct {
 	cause     error
 	// authHint replaces the advice for a KindAuth error whose credentials are not the Client's own.
 	authHint string
+	// advice is a KindUnreachable error's: what to check in the URL that did not answer.
+	advice string
 }
 
 // Error renders "op: CODE: message (needs …). What to do."
@@ -188,6 +198,8 @@ func (e *Error) hint() string {
 		}
 	case KindConnectedAppCreationRestricted:
 		return hintConnectedAppCreationRestricted
+	case KindUnreachable:
+		return e.advice
 	}
 	return ""
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,9 +11,11 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -106,7 +107,17 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 	if body != nil {
 		reqBody = body
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, method, rawURL, reqBody)
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, &Error{Kind: KindOther, Op: o.name, Message: "building the request: " + err.Error(), cause: err}
+	}
+	ex := &exchange{ctx: ctx, c: c, op: o, path: u.Path, start: time.Now(), contact: c.contactFor(rawURL)}
+	sendCtx, done, err := ex.begin(ctx, method, u)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	req, err := retryablehttp.NewRequestWithContext(sendCtx, method, rawURL, reqBody)
 	if err != nil {
 		return nil, &Error{Kind: KindOther, Op: o.name, Message: "building the request: " + err.Error(), cause: err}
 	}
@@ -119,7 +130,6 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 		req.Header.Set("Content-Type", contentType)
 	}
 	path := req.URL.Path
-	ex := &exchange{ctx: ctx, c: c, op: o, path: path, start: time.Now()}
 	if c.logs(LevelTrace) {
 		c.log(ctx, LevelTrace, "sending request", o.logFields(map[string]any{"method": method, "path": path}))
 	}
@@ -127,6 +137,9 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = ctxErr
+		} else if e := ex.firstContactFailed(sendCtx, err); e != nil {
+			c.log(ctx, LevelWarn, "first contact failed", o.logFields(map[string]any{"method": method, "path": path, "error": e.Error(), "attempts": ex.attempts}))
+			return nil, e
 		}
 		c.log(ctx, LevelWarn, "request failed", o.logFields(map[string]any{"method": method, "path": path, "error": err.Error(), "attempts": ex.attempts}))
 		return nil, &Error{Kind: KindOther, Op: o.name, Message: "could not reach the org: " + err.Error(), cause: err,
@@ -171,6 +184,13 @@ type exchange struct {
 	attempts      int
 	cause         string
 	lastRetryable bool
+
+	// contact is the first-contact state of the URL's base, nil for a URL that is not the
+	// client's own (first_contact.go); the rest is kept only while that URL has not answered.
+	contact   *firstContact
+	loopback  bool        // the URL names this machine
+	connected atomic.Bool // the current attempt got a connection
+	lastErr   error       // the last attempt's failure, other than the end of the request's context
 }
 
 // retrying returns a retryablehttp client for one exchange. It is built per exchange (it holds
@@ -181,7 +201,11 @@ func (c *Client) retrying(ex *exchange) *retryablehttp.Client {
 		HTTPClient: c.httpClient,
 		RetryMax:   c.maxRetries,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			ex.noteAttempt(ctx, resp, err)
 			retry, checkErr := c.checkRetry(ctx, resp, err)
+			if retry && err != nil && ex.hopeless(err) {
+				retry = false
+			}
 			ex.lastRetryable = retry
 			if retry {
 				ex.cause = retryCause(resp, err)
@@ -199,6 +223,7 @@ func (c *Client) retrying(ex *exchange) *retryablehttp.Client {
 		ErrorHandler: keepLastResponse,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
 			ex.attempts = attempt + 1
+			ex.connected.Store(false)
 		},
 	}
 	if c.logger != nil {
@@ -260,7 +285,9 @@ var transientCodes = map[string]bool{
 // checkRetry retries connection errors and timeouts, 408, 429, 502, 503, 504,
 // REQUEST_LIMIT_EXCEEDED, and 500s that are not SOAP faults about the request itself (the Metadata
 // API answers every fault with 500). What another attempt cannot fix fails at once: a host that
-// does not resolve, a TLS failure, any other 4xx, a fault naming a bad field.
+// does not resolve, a TLS failure or a plain-HTTP answer to https, any other 4xx, a fault naming a
+// bad field. Before a URL has first answered, its first-contact time bounds the retries too, and
+// a refused connection to this machine ends them (first_contact.go).
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
@@ -290,13 +317,9 @@ func permanentTransportError(err error) bool {
 		return true
 	}
 	var recordHeader tls.RecordHeaderError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	var unknownAuthority x509.UnknownAuthorityError
-	var verification *tls.CertificateVerificationError
 	var alert tls.AlertError
-	return errors.As(err, &recordHeader) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
-		errors.As(err, &unknownAuthority) || errors.As(err, &verification) || errors.As(err, &alert)
+	return errors.Is(err, http.ErrSchemeMismatch) || errors.As(err, &recordHeader) || isCertificateError(err) ||
+		errors.As(err, &alert)
 }
 
 // peekBody reads the body and puts an identical reader back for whoever reads it next.
