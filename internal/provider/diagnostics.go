@@ -26,10 +26,11 @@ func orgErrorAttrDiag(p path.Path, action string, err error) diag.Diagnostic {
 }
 
 // orgErrorDetail says what failed; when the retries ran out, also which settings govern them.
+// An org never reached gets no such advice: its error says which URL to check (first_contact.go).
 func orgErrorDetail(action string, err error) string {
 	detail := fmt.Sprintf("While %s: %s", action, err.Error())
 	var e *orgapi.Error
-	if errors.As(err, &e) && e.Transient {
+	if errors.As(err, &e) && e.Transient && e.Kind != orgapi.KindUnreachable {
 		detail += " Each request is retried up to max_retries times (" + envMaxRetries + ") and each attempt may take up to " +
 			"request_timeout (" + envTimeout + "); raise them in the provider block for a slow or overloaded org, " +
 			"or run terraform apply again."
@@ -60,6 +61,8 @@ func orgErrorSummary(err error) string {
 		return "Connected App Creation Restricted"
 	case orgapi.KindProfileOwned:
 		return "Profile-Owned Permission Set"
+	case orgapi.KindUnreachable:
+		return "Org Unreachable"
 	}
 	return "Org API Error"
 }
@@ -110,11 +113,15 @@ func permissionSetNotFoundDiag(name string) diag.Diagnostic {
 // would fail the apply too. Rejected credentials name the ones this provider configuration uses.
 // Only a provider configuration that is not known yet defers the checks (canPlanCheck).
 func (d *providerData) planCheckFailed(what string, err error) diag.Diagnostic {
-	detail := orgErrorDetail("checking "+what+" while planning", err)
-	if orgapi.KindOf(err) == orgapi.KindAuth && d.credentials != "" {
-		detail = strings.TrimSuffix(detail, ".") + ". Fix " + d.credentials + "."
+	return diag.NewErrorDiagnostic(orgErrorSummary(err), withCredentialsToFix(orgErrorDetail("checking "+what+" while planning", err), err, d.credentials))
+}
+
+// withCredentialsToFix ends the detail of a rejected login with the credentials to fix.
+func withCredentialsToFix(detail string, err error, credentials string) string {
+	if orgapi.KindOf(err) != orgapi.KindAuth || credentials == "" {
+		return detail
 	}
-	return diag.NewErrorDiagnostic(orgErrorSummary(err), detail)
+	return strings.TrimSuffix(detail, ".") + ". Fix " + credentials + "."
 }
 
 // credentialsToFix names the attributes, with their environment variables, that the configured

@@ -13,8 +13,8 @@ import (
 )
 
 // TestAccPlanCheck_wrongClientSecretFailsThePlan: a plan with a client secret the org rejects is
-// not a green plan with a warning, but an error that names the credential to fix, for every kind
-// of resource the quickstart plans (those that look things up and those that check permissions).
+// not a green plan with a warning, but an error that names the credential to fix, raised once when
+// the provider logs in, before any of the quickstart's resources is planned.
 func TestAccPlanCheck_wrongClientSecretFailsThePlan(t *testing.T) {
 	org := newTestOrg(t)
 	config := fmt.Sprintf(`
@@ -45,7 +45,7 @@ resource "sfaccess_api_access_control" "this" {
 		Steps: []resource.TestStep{{
 			Config:      config,
 			PlanOnly:    true,
-			ExpectError: expectDiagnostics("Authentication Failed", "while planning", "Fix client_secret (SFACCESS_CLIENT_SECRET) or client_id (SFACCESS_CLIENT_ID)"),
+			ExpectError: expectDiagnostics("Authentication Failed", "While connecting to the org", "Fix client_secret (SFACCESS_CLIENT_SECRET) or client_id (SFACCESS_CLIENT_ID)"),
 		}},
 	})
 }

@@ -78,6 +78,7 @@ type providerModel struct {
 	PrivateKey     types.String `tfsdk:"private_key"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
+	FirstContact   types.String `tfsdk:"first_contact_timeout"`
 	MinAPIRequests types.Int64  `tfsdk:"min_api_requests_remaining"`
 	AccessLoss     types.String `tfsdk:"access_loss"`
 	ExpectedLoss   types.Set    `tfsdk:"expected_access_loss"`
@@ -133,6 +134,7 @@ func (p *sfaccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional: true,
 			},
 			"min_api_requests_remaining": minAPIRequestsAttribute(),
+			"first_contact_timeout":      firstContactTimeoutAttribute(),
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("How long one HTTP request may take, as a Go duration such "+
 					"as `30s` or `2m`. Must be positive. Falls back to `%s`. Defaults to `%s`.", envTimeout, defaultRequestTimeout),
@@ -218,10 +220,12 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 			"The org API client could not be set up: "+err.Error())
 		return
 	}
-	// The token is obtained while the version check runs: on a real org each is a round trip, and
-	// nearly every run that configures the provider calls the org. A failure reaches the first call.
-	go func() { _ = client.Authenticate(context.WithoutCancel(ctx)) }()
+	login := startLogin(ctx, client)
 	checkAPIVersionServed(ctx, client, &resp.Diagnostics)
+	checkLogin(login, credentialsToFix(rc.Config), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	checkAPIBudget(ctx, client, model.MinAPIRequests, &resp.Diagnostics)
 	policy := resolveAccessLossFromEnv(ctx, model.AccessLoss, model.ExpectedLoss, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -236,9 +240,13 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 
 // checkAPIVersionServed fails the plan when the org does not serve api_version: every call would
 // otherwise fail with NOT_FOUND. When the list cannot be read, a warning says so and the org
-// decides at the first call.
+// decides at the first call; when the org cannot be reached at all, the configuration fails.
 func checkAPIVersionServed(ctx context.Context, client *orgapi.Client, diags *diag.Diagnostics) {
 	served, err := client.APIVersions(ctx)
+	if orgapi.KindOf(err) == orgapi.KindUnreachable {
+		diags.Append(connectFailedDiag(err, ""))
+		return
+	}
 	if err != nil {
 		diags.AddWarning("Plan-Time Check Skipped",
 			fmt.Sprintf("Could not list the API versions the org serves: %s. The org checks api_version at the first call.",

@@ -32,7 +32,9 @@ func resolveConfig(m providerModel, getenv func(string) string) (resolvedConfig,
 	r.urls()
 	r.apiVersion()
 	r.retries(m.MaxRetries)
-	r.timeout(m.RequestTimeout)
+	r.duration("request_timeout", envTimeout, "Invalid Request Timeout", m.RequestTimeout, &r.rc.RequestTimeout, defaultRequestTimeout)
+	r.duration("first_contact_timeout", envFirstContactTimeout, "Invalid First Contact Timeout", m.FirstContact,
+		&r.rc.FirstContactTimeout, orgapi.DefaultFirstContactTimeout)
 	// Authentication is checked only when every auth attribute is known: with one unknown the
 	// method in use cannot be told yet.
 	if !slices.ContainsFunc([]string{"access_token", "client_id", "client_secret", "username", "private_key"}, r.unknown) {
@@ -165,26 +167,27 @@ func (r *configResolver) retries(configured types.Int64) {
 	}
 }
 
-// timeout resolves request_timeout, a Go duration.
-func (r *configResolver) timeout(configured types.String) {
-	r.rc.RequestTimeout = defaultRequestTimeout
-	timeout, timeoutSet := "", false
-	switch env := strings.TrimSpace(r.getenv(envTimeout)); {
+// duration resolves an argument that is a Go duration (request_timeout, first_contact_timeout)
+// into target, which holds def when neither the block nor the environment sets it.
+func (r *configResolver) duration(attr, env, summary string, configured types.String, target *time.Duration, def time.Duration) {
+	*target = def
+	value, set := "", false
+	switch fromEnv := strings.TrimSpace(r.getenv(env)); {
 	case configured.IsUnknown():
-		r.rc.unknown = append(r.rc.unknown, "request_timeout")
+		r.rc.unknown = append(r.rc.unknown, attr)
 	case !configured.IsNull():
-		timeout, timeoutSet = configured.ValueString(), true
-	case env != "":
-		r.fromEnv["request_timeout"] = true
-		timeout, timeoutSet = env, true
+		value, set = configured.ValueString(), true
+	case fromEnv != "":
+		r.fromEnv[attr] = true
+		value, set = fromEnv, true
 	}
-	if !timeoutSet {
+	if !set {
 		return
 	}
-	if msg := checkDuration(timeout); msg != "" {
-		r.invalid("request_timeout", envTimeout, "Invalid Request Timeout", msg)
+	if msg := checkDuration(value); msg != "" {
+		r.invalid(attr, env, summary, msg)
 	} else {
-		r.rc.RequestTimeout, _ = time.ParseDuration(timeout)
+		*target, _ = time.ParseDuration(value)
 	}
 }
 
@@ -266,6 +269,10 @@ func checkOrgURL(u string) string {
 	parsed, err := url.Parse(u)
 	if err != nil || parsed.Host == "" || (parsed.Scheme != "https" && parsed.Scheme != "http") {
 		return fmt.Sprintf("%q is not an absolute http(s) URL; expected e.g. https://acme.my.salesforce.com.", u)
+	}
+	if problem := orgapi.CheckHostPort(parsed); problem != "" {
+		return fmt.Sprintf("%q %s. Give the scheme, the host and, when it is not the default, the port, e.g. "+
+			"https://acme.my.salesforce.com or http://127.0.0.1:8484.", u, problem)
 	}
 	if parsed.Scheme == "http" && !orgapi.IsLoopback(parsed.Hostname()) {
 		return fmt.Sprintf("%q uses plain http, which would send tokens in clear text. Use https; http is "+

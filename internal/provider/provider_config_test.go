@@ -16,7 +16,7 @@ func nullModel() providerModel {
 		InstanceURL: types.StringNull(), APIVersion: types.StringNull(), LoginURL: types.StringNull(), JWTAudience: types.StringNull(),
 		AccessToken: types.StringNull(), ClientID: types.StringNull(), ClientSecret: types.StringNull(),
 		Username: types.StringNull(), PrivateKey: types.StringNull(), MaxRetries: types.Int64Null(),
-		RequestTimeout: types.StringNull(),
+		RequestTimeout: types.StringNull(), FirstContact: types.StringNull(),
 	}
 }
 
@@ -202,6 +202,41 @@ func TestResolveConfig(t *testing.T) {
 			check: func(t *testing.T, rc resolvedConfig) {
 				if rc.MaxRetries != defaultMaxRetries || rc.RequestTimeout != defaultRequestTimeout {
 					t.Errorf("a bad value replaced the default: %d/%s", rc.MaxRetries, rc.RequestTimeout)
+				}
+			},
+		},
+		{
+			name: "a colon without a port, a port out of range, and a bad first_contact_timeout are reported together",
+			model: func(m *providerModel) {
+				m.InstanceURL = types.StringValue("http://127.0.0.1:")
+				m.LoginURL = types.StringValue("https://login.salesforce.com:70000")
+			},
+			env:          map[string]string{envAccessToken: "t", envFirstContactTimeout: "soon"},
+			wantProblems: []string{"first_contact_timeout", "instance_url", "login_url"},
+			check: func(t *testing.T, _ resolvedConfig) {
+				m := nullModel()
+				m.InstanceURL = types.StringValue("http://127.0.0.1:")
+				_, problems := resolveConfig(m, envFrom(map[string]string{envAccessToken: "t"}))
+				if len(problems) != 1 || !strings.Contains(problems[0].detail, `"http://127.0.0.1:" has a colon after the host but no port`) {
+					t.Errorf("the problem does not say what is wrong with the port: %+v", problems)
+				}
+			},
+		},
+		{
+			name: "first_contact_timeout defaults to 30s and comes from the block or the environment",
+			env:  map[string]string{envInstanceURL: "https://a.my.salesforce.com", envAccessToken: "t", envFirstContactTimeout: "2m"},
+			check: func(t *testing.T, rc resolvedConfig) {
+				if rc.FirstContactTimeout != 2*time.Minute {
+					t.Errorf("first_contact_timeout from the environment = %s, want 2m", rc.FirstContactTimeout)
+				}
+				m := nullModel()
+				m.FirstContact = types.StringValue("5s")
+				if rc, _ := resolveConfig(m, envFrom(map[string]string{envFirstContactTimeout: "2m"})); rc.FirstContactTimeout != 5*time.Second {
+					t.Errorf("first_contact_timeout in the block = %s, want 5s", rc.FirstContactTimeout)
+				}
+				if rc, _ := resolveConfig(nullModel(), envFrom(nil)); rc.FirstContactTimeout != orgapi.DefaultFirstContactTimeout ||
+					orgapi.DefaultFirstContactTimeout > 30*time.Second {
+					t.Errorf("default first_contact_timeout = %s, want at most 30s", rc.FirstContactTimeout)
 				}
 			},
 		},

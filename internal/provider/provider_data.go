@@ -175,11 +175,11 @@ func (d *providerData) checkAdminPermission(ctx context.Context, need orgapi.Req
 }
 
 // blocksApply reports whether err, met by a plan-time look-up, would fail the apply as well:
-// rejected credentials, a permission the user lacks, or an org that did not answer.
+// rejected credentials, a permission the user lacks, or an org that did not answer or was never reached.
 func blocksApply(err error) bool {
 	var e *orgapi.Error
 	if !errors.As(err, &e) {
 		return false
 	}
-	return e.Kind == orgapi.KindAuth || e.Kind == orgapi.KindInsufficientAccess || e.Transient
+	return e.Kind == orgapi.KindAuth || e.Kind == orgapi.KindInsufficientAccess || e.Kind == orgapi.KindUnreachable || e.Transient
 }
