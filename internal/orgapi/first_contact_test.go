@@ -133,7 +133,7 @@ func TestFirstContactTimeBoundsAHostThatNeverAnswers(t *testing.T) {
 	addr, accepted := silentListener(t, "")
 	c := newTestClient(t, "http://"+addr, Config{MaxRetries: 10, FirstContactTimeout: 300 * time.Millisecond})
 	err := callUntilDone(t, c)
-	mustKind(t, err, KindUnreachable)
+	requireKind(t, err, KindUnreachable)
 	requireText(t, err, `could not reach instance_url "http://`+addr+`"`,
 		"no answer within first_contact_timeout (300ms): the server accepted the connection but sent nothing back",
 		"raise first_contact_timeout")
