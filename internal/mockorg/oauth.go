@@ -234,6 +234,37 @@ type jwtClaims struct {
 	Sub string          `json:"sub"`
 	Aud json.RawMessage `json:"aud"`
 	Exp json.Number     `json:"exp"`
+	Nbf json.Number     `json:"nbf"`
+}
+
+// nbfLeeway is how far ahead of mockorg's clock an assertion's nbf may be: a client sets nbf to
+// its own clock's now, rounded, and RFC 7519 allows "a few minutes" at most for clock skew.
+const nbfLeeway = time.Minute
+
+// checkValidity applies the assertion's time claims (SALESFORCE.md, JWT lifetime): exp is
+// required and must not have passed; nbf, when present, must have come. An exp far ahead is
+// accepted, as real orgs accept it: Salesforce's documented "within 3 minutes" binds the client,
+// and the Salesforce CLI's own assertions carry an exp in milliseconds.
+func (c jwtClaims) checkValidity(now time.Time) *oauthError {
+	exp, err := c.Exp.Float64()
+	if err != nil {
+		return errInvalidAssertion
+	}
+	seconds := float64(now.UnixNano()) / float64(time.Second)
+	if exp < seconds {
+		return errExpiredAssertion
+	}
+	if c.Nbf == "" {
+		return nil
+	}
+	nbf, err := c.Nbf.Float64()
+	if err != nil {
+		return errInvalidAssertion
+	}
+	if nbf > seconds+nbfLeeway.Seconds() {
+		return errExpiredAssertion
+	}
+	return nil
 }
 
 // jwtBearerGrant verifies an RS256 assertion against the certificate of the app named by iss.
@@ -275,12 +306,8 @@ func jwtBearerGrant(st *state, assertion, instanceURL string, now time.Time) (to
 	if !audienceAccepted(claims.Aud, instanceURL, st.org.IsSandbox) {
 		return tokenRequest{}, badRequest("invalid_grant", "Audience validation failed")
 	}
-	exp, err := claims.Exp.Float64()
-	if err != nil {
-		return tokenRequest{}, errInvalidAssertion
-	}
-	if time.Unix(int64(exp), 0).Before(now) {
-		return tokenRequest{}, errExpiredAssertion
+	if oerr := claims.checkValidity(now); oerr != nil {
+		return tokenRequest{}, oerr
 	}
 	u := st.userByUsername(claims.Sub)
 	if u == nil {

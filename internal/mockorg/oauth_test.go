@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -243,6 +244,7 @@ func TestJWTBearerChecksSignatureAndClaims(t *testing.T) {
 			"exp": time.Now().Add(3 * time.Minute).Unix()}
 	}
 	with := func(k string, v any) map[string]any { c := valid(); c[k] = v; return c }
+	without := func(k string) map[string]any { c := valid(); delete(c, k); return c }
 	cases := []struct {
 		name   string
 		key    *rsa.PrivateKey
@@ -254,6 +256,14 @@ func TestJWTBearerChecksSignatureAndClaims(t *testing.T) {
 		{"audience of the instance", key, with("aud", h.ts.URL), "", ""},
 		{"signed with another key", otherKey, valid(), "invalid_grant", "invalid assertion"},
 		{"expired", key, with("exp", time.Now().Add(-time.Minute).Unix()), "invalid_grant", "expired authorization code"},
+		{"without exp", key, without("exp"), "invalid_grant", "invalid assertion"},
+		// Salesforce documents exp "within 3 minutes" but does not refuse more: the Salesforce
+		// CLI's own assertions carry Date.now()+300, milliseconds (SALESFORCE.md, JWT lifetime).
+		{"exp in milliseconds, as the Salesforce CLI sends it", key, with("exp", time.Now().UnixMilli()+300), "", ""},
+		{"nbf passed", key, with("nbf", time.Now().Add(-time.Minute).Unix()), "", ""},
+		{"nbf now", key, with("nbf", time.Now().Unix()), "", ""},
+		{"nbf to come", key, with("nbf", time.Now().Add(10*time.Minute).Unix()), "invalid_grant", "expired authorization code"},
+		{"nbf not a date", key, with("nbf", "soon"), "invalid_grant", "invalid assertion"},
 		{"wrong audience", key, with("aud", "https://evil.example"), "invalid_grant", "Audience validation failed"},
 		{"sandbox audience in a production org", key, with("aud", "https://test.salesforce.com"), "invalid_grant", "Audience validation failed"},
 		{"a My Domain the client did not reach", key, with("aud", "https://acme.my.salesforce.com"), "invalid_grant", "Audience validation failed"},
@@ -278,6 +288,35 @@ func TestJWTBearerChecksSignatureAndClaims(t *testing.T) {
 				t.Errorf("got %d %s, want %s/%s", resp.status, resp.body, tc.code, tc.desc)
 			}
 		})
+	}
+}
+
+// An External Client App's JWT bearer grant goes through the same checks as a connected app's:
+// its certificate is the global OAuth settings' one.
+func TestJWTBearerThroughAnECAChecksTheSameClaims(t *testing.T) {
+	key, seed := jwtApp(t)
+	cert := seed.ConnectedApps[slices.IndexFunc(seed.ConnectedApps, func(a SeedConnectedApp) bool { return a.Name == "Workbench" })].Certificate
+	for i := range seed.ExternalClientApps {
+		for j, c := range seed.ExternalClientApps[i].Components {
+			if c.FullName == "Acme_Sync_glbloauth" {
+				seed.ExternalClientApps[i].Components[j].Values["certificate"] = cert
+			}
+		}
+	}
+	h := newHarness(t, Config{Seed: seed})
+	// admin@acme.test's profile is admin approved for Acme_Sync in the embedded org.
+	assertion := func(nbf time.Time) string {
+		return signJWT(t, key, map[string]any{"iss": "AcmeSyncKey0001", "sub": "admin@acme.test", "aud": "https://login.salesforce.com",
+			"exp": time.Now().Add(3 * time.Minute).Unix(), "nbf": nbf.Unix()})
+	}
+	if resp := h.tokenRequest(url.Values{"grant_type": {grantJWTBearer}, "assertion": {assertion(time.Now())}}); resp.status != http.StatusOK {
+		t.Fatalf("valid assertion: %d %s", resp.status, resp.body)
+	}
+	resp := h.tokenRequest(url.Values{"grant_type": {grantJWTBearer}, "assertion": {assertion(time.Now().Add(10 * time.Minute))}})
+	var body map[string]string
+	resp.json(t, &body)
+	if resp.status != http.StatusBadRequest || body["error"] != "invalid_grant" || body["error_description"] != "expired authorization code" {
+		t.Errorf("nbf to come: %d %s, want invalid_grant/expired authorization code", resp.status, resp.body)
 	}
 }
 

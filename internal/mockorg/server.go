@@ -35,6 +35,11 @@ type Config struct {
 	QueryBatchSize int
 	// Logger receives request and state logs; nil discards them. Secrets are never logged.
 	Logger *slog.Logger
+	// AllowedHosts are the host names (or addresses) the console answers at besides localhost,
+	// the loopback addresses and the address a request arrives on; any other Host gets 421, so
+	// that a DNS-rebinding page cannot read it. Compared without port and case; an entry with a
+	// scheme, port or path makes New fail.
+	AllowedHosts []string
 }
 
 // maxBodyBytes caps every request body; larger bodies get 413 in the protocol's error shape.
@@ -45,6 +50,7 @@ type Server struct {
 	cfg          Config
 	log          *slog.Logger
 	controlToken string
+	hosts        hostPolicy
 	mux          *http.ServeMux
 
 	// mu guards st, seed and the token tables: one lock, so that an access decision and the
@@ -101,6 +107,11 @@ func New(cfg Config) (*Server, error) {
 	if s.cfg.QueryBatchSize <= 0 {
 		s.cfg.QueryBatchSize = 2000
 	}
+	hosts, err := newHostPolicy(cfg.AllowedHosts)
+	if err != nil {
+		return nil, err
+	}
+	s.hosts = hosts
 	s.controlToken = cfg.ControlToken
 	if s.controlToken == "" {
 		s.controlToken = randomHex(24)
@@ -202,6 +213,10 @@ func (s *Server) route(sw *statusWriter, r *http.Request) {
 		r.URL.Path, r.URL.RawPath = clean, ""
 	}
 	if console.Owns(r.URL.Path) {
+		if !s.hosts.allows(r) {
+			s.refuseHost(w, r)
+			return
+		}
 		console.Handler(s.consoleView).ServeHTTP(w, r)
 		return
 	}

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tlsSelfSigned := fs.String("tls-self-signed", "", "serve HTTPS with a certificate for localhost and 127.0.0.1 kept in this directory (made on first use)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	healthcheck := fs.Bool("healthcheck", false, "check that a mock org answers on --listen and exit 0, or 1 when it does not (a container's HEALTHCHECK)")
+	var allowedHosts hostList
+	fs.Var(&allowedHosts, "allowed-host", "also open the console at this host name or address (repeatable); localhost, loopback addresses, the --listen host and the address a request arrives on always work")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: sfaccess-mockorg [flags]\n\nServes a mock Salesforce org for terraform-provider-sfaccess.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -95,7 +98,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	cfg := mockorg.Config{StateFile: *stateFile, ControlToken: *controlToken, Logger: logger, DisableSetupExtension: *withoutExtension}
+	cfg := mockorg.Config{StateFile: *stateFile, ControlToken: *controlToken, Logger: logger, DisableSetupExtension: *withoutExtension,
+		AllowedHosts: consoleHosts(*listen, allowedHosts)}
 	if *seedFile != "" {
 		data, err := os.ReadFile(*seedFile)
 		if err != nil {
@@ -153,6 +157,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("shutting down: %w", shutdownErr)
 	}
 	return nil
+}
+
+// hostList is a repeatable string flag.
+type hostList []string
+
+func (l *hostList) String() string { return strings.Join(*l, ",") }
+
+func (l *hostList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// consoleHosts are the names the console answers at besides localhost and the addresses
+// (ARCHITECTURE.md, Console): the --allowed-host names and the --listen host when it is a name,
+// which the server listens on as much as on its address.
+func consoleHosts(listen string, allowed []string) []string {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil || host == "" || net.ParseIP(host) != nil {
+		return allowed
+	}
+	return append([]string{host}, allowed...)
 }
 
 // printBanner tells a person how to reach the org. The credentials are the org's documented

