@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
@@ -390,4 +391,28 @@ resource "sfaccess_connected_app_installation" "jwt" {
 			},
 		},
 	})
+}
+
+func TestResolveAllowSelfLockout(t *testing.T) {
+	for _, tc := range []struct {
+		value     types.Bool
+		env       string
+		want      bool
+		wantError bool
+	}{
+		{types.BoolNull(), "", false, false},
+		{types.BoolNull(), "true", true, false},
+		{types.BoolValue(false), "true", false, false}, // the block wins
+		{types.BoolUnknown(), "", false, false},
+		{types.BoolNull(), "yes please", false, true},
+	} {
+		var diags diag.Diagnostics
+		got := resolveAllowSelfLockout(tc.value, func(string) string { return tc.env }, &diags)
+		if got != tc.want || diags.HasError() != tc.wantError {
+			t.Errorf("%v, env %q: got %t %v, want %t (error %t)", tc.value, tc.env, got, diags, tc.want, tc.wantError)
+		}
+		if tc.wantError && !strings.Contains(diags.Errors()[0].Detail(), `SFACCESS_ALLOW_SELF_LOCKOUT environment variable (allow_self_lockout) is "yes please"; it must be true or false`) {
+			t.Errorf("detail: %s", diags.Errors()[0].Detail())
+		}
+	}
 }
