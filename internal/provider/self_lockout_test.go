@@ -358,6 +358,77 @@ resource "sfaccess_connected_app_installation" "workbench" {
 	})
 }
 
+// TestAccSelfLockout_uninstallAndPermittedUsers: in an org whose admins lack Use Any API Client
+// under the all-users limit, and whose Terraform_Admin lets every user in, uninstalling the app
+// or switching its Permitted Users to admin approved cuts the provider off: both fail at plan.
+func TestAccSelfLockout_uninstallAndPermittedUsers(t *testing.T) {
+	o := newTestOrgWith(t, mockorg.Config{Seed: seedWith(allUsersLimit, adminsWithout("UseAnyApiClient"),
+		terraformAdmin(true, func(a *mockorg.SeedConnectedApp) { a.AdminApproved = false }))})
+	const installation = `
+resource "sfaccess_connected_app_installation" "terraform" {
+  connected_app_name = "Terraform_Admin"
+}
+`
+	const adminApproved = `
+import {
+  to = sfaccess_connected_app.terraform
+  id = "Terraform_Admin"
+}
+
+resource "sfaccess_connected_app" "terraform" {
+  name                      = "Terraform_Admin"
+  label                     = "Terraform Admin"
+  contact_email             = "admin@acme.test"
+  description               = "Runs Terraform against this org with the client credentials flow."
+  callback_urls             = ["https://localhost/oauth/callback"]
+  scopes                    = ["Api", "RefreshToken"]
+  client_credentials_user   = "admin@acme.test"
+  admin_approved_users_only = true
+}
+`
+	noWrites := func() {
+		if writes, _, _ := o.stats(t); writes != 0 {
+			t.Errorf("a refused plan wrote %d times to the org", writes)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: o.config(installation, `
+import {
+  to = sfaccess_connected_app_installation.terraform
+  id = "Terraform_Admin"
+}
+`)},
+			{
+				PreConfig: func() { o.resetStats(t) },
+				Config:    o.providerConfig(),
+				ExpectError: expectDiagnostics(`Plan Would Lock the Provider Out: sfaccess_connected_app_installation "Terraform_Admin"`,
+					"admin@acme.test through connected app Terraform_Admin (the client credentials flow) is allowed now (rule allowed)",
+					"would be refused by rule app_not_approved"),
+			},
+			{
+				PreConfig: noWrites,
+				Config:    o.config(installation, adminApproved),
+				ExpectError: expectDiagnostics(`Plan Would Lock the Provider Out: sfaccess_connected_app "Terraform_Admin"`,
+					"would be refused by rule not_admin_approved"),
+			},
+			{
+				PreConfig: noWrites,
+				Config: o.config(`
+removed {
+  from = sfaccess_connected_app_installation.terraform
+  lifecycle {
+    destroy = false
+  }
+}
+`),
+			},
+		},
+	})
+}
+
 // TestAccSelfLockout_jwtBearer: blocking the app of the JWT bearer flow fails at plan too.
 func TestAccSelfLockout_jwtBearer(t *testing.T) {
 	o := newTestOrg(t)
