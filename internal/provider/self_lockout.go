@@ -67,7 +67,7 @@ type selfGuard struct {
 	// the permission sets, the running user and the running app (partial).
 	base    *impactBase
 	partial bool
-	off     bool // the running user could not be read; said once
+	off     bool // the running user could not be read: no check, logged once
 	changes impactChanges
 	login   access.Login
 	// username names the user and appText the app in the diagnostic.
