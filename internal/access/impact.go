@@ -99,6 +99,51 @@ func channels(before, after Facts, u Use) (Channel, Channel, bool) {
 		Channel{App: appAfter, PriorApproval: approvalSurvives(appBefore, appAfter)}, ok1 && ok2
 }
 
+// Login is how a client of the org logs in: its user, the app it logs in through (a connected app,
+// or an External Client App when ExternalClientApp is set; "" when unknown, as for a pre-issued
+// access token), the OAuth flow, and whether the user held an approval (OauthToken) of the app
+// before the change.
+type Login struct {
+	UserID            string
+	App               string
+	ExternalClientApp bool
+	Flow              Flow
+	PriorApproval     bool
+}
+
+// DecideLogin decides a login with the facts before and after a change; ok is false when either
+// set of facts lacks its user or app. Unlike Compare it takes the flow and the approval as they
+// are: a client credentials or JWT bearer login needs no approval and usually has none. An
+// approval does not survive blocking the app or uninstalling it, as in Compare. Without an app
+// only the rules about the user alone can deny: the app is taken as one no app rule refuses
+// (installed, created in the org, not blocked, open to every user).
+func DecideLogin(before, after Facts, l Login) (b, a Decision, ok bool) {
+	userBefore, ok1 := before.Users[l.UserID]
+	userAfter, ok2 := after.Users[l.UserID]
+	viaBefore, viaAfter, ok3 := loginChannels(before, after, l)
+	if !ok1 || !ok2 || !ok3 {
+		return Decision{}, Decision{}, false
+	}
+	return Decide(before.Org, userBefore, viaBefore), Decide(after.Org, userAfter, viaAfter), true
+}
+
+// loginChannels are the channels of a login before and after, if both sets of facts know its app.
+func loginChannels(before, after Facts, l Login) (Channel, Channel, bool) {
+	switch {
+	case l.App == "":
+		neutral := Channel{App: App{Installed: true, OrgManaged: true}, Flow: l.Flow}
+		return neutral, neutral, true
+	case l.ExternalClientApp:
+		ecaBefore, ok1 := before.ECAs[l.App]
+		ecaAfter, ok2 := after.ECAs[l.App]
+		return ViaExternalClientApp(ecaBefore), ViaExternalClientApp(ecaAfter), ok1 && ok2
+	}
+	appBefore, ok1 := before.Apps[l.App]
+	appAfter, ok2 := after.Apps[l.App]
+	return Channel{App: appBefore, Flow: l.Flow, PriorApproval: l.PriorApproval},
+		Channel{App: appAfter, Flow: l.Flow, PriorApproval: l.PriorApproval && approvalSurvives(appBefore, appAfter)}, ok1 && ok2
+}
+
 func approvalSurvives(before, after App) bool {
 	return !after.Blocked && (!before.Installed || after.Installed)
 }

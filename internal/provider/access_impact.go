@@ -49,16 +49,20 @@ type impactBase struct {
 	userIDs     map[string]string          // username → id
 }
 
+func newImpactBase() *impactBase {
+	return &impactBase{users: map[string]orgapi.User{}, apps: map[string]impactApp{},
+		grants: map[string]map[string]bool{}, setIDs: map[string]string{}, permissions: map[string][]string{},
+		profileSet: map[string]string{}, assigned: map[string]map[string]bool{}, userIDs: map[string]string{},
+		ecas: map[string]access.ExternalClientApp{}, ecaGrants: map[string]map[string]bool{}}
+}
+
 // loadImpactBase reads what the analysis needs besides the settings (the caller reads those into
 // org) in a fixed number of queries, whatever the size of the org: the usage list (one OauthToken
 // query), the apps (ConnectedApplication, listMetadata, OAuth Usage list), the permission sets and
 // profiles, and, by id in chunks of 200, the users of the list, their assignments and the apps'
 // grants.
 func loadImpactBase(ctx context.Context, c *orgapi.Client) (*impactBase, error) {
-	b := &impactBase{users: map[string]orgapi.User{}, apps: map[string]impactApp{},
-		grants: map[string]map[string]bool{}, setIDs: map[string]string{}, permissions: map[string][]string{},
-		profileSet: map[string]string{}, assigned: map[string]map[string]bool{}, userIDs: map[string]string{},
-		ecas: map[string]access.ExternalClientApp{}, ecaGrants: map[string]map[string]bool{}}
+	b := newImpactBase()
 	// Two rounds of reads, each read of a round sent at once: on a real org every call is a round
 	// trip, and one after the other they made the first plan of a run wait seconds.
 	var (

@@ -125,6 +125,17 @@ resource "sfaccess_connected_app_access" "admin" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("sfaccess_connected_app_access.admin", plancheck.ResourceActionNoop)},
 				},
 			},
+			{
+				// The grant admits the provider's own login: the org keeps it when the test ends.
+				Config: org.config(`
+removed {
+  from = sfaccess_connected_app_access.admin
+  lifecycle {
+    destroy = false
+  }
+}
+`),
+			},
 		},
 	})
 }

@@ -49,7 +49,9 @@ func (d *providerData) reportAccessImpact(ctx context.Context, planned plannedIm
 	l := &d.impact
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.load(ctx, d, diags) {
+	loaded := l.load(ctx, d, diags)
+	d.guardSelf(ctx, l.base, planned, diags)
+	if !loaded {
 		return
 	}
 	planned.change(l.base, &l.changes)

@@ -82,6 +82,7 @@ type providerModel struct {
 	MinAPIRequests types.Int64  `tfsdk:"min_api_requests_remaining"`
 	AccessLoss     types.String `tfsdk:"access_loss"`
 	ExpectedLoss   types.Set    `tfsdk:"expected_access_loss"`
+	AllowLockout   types.Bool   `tfsdk:"allow_self_lockout"`
 }
 
 func (p *sfaccessProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -144,6 +145,7 @@ func (p *sfaccessProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 	}
 	maps.Copy(resp.Schema.Attributes, authAttributes())
 	maps.Copy(resp.Schema.Attributes, accessLossAttributes())
+	maps.Copy(resp.Schema.Attributes, selfLockoutAttributes())
 }
 
 // authAttributes are the attributes of the three authentication methods, kept apart from the
@@ -228,12 +230,14 @@ func (p *sfaccessProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	checkAPIBudget(ctx, client, model.MinAPIRequests, &resp.Diagnostics)
 	policy := resolveAccessLossFromEnv(ctx, model.AccessLoss, model.ExpectedLoss, &resp.Diagnostics)
+	allowLockout := resolveAllowSelfLockout(model.AllowLockout, os.Getenv, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	data := newProviderData(client)
 	data.credentials = credentialsToFix(rc.Config)
 	data.impact.policy = policy
+	data.self = newSelfGuard(rc.Config, allowLockout)
 	resp.ResourceData, resp.DataSourceData = data, data
 	resp.EphemeralResourceData, resp.ActionData, resp.ListResourceData = data, data, data
 }

@@ -42,6 +42,8 @@ type providerData struct {
 	tokens openTokens
 	// impact is the plan's ledger of changes to access (impact_ledger.go).
 	impact impactLedger
+	// self guards the provider's own login against the plan (self_lockout.go).
+	self selfGuard
 }
 
 // noteManaged records that this run's state holds the object.
@@ -64,6 +66,10 @@ func (d *providerData) isManaged(resourceType, importID string) bool {
 type runningUser struct {
 	Username    string
 	permissions map[string]bool
+	// record and assigned (the ids of the permission sets assigned to the user, the profile's own
+	// left out) are what the self-lockout check decides the user's own login with.
+	record   orgapi.User
+	assigned []string
 }
 
 func newProviderData(client *orgapi.Client) *providerData {
@@ -147,7 +153,7 @@ func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
 	ix := newPermissionIndex(sets, assignments)
 	for _, u := range users {
 		if strings.EqualFold(u.ID, userID) {
-			d.runAs = &runningUser{Username: u.Username, permissions: ix.permissionsOf(u)}
+			d.runAs = &runningUser{Username: u.Username, permissions: ix.permissionsOf(u), record: u, assigned: ix.assignedSets[u.ID]}
 			return d.runAs, nil
 		}
 	}

@@ -24,7 +24,7 @@ func TestProviderSchemaDescribesEveryAttribute(t *testing.T) {
 	}
 	want := []string{"instance_url", "api_version", "login_url", "jwt_audience", "access_token", "client_id", "client_secret",
 		"username", "private_key", "max_retries", "request_timeout", "min_api_requests_remaining", "access_loss", "expected_access_loss",
-		"first_contact_timeout"}
+		"first_contact_timeout", "allow_self_lockout"}
 	for _, name := range want {
 		a, ok := resp.Schema.Attributes[name]
 		if !ok {
