@@ -555,10 +555,11 @@ func (m connectedAppModel) toAPI(ctx context.Context, diags *diag.Diagnostics) *
 // validators refuse "" so configuration never holds an empty string), and values it does not
 // report below API 49.0 (the OAuth policy) map to their defaults.
 func (m *connectedAppModel) setFrom(ctx context.Context, app *orgapi.ConnectedApp, id string, diags *diag.Diagnostics) {
-	m.Name = types.StringValue(app.FullName)
+	// Names, usernames and emails keep m's spelling when the org's differs only in case.
+	m.Name = keepSpelling(m.Name, types.StringValue(app.FullName))
 	m.ID = types.StringValue(id)
 	m.Label = types.StringValue(app.Label)
-	m.ContactEmail = types.StringValue(app.ContactEmail)
+	m.ContactEmail = keepSpelling(m.ContactEmail, types.StringValue(app.ContactEmail))
 	m.ContactPhone = nullIfEmpty(app.ContactPhone)
 	m.Description = nullIfEmpty(app.Description)
 	m.InfoURL = nullIfEmpty(app.InfoURL)
@@ -569,7 +570,7 @@ func (m *connectedAppModel) setFrom(ctx context.Context, app *orgapi.ConnectedAp
 	m.RefreshRequiresSecret = types.BoolValue(app.RefreshTokenRequiresSecret == nil || *app.RefreshTokenRequiresSecret)
 	m.IPRelaxation = types.StringValue(valueOr(app.IPRelaxation, orgapi.DefaultIPRelaxation))
 	m.RefreshTokenPolicy = types.StringValue(valueOr(app.RefreshTokenPolicy, orgapi.DefaultRefreshTokenPolicy))
-	m.ClientCredentialsUser = nullIfEmpty(app.ClientCredentialUser)
+	m.ClientCredentialsUser = keepSpelling(m.ClientCredentialsUser, nullIfEmpty(app.ClientCredentialUser))
 	m.ConsumerKey = nullIfEmpty(app.ConsumerKey)
 	m.ConsumerSecretWO = types.StringNull()
 

@@ -55,7 +55,8 @@ func (r *connectedAppAccessResource) Metadata(_ context.Context, req resource.Me
 }
 
 func (r *connectedAppAccessResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	// Names are compared as Salesforce compares them, ignoring case (case_equality.go).
+	replace := []planmodifier.String{requiresReplaceIgnoringCase()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Grants a connected app to a permission set or a profile (a `SetupEntityAccess` record), the " +
 			"\"Manage Profiles\" and \"Manage Permission Sets\" lists of the app. When the app's Permitted Users are " +
@@ -71,19 +72,19 @@ func (r *connectedAppAccessResource) Schema(_ context.Context, _ resource.Schema
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"connected_app_name": schema.StringAttribute{
-				MarkdownDescription: "API name of the connected app. Reference `sfaccess_connected_app.<name>.name` so Terraform creates the app first. Changing it creates a new grant.",
+				MarkdownDescription: "API name of the connected app. Reference `sfaccess_connected_app.<name>.name` so Terraform creates the app first. Compared ignoring case, as Salesforce does; naming another one creates a new grant.",
 				Required:            true,
 				Validators:          []validator.String{apiNameValidator()},
 				PlanModifiers:       replace,
 			},
 			"permission_set_name": schema.StringAttribute{
-				MarkdownDescription: "API name of the permission set to grant the app to. Exactly one of `permission_set_name` and `profile_name` must be set. Changing it creates a new grant.",
+				MarkdownDescription: "API name of the permission set to grant the app to. Exactly one of `permission_set_name` and `profile_name` must be set. Compared ignoring case, as Salesforce does; naming another one creates a new grant.",
 				Optional:            true,
 				Validators:          []validator.String{apiNameValidator()},
 				PlanModifiers:       replace,
 			},
 			"profile_name": schema.StringAttribute{
-				MarkdownDescription: "Name of the profile to grant the app to, as shown in Setup (for example `Customer Community Plus User`). Exactly one of `permission_set_name` and `profile_name` must be set. Changing it creates a new grant.",
+				MarkdownDescription: "Name of the profile to grant the app to, as shown in Setup (for example `Customer Community Plus User`). Exactly one of `permission_set_name` and `profile_name` must be set. Compared ignoring case, as Salesforce does; naming another one creates a new grant.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 255)},
 				PlanModifiers:       replace,
@@ -298,8 +299,9 @@ func (r *connectedAppAccessResource) Read(ctx context.Context, req resource.Read
 }
 
 // Update is never called: every attribute forces replacement.
+// Update only changes the spelling of a name: any other change replaces the grant.
 func (r *connectedAppAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.AddError("Unexpected Update", "Every attribute of sfaccess_connected_app_access forces replacement, so Terraform should never update one in place. This is a bug in the provider; please report it.")
+	updateSpelling(ctx, connectedAppAccessIdentity, req, resp)
 }
 
 func (r *connectedAppAccessResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -411,8 +413,9 @@ func (r *connectedAppAccessResource) resolve(ctx context.Context, m *connectedAp
 		return false, err
 	}
 	m.ID = types.StringValue(normalizeID(grant.ID))
-	m.ConnectedAppName = types.StringValue(grant.ConnectedAppName)
-	m.PermissionSetName, m.ProfileName = nullIfEmpty(grant.PermissionSetName), nullIfEmpty(grant.ProfileName)
+	m.ConnectedAppName = keepSpelling(m.ConnectedAppName, types.StringValue(grant.ConnectedAppName))
+	m.PermissionSetName = keepSpelling(m.PermissionSetName, nullIfEmpty(grant.PermissionSetName))
+	m.ProfileName = keepSpelling(m.ProfileName, nullIfEmpty(grant.ProfileName))
 	return true, nil
 }
 

@@ -465,20 +465,22 @@ func (m externalClientAppModel) toAPI(ctx context.Context, diags *diag.Diagnosti
 }
 
 func (m *externalClientAppModel) setFrom(ctx context.Context, app *orgapi.ExternalClientApp, id string, diags *diag.Diagnostics) {
-	m.Name = types.StringValue(app.Name)
+	// Names, usernames and emails keep m's spelling when the org's differs only in case.
+	m.Name = keepSpelling(m.Name, types.StringValue(app.Name))
 	m.ID = types.StringValue(id)
 	m.Label = types.StringValue(app.Label)
-	m.ContactEmail = types.StringValue(app.ContactEmail)
+	m.ContactEmail = keepSpelling(m.ContactEmail, types.StringValue(app.ContactEmail))
 	m.Description = nullIfEmpty(app.Description)
 	m.CallbackURL = nullIfEmpty(app.CallbackURL)
 	m.PKCERequired = types.BoolValue(app.PkceRequired)
 	if configured := m.Certificate.ValueString(); configured == "" || strings.TrimSpace(configured) != strings.TrimSpace(app.Certificate) {
 		m.Certificate = nullIfEmpty(app.Certificate)
 	}
-	m.ClientCredentialsUser = types.StringNull()
+	user := types.StringNull()
 	if app.ClientCredentialsFlowEnabled {
-		m.ClientCredentialsUser = nullIfEmpty(app.ClientCredentialsUser)
+		user = nullIfEmpty(app.ClientCredentialsUser)
 	}
+	m.ClientCredentialsUser = keepSpelling(m.ClientCredentialsUser, user)
 	m.AdminApprovedUsersOnly = types.BoolValue(app.PermittedUsers != orgapi.PermittedUsersSelf)
 	m.IPRelaxation = types.StringValue(valueOr(app.IPRelaxation, orgapi.DefaultECAIPRelaxation))
 	m.RefreshTokenPolicy = nullIfEmpty(app.RefreshTokenPolicy)
