@@ -322,23 +322,7 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		r.checkNameFree(ctx, plan.Name.ValueString(), &resp.Diagnostics)
 	}
 	if user := plan.ClientCredentialsUser; state == nil || !state.ClientCredentialsUser.Equal(user) {
-		r.checkClientCredentialsUser(ctx, user, &resp.Diagnostics)
-	}
-}
-
-// checkClientCredentialsUser fails the plan when the org has no user of that name: the client
-// credentials flow would run as nobody.
-func (r *connectedAppResource) checkClientCredentialsUser(ctx context.Context, user types.String, diags *diag.Diagnostics) {
-	if user.IsNull() || user.IsUnknown() {
-		return
-	}
-	if _, err := r.data.client.UserByUsername(ctx, user.ValueString()); err != nil {
-		if isNotFound(err) {
-			diags.AddAttributeError(path.Root("client_credentials_user"), "Unknown Client Credentials User",
-				fmt.Sprintf("The org has no user with the username %q. The client credentials flow runs as an existing, active user: give that user's username exactly as it appears on the user's detail page.", user.ValueString()))
-			return
-		}
-		diags.Append(r.data.planCheckFailed("client_credentials_user "+user.ValueString(), err))
+		r.data.checkClientCredentialsUser(ctx, user, &resp.Diagnostics)
 	}
 }
 

@@ -109,10 +109,13 @@ func (r *externalClientAppAccessResource) ModifyPlan(ctx context.Context, req re
 	var m externalClientAppAccessModel
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	} else {
-		resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+		r.data.checkAdminPermission(ctx, orgapi.NeedAdministerExternalClientApps, m.action("deleting"), &resp.Diagnostics)
+		return
 	}
-	r.data.checkAdminPermission(ctx, orgapi.NeedAdministerExternalClientApps, m.action("changing"), &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if !resp.Diagnostics.HasError() {
+		r.checkGrant(ctx, m, &resp.Diagnostics)
+	}
 }
 
 func (m externalClientAppAccessModel) action(verb string) string {
