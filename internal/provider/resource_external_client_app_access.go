@@ -80,16 +80,18 @@ func (r *externalClientAppAccessResource) Schema(_ context.Context, _ resource.S
 				PlanModifiers:       []planmodifier.String{requiresReplaceIgnoringCase()},
 			},
 			"permission_set_name": schema.StringAttribute{
-				MarkdownDescription: "API name of the permission set to grant the app to. Exactly one of `permission_set_name` and `profile_name`.",
-				Optional:            true,
-				Validators:          []validator.String{apiNameValidator(), oneOf},
-				PlanModifiers:       []planmodifier.String{requiresReplaceIgnoringCase()},
+				MarkdownDescription: "API name of the permission set to grant the app to. Exactly one of `permission_set_name` and `profile_name`. " +
+					"Compared ignoring case, as Salesforce does; naming another one replaces the grant.",
+				Optional:      true,
+				Validators:    []validator.String{apiNameValidator(), oneOf},
+				PlanModifiers: []planmodifier.String{requiresReplaceIgnoringCase()},
 			},
 			"profile_name": schema.StringAttribute{
-				MarkdownDescription: "Name of the profile to grant the app to, as Setup shows it (for example `Standard User`).",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 255), oneOf},
-				PlanModifiers:       []planmodifier.String{requiresReplaceIgnoringCase()},
+				MarkdownDescription: "Name of the profile to grant the app to, as Setup shows it (for example `Standard User`). " +
+					"Compared ignoring case, as Salesforce does; naming another one replaces the grant.",
+				Optional:      true,
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255), oneOf},
+				PlanModifiers: []planmodifier.String{requiresReplaceIgnoringCase()},
 			},
 		},
 	}
