@@ -324,6 +324,7 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if user := plan.ClientCredentialsUser; state == nil || !state.ClientCredentialsUser.Equal(user) {
 		r.data.checkClientCredentialsUser(ctx, user, &resp.Diagnostics)
 	}
+	r.checkSendable(ctx, plan, &resp.Diagnostics)
 }
 
 // checkNameFree fails the plan of a new connected app whose API name the org already uses for an
