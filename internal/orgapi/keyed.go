@@ -40,7 +40,8 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 	b := &batchers{window: window}
 	b.appMetadata = newCoalescer(c, "readMetadata ConnectedApp", window, metadataBatch,
 		func(ctx context.Context, names []string) (map[string]*xmlNode, error) {
-			return c.readMetadata(ctx, op{name: "reading ConnectedApps", perm: NeedConnectedApps}, typeConnectedApp, names)
+			recs, err := c.readMetadata(ctx, op{name: "reading ConnectedApps", perm: NeedConnectedApps}, typeConnectedApp, names)
+			return underRequestedNames(names, recs), err
 		})
 	b.appList = newCoalescer(c, "listMetadata ConnectedApp", window, 0,
 		func(ctx context.Context, _ []one) (map[one][]MetadataFile, error) {
@@ -574,4 +575,21 @@ func (c *Client) profilesByName(ctx context.Context, names []string) (map[string
 		}
 	}
 	return out, nil
+}
+
+// underRequestedNames files each record under the name it was asked for: the org answers under its
+// own spelling of a name, which Salesforce compares ignoring case (SALESFORCE.md, Names and case).
+func underRequestedNames[V any](names []string, got map[string]V) map[string]V {
+	for _, n := range names {
+		if _, ok := got[n]; ok {
+			continue
+		}
+		for k, v := range got {
+			if strings.EqualFold(k, n) {
+				got[n] = v
+				break
+			}
+		}
+	}
+	return got
 }

@@ -316,6 +316,16 @@ func (c *Client) checkConnectedApp(o op, app *ConnectedApp) *Error {
 	return e
 }
 
+// CheckConnectedApp reports, without a call, what CreateConnectedApp and UpdateConnectedApp would
+// refuse before sending app (a field this API version cannot carry, say), so that a plan can
+// refuse it before anything is written; nil when they would send it.
+func (c *Client) CheckConnectedApp(app *ConnectedApp) error {
+	if e := c.checkConnectedApp(op{name: "checking ConnectedApp " + nameOf(app)}, app); e != nil {
+		return e
+	}
+	return nil
+}
+
 func needsOAuthConfig(app *ConnectedApp) bool {
 	return len(app.CallbackURLs) > 0 || len(app.Scopes) > 0 || app.IsAdminApproved || app.PkceRequired ||
 		app.Certificate != "" || app.ConsumerKey != "" || app.ConsumerSecret != "" || app.ClientCredentialUser != ""

@@ -99,10 +99,13 @@ func (c *Client) ReadExternalClientApp(ctx context.Context, name string) (*Exter
 	if err != nil {
 		return nil, err
 	}
-	if apps[name] == nil {
-		return nil, o.fail(KindNotFound, "no External Client App named %s", name)
+	// The org answers under its own spelling of the name, which Salesforce compares ignoring case.
+	for fullName, app := range apps {
+		if strings.EqualFold(fullName, name) {
+			return app, nil
+		}
 	}
-	return apps[name], nil
+	return nil, o.fail(KindNotFound, "no External Client App named %s", name)
 }
 
 // ReadExternalClientApps reads many ECAs with their plugin components, ten per call and

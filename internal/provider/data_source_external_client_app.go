@@ -99,7 +99,8 @@ func (d *externalClientAppDataSource) Read(ctx context.Context, req datasource.R
 }
 
 func (m *externalClientAppDataModel) setFrom(ctx context.Context, app *orgapi.ExternalClientApp, resp *datasource.ReadResponse) {
-	m.Name, m.Label, m.ContactEmail = types.StringValue(app.Name), types.StringValue(app.Label), types.StringValue(app.ContactEmail)
+	// The configured name stays when the org spells it in another case (case_equality.go).
+	m.Name, m.Label, m.ContactEmail = keepSpelling(m.Name, types.StringValue(app.Name)), types.StringValue(app.Label), types.StringValue(app.ContactEmail)
 	m.AdminApprovedUsersOnly = types.BoolValue(app.PermittedUsers != orgapi.PermittedUsersSelf)
 	m.ClientCredentialsUser = types.StringNull()
 	if app.ClientCredentialsFlowEnabled {

@@ -101,7 +101,7 @@ func userNotFoundDiag(p path.Path, username string) diag.Diagnostic {
 // permissionSetNotFoundDiag reports a permission set name the org lacks and the plan does not create.
 func permissionSetNotFoundDiag(name string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(path.Root("permission_set_name"), "Permission Set Not Found",
-		fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive), and this plan "+
+		fmt.Sprintf("The org has no permission set with the API name %q, and this plan "+
 			"does not create one. Use the API name shown in Setup > Permission Sets, or, when the permission set is "+
 			"managed by this configuration, set permission_set_name = sfaccess_permission_set.<name>.name so "+
 			"Terraform creates it first.", name))

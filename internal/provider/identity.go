@@ -63,9 +63,12 @@ func (k identityKey) set(ctx context.Context, from attributeGetter, identity *tf
 		if attr == "" {
 			attr = p.name
 		}
-		var v types.String
+		var v, prior types.String
 		diags.Append(from.GetAttribute(ctx, path.Root(attr), &v)...)
-		diags.Append(identity.SetAttribute(ctx, path.Root(p.name), v)...)
+		// An identity keeps its spelling when the name only changes case (keepSpelling):
+		// Terraform refuses an identity that changes, and Salesforce sees the same object.
+		diags.Append(identity.GetAttribute(ctx, path.Root(p.name), &prior)...)
+		diags.Append(identity.SetAttribute(ctx, path.Root(p.name), keepSpelling(prior, v))...)
 	}
 }
 

@@ -1,6 +1,10 @@
 package provider
 
-import "github.com/hashicorp/terraform-plugin-framework/types"
+import (
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
 
 // plannedObjects is what one resource's ModifyPlan tells another's about the same plan: the
 // connected apps and permission sets it creates or keeps, so that a grant, installation or
@@ -19,9 +23,10 @@ import "github.com/hashicorp/terraform-plugin-framework/types"
 //     planned creations of sfaccess_api_access_control are always caught; a creation beside the
 //     one state holds only when that one happened to be refreshed first (isManaged).
 type plannedObjects struct {
-	connectedApps  map[string]plannedApp // by name
-	permissionSets map[string]bool
-	accessControls int
+	connectedApps      map[string]plannedApp // by name
+	permissionSets     map[string]bool
+	accessControls     int
+	externalClientApps map[string]types.Bool // admin_approved_users_only by lower-case name: Salesforce ignores its case
 }
 
 // plannedApp is what a plan says of one connected app it creates or keeps.
@@ -87,4 +92,24 @@ func (d *providerData) countAccessControl() int {
 	defer d.mu.Unlock()
 	d.planned.accessControls++
 	return d.planned.accessControls
+}
+
+// planExternalClientApp records an External Client App this plan creates or keeps, with the
+// Permitted Users policy it will have.
+func (d *providerData) planExternalClientApp(name string, adminApproved types.Bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.planned.externalClientApps == nil {
+		d.planned.externalClientApps = map[string]types.Bool{}
+	}
+	d.planned.externalClientApps[strings.ToLower(name)] = adminApproved
+}
+
+// plannedExternalClientApp returns the planned admin_approved_users_only of an External Client
+// App this plan creates or keeps; ok is false for any other app.
+func (d *providerData) plannedExternalClientApp(name string) (adminApproved types.Bool, ok bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	adminApproved, ok = d.planned.externalClientApps[strings.ToLower(name)]
+	return adminApproved, ok
 }

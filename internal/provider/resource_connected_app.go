@@ -322,24 +322,9 @@ func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.Modi
 		r.checkNameFree(ctx, plan.Name.ValueString(), &resp.Diagnostics)
 	}
 	if user := plan.ClientCredentialsUser; state == nil || !state.ClientCredentialsUser.Equal(user) {
-		r.checkClientCredentialsUser(ctx, user, &resp.Diagnostics)
+		r.data.checkClientCredentialsUser(ctx, user, &resp.Diagnostics)
 	}
-}
-
-// checkClientCredentialsUser fails the plan when the org has no user of that name: the client
-// credentials flow would run as nobody.
-func (r *connectedAppResource) checkClientCredentialsUser(ctx context.Context, user types.String, diags *diag.Diagnostics) {
-	if user.IsNull() || user.IsUnknown() {
-		return
-	}
-	if _, err := r.data.client.UserByUsername(ctx, user.ValueString()); err != nil {
-		if isNotFound(err) {
-			diags.AddAttributeError(path.Root("client_credentials_user"), "Unknown Client Credentials User",
-				fmt.Sprintf("The org has no user with the username %q. The client credentials flow runs as an existing, active user: give that user's username exactly as it appears on the user's detail page.", user.ValueString()))
-			return
-		}
-		diags.Append(r.data.planCheckFailed("client_credentials_user "+user.ValueString(), err))
-	}
+	r.checkSendable(ctx, plan, &resp.Diagnostics)
 }
 
 // checkNameFree fails the plan of a new connected app whose API name the org already uses for an
@@ -555,10 +540,11 @@ func (m connectedAppModel) toAPI(ctx context.Context, diags *diag.Diagnostics) *
 // validators refuse "" so configuration never holds an empty string), and values it does not
 // report below API 49.0 (the OAuth policy) map to their defaults.
 func (m *connectedAppModel) setFrom(ctx context.Context, app *orgapi.ConnectedApp, id string, diags *diag.Diagnostics) {
-	m.Name = types.StringValue(app.FullName)
+	// Names, usernames and emails keep m's spelling when the org's differs only in case.
+	m.Name = keepSpelling(m.Name, types.StringValue(app.FullName))
 	m.ID = types.StringValue(id)
 	m.Label = types.StringValue(app.Label)
-	m.ContactEmail = types.StringValue(app.ContactEmail)
+	m.ContactEmail = keepSpelling(m.ContactEmail, types.StringValue(app.ContactEmail))
 	m.ContactPhone = nullIfEmpty(app.ContactPhone)
 	m.Description = nullIfEmpty(app.Description)
 	m.InfoURL = nullIfEmpty(app.InfoURL)
@@ -569,7 +555,7 @@ func (m *connectedAppModel) setFrom(ctx context.Context, app *orgapi.ConnectedAp
 	m.RefreshRequiresSecret = types.BoolValue(app.RefreshTokenRequiresSecret == nil || *app.RefreshTokenRequiresSecret)
 	m.IPRelaxation = types.StringValue(valueOr(app.IPRelaxation, orgapi.DefaultIPRelaxation))
 	m.RefreshTokenPolicy = types.StringValue(valueOr(app.RefreshTokenPolicy, orgapi.DefaultRefreshTokenPolicy))
-	m.ClientCredentialsUser = nullIfEmpty(app.ClientCredentialUser)
+	m.ClientCredentialsUser = keepSpelling(m.ClientCredentialsUser, nullIfEmpty(app.ClientCredentialUser))
 	m.ConsumerKey = nullIfEmpty(app.ConsumerKey)
 	m.ConsumerSecretWO = types.StringNull()
 

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -55,7 +54,8 @@ func (r *connectedAppAccessResource) Metadata(_ context.Context, req resource.Me
 }
 
 func (r *connectedAppAccessResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	// Names are compared as Salesforce compares them, ignoring case (case_equality.go).
+	replace := []planmodifier.String{requiresReplaceIgnoringCase()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Grants a connected app to a permission set or a profile (a `SetupEntityAccess` record), the " +
 			"\"Manage Profiles\" and \"Manage Permission Sets\" lists of the app. When the app's Permitted Users are " +
@@ -71,19 +71,19 @@ func (r *connectedAppAccessResource) Schema(_ context.Context, _ resource.Schema
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"connected_app_name": schema.StringAttribute{
-				MarkdownDescription: "API name of the connected app. Reference `sfaccess_connected_app.<name>.name` so Terraform creates the app first. Changing it creates a new grant.",
+				MarkdownDescription: "API name of the connected app. Reference `sfaccess_connected_app.<name>.name` so Terraform creates the app first. Compared ignoring case, as Salesforce does; naming another one creates a new grant.",
 				Required:            true,
 				Validators:          []validator.String{apiNameValidator()},
 				PlanModifiers:       replace,
 			},
 			"permission_set_name": schema.StringAttribute{
-				MarkdownDescription: "API name of the permission set to grant the app to. Exactly one of `permission_set_name` and `profile_name` must be set. Changing it creates a new grant.",
+				MarkdownDescription: "API name of the permission set to grant the app to. Exactly one of `permission_set_name` and `profile_name` must be set. Compared ignoring case, as Salesforce does; naming another one creates a new grant.",
 				Optional:            true,
 				Validators:          []validator.String{apiNameValidator()},
 				PlanModifiers:       replace,
 			},
 			"profile_name": schema.StringAttribute{
-				MarkdownDescription: "Name of the profile to grant the app to, as shown in Setup (for example `Customer Community Plus User`). Exactly one of `permission_set_name` and `profile_name` must be set. Changing it creates a new grant.",
+				MarkdownDescription: "Name of the profile to grant the app to, as shown in Setup (for example `Customer Community Plus User`). Exactly one of `permission_set_name` and `profile_name` must be set. Compared ignoring case, as Salesforce does; naming another one creates a new grant.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 255)},
 				PlanModifiers:       replace,
@@ -142,7 +142,9 @@ func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resourc
 			r.data.checkAdminPermission(ctx, orgapi.NeedAppGrants, "granting "+plan.describe(), d)
 		},
 		func(d *diag.Diagnostics) { appID = r.checkApp(ctx, plan.ConnectedAppName, d) },
-		func(d *diag.Diagnostics) { parentID = r.checkGrantee(ctx, plan, d) })
+		func(d *diag.Diagnostics) {
+			parentID = r.data.checkGrantee(ctx, plan.ProfileName, plan.PermissionSetName, d)
+		})
 	// Only when the app and the grantee both exist in the org already can the grant between them.
 	if action == planCreate && appID != "" && parentID != "" {
 		r.checkGrantFree(ctx, plan, appID, parentID, &resp.Diagnostics)
@@ -170,42 +172,10 @@ func (r *connectedAppAccessResource) checkApp(ctx context.Context, app types.Str
 			appID = record.ID
 		}
 	}
-	if d := grantWithoutEffect(app.ValueString(), adminApproved); d != nil {
+	if d := grantWithoutEffect(path.Root("connected_app_name"), "connected app", app.ValueString(), adminApproved); d != nil {
 		diags.Append(d)
 	}
 	return appID
-}
-
-// checkGrantee fails the plan when the profile does not exist, or the permission set neither
-// exists nor is created by this plan, or is a profile's own. It returns the id of the permission
-// set that would carry the grant when the org has it.
-func (r *connectedAppAccessResource) checkGrantee(ctx context.Context, plan connectedAppAccessModel, diags *diag.Diagnostics) (parentID string) {
-	c := r.data.client
-	if profile := plan.ProfileName; !profile.IsNull() && !profile.IsUnknown() {
-		p, err := c.ProfileByName(ctx, profile.ValueString())
-		switch {
-		case isNotFound(err):
-			diags.AddAttributeError(path.Root("profile_name"), "Profile Not Found", r.unknownProfileDetail(ctx, profile.ValueString()))
-		case err != nil:
-			diags.Append(r.data.planCheckFailed("profile "+profile.ValueString(), err))
-		default:
-			parentID = p.PermissionSetID
-		}
-	}
-	if set := plan.PermissionSetName; !set.IsNull() && !set.IsUnknown() && !r.data.isPlannedPermissionSet(set.ValueString()) {
-		ps, err := c.PermissionSetByName(ctx, set.ValueString())
-		switch {
-		case isProfileOwned(err):
-			diags.Append(profileOwnedDiag(err, "Grant the app to the profile with profile_name instead."))
-		case isNotFound(err):
-			diags.Append(permissionSetNotFoundDiag(set.ValueString()))
-		case err != nil:
-			diags.Append(r.data.planCheckFailed("permission set "+set.ValueString(), err))
-		default:
-			parentID = ps.ID
-		}
-	}
-	return parentID
 }
 
 // checkGrantFree fails the plan of a new grant the org already holds outside Terraform.
@@ -298,8 +268,9 @@ func (r *connectedAppAccessResource) Read(ctx context.Context, req resource.Read
 }
 
 // Update is never called: every attribute forces replacement.
+// Update only changes the spelling of a name: any other change replaces the grant.
 func (r *connectedAppAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.AddError("Unexpected Update", "Every attribute of sfaccess_connected_app_access forces replacement, so Terraform should never update one in place. This is a bug in the provider; please report it.")
+	updateSpelling(ctx, connectedAppAccessIdentity, req, resp)
 }
 
 func (r *connectedAppAccessResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -411,38 +382,24 @@ func (r *connectedAppAccessResource) resolve(ctx context.Context, m *connectedAp
 		return false, err
 	}
 	m.ID = types.StringValue(normalizeID(grant.ID))
-	m.ConnectedAppName = types.StringValue(grant.ConnectedAppName)
-	m.PermissionSetName, m.ProfileName = nullIfEmpty(grant.PermissionSetName), nullIfEmpty(grant.ProfileName)
+	m.ConnectedAppName = keepSpelling(m.ConnectedAppName, types.StringValue(grant.ConnectedAppName))
+	m.PermissionSetName = keepSpelling(m.PermissionSetName, nullIfEmpty(grant.PermissionSetName))
+	m.ProfileName = keepSpelling(m.ProfileName, nullIfEmpty(grant.ProfileName))
 	return true, nil
 }
 
-// grantWithoutEffect warns when the app lets every user self-authorize: Salesforce then ignores
-// its profiles and permission sets, so the grant would restrict nobody, which is rarely what the
-// author of a grant means. Nil when the app is admin approved or its policy is not known.
-func grantWithoutEffect(app string, adminApproved types.Bool) diag.Diagnostic {
+// grantWithoutEffect warns when the app (a "connected app" or an "External Client App", at attr)
+// lets every user self-authorize: Salesforce then ignores its profiles and permission sets, so the
+// grant would restrict nobody, which is rarely what the author of a grant means. Nil when the app
+// is admin approved or its policy is not known.
+func grantWithoutEffect(attr path.Path, kind, app string, adminApproved types.Bool) diag.Diagnostic {
 	if adminApproved.IsNull() || adminApproved.IsUnknown() || adminApproved.ValueBool() {
 		return nil
 	}
-	return diag.NewAttributeWarningDiagnostic(path.Root("connected_app_name"), "Grant Does Not Restrict the App",
-		fmt.Sprintf("The connected app %s lets all users self-authorize (admin_approved_users_only = false), so Salesforce ignores its profiles and "+
+	return diag.NewAttributeWarningDiagnostic(attr, "Grant Does Not Restrict the App",
+		fmt.Sprintf("The %s %s lets all users self-authorize (admin_approved_users_only = false), so Salesforce ignores its profiles and "+
 			"permission sets: this grant does not limit who may use the app. Set admin_approved_users_only = true to permit only the granted "+
-			"profiles and permission sets.", app))
-}
-
-// unknownProfileDetail lists the org's profiles, because profile names are labels that are easy
-// to get slightly wrong ("Partner Community User" vs "Partner Community Login User").
-func (r *connectedAppAccessResource) unknownProfileDetail(ctx context.Context, name string) string {
-	detail := fmt.Sprintf("The org has no profile named %q.", name)
-	profiles, err := r.data.client.Profiles(ctx)
-	if err != nil || len(profiles) == 0 {
-		return detail + " Check the name in Setup > Profiles."
-	}
-	names := make([]string, len(profiles))
-	for i, p := range profiles {
-		names[i] = p.Name
-	}
-	sort.Strings(names)
-	return detail + " Profiles in this org: " + strings.Join(names, ", ") + "."
+			"profiles and permission sets.", kind, app))
 }
 
 func (m connectedAppAccessModel) granteeDescription() string {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -349,12 +350,12 @@ func checkGrantsDestroyed(t *testing.T, org *testOrg) resource.TestCheckFunc {
 
 func TestGrantWithoutEffect(t *testing.T) {
 	t.Parallel()
-	if d := grantWithoutEffect("Portal", types.BoolValue(false)); d == nil || d.Severity() != diag.SeverityWarning ||
+	if d := grantWithoutEffect(path.Root("connected_app_name"), "connected app", "Portal", types.BoolValue(false)); d == nil || d.Severity() != diag.SeverityWarning ||
 		!strings.Contains(d.Detail(), "Set admin_approved_users_only = true") {
 		t.Errorf("a grant on a self-authorize app: got %v, want a warning saying how to make it count", d)
 	}
 	for _, v := range []types.Bool{types.BoolValue(true), types.BoolUnknown(), types.BoolNull()} {
-		if d := grantWithoutEffect("Portal", v); d != nil {
+		if d := grantWithoutEffect(path.Root("connected_app_name"), "connected app", "Portal", v); d != nil {
 			t.Errorf("admin_approved_users_only = %s: unexpected %s", v, d.Summary())
 		}
 	}

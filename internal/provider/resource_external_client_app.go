@@ -145,9 +145,11 @@ func (r *externalClientAppResource) Schema(ctx context.Context, _ resource.Schem
 				Validators: []validator.String{stringvalidator.OneOf(ecaIPRelaxationValues...)},
 			},
 			"refresh_token_policy": schema.StringAttribute{
-				MarkdownDescription: "Refresh token policy (`refreshTokenPolicyType`), for example `infinite`. Left to Salesforce when not set.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 80)},
+				MarkdownDescription: "Refresh token policy (`refreshTokenPolicyType`), written as for `sfaccess_connected_app`: `zero`, `infinite`, " +
+					"`specific_lifetime:<n>:<unit>` or `specific_inactivity:<n>:<unit>` where `<unit>` is `HOURS`, `DAYS` or `MONTHS` " +
+					"(for example `specific_inactivity:7:DAYS`). Left to Salesforce when not set.",
+				Optional:   true,
+				Validators: []validator.String{validRefreshTokenPolicy()},
 			},
 			"oauth_plugin_enabled": schema.BoolAttribute{
 				MarkdownDescription: "The ECA's plugin switch (`isEnabled` and `isOauthPluginEnabled`): `false` refuses every user new tokens and stops existing ones at once, " +
@@ -184,9 +186,11 @@ func (r *externalClientAppResource) Configure(_ context.Context, req resource.Co
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan checks the running user's permissions and a new app's name, and marks the consumer
-// key unknown when a rotation will change it.
+// ModifyPlan checks the running user's permissions, a new app's name and the client credentials
+// user, and marks the consumer key unknown when a rotation will change it. It also records the
+// app for the grants of the same plan (plan_check_external_client_app.go).
 func (r *externalClientAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.notePlanned(ctx, req, &resp.Diagnostics)
 	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the External Client App", &resp.Diagnostics)
 	if !check {
 		return
@@ -219,6 +223,7 @@ func (r *externalClientAppResource) ModifyPlan(ctx context.Context, req resource
 	if action == planCreate && !plan.Name.IsUnknown() {
 		r.checkNameFree(ctx, plan.Name.ValueString(), &resp.Diagnostics)
 	}
+	r.checkRunAsUser(ctx, req, plan.ClientCredentialsUser, &resp.Diagnostics)
 }
 
 // checkNameFree fails the plan of a new ECA whose name an app Terraform does not manage uses.
@@ -465,20 +470,22 @@ func (m externalClientAppModel) toAPI(ctx context.Context, diags *diag.Diagnosti
 }
 
 func (m *externalClientAppModel) setFrom(ctx context.Context, app *orgapi.ExternalClientApp, id string, diags *diag.Diagnostics) {
-	m.Name = types.StringValue(app.Name)
+	// Names, usernames and emails keep m's spelling when the org's differs only in case.
+	m.Name = keepSpelling(m.Name, types.StringValue(app.Name))
 	m.ID = types.StringValue(id)
 	m.Label = types.StringValue(app.Label)
-	m.ContactEmail = types.StringValue(app.ContactEmail)
+	m.ContactEmail = keepSpelling(m.ContactEmail, types.StringValue(app.ContactEmail))
 	m.Description = nullIfEmpty(app.Description)
 	m.CallbackURL = nullIfEmpty(app.CallbackURL)
 	m.PKCERequired = types.BoolValue(app.PkceRequired)
 	if configured := m.Certificate.ValueString(); configured == "" || strings.TrimSpace(configured) != strings.TrimSpace(app.Certificate) {
 		m.Certificate = nullIfEmpty(app.Certificate)
 	}
-	m.ClientCredentialsUser = types.StringNull()
+	user := types.StringNull()
 	if app.ClientCredentialsFlowEnabled {
-		m.ClientCredentialsUser = nullIfEmpty(app.ClientCredentialsUser)
+		user = nullIfEmpty(app.ClientCredentialsUser)
 	}
+	m.ClientCredentialsUser = keepSpelling(m.ClientCredentialsUser, user)
 	m.AdminApprovedUsersOnly = types.BoolValue(app.PermittedUsers != orgapi.PermittedUsersSelf)
 	m.IPRelaxation = types.StringValue(valueOr(app.IPRelaxation, orgapi.DefaultECAIPRelaxation))
 	m.RefreshTokenPolicy = nullIfEmpty(app.RefreshTokenPolicy)

@@ -74,22 +74,24 @@ func (r *externalClientAppAccessResource) Schema(_ context.Context, _ resource.S
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"external_client_app_name": schema.StringAttribute{
-				MarkdownDescription: "API name of the External Client App. Changing it replaces the grant.",
+				MarkdownDescription: "API name of the External Client App. Compared ignoring case, as Salesforce does; naming another one replaces the grant.",
 				Required:            true,
 				Validators:          []validator.String{apiNameValidator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers:       []planmodifier.String{requiresReplaceIgnoringCase()},
 			},
 			"permission_set_name": schema.StringAttribute{
-				MarkdownDescription: "API name of the permission set to grant the app to. Exactly one of `permission_set_name` and `profile_name`.",
-				Optional:            true,
-				Validators:          []validator.String{apiNameValidator(), oneOf},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "API name of the permission set to grant the app to. Exactly one of `permission_set_name` and `profile_name`. " +
+					"Compared ignoring case, as Salesforce does; naming another one replaces the grant.",
+				Optional:      true,
+				Validators:    []validator.String{apiNameValidator(), oneOf},
+				PlanModifiers: []planmodifier.String{requiresReplaceIgnoringCase()},
 			},
 			"profile_name": schema.StringAttribute{
-				MarkdownDescription: "Name of the profile to grant the app to, as Setup shows it (for example `Standard User`).",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 255), oneOf},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "Name of the profile to grant the app to, as Setup shows it (for example `Standard User`). " +
+					"Compared ignoring case, as Salesforce does; naming another one replaces the grant.",
+				Optional:      true,
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255), oneOf},
+				PlanModifiers: []planmodifier.String{requiresReplaceIgnoringCase()},
 			},
 		},
 	}
@@ -109,10 +111,13 @@ func (r *externalClientAppAccessResource) ModifyPlan(ctx context.Context, req re
 	var m externalClientAppAccessModel
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
-	} else {
-		resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+		r.data.checkAdminPermission(ctx, orgapi.NeedAdministerExternalClientApps, m.action("deleting"), &resp.Diagnostics)
+		return
 	}
-	r.data.checkAdminPermission(ctx, orgapi.NeedAdministerExternalClientApps, m.action("changing"), &resp.Diagnostics)
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	if !resp.Diagnostics.HasError() {
+		r.checkGrant(ctx, m, &resp.Diagnostics)
+	}
 }
 
 func (m externalClientAppAccessModel) action(verb string) string {
@@ -159,8 +164,8 @@ func (r *externalClientAppAccessResource) Read(ctx context.Context, req resource
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// read reports whether the grant m describes is in the app's policies, and takes the org's
-// spelling of the name (names are case-insensitive).
+// read reports whether the grant m describes is in the app's policies. Names are compared ignoring
+// case, and m keeps its spelling of them (keepSpelling).
 func (r *externalClientAppAccessResource) read(ctx context.Context, m *externalClientAppAccessModel, diags *diag.Diagnostics) bool {
 	app, err := r.data.client.ReadExternalClientApp(ctx, m.ExternalClientApp.ValueString())
 	if isNotFound(err) {
@@ -178,14 +183,15 @@ func (r *externalClientAppAccessResource) read(ctx context.Context, m *externalC
 	if i < 0 {
 		return false
 	}
-	*target = types.StringValue(list[i])
-	m.ExternalClientApp = types.StringValue(app.Name)
+	*target = keepSpelling(*target, types.StringValue(list[i]))
+	m.ExternalClientApp = keepSpelling(m.ExternalClientApp, types.StringValue(app.Name))
 	m.ID = types.StringValue(m.importID())
 	return true
 }
 
-// Update is never called: every argument forces replacement.
-func (r *externalClientAppAccessResource) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {
+// Update only changes the spelling of a name: any other change replaces the grant.
+func (r *externalClientAppAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	updateSpelling(ctx, externalClientAppAccessIdentity, req, resp)
 }
 
 func (r *externalClientAppAccessResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -206,7 +206,7 @@ func (m *permissionSetModel) toAPI(ctx context.Context, diags *diag.Diagnostics)
 // the configuration expresses "none".
 func (m *permissionSetModel) setFrom(ctx context.Context, ps *orgapi.PermissionSet, diags *diag.Diagnostics) {
 	m.ID = types.StringValue(ps.ID)
-	m.Name = types.StringValue(ps.Name)
+	m.Name = keepSpelling(m.Name, types.StringValue(ps.Name))
 	m.Label = types.StringValue(ps.Label)
 	m.Description = nullIfEmpty(ps.Description)
 	set, d := types.SetValueFrom(ctx, types.StringType, nonNil(ps.Permissions))

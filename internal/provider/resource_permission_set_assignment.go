@@ -57,17 +57,19 @@ func (r *permissionSetAssignmentResource) Schema(_ context.Context, _ resource.S
 			},
 			"permission_set_name": schema.StringAttribute{
 				MarkdownDescription: "The API name of the permission set, e.g. `Partner_API_Bypass`. A letter " +
-					"first, then letters, digits and single underscores. Changing it replaces the assignment.",
+					"first, then letters, digits and single underscores. Compared ignoring case, as Salesforce compares it; naming another " +
+					"permission set replaces the assignment.",
 				Required:      true,
 				Validators:    []validator.String{apiNameValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{requiresReplaceIgnoringCase()},
 			},
 			"username": schema.StringAttribute{
 				MarkdownDescription: "The username of the user, in the form of an email address, e.g. " +
-					"`partner@acme.test`. Changing it replaces the assignment.",
+					"`partner@acme.test`. Usernames are compared ignoring case, as Salesforce compares them: `EMPLOYEE@ACME.TEST` names the same user " +
+					"as `employee@acme.test`, and state keeps the spelling of the configuration. Naming another user replaces the assignment.",
 				Required:      true,
 				Validators:    []validator.String{usernameValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{requiresReplaceIgnoringCase()},
 			},
 		},
 	}
@@ -255,16 +257,15 @@ func (r *permissionSetAssignmentResource) read(ctx context.Context, m *permissio
 	return true
 }
 
-// setFrom copies the names the assignment joins into m.
+// setFrom copies the names the assignment joins into m, keeping m's spelling of them.
 func (m *permissionSetAssignmentModel) setFrom(a *orgapi.PermissionSetAssignment) {
-	m.PermissionSetName = types.StringValue(a.PermissionSetName)
-	m.Username = types.StringValue(a.Username)
+	m.PermissionSetName = keepSpelling(m.PermissionSetName, types.StringValue(a.PermissionSetName))
+	m.Username = keepSpelling(m.Username, types.StringValue(a.Username))
 }
 
-// Update is never called: every attribute forces replacement.
+// Update only changes the spelling of a name: any other change replaces the assignment.
 func (r *permissionSetAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.AddError("Unexpected Update",
-		"sfaccess_permission_set_assignment cannot be updated in place; this is a bug in the provider.")
+	updateSpelling(ctx, assignmentIdentity, req, resp)
 }
 
 func (r *permissionSetAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -301,14 +302,14 @@ func (r *permissionSetAssignmentResource) ImportState(ctx context.Context, req r
 		return
 	case isNotFound(err):
 		resp.Diagnostics.AddError("Permission Set Not Found",
-			fmt.Sprintf("The org has no permission set with the API name %q (names are case-sensitive).", setName))
+			fmt.Sprintf("The org has no permission set with the API name %q.", setName))
 		return
 	case err != nil:
 		resp.Diagnostics.Append(orgErrorDiag("reading Permission Set ("+setName+")", err))
 		return
 	}
 	a, err := findAssignment(ctx, r.data.client, func(a orgapi.PermissionSetAssignment) bool {
-		return a.PermissionSetName == setName && strings.EqualFold(a.Username, username)
+		return strings.EqualFold(a.PermissionSetName, setName) && strings.EqualFold(a.Username, username)
 	})
 	if err != nil {
 		resp.Diagnostics.Append(orgErrorDiag("reading permission set assignments", err))
@@ -320,4 +321,7 @@ func (r *permissionSetAssignmentResource) ImportState(ctx context.Context, req r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), a.ID)...)
+	// The import id's spelling, which Read keeps (keepSpelling), is the one the configuration uses.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("permission_set_name"), setName)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("username"), username)...)
 }
