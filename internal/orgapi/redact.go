@@ -63,8 +63,9 @@ func notASecret(v string) bool {
 var (
 	// secretPair is a secret-named field and its value in text: JSON, JSON escaped inside a JSON
 	// string, form and query fields, "name: value" and "name=value". The value is a quoted string
-	// (possibly cut off by a truncation) or a run of characters up to a separator.
-	secretPair = regexp.MustCompile(`(?i)([\w.:-]*` + secretName + `)(\\*["']?\s*(?:=>|[:=])\s*)` +
+	// (possibly cut off by a truncation) or a run of characters up to a separator. A name that
+	// ends a URL path is no field: `Post "…/services/oauth2/token": dial tcp …` keeps its cause.
+	secretPair = regexp.MustCompile(`(?i)(^|[^\w.:/-])([\w.:-]*` + secretName + `)(\\*["']?\s*(?:=>|[:=])\s*)` +
 		`(\\+"(?:[^"\\]|\\[^"])*(?:\\+"|$)|"(?:[^"\\]|\\.)*(?:"|$)|'[^']*(?:'|$)|[^\s"'&<>,;{}\[\]()\\]+)`)
 	// secretElement is a secret-named XML element with text content, plain or escaped as XML
 	// (&lt;…&gt;) or JSON (\u003c…\u003e) escape it, with or without a namespace prefix,
@@ -171,7 +172,7 @@ func scrubRules(s string) string {
 	})
 	return secretPair.ReplaceAllStringFunc(s, func(m string) string {
 		sub := secretPair.FindStringSubmatch(m)
-		return sub[1] + sub[2] + redactQuoted(sub[3])
+		return sub[1] + sub[2] + sub[3] + redactQuoted(sub[4])
 	})
 }
 

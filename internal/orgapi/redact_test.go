@@ -126,6 +126,7 @@ func TestRedactorKeepsOrdinaryText(t *testing.T) {
 		`<readMetadataResponse><records><fullName>Workbench</fullName><consumerKey>WbKey</consumerKey></records></readMetadataResponse>`,
 		"the org rejected the session; re-authenticating once",
 		"requesting an access token",
+		`could not reach the org: Post "http://127.0.0.1:1/services/oauth2/token": dial tcp 127.0.0.1:1: connect: connection refused`,
 		`{"note":"a > b && c < d"}`,
 	} {
 		if got := r.scrub(s); got != s {
