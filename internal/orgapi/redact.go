@@ -136,13 +136,23 @@ func (r *redactor) scrub(s string) string {
 }
 
 // body is an answer or request body fit for a log line: redacted whole, then cut to a length a
-// log line can hold. Redacting before the cut matters: a cut JSON document is no longer one.
+// log line can hold. Redacting before the cut matters: a cut JSON document is no longer one, so
+// only the rules by name and shape would see it, not its structure.
 func (r *redactor) body(b []byte) string {
+	if len(b) > maxRedactedBody {
+		b = b[:maxRedactedBody]
+	}
 	return truncate(r.scrub(string(b)), maxLoggedBody)
 }
 
-// maxLoggedBody is how much of a body a log line shows.
-const maxLoggedBody = 4096
+const (
+	// maxLoggedBody is how much of a body a log line shows.
+	maxLoggedBody = 4096
+	// maxRedactedBody bounds the redaction of a large answer (about a microsecond a byte) to a
+	// fraction of a second; the rules by name and shape still cover what is cut off, which the
+	// log line does not show anyway.
+	maxRedactedBody = 256 << 10
+)
 
 func (r *redactor) known(s string) string {
 	r.mu.RLock()

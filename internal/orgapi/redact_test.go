@@ -171,6 +171,11 @@ func TestRedactorBodyRedactsBeforeCutting(t *testing.T) {
 	if !strings.HasSuffix(got, "…(truncated)") || len(got) > maxLoggedBody+len("…(truncated)") {
 		t.Errorf("the body was not cut to %d bytes: %d", maxLoggedBody, len(got))
 	}
+	// Past maxRedactedBody the document is no longer whole, and the rules by name still work.
+	huge := `{"records":[{"DeleteToken":"` + planted + `"}` + strings.Repeat(`,{"Name":"x"}`, maxRedactedBody/10) + `]}`
+	if got := r.body([]byte(huge)); strings.Contains(got, "Pl4nted") || !strings.Contains(got, `"DeleteToken":"[REDACTED]"`) {
+		t.Errorf("a body past %d bytes keeps its secret: %.120s", maxRedactedBody, got)
+	}
 }
 
 // Log fields: secret-named fields go whole, bodies, headers and query values are redacted by
