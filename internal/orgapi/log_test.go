@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
 )
 
 func TestRedactorScrubsSecretsInText(t *testing.T) {
@@ -116,5 +118,48 @@ func TestLogsOnlyWhatTheLoggerKeeps(t *testing.T) {
 	_, _ = c.Users(context.Background())
 	if !strings.Contains(all.text(), "TRACE") {
 		t.Fatalf("the same request logs nothing at trace level, so this test shows nothing:\n%s", all.text())
+	}
+}
+
+// TestLogsNeverCarryExternalClientAppCredentials reads an ECA's credentials, stages new ones and
+// discards them, at trace level against mockorg, and looks for the current and the staged secret
+// in the logs: the answers that carry them are logged before the client learns the secrets, so
+// only recognising them by what the answer says keeps them out.
+func TestLogsNeverCarryExternalClientAppCredentials(t *testing.T) {
+	org := startOrg(t, mockorg.Config{})
+	logs := &captureLogger{}
+	c := org.client(t, func(cfg *Config) { cfg.Logger = logs })
+	ctx := context.Background()
+	usage, err := c.ExternalClientAppUsage(ctx)
+	if err != nil || len(usage) == 0 {
+		t.Fatalf("usage: %+v %v", usage, err)
+	}
+	consumer, err := c.ExternalClientAppConsumer(ctx, usage[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, err := c.ExternalClientAppCredentials(ctx, usage[0].ID, consumer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staged, err := c.StageExternalClientAppCredentials(ctx, usage[0].ID, consumer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DiscardExternalClientAppCredentials(ctx, usage[0].ID, consumer, staged.ID); err != nil {
+		t.Fatal(err)
+	}
+	text := logs.text()
+	// The key is the OAuth client id, not a secret: the log keeps it, which also shows that the
+	// answers carrying the secrets were logged, so the test looked where they would be.
+	for _, key := range []string{current.Key, staged.Key} {
+		if !strings.Contains(text, key) {
+			t.Fatalf("the log lacks the answer with the consumer key %q, so this test shows nothing:\n%s", key, text)
+		}
+	}
+	for what, secret := range map[string]string{"current secret": current.Secret, "staged secret": staged.Secret} {
+		if secret == "" || strings.Contains(text, secret) {
+			t.Errorf("the log holds the %s %q:\n%s", what, secret, text)
+		}
 	}
 }

@@ -166,7 +166,7 @@ func (c *Client) send(ctx context.Context, o op, method, rawURL, contentType str
 		c.log(ctx, LevelDebug, "org answered", fields)
 	}
 	if logBody && c.logs(LevelTrace) {
-		c.log(ctx, LevelTrace, "answer body", map[string]any{"path": path, "body": truncate(string(data), 4096)})
+		c.log(ctx, LevelTrace, "answer body", map[string]any{"path": path, "body": data})
 	}
 	return resp, nil
 }
