@@ -312,9 +312,10 @@ func (r *connectedAppAccessResource) Delete(ctx context.Context, req resource.De
 		return
 	}
 	tflog.Debug(ctx, "revoking connected app grant", map[string]any{"id": state.ID.ValueString()})
-	if err := r.data.client.RevokeConnectedAppGrant(ctx, state.ID.ValueString()); err != nil && !isNotFound(err) {
-		resp.Diagnostics.Append(orgErrorDiag("revoking "+state.describe(), err))
-	}
+	deleteConfirming(ctx, "revoking "+state.describe(), &resp.Diagnostics, &state,
+		func(ctx context.Context) error {
+			return r.data.client.RevokeConnectedAppGrant(ctx, state.ID.ValueString())
+		}, r.read)
 }
 
 // ImportState takes "<app>/<permission set>" or "<app>/profile:<profile>" and finds the grant
