@@ -42,6 +42,8 @@ type providerData struct {
 	tokens openTokens
 	// impact is the plan's ledger of changes to access (impact_ledger.go).
 	impact impactLedger
+	// gone are the objects this run's refresh found gone (gone.go).
+	gone goneObjects
 }
 
 // noteManaged records that this run's state holds the object.

@@ -391,7 +391,7 @@ func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadReques
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Warn(ctx, "connected app no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
-			resp.State.RemoveResource(ctx)
+			r.data.noteGone(ctx, req.State, &resp.State)
 		}
 		return
 	}

@@ -280,7 +280,7 @@ func (r *connectedAppInstallationResource) Read(ctx context.Context, req resourc
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Info(ctx, "connected app is no longer installed; removing it from state", map[string]any{"name": state.ConnectedAppName.ValueString()})
-			resp.State.RemoveResource(ctx)
+			r.data.noteGone(ctx, req.State, &resp.State)
 		}
 		return
 	}

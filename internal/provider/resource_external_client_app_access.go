@@ -157,7 +157,7 @@ func (r *externalClientAppAccessResource) Read(ctx context.Context, req resource
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Warn(ctx, "External Client App grant no longer exists; removing it from state", map[string]any{"id": state.importID()})
-			resp.State.RemoveResource(ctx)
+			r.data.noteGone(ctx, req.State, &resp.State)
 		}
 		return
 	}

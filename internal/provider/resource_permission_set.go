@@ -279,7 +279,7 @@ func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadReque
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Info(ctx, "permission set is gone; removing it from state", map[string]any{"name": state.Name.ValueString()})
-			resp.State.RemoveResource(ctx)
+			r.data.noteGone(ctx, req.State, &resp.State)
 		}
 		return
 	}
