@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"os/exec"
@@ -35,7 +36,7 @@ func TestAccReliabilityInterrupt(t *testing.T) {
 			cli := newCLIWorkspace(t, plugins, org.config(everyTypeConfig(2)))
 
 			org.setFaults(t, map[string]any{"latency_ms": 150})
-			first := cli.interrupt(func(signal func()) {
+			first := cli.interrupt(func(signal func(), _ <-chan struct{}) {
 				time.Sleep(delay)
 				signal()
 			})
@@ -107,11 +108,11 @@ resource "sfaccess_connected_app" "x" {
 				<-r.Context().Done() // the provider gives up on the read when Terraform stops it
 				return true
 			})
-			first := cli.interrupt(func(signal func()) {
+			first := cli.interrupt(func(signal func(), exited <-chan struct{}) {
 				select {
 				case <-reached:
 					signal()
-				case <-t.Context().Done():
+				case <-exited:
 				}
 			})
 			org.failWhen(nil)
@@ -191,10 +192,11 @@ func (w *cliWorkspace) run(args ...string) (string, error) {
 	return string(out), err
 }
 
-// interrupt starts terraform apply, has when, running beside it, decide when to send it SIGINT
-// (by calling signal), and returns the apply's output once it has ended, which an interrupted
-// apply does with a failure, or with success if it was nearly done.
-func (w *cliWorkspace) interrupt(when func(signal func())) string {
+// interrupt starts terraform apply, has when decide when to send it SIGINT (by calling signal;
+// exited is closed when the apply has ended), and returns the apply's output once it has ended,
+// which an interrupted apply does with a failure, or with success if it was nearly done. An apply
+// that has ended before the signal has nothing left to interrupt.
+func (w *cliWorkspace) interrupt(when func(signal func(), exited <-chan struct{})) string {
 	ctx, cancel := context.WithTimeout(w.t.Context(), 5*time.Minute)
 	defer cancel()
 	apply := w.command(ctx, "apply", "-auto-approve", "-input=false")
@@ -203,12 +205,17 @@ func (w *cliWorkspace) interrupt(when func(signal func())) string {
 	if err := apply.Start(); err != nil {
 		w.t.Fatal(err)
 	}
-	go when(func() {
-		if err := apply.Process.Signal(os.Interrupt); err != nil {
+	exited := make(chan struct{})
+	go func() {
+		_ = apply.Wait()
+		close(exited)
+	}()
+	when(func() {
+		if err := apply.Process.Signal(os.Interrupt); err != nil && !errors.Is(err, os.ErrProcessDone) {
 			w.t.Errorf("interrupting terraform apply: %v", err)
 		}
-	})
-	_ = apply.Wait()
+	}, exited)
+	<-exited
 	return out.String()
 }
 
