@@ -244,9 +244,11 @@ func deleteECA(ctx context.Context, c *orgapi.Client) error {
 }
 
 // TestAccDestroy_parentGone: for every resource type, the object a resource hangs on (or the
-// object itself) is deleted in the org by someone else. terraform destroy then succeeds: with
-// refresh, its plan finds the resource gone and has nothing to destroy; without refresh
-// (-refresh=false), it destroys the resource and the Delete takes the missing object as done.
+// object itself) is deleted in the org by someone else. With refresh, a plan finds the resource
+// gone and plans it again (a warning says the org checks it at apply), and terraform destroy,
+// whose first step is such a plan, succeeds with nothing to destroy; without refresh
+// (-refresh=false), the destroy deletes the resource and the Delete takes the missing object as
+// done.
 func TestAccDestroy_parentGone(t *testing.T) {
 	for _, tc := range parentGoneCases() {
 		addr := regexp.MustCompile(`resource "(\w+)" "x"`).FindStringSubmatch(tc.config)[1] + ".x"
@@ -268,22 +270,27 @@ func testDestroyAfterParentGone(t *testing.T, tc parentGoneCase, addr string, re
 	if refresh && !tc.singleton {
 		want = plancheck.ExpectEmptyPlan()
 	}
+	gone := func() {
+		if err := tc.gone(ctx, org.adminClient(t)); err != nil {
+			t.Fatalf("deleting outside Terraform: %v", err)
+		}
+	}
+	steps := []resource.TestStep{{Config: org.config(tc.config)}}
+	if refresh {
+		// A plan, not a destroy, plans the resource again rather than failing on the refresh.
+		steps = append(steps, resource.TestStep{PreConfig: gone, Config: org.config(tc.config), PlanOnly: true, ExpectNonEmptyPlan: true})
+		gone = func() {}
+	}
+	steps = append(steps, resource.TestStep{
+		PreConfig:        gone,
+		Config:           org.config(tc.config),
+		Destroy:          true,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{want}},
+	})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: !refresh}},
-		Steps: []resource.TestStep{
-			{Config: org.config(tc.config)},
-			{
-				PreConfig: func() {
-					if err := tc.gone(ctx, org.adminClient(t)); err != nil {
-						t.Fatalf("deleting outside Terraform: %v", err)
-					}
-				},
-				Config:           org.config(tc.config),
-				Destroy:          true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{want}},
-			},
-		},
+		Steps:                    steps,
 	})
 }

@@ -31,7 +31,7 @@ func (d *providerData) noteGone(ctx context.Context, state tfsdk.State, resp *tf
 }
 
 // recreatesGone reports whether plan creates again an object this run found gone: a prior state of
-// the same resource type that holds every value the plan sets.
+// the same resource type that holds every value the plan sets (a plan that sets none matches none).
 func (d *providerData) recreatesGone(plan tfsdk.Plan) bool {
 	var planned map[string]tftypes.Value
 	if plan.Raw.As(&planned) != nil {
@@ -44,14 +44,14 @@ func (d *providerData) recreatesGone(plan tfsdk.Plan) bool {
 		if !s.Type().Equal(plan.Raw.Type()) || s.As(&prior) != nil {
 			continue
 		}
-		same := true
+		compared, same := 0, true
 		for name, v := range planned {
-			if v.IsKnown() && !v.IsNull() && !v.Equal(prior[name]) {
-				same = false
-				break
+			if v.IsKnown() && !v.IsNull() {
+				compared++
+				same = same && v.Equal(prior[name])
 			}
 		}
-		if same {
+		if compared > 0 && same {
 			return true
 		}
 	}
