@@ -86,8 +86,9 @@ func TestAccReliabilityUnknownUpdateOutcome(t *testing.T) {
 		{"external client app settings", "^/services/Soap/m/", "sfaccess_external_client_app_settings.org", update},
 		{"installation", "/sfaccess/connected-apps/[^/]+/installation$", "sfaccess_connected_app_installation.inst", update},
 		{"permission set", "/sobjects/PermissionSet/", "sfaccess_permission_set.ps[0]", update},
-		{"grant", "/sobjects/SetupEntityAccess", "sfaccess_connected_app_access.grant", replace},
-		{"assignment", "/sobjects/PermissionSetAssignment", "sfaccess_permission_set_assignment.assign", replace},
+		// Concurrent grants and assignments go to the org together through sObject Collections.
+		{"grant", "/composite/sobjects$|/sobjects/SetupEntityAccess", "sfaccess_connected_app_access.grant", replace},
+		{"assignment", "/composite/sobjects$|/sobjects/PermissionSetAssignment", "sfaccess_permission_set_assignment.assign", replace},
 		{"api access control", "/sfaccess/api-access-control$", "sfaccess_api_access_control.this", update},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
