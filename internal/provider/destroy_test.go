@@ -3,10 +3,14 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
 // goneConfig declares one object of every resource type, the grant, installation and assignment
@@ -106,5 +110,187 @@ func testDestroyAfterDeletion(t *testing.T, eachObject bool) {
 			{Config: org.config(goneConfig), Check: noteIDs},
 			{PreConfig: deleteOutOfBand, Config: org.config(goneConfig), PlanOnly: true, ExpectNonEmptyPlan: true},
 		},
+	})
+}
+
+// parentGoneCase is one row of TestAccDestroy_parentGone: the configuration, what exists in the
+// org before it (the object it hangs on, made outside Terraform), and what someone then deletes
+// in the org.
+type parentGoneCase struct {
+	name, config string
+	before, gone func(context.Context, *orgapi.Client) error
+	// singleton: the object always exists, so the plan after the change still holds it (to restore
+	// the defaults), and the destroy writes them.
+	singleton bool
+}
+
+// The objects the rows of TestAccDestroy_parentGone make outside Terraform.
+const (
+	outsideApp = "Outside_App"
+	outsideECA = "Outside_ECA"
+	outsideSet = "Outside_Set"
+)
+
+// parentGoneCases covers the nine resource types: each loses the object it hangs on (the app of
+// an installation or grant, the ECA of an ECA grant, the permission set of a grant or an
+// assignment), or, having none, itself; the singletons are reset to their defaults instead.
+func parentGoneCases() []parentGoneCase {
+	createApp := func(ctx context.Context, c *orgapi.Client) error {
+		return c.CreateConnectedApp(ctx, &orgapi.ConnectedApp{FullName: outsideApp, Label: "Outside", ContactEmail: "a@acme.test",
+			CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}, IsAdminApproved: true})
+	}
+	createSet := func(ctx context.Context, c *orgapi.Client) error {
+		_, err := c.CreatePermissionSet(ctx, orgapi.PermissionSet{Name: outsideSet, Label: "Outside"})
+		return err
+	}
+	deleteApp := func(ctx context.Context, c *orgapi.Client) error { return c.DeleteConnectedApp(ctx, outsideApp) }
+	deleteSet := func(ctx context.Context, c *orgapi.Client) error {
+		ps, err := c.PermissionSetByName(ctx, outsideSet)
+		if err != nil {
+			return err
+		}
+		// Salesforce deletes no permission set that is assigned: its assignment goes first.
+		user, err := c.UserByUsername(ctx, userPartner)
+		if err != nil {
+			return err
+		}
+		if a, err := c.FindPermissionSetAssignment(ctx, ps.ID, user.ID); err == nil {
+			if err := c.DeletePermissionSetAssignment(ctx, a.ID); err != nil {
+				return err
+			}
+		}
+		return c.DeletePermissionSet(ctx, ps.ID)
+	}
+	both := func(fs ...func(context.Context, *orgapi.Client) error) func(context.Context, *orgapi.Client) error {
+		return func(ctx context.Context, c *orgapi.Client) error {
+			for _, f := range fs {
+				if err := f(ctx, c); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	none := func(context.Context, *orgapi.Client) error { return nil }
+	off := false
+	return []parentGoneCase{
+		{name: "connected app", before: none, gone: deleteApp, config: fmt.Sprintf(`
+resource "sfaccess_connected_app" "x" {
+  name          = %q
+  label         = "Outside"
+  contact_email = "a@acme.test"
+  callback_urls = ["https://localhost/cb"]
+  scopes        = ["Api"]
+}`, outsideApp)},
+		{name: "installation, its app", before: createApp, gone: deleteApp, config: fmt.Sprintf(`
+resource "sfaccess_connected_app_installation" "x" {
+  connected_app_name = %q
+}`, outsideApp)},
+		{name: "connected app grant, its app", before: both(createApp, createSet), gone: deleteApp, config: fmt.Sprintf(`
+resource "sfaccess_connected_app_access" "x" {
+  connected_app_name  = %q
+  permission_set_name = %q
+}`, outsideApp, outsideSet)},
+		{name: "connected app grant, its permission set", before: both(createApp, createSet), gone: deleteSet, config: fmt.Sprintf(`
+resource "sfaccess_connected_app_access" "x" {
+  connected_app_name  = %q
+  permission_set_name = %q
+}`, outsideApp, outsideSet)},
+		{name: "permission set", before: none, gone: deleteSet, config: fmt.Sprintf(`
+resource "sfaccess_permission_set" "x" {
+  name  = %q
+  label = "Outside"
+}`, outsideSet)},
+		{name: "assignment, its permission set", before: createSet, gone: deleteSet, config: fmt.Sprintf(`
+resource "sfaccess_permission_set_assignment" "x" {
+  permission_set_name = %q
+  username            = %q
+}`, outsideSet, userPartner)},
+		{name: "external client app", before: none, gone: deleteECA, config: fmt.Sprintf(`
+resource "sfaccess_external_client_app" "x" {
+  name          = %q
+  label         = "Outside"
+  contact_email = "a@acme.test"
+  scopes        = ["Api"]
+}`, outsideECA)},
+		{name: "external client app grant, its app", before: createECA, gone: deleteECA, config: fmt.Sprintf(`
+resource "sfaccess_external_client_app_access" "x" {
+  external_client_app_name = %q
+  profile_name             = "Standard User"
+}`, outsideECA)},
+		{name: "api access control", before: none, singleton: true, config: `
+resource "sfaccess_api_access_control" "x" {
+  limit_external_users_to_installed_apps = true
+}`, gone: func(ctx context.Context, c *orgapi.Client) error {
+			return c.UpdateConnectedAppSettings(ctx, orgapi.ConnectedAppSettings{EnableAdminApprovedAppsOnlyForExternalUser: &off})
+		}},
+		{name: "external client app settings", before: none, singleton: true, config: `
+resource "sfaccess_external_client_app_settings" "x" {
+  allow_consumer_secrets_via_rest_api = true
+}`, gone: func(ctx context.Context, c *orgapi.Client) error {
+			return c.UpdateExternalClientAppSettings(ctx, orgapi.ExternalClientAppSettings{EnableClientSecretInRestAPIAccess: &off})
+		}},
+	}
+}
+
+func createECA(ctx context.Context, c *orgapi.Client) error {
+	return c.CreateExternalClientApp(ctx, &orgapi.ExternalClientApp{Name: outsideECA, Label: "Outside", ContactEmail: "a@acme.test",
+		DistributionState: orgapi.DistributionStateLocal, Scopes: []string{"Api"}, PermittedUsers: orgapi.PermittedUsersAdmin,
+		OAuthPluginEnabled: true})
+}
+
+func deleteECA(ctx context.Context, c *orgapi.Client) error {
+	return c.DeleteExternalClientApp(ctx, outsideECA)
+}
+
+// TestAccDestroy_parentGone: for every resource type, the object a resource hangs on (or the
+// object itself) is deleted in the org by someone else. With refresh, a plan finds the resource
+// gone and plans it again (a warning says the org checks it at apply), and terraform destroy,
+// whose first step is such a plan, succeeds with nothing to destroy; without refresh
+// (-refresh=false), the destroy deletes the resource and the Delete takes the missing object as
+// done.
+func TestAccDestroy_parentGone(t *testing.T) {
+	for _, tc := range parentGoneCases() {
+		addr := regexp.MustCompile(`resource "(\w+)" "x"`).FindStringSubmatch(tc.config)[1] + ".x"
+		for _, refresh := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s, refresh %t", tc.name, refresh), func(t *testing.T) {
+				testDestroyAfterParentGone(t, tc, addr, refresh)
+			})
+		}
+	}
+}
+
+func testDestroyAfterParentGone(t *testing.T, tc parentGoneCase, addr string, refresh bool) {
+	org := newTestOrg(t)
+	ctx := context.Background()
+	if err := tc.before(ctx, org.adminClient(t)); err != nil {
+		t.Fatalf("making the parent outside Terraform: %v", err)
+	}
+	want := plancheck.ExpectResourceAction(addr, plancheck.ResourceActionDestroy)
+	if refresh && !tc.singleton {
+		want = plancheck.ExpectEmptyPlan()
+	}
+	gone := func() {
+		if err := tc.gone(ctx, org.adminClient(t)); err != nil {
+			t.Fatalf("deleting outside Terraform: %v", err)
+		}
+	}
+	steps := []resource.TestStep{{Config: org.config(tc.config)}}
+	if refresh {
+		// A plan, not a destroy, plans the resource again rather than failing on the refresh.
+		steps = append(steps, resource.TestStep{PreConfig: gone, Config: org.config(tc.config), PlanOnly: true, ExpectNonEmptyPlan: true})
+		gone = func() {}
+	}
+	steps = append(steps, resource.TestStep{
+		PreConfig:        gone,
+		Config:           org.config(tc.config),
+		Destroy:          true,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{want}},
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		AdditionalCLIOptions:     &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: !refresh}},
+		Steps:                    steps,
 	})
 }

@@ -22,7 +22,8 @@ const (
 // req.Plan.Raw.Equal(req.State.Raw)), before the provider is configured (the framework also plans
 // while validating), and while the provider configuration is unknown, which a warning naming what
 // goes unchecked reports: Terraform configures the provider again before apply, and the org then
-// checks for itself.
+// checks for itself. Nor does it check the create of an object this run's refresh found gone
+// (gone.go).
 func (d *providerData) planChecks(req resource.ModifyPlanRequest, unchanged bool, what string, diags *diag.Diagnostics) (planAction, bool) {
 	if unchanged || !d.canPlanCheck(diags, what) {
 		return 0, false
@@ -30,6 +31,9 @@ func (d *providerData) planChecks(req resource.ModifyPlanRequest, unchanged bool
 	switch {
 	case req.Plan.Raw.IsNull():
 		return planDestroy, true
+	case req.State.Raw.IsNull() && d.recreatesGone(req.Plan):
+		diags.Append(goneRecreatedDiag(what))
+		return planCreate, false
 	case req.State.Raw.IsNull():
 		return planCreate, true
 	}

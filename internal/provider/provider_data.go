@@ -44,6 +44,8 @@ type providerData struct {
 	impact impactLedger
 	// self guards the provider's own login against the plan (self_lockout.go).
 	self selfGuard
+	// gone are the objects this run's refresh found gone (gone.go).
+	gone goneObjects
 }
 
 // noteManaged records that this run's state holds the object.

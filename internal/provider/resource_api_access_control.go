@@ -282,45 +282,33 @@ func (r *apiAccessControlResource) apply(ctx context.Context, timeout time.Durat
 		return
 	}
 
-	external := plan.LimitExternalUsersToInstalledApps.ValueBool()
-	all := plan.LimitAllUsersToApprovedApps.ValueBool()
-	tflog.Debug(ctx, "updating ConnectedAppSettings", map[string]any{attrLimitExternal: external, attrLimitAll: all})
-	asked := orgapi.ConnectedAppSettings{EnableAdminApprovedAppsOnlyForExternalUser: &external, EnableAdminApprovedAppsOnly: &all}
-	// The singleton always exists; "as asked" means the org holds the switches this plan writes.
-	if _, ok := createAdopting(ctx, createTarget{resourceType: apiAccessControlType, importID: identity.OrgID,
-		action: "updating the " + apiAccessSettingOp}, diags,
-		func(ctx context.Context) (struct{}, error) {
-			if err := c.UpdateConnectedAppSettings(ctx, asked); err != nil || !available {
-				return struct{}{}, err
-			}
-			return struct{}{}, c.SetAllowVisualforceAPIAccess(ctx, allowVF)
-		},
-		func(ctx context.Context) (struct{}, error) {
-			got, err := c.ReadConnectedAppSettings(ctx)
-			if err != nil {
-				return struct{}{}, err
-			}
-			if deref(got.EnableAdminApprovedAppsOnly) != all || deref(got.EnableAdminApprovedAppsOnlyForExternalUser) != external {
-				return struct{}{}, orgapi.ErrNotFound
-			}
-			if !available {
-				return struct{}{}, nil
-			}
-			if vf, err := c.AllowVisualforceAPIAccess(ctx); err != nil || vf != allowVF {
-				return struct{}{}, cmp.Or(err, orgapi.ErrNotFound)
-			}
-			return struct{}{}, nil
-		}); !ok {
+	tflog.Debug(ctx, "updating ConnectedAppSettings", map[string]any{attrLimitExternal: plan.LimitExternalUsersToInstalledApps.ValueBool(),
+		attrLimitAll: plan.LimitAllUsersToApprovedApps.ValueBool()})
+	plan.ID = types.StringValue(identity.OrgID)
+	if !r.write(ctx, "updating the "+apiAccessSettingOp, plan, available, diags) {
 		return
 	}
-
 	// Unlike a create of an object, this one leaves no orphan when the read-back fails, so nothing
 	// goes to state before it: a partial state would be tainted, and replacing the singleton
 	// restores the defaults, opening the API, before writing the switches again.
-	plan.ID = types.StringValue(identity.OrgID)
-	if r.read(ctx, plan, diags) {
+	if readBack(ctx, "the "+apiAccessSettingOp, diags, plan, r.read) {
 		diags.Append(state.Set(ctx, plan)...)
 	}
+}
+
+// write sets the org's switches to m's (the Visualforce option only where the extension is
+// available), as updateAdopting: when an answer is lost, the switches read back decide, so the
+// second write goes ahead after a first whose outcome is unknown.
+func (r *apiAccessControlResource) write(ctx context.Context, action string, m *apiAccessControlModel, available bool, diags *diag.Diagnostics) bool {
+	c := r.data.client
+	external, all := m.LimitExternalUsersToInstalledApps.ValueBool(), m.LimitAllUsersToApprovedApps.ValueBool()
+	return updateAdopting(ctx, action, diags, m, func(ctx context.Context) error {
+		err := c.UpdateConnectedAppSettings(ctx, orgapi.ConnectedAppSettings{EnableAdminApprovedAppsOnlyForExternalUser: &external, EnableAdminApprovedAppsOnly: &all})
+		if err != nil && !orgapi.OutcomeUnknown(err) || !available {
+			return err
+		}
+		return cmp.Or(err, c.SetAllowVisualforceAPIAccess(ctx, m.AllowVisualforceAPIAccess.ValueBool()))
+	}, r.read)
 }
 
 // read loads the switches into m. The org always has them, so it reports false only when the
@@ -381,25 +369,15 @@ func (r *apiAccessControlResource) Delete(ctx context.Context, req resource.Dele
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	c := r.data.client
-	off := false
-	if err := c.UpdateConnectedAppSettings(ctx, orgapi.ConnectedAppSettings{
-		EnableAdminApprovedAppsOnlyForExternalUser: &off,
-		EnableAdminApprovedAppsOnly:                &off,
-	}); err != nil {
-		resp.Diagnostics.Append(orgErrorDiag("restoring the default "+apiAccessSettingOp, err))
-		return
-	}
 	available, err := r.data.client.ExtensionAvailable(ctx)
 	if err != nil {
 		resp.Diagnostics.Append(orgErrorDiag("discovering the setup extension", err))
 		return
 	}
-	if available {
-		if err := c.SetAllowVisualforceAPIAccess(ctx, false); err != nil {
-			resp.Diagnostics.Append(orgErrorDiag("restoring the default of \"Allow Visualforce pages to access APIs\"", err))
-		}
-	}
+	defaults := state
+	defaults.LimitExternalUsersToInstalledApps, defaults.LimitAllUsersToApprovedApps = types.BoolValue(false), types.BoolValue(false)
+	defaults.AllowVisualforceAPIAccess = types.BoolValue(false)
+	r.write(ctx, "restoring the default "+apiAccessSettingOp, &defaults, available, &resp.Diagnostics)
 }
 
 // ImportState accepts the org's own id (15 or 18 characters) and refuses another org's, so an

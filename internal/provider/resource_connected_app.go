@@ -376,7 +376,7 @@ func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadReques
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Warn(ctx, "connected app no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
-			resp.State.RemoveResource(ctx)
+			r.data.noteGone(ctx, req.State, &resp.State)
 		}
 		return
 	}
@@ -432,12 +432,12 @@ func (r *connectedAppResource) apply(ctx context.Context, timeout time.Duration,
 		// and a changed key never gets here because it forces replacement.
 		app.ConsumerKey = prior.ConsumerKey.ValueString()
 		tflog.Debug(ctx, "updating connected app", map[string]any{"name": name})
-		if err := c.UpdateConnectedApp(ctx, app); err != nil {
-			diags.Append(orgErrorDiag(fmt.Sprintf("updating Connected App (%s)", name), err))
+		if !updateAdopting(ctx, fmt.Sprintf("updating Connected App (%s)", name), diags, plan,
+			func(ctx context.Context) error { return c.UpdateConnectedApp(ctx, app) }, r.read) {
 			return
 		}
 	}
-	if !r.read(ctx, plan, diags) {
+	if !readBack(ctx, fmt.Sprintf("Connected App (%s)", name), diags, plan, r.read) {
 		switch {
 		case diags.HasError():
 		case prior == nil:
@@ -471,9 +471,8 @@ func (r *connectedAppResource) Delete(ctx context.Context, req resource.DeleteRe
 
 	name := state.Name.ValueString()
 	tflog.Debug(ctx, "deleting connected app", map[string]any{"name": name})
-	if err := r.data.client.DeleteConnectedApp(ctx, name); err != nil && !isNotFound(err) {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("deleting Connected App (%s)", name), err))
-	}
+	deleteConfirming(ctx, fmt.Sprintf("deleting Connected App (%s)", name), &resp.Diagnostics, &state,
+		func(ctx context.Context) error { return r.data.client.DeleteConnectedApp(ctx, name) }, r.read)
 }
 
 // ImportState takes the app's API name; Read fills in everything else. The secret and its

@@ -258,7 +258,7 @@ func (r *connectedAppAccessResource) Read(ctx context.Context, req resource.Read
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Warn(ctx, "connected app grant no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
-			resp.State.RemoveResource(ctx)
+			r.data.noteGone(ctx, req.State, &resp.State)
 		}
 		return
 	}
@@ -283,9 +283,10 @@ func (r *connectedAppAccessResource) Delete(ctx context.Context, req resource.De
 		return
 	}
 	tflog.Debug(ctx, "revoking connected app grant", map[string]any{"id": state.ID.ValueString()})
-	if err := r.data.client.RevokeConnectedAppGrant(ctx, state.ID.ValueString()); err != nil && !isNotFound(err) {
-		resp.Diagnostics.Append(orgErrorDiag("revoking "+state.describe(), err))
-	}
+	deleteConfirming(ctx, "revoking "+state.describe(), &resp.Diagnostics, &state,
+		func(ctx context.Context) error {
+			return r.data.client.RevokeConnectedAppGrant(ctx, state.ID.ValueString())
+		}, r.read)
 }
 
 // ImportState takes "<app>/<permission set>" or "<app>/profile:<profile>" and finds the grant

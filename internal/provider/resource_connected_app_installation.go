@@ -258,15 +258,14 @@ func (r *connectedAppInstallationResource) Create(ctx context.Context, req resou
 	// The installation's id goes to state before anything else can fail.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), appID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("connected_app_name"), name)...)
-	// Install is idempotent, so an app that was installed already keeps its old Block state.
-	if inst.Blocked != plan.Blocked.ValueBool() {
-		if inst, err = c.SetBlocked(ctx, appID, plan.Blocked.ValueBool()); err != nil {
-			resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("blocking Connected App (%s)", name), err))
-			return
-		}
-	}
 	plan.ID = types.StringValue(appID)
-	plan.setFrom(inst)
+	// Install is idempotent, so an app that was installed already keeps its old Block state.
+	if inst.Blocked != plan.Blocked.ValueBool() && !r.setBlocked(ctx, &plan, &inst, &resp.Diagnostics) {
+		return
+	}
+	if inst != nil {
+		plan.setFrom(inst)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	connectedAppInstallationIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
 }
@@ -281,7 +280,7 @@ func (r *connectedAppInstallationResource) Read(ctx context.Context, req resourc
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Info(ctx, "connected app is no longer installed; removing it from state", map[string]any{"name": state.ConnectedAppName.ValueString()})
-			resp.State.RemoveResource(ctx)
+			r.data.noteGone(ctx, req.State, &resp.State)
 		}
 		return
 	}
@@ -324,31 +323,41 @@ func (r *connectedAppInstallationResource) Update(ctx context.Context, req resou
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	c, id, name := r.data.client, state.ID.ValueString(), state.ConnectedAppName.ValueString()
-	blocked := plan.Blocked.ValueBool()
+	plan.ID = state.ID
 	refresh := !plan.ScopeRefreshTrigger.Equal(state.ScopeRefreshTrigger) && !plan.ScopeRefreshTrigger.IsNull()
 	var inst *orgapi.Installation
-	if refresh && !blocked {
+	if refresh && !plan.Blocked.ValueBool() {
 		var d diag.Diagnostic
-		if inst, d = refreshInstalledScopes(ctx, c, id, name); d != nil {
+		if inst, d = refreshInstalledScopes(ctx, r.data.client, state.ID.ValueString(), state.ConnectedAppName.ValueString()); d != nil {
 			resp.Diagnostics.Append(d)
 			return
 		}
-	} else {
-		var err error
-		if inst, err = c.SetBlocked(ctx, id, blocked); err != nil {
-			verb := "unblocking"
-			if blocked {
-				verb = "blocking"
-			}
-			resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("%s Connected App (%s)", verb, name), err))
-			return
-		}
+	} else if !r.setBlocked(ctx, &plan, &inst, &resp.Diagnostics) {
+		return
 	}
-	plan.ID = state.ID
-	plan.setFrom(inst)
+	if inst != nil {
+		plan.setFrom(inst)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	connectedAppInstallationIdentity.set(ctx, resp.State, resp.Identity, &resp.Diagnostics)
+}
+
+// setBlocked blocks or unblocks the installed app as plan asks and sets *inst to what the org
+// answers. When that answer is lost, the installation is read back into plan instead and *inst is
+// nil (updateAdopting).
+func (r *connectedAppInstallationResource) setBlocked(ctx context.Context, plan *connectedAppInstallationModel,
+	inst **orgapi.Installation, diags *diag.Diagnostics,
+) bool {
+	blocked, verb := plan.Blocked.ValueBool(), "unblocking"
+	if blocked {
+		verb = "blocking"
+	}
+	*inst = nil
+	return updateAdopting(ctx, fmt.Sprintf("%s Connected App (%s)", verb, plan.ConnectedAppName.ValueString()), diags, plan,
+		func(ctx context.Context) (err error) {
+			*inst, err = r.data.client.SetBlocked(ctx, plan.ID.ValueString(), blocked)
+			return err
+		}, r.read)
 }
 
 func (r *connectedAppInstallationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -364,10 +373,8 @@ func (r *connectedAppInstallationResource) Delete(ctx context.Context, req resou
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	err := r.data.client.Uninstall(ctx, state.ID.ValueString())
-	if err != nil && !isNotFound(err) {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("uninstalling Connected App (%s)", state.ConnectedAppName.ValueString()), err))
-	}
+	deleteConfirming(ctx, fmt.Sprintf("uninstalling Connected App (%s)", state.ConnectedAppName.ValueString()), &resp.Diagnostics, &state,
+		func(ctx context.Context) error { return r.data.client.Uninstall(ctx, state.ID.ValueString()) }, r.read)
 }
 
 // ImportState takes the app's API name and adopts its installation; an app that is not installed

@@ -273,7 +273,7 @@ func (r *externalClientAppResource) Read(ctx context.Context, req resource.ReadR
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Warn(ctx, "External Client App no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
-			resp.State.RemoveResource(ctx)
+			r.data.noteGone(ctx, req.State, &resp.State)
 		}
 		return
 	}
@@ -331,15 +331,15 @@ func (r *externalClientAppResource) apply(ctx context.Context, timeout time.Dura
 			return
 		}
 		app.PermissionSets, app.Profiles, app.ConsumerKey = current.PermissionSets, current.Profiles, current.ConsumerKey
-		if err := c.UpdateExternalClientApp(ctx, app); err != nil {
-			diags.Append(orgErrorDiag(fmt.Sprintf("updating External Client App (%s)", name), err))
+		if !updateAdopting(ctx, fmt.Sprintf("updating External Client App (%s)", name), diags, plan,
+			func(ctx context.Context) error { return c.UpdateExternalClientApp(ctx, app) }, r.read) {
 			return
 		}
 		if !plan.ConsumerSecretRotation.Equal(prior.ConsumerSecretRotation) {
 			r.rotate(ctx, name, diags)
 		}
 	}
-	if !r.read(ctx, plan, diags) {
+	if !readBack(ctx, fmt.Sprintf("External Client App (%s)", name), diags, plan, r.read) {
 		if !diags.HasError() {
 			diags.AddError("External Client App Vanished",
 				fmt.Sprintf("Salesforce accepted the External Client App %s but does not return it when read back. Check Setup > External Client App Manager, then run terraform apply again.", name))
@@ -418,9 +418,8 @@ func (r *externalClientAppResource) Delete(ctx context.Context, req resource.Del
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	name := state.Name.ValueString()
-	if err := r.data.client.DeleteExternalClientApp(ctx, name); err != nil && !isNotFound(err) {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("deleting External Client App (%s)", name), err))
-	}
+	deleteConfirming(ctx, fmt.Sprintf("deleting External Client App (%s)", name), &resp.Diagnostics, &state,
+		func(ctx context.Context) error { return r.data.client.DeleteExternalClientApp(ctx, name) }, r.read)
 }
 
 // ImportState takes the ECA's API name, from the import id or the identity; Read fills in the rest.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -137,9 +138,13 @@ func (r *externalClientAppAccessResource) Create(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	if err := r.data.client.SetExternalClientAppGrant(ctx, plan.ExternalClientApp.ValueString(),
-		plan.PermissionSet.ValueString(), plan.Profile.ValueString(), true); err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(plan.action("creating"), err))
+	target := createTarget{resourceType: externalClientAppAccessType, importID: plan.importID(), action: plan.action("creating")}
+	if _, ok := createAdopting(ctx, target, &resp.Diagnostics,
+		func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, r.data.client.SetExternalClientAppGrant(ctx, plan.ExternalClientApp.ValueString(),
+				plan.PermissionSet.ValueString(), plan.Profile.ValueString(), true)
+		},
+		func(ctx context.Context) (struct{}, error) { return struct{}{}, r.find(ctx, plan) }); !ok {
 		return
 	}
 	plan.ID = types.StringValue(plan.importID())
@@ -157,7 +162,7 @@ func (r *externalClientAppAccessResource) Read(ctx context.Context, req resource
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Warn(ctx, "External Client App grant no longer exists; removing it from state", map[string]any{"id": state.importID()})
-			resp.State.RemoveResource(ctx)
+			r.data.noteGone(ctx, req.State, &resp.State)
 		}
 		return
 	}
@@ -189,6 +194,19 @@ func (r *externalClientAppAccessResource) read(ctx context.Context, m *externalC
 	return true
 }
 
+// find is createAdopting's look-up: nil when the app grants what m names, an error for which
+// isNotFound holds when it does not.
+func (r *externalClientAppAccessResource) find(ctx context.Context, m externalClientAppAccessModel) error {
+	var diags diag.Diagnostics
+	if r.read(ctx, &m, &diags) {
+		return nil
+	}
+	if diags.HasError() {
+		return errors.New(diagnosticsText(diags))
+	}
+	return orgapi.ErrNotFound
+}
+
 // Update only changes the spelling of a name: any other change replaces the grant.
 func (r *externalClientAppAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	updateSpelling(ctx, externalClientAppAccessIdentity, req, resp)
@@ -200,11 +218,10 @@ func (r *externalClientAppAccessResource) Delete(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	err := r.data.client.SetExternalClientAppGrant(ctx, state.ExternalClientApp.ValueString(),
-		state.PermissionSet.ValueString(), state.Profile.ValueString(), false)
-	if err != nil && !isNotFound(err) {
-		resp.Diagnostics.Append(orgErrorDiag(state.action("deleting"), err))
-	}
+	deleteConfirming(ctx, state.action("deleting"), &resp.Diagnostics, &state, func(ctx context.Context) error {
+		return r.data.client.SetExternalClientAppGrant(ctx, state.ExternalClientApp.ValueString(),
+			state.PermissionSet.ValueString(), state.Profile.ValueString(), false)
+	}, r.read)
 }
 
 func (r *externalClientAppAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

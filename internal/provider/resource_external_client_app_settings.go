@@ -103,29 +103,32 @@ func (r *externalClientAppSettingsResource) write(ctx context.Context, m *extern
 		return
 	}
 	enable, secrets := m.EnableExternalClientApps.ValueBool(), m.AllowSecretsViaREST.ValueBool()
-	if err := r.data.client.UpdateExternalClientAppSettings(ctx, orgapi.ExternalClientAppSettings{
-		EnableExternalClientApps: &enable, EnableClientSecretInRestAPIAccess: &secrets}); err != nil {
-		diags.Append(orgErrorDiag("updating External Client App settings", err))
-		return
+	if updateAdopting(ctx, "updating External Client App settings", diags, m, func(ctx context.Context) error {
+		return r.data.client.UpdateExternalClientAppSettings(ctx, orgapi.ExternalClientAppSettings{
+			EnableExternalClientApps: &enable, EnableClientSecretInRestAPIAccess: &secrets})
+	}, r.read) {
+		readBack(ctx, "the External Client App settings", diags, m, r.read)
 	}
-	r.read(ctx, m, diags)
 }
 
-func (r *externalClientAppSettingsResource) read(ctx context.Context, m *externalClientAppSettingsModel, diags *diag.Diagnostics) {
+// read loads the settings into m. They always exist, so it reports false only when the read
+// failed, which a diagnostic then says.
+func (r *externalClientAppSettingsResource) read(ctx context.Context, m *externalClientAppSettingsModel, diags *diag.Diagnostics) bool {
 	s, err := r.data.client.ReadExternalClientAppSettings(ctx)
 	if err != nil {
 		diags.Append(orgErrorDiag("reading External Client App settings", err))
-		return
+		return false
 	}
 	identity, err := r.data.client.Identity(ctx)
 	if err != nil {
 		diags.Append(orgErrorDiag("reading the org id", err))
-		return
+		return false
 	}
 	m.ID = types.StringValue(externalClientAppSettingsID)
 	m.OrgID = types.StringValue(identity.OrgID)
 	m.EnableExternalClientApps = types.BoolValue(*s.EnableExternalClientApps)
 	m.AllowSecretsViaREST = types.BoolValue(*s.EnableClientSecretInRestAPIAccess)
+	return true
 }
 
 // Create adopts the org's settings and writes the planned ones, as Update does: there is always
@@ -166,8 +169,13 @@ func (r *externalClientAppSettingsResource) Update(ctx context.Context, req reso
 }
 
 // Delete restores the defaults: External Client Apps on, secrets not readable through REST.
-func (r *externalClientAppSettingsResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
-	defaults := externalClientAppSettingsModel{EnableExternalClientApps: types.BoolValue(true), AllowSecretsViaREST: types.BoolValue(false)}
+func (r *externalClientAppSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var defaults externalClientAppSettingsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &defaults)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	defaults.EnableExternalClientApps, defaults.AllowSecretsViaREST = types.BoolValue(true), types.BoolValue(false)
 	r.write(ctx, &defaults, &resp.Diagnostics)
 }
 

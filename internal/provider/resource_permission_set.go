@@ -243,7 +243,7 @@ func (r *permissionSetResource) Create(ctx context.Context, req resource.CreateR
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), ps.Name)...)
 	plan.ID = types.StringValue(id)
-	if !r.read(ctx, &plan, &resp.Diagnostics) {
+	if !readBack(ctx, fmt.Sprintf("Permission Set (%s)", ps.Name), &resp.Diagnostics, &plan, r.read) {
 		if !resp.Diagnostics.HasError() {
 			resp.Diagnostics.AddError("Permission Set Vanished After Creation",
 				fmt.Sprintf("Permission Set (%s) was created but could not be read back; run terraform apply again.", ps.Name))
@@ -279,7 +279,7 @@ func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadReque
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Info(ctx, "permission set is gone; removing it from state", map[string]any{"name": state.Name.ValueString()})
-			resp.State.RemoveResource(ctx)
+			r.data.noteGone(ctx, req.State, &resp.State)
 		}
 		return
 	}
@@ -299,11 +299,11 @@ func (r *permissionSetResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := r.data.client.UpdatePermissionSet(ctx, ps); err != nil {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("updating Permission Set (%s)", ps.Name), err))
+	if !updateAdopting(ctx, fmt.Sprintf("updating Permission Set (%s)", ps.Name), &resp.Diagnostics, &plan,
+		func(ctx context.Context) error { return r.data.client.UpdatePermissionSet(ctx, ps) }, r.read) {
 		return
 	}
-	if !r.read(ctx, &plan, &resp.Diagnostics) {
+	if !readBack(ctx, fmt.Sprintf("Permission Set (%s)", ps.Name), &resp.Diagnostics, &plan, r.read) {
 		if !resp.Diagnostics.HasError() {
 			resp.Diagnostics.AddError("Permission Set Disappeared",
 				fmt.Sprintf("Permission Set (%s) was deleted while it was being updated.", ps.Name))
@@ -320,10 +320,8 @@ func (r *permissionSetResource) Delete(ctx context.Context, req resource.DeleteR
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	err := r.data.client.DeletePermissionSet(ctx, state.ID.ValueString())
-	if err != nil && !isNotFound(err) {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("deleting Permission Set (%s)", state.Name.ValueString()), err))
-	}
+	deleteConfirming(ctx, fmt.Sprintf("deleting Permission Set (%s)", state.Name.ValueString()), &resp.Diagnostics, &state,
+		func(ctx context.Context) error { return r.data.client.DeletePermissionSet(ctx, state.ID.ValueString()) }, r.read)
 }
 
 // ImportState takes the permission set's API name. Profile-owned permission sets belong to their

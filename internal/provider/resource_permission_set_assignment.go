@@ -233,7 +233,7 @@ func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		if !resp.Diagnostics.HasError() {
 			tflog.Info(ctx, "permission set assignment is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
-			resp.State.RemoveResource(ctx)
+			r.data.noteGone(ctx, req.State, &resp.State)
 		}
 		return
 	}
@@ -274,11 +274,11 @@ func (r *permissionSetAssignmentResource) Delete(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
 		return
 	}
-	err := r.data.client.DeletePermissionSetAssignment(ctx, state.ID.ValueString())
-	if err != nil && !isNotFound(err) {
-		resp.Diagnostics.Append(orgErrorDiag(fmt.Sprintf("removing Permission Set (%s) from %s",
-			state.PermissionSetName.ValueString(), state.Username.ValueString()), err))
-	}
+	deleteConfirming(ctx, fmt.Sprintf("removing Permission Set (%s) from %s", state.PermissionSetName.ValueString(),
+		state.Username.ValueString()), &resp.Diagnostics, &state,
+		func(ctx context.Context) error {
+			return r.data.client.DeletePermissionSetAssignment(ctx, state.ID.ValueString())
+		}, r.read)
 }
 
 // ImportState takes "permission_set_name/username".
