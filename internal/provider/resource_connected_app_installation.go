@@ -143,8 +143,10 @@ func (c installationChange) String() string {
 }
 
 // ModifyPlan fails the plan for what the org would refuse: no setup extension, an app that does
-// not exist, and missing admin permissions (InstallPackaging too for a packaged app).
+// not exist, and missing admin permissions (InstallPackaging too for a packaged app); and for an
+// installation someone else made (checkNotInstalled) or another resource of the plan manages.
 func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.claimObject(ctx, installationType, req, resp)
 	var plan, state connectedAppInstallationModel
 	if !req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -202,6 +204,9 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 			return
 		}
 		label = app.Name
+		if change == installApp {
+			r.checkNotInstalled(app, &resp.Diagnostics)
+		}
 		if app.Packaged && change != blockOrUnblockApp {
 			need, what = orgapi.NeedInstallPackagedApps, "packaged connected app"
 		}
@@ -285,6 +290,7 @@ func (r *connectedAppInstallationResource) Read(ctx context.Context, req resourc
 		}
 		return
 	}
+	r.data.noteManaged(installationType, state.ConnectedAppName.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -187,6 +187,7 @@ func (r *externalClientAppResource) Configure(_ context.Context, req resource.Co
 // ModifyPlan checks the running user's permissions and a new app's name, and marks the consumer
 // key unknown when a rotation will change it.
 func (r *externalClientAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.claimObject(ctx, externalClientAppType, req, resp)
 	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the External Client App", &resp.Diagnostics)
 	if !check {
 		return

@@ -100,7 +100,8 @@ func (r *externalClientAppAccessResource) Configure(_ context.Context, req resou
 }
 
 func (r *externalClientAppAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	_, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the External Client App grant", &resp.Diagnostics)
+	r.data.claimObject(ctx, externalClientAppAccessType, req, resp)
+	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the External Client App grant", &resp.Diagnostics)
 	if !check {
 		return
 	}
@@ -113,6 +114,9 @@ func (r *externalClientAppAccessResource) ModifyPlan(ctx context.Context, req re
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	}
 	r.data.checkAdminPermission(ctx, orgapi.NeedAdministerExternalClientApps, m.action("changing"), &resp.Diagnostics)
+	if action == planCreate {
+		r.checkGrantFree(ctx, m, &resp.Diagnostics)
+	}
 }
 
 func (m externalClientAppAccessModel) action(verb string) string {
@@ -156,6 +160,7 @@ func (r *externalClientAppAccessResource) Read(ctx context.Context, req resource
 		}
 		return
 	}
+	r.data.noteManaged(externalClientAppAccessType, state.importID())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
