@@ -98,8 +98,8 @@ func TestAccCollision_secondInstallationOfAnApp(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: org.config(kept)},
 			{
-				Config:      org.config(kept, installationConfigNamed("another", appWorkbench, "blocked = true")),
-				PlanOnly:    true,
+				Config:   org.config(kept, installationConfigNamed("another", appWorkbench, "blocked = true")),
+				PlanOnly: true,
 				ExpectError: expectDiagnostics("More Than One sfaccess_connected_app_installation",
 					`one with blocked = false (already in state), the other with blocked = true (to be created)`),
 			},
