@@ -11,7 +11,7 @@ import (
 )
 
 // TestAccPortableConfiguration proves the pattern of examples/portable: one configuration applies
-// to sfaccess-mockorg with the setup extension, and plans cleanly against an org without it (a
+// to sfaccess-mockorg with the setup extension, and plans without an error against an org without it (a
 // real org, rehearsed here with organization.setupExtensionDisabled), where the same
 // configuration with the extension's resources counted in fails at plan.
 func TestAccPortableConfiguration(t *testing.T) {

@@ -64,7 +64,11 @@ func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resourc
 			"Salesforce has no public API for this page, so the resource needs the sfaccess setup " +
 			"extension; in an org without it the plan fails and names the Setup page to use. The app " +
 			"must exist, or be created in the same run by an `sfaccess_connected_app` that " +
-			"`connected_app_name` references (`sfaccess_connected_app.<name>.name`); other names fail at plan time.",
+			"`connected_app_name` references (`sfaccess_connected_app.<name>.name`); other names fail at plan time. " +
+			"An app that is installed already and not in this configuration's state (installed from a package or by another " +
+			"configuration, or blocked) fails at plan too, with the `import` block to use: destroying an installation " +
+			"Terraform adopted would uninstall the app for whoever installed it. An app created in the org is installed " +
+			"from its creation, so its installation is adopted while it is not blocked.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The 18-character id of the connected application (prefix `0H4`).",

@@ -65,7 +65,8 @@ func (r *externalClientAppAccessResource) Schema(_ context.Context, _ resource.S
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Grants an External Client App to a permission set or a profile, whose users an admin-approved ECA then admits " +
 			"(its OAuth policies' permission sets and profiles). Other grants of the app, made here or elsewhere, are left alone, so grants can live " +
-			"in other configurations than the app. Import with `<app>/<permission set>` or `<app>/profile:<profile name>`.\n\n" +
+			"in other configurations than the app. A grant the app's policies hold already fails at plan, with the `import` block to use. " +
+			"Import with `<app>/<permission set>` or `<app>/profile:<profile name>`.\n\n" +
 			"The running user needs **External Client App Admin** (`ExternalClientAppAdmin`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
