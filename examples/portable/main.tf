@@ -7,7 +7,8 @@
 #                                                # --without-setup-extension to rehearse it)
 #
 # On a real org, install Partner_Portal_Mobile in Setup > Connected Apps OAuth Usage before the
-# apply that switches the limit on.
+# apply that switches the limit on. The first plan warns that sfaccess_api_access_control adopts
+# the org's settings: the org has one set, and destroying the resource restores the defaults.
 
 terraform {
   required_version = ">= 1.5.0"

@@ -78,8 +78,5 @@ func importBlock(resourceType, importID string) string {
 // nameCollisionDiag reports at plan time that the org already holds what a create would make,
 // and that Terraform does not manage it.
 func nameCollisionDiag(p path.Path, t createTarget, what string) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(p, "Already Exists in the Org",
-		fmt.Sprintf("The org already has %s, and it is not in this configuration's state, so %s would fail with "+
-			"DUPLICATE_VALUE. To manage the existing one with Terraform, import it:\n\n%s\n\nOtherwise choose "+
-			"another name, or remove it from the org.", what, t.action, importBlock(t.resourceType, t.importID)))
+	return existingObjectDiag(p, t, what, t.action+" would fail with DUPLICATE_VALUE", "choose another name, or remove it from the org")
 }

@@ -72,6 +72,11 @@ func TestAccImport_generateConfig(t *testing.T) {
 	}}
 	for _, imp := range imports {
 		step := resource.TestStep{
+			// The import goes to a new address (<type>.generated) beside the state of the first
+			// step. With the first step's configuration it would be a second resource for an
+			// object that configuration manages, which the plan refuses; with the provider alone,
+			// the first step's resources are planned for destroy and claim nothing.
+			Config:          org.config(),
 			ResourceName:    imp.addr,
 			ImportState:     true,
 			ImportStateKind: resource.ImportBlockWithID,

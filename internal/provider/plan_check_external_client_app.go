@@ -16,23 +16,6 @@ import (
 // connected app resources refuse at plan are refused here, with the same helpers and words, so
 // that a refused plan writes nothing to the org (ARCHITECTURE.md, Provider surface).
 
-// notePlanned records the ECA this plan creates or keeps, so that a grant planned in the same run
-// for it is not reported as pointing at a missing app. Every name the plan leaves in place counts,
-// not only creations: a renamed app is replaced, and grants moved to the new name are planned
-// before it exists.
-func (r *externalClientAppResource) notePlanned(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
-		return
-	}
-	var name types.String
-	var adminApproved types.Bool
-	diags.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-	diags.Append(req.Plan.GetAttribute(ctx, path.Root("admin_approved_users_only"), &adminApproved)...)
-	if !name.IsNull() && !name.IsUnknown() {
-		r.data.planExternalClientApp(name.ValueString(), adminApproved)
-	}
-}
-
 // checkRunAsUser checks client_credentials_user when the plan sets it or names another user.
 func (r *externalClientAppResource) checkRunAsUser(ctx context.Context, req resource.ModifyPlanRequest, user types.String, diags *diag.Diagnostics) {
 	var prior types.String

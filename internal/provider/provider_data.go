@@ -31,10 +31,11 @@ type providerData struct {
 	runAsMu sync.Mutex
 	runAs   *runningUser
 
-	mu sync.Mutex // guards managed
-	// managed holds the keys (resource type and import id) of the objects this run's state holds,
-	// as Read saw them, so that a create's collision check does not mistake a tainted object of
-	// its own, planned for replacement, for someone else's.
+	mu sync.Mutex // guards managed and planned
+	// managed holds the keys (resource type and import id, lower-cased: Salesforce compares names
+	// regardless of case) of the objects this run's state holds, as Read saw them, so that a
+	// create's collision check does not mistake a tainted object of its own, planned for
+	// replacement, for someone else's.
 	managed map[string]bool
 	// planned records what this plan creates or keeps (planned.go).
 	planned plannedObjects
@@ -55,13 +56,13 @@ func (d *providerData) noteManaged(resourceType, importID string) {
 	if d.managed == nil {
 		d.managed = map[string]bool{}
 	}
-	d.managed[resourceType+"\x00"+importID] = true
+	d.managed[resourceType+"\x00"+strings.ToLower(importID)] = true
 }
 
 func (d *providerData) isManaged(resourceType, importID string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.managed[resourceType+"\x00"+importID]
+	return d.managed[resourceType+"\x00"+strings.ToLower(importID)]
 }
 
 // runningUser is the user the provider acts as and the permissions it holds.

@@ -121,11 +121,13 @@ func (r *apiAccessControlResource) Configure(_ context.Context, req resource.Con
 }
 
 // ModifyPlan fails the plan for what the org would refuse at apply: missing admin permissions, a
-// limit in an org without API Access Control, and the Visualforce option without the extension.
+// limit in an org without API Access Control, and the Visualforce option without the extension;
+// and for a second sfaccess_api_access_control, since the org has one set of switches.
 func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil {
 		return
 	}
+	r.data.claimObject(ctx, apiAccessControlType, req, resp)
 	var plan, state *apiAccessControlModel
 	if !req.Plan.Raw.IsNull() {
 		plan = &apiAccessControlModel{}
@@ -136,9 +138,6 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	if plan != nil && state == nil && !r.checkOnlyOne(&resp.Diagnostics) {
 		return
 	}
 	unchanged := plan != nil && state != nil && plan.sameSwitches(state)
@@ -169,26 +168,6 @@ func (r *apiAccessControlResource) ModifyPlan(ctx context.Context, req resource.
 				"change \"Allow Visualforce pages to access APIs\"", orgapi.SetupPageAPIAccessControl))
 		}
 	}
-}
-
-// checkOnlyOne counts a planned creation and fails the plan when it is not the configuration's
-// only sfaccess_api_access_control: the org has one set of switches, which each would overwrite.
-// Only creations are counted: Terraform may plan one resource more than once (import with
-// generated configuration does), but it creates each at most once per plan. The ordering this
-// relies on is written beside plannedObjects.
-func (r *apiAccessControlResource) checkOnlyOne(diags *diag.Diagnostics) bool {
-	n := r.data.countAccessControl()
-	if r.data.isManaged(apiAccessControlType, "") {
-		n++
-	}
-	if n > 1 {
-		diags.AddError("More Than One sfaccess_api_access_control",
-			fmt.Sprintf("This configuration has %d sfaccess_api_access_control resources (or instances), and the org has "+
-				"one set of API Access Control switches: each would overwrite the others on every apply. Keep exactly "+
-				"one sfaccess_api_access_control per org and provider configuration, without count or for_each.", n))
-		return false
-	}
-	return true
 }
 
 // checkLimitsProvisioned fails the plan when it switches a limit on in an org where Salesforce
@@ -351,7 +330,6 @@ func (r *apiAccessControlResource) Read(ctx context.Context, req resource.ReadRe
 	if !r.read(ctx, &state, &resp.Diagnostics) {
 		return
 	}
-	r.data.noteManaged(apiAccessControlType, "")
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

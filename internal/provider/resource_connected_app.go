@@ -274,26 +274,11 @@ func (r *connectedAppResource) Configure(_ context.Context, req resource.Configu
 
 // ModifyPlan checks, before anything changes, what the org can tell about the plan: that the
 // provider's user may manage connected apps, that a new app's name is free and that the client
-// credentials user exists. It also records the names of the apps this plan creates or keeps, so
-// that a grant or installation planned in the same run for such an app is not reported as
-// pointing at a missing app.
+// credentials user exists. It also records the apps this plan creates or keeps (every name the plan
+// leaves in place counts, since a renamed app is replaced), so that a grant or installation
+// planned in the same run for such an app is not reported as pointing at a missing app.
 func (r *connectedAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// Every name this plan leaves in place counts, not only creations: a renamed app is
-	// replaced, and grants moved to the new name are planned before it exists.
-	if !req.Plan.Raw.IsNull() && r.data != nil {
-		var name types.String
-		var adminApproved types.Bool
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("admin_approved_users_only"), &adminApproved)...)
-		// A new name is a new app: a renamed app is replaced.
-		var stateName types.String
-		if !req.State.Raw.IsNull() {
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &stateName)...)
-		}
-		if !name.IsNull() && !name.IsUnknown() {
-			r.data.planConnectedApp(name.ValueString(), adminApproved, !name.Equal(stateName))
-		}
-	}
+	r.data.claimObject(ctx, connectedAppType, req, resp)
 	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the connected app", &resp.Diagnostics)
 	if !check {
 		return

@@ -119,6 +119,7 @@ func (r *connectedAppAccessResource) Configure(_ context.Context, req resource.C
 // when the permission set is a profile's own, when the profile does not exist, or when the org
 // already holds the grant outside Terraform.
 func (r *connectedAppAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.claimObject(ctx, connectedAppAccessType, req, resp)
 	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the connected app grant", &resp.Diagnostics)
 	if !check {
 		return

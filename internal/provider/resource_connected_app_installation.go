@@ -64,7 +64,11 @@ func (r *connectedAppInstallationResource) Schema(ctx context.Context, _ resourc
 			"Salesforce has no public API for this page, so the resource needs the sfaccess setup " +
 			"extension; in an org without it the plan fails and names the Setup page to use. The app " +
 			"must exist, or be created in the same run by an `sfaccess_connected_app` that " +
-			"`connected_app_name` references (`sfaccess_connected_app.<name>.name`); other names fail at plan time.",
+			"`connected_app_name` references (`sfaccess_connected_app.<name>.name`); other names fail at plan time. " +
+			"An app that is installed already and not in this configuration's state (installed from a package or by another " +
+			"configuration, or blocked) fails at plan too, with the `import` block to use: destroying an installation " +
+			"Terraform adopted would uninstall the app for whoever installed it. An app created in the org is installed " +
+			"from its creation, so its installation is adopted while it is not blocked.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The 18-character id of the connected application (prefix `0H4`).",
@@ -143,8 +147,10 @@ func (c installationChange) String() string {
 }
 
 // ModifyPlan fails the plan for what the org would refuse: no setup extension, an app that does
-// not exist, and missing admin permissions (InstallPackaging too for a packaged app).
+// not exist, and missing admin permissions (InstallPackaging too for a packaged app); and for an
+// installation someone else made (checkNotInstalled) or another resource of the plan manages.
 func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.claimObject(ctx, installationType, req, resp)
 	var plan, state connectedAppInstallationModel
 	if !req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -202,6 +208,9 @@ func (r *connectedAppInstallationResource) ModifyPlan(ctx context.Context, req r
 			return
 		}
 		label = app.Name
+		if change == installApp {
+			r.checkNotInstalled(app, &resp.Diagnostics)
+		}
 		if app.Packaged && change != blockOrUnblockApp {
 			need, what = orgapi.NeedInstallPackagedApps, "packaged connected app"
 		}
@@ -284,6 +293,7 @@ func (r *connectedAppInstallationResource) Read(ctx context.Context, req resourc
 		}
 		return
 	}
+	r.data.noteManaged(installationType, state.ConnectedAppName.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

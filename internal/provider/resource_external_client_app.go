@@ -190,7 +190,7 @@ func (r *externalClientAppResource) Configure(_ context.Context, req resource.Co
 // user, and marks the consumer key unknown when a rotation will change it. It also records the
 // app for the grants of the same plan (plan_check_external_client_app.go).
 func (r *externalClientAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	r.notePlanned(ctx, req, &resp.Diagnostics)
+	r.data.claimObject(ctx, externalClientAppType, req, resp)
 	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the External Client App", &resp.Diagnostics)
 	if !check {
 		return

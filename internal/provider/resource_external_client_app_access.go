@@ -66,7 +66,8 @@ func (r *externalClientAppAccessResource) Schema(_ context.Context, _ resource.S
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Grants an External Client App to a permission set or a profile, whose users an admin-approved ECA then admits " +
 			"(its OAuth policies' permission sets and profiles). Other grants of the app, made here or elsewhere, are left alone, so grants can live " +
-			"in other configurations than the app. Import with `<app>/<permission set>` or `<app>/profile:<profile name>`.\n\n" +
+			"in other configurations than the app. A grant the app's policies hold already fails at plan, with the `import` block to use. " +
+			"Import with `<app>/<permission set>` or `<app>/profile:<profile name>`.\n\n" +
 			"The running user needs **External Client App Admin** (`ExternalClientAppAdmin`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -103,7 +104,8 @@ func (r *externalClientAppAccessResource) Configure(_ context.Context, req resou
 }
 
 func (r *externalClientAppAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	_, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the External Client App grant", &resp.Diagnostics)
+	r.data.claimObject(ctx, externalClientAppAccessType, req, resp)
+	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the External Client App grant", &resp.Diagnostics)
 	if !check {
 		return
 	}
@@ -118,6 +120,9 @@ func (r *externalClientAppAccessResource) ModifyPlan(ctx context.Context, req re
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	if !resp.Diagnostics.HasError() {
 		r.checkGrant(ctx, m, &resp.Diagnostics)
+	}
+	if action == planCreate && !resp.Diagnostics.HasError() {
+		r.checkGrantFree(ctx, m, &resp.Diagnostics)
 	}
 }
 
@@ -166,6 +171,7 @@ func (r *externalClientAppAccessResource) Read(ctx context.Context, req resource
 		}
 		return
 	}
+	r.data.noteManaged(externalClientAppAccessType, state.importID())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -93,6 +93,7 @@ func (r *externalClientAppSettingsResource) Configure(_ context.Context, req res
 }
 
 func (r *externalClientAppSettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.claimObject(ctx, externalClientAppSettingsType, req, resp)
 	if _, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the External Client App settings", &resp.Diagnostics); check {
 		r.data.checkAdminPermission(ctx, orgapi.NeedSettings, "changing External Client App settings", &resp.Diagnostics)
 	}

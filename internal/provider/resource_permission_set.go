@@ -122,12 +122,10 @@ func (r *permissionSetResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if r.data == nil {
 		return
 	}
+	r.data.claimObject(ctx, permissionSetType, req, resp)
 	var name types.String
 	if !req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-		if !name.IsNull() && !name.IsUnknown() {
-			r.data.planPermissionSet(name.ValueString())
-		}
 	}
 	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the permission set", &resp.Diagnostics)
 	if !check {

@@ -93,6 +93,7 @@ func (r *permissionSetAssignmentResource) Configure(_ context.Context, req resou
 // the permission set exists (or is created by this plan), is not a profile's own, and is not
 // assigned to the user already outside Terraform.
 func (r *permissionSetAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.data.claimObject(ctx, assignmentType, req, resp)
 	action, check := r.data.planChecks(req, req.Plan.Raw.Equal(req.State.Raw), "the permission set assignment", &resp.Diagnostics)
 	if !check {
 		return

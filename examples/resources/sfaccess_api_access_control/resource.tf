@@ -1,6 +1,10 @@
 # Setup > Security > API Access Control. A singleton: one per org. Destroying it
 # restores Salesforce's defaults (every option off).
 #
+# Creating it takes over the settings the org has now, and the plan says so, as
+# sfaccess_api_access_control Adopts the Org's Settings;
+# import it by the org id instead to see the current values in the plan first.
+#
 # The plan that switches a limit on warns, as
 # API Access Impact of sfaccess_api_access_control,
 # which users it cuts off, from the org's OAuth usage: in the embedded mock org,
