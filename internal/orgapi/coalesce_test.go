@@ -108,7 +108,7 @@ func TestCoalescedReadsAreOneRequestAndMissingMembersAreNotFound(t *testing.T) {
 	org := &assignmentOrg{existing: map[string]bool{}}
 	ids := make([]string, 10)
 	for i := range ids {
-		ids[i] = testID(t, "0Pa", i+1)
+		ids[i] = testID(t, sfid.PrefixAssignment, i+1)
 		if i%3 != 0 { // 0, 3, 6 and 9 are missing
 			org.existing[ids[i]] = true
 		}
@@ -140,7 +140,7 @@ func TestCoalescedReadsAreChunkedBelowQueryLimits(t *testing.T) {
 	const n = 450
 	ids := make([]string, n)
 	for i := range ids {
-		ids[i] = testID(t, "0Pa", i+1)
+		ids[i] = testID(t, sfid.PrefixAssignment, i+1)
 		org.existing[ids[i]] = true
 	}
 	ts := newServer(t, org.handler)
@@ -168,7 +168,7 @@ func TestCoalescedReadsAreChunkedBelowQueryLimits(t *testing.T) {
 // A read that begins after a write of the same client completed never gets an answer fetched
 // before the write, even while an earlier read of the same record is still in flight.
 func TestCoalescedReadAfterWriteIsNotStale(t *testing.T) {
-	id := testID(t, "0Pa", 7)
+	id := testID(t, sfid.PrefixAssignment, 7)
 	org := &assignmentOrg{existing: map[string]bool{id: true}, received: make(chan struct{}, 4), hold: make(chan struct{})}
 	ts := newServer(t, org.handler)
 	c := newTestClient(t, ts.URL, Config{CoalesceWindow: 5 * time.Millisecond})
@@ -214,7 +214,7 @@ func TestCoalescingOffSendsEachRead(t *testing.T) {
 	ts := newServer(t, org.handler)
 	t.Setenv(envCoalesce, "off")
 	c := newTestClient(t, ts.URL, Config{CoalesceWindow: 50 * time.Millisecond})
-	concurrently(5, func(i int) { _, _ = c.PermissionSetAssignmentByID(context.Background(), testID(t, "0Pa", i+1)) })
+	concurrently(5, func(i int) { _, _ = c.PermissionSetAssignmentByID(context.Background(), testID(t, sfid.PrefixAssignment, i+1)) })
 	if q := org.queries.Load(); q != 5 {
 		t.Errorf("with SFACCESS_COALESCE=off, 5 reads sent %d queries, want 5", q)
 	}
@@ -385,7 +385,7 @@ func TestConcurrentInstallsShareACall(t *testing.T) {
 	if len(ids) < 2 {
 		t.Fatalf("the seed has %d uninstalled apps, the test needs 2", len(ids))
 	}
-	ids = append(ids, testID(t, "0H4", 999)) // no such app
+	ids = append(ids, testID(t, sfid.PrefixConnectedApplication, 999)) // no such app
 	calls := func(op string) int {
 		var st struct {
 			ByOperation map[string]int `json:"by_operation"`
