@@ -214,7 +214,9 @@ func TestCoalescingOffSendsEachRead(t *testing.T) {
 	ts := newServer(t, org.handler)
 	t.Setenv(envCoalesce, "off")
 	c := newTestClient(t, ts.URL, Config{CoalesceWindow: 50 * time.Millisecond})
-	concurrently(5, func(i int) { _, _ = c.PermissionSetAssignmentByID(context.Background(), testID(t, sfid.PrefixAssignment, i+1)) })
+	concurrently(5, func(i int) {
+		_, _ = c.PermissionSetAssignmentByID(context.Background(), testID(t, sfid.PrefixAssignment, i+1))
+	})
 	if q := org.queries.Load(); q != 5 {
 		t.Errorf("with SFACCESS_COALESCE=off, 5 reads sent %d queries, want 5", q)
 	}
