@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
@@ -223,7 +224,7 @@ func TestCoalescingOffSendsEachRead(t *testing.T) {
 }
 
 func TestReadMetadataCoalescesTenNamesACall(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 100 * time.Millisecond })
 	names := []string{"Terraform_Admin", "Partner_Portal_Mobile", "Workbench", "DataLoader"}
 	for i := range 8 {
@@ -290,7 +291,7 @@ func TestConnectionsAreReused(t *testing.T) {
 
 // A shared list answers the calls that follow it only until the client writes.
 func TestSharedListIsNotReusedAfterAWrite(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, nil)
 	ctx := context.Background()
 	listCalls := func() int {
@@ -336,7 +337,7 @@ func TestSharedListIsNotReusedAfterAWrite(t *testing.T) {
 // Concurrent connected app creates share one createMetadata call (ten components a call), and a
 // component the org refuses fails its own create only.
 func TestConcurrentConnectedAppCreatesShareACall(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 100 * time.Millisecond })
 	ctx := context.Background()
 	if _, err := c.Limits(ctx); err != nil { // authenticate before counting
@@ -428,7 +429,7 @@ func TestConcurrentInstallsShareACall(t *testing.T) {
 // kept before the create, while a look-up of the new app fetches the list again and finds it; an
 // install makes only that app's row on the OAuth Usage list stale.
 func TestKeptListsAnswerForAppsTheClientDidNotWrite(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, nil)
 	ctx := context.Background()
 	calls := func(op string) int {
@@ -483,7 +484,7 @@ func TestKeptListsAnswerForAppsTheClientDidNotWrite(t *testing.T) {
 // fewer calls than windows, with every answer right; once the client writes, a read gets the
 // org's answer, not one read ahead before the write.
 func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	ctx := context.Background()
 	writer := org.client(t, nil)
 	errs := make([]error, 30)
@@ -531,7 +532,7 @@ func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
 // A name the client has not written is found free in the kept list without a new call, while a
 // name it has just created is found taken.
 func TestKeptListAnswersThatANameIsFree(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, nil)
 	ctx := context.Background()
 	if _, taken, err := c.ConnectedAppNamed(ctx, "Free_Name"); err != nil || taken {
@@ -622,7 +623,7 @@ func TestReadJoinsACallInFlightUntilAWrite(t *testing.T) {
 // A refresh reads its connected apps before their grants; the grants of every app read then come
 // in the second window's query, not over windows that grow one by one.
 func TestGrantsOfEveryAppReadComeAheadAtOnce(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	ctx := context.Background()
 	writer := org.client(t, nil)
 	const n = 30
