@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
 // approval is a user's prior approval of a connected app, Salesforce's OauthToken record. The web
@@ -20,7 +22,7 @@ type approval struct {
 
 // prefixOAuthToken routes /sobjects/OauthToken/{id}. Salesforce documents OauthToken.Id as always
 // null, so no record shows the prefix; 0CQ is what describe reports (unverified).
-const prefixOAuthToken = "0CQ"
+const prefixOAuthToken = sfid.PrefixOAuthToken
 
 func approvalKey(userID, appID string) string { return userID + "|" + appID }
 

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
 // cursorCache keeps the remaining records of query results for nextRecordsUrl. Salesforce keeps a
@@ -43,7 +45,7 @@ func (c *cursorCache) firstPage(userID, version string, records []any, batch int
 	if len(records) <= batch {
 		return page
 	}
-	locator := "01g" + randomString(12)
+	locator := sfid.PrefixQueryLocator + randomString(12)
 	c.mu.Lock()
 	c.cursors[locator] = &cursor{userID: userID, records: records}
 	c.order = append(c.order, locator)

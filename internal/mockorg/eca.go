@@ -21,9 +21,9 @@ import (
 
 // Key prefixes of the ECA records mockorg mints. Salesforce does not document them (assumed).
 const (
-	prefixExternalClientApp = "0xI"
-	prefixECAConsumer       = "0xC"
-	prefixECAStaged         = "0xS"
+	prefixExternalClientApp = sfid.PrefixExternalClientApp
+	prefixECAConsumer       = sfid.PrefixECAConsumer
+	prefixECAStaged         = sfid.PrefixECAStaged
 )
 
 const globalOAuthType = metadata.TypeExtlClntAppGlobalOauthSettings

@@ -15,8 +15,8 @@ import (
 // Key prefixes of the Metadata API's asynchronous jobs: DeployRequest (0Af, the ids `sf project
 // deploy` prints) and the retrieve job (09S).
 const (
-	prefixDeployRequest   = "0Af"
-	prefixRetrieveRequest = "09S"
+	prefixDeployRequest   = sfid.PrefixDeployRequest
+	prefixRetrieveRequest = sfid.PrefixRetrieveRequest
 )
 
 // maxAsyncJobs bounds the finished jobs kept for their status checks; the oldest go first.

@@ -1,7 +1,8 @@
 package mockorg
 
 // mockorg keeps its own copy of some facts orgapi also holds (the user permissions, the admin
-// permission matrix, the API versions, the oauthPolicy defaults, the setup extension's JSON) on
+// permission matrix, the API versions, the oauthPolicy defaults, the OAuth scopes, IP relaxation
+// values and refresh token policies, the setup extension's JSON) on
 // purpose: it is an independent oracle of Salesforce's behaviour, so sharing Go code with the client
 // would let a mistake on one side pass as the truth on the other (ARCHITECTURE.md, Dependency
 // direction). These tests pin each pair through the wire or through orgapi's exported behaviour,
@@ -10,8 +11,10 @@ package mockorg
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -302,4 +305,64 @@ func TestOracleOAuthPolicyDefaultsMatchOrgapi(t *testing.T) {
 			t.Errorf("orgapi's default refreshTokenPolicy is %q, mockorg's %q", got, metadata.DefaultRefreshTokenPolicy)
 		}
 	})
+}
+
+// TestOracleOAuthValueSetsMatchOrgapi would catch orgapi, whose lists the provider validates plans
+// against and documents, and mockorg disagreeing on an OAuth value: a scope one side knows and the
+// other does not, a scope Salesforce folds into another on one side only, or an IP relaxation value
+// of a connected app or an External Client App on one side only.
+func TestOracleOAuthValueSetsMatchOrgapi(t *testing.T) {
+	folded := orgapi.FoldedScopes()
+	scopes := append(orgapi.OAuthScopes(), slices.Collect(maps.Keys(folded))...)
+	if got, want := slices.Sorted(slices.Values(scopes)), metadata.Scopes(); !slices.Equal(got, want) {
+		t.Errorf("orgapi's scopes, kept and folded, are\n%v\nmockorg's\n%v", got, want)
+	}
+	for _, s := range metadata.Scopes() {
+		want := cmp.Or(folded[s], s)
+		if got := metadata.FoldScopes([]string{s}); !slices.Equal(got, []string{want}) {
+			t.Errorf("mockorg reads the scope %s back as %v, orgapi expects %s", s, got, want)
+		}
+	}
+	for _, values := range []struct {
+		field           string
+		orgapi, mockorg []string
+	}{
+		{"ConnectedAppOauthPolicy.ipRelaxation", orgapi.IPRelaxationValues(), metadata.IPRelaxationValues},
+		{"ExtlClntAppOauthConfigurablePolicies.ipRelaxationPolicyType", orgapi.ECAIPRelaxationValues(), metadata.ECAIPRelaxValues},
+	} {
+		got, want := slices.Sorted(slices.Values(values.orgapi)), slices.Sorted(slices.Values(values.mockorg))
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: orgapi's values are %v, mockorg's %v", values.field, got, want)
+		}
+	}
+}
+
+// TestOracleRefreshTokenPolicyMatchesOrgapi would catch orgapi, and so the provider's plan, and
+// mockorg disagreeing on a refresh token policy. The candidates vary each part of the form (kind,
+// number, unit) around the edges of what either side accepts.
+func TestOracleRefreshTokenPolicyMatchesOrgapi(t *testing.T) {
+	// knownDivergence matches what orgapi accepts and mockorg refuses: a number of five digits
+	// (Salesforce's upper bound is not documented). Changing either side fails this test until the
+	// pattern is removed.
+	knownDivergence := regexp.MustCompile(`^specific_(lifetime|inactivity):[1-9][0-9]{4}:(HOURS|DAYS|MONTHS)$`)
+	candidates := []string{"zero", "infinite", "Zero", "INFINITE", "", " zero", "infinite ", "finite",
+		"zero:1:DAYS", "specific_lifetime", "specific_lifetime:1", "specific_lifetime:1:DAYS:1", "specific_lifetime:1:DAYS\n"}
+	for _, kind := range []string{"specific_lifetime", "specific_inactivity", "specific_expiry", "Specific_lifetime", "lifetime"} {
+		for _, n := range []string{"1", "9", "10", "9999", "10000", "99999", "100000", "0", "01", "-1", "+1", "1.5", "", "x"} {
+			for _, unit := range []string{"HOURS", "DAYS", "MONTHS", "days", "WEEKS", "MINUTES", ""} {
+				candidates = append(candidates, kind+":"+n+":"+unit)
+			}
+		}
+	}
+	for _, v := range candidates {
+		client, mock := orgapi.ValidRefreshTokenPolicy(v), metadata.ValidRefreshTokenPolicy(v)
+		switch {
+		case knownDivergence.MatchString(v):
+			if !client || mock {
+				t.Errorf("%q is a known divergence but orgapi accepts=%v, mockorg accepts=%v; remove it", v, client, mock)
+			}
+		case client != mock:
+			t.Errorf("refresh token policy %q: orgapi accepts=%v, mockorg accepts=%v", v, client, mock)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // tokenClient is a client that acts with a pre-issued token, to see whether the org still takes it.
@@ -17,7 +18,7 @@ func (o *testOrg) tokenClient(t *testing.T, token string) *Client {
 }
 
 func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
-	o := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	o := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	logged := &captureLogger{}
 	admin := o.client(t, func(cfg *Config) { cfg.Logger = logged })
 	ctx := context.Background()
@@ -46,7 +47,7 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 	t.Run("jwt bearer", func(t *testing.T) {
 		key := testKey()
 		app := &ConnectedApp{FullName: "Orgapi_App_Token", Label: "Orgapi App Token", ContactEmail: "admin@acme.test",
-			CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}, Certificate: selfSignedCert(t, key),
+			CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}, Certificate: mockorgtest.SelfSignedCert(t, key),
 			ConsumerKey: "OrgapiAppTokenKey000000000000000000001"}
 		ok(t, "CreateConnectedApp", admin.CreateConnectedApp(ctx, app))
 		cred := AppCredentials{ClientID: app.ConsumerKey, Username: "employee@acme.test", PrivateKeyPEM: pkcs1PEM(key)}
@@ -87,7 +88,7 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 }
 
 func TestMockorgRevokeAppSessions(t *testing.T) {
-	o := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	o := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	admin := o.client(t, nil)
 	ctx := context.Background()
 

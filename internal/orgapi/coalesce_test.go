@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
@@ -108,7 +109,7 @@ func TestCoalescedReadsAreOneRequestAndMissingMembersAreNotFound(t *testing.T) {
 	org := &assignmentOrg{existing: map[string]bool{}}
 	ids := make([]string, 10)
 	for i := range ids {
-		ids[i] = testID(t, "0Pa", i+1)
+		ids[i] = testID(t, sfid.PrefixAssignment, i+1)
 		if i%3 != 0 { // 0, 3, 6 and 9 are missing
 			org.existing[ids[i]] = true
 		}
@@ -140,7 +141,7 @@ func TestCoalescedReadsAreChunkedBelowQueryLimits(t *testing.T) {
 	const n = 450
 	ids := make([]string, n)
 	for i := range ids {
-		ids[i] = testID(t, "0Pa", i+1)
+		ids[i] = testID(t, sfid.PrefixAssignment, i+1)
 		org.existing[ids[i]] = true
 	}
 	ts := newServer(t, org.handler)
@@ -168,7 +169,7 @@ func TestCoalescedReadsAreChunkedBelowQueryLimits(t *testing.T) {
 // A read that begins after a write of the same client completed never gets an answer fetched
 // before the write, even while an earlier read of the same record is still in flight.
 func TestCoalescedReadAfterWriteIsNotStale(t *testing.T) {
-	id := testID(t, "0Pa", 7)
+	id := testID(t, sfid.PrefixAssignment, 7)
 	org := &assignmentOrg{existing: map[string]bool{id: true}, received: make(chan struct{}, 4), hold: make(chan struct{})}
 	ts := newServer(t, org.handler)
 	c := newTestClient(t, ts.URL, Config{CoalesceWindow: 5 * time.Millisecond})
@@ -214,14 +215,16 @@ func TestCoalescingOffSendsEachRead(t *testing.T) {
 	ts := newServer(t, org.handler)
 	t.Setenv(envCoalesce, "off")
 	c := newTestClient(t, ts.URL, Config{CoalesceWindow: 50 * time.Millisecond})
-	concurrently(5, func(i int) { _, _ = c.PermissionSetAssignmentByID(context.Background(), testID(t, "0Pa", i+1)) })
+	concurrently(5, func(i int) {
+		_, _ = c.PermissionSetAssignmentByID(context.Background(), testID(t, sfid.PrefixAssignment, i+1))
+	})
 	if q := org.queries.Load(); q != 5 {
 		t.Errorf("with SFACCESS_COALESCE=off, 5 reads sent %d queries, want 5", q)
 	}
 }
 
 func TestReadMetadataCoalescesTenNamesACall(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 100 * time.Millisecond })
 	names := []string{"Terraform_Admin", "Partner_Portal_Mobile", "Workbench", "DataLoader"}
 	for i := range 8 {
@@ -288,7 +291,7 @@ func TestConnectionsAreReused(t *testing.T) {
 
 // A shared list answers the calls that follow it only until the client writes.
 func TestSharedListIsNotReusedAfterAWrite(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, nil)
 	ctx := context.Background()
 	listCalls := func() int {
@@ -334,7 +337,7 @@ func TestSharedListIsNotReusedAfterAWrite(t *testing.T) {
 // Concurrent connected app creates share one createMetadata call (ten components a call), and a
 // component the org refuses fails its own create only.
 func TestConcurrentConnectedAppCreatesShareACall(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 100 * time.Millisecond })
 	ctx := context.Background()
 	if _, err := c.Limits(ctx); err != nil { // authenticate before counting
@@ -385,7 +388,7 @@ func TestConcurrentInstallsShareACall(t *testing.T) {
 	if len(ids) < 2 {
 		t.Fatalf("the seed has %d uninstalled apps, the test needs 2", len(ids))
 	}
-	ids = append(ids, testID(t, "0H4", 999)) // no such app
+	ids = append(ids, testID(t, sfid.PrefixConnectedApplication, 999)) // no such app
 	calls := func(op string) int {
 		var st struct {
 			ByOperation map[string]int `json:"by_operation"`
@@ -426,7 +429,7 @@ func TestConcurrentInstallsShareACall(t *testing.T) {
 // kept before the create, while a look-up of the new app fetches the list again and finds it; an
 // install makes only that app's row on the OAuth Usage list stale.
 func TestKeptListsAnswerForAppsTheClientDidNotWrite(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, nil)
 	ctx := context.Background()
 	calls := func(op string) int {
@@ -481,7 +484,7 @@ func TestKeptListsAnswerForAppsTheClientDidNotWrite(t *testing.T) {
 // fewer calls than windows, with every answer right; once the client writes, a read gets the
 // org's answer, not one read ahead before the write.
 func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	ctx := context.Background()
 	writer := org.client(t, nil)
 	errs := make([]error, 30)
@@ -529,7 +532,7 @@ func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
 // A name the client has not written is found free in the kept list without a new call, while a
 // name it has just created is found taken.
 func TestKeptListAnswersThatANameIsFree(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, nil)
 	ctx := context.Background()
 	if _, taken, err := c.ConnectedAppNamed(ctx, "Free_Name"); err != nil || taken {
@@ -620,7 +623,7 @@ func TestReadJoinsACallInFlightUntilAWrite(t *testing.T) {
 // A refresh reads its connected apps before their grants; the grants of every app read then come
 // in the second window's query, not over windows that grow one by one.
 func TestGrantsOfEveryAppReadComeAheadAtOnce(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	ctx := context.Background()
 	writer := org.client(t, nil)
 	const n = 30

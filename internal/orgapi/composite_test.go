@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
 // grantOrg serves POST /composite/sobjects for SetupEntityAccess: one grant per (ParentId,
@@ -58,7 +60,7 @@ func (o *grantOrg) handler(t *testing.T) http.HandlerFunc {
 				}
 				out = append(out, map[string]any{"success": false, "errors": []any{map[string]any{"statusCode": "DUPLICATE_VALUE", "message": msg, "fields": []string{}}}})
 			default:
-				id := testID(t, "0J0", len(o.grants)+1)
+				id := testID(t, sfid.PrefixSetupEntityAccess, len(o.grants)+1)
 				o.grants[key] = id
 				out = append(out, map[string]any{"id": id, "success": true, "errors": []any{}})
 			}
@@ -86,7 +88,7 @@ func grantConcurrently(c *Client, calls []*grantCall) {
 func grantCalls(t *testing.T, n int) []*grantCall {
 	out := make([]*grantCall, n)
 	for i := range out {
-		out[i] = &grantCall{parent: testID(t, "0PS", i+1), app: testID(t, "0H4", 1)}
+		out[i] = &grantCall{parent: testID(t, sfid.PrefixPermissionSet, i+1), app: testID(t, sfid.PrefixConnectedApplication, 1)}
 	}
 	return out
 }
@@ -95,7 +97,7 @@ func TestCollectionCreateFailureIsThatMembersOnly(t *testing.T) {
 	org := &grantOrg{grants: map[string]string{}, withID: true}
 	calls := grantCalls(t, 5)
 	org.refuse = calls[2].parent
-	org.grants[calls[4].parent+"/"+calls[4].app] = testID(t, "0J0", 99) // exists already
+	org.grants[calls[4].parent+"/"+calls[4].app] = testID(t, sfid.PrefixSetupEntityAccess, 99) // exists already
 	ts := newServer(t, org.handler(t))
 	c := newTestClient(t, ts.URL, Config{CoalesceWindow: 50 * time.Millisecond})
 	grantConcurrently(c, calls)
@@ -167,7 +169,7 @@ func TestCollectionCreateUnknownOutcomeIsEveryMembers(t *testing.T) {
 }
 
 func TestCollectionDeleteMapsResultsToMembers(t *testing.T) {
-	ids := []string{testID(t, "0J0", 1), testID(t, "0J0", 2), testID(t, "0J0", 3)}
+	ids := []string{testID(t, sfid.PrefixSetupEntityAccess, 1), testID(t, sfid.PrefixSetupEntityAccess, 2), testID(t, sfid.PrefixSetupEntityAccess, 3)}
 	var calls atomic.Int32
 	ts := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)

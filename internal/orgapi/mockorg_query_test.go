@@ -13,13 +13,14 @@ import (
 	"testing"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
 // TestMockorgFullRun drives every call of the client against an in-process org, with logging at
 // the most verbose level, and then checks that no secret, token or key reached the logs.
 func TestMockorgFullRun(t *testing.T) {
-	o := startOrg(t, mockorg.Config{Seed: creationAllowed(), QueryBatchSize: 3})
+	o := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed(), QueryBatchSize: 3})
 	logs := &captureLogger{}
 	c := o.client(t, func(cfg *Config) { cfg.Logger = logs; cfg.UserAgent = "terraform-provider-sfaccess/test" })
 	ctx := context.Background()
@@ -59,7 +60,7 @@ func TestMockorgFullRun(t *testing.T) {
 	app := &ConnectedApp{
 		FullName: "Orgapi_JWT", Label: "Orgapi JWT", ContactEmail: "admin@acme.test", Description: "made by the orgapi tests",
 		CallbackURLs: []string{"https://localhost/cb", "https://localhost/cb2"}, Scopes: []string{"Api", "RefreshToken"},
-		Certificate: selfSignedCert(t, key), ConsumerKey: "OrgapiJwtKey0000000000000000000000000001", ConsumerSecret: "OrgapiJwtSecret000000001",
+		Certificate: mockorgtest.SelfSignedCert(t, key), ConsumerKey: "OrgapiJwtKey0000000000000000000000000001", ConsumerSecret: "OrgapiJwtSecret000000001",
 		IPRelaxation: "BYPASS", RefreshTokenPolicy: "infinite", StartURL: "https://localhost/start",
 	}
 	secrets = append(secrets, app.ConsumerSecret)
@@ -253,7 +254,7 @@ func TestMockorgQueryPagesAcrossBatches(t *testing.T) {
 }
 
 func TestMockorgFailAfterCommitDoesNotDuplicate(t *testing.T) {
-	o := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	o := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := o.client(t, nil)
 	ctx := context.Background()
 	partner := must[*User](t, "UserByUsername")(c.UserByUsername(ctx, "partner@acme.test"))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // Credentials of the embedded org (ARCHITECTURE.md, mockorg model).
@@ -25,14 +26,6 @@ const (
 type testOrg struct {
 	org *mockorg.Server
 	ts  *httptest.Server
-}
-
-// creationAllowed is the embedded org as it was before Spring '26, when it could still create
-// connected apps; tests that create apps use it.
-func creationAllowed() *mockorg.Seed {
-	seed := mockorg.DefaultSeed()
-	seed.Organization.ConnectedAppCreationAllowed = true
-	return seed
 }
 
 func startOrg(t *testing.T, cfg mockorg.Config) *testOrg {
@@ -146,12 +139,12 @@ func ok(t *testing.T, what string, err error) {
 }
 
 func TestMockorgAuthFlows(t *testing.T) {
-	o := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	o := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	admin := o.client(t, nil)
 	ctx := context.Background()
 	key := testKey()
 	app := &ConnectedApp{FullName: "Orgapi_Auth", Label: "Orgapi Auth", ContactEmail: "admin@acme.test",
-		CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}, Certificate: selfSignedCert(t, key),
+		CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}, Certificate: mockorgtest.SelfSignedCert(t, key),
 		ConsumerKey: "OrgapiAuthKey00000000000000000000000001", ConsumerSecret: "OrgapiAuthSecret00000001"}
 	ok(t, "CreateConnectedApp", admin.CreateConnectedApp(ctx, app))
 	// The app lets users self-authorize, so the JWT bearer flow needs the admin's prior approval

@@ -6,13 +6,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -32,6 +30,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
@@ -102,20 +101,13 @@ type testOrg struct {
 // connected apps as orgs could before Spring '26: most tests create apps, directly or for
 // providerConfigAs. It stops when the test ends.
 func newTestOrg(t *testing.T) *testOrg {
-	return newTestOrgWith(t, mockorg.Config{Seed: creationAllowedSeed()})
+	return newTestOrgWith(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 }
 
 // newEmbeddedTestOrg starts the embedded default org exactly as shipped: a 2026 org that refuses
 // to create connected apps.
 func newEmbeddedTestOrg(t *testing.T) *testOrg {
 	return newTestOrgWith(t, mockorg.Config{})
-}
-
-// creationAllowedSeed is the embedded seed with connected app creation allowed.
-func creationAllowedSeed() *mockorg.Seed {
-	seed := mockorg.DefaultSeed()
-	seed.Organization.ConnectedAppCreationAllowed = true
-	return seed
 }
 
 // newTestOrgWith starts a mock org with a custom configuration, e.g. without the setup extension.
@@ -217,23 +209,13 @@ func (o *testOrg) jwtClient(t *testing.T) string {
 		if err != nil {
 			t.Fatalf("generating an RSA key: %v", err)
 		}
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(1),
-			Subject:      pkix.Name{CommonName: "sfaccess acceptance tests"},
-			NotBefore:    time.Now().Add(-time.Hour),
-			NotAfter:     time.Now().Add(24 * time.Hour),
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		if err != nil {
-			t.Fatalf("creating a certificate: %v", err)
-		}
 		err = o.adminClient(t).CreateConnectedApp(context.Background(), &orgapi.ConnectedApp{
 			FullName:     jwtClientApp,
 			Label:        "Test JWT Client",
 			ContactEmail: "tests@acme.test",
 			CallbackURLs: []string{"https://localhost/callback"},
 			Scopes:       []string{"Api", "RefreshToken"},
-			Certificate:  string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+			Certificate:  mockorgtest.SelfSignedCert(t, key),
 			ConsumerKey:  jwtClientKey,
 		})
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // apiCalls is what the org counted since the last reset, token requests left out.
@@ -128,7 +129,7 @@ func (c opBudget) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, res
 // the org's own, so the installation's plan, made again by Terraform right after the app is
 // created, needs no round trip. The list is read once by each walk's access impact, no more.
 func TestAccInstallingANewAppSkipsTheOAuthUsageLookUp(t *testing.T) {
-	org := newTestOrgWith(t, mockorg.Config{Seed: creationAllowedSeed()})
+	org := newTestOrgWith(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	cfg := org.config(`
 resource "sfaccess_connected_app" "new" {
   name          = "Installed_At_Birth"

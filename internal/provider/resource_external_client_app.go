@@ -37,9 +37,6 @@ const (
 	externalClientAppDefaultTimeout = 5 * time.Minute
 )
 
-// ecaIPRelaxationValues are ExtlClntAppOauthConfigurablePolicies' ipRelaxationPolicyType values.
-var ecaIPRelaxationValues = []string{"Enforce", "Bypass", "Bypass_2factor", "Enforce_RelaxRefresh"}
-
 // NewExternalClientAppResource manages an External Client App with its OAuth plugin.
 func NewExternalClientAppResource() resource.Resource { return &externalClientAppResource{} }
 

@@ -15,28 +15,20 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
-// Values of the ConnectedApp metadata fields the resource validates at plan time. The schema
-// descriptions are built from the same lists so the documentation cannot drift from the checks.
+// Values of the OAuth metadata fields the app resources validate at plan time, as orgapi holds
+// them. The schema descriptions are built from the same lists so the documentation cannot drift
+// from the checks.
 var (
-	ipRelaxationValues = []string{"ENFORCE", "BYPASS_2FACTOR", "BYPASS", "ENFORCE_RELAXREFRESH"}
+	ipRelaxationValues    = orgapi.IPRelaxationValues()
+	ecaIPRelaxationValues = orgapi.ECAIPRelaxationValues()
 
-	// connectedAppScopes are the scopes Salesforce keeps as sent (its retrieve list). The scopes it
-	// folds on read are in foldedScopes instead: accepting them would make every plan show a diff
-	// between the configured name and the one Salesforce returns, so the validator rejects them and
-	// names the scope to write. Rejecting is clearer than silently rewriting the user's set: the
+	// connectedAppScopes are the scopes Salesforce keeps as sent. The scopes it folds on read are
+	// in foldedScopes instead: accepting them would make every plan show a diff between the
+	// configured name and the one Salesforce returns, so the validator rejects them and names the
+	// scope to write. Rejecting is clearer than silently rewriting the user's set: the
 	// configuration then says exactly what the org stores, and a reviewer sees no hidden mapping.
-	connectedAppScopes = []string{
-		"Api", "Basic", "CDPIngest", "Chatbot", "Chatter", "Content", "CustomApplications",
-		"CustomPermissions", "Eclair", "ForgotPassword", "Full", "Lightning", "OpenID", "Pardot",
-		"PwdlessLogin", "RefreshToken", "UserRegistration", "Wave", "Web",
-	}
-	foldedScopes = map[string]string{
-		"Profile":       "Basic",
-		"Email":         "Basic",
-		"Address":       "Basic",
-		"Phone":         "Basic",
-		"OfflineAccess": "RefreshToken",
-	}
+	connectedAppScopes = orgapi.OAuthScopes()
+	foldedScopes       = orgapi.FoldedScopes()
 )
 
 const (
@@ -52,10 +44,7 @@ const (
 	consumerCredentialMaxLength = 256
 )
 
-var (
-	consumerCredentialPattern = regexp.MustCompile(`^[A-Za-z0-9]+$`)
-	refreshTokenPolicyPattern = regexp.MustCompile(`^(zero|infinite|specific_(lifetime|inactivity):[1-9][0-9]{0,4}:(HOURS|DAYS|MONTHS))$`)
-)
+var consumerCredentialPattern = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 
 // validLabel rejects blank labels (Salesforce requires one) and labels longer than its column.
 func validLabel() validator.String {
@@ -199,7 +188,7 @@ func validRefreshTokenPolicy() validator.String {
 	return stringCheck{
 		description: "must be `zero`, `infinite`, `specific_lifetime:<n>:HOURS|DAYS|MONTHS` or `specific_inactivity:<n>:HOURS|DAYS|MONTHS`",
 		check: func(v string) string {
-			if refreshTokenPolicyPattern.MatchString(v) {
+			if orgapi.ValidRefreshTokenPolicy(v) {
 				return ""
 			}
 			return fmt.Sprintf("%q is not a refresh token policy. Write zero (expire immediately), infinite (valid until revoked), specific_lifetime:<n>:<unit> (expire n units after issue) or specific_inactivity:<n>:<unit> (expire after n units unused), where n is a positive whole number and unit is HOURS, DAYS or MONTHS, for example specific_lifetime:30:DAYS.", v)

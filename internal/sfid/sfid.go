@@ -8,20 +8,35 @@ import (
 	"fmt"
 )
 
-// Key prefixes of the objects this project deals with.
+// Key prefixes of the objects this project deals with, each with its status in SALESFORCE.md: a
+// verified prefix is documented by Salesforce, an observed one seen in real ids, and an assumed one
+// is mockorg's guess, which no client may rely on beyond routing mockorg's own ids.
 const (
-	PrefixOrganization                = "00D"
-	PrefixUser                        = "005"
-	PrefixProfile                     = "00e"
-	PrefixPermissionSet               = "0PS"
-	PrefixAssignment                  = "0Pa"
-	PrefixSetupEntityAccess           = "0J0"
-	PrefixConnectedApplication        = "0H4"
-	checksumAlphabet                  = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-	base62                            = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	instance                          = "5g"
-	sequenceLen                       = 10
-	maxSequence                uint64 = 839299365868340223 // 62^10 - 1
+	PrefixOrganization         = "00D" // Organization; verified
+	PrefixUser                 = "005" // User; verified
+	PrefixProfile              = "00e" // Profile; verified
+	PrefixPermissionSet        = "0PS" // PermissionSet; verified
+	PrefixAssignment           = "0Pa" // PermissionSetAssignment; verified
+	PrefixSetupEntityAccess    = "0J0" // SetupEntityAccess; verified
+	PrefixConnectedApplication = "0H4" // ConnectedApplication; verified
+	// PrefixOAuthToken: Salesforce documents OauthToken.Id as always null, so no record shows a
+	// prefix; this is the one describe reports. Assumed.
+	PrefixOAuthToken        = "0CQ"
+	PrefixExternalClientApp = "0xI" // ExternalClientApplication; assumed
+	PrefixECAConsumer       = "0xC" // an External Client App's OAuth consumer; assumed
+	PrefixECAStaged         = "0xS" // an External Client App's staged credentials; assumed
+	PrefixDeployRequest     = "0Af" // DeployRequest, the ids `sf project deploy` prints; observed
+	PrefixRetrieveRequest   = "09S" // the Metadata API's retrieve job; assumed
+	// PrefixQueryLocator starts a query locator, the last segment of a nextRecordsUrl. Assumed.
+	PrefixQueryLocator = "01g"
+)
+
+const (
+	checksumAlphabet        = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+	base62                  = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	instance                = "5g"
+	sequenceLen             = 10
+	maxSequence      uint64 = 839299365868340223 // 62^10 - 1
 )
 
 // ErrInvalid is returned (wrapped) for anything that is not a well-formed 15- or 18-character id.

@@ -66,3 +66,21 @@ func FuzzNormalize(f *testing.F) {
 		}
 	})
 }
+
+// TestPrefixesNameOneObjectEach would catch two objects given the same prefix: mockorg routes an id
+// to its object by the prefix, so a shared one would send a request to the wrong table.
+func TestPrefixesNameOneObjectEach(t *testing.T) {
+	prefixes := []string{
+		PrefixOrganization, PrefixUser, PrefixProfile, PrefixPermissionSet, PrefixAssignment,
+		PrefixSetupEntityAccess, PrefixConnectedApplication, PrefixOAuthToken, PrefixExternalClientApp,
+		PrefixECAConsumer, PrefixECAStaged, PrefixDeployRequest, PrefixRetrieveRequest, PrefixQueryLocator,
+	}
+	for i, p := range prefixes {
+		id := New(p, uint64(i))
+		for j, q := range prefixes {
+			if HasPrefix(id, q) != (i == j) {
+				t.Errorf("HasPrefix(%q, %q) = %v: the prefixes of two objects overlap", id, q, i != j)
+			}
+		}
+	}
+}

@@ -24,6 +24,8 @@ const (
 const ExternalClientAppSettingsFullName = "ExternalClientApp"
 
 // The enumerations of the External Client App types, as the WSDL spells their values.
+// ECAIPRelaxValues is mockorg's oracle copy of orgapi.ECAIPRelaxationValues, pinned by
+// TestOracleOAuthValueSetsMatchOrgapi.
 var (
 	DistributionStates   = []string{"Local", "Packaged"}
 	PermittedUsersValues = []string{"AdminApprovedPreAuthorized", "AllSelfAuthorized"}

@@ -1,6 +1,10 @@
 package metadata
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // Component is a metadata component carried by create/update/upsert requests and read responses:
 // *ConnectedAppSettings or *ConnectedApp.
@@ -87,7 +91,8 @@ const (
 	DefaultRefreshTokenPolicy = "infinite"
 )
 
-// IPRelaxationValues are the values of ConnectedAppOauthPolicy.ipRelaxation.
+// IPRelaxationValues are the values of ConnectedAppOauthPolicy.ipRelaxation: mockorg's oracle copy
+// of orgapi.IPRelaxationValues, pinned by TestOracleOAuthValueSetsMatchOrgapi.
 var IPRelaxationValues = []string{DefaultIPRelaxation, "BYPASS_2FACTOR", "BYPASS", "ENFORCE_RELAXREFRESH"}
 
 // CallbackURLs splits a callbackUrl value into its URLs: one per line, surrounding space trimmed,
@@ -105,7 +110,9 @@ func CallbackURLs(callbackURL string) []string {
 // JoinCallbackURLs is the inverse of CallbackURLs: the URLs separated by "\n".
 func JoinCallbackURLs(urls []string) string { return strings.Join(urls, "\n") }
 
-// scopeSince lists every value of ConnectedAppOauthAccessScope with the version it appeared in.
+// scopeSince lists every value of ConnectedAppOauthAccessScope with the version it appeared in:
+// mockorg's oracle copy of orgapi's OAuthScopes and FoldedScopes together, pinned by
+// TestOracleOAuthValueSetsMatchOrgapi.
 var scopeSince = map[string]Version{
 	"Basic": 29, "Api": 29, "Web": 29, "Full": 29, "Chatter": 29, "CustomApplications": 29,
 	"RefreshToken": 29, "OpenID": 29, "Profile": 29, "Email": 29, "Address": 29, "Phone": 29,
@@ -119,6 +126,9 @@ var scopeSince = map[string]Version{
 	"UserRegistration": 58,
 	"PwdlessLogin":     59,
 }
+
+// Scopes returns every ConnectedAppOauthAccessScope value, sorted.
+func Scopes() []string { return slices.Sorted(maps.Keys(scopeSince)) }
 
 // ScopeSince reports from which API version an OAuth scope value exists; ok is false for a name that
 // is not a ConnectedAppOauthAccessScope value.
@@ -134,7 +144,8 @@ func ValidScope(scope string, v Version) bool {
 	return ok && since <= v
 }
 
-// scopeFold maps the scopes Salesforce stores under another name, as retrieve/readMetadata shows.
+// scopeFold maps the scopes Salesforce stores under another name, as retrieve/readMetadata shows:
+// mockorg's oracle copy of orgapi.FoldedScopes, pinned by TestOracleOAuthValueSetsMatchOrgapi.
 var scopeFold = map[string]string{
 	"Profile":       "Basic",
 	"Email":         "Basic",
@@ -146,10 +157,6 @@ var scopeFold = map[string]string{
 // FoldScopes returns scopes as Salesforce reads them back after a deploy: Profile, Email, Address and
 // Phone become Basic, OfflineAccess becomes RefreshToken, and duplicates are dropped, keeping the
 // position of each name's first occurrence. The result is nil for nil input.
-//
-// The provider (internal/orgapi, internal/provider) must apply the same rule to compare planned and
-// read scopes, but must not import mockorg: it keeps its own copy of this rule, and both sides' tests
-// pin it.
 func FoldScopes(scopes []string) []string {
 	if scopes == nil {
 		return nil

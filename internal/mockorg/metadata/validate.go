@@ -20,7 +20,9 @@ var (
 )
 
 // ValidRefreshTokenPolicy reports whether s is a refreshTokenPolicy value: "zero", "infinite",
-// "specific_lifetime:<n>:HOURS|DAYS|MONTHS" or "specific_inactivity:<n>:HOURS|DAYS|MONTHS".
+// "specific_lifetime:<n>:HOURS|DAYS|MONTHS" or "specific_inactivity:<n>:HOURS|DAYS|MONTHS". It is
+// mockorg's oracle copy of orgapi.ValidRefreshTokenPolicy, pinned by
+// TestOracleRefreshTokenPolicyMatchesOrgapi.
 func ValidRefreshTokenPolicy(s string) bool { return refreshTokenPolicy.MatchString(s) }
 
 // Validate returns the per-component errors Salesforce reports when saving this app (a SaveResult
