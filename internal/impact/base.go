@@ -1,6 +1,7 @@
 package impact
 
 import (
+	"context"
 	"slices"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
@@ -40,6 +41,9 @@ type Base struct {
 	profileSet  map[string]string          // profile id → its owned permission set's id
 	assigned    map[string]map[string]bool // user id → ids of the permission sets assigned
 	userIDs     map[string]string          // username → id
+	// permissionSetsOnly marks a base read from no more than the permission sets and profiles
+	// (PermissionSetBase), whose org cannot say which apps are installed or blocked.
+	permissionSetsOnly bool
 }
 
 func newBase() *Base {
@@ -49,13 +53,22 @@ func newBase() *Base {
 		ecas: map[string]access.ExternalClientApp{}, ecaGrants: map[string]map[string]bool{}}
 }
 
-// PermissionSetBase is a base holding no more than the permission sets and profiles, for a check
-// of one login (the provider's own) on an org whose usage cannot be read: AddUser and AddApp add
-// the login's user and app.
-func PermissionSetBase(sets []orgapi.PermissionSet, profiles []orgapi.Profile) *Base {
+// LoadPermissionSetBase reads a base holding no more than the permission sets and profiles (both
+// lists the client keeps), for a check of one login (the provider's own) on an org whose usage
+// cannot be read (no setup extension): AddUser and AddLoginApp add the login's user and app.
+func LoadPermissionSetBase(ctx context.Context, r Reader) (*Base, error) {
+	sets, err := r.PermissionSets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	profiles, err := r.Profiles(ctx)
+	if err != nil {
+		return nil, err
+	}
 	b := newBase()
+	b.permissionSetsOnly = true
 	b.indexPermissionSets(sets, profiles)
-	return b
+	return b, nil
 }
 
 // normalizeID is the 18-character form of a Salesforce id, so that ids from different reads
@@ -142,15 +155,15 @@ func (b *Base) AddUser(u orgapi.User, assigned []string) string {
 	return id
 }
 
-// HasApp reports whether the base holds the connected app.
-func (b *Base) HasApp(name string) bool {
+// hasApp reports whether the base holds the connected app.
+func (b *Base) hasApp(name string) bool {
 	_, ok := b.apps[name]
 	return ok
 }
 
-// AddApp puts a connected app outside the usage list into the base, with its record id and the
+// addApp puts a connected app outside the usage list into the base, with its record id and the
 // ids of the permission sets it is granted to.
-func (b *Base) AddApp(a access.App, id string, grantedTo []string) {
+func (b *Base) addApp(a access.App, id string, grantedTo []string) {
 	granted := map[string]bool{}
 	for _, set := range grantedTo {
 		granted[normalizeID(set)] = true
@@ -166,8 +179,8 @@ func (b *Base) AddECA(name string, eca *orgapi.ExternalClientApp) {
 	}
 }
 
-// Approved reports whether the usage list holds the user's approval of the connected app.
-func (b *Base) Approved(userID, appName string) bool {
+// approved reports whether the usage list holds the user's approval of the connected app.
+func (b *Base) approved(userID, appName string) bool {
 	for _, u := range b.uses {
 		if u.UserID == userID && u.App == appName && !u.ExternalClientApp {
 			return true

@@ -2,6 +2,7 @@ package impact
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 
@@ -27,6 +28,7 @@ type fakeOrg struct {
 	assignments []orgapi.PermissionSetAssignment
 	grants      []orgapi.SetupEntityAccess
 	ecas        map[string]*orgapi.ExternalClientApp
+	metadata    map[string]*orgapi.ConnectedApp // the connected apps' Metadata, with consumer keys
 	fail        map[string]error
 
 	mu    sync.Mutex
@@ -62,7 +64,11 @@ func newFakeOrg() *fakeOrg {
 	f.ecaUsage = []orgapi.ECAUsage{{Name: "Sync", Label: "Sync"}, {Name: "Unused", Label: "Unused"}}
 	f.ecas = map[string]*orgapi.ExternalClientApp{
 		"Sync": {Name: "Sync", OAuthPluginEnabled: true, PermittedUsers: orgapi.PermittedUsersAdmin,
-			Profiles: []string{"Standard"}, PermissionSets: []string{"Api_Users"}},
+			Profiles: []string{"Standard"}, PermissionSets: []string{"Api_Users"}, ConsumerKey: "sync-key"},
+	}
+	f.metadata = map[string]*orgapi.ConnectedApp{
+		"Workbench": {FullName: "Workbench", ConsumerKey: "wb-key"},
+		"Portal":    {FullName: "Portal", ConsumerKey: "portal-key", IsAdminApproved: true},
 	}
 	f.approvals = []orgapi.OAuthApproval{
 		{UserID: employee, AppLabel: "Workbench", UseCount: 10, LastUsedDate: "2026-11-20T08:00:00.000Z"},
@@ -170,4 +176,38 @@ func (f *fakeOrg) ReadExternalClientApps(_ context.Context, names []string) (map
 		}
 	}
 	return out, f.answer("ReadExternalClientApps", names)
+}
+
+func (f *fakeOrg) ListConnectedApps(context.Context) ([]orgapi.MetadataFile, error) {
+	var out []orgapi.MetadataFile
+	for name := range f.metadata {
+		out = append(out, orgapi.MetadataFile{FullName: name})
+	}
+	return out, f.answer("ListConnectedApps", nil)
+}
+
+func (f *fakeOrg) ReadConnectedApps(_ context.Context, names []string) (map[string]*orgapi.ConnectedApp, error) {
+	out := map[string]*orgapi.ConnectedApp{}
+	for _, n := range names {
+		out[n] = f.metadata[n]
+	}
+	return out, f.answer("ReadConnectedApps", names)
+}
+
+func (f *fakeOrg) ConnectedAppID(_ context.Context, name string) (string, error) {
+	for _, r := range f.records {
+		if r.Name == name {
+			return r.ID, f.answer("ConnectedAppID", []string{name})
+		}
+	}
+	return "", errors.New("no such app")
+}
+
+func (f *fakeOrg) OAuthUsageApp(_ context.Context, name string) (*orgapi.OAuthUsageApp, error) {
+	for _, u := range f.usage {
+		if u.Name == name {
+			return &u, f.answer("OAuthUsageApp", []string{name})
+		}
+	}
+	return nil, errors.New("no such app")
 }

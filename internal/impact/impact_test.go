@@ -51,7 +51,7 @@ func TestLoadReadsWhatTheUsageListNames(t *testing.T) {
 			t.Errorf("%s asked for %v, want %v", read, got, want)
 		}
 	}
-	if len(b.uses) != 6 || b.Approved(partner, "Shared_A") || b.Approved(partner, "Shared_B") {
+	if len(b.uses) != 6 || b.approved(partner, "Shared_A") || b.approved(partner, "Shared_B") {
 		t.Errorf("uses %+v: want the six of Workbench, Portal and Sync, none of the shared label", b.uses)
 	}
 	if got := b.Compare(&Changes{}); len(got) != 0 {
@@ -213,34 +213,67 @@ func TestReadSettings(t *testing.T) {
 	}
 }
 
-// TestLoginOnAPermissionSetBase decides one login (the provider's own) on a base holding only the
-// permission sets, with its user and app added, as the self-lockout check does on an org without
-// the setup extension.
+// TestLoginOnAPermissionSetBase decides one login (the provider's own) on a base of no more than
+// the permission sets, with its user and app added, as the self-lockout check does on an org
+// without the setup extension: the app is taken as installed, and its install state not read.
 func TestLoginOnAPermissionSetBase(t *testing.T) {
 	f := newFakeOrg()
-	b := PermissionSetBase(f.sets, f.profiles)
+	b, err := LoadPermissionSetBase(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
 	id := b.AddUser(orgapi.User{ID: "u-admin", Username: "admin@acme.test", UserType: "Standard", ProfileID: "pr-std", IsActive: true},
 		[]string{"ps-bypass"})
-	if b.HasApp("Terraform_Admin") {
-		t.Fatal("the base holds an app it was not given")
+	login, err := b.AddLoginApp(context.Background(), f, access.Login{UserID: id, Flow: access.FlowClientCredentials}, "portal-key")
+	if err != nil || login.App != "Portal" || login.ExternalClientApp || login.PriorApproval {
+		t.Fatalf("AddLoginApp: %+v, %v", login, err)
 	}
-	b.AddApp(access.App{Name: "Terraform_Admin", Installed: true, OrgManaged: true, AdminApprovedUsersOnly: true}, "ca-tf", []string{"ps-bypass"})
-	login := access.Login{UserID: id, App: "Terraform_Admin", Flow: access.FlowClientCredentials}
+	if _, read := f.called("OAuthUsageApp"); read {
+		t.Error("read the install state of an org that cannot say it")
+	}
 	for _, tc := range []struct {
-		name  string
-		ch    Change
-		after string
+		name    string
+		change  Change
+		allowed bool
+		rule    string
 	}{
-		{"unassigned", func(b *Base, ch *Changes) { ch.Assign(id, b.SetID("Bypass"), false) }, access.RuleNotAdminApproved},
-		{"blocked", func(_ *Base, ch *Changes) { ch.SetInstalled("Terraform_Admin", true, true) }, access.RuleAppBlocked},
-		{"limited", func(_ *Base, ch *Changes) { ch.SetLimitAll(true) }, access.RuleBypassUseAnyAPIClient},
+		{"its profile's grant removed", func(b *Base, ch *Changes) { ch.Grant("Portal", b.SetID("profile:Standard"), false) }, false, access.RuleNotAdminApproved},
+		{"blocked", func(_ *Base, ch *Changes) { ch.SetInstalled("Portal", true, true) }, false, access.RuleAppBlocked},
+		{"Use Any API Client removed", func(b *Base, ch *Changes) { ch.Assign(id, b.SetID("Bypass"), false) }, true, access.RuleAllowed},
+		{"limited", func(_ *Base, ch *Changes) { ch.SetLimitAll(true) }, true, access.RuleBypassUseAnyAPIClient},
 	} {
 		var ch Changes
-		tc.ch(b, &ch)
+		tc.change(b, &ch)
 		before, after, ok := b.DecideLogin(&ch, login)
-		if !ok || !before.Allowed || after.Rule != tc.after {
-			t.Errorf("%s: %+v → %+v (%v), want rule %s after", tc.name, before, after, ok, tc.after)
+		if !ok || !before.Allowed || after.Allowed != tc.allowed || after.Rule != tc.rule {
+			t.Errorf("%s: %+v → %+v (%v), want allowed %v by rule %s after", tc.name, before, after, ok, tc.allowed, tc.rule)
 		}
+	}
+}
+
+// TestAddLoginApp finds the login's app by consumer key: one of the usage list keeps its state and
+// counts the user's approval, an External Client App is found by its own key, and an unknown key
+// or a failed look-up adds no app.
+func TestAddLoginApp(t *testing.T) {
+	f := newFakeOrg()
+	b := load(t, f)
+	ctx := context.Background()
+	login, err := b.AddLoginApp(ctx, f, access.Login{UserID: employee}, "wb-key")
+	if err != nil || login.App != "Workbench" || !login.PriorApproval {
+		t.Errorf("Workbench: %+v, %v", login, err)
+	}
+	if _, read := f.called("ConnectedAppID"); read {
+		t.Error("looked up an app the base holds")
+	}
+	if login, err = b.AddLoginApp(ctx, f, access.Login{UserID: employee}, "sync-key"); err != nil || login.App != "Sync" || !login.ExternalClientApp {
+		t.Errorf("Sync: %+v, %v", login, err)
+	}
+	if login, err = b.AddLoginApp(ctx, f, access.Login{UserID: employee}, "nobody's"); err != nil || login.App != "" {
+		t.Errorf("an unknown key: %+v, %v", login, err)
+	}
+	f.fail["ReadExternalClientApps"] = errors.New("down")
+	if login, err = b.AddLoginApp(ctx, f, access.Login{UserID: employee}, "sync-key"); err == nil || login.App != "" {
+		t.Errorf("a failed look-up: %+v, %v", login, err)
 	}
 }
 

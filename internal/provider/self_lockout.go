@@ -65,9 +65,8 @@ type selfGuard struct {
 	clientID string      // "" with a pre-issued access token: the app is unknown
 	flow     access.Flow // client credentials or JWT bearer
 	// base is the ledger's, or, where the ledger could not read the org, one holding no more than
-	// the permission sets, the running user and the running app (partial).
+	// the permission sets, the running user and the running app (impact.PermissionSetBase).
 	base    *impact.Base
-	partial bool
 	off     bool // the running user could not be read: no check, logged once
 	changes impact.Changes
 	login   access.Login
@@ -123,8 +122,7 @@ func (g *selfGuard) prepare(ctx context.Context, d *providerData, ledgerBase *im
 	user, err := d.runningUser(ctx)
 	b := ledgerBase
 	if err == nil && b == nil {
-		b, err = permissionSetBase(ctx, d.client)
-		g.partial = true
+		b, err = impact.LoadPermissionSetBase(ctx, d.client)
 	}
 	if err != nil {
 		g.off = true
@@ -137,114 +135,36 @@ func (g *selfGuard) prepare(ctx context.Context, d *providerData, ledgerBase *im
 	return true
 }
 
-// permissionSetBase is the base of an org the ledger could not read (no setup extension): the
-// permission sets and profiles, both lists the client keeps.
-func permissionSetBase(ctx context.Context, c *orgapi.Client) (*impact.Base, error) {
-	sets, err := c.PermissionSets(ctx)
-	if err != nil {
-		return nil, err
-	}
-	profiles, err := c.Profiles(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return impact.PermissionSetBase(sets, profiles), nil
-}
-
-// findApp looks the running app up by its consumer key, once per configuration: a connected app's
-// is in its Metadata (oauthConfig.consumerKey), an External Client App's in its global OAuth
-// settings; neither read needs the secret. An app the org does not have, a pre-issued token's
-// unknown app, or a look-up that fails (said in a warning) leaves only the user's own rules
-// checked.
+// findApp looks the running app up by its consumer key (impact.Base.AddLoginApp), once per
+// configuration. An app the org does not have, a pre-issued token's unknown app, or a look-up that
+// fails (said in a warning) leaves only the user's own rules checked.
 func (g *selfGuard) findApp(ctx context.Context, c *orgapi.Client, diags *diag.Diagnostics) {
 	if g.appFound || g.clientID == "" {
 		return
 	}
 	g.appFound = true
 	if err := g.addApp(ctx, c); err != nil {
-		g.login.App, g.login.ExternalClientApp, g.appText = "", false, ""
 		diags.AddWarning("Self-Lockout Check Incomplete",
 			fmt.Sprintf("Whether this plan cuts off the provider's own login through the app of client_id was not worked out: %s. "+
 				"Only the permissions of %s were checked.", sentence(err), g.username))
 	}
 }
 
-// addApp finds the app whose consumer key is client_id and adds it to the base as the org has it
-// now, unless the base holds it already.
+// addApp adds the app whose consumer key is client_id to the base, and names it for the
+// diagnostic.
 func (g *selfGuard) addApp(ctx context.Context, c *orgapi.Client) error {
-	files, err := c.ListConnectedApps(ctx)
+	login, err := g.base.AddLoginApp(ctx, c, g.login, g.clientID)
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.FullName
+	g.login = login
+	switch {
+	case login.App == "":
+	case login.ExternalClientApp:
+		g.appText = "External Client App " + login.App
+	default:
+		g.appText = "connected app " + login.App
 	}
-	apps, err := c.ReadConnectedApps(ctx, names)
-	if err != nil {
-		return err
-	}
-	for name, app := range apps {
-		if app.ConsumerKey == g.clientID {
-			return g.addConnectedApp(ctx, c, name, app.IsAdminApproved)
-		}
-	}
-	if !c.SupportsExternalClientApps() {
-		return nil
-	}
-	usage, err := c.ExternalClientAppUsage(ctx)
-	if err != nil {
-		return err
-	}
-	names = names[:0]
-	for _, u := range usage {
-		names = append(names, u.Name)
-	}
-	ecas, err := c.ReadExternalClientApps(ctx, names)
-	if err != nil {
-		return err
-	}
-	for name, eca := range ecas {
-		if eca.ConsumerKey == g.clientID {
-			g.base.AddECA(name, eca)
-			g.login.App, g.login.ExternalClientApp, g.appText = name, true, "External Client App "+name
-			return nil
-		}
-	}
-	return nil
-}
-
-// addConnectedApp adds the running connected app with its grants and, where the org says, its
-// install and block state; a partial base, whose org cannot say, takes it as installed, unblocked
-// and the org's own, so that only its Permitted Users and grants decide.
-func (g *selfGuard) addConnectedApp(ctx context.Context, c *orgapi.Client, name string, adminApproved bool) error {
-	if g.base.Approved(g.login.UserID, name) {
-		g.login.PriorApproval = true
-	}
-	if !g.base.HasApp(name) {
-		id, err := c.ConnectedAppID(ctx, name)
-		if err != nil {
-			return err
-		}
-		app := access.App{Name: name, AdminApprovedUsersOnly: adminApproved, Installed: true, OrgManaged: true}
-		if !g.partial {
-			usage, err := c.OAuthUsageApp(ctx, name)
-			if err != nil {
-				return err
-			}
-			app.Installed, app.Blocked, app.OrgManaged = usage.Installed, usage.Blocked, usage.Local
-		}
-		grants, err := c.SetupEntityAccessesOf(ctx, []string{id})
-		if err != nil {
-			return err
-		}
-		grantedTo := make([]string, len(grants))
-		for i, gr := range grants {
-			grantedTo[i] = gr.ParentID
-		}
-		g.base.AddApp(app, id, grantedTo)
-	}
-	g.login.App, g.appText = name, "connected app "+name
 	return nil
 }
 
