@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/impact"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
@@ -53,13 +54,12 @@ func TestImpactLedgerReportsEachUserOnce(t *testing.T) {
 	o := newTestOrgWith(t, mockorg.Config{Seed: usageSeed()})
 	d := newProviderData(o.adminClient(t))
 	ctx := context.Background()
-	on := true
 	var first, second, third diag.Diagnostics
-	d.reportAccessImpact(ctx, plannedImpact{apiAccessControlType, func(_ *impactBase, ch *impactChanges) { ch.limitExternal = &on }}, &first)
-	d.reportAccessImpact(ctx, plannedImpact{`sfaccess_connected_app_installation "Workbench"`, func(_ *impactBase, ch *impactChanges) {
-		ch.installed, ch.blocked = map[string]bool{"Workbench": true}, map[string]bool{"Workbench": true}
+	d.reportAccessImpact(ctx, plannedImpact{apiAccessControlType, func(_ *impact.Base, ch *impact.Changes) { ch.SetLimitExternal(true) }}, &first)
+	d.reportAccessImpact(ctx, plannedImpact{`sfaccess_connected_app_installation "Workbench"`, func(_ *impact.Base, ch *impact.Changes) {
+		ch.SetInstalled("Workbench", true, true)
 	}}, &second)
-	d.reportAccessImpact(ctx, plannedImpact{"nothing", func(*impactBase, *impactChanges) {}}, &third)
+	d.reportAccessImpact(ctx, plannedImpact{"nothing", func(*impact.Base, *impact.Changes) {}}, &third)
 
 	if len(first) != 1 || first[0].Severity() != diag.SeverityWarning {
 		t.Fatalf("first report: %v", first)
@@ -300,8 +300,7 @@ resource "sfaccess_api_access_control" "this" {
 // guarantee it cannot give.
 func TestImpactWithoutTheSetupExtension(t *testing.T) {
 	o := newTestOrgWith(t, mockorg.Config{Seed: usageSeed(), DisableSetupExtension: true})
-	on := true
-	limit := plannedImpact{apiAccessControlType, func(_ *impactBase, ch *impactChanges) { ch.limitExternal = &on }}
+	limit := plannedImpact{apiAccessControlType, func(_ *impact.Base, ch *impact.Changes) { ch.SetLimitExternal(true) }}
 	for _, fail := range []bool{false, true} {
 		d := newProviderData(o.adminClient(t))
 		d.impact.policy.fail = fail

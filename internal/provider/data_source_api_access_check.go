@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/impact"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
@@ -253,12 +254,12 @@ func ruleCondition(id string) string {
 // accessInputs reads the live org state the access rules need, sharing one permission index.
 type accessInputs struct {
 	client *orgapi.Client
-	ix     *permissionIndex
+	ix     *impact.PermissionIndex
 }
 
-func (in *accessInputs) index(ctx context.Context, diags *diag.Diagnostics) *permissionIndex {
+func (in *accessInputs) index(ctx context.Context, diags *diag.Diagnostics) *impact.PermissionIndex {
 	if in.ix == nil {
-		ix, err := loadPermissionIndex(ctx, in.client)
+		ix, err := impact.LoadPermissionIndex(ctx, in.client)
 		if err != nil {
 			diags.Append(orgErrorDiag("reading permission sets and assignments", err))
 			return nil
@@ -269,37 +270,11 @@ func (in *accessInputs) index(ctx context.Context, diags *diag.Diagnostics) *per
 }
 
 func (in *accessInputs) org(ctx context.Context, diags *diag.Diagnostics) access.Org {
-	org, op, err := readAccessOrg(ctx, in.client)
+	org, op, err := impact.ReadSettings(ctx, in.client)
 	if err != nil {
 		diags.Append(orgErrorDiag(op, err))
 	}
 	return org
-}
-
-// readAccessOrg reads the org-wide options the rules take; on failure it says which read failed,
-// and returns the org's error as it is, so a caller can tell a missing permission from the rest.
-func readAccessOrg(ctx context.Context, c *orgapi.Client) (access.Org, string, error) {
-	// Both at once: on a real org each is a round trip.
-	var allowVF bool
-	var vfErr error
-	read := make(chan struct{})
-	go func() {
-		defer close(read)
-		allowVF, vfErr = c.AllowVisualforceAPIAccess(ctx)
-	}()
-	settings, err := c.ReadConnectedAppSettings(ctx)
-	<-read
-	if err != nil {
-		return access.Org{}, "reading the " + apiAccessSettingOp, err
-	}
-	if vfErr != nil {
-		return access.Org{}, "reading \"Allow Visualforce pages to access APIs\"", vfErr
-	}
-	return access.Org{
-		LimitExternalUsersToInstalledApps: deref(settings.EnableAdminApprovedAppsOnlyForExternalUser),
-		LimitAllUsersToApprovedApps:       deref(settings.EnableAdminApprovedAppsOnly),
-		AllowVisualforceAPIAccess:         allowVF,
-	}, "", nil
 }
 
 // user returns what the rules need to know of the user, and the user's id.
@@ -317,14 +292,14 @@ func (in *accessInputs) user(ctx context.Context, username string, diags *diag.D
 	if ix == nil {
 		return access.User{}, ""
 	}
-	perms := ix.permissionsOf(*u)
+	perms := ix.PermissionsOf(*u)
 	return access.User{
 		Type:                      access.UserType(u.UserType),
 		Active:                    u.IsActive,
 		APIEnabled:                perms["ApiEnabled"],
 		UseAnyAPIClient:           perms[orgapi.PermissionUseAnyAPIClient],
 		CanApproveUninstalledApps: perms[orgapi.PermissionCanApproveUninstalledApps],
-		Grantees:                  ix.grantees(*u),
+		Grantees:                  ix.Grantees(*u),
 	}, u.ID
 }
 

@@ -11,13 +11,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/impact"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
 var _ datasource.DataSourceWithConfigure = (*apiAccessImpactDataSource)(nil)
 
 // apiAccessImpactDataSource answers "who would lose or gain API access if the org were set like
-// this", with the same analysis a plan reports (access_impact.go), for a hypothetical setting given
+// this", with the same analysis a plan reports (internal/impact), for a hypothetical setting given
 // as arguments: for check blocks and for exploring in terraform console.
 type apiAccessImpactDataSource struct {
 	data *providerData
@@ -201,17 +202,16 @@ func (d *apiAccessImpactDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	base, err := loadImpactBase(ctx, d.data.client)
+	base, err := impact.LoadWithSettings(ctx, d.data.client, org)
 	if err != nil {
 		resp.Diagnostics.Append(orgErrorDiag("reading the org's OAuth usage and the records it points at", err))
 		return
 	}
-	base.org = org
 	ch := m.changes(ctx, base, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	changes := access.Compare(base.facts(&impactChanges{}), base.facts(ch), base.uses)
+	changes := base.Compare(ch)
 	limit := impactListLimit
 	if !m.MaxListed.IsNull() {
 		limit = int(m.MaxListed.ValueInt64())
@@ -242,65 +242,59 @@ func (d *apiAccessImpactDataSource) Read(ctx context.Context, req datasource.Rea
 }
 
 // changes turns the arguments into the changes the analysis applies.
-func (m *apiAccessImpactModel) changes(ctx context.Context, b *impactBase, diags *diag.Diagnostics) *impactChanges {
-	ch := &impactChanges{installed: map[string]bool{}, blocked: map[string]bool{}, adminApproved: map[string]bool{},
-		ecaPluginEnabled: map[string]bool{}, ecaAdminApproved: map[string]bool{}}
+func (m *apiAccessImpactModel) changes(ctx context.Context, b *impact.Base, diags *diag.Diagnostics) *impact.Changes {
+	ch := &impact.Changes{}
 	if !m.LimitExternal.IsNull() {
-		v := m.LimitExternal.ValueBool()
-		ch.limitExternal = &v
+		ch.SetLimitExternal(m.LimitExternal.ValueBool())
 	}
 	if !m.LimitAll.IsNull() {
-		v := m.LimitAll.ValueBool()
-		ch.limitAll = &v
+		ch.SetLimitAll(m.LimitAll.ValueBool())
 	}
 	for _, app := range stringSet(ctx, m.InstalledApps, diags) {
-		ch.installed[app], ch.blocked[app] = true, false
+		ch.SetInstalled(app, true, false)
 	}
 	for _, app := range stringSet(ctx, m.BlockedApps, diags) {
-		ch.installed[app], ch.blocked[app] = true, true
+		ch.SetInstalled(app, true, true)
 	}
 	for _, app := range stringSet(ctx, m.UninstalledApps, diags) {
-		ch.installed[app], ch.blocked[app] = false, false
+		ch.SetInstalled(app, false, false)
 	}
 	for _, app := range stringSet(ctx, m.AdminApprovedApps, diags) {
-		ch.adminApproved[app] = true
+		ch.SetAdminApproved(app, true)
 	}
 	for _, eca := range stringSet(ctx, m.DisabledECAs, diags) {
-		ch.ecaPluginEnabled[eca] = false
+		ch.SetECAPluginEnabled(eca, false)
 	}
 	for _, eca := range stringSet(ctx, m.AdminApprovedECAs, diags) {
-		ch.ecaAdminApproved[eca] = true
+		ch.SetECAAdminApproved(eca, true)
 	}
 	grantee := func(g impactGrantModel) string {
 		if !g.ProfileName.IsNull() {
-			return b.setID("profile:" + g.ProfileName.ValueString())
+			return b.SetID("profile:" + g.ProfileName.ValueString())
 		}
-		return b.setID(g.PermissionSetName.ValueString())
+		return b.SetID(g.PermissionSetName.ValueString())
 	}
 	for _, g := range m.GrantsRemoved {
-		ch.grant(g.ConnectedAppName.ValueString(), grantee(g), false)
+		ch.Grant(g.ConnectedAppName.ValueString(), grantee(g), false)
 	}
 	for _, g := range m.GrantsAdded {
-		ch.grant(g.ConnectedAppName.ValueString(), grantee(g), true)
+		ch.Grant(g.ConnectedAppName.ValueString(), grantee(g), true)
 	}
 	assign := func(as []impactAssignmentModel, assigned bool) {
 		for _, a := range as {
-			if id, ok := b.userIDs[a.Username.ValueString()]; ok {
-				ch.assign(id, b.setID(a.PermissionSetName.ValueString()), assigned)
+			if id, ok := b.UserID(a.Username.ValueString()); ok {
+				ch.Assign(id, b.SetID(a.PermissionSetName.ValueString()), assigned)
 			}
 		}
 	}
 	assign(m.AssignmentsRemoved, false)
 	assign(m.AssignmentsAdded, true)
-	if len(m.Permissions) > 0 {
-		ch.permissions = map[string][]string{}
-	}
 	for set, perms := range m.Permissions {
 		names := make([]string, 0, len(perms))
 		for _, p := range perms {
 			names = append(names, p.ValueString())
 		}
-		ch.permissions[b.setID(set)] = relevant(names)
+		ch.SetPermissions(b.SetID(set), names)
 	}
 	return ch
 }

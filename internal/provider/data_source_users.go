@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/impact"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
@@ -132,9 +133,9 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		wantTypes[t] = true
 	}
 	permission := model.WithPermission.ValueString()
-	var ix *permissionIndex
+	var ix *impact.PermissionIndex
 	if permission != "" {
-		if ix, err = loadPermissionIndex(ctx, c); err != nil {
+		if ix, err = impact.LoadPermissionIndex(ctx, c); err != nil {
 			resp.Diagnostics.Append(orgErrorDiag("reading permission sets and assignments", err))
 			return
 		}
@@ -147,9 +148,9 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		if len(wantTypes) > 0 && !wantTypes[u.UserType] {
 			continue
 		}
-		var sources []permissionSource
+		var sources []impact.PermissionSource
 		if ix != nil {
-			if sources = ix.sourcesOf(u, permission); len(sources) == 0 {
+			if sources = ix.SourcesOf(u, permission); len(sources) == 0 {
 				continue
 			}
 		}
@@ -161,7 +162,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 }
 
 // setFrom copies the user, and where it holds the permission asked about, into m.
-func (m *userModel) setFrom(u orgapi.User, sources []permissionSource) {
+func (m *userModel) setFrom(u orgapi.User, sources []impact.PermissionSource) {
 	*m = userModel{
 		ID:             types.StringValue(u.ID),
 		Username:       types.StringValue(u.Username),

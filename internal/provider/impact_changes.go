@@ -8,17 +8,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/impact"
 )
 
-// What each resource's planned change does to the inputs of the access rules, for the plan's
-// impact ledger (impact_ledger.go). Each returns the resource's name for the report and the
+// What each resource's planned change does to the inputs of the access rules, in the engine's
+// terms (impact.Changes), for the plan's impact ledger (impact_ledger.go). Each returns the resource's name for the report and the
 // change; values not known at plan time leave their part of the change out.
 
 // plannedImpact is one resource's planned change to the inputs of the rules, and the name its
 // report goes under.
 type plannedImpact struct {
 	subject string
-	change  func(b *impactBase, ch *impactChanges)
+	change  impact.Change
 }
 
 func stringAt(ctx context.Context, from tfsdk.Plan, name string) types.String {
@@ -53,19 +55,17 @@ func subjectOf(resourceType, key string) string { return fmt.Sprintf("%s %q", re
 func accessControlImpact(ctx context.Context, req resource.ModifyPlanRequest) plannedImpact {
 	external, all := boolAt(ctx, req.Plan, attrLimitExternal), boolAt(ctx, req.Plan, attrLimitAll)
 	destroy := req.Plan.Raw.IsNull()
-	return plannedImpact{apiAccessControlType, func(_ *impactBase, ch *impactChanges) {
-		off := false
+	return plannedImpact{apiAccessControlType, func(_ *impact.Base, ch *impact.Changes) {
 		if destroy {
-			ch.limitExternal, ch.limitAll = &off, &off
+			ch.SetLimitExternal(false)
+			ch.SetLimitAll(false)
 			return
 		}
 		if known(external) {
-			v := external.ValueBool()
-			ch.limitExternal = &v
+			ch.SetLimitExternal(external.ValueBool())
 		}
 		if known(all) {
-			v := all.ValueBool()
-			ch.limitAll = &v
+			ch.SetLimitAll(all.ValueBool())
 		}
 	}}
 }
@@ -78,33 +78,24 @@ func installationImpact(ctx context.Context, req resource.ModifyPlanRequest) pla
 		name = stringAt(ctx, stateAsPlan(req.State), "connected_app_name")
 	}
 	app := name.ValueString()
-	return plannedImpact{subjectOf(installationType, app), func(_ *impactBase, ch *impactChanges) {
-		if !known(name) {
-			return
+	return plannedImpact{subjectOf(installationType, app), func(_ *impact.Base, ch *impact.Changes) {
+		if known(name) {
+			ch.SetInstalled(app, !destroy, !destroy && blocked.ValueBool())
 		}
-		if ch.installed == nil {
-			ch.installed, ch.blocked = map[string]bool{}, map[string]bool{}
-		}
-		ch.installed[app] = !destroy
-		ch.blocked[app] = !destroy && blocked.ValueBool()
 	}}
 }
 
 // connectedAppImpact: the Permitted Users policy as planned.
 func connectedAppImpact(ctx context.Context, req resource.ModifyPlanRequest) plannedImpact {
 	name, adminApproved := stringAt(ctx, req.Plan, "name"), boolAt(ctx, req.Plan, "admin_approved_users_only")
-	return plannedImpact{subjectOf("sfaccess_connected_app", name.ValueString()), func(_ *impactBase, ch *impactChanges) {
-		if !known(name) || !known(adminApproved) {
-			return
+	return plannedImpact{subjectOf("sfaccess_connected_app", name.ValueString()), func(_ *impact.Base, ch *impact.Changes) {
+		if known(name) && known(adminApproved) {
+			ch.SetAdminApproved(name.ValueString(), adminApproved.ValueBool())
 		}
-		if ch.adminApproved == nil {
-			ch.adminApproved = map[string]bool{}
-		}
-		ch.adminApproved[name.ValueString()] = adminApproved.ValueBool()
 	}}
 }
 
-// granteeKey is the permission set a grant goes to, as impactBase.setID names it.
+// granteeKey is the permission set a grant goes to, as impact.Base.SetID names it.
 func granteeKey(ctx context.Context, from tfsdk.Plan) (string, bool) {
 	if set := stringAt(ctx, from, "permission_set_name"); known(set) {
 		return set.ValueString(), true
@@ -117,19 +108,19 @@ func granteeKey(ctx context.Context, from tfsdk.Plan) (string, bool) {
 
 // connectedAppAccessImpact: the prior grant goes, the planned one comes (a change replaces it).
 func connectedAppAccessImpact(ctx context.Context, req resource.ModifyPlanRequest) plannedImpact {
-	return grantImpact(ctx, req, connectedAppAccessType, "connected_app_name", (*impactChanges).grant)
+	return grantImpact(ctx, req, connectedAppAccessType, "connected_app_name", (*impact.Changes).Grant)
 }
 
 // externalClientAppAccessImpact: as connectedAppAccessImpact, for a grant in an External Client
 // App's OAuth policies.
 func externalClientAppAccessImpact(ctx context.Context, req resource.ModifyPlanRequest) plannedImpact {
-	return grantImpact(ctx, req, externalClientAppAccessType, "external_client_app_name", (*impactChanges).grantECA)
+	return grantImpact(ctx, req, externalClientAppAccessType, "external_client_app_name", (*impact.Changes).GrantECA)
 }
 
 // grantImpact is the change of a grant resource whose app is named by appAttribute: the prior
 // grant goes, the planned one comes.
 func grantImpact(ctx context.Context, req resource.ModifyPlanRequest, resourceType, appAttribute string,
-	grant func(ch *impactChanges, app, setID string, granted bool)) plannedImpact {
+	grant func(ch *impact.Changes, app, setID string, granted bool)) plannedImpact {
 	prior := stateAsPlan(req.State)
 	oldApp, newApp := stringAt(ctx, prior, appAttribute), stringAt(ctx, req.Plan, appAttribute)
 	oldSet, hadOld := granteeKey(ctx, prior)
@@ -138,12 +129,12 @@ func grantImpact(ctx context.Context, req resource.ModifyPlanRequest, resourceTy
 	if req.Plan.Raw.IsNull() {
 		subject = subjectOf(resourceType, oldApp.ValueString()+"/"+oldSet)
 	}
-	return plannedImpact{subject, func(b *impactBase, ch *impactChanges) {
+	return plannedImpact{subject, func(b *impact.Base, ch *impact.Changes) {
 		if hadOld && known(oldApp) {
-			grant(ch, oldApp.ValueString(), b.setID(oldSet), false)
+			grant(ch, oldApp.ValueString(), b.SetID(oldSet), false)
 		}
 		if hasNew && known(newApp) {
-			grant(ch, newApp.ValueString(), b.setID(newSet), true)
+			grant(ch, newApp.ValueString(), b.SetID(newSet), true)
 		}
 	}}
 }
@@ -153,18 +144,15 @@ func grantImpact(ctx context.Context, req resource.ModifyPlanRequest, resourceTy
 func externalClientAppImpact(ctx context.Context, req resource.ModifyPlanRequest) plannedImpact {
 	name := stringAt(ctx, req.Plan, "name")
 	pluginEnabled, adminApproved := boolAt(ctx, req.Plan, "oauth_plugin_enabled"), boolAt(ctx, req.Plan, "admin_approved_users_only")
-	return plannedImpact{subjectOf(externalClientAppType, name.ValueString()), func(_ *impactBase, ch *impactChanges) {
+	return plannedImpact{subjectOf(externalClientAppType, name.ValueString()), func(_ *impact.Base, ch *impact.Changes) {
 		if !known(name) {
 			return
 		}
-		if ch.ecaPluginEnabled == nil {
-			ch.ecaPluginEnabled, ch.ecaAdminApproved = map[string]bool{}, map[string]bool{}
-		}
 		if known(pluginEnabled) {
-			ch.ecaPluginEnabled[name.ValueString()] = pluginEnabled.ValueBool()
+			ch.SetECAPluginEnabled(name.ValueString(), pluginEnabled.ValueBool())
 		}
 		if known(adminApproved) {
-			ch.ecaAdminApproved[name.ValueString()] = adminApproved.ValueBool()
+			ch.SetECAAdminApproved(name.ValueString(), adminApproved.ValueBool())
 		}
 	}}
 }
@@ -180,20 +168,15 @@ func permissionSetImpact(ctx context.Context, req resource.ModifyPlanRequest) pl
 		req.Plan.GetAttribute(ctx, path.Root("user_permissions"), &perms)
 	}
 	destroy := req.Plan.Raw.IsNull()
-	return plannedImpact{subjectOf(permissionSetType, name.ValueString()), func(b *impactBase, ch *impactChanges) {
+	return plannedImpact{subjectOf(permissionSetType, name.ValueString()), func(b *impact.Base, ch *impact.Changes) {
 		if !known(name) || (!destroy && !known(perms)) {
 			return
 		}
-		if ch.permissions == nil {
-			ch.permissions = map[string][]string{}
-		}
 		var planned []string
 		if !destroy {
-			var names []string
-			perms.ElementsAs(ctx, &names, false)
-			planned = relevant(names)
+			perms.ElementsAs(ctx, &planned, false)
 		}
-		ch.permissions[b.setID(name.ValueString())] = planned
+		ch.SetPermissions(b.SetID(name.ValueString()), planned)
 	}}
 }
 
@@ -206,13 +189,12 @@ func assignmentImpact(ctx context.Context, req resource.ModifyPlanRequest) plann
 	if req.Plan.Raw.IsNull() {
 		subject = subjectOf(assignmentType, oldSet.ValueString()+"/"+oldUser.ValueString())
 	}
-	return plannedImpact{subject, func(b *impactBase, ch *impactChanges) {
-		// A user without approvals has no use the change could affect, and is not in the base.
-		if id, ok := b.userIDs[oldUser.ValueString()]; ok && known(oldSet) {
-			ch.assign(id, b.setID(oldSet.ValueString()), false)
+	return plannedImpact{subject, func(b *impact.Base, ch *impact.Changes) {
+		if id, ok := b.UserID(oldUser.ValueString()); ok && known(oldSet) {
+			ch.Assign(id, b.SetID(oldSet.ValueString()), false)
 		}
-		if id, ok := b.userIDs[newUser.ValueString()]; ok && known(newSet) {
-			ch.assign(id, b.setID(newSet.ValueString()), true)
+		if id, ok := b.UserID(newUser.ValueString()); ok && known(newSet) {
+			ch.Assign(id, b.SetID(newSet.ValueString()), true)
 		}
 	}}
 }

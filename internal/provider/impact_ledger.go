@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,23 +11,21 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/impact"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
-// impactLedger is one plan's record of what its resources change in access (ARCHITECTURE.md,
-// Access impact). Terraform plans each resource on its own, so each resource's ModifyPlan adds its
-// change here and reports, from all the changes recorded so far, the decisions that flip and that
-// no earlier resource of this plan has reported: every affected (user, app) pair appears once in
-// the plan, under the resource whose change tipped it. It lives in providerData, one per provider
-// instance, which Terraform creates anew for every plan and apply.
+// impactLedger is one plan's engine ledger (impact.Ledger, ARCHITECTURE.md, Access impact) and
+// what the provider adds to it: the read of the org, started once, and the access_loss policy
+// the reports follow. Terraform plans each resource on its own, so each resource's ModifyPlan
+// adds its change and reports what the engine returns: every affected (user, app) pair appears
+// once in the plan, under the resource whose change tipped it. It lives in providerData, one per
+// provider instance, which Terraform creates anew for every plan and apply.
 type impactLedger struct {
-	mu      sync.Mutex
-	policy  accessLossPolicy
-	base    *impactBase
-	broken  bool // the org could not be read; said once
-	changes impactChanges
-	// reported holds the keys (access.Change.Key) of the flips already reported in this plan.
-	reported map[string]bool
+	mu     sync.Mutex
+	policy accessLossPolicy
+	ledger *impact.Ledger
+	broken bool // the org could not be read; said once
 	// The org's read, started once (prefetch) and done when read is closed.
 	readOnce   sync.Once
 	read       chan struct{}
@@ -50,27 +47,17 @@ func (d *providerData) reportAccessImpact(ctx context.Context, planned plannedIm
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	loaded := l.load(ctx, d, diags)
-	d.guardSelf(ctx, l.base, planned, diags)
+	var base *impact.Base
+	if loaded {
+		base = l.ledger.Base()
+	}
+	d.guardSelf(ctx, base, planned, diags)
 	if !loaded {
 		return
 	}
-	planned.change(l.base, &l.changes)
-	var fresh []access.Change
-	for _, c := range access.Compare(l.base.facts(&impactChanges{}), l.base.facts(&l.changes), l.base.uses) {
-		if !l.reported[c.Key()] {
-			fresh = append(fresh, c)
-		}
+	if fresh := l.ledger.Add(planned.change); len(fresh) > 0 {
+		diags.Append(l.policy.diagnostic(planned.subject, fresh))
 	}
-	if len(fresh) == 0 {
-		return
-	}
-	if l.reported == nil {
-		l.reported = map[string]bool{}
-	}
-	for _, c := range fresh {
-		l.reported[c.Key()] = true
-	}
-	diags.Append(l.policy.diagnostic(planned.subject, fresh))
 }
 
 // startAccessImpact starts reading what the plan's access impact needs, once per plan, so that it
@@ -86,7 +73,7 @@ func (d *providerData) startAccessImpact(ctx context.Context) *providerData {
 // impactRead is what reading the org for the access impact found; neither base nor err for an org
 // without the setup extension, which is not analysed.
 type impactRead struct {
-	base *impactBase
+	base *impact.Base
 	err  error
 }
 
@@ -98,39 +85,18 @@ func (l *impactLedger) prefetch(ctx context.Context, d *providerData) {
 		ctx := context.WithoutCancel(ctx)
 		go func() {
 			defer close(l.read)
-			l.readResult = readImpact(ctx, d)
+			base, err := impact.Load(ctx, d.client)
+			l.readResult = impactRead{base: base, err: err}
 		}()
 	})
-}
-
-// readImpact reads the settings and the rest of the org at the same time.
-func readImpact(ctx context.Context, d *providerData) impactRead {
-	if available, err := d.client.ExtensionAvailable(ctx); err != nil || !available {
-		return impactRead{err: err}
-	}
-	var org access.Org
-	var orgErr error
-	read := make(chan struct{})
-	go func() {
-		defer close(read)
-		org, _, orgErr = readAccessOrg(ctx, d.client)
-	}()
-	base, err := loadImpactBase(ctx, d.client)
-	<-read
-	// The settings' error, when both fail, is the one reported, as when they were read in turn.
-	if err = cmp.Or(orgErr, err); err != nil {
-		return impactRead{err: err}
-	}
-	base.org = org
-	return impactRead{base: base}
 }
 
 // load waits for the org's read (prefetch) once per plan. A read that fails fails the plan, once,
 // as every plan-time check does; an org without the setup extension is left unanalysed (see the
 // comment inside).
 func (l *impactLedger) load(ctx context.Context, d *providerData, diags *diag.Diagnostics) bool {
-	if l.base != nil || l.broken {
-		return l.base != nil
+	if l.ledger != nil || l.broken {
+		return l.ledger != nil
 	}
 	l.prefetch(ctx, d)
 	select {
@@ -157,7 +123,7 @@ func (l *impactLedger) load(ctx context.Context, d *providerData, diags *diag.Di
 	}
 	switch err := got.err; {
 	case err == nil:
-		l.base = got.base
+		l.ledger = impact.NewLedger(got.base)
 		return true
 	case errors.Is(err, orgapi.ErrInsufficientAccess) && !l.policy.fail:
 		// The analysis is advice: an API user allowed to make the change but not to read all

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
@@ -59,7 +60,7 @@ func (l *permissionSetList) List(ctx context.Context, req list.ListRequest, stre
 	*stream = listStream(ctx, req, permissionSetIdentity, diags, func(e *listEmitter) {
 		for _, ps := range sets {
 			if ps.IsOwnedByProfile || !hasNamePrefix(ps.Name, filter.NamePrefix) ||
-				(!filter.WithPermission.IsNull() && !hasPermission(ps, filter.WithPermission.ValueString())) {
+				(!filter.WithPermission.IsNull() && !slices.Contains(ps.Permissions, filter.WithPermission.ValueString())) {
 				continue
 			}
 			var m permissionSetModel

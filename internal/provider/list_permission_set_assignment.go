@@ -127,7 +127,7 @@ func (l *permissionSetAssignmentList) assignmentFilter(ctx context.Context, filt
 			return nil
 		}
 		for _, ps := range sets {
-			granting[normalizeID(ps.ID)] = hasPermission(ps, permission)
+			granting[normalizeID(ps.ID)] = slices.Contains(ps.Permissions, permission)
 		}
 	}
 	return func(a orgapi.PermissionSetAssignment) bool {

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/impact"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
@@ -153,10 +154,10 @@ func (d *providerData) runningUser(ctx context.Context) (*runningUser, error) {
 	if err := reads.Wait(); err != nil {
 		return nil, err
 	}
-	ix := newPermissionIndex(sets, assignments)
+	ix := impact.NewPermissionIndex(sets, assignments)
 	for _, u := range users {
 		if strings.EqualFold(u.ID, userID) {
-			d.runAs = &runningUser{Username: u.Username, permissions: ix.permissionsOf(u), record: u, assigned: ix.assignedSets[u.ID]}
+			d.runAs = &runningUser{Username: u.Username, permissions: ix.PermissionsOf(u), record: u, assigned: ix.Assigned(u.ID)}
 			return d.runAs, nil
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/impact"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
@@ -64,11 +65,10 @@ type selfGuard struct {
 	clientID string      // "" with a pre-issued access token: the app is unknown
 	flow     access.Flow // client credentials or JWT bearer
 	// base is the ledger's, or, where the ledger could not read the org, one holding no more than
-	// the permission sets, the running user and the running app (partial).
-	base    *impactBase
-	partial bool
+	// the permission sets, the running user and the running app (impact.PermissionSetBase).
+	base    *impact.Base
 	off     bool // the running user could not be read: no check, logged once
-	changes impactChanges
+	changes impact.Changes
 	login   access.Login
 	// username names the user and appText the app in the diagnostic.
 	username, appText string
@@ -92,19 +92,19 @@ func newSelfGuard(cfg orgapi.Config, allow bool) selfGuard {
 // allow_self_lockout, warns) when the changes planned so far turn the provider's own login from
 // allowed to refused. ledgerBase is the ledger's read of the org, nil where it has none. Only a
 // change that can take access away (tightens) looks the running app up, once per configuration.
-func (d *providerData) guardSelf(ctx context.Context, ledgerBase *impactBase, planned plannedImpact, diags *diag.Diagnostics) {
+func (d *providerData) guardSelf(ctx context.Context, ledgerBase *impact.Base, planned plannedImpact, diags *diag.Diagnostics) {
 	g := &d.self
 	if diags.HasError() || g.reported || !g.prepare(ctx, d, ledgerBase) {
 		return
 	}
-	var own impactChanges
+	var own impact.Changes
 	planned.change(g.base, &own)
 	planned.change(g.base, &g.changes)
-	if !own.tightens(d.isNewConnectedApp) {
+	if !own.Tightens(d.isNewConnectedApp) {
 		return
 	}
 	g.findApp(ctx, d.client, diags)
-	before, after, ok := access.DecideLogin(g.base.facts(&impactChanges{}), g.base.facts(&g.changes), g.login)
+	before, after, ok := g.base.DecideLogin(&g.changes, g.login)
 	if !ok || !before.Allowed || after.Allowed {
 		return
 	}
@@ -115,181 +115,56 @@ func (d *providerData) guardSelf(ctx context.Context, ledgerBase *impactBase, pl
 // prepare puts the running user into the base, once. A user the provider cannot read (a
 // pre-issued token without identity) leaves the check off, logged: the admin permission checks
 // report a read that would fail the apply too.
-func (g *selfGuard) prepare(ctx context.Context, d *providerData, ledgerBase *impactBase) bool {
+func (g *selfGuard) prepare(ctx context.Context, d *providerData, ledgerBase *impact.Base) bool {
 	if g.base != nil || g.off {
 		return g.base != nil
 	}
 	user, err := d.runningUser(ctx)
 	b := ledgerBase
 	if err == nil && b == nil {
-		b, err = permissionSetBase(ctx, d.client)
-		g.partial = true
+		b, err = impact.LoadPermissionSetBase(ctx, d.client)
 	}
 	if err != nil {
 		g.off = true
 		tflog.Info(ctx, "self-lockout check off: the provider's user could not be read", map[string]any{"error": err.Error()})
 		return false
 	}
-	id := normalizeID(user.record.ID)
-	b.users[id] = user.record
-	b.userIDs[user.Username] = id
-	b.assigned[id] = map[string]bool{}
-	for _, set := range user.assigned {
-		b.assigned[id][normalizeID(set)] = true
-	}
+	id := b.AddUser(user.record, user.assigned)
 	g.base, g.username = b, user.Username
 	g.login = access.Login{UserID: id, Flow: g.flow}
 	return true
 }
 
-// permissionSetBase is the base of an org the ledger could not read (no setup extension): the
-// permission sets and profiles, both lists the client keeps.
-func permissionSetBase(ctx context.Context, c *orgapi.Client) (*impactBase, error) {
-	sets, err := c.PermissionSets(ctx)
-	if err != nil {
-		return nil, err
-	}
-	profiles, err := c.Profiles(ctx)
-	if err != nil {
-		return nil, err
-	}
-	b := newImpactBase()
-	b.indexPermissionSets(sets, profiles)
-	return b, nil
-}
-
-// tightens reports whether the change can take access away from a login that is not through an
-// app this plan creates. Every rule denies more as facts tighten (access's
-// TestTighteningNeverAllowsMore), so a change that only opens cannot cut the login off and the
-// app need not be looked up for it.
-func (ch *impactChanges) tightens(isNewApp func(string) bool) bool {
-	on := func(p *bool) bool { return p != nil && *p }
-	if on(ch.limitExternal) || on(ch.limitAll) || len(ch.permissions) > 0 {
-		return true
-	}
-	// holds reports whether m sets an app that is not new to v.
-	holds := func(m map[string]bool, v bool, isNew func(string) bool) bool {
-		for app, got := range m {
-			if got == v && !isNew(app) {
-				return true
-			}
-		}
-		return false
-	}
-	removes := func(m map[string]map[string]bool, isNew func(string) bool) bool {
-		for outer, inner := range m {
-			if !isNew(outer) && holds(inner, false, func(string) bool { return false }) {
-				return true
-			}
-		}
-		return false
-	}
-	// No ECA counts as new: the plan records none.
-	never := func(string) bool { return false }
-	return holds(ch.installed, false, isNewApp) || holds(ch.blocked, true, isNewApp) || holds(ch.adminApproved, true, isNewApp) ||
-		holds(ch.ecaPluginEnabled, false, never) || holds(ch.ecaAdminApproved, true, never) ||
-		removes(ch.grants, isNewApp) || removes(ch.ecaGrants, never) || removes(ch.assignments, never)
-}
-
-// findApp looks the running app up by its consumer key, once per configuration: a connected app's
-// is in its Metadata (oauthConfig.consumerKey), an External Client App's in its global OAuth
-// settings; neither read needs the secret. An app the org does not have, a pre-issued token's
-// unknown app, or a look-up that fails (said in a warning) leaves only the user's own rules
-// checked.
+// findApp looks the running app up by its consumer key (impact.Base.AddLoginApp), once per
+// configuration. An app the org does not have, a pre-issued token's unknown app, or a look-up that
+// fails (said in a warning) leaves only the user's own rules checked.
 func (g *selfGuard) findApp(ctx context.Context, c *orgapi.Client, diags *diag.Diagnostics) {
 	if g.appFound || g.clientID == "" {
 		return
 	}
 	g.appFound = true
 	if err := g.addApp(ctx, c); err != nil {
-		g.login.App, g.login.ExternalClientApp, g.appText = "", false, ""
 		diags.AddWarning("Self-Lockout Check Incomplete",
 			fmt.Sprintf("Whether this plan cuts off the provider's own login through the app of client_id was not worked out: %s. "+
 				"Only the permissions of %s were checked.", sentence(err), g.username))
 	}
 }
 
-// addApp finds the app whose consumer key is client_id and adds it to the base as the org has it
-// now, unless the base holds it already.
+// addApp adds the app whose consumer key is client_id to the base, and names it for the
+// diagnostic.
 func (g *selfGuard) addApp(ctx context.Context, c *orgapi.Client) error {
-	files, err := c.ListConnectedApps(ctx)
+	login, err := g.base.AddLoginApp(ctx, c, g.login, g.clientID)
 	if err != nil {
 		return err
 	}
-	names := make([]string, len(files))
-	for i, f := range files {
-		names[i] = f.FullName
+	g.login = login
+	switch {
+	case login.App == "":
+	case login.ExternalClientApp:
+		g.appText = "External Client App " + login.App
+	default:
+		g.appText = "connected app " + login.App
 	}
-	apps, err := c.ReadConnectedApps(ctx, names)
-	if err != nil {
-		return err
-	}
-	for name, app := range apps {
-		if app.ConsumerKey == g.clientID {
-			return g.addConnectedApp(ctx, c, name, app.IsAdminApproved)
-		}
-	}
-	if !c.SupportsExternalClientApps() {
-		return nil
-	}
-	usage, err := c.ExternalClientAppUsage(ctx)
-	if err != nil {
-		return err
-	}
-	names = names[:0]
-	for _, u := range usage {
-		names = append(names, u.Name)
-	}
-	ecas, err := c.ReadExternalClientApps(ctx, names)
-	if err != nil {
-		return err
-	}
-	for name, eca := range ecas {
-		if eca.ConsumerKey == g.clientID {
-			if _, ok := g.base.ecas[name]; !ok {
-				g.base.indexECAs(map[string]*orgapi.ExternalClientApp{name: eca})
-			}
-			g.login.App, g.login.ExternalClientApp, g.appText = name, true, "External Client App "+name
-			return nil
-		}
-	}
-	return nil
-}
-
-// addConnectedApp adds the running connected app with its grants and, where the org says, its
-// install and block state; a partial base, whose org cannot say, takes it as installed, unblocked
-// and the org's own, so that only its Permitted Users and grants decide.
-func (g *selfGuard) addConnectedApp(ctx context.Context, c *orgapi.Client, name string, adminApproved bool) error {
-	for _, u := range g.base.uses {
-		if u.UserID == g.login.UserID && u.App == name && !u.ExternalClientApp {
-			g.login.PriorApproval = true
-		}
-	}
-	if _, ok := g.base.apps[name]; !ok {
-		id, err := c.ConnectedAppID(ctx, name)
-		if err != nil {
-			return err
-		}
-		app := access.App{Name: name, AdminApprovedUsersOnly: adminApproved, Installed: true, OrgManaged: true}
-		if !g.partial {
-			usage, err := c.OAuthUsageApp(ctx, name)
-			if err != nil {
-				return err
-			}
-			app.Installed, app.Blocked, app.OrgManaged = usage.Installed, usage.Blocked, usage.Local
-		}
-		grants, err := c.SetupEntityAccessesOf(ctx, []string{id})
-		if err != nil {
-			return err
-		}
-		granted := map[string]bool{}
-		for _, gr := range grants {
-			granted[normalizeID(gr.ParentID)] = true
-		}
-		g.base.apps[name] = impactApp{App: app, id: normalizeID(id)}
-		g.base.grants[name] = granted
-	}
-	g.login.App, g.appText = name, "connected app "+name
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/impact"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
@@ -43,27 +44,27 @@ func lockoutDiags(diags diag.Diagnostics) diag.Diagnostics {
 
 // Planned changes as the resources' ModifyPlan describe them.
 func planBlock(app string) plannedImpact {
-	return plannedImpact{subjectOf(installationType, app), func(_ *impactBase, ch *impactChanges) {
-		ch.installed, ch.blocked = map[string]bool{app: true}, map[string]bool{app: true}
+	return plannedImpact{subjectOf(installationType, app), func(_ *impact.Base, ch *impact.Changes) {
+		ch.SetInstalled(app, true, true)
 	}}
 }
 
 func planUninstall(app string) plannedImpact {
-	return plannedImpact{subjectOf(installationType, app), func(_ *impactBase, ch *impactChanges) {
-		ch.installed, ch.blocked = map[string]bool{app: false}, map[string]bool{app: false}
+	return plannedImpact{subjectOf(installationType, app), func(_ *impact.Base, ch *impact.Changes) {
+		ch.SetInstalled(app, false, false)
 	}}
 }
 
 func planRevokeProfileGrant(app, profile string) plannedImpact {
-	return plannedImpact{subjectOf(connectedAppAccessType, app+"/profile:"+profile), func(b *impactBase, ch *impactChanges) {
-		ch.grant(app, b.setID("profile:"+profile), false)
+	return plannedImpact{subjectOf(connectedAppAccessType, app+"/profile:"+profile), func(b *impact.Base, ch *impact.Changes) {
+		ch.Grant(app, b.SetID("profile:"+profile), false)
 	}}
 }
 
 func planUnassign(set, username string) plannedImpact {
-	return plannedImpact{subjectOf(assignmentType, set+"/"+username), func(b *impactBase, ch *impactChanges) {
-		if id, ok := b.userIDs[username]; ok {
-			ch.assign(id, b.setID(set), false)
+	return plannedImpact{subjectOf(assignmentType, set+"/"+username), func(b *impact.Base, ch *impact.Changes) {
+		if id, ok := b.UserID(username); ok {
+			ch.Assign(id, b.SetID(set), false)
 		}
 	}}
 }
@@ -158,16 +159,15 @@ func TestSelfLockoutGuard(t *testing.T) {
 			wantSummary:  `Plan Would Lock the Provider Out: sfaccess_permission_set_assignment "Integration_Bypass/admin@acme.test"`,
 			wantInDetail: []string{"(rule bypass_use_any_api_client) and would be refused by rule app_not_approved"}, wantSeverity: diag.SeverityError},
 		{name: "switching Permitted Users to admin approved", cfg: mockorg.Config{Seed: seedWith(terraformAdmin(true, func(a *mockorg.SeedConnectedApp) { a.AdminApproved = false }))},
-			changes: []plannedImpact{{subjectOf("sfaccess_connected_app", appTerraformAdmin), func(_ *impactBase, ch *impactChanges) {
-				ch.adminApproved = map[string]bool{appTerraformAdmin: true}
+			changes: []plannedImpact{{subjectOf("sfaccess_connected_app", appTerraformAdmin), func(_ *impact.Base, ch *impact.Changes) {
+				ch.SetAdminApproved(appTerraformAdmin, true)
 			}}},
 			wantSummary:  `Plan Would Lock the Provider Out: sfaccess_connected_app "Terraform_Admin"`,
 			wantInDetail: []string{"would be refused by rule not_admin_approved"}, wantSeverity: diag.SeverityError},
 		{name: "switching the all-users limit on over an uninstalled app", cfg: mockorg.Config{Seed: seedWith(adminsWithout("UseAnyApiClient"),
 			terraformAdmin(false, func(a *mockorg.SeedConnectedApp) { a.Installed = false }))},
-			changes: []plannedImpact{{apiAccessControlType, func(_ *impactBase, ch *impactChanges) {
-				on := true
-				ch.limitAll = &on
+			changes: []plannedImpact{{apiAccessControlType, func(_ *impact.Base, ch *impact.Changes) {
+				ch.SetLimitAll(true)
 			}}},
 			wantSummary:  "Plan Would Lock the Provider Out: sfaccess_api_access_control",
 			wantInDetail: []string{"(rule allowed) and would be refused by rule app_not_approved"}, wantSeverity: diag.SeverityError},
@@ -178,8 +178,8 @@ func TestSelfLockoutGuard(t *testing.T) {
 			wantInDetail: []string{"admin@acme.test with the pre-issued access_token (its app is unknown", "would be refused by rule api_not_enabled"},
 			wantSeverity: diag.SeverityError},
 		{name: "the External Client App's own grant", key: "AcmeSyncKey0001", secret: "AcmeSyncSecret0001",
-			changes: []plannedImpact{{subjectOf(externalClientAppAccessType, "Acme_Sync/profile:System Administrator"), func(b *impactBase, ch *impactChanges) {
-				ch.grantECA("Acme_Sync", b.setID("profile:System Administrator"), false)
+			changes: []plannedImpact{{subjectOf(externalClientAppAccessType, "Acme_Sync/profile:System Administrator"), func(b *impact.Base, ch *impact.Changes) {
+				ch.GrantECA("Acme_Sync", b.SetID("profile:System Administrator"), false)
 			}}},
 			wantSummary:  `Plan Would Lock the Provider Out: sfaccess_external_client_app_access "Acme_Sync/profile:System Administrator"`,
 			wantInDetail: []string{"admin@acme.test through External Client App Acme_Sync (the client credentials flow)", "rule eca_not_admin_approved"},
@@ -226,8 +226,8 @@ func TestSelfLockoutGuardReadsTheAppOnce(t *testing.T) {
 	key, secret := appCredentials(t, appTerraformAdmin)
 	d := selfLockoutData(t, o, orgapi.Config{ClientID: key, ClientSecret: secret}, false)
 	install := func(app string) plannedImpact {
-		return plannedImpact{subjectOf(installationType, app), func(_ *impactBase, ch *impactChanges) {
-			ch.installed, ch.blocked = map[string]bool{app: true}, map[string]bool{app: false}
+		return plannedImpact{subjectOf(installationType, app), func(_ *impact.Base, ch *impact.Changes) {
+			ch.SetInstalled(app, true, false)
 		}}
 	}
 	calls := func() int {
