@@ -126,14 +126,3 @@ func (c *Client) DiscardExternalClientAppCredentials(ctx context.Context, appID,
 	o := op{name: "discarding staged credentials of External Client App " + appID, perm: NeedDevelopExternalClientApps}
 	return c.ecaREST(ctx, o, http.MethodDelete, consumerPath(appID, consumerID)+"/staged/"+url.PathEscape(stagedID), nil, nil)
 }
-
-// ProveClientCredentials asks the token endpoint for a client credentials token with the given
-// key and secret, and reports the org's refusal as a KindAuth error. The token proved its point
-// and is revoked at once.
-func (c *Client) ProveClientCredentials(ctx context.Context, key, secret string) error {
-	tok, err := c.IssueAppToken(ctx, AppCredentials{ClientID: key, ClientSecret: secret})
-	if err != nil {
-		return err
-	}
-	return c.RevokeToken(ctx, tok.LoginURL, tok.AccessToken)
-}

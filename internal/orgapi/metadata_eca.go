@@ -34,34 +34,6 @@ const (
 	DistributionStatePackage = "Packaged"
 )
 
-// ExternalClientApp is an External Client App with its OAuth settings and policies.
-type ExternalClientApp struct {
-	Name, Label, ContactEmail, Description string
-	// DistributionState is Local or Packaged.
-	DistributionState string
-	// Scopes are the OAuth settings' scopes (metadata names, e.g. Api, RefreshToken).
-	Scopes []string
-	// CallbackURL, Certificate (PEM, enables JWT bearer), PkceRequired and
-	// ClientCredentialsFlowEnabled are the developer's global OAuth settings.
-	CallbackURL                  string
-	Certificate                  string
-	PkceRequired                 bool
-	ClientCredentialsFlowEnabled bool
-	// ConsumerKey is read back; ConsumerSecret is only ever written, on create.
-	ConsumerKey    string
-	ConsumerSecret string
-	// PermittedUsers, PermissionSets, Profiles, ClientCredentialsUser, IPRelaxation and
-	// RefreshTokenPolicy are the admin's OAuth policies.
-	PermittedUsers        string
-	PermissionSets        []string
-	Profiles              []string
-	ClientCredentialsUser string
-	IPRelaxation          string
-	RefreshTokenPolicy    string
-	// OAuthPluginEnabled is ExtlClntAppConfigurablePolicies isEnabled and isOauthPluginEnabled.
-	OAuthPluginEnabled bool
-}
-
 // ecaLocks serialises the read-modify-write of one ECA's policies (grants added or removed by
 // several resources of one run), keyed by API name.
 type ecaLocks struct {
@@ -365,12 +337,6 @@ func (c *Client) SetExternalClientAppGrant(ctx context.Context, appName, permiss
 		return err
 	}
 	return c.firstFailure(o, readMetadataResults(answer))
-}
-
-// ExternalClientAppSettings is the org-wide ExternalClientAppSettings; a nil field is not written.
-type ExternalClientAppSettings struct {
-	EnableExternalClientApps          *bool
-	EnableClientSecretInRestAPIAccess *bool
 }
 
 // ReadExternalClientAppSettings reads the org-wide ECA settings.
