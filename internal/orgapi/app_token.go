@@ -124,3 +124,14 @@ func (c *Client) RevokeToken(ctx context.Context, loginURL, token string) error 
 	}
 	return c.tokenError(o, resp)
 }
+
+// ProveClientCredentials asks the token endpoint for a client credentials token with the given
+// key and secret, and reports the org's refusal as a KindAuth error. The token proved its point
+// and is revoked at once.
+func (c *Client) ProveClientCredentials(ctx context.Context, key, secret string) error {
+	tok, err := c.IssueAppToken(ctx, AppCredentials{ClientID: key, ClientSecret: secret})
+	if err != nil {
+		return err
+	}
+	return c.RevokeToken(ctx, tok.LoginURL, tok.AccessToken)
+}

@@ -108,6 +108,12 @@ type coalescer[K comparable, V any] struct {
 	// the rest of it in one go (readAheadFrom).
 	readAhead func(ctx context.Context, n int, known map[K]bool) map[K]V
 
+	// fill, when set, names keys of the kind the client may ask for; a group sent with room to
+	// spare takes those it has not asked for yet: a kind whose every group costs the same calls
+	// however few keys it holds reads them for nothing, and later calls for them are served by
+	// the kept answer (reuse) or join the group in flight (flyingWith).
+	fill func(ctx context.Context) []K
+
 	mu       sync.Mutex
 	open     *group[K, V]
 	flying   []*group[K, V] // groups sent and not yet answered, when reuse is set
@@ -163,7 +169,7 @@ func (co *coalescer[K, V]) get(ctx context.Context, key K) (v V, found bool, err
 		co.mu.Unlock()
 		return v, true, nil
 	}
-	if co.readAhead != nil {
+	if co.readAhead != nil || co.fill != nil {
 		if co.known == nil {
 			co.known = map[K]bool{}
 		}
@@ -290,8 +296,22 @@ func (co *coalescer[K, V]) run(g *group[K, V]) {
 	if len(g.keys) > 1 {
 		co.c.log(g.ctx, LevelDebug, "coalesced calls", map[string]any{"kind": co.kind, "members": len(g.keys)})
 	}
+	var candidates []K
+	if co.fill != nil && len(g.keys) < co.max {
+		candidates = co.fill(g.ctx)
+	}
 	co.mu.Lock()
 	g.gen = co.c.generation()
+	for _, k := range candidates {
+		if len(g.keys) >= co.max {
+			break
+		}
+		if !co.known[k] {
+			co.known[k] = true
+			g.index[k] = struct{}{}
+			g.keys = append(g.keys, k)
+		}
+	}
 	if co.reuse != 0 {
 		co.flying = append(co.flying, g)
 	}
@@ -301,7 +321,7 @@ func (co *coalescer[K, V]) run(g *group[K, V]) {
 		co.mu.Lock()
 		co.flying = slices.DeleteFunc(co.flying, func(f *group[K, V]) bool { return f == g })
 		if g.err == nil {
-			co.last, co.lastGen = g.res, g.gen
+			co.keep(g.res, g.gen)
 		}
 		co.mu.Unlock()
 	}
@@ -309,19 +329,26 @@ func (co *coalescer[K, V]) run(g *group[K, V]) {
 
 // remember keeps answers the client read another way (a whole list) as if a group had fetched
 // them, at gen, the client's write generation when that read began; they serve later calls as
-// long as a fetched answer would. A kept answer of the same generation keeps its other keys.
+// long as a fetched answer would.
 func (co *coalescer[K, V]) remember(found map[K]V, gen writeGen) {
 	if co.reuse == 0 || co.window <= 0 {
 		return
 	}
 	co.mu.Lock()
 	defer co.mu.Unlock()
+	co.keep(found, gen)
+}
+
+// keep makes res, fetched at gen, the answer kept for reuse (co.mu held). A kept answer of the
+// same generation keeps its other keys: both hold what the org had at gen, so a run that reads
+// a kind over several windows keeps every key it read until it writes.
+func (co *coalescer[K, V]) keep(res map[K]V, gen writeGen) {
 	if co.last != nil && co.lastGen == gen {
 		merged := maps.Clone(co.last)
-		maps.Copy(merged, found)
-		found = merged
+		maps.Copy(merged, res)
+		res = merged
 	}
-	co.last, co.lastGen = found, gen
+	co.last, co.lastGen = res, gen
 }
 
 // peek returns the last answer kept for reuse and the write generation it was fetched at,

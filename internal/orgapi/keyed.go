@@ -26,6 +26,8 @@ type batchers struct {
 	assignments *coalescer[string, PermissionSetAssignment]
 	profileName *coalescer[string, Profile]              // by name
 	appRecords  *coalescer[string, ConnectedApplication] // by id
+	ecaMetadata *coalescer[string, *ExternalClientApp]   // an ECA's five components, 10 names a call each
+	ecaUsage    *coalescer[one, []ECAUsage]              // the ECA OAuth usage list, one a window
 
 	appCreates *coalescer[*metadataReq, metadataOutcome] // createMetadata, 10 components a call
 	appDeletes *coalescer[*metadataReq, metadataOutcome] // deleteMetadata, 10 names a call
@@ -90,6 +92,7 @@ func newBatchers(c *Client, window time.Duration) *batchers {
 			recs, err := c.queryConnectedApplications(ctx, " WHERE Id"+idInClause(ids))
 			return byID(recs, err, func(a ConnectedApplication) string { return a.ID })
 		})
+	b.addECAReads(c)
 	b.appMetadata.readAhead = c.readAppsAhead
 	b.grants.readAhead = c.readGrantsAhead
 	b.addMetadataWrites(c)
@@ -146,6 +149,44 @@ func (c *Client) readAppsAhead(ctx context.Context, n int, known map[string]bool
 	}
 	wg.Wait()
 	return out
+}
+
+// addECAReads sets up the External Client App reads as the connected app reads are: ten names a
+// readMetadata call per component type, and the usage list once a window. Both are kept until
+// the client writes metadata (an ECA's create, update, grant or delete, or any other metadata
+// write): a refresh reads an ECA for the app and again for each of its grants, and the second
+// read is the first's answer.
+func (b *batchers) addECAReads(c *Client) {
+	b.ecaMetadata = newCoalescer(c, "readMetadata ExternalClientApplication", b.window, metadataBatch,
+		func(ctx context.Context, names []string) (map[string]*ExternalClientApp, error) {
+			return c.fetchECAs(ctx, op{name: "reading ExternalClientApplications", perm: NeedReadExternalClientApps}, names)
+		})
+	b.ecaMetadata.reuse = scopeMetadata
+	b.ecaMetadata.fill = c.fillECAs
+	b.ecaUsage = newCoalescer(c, "External Client App usage", b.window, 0,
+		func(ctx context.Context, _ []one) (map[one][]ECAUsage, error) {
+			apps, err := c.ecaUsageList(ctx)
+			return map[one][]ECAUsage{{}: apps}, err
+		})
+	b.ecaUsage.reuse = scopeMetadata
+}
+
+// fillECAs names the External Client Apps of the usage list, to fill a group of ECA reads (each
+// group costs five readMetadata calls however few names they carry). While the client has
+// written nothing (a plan or refresh) it waits for the list, which the ECAs' reads ask for too;
+// after a write it takes only a list it kept, rather than fetch one for every group.
+func (c *Client) fillECAs(ctx context.Context) []string {
+	var apps []ECAUsage
+	if c.generation() == (writeGen{}) {
+		apps, _ = c.ExternalClientAppUsage(ctx) // filling saves calls; without the list the group goes as it is
+	} else if last, _, ok := c.batch.ecaUsage.peek(); ok {
+		apps = last[one{}]
+	}
+	names := make([]string, len(apps))
+	for i, a := range apps {
+		names[i] = a.Name
+	}
+	return names
 }
 
 // readGrantsAhead reads the connected app grants of the apps the client has read (and whose grants
@@ -351,9 +392,10 @@ func fileID(o op, f MetadataFile) (string, error) {
 	return id, nil
 }
 
-// appWriteLog remembers the connected apps the client wrote (created, updated, deleted,
-// installed, blocked or uninstalled), by lower-case API name or normalized id: while a write runs,
-// and the client's write count once it ended.
+// appWriteLog remembers the connected apps and External Client Apps the client wrote (created,
+// updated, deleted, granted, installed, blocked or uninstalled), by lower-case API name or
+// normalized id: while a write runs, and the client's write count once it ended. An ECA and a
+// connected app of one name share an entry, which costs at worst a list fetched again.
 type appWriteLog struct {
 	mu      sync.Mutex
 	running map[string]int
@@ -502,6 +544,54 @@ func (c *Client) ReadConnectedAppWithID(ctx context.Context, name string) (*Conn
 	}
 	c.appsRead.add(id)
 	return app, id, nil
+}
+
+// ReadExternalClientAppWithID reads an External Client App and its id on the usage list at the
+// same time, each call shared with concurrent ones; ErrNotFound when the app does not exist. An
+// app the usage list lacks is not a missing app but an org at odds with itself: that error is
+// KindOther, so that a refresh reports it instead of dropping the app from state.
+func (c *Client) ReadExternalClientAppWithID(ctx context.Context, name string) (*ExternalClientApp, string, error) {
+	var id string
+	var idErr error
+	var side sync.WaitGroup
+	side.Go(func() { id, idErr = c.ExternalClientAppID(ctx, name) })
+	app, err := c.ReadExternalClientApp(ctx, name)
+	side.Wait()
+	if err != nil {
+		return nil, "", err
+	}
+	var e *Error
+	if asError(idErr, &e) && e.Kind == KindNotFound {
+		unlisted := *e
+		unlisted.Kind = KindOther
+		return nil, "", &unlisted
+	}
+	if idErr != nil {
+		return nil, "", idErr
+	}
+	return app, id, nil
+}
+
+// ExternalClientAppID returns the id of the External Client App whose API name is name,
+// regardless of case, from the usage list (keptEntry says when the list kept from an earlier
+// call answers); ErrNotFound when the list has no such app.
+func (c *Client) ExternalClientAppID(ctx context.Context, name string) (string, error) {
+	o := op{name: "finding External Client App " + name, perm: NeedReadExternalClientApps}
+	match := func(a ECAUsage) bool { return strings.EqualFold(a.Name, name) }
+	a, ok := keptEntry(c, c.batch.ecaUsage, name, match, func(a ECAUsage) []string { return []string{a.Name, a.ID} })
+	if !ok {
+		apps, err := c.ExternalClientAppUsage(ctx)
+		if err != nil {
+			return "", err
+		}
+		if i := slices.IndexFunc(apps, match); i >= 0 {
+			a = &apps[i]
+		}
+	}
+	if a == nil {
+		return "", o.fail(KindNotFound, "not in the OAuth usage list")
+	}
+	return a.ID, nil
 }
 
 // PermissionSetAssignmentByID reads one assignment of a permission set a user was given (not one

@@ -1,7 +1,9 @@
 package orgapi
 
 import (
+	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,34 +33,6 @@ const (
 	DistributionStateLocal   = "Local"
 	DistributionStatePackage = "Packaged"
 )
-
-// ExternalClientApp is an External Client App with its OAuth settings and policies.
-type ExternalClientApp struct {
-	Name, Label, ContactEmail, Description string
-	// DistributionState is Local or Packaged.
-	DistributionState string
-	// Scopes are the OAuth settings' scopes (metadata names, e.g. Api, RefreshToken).
-	Scopes []string
-	// CallbackURL, Certificate (PEM, enables JWT bearer), PkceRequired and
-	// ClientCredentialsFlowEnabled are the developer's global OAuth settings.
-	CallbackURL                  string
-	Certificate                  string
-	PkceRequired                 bool
-	ClientCredentialsFlowEnabled bool
-	// ConsumerKey is read back; ConsumerSecret is only ever written, on create.
-	ConsumerKey    string
-	ConsumerSecret string
-	// PermittedUsers, PermissionSets, Profiles, ClientCredentialsUser, IPRelaxation and
-	// RefreshTokenPolicy are the admin's OAuth policies.
-	PermittedUsers        string
-	PermissionSets        []string
-	Profiles              []string
-	ClientCredentialsUser string
-	IPRelaxation          string
-	RefreshTokenPolicy    string
-	// OAuthPluginEnabled is ExtlClntAppConfigurablePolicies isEnabled and isOauthPluginEnabled.
-	OAuthPluginEnabled bool
-}
 
 // ecaLocks serialises the read-modify-write of one ECA's policies (grants added or removed by
 // several resources of one run), keyed by API name.
@@ -93,93 +67,128 @@ func (c *Client) ecaVersionCheck(o op) *Error {
 func (c *Client) SupportsExternalClientApps() bool { return c.apiMajor >= versionExternalClientApps }
 
 // ReadExternalClientApp reads an ECA and its plugin components; ErrNotFound when there is none.
+// Concurrent calls share their readMetadata calls (ecaMetadata), as connected app reads do.
 func (c *Client) ReadExternalClientApp(ctx context.Context, name string) (*ExternalClientApp, error) {
 	o := op{name: "reading ExternalClientApplication " + name, perm: NeedReadExternalClientApps}
-	apps, err := c.readECAs(ctx, o, []string{name})
-	if err != nil {
-		return nil, err
-	}
-	// The org answers under its own spelling of the name, which Salesforce compares ignoring case.
-	for fullName, app := range apps {
-		if strings.EqualFold(fullName, name) {
-			return app, nil
-		}
-	}
-	return nil, o.fail(KindNotFound, "no External Client App named %s", name)
-}
-
-// ReadExternalClientApps reads many ECAs with their plugin components, ten per call and
-// component type; names that do not exist are absent from the map.
-func (c *Client) ReadExternalClientApps(ctx context.Context, names []string) (map[string]*ExternalClientApp, error) {
-	o := op{name: "reading ExternalClientApplications", perm: NeedReadExternalClientApps}
-	return c.readECAs(ctx, o, slices.Compact(slices.Sorted(slices.Values(names))))
-}
-
-func (c *Client) readECAs(ctx context.Context, o op, names []string) (map[string]*ExternalClientApp, error) {
 	if e := c.ecaVersionCheck(o); e != nil {
 		return nil, e
 	}
-	headers, err := c.readMetadata(ctx, o, typeECA, names)
+	app, found, err := c.batch.ecaMetadata.get(ctx, name)
+	if err != nil {
+		return nil, memberError(o, err)
+	}
+	if !found {
+		return nil, o.fail(KindNotFound, "no External Client App named %s", name)
+	}
+	return app.clone(), nil
+}
+
+// ReadExternalClientApps reads many ECAs with their plugin components, ten per call and
+// component type, every call at once; names that do not exist are absent from the map, which is
+// keyed by the org's spelling of each name. What it reads answers later reads of those ECAs as
+// a shared read's answer would (coalescer.remember).
+func (c *Client) ReadExternalClientApps(ctx context.Context, names []string) (map[string]*ExternalClientApp, error) {
+	o := op{name: "reading ExternalClientApplications", perm: NeedReadExternalClientApps}
+	if e := c.ecaVersionCheck(o); e != nil {
+		return nil, e
+	}
+	gen := c.generation()
+	apps, err := c.fetchECAs(ctx, o, slices.Compact(slices.Sorted(slices.Values(names))))
 	if err != nil {
 		return nil, err
 	}
-	apps := make(map[string]*ExternalClientApp, len(headers))
-	var found []string
-	for name, h := range headers {
-		apps[name] = &ExternalClientApp{Name: name, Label: h.str("label"), ContactEmail: h.str("contactEmail"),
-			Description: h.str("description"), DistributionState: h.str("distributionState"), OAuthPluginEnabled: true,
-			PermittedUsers: PermittedUsersAdmin}
-		found = append(found, name)
+	c.batch.ecaMetadata.remember(apps, gen)
+	out := make(map[string]*ExternalClientApp, len(apps))
+	for _, app := range apps {
+		out[app.Name] = app.clone()
 	}
-	slices.Sort(found)
-	// parts reads one component type of every app found, by its suffixed fullName.
-	parts := func(typ, suffix string, decode func(*ExternalClientApp, *xmlNode)) error {
-		fullNames := make([]string, len(found))
-		for i, n := range found {
-			fullNames[i] = n + suffix
-		}
-		recs, err := c.readMetadata(ctx, o, typ, fullNames)
-		if err != nil {
-			return err
-		}
-		for _, n := range found {
-			if rec := recs[n+suffix]; rec != nil {
-				decode(apps[n], rec)
-			}
-		}
-		return nil
-	}
-	if len(found) == 0 {
-		return apps, nil
-	}
-	if err := parts(typeECAOAuthSettings, "_oauth", func(app *ExternalClientApp, n *xmlNode) {
+	return out, nil
+}
+
+// ecaPart is one of the four plugin components of an ECA, named by the app's name and suffix.
+type ecaPart struct {
+	typ, suffix string
+	decode      func(*ExternalClientApp, *xmlNode)
+}
+
+var ecaParts = []ecaPart{
+	{typeECAOAuthSettings, "_oauth", func(app *ExternalClientApp, n *xmlNode) {
 		app.Scopes = splitList(n.str("commaSeparatedOauthScopes"))
-	}); err != nil {
-		return nil, err
-	}
-	if err := parts(typeECAGlobalOAuth, "_glbloauth", func(app *ExternalClientApp, n *xmlNode) {
+	}},
+	{typeECAGlobalOAuth, "_glbloauth", func(app *ExternalClientApp, n *xmlNode) {
 		app.CallbackURL, app.Certificate, app.ConsumerKey = n.str("callbackUrl"), n.str("certificate"), n.str("consumerKey")
 		app.PkceRequired = n.str("isPkceRequired") == "true"
 		app.ClientCredentialsFlowEnabled = n.str("isClientCredentialsFlowEnabled") == "true"
-	}); err != nil {
-		return nil, err
-	}
-	if err := parts(typeECAOAuthPolicies, "_oauthPlcy", func(app *ExternalClientApp, n *xmlNode) {
+	}},
+	{typeECAOAuthPolicies, "_oauthPlcy", func(app *ExternalClientApp, n *xmlNode) {
 		app.PermittedUsers = cmpOr(n.str("permittedUsersPolicyType"), PermittedUsersAdmin)
 		app.PermissionSets = splitList(n.str("commaSeparatedPermissionSet"))
 		app.Profiles = splitList(n.str("commaSeparatedProfile"))
 		app.ClientCredentialsUser = n.str("clientCredentialsFlowUser")
 		app.IPRelaxation = n.str("ipRelaxationPolicyType")
 		app.RefreshTokenPolicy = n.str("refreshTokenPolicyType")
-	}); err != nil {
-		return nil, err
-	}
-	if err := parts(typeECAPolicies, "_plcy", func(app *ExternalClientApp, n *xmlNode) {
+	}},
+	{typeECAPolicies, "_plcy", func(app *ExternalClientApp, n *xmlNode) {
 		app.OAuthPluginEnabled = n.str("isEnabled") != "false" && n.str("isOauthPluginEnabled") != "false"
-	}); err != nil {
-		return nil, err
+	}},
+}
+
+// fetchECAs reads the ECAs names gives, keyed by the name asked for: the headers and the four
+// component types at once, since a component's fullName follows from the app's name, ten names
+// a readMetadata call and every call at once. A component of an app that does not exist reads
+// as absent.
+func (c *Client) fetchECAs(ctx context.Context, o op, names []string) (map[string]*ExternalClientApp, error) {
+	types := []ecaPart{{typ: typeECA}}
+	types = append(types, ecaParts...)
+	recs := make([]map[string]*xmlNode, len(types))
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	for i, p := range types {
+		recs[i] = map[string]*xmlNode{}
+		for chunk := range slices.Chunk(names, metadataBatch) {
+			wg.Go(func() {
+				fullNames := make([]string, len(chunk))
+				for j, n := range chunk {
+					fullNames[j] = n + p.suffix
+				}
+				got, err := c.readMetadata(ctx, o, p.typ, fullNames)
+				mu.Lock()
+				defer mu.Unlock()
+				firstErr = cmp.Or(firstErr, err)
+				maps.Copy(recs[i], underRequestedNames(fullNames, got))
+			})
+		}
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	apps := make(map[string]*ExternalClientApp, len(names))
+	for _, n := range names {
+		h := recs[0][n]
+		if h == nil {
+			continue
+		}
+		app := &ExternalClientApp{Name: h.str("fullName"), Label: h.str("label"), ContactEmail: h.str("contactEmail"),
+			Description: h.str("description"), DistributionState: h.str("distributionState"), OAuthPluginEnabled: true,
+			PermittedUsers: PermittedUsersAdmin}
+		for i, p := range ecaParts {
+			if rec := recs[i+1][n+p.suffix]; rec != nil {
+				p.decode(app, rec)
+			}
+		}
+		apps[n] = app
 	}
 	return apps, nil
+}
+
+// clone is a copy of app that shares no slice with it: a shared read's answer goes to every
+// caller, and SetExternalClientAppGrant changes the lists of its copy.
+func (app *ExternalClientApp) clone() *ExternalClientApp {
+	out := *app
+	out.Scopes, out.PermissionSets, out.Profiles = slices.Clone(app.Scopes), slices.Clone(app.PermissionSets), slices.Clone(app.Profiles)
+	return &out
 }
 
 func splitList(s string) []string {
@@ -251,6 +260,7 @@ func (c *Client) CreateExternalClientApp(ctx context.Context, app *ExternalClien
 		return e
 	}
 	c.redact.add(app.ConsumerSecret)
+	defer c.beginAppWrite(app.Name)()
 	answer, attempts, err := c.soapCall(ctx, o, "createMetadata", func(w *xmlWriter) { writeECA(w, app, true) })
 	if err == nil {
 		err = c.firstFailure(o, readMetadataResults(answer))
@@ -271,6 +281,7 @@ func (c *Client) UpdateExternalClientApp(ctx context.Context, app *ExternalClien
 	if e := c.ecaVersionCheck(o); e != nil {
 		return e
 	}
+	defer c.beginAppWrite(app.Name)()
 	answer, _, err := c.soapCall(ctx, o, "upsertMetadata", func(w *xmlWriter) { writeECA(w, app, false) })
 	if err != nil {
 		return err
@@ -281,6 +292,7 @@ func (c *Client) UpdateExternalClientApp(ctx context.Context, app *ExternalClien
 // DeleteExternalClientApp deletes an ECA; its plugin components and tokens go with it.
 func (c *Client) DeleteExternalClientApp(ctx context.Context, name string) error {
 	o := op{name: "deleting ExternalClientApplication " + name, perm: NeedDevelopExternalClientApps}
+	defer c.beginAppWrite(name)()
 	answer, attempts, err := c.soapCall(ctx, o, "deleteMetadata", func(w *xmlWriter) {
 		w.leaf("type", typeECA)
 		w.leaf("fullNames", name)
@@ -303,6 +315,7 @@ func (c *Client) SetExternalClientAppGrant(ctx context.Context, appName, permiss
 		return e
 	}
 	defer c.ecaLocks.lock(appName)()
+	defer c.beginAppWrite(appName)()
 	app, err := c.ReadExternalClientApp(ctx, appName)
 	if err != nil {
 		return err
@@ -324,12 +337,6 @@ func (c *Client) SetExternalClientAppGrant(ctx context.Context, appName, permiss
 		return err
 	}
 	return c.firstFailure(o, readMetadataResults(answer))
-}
-
-// ExternalClientAppSettings is the org-wide ExternalClientAppSettings; a nil field is not written.
-type ExternalClientAppSettings struct {
-	EnableExternalClientApps          *bool
-	EnableClientSecretInRestAPIAccess *bool
 }
 
 // ReadExternalClientAppSettings reads the org-wide ECA settings.

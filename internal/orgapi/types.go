@@ -29,6 +29,40 @@ type ConnectedApp struct {
 	RefreshTokenRequiresSecret *bool
 }
 
+// ExternalClientAppSettings is the org-wide ExternalClientAppSettings; a nil field is not written.
+type ExternalClientAppSettings struct {
+	EnableExternalClientApps          *bool
+	EnableClientSecretInRestAPIAccess *bool
+}
+
+// ExternalClientApp is an External Client App with its OAuth settings and policies.
+type ExternalClientApp struct {
+	Name, Label, ContactEmail, Description string
+	// DistributionState is Local or Packaged.
+	DistributionState string
+	// Scopes are the OAuth settings' scopes (metadata names, e.g. Api, RefreshToken).
+	Scopes []string
+	// CallbackURL, Certificate (PEM, enables JWT bearer), PkceRequired and
+	// ClientCredentialsFlowEnabled are the developer's global OAuth settings.
+	CallbackURL                  string
+	Certificate                  string
+	PkceRequired                 bool
+	ClientCredentialsFlowEnabled bool
+	// ConsumerKey is read back; ConsumerSecret is only ever written, on create.
+	ConsumerKey    string
+	ConsumerSecret string
+	// PermittedUsers, PermissionSets, Profiles, ClientCredentialsUser, IPRelaxation and
+	// RefreshTokenPolicy are the admin's OAuth policies.
+	PermittedUsers        string
+	PermissionSets        []string
+	Profiles              []string
+	ClientCredentialsUser string
+	IPRelaxation          string
+	RefreshTokenPolicy    string
+	// OAuthPluginEnabled is ExtlClntAppConfigurablePolicies isEnabled and isOauthPluginEnabled.
+	OAuthPluginEnabled bool
+}
+
 // MetadataFile is one listMetadata entry.
 type MetadataFile struct {
 	FullName, ID, NamespacePrefix, ManageableState string

@@ -386,16 +386,7 @@ func (r *externalClientAppResource) appID(ctx context.Context, name string) (str
 }
 
 func externalClientAppID(ctx context.Context, c *orgapi.Client, name string) (string, error) {
-	apps, err := c.ExternalClientAppUsage(ctx)
-	if err != nil {
-		return "", err
-	}
-	for _, a := range apps {
-		if strings.EqualFold(a.Name, name) {
-			return a.ID, nil
-		}
-	}
-	return "", &orgapi.Error{Kind: orgapi.KindNotFound, Op: "finding External Client App " + name, Message: "not in the OAuth usage list"}
+	return c.ExternalClientAppID(ctx, name)
 }
 
 func (r *externalClientAppResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -432,15 +423,10 @@ func (r *externalClientAppResource) ImportState(ctx context.Context, req resourc
 // read loads the ECA m names into m; false when the org no longer has it or the read failed.
 func (r *externalClientAppResource) read(ctx context.Context, m *externalClientAppModel, diags *diag.Diagnostics) bool {
 	name := m.Name.ValueString()
-	app, err := r.data.client.ReadExternalClientApp(ctx, name)
+	app, id, err := r.data.client.ReadExternalClientAppWithID(ctx, name)
 	if isNotFound(err) {
 		return false
 	}
-	if err != nil {
-		diags.Append(orgErrorDiag(fmt.Sprintf("reading External Client App (%s)", name), err))
-		return false
-	}
-	id, err := r.appID(ctx, name)
 	if err != nil {
 		diags.Append(orgErrorDiag(fmt.Sprintf("reading External Client App (%s)", name), err))
 		return false

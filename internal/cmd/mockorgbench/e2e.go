@@ -6,7 +6,8 @@ package main
 // floor) and counted in API calls from mockorg's stats, in rounds (-rounds) of which the report
 // keeps each phase's fastest time and most calls; then the refresh runs again with 150 ms
 // of latency on every request, with coalescing on and off, and a change of three resources runs
-// at that latency as well. A second floor, 3N terraform_data wired with the configuration's own
+// at that latency as well, and N External Client Apps with a grant each are applied, refreshed and
+// destroyed once, their refresh's calls beside the connected apps'. A second floor, 3N terraform_data wired with the configuration's own
 // references, shows what Terraform itself spends on that dependency graph, and each phase reports
 // the CPU time Terraform and the provider used. The same configuration also runs against
 // bareprovider, the provider's schemas with one API call per operation and nothing else, to set
@@ -193,6 +194,11 @@ func runE2E(ctx context.Context, n, rounds int) ([]row, error) {
 	}
 
 	rows := e2eRows(n, phases, on, off)
+	ecaRows, err := r.ecaRows(ctx, sf, tmp, phases["refresh"])
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, ecaRows...)
 	return append(rows, row{"e2e: 3 resources at 150 ms: apply / destroy",
 		fmt.Sprintf("%.2fs / %.2fs", smallApply.elapsed.Seconds(), smallDestroy.elapsed.Seconds()), "(reported)", true}), nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // Connect REST resources for External Client Apps (API 60.0+; SALESFORCE.md, External Client
@@ -46,8 +47,19 @@ func (c *Client) ecaREST(ctx context.Context, o op, method, rest string, payload
 	return nil
 }
 
-// ExternalClientAppUsage lists every External Client App with its user count.
+// ExternalClientAppUsage lists every External Client App with its user count. Concurrent calls
+// share one request, and the list is kept until the client writes metadata (addECAReads).
 func (c *Client) ExternalClientAppUsage(ctx context.Context) ([]ECAUsage, error) {
+	o := op{name: "listing External Client App OAuth usage", perm: NeedReadExternalClientApps}
+	if e := c.ecaVersionCheck(o); e != nil {
+		return nil, e
+	}
+	apps, _, err := c.batch.ecaUsage.get(ctx, one{})
+	return slices.Clone(apps), err
+}
+
+// ecaUsageList reads the usage list (ExternalClientAppUsage shares it).
+func (c *Client) ecaUsageList(ctx context.Context) ([]ECAUsage, error) {
 	o := op{name: "listing External Client App OAuth usage", perm: NeedReadExternalClientApps}
 	var body struct {
 		Apps []ECAUsage `json:"apps"`
@@ -113,15 +125,4 @@ func (c *Client) PromoteExternalClientAppCredentials(ctx context.Context, appID,
 func (c *Client) DiscardExternalClientAppCredentials(ctx context.Context, appID, consumerID, stagedID string) error {
 	o := op{name: "discarding staged credentials of External Client App " + appID, perm: NeedDevelopExternalClientApps}
 	return c.ecaREST(ctx, o, http.MethodDelete, consumerPath(appID, consumerID)+"/staged/"+url.PathEscape(stagedID), nil, nil)
-}
-
-// ProveClientCredentials asks the token endpoint for a client credentials token with the given
-// key and secret, and reports the org's refusal as a KindAuth error. The token proved its point
-// and is revoked at once.
-func (c *Client) ProveClientCredentials(ctx context.Context, key, secret string) error {
-	tok, err := c.IssueAppToken(ctx, AppCredentials{ClientID: key, ClientSecret: secret})
-	if err != nil {
-		return err
-	}
-	return c.RevokeToken(ctx, tok.LoginURL, tok.AccessToken)
 }
