@@ -247,25 +247,17 @@ func (r *connectedAppAccessResource) Create(ctx context.Context, req resource.Cr
 // Read finds the grant by id and re-derives the names from what it points at, so a grant moved
 // or deleted outside Terraform, or a renamed permission set, shows in the next plan.
 func (r *connectedAppAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer connectedAppAccessIdentity.afterRead(ctx, req, resp)
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var state connectedAppAccessModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !r.read(ctx, &state, &resp.Diagnostics) {
-		if !resp.Diagnostics.HasError() {
-			tflog.Warn(ctx, "connected app grant no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
-			r.data.noteGone(ctx, req.State, &resp.State)
-		}
-		return
-	}
-	t := state.target()
-	r.data.noteManaged(t.resourceType, t.importID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource(ctx, r.data, req, resp, readSteps[connectedAppAccessModel]{
+		identity: connectedAppAccessIdentity,
+		read:     r.read,
+		gone: func(ctx context.Context, m connectedAppAccessModel) {
+			tflog.Warn(ctx, "connected app grant no longer exists; removing it from state", map[string]any{"id": m.ID.ValueString()})
+		},
+		managed: func(m connectedAppAccessModel) (string, string) {
+			t := m.target()
+			return t.resourceType, t.importID
+		},
+	})
 }
 
 // Update is never called: every attribute forces replacement.

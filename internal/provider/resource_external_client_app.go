@@ -264,21 +264,16 @@ func (r *externalClientAppResource) Create(ctx context.Context, req resource.Cre
 }
 
 func (r *externalClientAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer externalClientAppIdentity.afterRead(ctx, req, resp)
-	var state externalClientAppModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	if !r.read(ctx, &state, &resp.Diagnostics) {
-		if !resp.Diagnostics.HasError() {
-			tflog.Warn(ctx, "External Client App no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
-			r.data.noteGone(ctx, req.State, &resp.State)
-		}
-		return
-	}
-	r.data.noteManaged(externalClientAppType, strings.ToLower(state.Name.ValueString()))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource(ctx, r.data, req, resp, readSteps[externalClientAppModel]{
+		identity: externalClientAppIdentity,
+		read:     r.read,
+		gone: func(ctx context.Context, m externalClientAppModel) {
+			tflog.Warn(ctx, "External Client App no longer exists; removing it from state", map[string]any{"name": m.Name.ValueString()})
+		},
+		managed: func(m externalClientAppModel) (string, string) {
+			return externalClientAppType, strings.ToLower(m.Name.ValueString())
+		},
+	})
 }
 
 func (r *externalClientAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -268,21 +268,14 @@ func (r *permissionSetResource) read(ctx context.Context, m *permissionSetModel,
 }
 
 func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer permissionSetIdentity.afterRead(ctx, req, resp)
-	var state permissionSetModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	if !r.read(ctx, &state, &resp.Diagnostics) {
-		if !resp.Diagnostics.HasError() {
-			tflog.Info(ctx, "permission set is gone; removing it from state", map[string]any{"name": state.Name.ValueString()})
-			r.data.noteGone(ctx, req.State, &resp.State)
-		}
-		return
-	}
-	r.data.noteManaged(permissionSetType, state.Name.ValueString())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource(ctx, r.data, req, resp, readSteps[permissionSetModel]{
+		identity: permissionSetIdentity,
+		read:     r.read,
+		gone: func(ctx context.Context, m permissionSetModel) {
+			tflog.Info(ctx, "permission set is gone; removing it from state", map[string]any{"name": m.Name.ValueString()})
+		},
+		managed: func(m permissionSetModel) (string, string) { return permissionSetType, m.Name.ValueString() },
+	})
 }
 
 func (r *permissionSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
