@@ -52,7 +52,6 @@ const (
 	attrLimitExternal    = "limit_external_users_to_installed_apps"
 	attrLimitAll         = "limit_all_users_to_approved_apps"
 	attrAllowVF          = "allow_visualforce_api_access"
-	defaultAPITimeout    = 5 * time.Minute
 	apiAccessSettingOp   = "API Access Control settings"
 )
 

@@ -28,11 +28,6 @@ var (
 	_ resource.ResourceWithConfigValidators = (*connectedAppAccessResource)(nil)
 )
 
-// profileImportPrefix marks the profile form of the import id. Permission set API names cannot
-// contain a colon, so "App/profile:Customer Community User" cannot be mistaken for a permission
-// set, and profile names (which may contain spaces and most punctuation) are taken verbatim.
-const profileImportPrefix = "profile:"
-
 // NewConnectedAppAccessResource grants a connected app to a permission set or a profile.
 func NewConnectedAppAccessResource() resource.Resource {
 	return &connectedAppAccessResource{}
