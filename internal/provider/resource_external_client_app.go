@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -82,33 +83,6 @@ func (r *externalClientAppResource) Schema(ctx context.Context, _ resource.Schem
 			"The running user needs **External Client App Developer** and **View Client Secret** (`ExternalClientAppDeveloper`, `ViewClientSecret`) " +
 			"to write it, and **External Client App Admin** (`ExternalClientAppAdmin`) for its policies.",
 		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				MarkdownDescription: "API name of the ECA (its metadata `fullName`): letters, digits and underscores, starting with a letter, " +
-					fmt.Sprintf("without consecutive or trailing underscores, at most %d characters. Changing it creates a new app.", maxAPINameLength),
-				Required:      true,
-				Validators:    []validator.String{apiNameValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The ECA's id, as the OAuth usage and credentials resources know it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"label": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Name shown in Setup and on consent pages, 1 to %d characters, without control characters.", connectedAppLabelMaxLength),
-				Required:            true,
-				Validators:          []validator.String{validLabel(), noControlCharacters("label", false)},
-			},
-			"contact_email": schema.StringAttribute{
-				MarkdownDescription: "Email address Salesforce uses to contact the app's admin.",
-				Required:            true,
-				Validators:          []validator.String{validContactEmail()},
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Description shown in Setup, at most %d characters.", connectedAppDescriptionMaxLength),
-				Optional:            true,
-				Validators:          []validator.String{validMaxLength("description", connectedAppDescriptionMaxLength), noControlCharacters("description", true)},
-			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "OAuth scopes, at least one, among " + markdownList(connectedAppScopes) + ".",
 				ElementType:         types.StringType,
@@ -170,7 +144,42 @@ func (r *externalClientAppResource) Schema(ctx context.Context, _ resource.Schem
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, externalClientAppOwnAttributes())
 	resp.Schema.Attributes["timeouts"] = timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
+}
+
+// externalClientAppOwnAttributes are the attributes of the app itself (ExternalClientApplication),
+// apart from those of its OAuth plugin.
+func externalClientAppOwnAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name": schema.StringAttribute{
+			MarkdownDescription: "API name of the ECA (its metadata `fullName`): letters, digits and underscores, starting with a letter, " +
+				fmt.Sprintf("without consecutive or trailing underscores, at most %d characters. Changing it creates a new app.", maxAPINameLength),
+			Required:      true,
+			Validators:    []validator.String{apiNameValidator()},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"id": schema.StringAttribute{
+			MarkdownDescription: "The ECA's id, as the OAuth usage and credentials resources know it.",
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"label": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("Name shown in Setup and on consent pages, 1 to %d characters, without control characters.", connectedAppLabelMaxLength),
+			Required:            true,
+			Validators:          []validator.String{validLabel(), noControlCharacters("label", false)},
+		},
+		"contact_email": schema.StringAttribute{
+			MarkdownDescription: "Email address Salesforce uses to contact the app's admin.",
+			Required:            true,
+			Validators:          []validator.String{validContactEmail()},
+		},
+		"description": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("Description shown in Setup, at most %d characters.", connectedAppDescriptionMaxLength),
+			Optional:            true,
+			Validators:          []validator.String{validMaxLength("description", connectedAppDescriptionMaxLength), noControlCharacters("description", true)},
+		},
+	}
 }
 
 // externalClientAppIdentity is the ECA's API name, its import id.
