@@ -6,9 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
@@ -103,20 +101,4 @@ func (a *refreshAppScopesAction) Invoke(ctx context.Context, req action.InvokeRe
 	}
 	resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf("Blocked and unblocked %s: it now has its current scopes, "+
 		"and its earlier sessions have ended.", app.Name)})
-}
-
-// refreshInstalledScopes blocks the installed app and unblocks it, so that it picks up its current
-// scopes; the installation resource's scope_refresh_trigger and the action share it. When the
-// unblock fails the app is left blocked, and the diagnostic says so.
-func refreshInstalledScopes(ctx context.Context, c *orgapi.Client, id, name string) (*orgapi.Installation, diag.Diagnostic) {
-	tflog.Info(ctx, "blocking and unblocking connected app so that it picks up its current scopes", map[string]any{"name": name})
-	if _, err := c.SetBlocked(ctx, id, true); err != nil {
-		return nil, orgErrorDiag(fmt.Sprintf("blocking Connected App (%s) to refresh its scopes", name), err)
-	}
-	inst, err := c.SetBlocked(ctx, id, false)
-	if err != nil {
-		return nil, orgErrorDiag(fmt.Sprintf("unblocking Connected App (%s) after blocking it to refresh its scopes; the app is "+
-			"blocked now: unblock it in %s or apply again", name, orgapi.SetupPageOAuthUsage), err)
-	}
-	return inst, nil
 }

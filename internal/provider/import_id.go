@@ -8,6 +8,11 @@ import (
 // Import ids of resources that join two objects name both, separated by a slash; API names
 // cannot contain one, so the split is never ambiguous.
 
+// profileImportPrefix marks the profile form of the import id. Permission set API names cannot
+// contain a colon, so "App/profile:Customer Community User" cannot be mistaken for a permission
+// set, and profile names (which may contain spaces and most punctuation) are taken verbatim.
+const profileImportPrefix = "profile:"
+
 // importIDParts splits "a/b" into its two non-empty parts; the error names the expected form.
 func importIDParts(id, form string) (string, string, error) {
 	first, second, ok := strings.Cut(id, "/")

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -99,32 +97,4 @@ func (l *connectedAppList) List(ctx context.Context, req list.ListRequest, strea
 			}
 		}
 	})
-}
-
-// listOAuthUsage reads the Connected Apps OAuth Usage list, sorted by API name: the only source of
-// which apps are local, installed and blocked, so without the setup extension listing fails.
-func listOAuthUsage(ctx context.Context, d *providerData, diags *diag.Diagnostics) []orgapi.OAuthUsageApp {
-	if !d.ready(diags) {
-		return nil
-	}
-	available, err := d.client.ExtensionAvailable(ctx)
-	if err != nil {
-		diags.Append(orgErrorDiag("discovering the sfaccess setup extension", err))
-		return nil
-	}
-	if !available {
-		diags.AddError("Setup Extension Unavailable",
-			"This org does not serve the sfaccess setup extension, and Salesforce has no public API for the Connected Apps "+
-				"OAuth Usage page, which alone says which apps are local, installed and blocked. See them in "+orgapi.SetupPageOAuthUsage+".")
-		return nil
-	}
-	apps, err := d.client.OAuthUsage(ctx)
-	if err != nil {
-		diags.Append(orgErrorDiag("reading the Connected Apps OAuth Usage list", err))
-		return nil
-	}
-	// The list may be shared with concurrent readers; sort a copy.
-	apps = slices.Clone(apps)
-	slices.SortFunc(apps, func(a, b orgapi.OAuthUsageApp) int { return strings.Compare(a.Name, b.Name) })
-	return apps
 }

@@ -77,3 +77,17 @@ func (d *providerData) checkClientCredentialsUser(ctx context.Context, user type
 		diags.Append(d.planCheckFailed("client_credentials_user "+user.ValueString(), err))
 	}
 }
+
+// grantWithoutEffect warns when the app (a "connected app" or an "External Client App", at attr)
+// lets every user self-authorize: Salesforce then ignores its profiles and permission sets, so the
+// grant would restrict nobody, which is rarely what the author of a grant means. Nil when the app
+// is admin approved or its policy is not known.
+func grantWithoutEffect(attr path.Path, kind, app string, adminApproved types.Bool) diag.Diagnostic {
+	if adminApproved.IsNull() || adminApproved.IsUnknown() || adminApproved.ValueBool() {
+		return nil
+	}
+	return diag.NewAttributeWarningDiagnostic(attr, "Grant Does Not Restrict the App",
+		fmt.Sprintf("The %s %s lets all users self-authorize (admin_approved_users_only = false), so Salesforce ignores its profiles and "+
+			"permission sets: this grant does not limit who may use the app. Set admin_approved_users_only = true to permit only the granted "+
+			"profiles and permission sets.", kind, app))
+}

@@ -52,7 +52,6 @@ const (
 	attrLimitExternal    = "limit_external_users_to_installed_apps"
 	attrLimitAll         = "limit_all_users_to_approved_apps"
 	attrAllowVF          = "allow_visualforce_api_access"
-	defaultAPITimeout    = 5 * time.Minute
 	apiAccessSettingOp   = "API Access Control settings"
 )
 
@@ -321,16 +320,7 @@ func (r *apiAccessControlResource) read(ctx context.Context, m *apiAccessControl
 }
 
 func (r *apiAccessControlResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer apiAccessControlIdentity.afterRead(ctx, req, resp)
-	var state apiAccessControlModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	if !r.read(ctx, &state, &resp.Diagnostics) {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource(ctx, r.data, req, resp, readSteps[apiAccessControlModel]{identity: apiAccessControlIdentity, read: r.read})
 }
 
 // Delete restores Salesforce's defaults: both limits and the Visualforce option off.

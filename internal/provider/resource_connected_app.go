@@ -352,21 +352,16 @@ func (r *connectedAppResource) Create(ctx context.Context, req resource.CreateRe
 }
 
 func (r *connectedAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer connectedAppIdentity.afterRead(ctx, req, resp)
-	var state connectedAppModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	if !r.read(ctx, &state, &resp.Diagnostics) {
-		if !resp.Diagnostics.HasError() {
-			tflog.Warn(ctx, "connected app no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
-			r.data.noteGone(ctx, req.State, &resp.State)
-		}
-		return
-	}
-	r.data.noteManaged(connectedAppType, strings.ToLower(state.Name.ValueString()))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource(ctx, r.data, req, resp, readSteps[connectedAppModel]{
+		identity: connectedAppIdentity,
+		read:     r.read,
+		gone: func(ctx context.Context, m connectedAppModel) {
+			tflog.Warn(ctx, "connected app no longer exists; removing it from state", map[string]any{"name": m.Name.ValueString()})
+		},
+		managed: func(m connectedAppModel) (string, string) {
+			return connectedAppType, strings.ToLower(m.Name.ValueString())
+		},
+	})
 }
 
 func (r *connectedAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -28,11 +28,6 @@ var (
 	_ resource.ResourceWithConfigValidators = (*connectedAppAccessResource)(nil)
 )
 
-// profileImportPrefix marks the profile form of the import id. Permission set API names cannot
-// contain a colon, so "App/profile:Customer Community User" cannot be mistaken for a permission
-// set, and profile names (which may contain spaces and most punctuation) are taken verbatim.
-const profileImportPrefix = "profile:"
-
 // NewConnectedAppAccessResource grants a connected app to a permission set or a profile.
 func NewConnectedAppAccessResource() resource.Resource {
 	return &connectedAppAccessResource{}
@@ -247,25 +242,17 @@ func (r *connectedAppAccessResource) Create(ctx context.Context, req resource.Cr
 // Read finds the grant by id and re-derives the names from what it points at, so a grant moved
 // or deleted outside Terraform, or a renamed permission set, shows in the next plan.
 func (r *connectedAppAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer connectedAppAccessIdentity.afterRead(ctx, req, resp)
-	if !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	var state connectedAppAccessModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !r.read(ctx, &state, &resp.Diagnostics) {
-		if !resp.Diagnostics.HasError() {
-			tflog.Warn(ctx, "connected app grant no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
-			r.data.noteGone(ctx, req.State, &resp.State)
-		}
-		return
-	}
-	t := state.target()
-	r.data.noteManaged(t.resourceType, t.importID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource(ctx, r.data, req, resp, readSteps[connectedAppAccessModel]{
+		identity: connectedAppAccessIdentity,
+		read:     r.read,
+		gone: func(ctx context.Context, m connectedAppAccessModel) {
+			tflog.Warn(ctx, "connected app grant no longer exists; removing it from state", map[string]any{"id": m.ID.ValueString()})
+		},
+		managed: func(m connectedAppAccessModel) (string, string) {
+			t := m.target()
+			return t.resourceType, t.importID
+		},
+	})
 }
 
 // Update is never called: every attribute forces replacement.
@@ -388,20 +375,6 @@ func (r *connectedAppAccessResource) resolve(ctx context.Context, m *connectedAp
 	m.PermissionSetName = keepSpelling(m.PermissionSetName, nullIfEmpty(grant.PermissionSetName))
 	m.ProfileName = keepSpelling(m.ProfileName, nullIfEmpty(grant.ProfileName))
 	return true, nil
-}
-
-// grantWithoutEffect warns when the app (a "connected app" or an "External Client App", at attr)
-// lets every user self-authorize: Salesforce then ignores its profiles and permission sets, so the
-// grant would restrict nobody, which is rarely what the author of a grant means. Nil when the app
-// is admin approved or its policy is not known.
-func grantWithoutEffect(attr path.Path, kind, app string, adminApproved types.Bool) diag.Diagnostic {
-	if adminApproved.IsNull() || adminApproved.IsUnknown() || adminApproved.ValueBool() {
-		return nil
-	}
-	return diag.NewAttributeWarningDiagnostic(attr, "Grant Does Not Restrict the App",
-		fmt.Sprintf("The %s %s lets all users self-authorize (admin_approved_users_only = false), so Salesforce ignores its profiles and "+
-			"permission sets: this grant does not limit who may use the app. Set admin_approved_users_only = true to permit only the granted "+
-			"profiles and permission sets.", kind, app))
 }
 
 func (m connectedAppAccessModel) granteeDescription() string {

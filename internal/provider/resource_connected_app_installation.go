@@ -280,21 +280,16 @@ func (r *connectedAppInstallationResource) Create(ctx context.Context, req resou
 }
 
 func (r *connectedAppInstallationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer connectedAppInstallationIdentity.afterRead(ctx, req, resp)
-	var state connectedAppInstallationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	if !r.read(ctx, &state, &resp.Diagnostics) {
-		if !resp.Diagnostics.HasError() {
-			tflog.Info(ctx, "connected app is no longer installed; removing it from state", map[string]any{"name": state.ConnectedAppName.ValueString()})
-			r.data.noteGone(ctx, req.State, &resp.State)
-		}
-		return
-	}
-	r.data.noteManaged(installationType, state.ConnectedAppName.ValueString())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource(ctx, r.data, req, resp, readSteps[connectedAppInstallationModel]{
+		identity: connectedAppInstallationIdentity,
+		read:     r.read,
+		gone: func(ctx context.Context, m connectedAppInstallationModel) {
+			tflog.Info(ctx, "connected app is no longer installed; removing it from state", map[string]any{"name": m.ConnectedAppName.ValueString()})
+		},
+		managed: func(m connectedAppInstallationModel) (string, string) {
+			return installationType, m.ConnectedAppName.ValueString()
+		},
+	})
 }
 
 // read loads the installation m names into m. It reports false when the app is no longer

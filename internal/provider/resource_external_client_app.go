@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -79,33 +80,6 @@ func (r *externalClientAppResource) Schema(ctx context.Context, _ resource.Schem
 			"The running user needs **External Client App Developer** and **View Client Secret** (`ExternalClientAppDeveloper`, `ViewClientSecret`) " +
 			"to write it, and **External Client App Admin** (`ExternalClientAppAdmin`) for its policies.",
 		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				MarkdownDescription: "API name of the ECA (its metadata `fullName`): letters, digits and underscores, starting with a letter, " +
-					fmt.Sprintf("without consecutive or trailing underscores, at most %d characters. Changing it creates a new app.", maxAPINameLength),
-				Required:      true,
-				Validators:    []validator.String{apiNameValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The ECA's id, as the OAuth usage and credentials resources know it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"label": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Name shown in Setup and on consent pages, 1 to %d characters, without control characters.", connectedAppLabelMaxLength),
-				Required:            true,
-				Validators:          []validator.String{validLabel(), noControlCharacters("label", false)},
-			},
-			"contact_email": schema.StringAttribute{
-				MarkdownDescription: "Email address Salesforce uses to contact the app's admin.",
-				Required:            true,
-				Validators:          []validator.String{validContactEmail()},
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Description shown in Setup, at most %d characters.", connectedAppDescriptionMaxLength),
-				Optional:            true,
-				Validators:          []validator.String{validMaxLength("description", connectedAppDescriptionMaxLength), noControlCharacters("description", true)},
-			},
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "OAuth scopes, at least one, among " + markdownList(connectedAppScopes) + ".",
 				ElementType:         types.StringType,
@@ -167,7 +141,42 @@ func (r *externalClientAppResource) Schema(ctx context.Context, _ resource.Schem
 			},
 		},
 	}
+	maps.Copy(resp.Schema.Attributes, externalClientAppOwnAttributes())
 	resp.Schema.Attributes["timeouts"] = timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})
+}
+
+// externalClientAppOwnAttributes are the attributes of the app itself (ExternalClientApplication),
+// apart from those of its OAuth plugin.
+func externalClientAppOwnAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name": schema.StringAttribute{
+			MarkdownDescription: "API name of the ECA (its metadata `fullName`): letters, digits and underscores, starting with a letter, " +
+				fmt.Sprintf("without consecutive or trailing underscores, at most %d characters. Changing it creates a new app.", maxAPINameLength),
+			Required:      true,
+			Validators:    []validator.String{apiNameValidator()},
+			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+		"id": schema.StringAttribute{
+			MarkdownDescription: "The ECA's id, as the OAuth usage and credentials resources know it.",
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"label": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("Name shown in Setup and on consent pages, 1 to %d characters, without control characters.", connectedAppLabelMaxLength),
+			Required:            true,
+			Validators:          []validator.String{validLabel(), noControlCharacters("label", false)},
+		},
+		"contact_email": schema.StringAttribute{
+			MarkdownDescription: "Email address Salesforce uses to contact the app's admin.",
+			Required:            true,
+			Validators:          []validator.String{validContactEmail()},
+		},
+		"description": schema.StringAttribute{
+			MarkdownDescription: fmt.Sprintf("Description shown in Setup, at most %d characters.", connectedAppDescriptionMaxLength),
+			Optional:            true,
+			Validators:          []validator.String{validMaxLength("description", connectedAppDescriptionMaxLength), noControlCharacters("description", true)},
+		},
+	}
 }
 
 // externalClientAppIdentity is the ECA's API name, its import id.
@@ -261,21 +270,16 @@ func (r *externalClientAppResource) Create(ctx context.Context, req resource.Cre
 }
 
 func (r *externalClientAppResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer externalClientAppIdentity.afterRead(ctx, req, resp)
-	var state externalClientAppModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	if !r.read(ctx, &state, &resp.Diagnostics) {
-		if !resp.Diagnostics.HasError() {
-			tflog.Warn(ctx, "External Client App no longer exists; removing it from state", map[string]any{"name": state.Name.ValueString()})
-			r.data.noteGone(ctx, req.State, &resp.State)
-		}
-		return
-	}
-	r.data.noteManaged(externalClientAppType, strings.ToLower(state.Name.ValueString()))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource(ctx, r.data, req, resp, readSteps[externalClientAppModel]{
+		identity: externalClientAppIdentity,
+		read:     r.read,
+		gone: func(ctx context.Context, m externalClientAppModel) {
+			tflog.Warn(ctx, "External Client App no longer exists; removing it from state", map[string]any{"name": m.Name.ValueString()})
+		},
+		managed: func(m externalClientAppModel) (string, string) {
+			return externalClientAppType, strings.ToLower(m.Name.ValueString())
+		},
+	})
 }
 
 func (r *externalClientAppResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

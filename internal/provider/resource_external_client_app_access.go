@@ -158,21 +158,16 @@ func (r *externalClientAppAccessResource) Create(ctx context.Context, req resour
 }
 
 func (r *externalClientAppAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer externalClientAppAccessIdentity.afterRead(ctx, req, resp)
-	var state externalClientAppAccessModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	if !r.read(ctx, &state, &resp.Diagnostics) {
-		if !resp.Diagnostics.HasError() {
-			tflog.Warn(ctx, "External Client App grant no longer exists; removing it from state", map[string]any{"id": state.importID()})
-			r.data.noteGone(ctx, req.State, &resp.State)
-		}
-		return
-	}
-	r.data.noteManaged(externalClientAppAccessType, state.importID())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource(ctx, r.data, req, resp, readSteps[externalClientAppAccessModel]{
+		identity: externalClientAppAccessIdentity,
+		read:     r.read,
+		gone: func(ctx context.Context, m externalClientAppAccessModel) {
+			tflog.Warn(ctx, "External Client App grant no longer exists; removing it from state", map[string]any{"id": m.importID()})
+		},
+		managed: func(m externalClientAppAccessModel) (string, string) {
+			return externalClientAppAccessType, m.importID()
+		},
+	})
 }
 
 // read reports whether the grant m describes is in the app's policies. Names are compared ignoring

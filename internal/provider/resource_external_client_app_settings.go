@@ -152,16 +152,7 @@ func (r *externalClientAppSettingsResource) apply(ctx context.Context, planned t
 }
 
 func (r *externalClientAppSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer externalClientAppSettingsIdentity.afterRead(ctx, req, resp)
-	var state externalClientAppSettingsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	r.read(ctx, &state, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	}
+	readResource(ctx, r.data, req, resp, readSteps[externalClientAppSettingsModel]{identity: externalClientAppSettingsIdentity, read: r.read})
 }
 
 func (r *externalClientAppSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -46,8 +46,8 @@ type permissionSetModel struct {
 }
 
 const (
-	maxLabelLength       = 80
-	maxDescriptionLength = 255
+	permissionSetLabelMaxLength       = 80
+	permissionSetDescriptionMaxLength = 255
 )
 
 func (r *permissionSetResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -74,15 +74,15 @@ func (r *permissionSetResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"label": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("The label shown in Setup; 1 to %d characters, without control characters.", maxLabelLength),
+				MarkdownDescription: fmt.Sprintf("The label shown in Setup; 1 to %d characters, without control characters.", permissionSetLabelMaxLength),
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, maxLabelLength), noControlCharacters("label", false)},
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, permissionSetLabelMaxLength), noControlCharacters("label", false)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("What the permission set is for; 1 to %d characters, without control "+
-					"characters other than line breaks and tabs. Omit it for no description.", maxDescriptionLength),
+					"characters other than line breaks and tabs. Omit it for no description.", permissionSetDescriptionMaxLength),
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, maxDescriptionLength), noControlCharacters("description", true)},
+				Validators: []validator.String{stringvalidator.LengthBetween(1, permissionSetDescriptionMaxLength), noControlCharacters("description", true)},
 			},
 			"user_permissions": schema.SetAttribute{
 				MarkdownDescription: "The user permissions the set grants, by API name. The resource owns exactly these " +
@@ -268,21 +268,14 @@ func (r *permissionSetResource) read(ctx context.Context, m *permissionSetModel,
 }
 
 func (r *permissionSetResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer permissionSetIdentity.afterRead(ctx, req, resp)
-	var state permissionSetModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	if !r.read(ctx, &state, &resp.Diagnostics) {
-		if !resp.Diagnostics.HasError() {
-			tflog.Info(ctx, "permission set is gone; removing it from state", map[string]any{"name": state.Name.ValueString()})
-			r.data.noteGone(ctx, req.State, &resp.State)
-		}
-		return
-	}
-	r.data.noteManaged(permissionSetType, state.Name.ValueString())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource(ctx, r.data, req, resp, readSteps[permissionSetModel]{
+		identity: permissionSetIdentity,
+		read:     r.read,
+		gone: func(ctx context.Context, m permissionSetModel) {
+			tflog.Info(ctx, "permission set is gone; removing it from state", map[string]any{"name": m.Name.ValueString()})
+		},
+		managed: func(m permissionSetModel) (string, string) { return permissionSetType, m.Name.ValueString() },
+	})
 }
 
 func (r *permissionSetResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

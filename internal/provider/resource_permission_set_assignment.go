@@ -225,21 +225,16 @@ func findAssignment(ctx context.Context, c *orgapi.Client, match func(orgapi.Per
 }
 
 func (r *permissionSetAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer assignmentIdentity.afterRead(ctx, req, resp)
-	var state permissionSetAssignmentModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !r.data.ready(&resp.Diagnostics) {
-		return
-	}
-	if !r.read(ctx, &state, &resp.Diagnostics) {
-		if !resp.Diagnostics.HasError() {
-			tflog.Info(ctx, "permission set assignment is gone; removing it from state", map[string]any{"id": state.ID.ValueString()})
-			r.data.noteGone(ctx, req.State, &resp.State)
-		}
-		return
-	}
-	r.data.noteManaged(assignmentType, assignmentTarget(state.PermissionSetName.ValueString(), state.Username.ValueString()).importID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readResource(ctx, r.data, req, resp, readSteps[permissionSetAssignmentModel]{
+		identity: assignmentIdentity,
+		read:     r.read,
+		gone: func(ctx context.Context, m permissionSetAssignmentModel) {
+			tflog.Info(ctx, "permission set assignment is gone; removing it from state", map[string]any{"id": m.ID.ValueString()})
+		},
+		managed: func(m permissionSetAssignmentModel) (string, string) {
+			return assignmentType, assignmentTarget(m.PermissionSetName.ValueString(), m.Username.ValueString()).importID
+		},
+	})
 }
 
 // read loads the assignment m names into m. It reports false when the org no longer has it, and

@@ -52,15 +52,7 @@ func main() {
 
 // run carries out the demo; every resource it creates is released before it returns.
 func run(ctx context.Context, repo string, verbose, keep bool, stdout, stderr io.Writer) (err error) {
-	repo, err = filepath.Abs(repo)
-	if err != nil {
-		return err
-	}
-	quickstart := filepath.Join(repo, "examples", "quickstart")
-	if _, err := os.Stat(filepath.Join(quickstart, "main.tf")); err != nil {
-		return fmt.Errorf("%s is not a terraform-provider-sfaccess checkout: %w", repo, err)
-	}
-	terraform, err := tfdev.FindTerraform()
+	repo, quickstart, terraform, err := locate(repo)
 	if err != nil {
 		return err
 	}
@@ -100,25 +92,16 @@ func run(ctx context.Context, repo string, verbose, keep bool, stdout, stderr io
 	}()
 	fmt.Fprintf(stdout, "mock org listening on %s; watch it in a browser at %s%s\n", mock.URL, mock.URL, console.Path)
 
-	ws, err := tfdev.NewWorkspace(filepath.Join(scratch, "terraform"), bin)
-	if err != nil {
-		return err
-	}
-	config := filepath.Join(scratch, "quickstart")
-	if err := copyConfig(quickstart, config); err != nil {
-		return err
-	}
 	sfaccessEnv := []string{
 		"SFACCESS_INSTANCE_URL=" + mock.URL,
 		"SFACCESS_CLIENT_ID=" + mockClientID,
 		"SFACCESS_CLIENT_SECRET=" + mockClientSecret,
 	}
-	tf := &terraformRunner{
-		bin:   terraform,
-		dir:   config,
-		env:   ws.Env(os.Environ(), sfaccessEnv...),
-		color: isTerminal(stdout),
+	tf, ws, err := quickstartRunner(scratch, bin, quickstart, terraform, sfaccessEnv, isTerminal(stdout))
+	if err != nil {
+		return err
 	}
+	config := tf.dir
 
 	step(stdout, "terraform plan examples/quickstart: who would lose API access")
 	if err := showImpact(ctx, tf, stdout, stderr); err != nil {
@@ -126,32 +109,10 @@ func run(ctx context.Context, repo string, verbose, keep bool, stdout, stderr io
 	}
 
 	step(stdout, "terraform apply examples/quickstart (through a dev_overrides CLI config in "+scratch+")")
-	if !verbose {
-		fmt.Fprintln(stdout, "(progress only; `make demo DEMO_ARGS=-v` shows the whole plan)")
-	}
-	applyOut, applyErr := stdout, stderr
-	var progress *progressFilter
-	if !verbose {
-		progress = &progressFilter{out: stdout}
-		applyOut, applyErr = progress, progress
-	}
-	if err := tf.run(ctx, applyOut, applyErr, "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
-		if progress != nil {
-			fmt.Fprintf(stderr, "\n--- terraform apply output ---\n%s--- end of terraform apply output ---\n", progress.Full())
-		}
-		return fmt.Errorf("terraform apply: %w", err)
-	}
-
-	out, err := tf.output(ctx, stderr, "access_checks")
-	if err != nil {
-		return fmt.Errorf("terraform output access_checks: %w", err)
-	}
-	checks, err := parseChecks(out)
-	if err != nil {
+	if err := apply(ctx, tf, verbose, stdout, stderr); err != nil {
 		return err
 	}
-	step(stdout, "Who may reach the API now (sfaccess_api_access_check)")
-	if err := renderChecks(stdout, checks); err != nil {
+	if err := showChecks(ctx, tf, stdout, stderr); err != nil {
 		return err
 	}
 
@@ -168,6 +129,70 @@ func run(ctx context.Context, repo string, verbose, keep bool, stdout, stderr io
 	}
 	end.stop(stdout, keep)
 	return nil
+}
+
+// quickstartRunner copies the quickstart into scratch and returns the terraform that runs it with
+// the provider in bin, through a workspace whose CLI config overrides the provider's source.
+func quickstartRunner(scratch, bin, quickstart, terraform string, sfaccessEnv []string, color bool) (*terraformRunner, *tfdev.Workspace, error) {
+	ws, err := tfdev.NewWorkspace(filepath.Join(scratch, "terraform"), bin)
+	if err != nil {
+		return nil, nil, err
+	}
+	config := filepath.Join(scratch, "quickstart")
+	if err := copyConfig(quickstart, config); err != nil {
+		return nil, nil, err
+	}
+	return &terraformRunner{bin: terraform, dir: config, env: ws.Env(os.Environ(), sfaccessEnv...), color: color}, ws, nil
+}
+
+// locate finds the checkout's quickstart and the terraform binary the demo runs.
+func locate(repo string) (absRepo, quickstart, terraform string, err error) {
+	if absRepo, err = filepath.Abs(repo); err != nil {
+		return "", "", "", err
+	}
+	quickstart = filepath.Join(absRepo, "examples", "quickstart")
+	if _, err := os.Stat(filepath.Join(quickstart, "main.tf")); err != nil {
+		return "", "", "", fmt.Errorf("%s is not a terraform-provider-sfaccess checkout: %w", absRepo, err)
+	}
+	if terraform, err = tfdev.FindTerraform(); err != nil {
+		return "", "", "", err
+	}
+	return absRepo, quickstart, terraform, nil
+}
+
+// apply applies the quickstart, showing only its progress unless verbose; the whole output is
+// shown when it fails.
+func apply(ctx context.Context, tf *terraformRunner, verbose bool, stdout, stderr io.Writer) error {
+	if !verbose {
+		fmt.Fprintln(stdout, "(progress only; `make demo DEMO_ARGS=-v` shows the whole plan)")
+	}
+	applyOut, applyErr := stdout, stderr
+	var progress *progressFilter
+	if !verbose {
+		progress = &progressFilter{out: stdout}
+		applyOut, applyErr = progress, progress
+	}
+	if err := tf.run(ctx, applyOut, applyErr, "apply", "-auto-approve", "-input=false", "-compact-warnings"); err != nil {
+		if progress != nil {
+			fmt.Fprintf(stderr, "\n--- terraform apply output ---\n%s--- end of terraform apply output ---\n", progress.Full())
+		}
+		return fmt.Errorf("terraform apply: %w", err)
+	}
+	return nil
+}
+
+// showChecks renders the quickstart's access_checks output: who may reach the API now.
+func showChecks(ctx context.Context, tf *terraformRunner, stdout, stderr io.Writer) error {
+	out, err := tf.output(ctx, stderr, "access_checks")
+	if err != nil {
+		return fmt.Errorf("terraform output access_checks: %w", err)
+	}
+	checks, err := parseChecks(out)
+	if err != nil {
+		return err
+	}
+	step(stdout, "Who may reach the API now (sfaccess_api_access_check)")
+	return renderChecks(stdout, checks)
 }
 
 // ending is what a person needs to look at the org after the apply, and to change it again.

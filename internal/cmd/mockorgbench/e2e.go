@@ -92,16 +92,8 @@ func runE2E(ctx context.Context, n, rounds int) ([]row, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	repo, err := os.Getwd()
-	if err != nil {
-		return nil, err
-	}
 	fmt.Fprintf(os.Stderr, "bench part 3: building the provider and the bare one, N = %d\n", n)
-	sf, err := buildTarget(ctx, repo, ".", filepath.Join(tmp, "sfaccess-build"))
-	if err != nil {
-		return nil, err
-	}
-	bare, err := buildTarget(ctx, repo, bareProviderPackage, filepath.Join(tmp, "bare-build"))
+	sf, bare, err := buildTargets(ctx, tmp)
 	if err != nil {
 		return nil, err
 	}
@@ -123,56 +115,14 @@ func runE2E(ctx context.Context, n, rounds int) ([]row, error) {
 
 	r := &e2eRun{n: n, terraform: terraform, orgURL: "http://" + ln.Addr().String(), control: srv.ControlToken(),
 		http: &http.Client{Timeout: time.Minute}}
-	sfDir, bareDir, noCallsDir := filepath.Join(tmp, "sfaccess"), filepath.Join(tmp, "bare"), filepath.Join(tmp, "nocalls")
-	floorDir, graphDir := filepath.Join(tmp, "floor"), filepath.Join(tmp, "graph")
-	for dir, config := range map[string]string{
-		sfDir: sfaccessConfig(r.orgURL, n), bareDir: sfaccessConfig(r.orgURL, n), noCallsDir: sfaccessConfig(r.orgURL, n),
-		floorDir: floorConfig(3 * n), graphDir: graphFloorConfig(n),
-	} {
-		if err := writeConfig(dir, config); err != nil {
-			return nil, err
-		}
-	}
-
-	phases := map[string]phase{}
-	for round := 1; round <= rounds; round++ {
-		fmt.Fprintf(os.Stderr, "bench part 3: round %d of %d\n", round, rounds)
-		for _, verb := range []string{"apply", "refresh", "destroy"} {
-			for _, step := range []struct {
-				name, dir string
-				target    target
-				env       []string
-			}{
-				{"floor " + verb, floorDir, sf, nil}, {"graph " + verb, graphDir, sf, nil},
-				{"bare " + verb, bareDir, bare, nil}, {"no-calls " + verb, noCallsDir, bare, bareWithoutCalls},
-				{verb, sfDir, sf, nil},
-			} {
-				p, err := r.phase(ctx, step.target, step.dir, verb, step.env)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", step.name, err)
-				}
-				phases[step.name] = mergeRound(phases[step.name], p)
-			}
-		}
-	}
-
-	// The same refresh at 150 ms a request, coalescing on and off.
-	if _, err := r.phase(ctx, sf, sfDir, "apply", nil); err != nil {
-		return nil, fmt.Errorf("apply before the latency runs: %w", err)
-	}
-	if err := r.setLatency(150); err != nil {
+	sfDir := filepath.Join(tmp, "sfaccess")
+	phases, err := r.rounds(ctx, rounds, tmp, sfDir, sf, bare)
+	if err != nil {
 		return nil, err
 	}
-	on, errOn := r.phase(ctx, sf, sfDir, "refresh", nil)
-	off, errOff := r.phase(ctx, sf, sfDir, "refresh", []string{"SFACCESS_COALESCE=off"})
-	if err := r.setLatency(0); err != nil {
+	on, off, err := r.coalescingAtLatency(ctx, sf, sfDir)
+	if err != nil {
 		return nil, err
-	}
-	if err := errors.Join(errOn, errOff); err != nil {
-		return nil, fmt.Errorf("refresh at 150 ms: %w", err)
-	}
-	if _, err := r.phase(ctx, sf, sfDir, "destroy", nil); err != nil {
-		return nil, fmt.Errorf("destroy after the latency runs: %w", err)
 	}
 
 	// A small change, as most runs in CI are, at 150 ms a request: one app, its installation and
@@ -201,6 +151,81 @@ func runE2E(ctx context.Context, n, rounds int) ([]row, error) {
 	rows = append(rows, ecaRows...)
 	return append(rows, row{"e2e: 3 resources at 150 ms: apply / destroy",
 		fmt.Sprintf("%.2fs / %.2fs", smallApply.elapsed.Seconds(), smallDestroy.elapsed.Seconds()), "(reported)", true}), nil
+}
+
+// buildTargets builds the provider and bareprovider, each with its workspace, under tmp.
+func buildTargets(ctx context.Context, tmp string) (sf, bare target, err error) {
+	repo, err := os.Getwd()
+	if err != nil {
+		return target{}, target{}, err
+	}
+	if sf, err = buildTarget(ctx, repo, ".", filepath.Join(tmp, "sfaccess-build")); err != nil {
+		return target{}, target{}, err
+	}
+	if bare, err = buildTarget(ctx, repo, bareProviderPackage, filepath.Join(tmp, "bare-build")); err != nil {
+		return target{}, target{}, err
+	}
+	return sf, bare, nil
+}
+
+// rounds applies, refreshes and destroys each configuration (the provider's in sfDir, the bare
+// provider's with and without calls, and the two floors) once a round, and keeps each phase's
+// fastest time and most calls.
+func (r *e2eRun) rounds(ctx context.Context, rounds int, tmp, sfDir string, sf, bare target) (map[string]phase, error) {
+	bareDir, noCallsDir := filepath.Join(tmp, "bare"), filepath.Join(tmp, "nocalls")
+	floorDir, graphDir := filepath.Join(tmp, "floor"), filepath.Join(tmp, "graph")
+	for dir, config := range map[string]string{
+		sfDir: sfaccessConfig(r.orgURL, r.n), bareDir: sfaccessConfig(r.orgURL, r.n), noCallsDir: sfaccessConfig(r.orgURL, r.n),
+		floorDir: floorConfig(3 * r.n), graphDir: graphFloorConfig(r.n),
+	} {
+		if err := writeConfig(dir, config); err != nil {
+			return nil, err
+		}
+	}
+	phases := map[string]phase{}
+	for round := 1; round <= rounds; round++ {
+		fmt.Fprintf(os.Stderr, "bench part 3: round %d of %d\n", round, rounds)
+		for _, verb := range []string{"apply", "refresh", "destroy"} {
+			for _, step := range []struct {
+				name, dir string
+				target    target
+				env       []string
+			}{
+				{"floor " + verb, floorDir, sf, nil}, {"graph " + verb, graphDir, sf, nil},
+				{"bare " + verb, bareDir, bare, nil}, {"no-calls " + verb, noCallsDir, bare, bareWithoutCalls},
+				{verb, sfDir, sf, nil},
+			} {
+				p, err := r.phase(ctx, step.target, step.dir, verb, step.env)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", step.name, err)
+				}
+				phases[step.name] = mergeRound(phases[step.name], p)
+			}
+		}
+	}
+	return phases, nil
+}
+
+// coalescingAtLatency runs the same refresh at 150 ms a request, coalescing on and off.
+func (r *e2eRun) coalescingAtLatency(ctx context.Context, sf target, sfDir string) (on, off phase, err error) {
+	if _, err := r.phase(ctx, sf, sfDir, "apply", nil); err != nil {
+		return phase{}, phase{}, fmt.Errorf("apply before the latency runs: %w", err)
+	}
+	if err := r.setLatency(150); err != nil {
+		return phase{}, phase{}, err
+	}
+	on, errOn := r.phase(ctx, sf, sfDir, "refresh", nil)
+	off, errOff := r.phase(ctx, sf, sfDir, "refresh", []string{"SFACCESS_COALESCE=off"})
+	if err := r.setLatency(0); err != nil {
+		return phase{}, phase{}, err
+	}
+	if err := errors.Join(errOn, errOff); err != nil {
+		return phase{}, phase{}, fmt.Errorf("refresh at 150 ms: %w", err)
+	}
+	if _, err := r.phase(ctx, sf, sfDir, "destroy", nil); err != nil {
+		return phase{}, phase{}, fmt.Errorf("destroy after the latency runs: %w", err)
+	}
+	return on, off, nil
 }
 
 func e2eRows(n int, p map[string]phase, on, off phase) []row {

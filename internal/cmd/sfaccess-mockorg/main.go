@@ -98,19 +98,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	cfg := mockorg.Config{StateFile: *stateFile, ControlToken: *controlToken, Logger: logger, DisableSetupExtension: *withoutExtension,
-		AllowedHosts: consoleHosts(*listen, allowedHosts)}
-	if *seedFile != "" {
-		data, err := os.ReadFile(*seedFile)
-		if err != nil {
-			return fmt.Errorf("reading seed: %w", err)
-		}
-		seed, err := mockorg.ParseSeed(data)
-		if err != nil {
-			return fmt.Errorf("seed %s: %w", *seedFile, err)
-		}
-		cfg.Seed = seed
+	seed, err := readSeed(*seedFile)
+	if err != nil {
+		return err
 	}
+	cfg := mockorg.Config{StateFile: *stateFile, ControlToken: *controlToken, Logger: logger, DisableSetupExtension: *withoutExtension,
+		AllowedHosts: consoleHosts(*listen, allowedHosts), Seed: seed}
 	tlsCfg, caFile, err := tlsConfig(*tlsCert, *tlsKey, *tlsSelfSigned)
 	if err != nil {
 		return err
@@ -138,6 +131,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	printBanner(stdout, scheme+"://"+ln.Addr().String(), org, cfg.Seed == nil, *stateFile, caFile)
 
+	return serve(ctx, srv, ln, org, logger)
+}
+
+// readSeed reads the org to serve from file; nil, for the embedded default org, when file is "".
+func readSeed(file string) (*mockorg.Seed, error) {
+	if file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file) //nolint:gosec // the user names the seed file to serve
+	if err != nil {
+		return nil, fmt.Errorf("reading seed: %w", err)
+	}
+	seed, err := mockorg.ParseSeed(data)
+	if err != nil {
+		return nil, fmt.Errorf("seed %s: %w", file, err)
+	}
+	return seed, nil
+}
+
+// serve serves org on ln until ctx is done, then shuts down and flushes the state file.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener, org *mockorg.Server, logger *slog.Logger) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
