@@ -85,7 +85,7 @@ type Requirement struct {
 	AnyOf []string
 }
 
-// The admin permission matrix of ARCHITECTURE.md, by operation family.
+// The admin permission matrix by operation family (ARCHITECTURE.md, Admin permission matrix).
 var (
 	NeedConnectedApps = Requirement{
 		All: []string{"CustomizeApplication"}, AnyOf: []string{"ModifyAllData", "ManageRemoteAccess"}}
