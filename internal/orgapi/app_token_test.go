@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // tokenClient is a client that acts with a pre-issued token, to see whether the org still takes it.
@@ -17,15 +18,15 @@ func (o *testOrg) tokenClient(t *testing.T, token string) *Client {
 }
 
 func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
-	o := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	o := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	logged := &captureLogger{}
 	admin := o.client(t, func(cfg *Config) { cfg.Logger = logged })
 	ctx := context.Background()
 
 	t.Run("client credentials", func(t *testing.T) {
-		tok, err := admin.IssueAppToken(ctx, AppCredentials{ClientID: adminKey, ClientSecret: adminSecret})
+		tok, err := admin.IssueAppToken(ctx, AppCredentials{ClientID: mockorgtest.AdminClientID, ClientSecret: mockorgtest.AdminClientSecret})
 		ok(t, "IssueAppToken", err)
-		if tok.Flow != "client credentials" || tok.InstanceURL != o.ts.URL || tok.LoginURL != o.ts.URL || len(tok.UserID) != 18 {
+		if tok.Flow != "client credentials" || tok.InstanceURL != o.URL || tok.LoginURL != o.URL || len(tok.UserID) != 18 {
 			t.Errorf("token facts: %+v", tok)
 		}
 		id := must[Identity](t, "Identity with the issued token")(o.tokenClient(t, tok.AccessToken).Identity(ctx))
@@ -38,7 +39,7 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 		// A token that is dead already is revoked.
 		ok(t, "RevokeToken again", admin.RevokeToken(ctx, tok.LoginURL, tok.AccessToken))
 		log := logged.text()
-		if !strings.Contains(log, "obtained an access token") || strings.Contains(log, tok.AccessToken) || strings.Contains(log, adminSecret) {
+		if !strings.Contains(log, "obtained an access token") || strings.Contains(log, tok.AccessToken) || strings.Contains(log, mockorgtest.AdminClientSecret) {
 			t.Errorf("the log lacks the token request or holds the token or the secret:\n%s", log)
 		}
 	})
@@ -56,7 +57,7 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 		if e := mustKind(t, err, KindAuth); e.Code != "invalid_grant" || !strings.Contains(e.Message, "approved") {
 			t.Errorf("an unapproved user: %v", err)
 		}
-		o.control(t, http.MethodPost, "sessions", map[string]string{"username": "employee@acme.test", "connected_app": app.FullName}, nil)
+		o.MustControl(t, http.MethodPost, "sessions", map[string]string{"username": "employee@acme.test", "connected_app": app.FullName}, nil)
 		tok, err := admin.IssueAppToken(ctx, cred)
 		ok(t, "IssueAppToken", err)
 		if tok.Flow != "JWT bearer" {
@@ -75,10 +76,10 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 
 	t.Run("credentials that name no single flow", func(t *testing.T) {
 		for _, cred := range []AppCredentials{
-			{ClientID: adminKey},
-			{ClientID: adminKey, ClientSecret: adminSecret, Username: "admin@acme.test"},
-			{ClientID: adminKey, Username: "admin@acme.test", PrivateKeyPEM: "not a key"},
-			{ClientID: adminKey, ClientSecret: adminSecret, LoginURL: "http://login.example.com"},
+			{ClientID: mockorgtest.AdminClientID},
+			{ClientID: mockorgtest.AdminClientID, ClientSecret: mockorgtest.AdminClientSecret, Username: "admin@acme.test"},
+			{ClientID: mockorgtest.AdminClientID, Username: "admin@acme.test", PrivateKeyPEM: "not a key"},
+			{ClientID: mockorgtest.AdminClientID, ClientSecret: mockorgtest.AdminClientSecret, LoginURL: "http://login.example.com"},
 		} {
 			_, err := admin.IssueAppToken(ctx, cred)
 			requireKind(t, err, KindInvalidInput)
@@ -87,7 +88,7 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 }
 
 func TestMockorgRevokeAppSessions(t *testing.T) {
-	o := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	o := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	admin := o.client(t, nil)
 	ctx := context.Background()
 
@@ -97,7 +98,7 @@ func TestMockorgRevokeAppSessions(t *testing.T) {
 	}
 	open := func(username, app string) session {
 		var s session
-		o.control(t, http.MethodPost, "sessions", map[string]string{"username": username, "connected_app": app}, &s)
+		o.MustControl(t, http.MethodPost, "sessions", map[string]string{"username": username, "connected_app": app}, &s)
 		return s
 	}
 	employee, readonly := open("employee@acme.test", "Partner_Portal_Mobile"), open("readonly@acme.test", "Partner_Portal_Mobile")
@@ -117,7 +118,7 @@ func TestMockorgRevokeAppSessions(t *testing.T) {
 		requireKind(t, err, KindAuth)
 	}
 	// The refresh token went with the authorization.
-	resp, err := http.PostForm(o.ts.URL+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"},
+	resp, err := http.PostForm(o.URL+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"},
 		"client_id": {"PartnerPortalMobileKey01"}, "client_secret": {"PartnerPortalMobileSecret01"}, "refresh_token": {employee.RefreshToken}})
 	ok(t, "refresh grant", err)
 	_ = resp.Body.Close()

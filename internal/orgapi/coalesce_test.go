@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/sfid"
 )
 
@@ -221,7 +222,7 @@ func TestCoalescingOffSendsEachRead(t *testing.T) {
 }
 
 func TestReadMetadataCoalescesTenNamesACall(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 100 * time.Millisecond })
 	names := []string{"Terraform_Admin", "Partner_Portal_Mobile", "Workbench", "DataLoader"}
 	for i := range 8 {
@@ -231,14 +232,14 @@ func TestReadMetadataCoalescesTenNamesACall(t *testing.T) {
 	if _, err := c.Limits(ctx); err != nil { // authenticate before counting
 		t.Fatal(err)
 	}
-	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	org.ResetStats(t)
 	errs := make([]error, len(names))
 	concurrently(len(names), func(i int) { _, errs[i] = c.ReadConnectedApp(ctx, names[i]) })
 	concurrently(len(names), func(int) { _, _ = c.ListConnectedApps(ctx) })
 	var st struct {
 		ByOperation map[string]int `json:"by_operation"`
 	}
-	org.control(t, http.MethodGet, "stats", nil, &st)
+	org.MustControl(t, http.MethodGet, "stats", nil, &st)
 	if n := st.ByOperation["soap:readMetadata"]; n != 2 {
 		t.Errorf("%d concurrent reads took %d readMetadata calls, want 2 (10 names a call)", len(names), n)
 	}
@@ -288,14 +289,14 @@ func TestConnectionsAreReused(t *testing.T) {
 
 // A shared list answers the calls that follow it only until the client writes.
 func TestSharedListIsNotReusedAfterAWrite(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, nil)
 	ctx := context.Background()
 	listCalls := func() int {
 		var st struct {
 			ByOperation map[string]int `json:"by_operation"`
 		}
-		org.control(t, http.MethodGet, "stats", nil, &st)
+		org.MustControl(t, http.MethodGet, "stats", nil, &st)
 		return st.ByOperation["soap:listMetadata"]
 	}
 	has := func(files []MetadataFile, name string) bool {
@@ -334,13 +335,13 @@ func TestSharedListIsNotReusedAfterAWrite(t *testing.T) {
 // Concurrent connected app creates share one createMetadata call (ten components a call), and a
 // component the org refuses fails its own create only.
 func TestConcurrentConnectedAppCreatesShareACall(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, func(cfg *Config) { cfg.CoalesceWindow = 100 * time.Millisecond })
 	ctx := context.Background()
 	if _, err := c.Limits(ctx); err != nil { // authenticate before counting
 		t.Fatal(err)
 	}
-	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	org.ResetStats(t)
 	names := []string{"Batch_One", "Workbench", "Batch_Two"} // Workbench exists already
 	errs := make([]error, len(names))
 	concurrently(len(names), func(i int) {
@@ -350,7 +351,7 @@ func TestConcurrentConnectedAppCreatesShareACall(t *testing.T) {
 	var st struct {
 		ByOperation map[string]int `json:"by_operation"`
 	}
-	org.control(t, http.MethodGet, "stats", nil, &st)
+	org.MustControl(t, http.MethodGet, "stats", nil, &st)
 	if n := st.ByOperation["soap:createMetadata"]; n != 1 {
 		t.Errorf("3 concurrent creates took %d createMetadata calls, want 1", n)
 	}
@@ -390,10 +391,10 @@ func TestConcurrentInstallsShareACall(t *testing.T) {
 		var st struct {
 			ByOperation map[string]int `json:"by_operation"`
 		}
-		org.control(t, http.MethodGet, "stats", nil, &st)
+		org.MustControl(t, http.MethodGet, "stats", nil, &st)
 		return st.ByOperation[op]
 	}
-	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	org.ResetStats(t)
 
 	insts := make([]*Installation, len(ids))
 	errs := make([]error, len(ids))
@@ -426,14 +427,14 @@ func TestConcurrentInstallsShareACall(t *testing.T) {
 // kept before the create, while a look-up of the new app fetches the list again and finds it; an
 // install makes only that app's row on the OAuth Usage list stale.
 func TestKeptListsAnswerForAppsTheClientDidNotWrite(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, nil)
 	ctx := context.Background()
 	calls := func(op string) int {
 		var st struct {
 			ByOperation map[string]int `json:"by_operation"`
 		}
-		org.control(t, http.MethodGet, "stats", nil, &st)
+		org.MustControl(t, http.MethodGet, "stats", nil, &st)
 		return st.ByOperation[op]
 	}
 	if _, err := c.ConnectedAppID(ctx, "Workbench"); err != nil {
@@ -481,7 +482,7 @@ func TestKeptListsAnswerForAppsTheClientDidNotWrite(t *testing.T) {
 // fewer calls than windows, with every answer right; once the client writes, a read gets the
 // org's answer, not one read ahead before the write.
 func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	ctx := context.Background()
 	writer := org.client(t, nil)
 	errs := make([]error, 30)
@@ -497,7 +498,7 @@ func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	org.ResetStats(t)
 	for _, f := range files {
 		app, id, err := c.ReadConnectedAppWithID(ctx, f.FullName)
 		if err != nil || app.FullName != f.FullName || !strings.EqualFold(id, f.ID) {
@@ -508,7 +509,7 @@ func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
 	var st struct {
 		ByOperation map[string]int `json:"by_operation"`
 	}
-	org.control(t, http.MethodGet, "stats", nil, &st)
+	org.MustControl(t, http.MethodGet, "stats", nil, &st)
 	if n := st.ByOperation["soap:readMetadata"]; n >= len(files)/2 {
 		t.Errorf("reading %d apps one window after another took %d readMetadata calls, want fewer than half", len(files), n)
 	}
@@ -529,7 +530,7 @@ func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
 // A name the client has not written is found free in the kept list without a new call, while a
 // name it has just created is found taken.
 func TestKeptListAnswersThatANameIsFree(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := org.client(t, nil)
 	ctx := context.Background()
 	if _, taken, err := c.ConnectedAppNamed(ctx, "Free_Name"); err != nil || taken {
@@ -542,12 +543,12 @@ func TestKeptListAnswersThatANameIsFree(t *testing.T) {
 	var st struct {
 		ByOperation map[string]int `json:"by_operation"`
 	}
-	org.control(t, http.MethodGet, "stats", nil, &st)
+	org.MustControl(t, http.MethodGet, "stats", nil, &st)
 	lists := st.ByOperation["soap:listMetadata"]
 	if _, taken, err := c.ConnectedAppNamed(ctx, "free_name"); err != nil || taken {
 		t.Errorf("free_name after another app's create: taken %v, %v", taken, err)
 	}
-	org.control(t, http.MethodGet, "stats", nil, &st)
+	org.MustControl(t, http.MethodGet, "stats", nil, &st)
 	if n := st.ByOperation["soap:listMetadata"]; n != lists {
 		t.Errorf("a name the client never wrote took %d more listMetadata calls, want 0", n-lists)
 	}
@@ -574,7 +575,7 @@ func TestReusedAnswerServesOnlyTheKeysItHolds(t *testing.T) {
 func TestReadJoinsACallInFlightUntilAWrite(t *testing.T) {
 	org := startOrg(t, mockorg.Config{})
 	ctx := context.Background()
-	lists := func() int { return org.stats(t).ByOperation["soap:listMetadata"] }
+	lists := func() int { return org.Stats(t).ByOperation["soap:listMetadata"] }
 	for _, tc := range []struct {
 		writeDuring bool
 		calls       int
@@ -585,7 +586,7 @@ func TestReadJoinsACallInFlightUntilAWrite(t *testing.T) {
 		if _, err := c.PermissionSets(ctx); err != nil {
 			t.Fatal(err)
 		}
-		org.faults(t, map[string]any{"latency_ms": 300})
+		org.Faults(t, map[string]any{"latency_ms": 300})
 		before := lists()
 		first := make(chan error, 1)
 		go func() { _, err := c.ListConnectedApps(ctx); first <- err }()
@@ -610,7 +611,7 @@ func TestReadJoinsACallInFlightUntilAWrite(t *testing.T) {
 		if err := errors.Join(<-first, <-written); err != nil {
 			t.Fatal(err)
 		}
-		org.faults(t, map[string]any{"latency_ms": 0})
+		org.Faults(t, map[string]any{"latency_ms": 0})
 		if got := lists() - before; got != tc.calls {
 			t.Errorf("write during the first call %v: %d listMetadata calls, want %d", tc.writeDuring, got, tc.calls)
 		}
@@ -620,7 +621,7 @@ func TestReadJoinsACallInFlightUntilAWrite(t *testing.T) {
 // A refresh reads its connected apps before their grants; the grants of every app read then come
 // in the second window's query, not over windows that grow one by one.
 func TestGrantsOfEveryAppReadComeAheadAtOnce(t *testing.T) {
-	org := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	org := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	ctx := context.Background()
 	writer := org.client(t, nil)
 	const n = 30
@@ -651,7 +652,7 @@ func TestGrantsOfEveryAppReadComeAheadAtOnce(t *testing.T) {
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
-	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	org.ResetStats(t)
 	for i, id := range grants {
 		g, err := c.ReadConnectedAppGrant(ctx, id)
 		if err != nil || g.ConnectedAppName != names[i] || g.PermissionSetName != "Grant_Holder" {
@@ -663,7 +664,7 @@ func TestGrantsOfEveryAppReadComeAheadAtOnce(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond) // the next read opens a window of its own
 	}
-	if q := org.stats(t).ByOperation["rest:query"]; q != 3 {
+	if q := org.Stats(t).ByOperation["rest:query"]; q != 3 {
 		t.Errorf("reading %d grants one window after another took %d queries, want 3: the first window's, the second's and the grants of every app read", n, q)
 	}
 }

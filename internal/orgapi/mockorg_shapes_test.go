@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // TestMockorgConnectedAppAPINameAndLabel proves that apps are found by API name where the label
@@ -112,7 +113,7 @@ func TestMockorgConnectedAppCreationRestricted(t *testing.T) {
 
 // TestMockorgRefreshTokenRequiresSecret round-trips isSecretRequiredForRefreshToken.
 func TestMockorgRefreshTokenRequiresSecret(t *testing.T) {
-	o := startOrg(t, mockorg.Config{Seed: creationAllowed()})
+	o := startOrg(t, mockorg.Config{Seed: mockorgtest.CreationAllowedSeed()})
 	c := o.client(t, nil)
 	ctx := context.Background()
 
