@@ -32,14 +32,21 @@ var seededAppCredentials = func() map[string][2]string {
 	return creds
 }()
 
+// LookupAppCredentials returns the consumer key and secret of a connected app of the embedded
+// seed, and whether the seed has the app.
+func LookupAppCredentials(app string) (key, secret string, ok bool) {
+	creds, ok := seededAppCredentials[app]
+	return creds[0], creds[1], ok
+}
+
 // AppCredentials returns the consumer key and secret of a connected app of the embedded seed.
 func AppCredentials(t testing.TB, app string) (key, secret string) {
 	t.Helper()
-	creds, ok := seededAppCredentials[app]
+	key, secret, ok := LookupAppCredentials(app)
 	if !ok {
 		t.Fatalf("the embedded seed has no connected app %q", app)
 	}
-	return creds[0], creds[1]
+	return key, secret
 }
 
 // TokenAnswer is the token endpoint's answer: a token, or an OAuth error.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/access"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // usageSeed is the embedded org, whose usage history has a partner who uses the uninstalled
@@ -21,7 +22,7 @@ import (
 // approvals of Workbench, plus an employee's use of the admin-approved Terraform_Admin (granted to
 // System Administrator only, so far), with connected app creation allowed.
 func usageSeed() *mockorg.Seed {
-	seed := creationAllowedSeed()
+	seed := mockorgtest.CreationAllowedSeed()
 	seed.OAuthTokens = append(seed.OAuthTokens,
 		mockorg.SeedOAuthToken{Username: "employee@acme.test", ConnectedApp: "Terraform_Admin", CreatedDate: "2026-03-02T09:00:00.000Z", LastUsedDate: "2026-11-29T06:00:00.000Z", UseCount: 310},
 	)

@@ -57,7 +57,7 @@ resource "sfaccess_external_client_app_access" "employees" {
 // ecaSession is a web server session of username through the ECA, from the control API.
 func (o *testOrg) ecaSession(t *testing.T, username, eca string) string {
 	t.Helper()
-	status, body := o.control(t, http.MethodPost, "sessions", map[string]string{"username": username, "external_client_app": eca})
+	status, body := o.Control(t, http.MethodPost, "sessions", map[string]string{"username": username, "external_client_app": eca})
 	var out struct {
 		SessionID string `json:"session_id"`
 	}
@@ -96,7 +96,7 @@ func (o *testOrg) clientCredentialsWork(t *testing.T, key, secret string) bool {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	status, _ := o.do(t, req)
+	status, _ := o.Do(t, req)
 	return status == http.StatusOK
 }
 
