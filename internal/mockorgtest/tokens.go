@@ -58,12 +58,11 @@ type TokenAnswer struct {
 	Description string `json:"error_description"`
 }
 
-// RequestToken posts form to the token endpoint of the org at base through client, and fails
-// the test unless the org answers as Salesforce does: 200 with a token, or an OAuth error code.
-// It serves orgs this package did not start, such as a sfaccess-mockorg process.
-func RequestToken(t testing.TB, client *http.Client, base string, form url.Values) (int, TokenAnswer) {
+// Grant posts form to the org's token endpoint and fails the test unless the org answers as
+// Salesforce does: 200 with a token, or an OAuth error code.
+func (r Remote) Grant(t testing.TB, form url.Values) (int, TokenAnswer) {
 	t.Helper()
-	resp, err := client.Post(base+"/services/oauth2/token", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	resp, err := r.HTTP.Post(r.URL+"/services/oauth2/token", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatalf("token request: %v", err)
 	}
@@ -81,18 +80,12 @@ func RequestToken(t testing.TB, client *http.Client, base string, form url.Value
 	return resp.StatusCode, ans
 }
 
-// Grant posts form to the org's token endpoint; see RequestToken.
-func (o *Org) Grant(t testing.TB, form url.Values) (int, TokenAnswer) {
-	t.Helper()
-	return RequestToken(t, o.HTTP, o.URL, form)
-}
-
 // Token asks for a token for username through a connected app of the embedded seed with the
 // password grant, as a person's tool would, and returns the answer, a denial included.
-func (o *Org) Token(t testing.TB, username, app string) TokenAnswer {
+func (r Remote) Token(t testing.TB, username, app string) TokenAnswer {
 	t.Helper()
 	key, secret := AppCredentials(t, app)
-	_, ans := o.Grant(t, url.Values{
+	_, ans := r.Grant(t, url.Values{
 		"grant_type": {"password"}, "client_id": {key}, "client_secret": {secret},
 		"username": {username}, "password": {mockorg.DefaultPassword},
 	})
@@ -100,11 +93,22 @@ func (o *Org) Token(t testing.TB, username, app string) TokenAnswer {
 }
 
 // MustToken returns an access token for username through app, failing the test when denied.
-func (o *Org) MustToken(t testing.TB, username, app string) string {
+func (r Remote) MustToken(t testing.TB, username, app string) string {
 	t.Helper()
-	ans := o.Token(t, username, app)
+	ans := r.Token(t, username, app)
 	if ans.AccessToken == "" {
 		t.Fatalf("no token for %s through %s: %s: %s", username, app, ans.Error, ans.Description)
+	}
+	return ans.AccessToken
+}
+
+// AdminToken returns an access token for the admin through Terraform_Admin's client
+// credentials, failing the test when refused.
+func (r Remote) AdminToken(t testing.TB) string {
+	t.Helper()
+	_, ans := r.Grant(t, AdminClientCredentials())
+	if ans.AccessToken == "" {
+		t.Fatalf("no client credentials token: %s: %s", ans.Error, ans.Description)
 	}
 	return ans.AccessToken
 }
