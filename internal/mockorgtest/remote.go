@@ -103,3 +103,22 @@ func (r Remote) Snapshot(t testing.TB, out any) {
 	t.Helper()
 	r.MustControl(t, http.MethodGet, "snapshot", nil, out)
 }
+
+// Session is a session the control API opened: the tokens a browser flow would hand a client.
+type Session struct {
+	SessionID    string `json:"session_id"`
+	RefreshToken string `json:"refresh_token"`
+}
+
+// Session has a user open a session as POST /__mockorg/sessions describes req ("username" and
+// one of "connected_app", "external_client_app", "channel"): through an app, the user authorizes
+// it where the access rules let them. It fails the test when the org refuses the request.
+func (r Remote) Session(t testing.TB, req map[string]string) Session {
+	t.Helper()
+	var s Session
+	r.MustControl(t, http.MethodPost, "sessions", req, &s)
+	if s.SessionID == "" {
+		t.Fatalf("the control API opened no session for %v", req)
+	}
+	return s
+}

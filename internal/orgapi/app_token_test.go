@@ -57,7 +57,7 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 		if e := mustKind(t, err, KindAuth); e.Code != "invalid_grant" || !strings.Contains(e.Message, "approved") {
 			t.Errorf("an unapproved user: %v", err)
 		}
-		o.MustControl(t, http.MethodPost, "sessions", map[string]string{"username": "employee@acme.test", "connected_app": app.FullName}, nil)
+		o.Session(t, map[string]string{"username": "employee@acme.test", "connected_app": app.FullName})
 		tok, err := admin.IssueAppToken(ctx, cred)
 		ok(t, "IssueAppToken", err)
 		if tok.Flow != "JWT bearer" {
@@ -92,18 +92,12 @@ func TestMockorgRevokeAppSessions(t *testing.T) {
 	admin := o.client(t, nil)
 	ctx := context.Background()
 
-	type session struct {
-		SessionID    string `json:"session_id"`
-		RefreshToken string `json:"refresh_token"`
-	}
-	open := func(username, app string) session {
-		var s session
-		o.MustControl(t, http.MethodPost, "sessions", map[string]string{"username": username, "connected_app": app}, &s)
-		return s
+	open := func(username, app string) mockorgtest.Session {
+		return o.Session(t, map[string]string{"username": username, "connected_app": app})
 	}
 	employee, readonly := open("employee@acme.test", "Partner_Portal_Mobile"), open("readonly@acme.test", "Partner_Portal_Mobile")
 	workbench := open("customerplus@acme.test", "Workbench")
-	for _, s := range []session{employee, readonly, workbench} {
+	for _, s := range []mockorgtest.Session{employee, readonly, workbench} {
 		_ = must[Identity](t, "a session before the revocation")(o.tokenClient(t, s.SessionID).Identity(ctx))
 	}
 
@@ -113,17 +107,14 @@ func TestMockorgRevokeAppSessions(t *testing.T) {
 	if n != 4 {
 		t.Errorf("revoked %d authorizations, want 4", n)
 	}
-	for _, s := range []session{employee, readonly} {
+	for _, s := range []mockorgtest.Session{employee, readonly} {
 		_, err := o.tokenClient(t, s.SessionID).Limits(ctx)
 		requireKind(t, err, KindAuth)
 	}
 	// The refresh token went with the authorization.
-	resp, err := http.PostForm(o.URL+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"},
-		"client_id": {"PartnerPortalMobileKey01"}, "client_secret": {"PartnerPortalMobileSecret01"}, "refresh_token": {employee.RefreshToken}})
-	ok(t, "refresh grant", err)
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("the refresh token after the revocation: HTTP %d, want 400", resp.StatusCode)
+	if status, _ := o.Grant(t, url.Values{"grant_type": {"refresh_token"}, "client_id": {"PartnerPortalMobileKey01"},
+		"client_secret": {"PartnerPortalMobileSecret01"}, "refresh_token": {employee.RefreshToken}}); status != http.StatusBadRequest {
+		t.Errorf("the refresh token after the revocation: HTTP %d, want 400", status)
 	}
 	employeeID := must[*User](t, "UserByUsername")(admin.UserByUsername(ctx, "employee@acme.test")).ID
 	if approved := must[bool](t, "HasOAuthApproval")(admin.HasOAuthApproval(ctx, employeeID, "Partner Portal Mobile")); approved {

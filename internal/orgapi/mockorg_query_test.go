@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -84,7 +83,7 @@ func TestMockorgFullRun(t *testing.T) {
 
 	// The app lets users self-authorize: the JWT bearer flow needs the admin's prior approval,
 	// which the web server flow records.
-	o.MustControl(t, http.MethodPost, "sessions", map[string]string{"username": "admin@acme.test", "connected_app": app.FullName}, nil)
+	o.Session(t, map[string]string{"username": "admin@acme.test", "connected_app": app.FullName})
 	jc, err := New(Config{InstanceURL: o.URL, ClientID: app.ConsumerKey, Username: "admin@acme.test", PrivateKeyPEM: pkcs1PEM(key), Logger: logs})
 	ok(t, "New (JWT)", err)
 	jid := must[Identity](t, "Identity (JWT)")(jc.Identity(ctx))

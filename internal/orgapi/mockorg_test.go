@@ -64,7 +64,7 @@ func TestMockorgAuthFlows(t *testing.T) {
 	ok(t, "CreateConnectedApp", admin.CreateConnectedApp(ctx, app))
 	// The app lets users self-authorize, so the JWT bearer flow needs the admin's prior approval
 	// of it, which the web server flow records.
-	o.MustControl(t, http.MethodPost, "sessions", map[string]string{"username": "admin@acme.test", "connected_app": app.FullName}, nil)
+	o.Session(t, map[string]string{"username": "admin@acme.test", "connected_app": app.FullName})
 	// The default audience, https://login.salesforce.com, is what Salesforce expects even though
 	// the token request goes to the org's own URL.
 	jwtClient := func(t *testing.T, pemKey string, mods ...func(*Config)) *Client {

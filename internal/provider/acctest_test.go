@@ -148,10 +148,7 @@ provider "sfaccess" {
 // who never approved it ("user hasn't approved this consumer").
 func (o *testOrg) approveJWTClient(t *testing.T, username string) {
 	t.Helper()
-	status, body := o.Control(t, http.MethodPost, "sessions", map[string]string{"username": username, "connected_app": jwtClientApp})
-	if status != http.StatusOK && status != http.StatusCreated {
-		t.Fatalf("%s authorizing %s: HTTP %d: %s", username, jwtClientApp, status, body)
-	}
+	o.Session(t, map[string]string{"username": username, "connected_app": jwtClientApp})
 }
 
 // The connected app providerConfigAs authenticates through: its API name and consumer key.
@@ -219,17 +216,7 @@ func (o *testOrg) token(t *testing.T, username, connectedApp string) (bool, stri
 // vfSession returns the session id a Visualforce page's getSessionId() would hand a client.
 func (o *testOrg) vfSession(t *testing.T, username string) string {
 	t.Helper()
-	status, body := o.Control(t, http.MethodPost, "sessions", map[string]string{"username": username, "channel": "visualforce"})
-	if status != http.StatusOK && status != http.StatusCreated {
-		t.Fatalf("creating a Visualforce session for %s: HTTP %d: %s", username, status, body)
-	}
-	var res struct {
-		SessionID string `json:"session_id"`
-	}
-	if err := json.Unmarshal(body, &res); err != nil || res.SessionID == "" {
-		t.Fatalf("creating a Visualforce session for %s: no session_id in %s", username, body)
-	}
-	return res.SessionID
+	return o.Session(t, map[string]string{"username": username, "channel": "visualforce"}).SessionID
 }
 
 // callREST makes one REST API call with a session id or access token and reports whether the org

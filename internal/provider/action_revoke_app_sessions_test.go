@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -33,14 +31,7 @@ type liveSession struct {
 // browser) and returns the session, failing the test when the org refuses it.
 func (o *testOrg) openSession(t *testing.T, username, app string) *liveSession {
 	t.Helper()
-	status, body := o.Control(t, http.MethodPost, "sessions", map[string]string{"username": username, "connected_app": app})
-	var res struct {
-		SessionID    string `json:"session_id"`
-		RefreshToken string `json:"refresh_token"`
-	}
-	if status/100 != 2 || json.Unmarshal(body, &res) != nil || res.SessionID == "" {
-		t.Fatalf("%s authorizing %s: HTTP %d: %s", username, app, status, body)
-	}
+	res := o.Session(t, map[string]string{"username": username, "connected_app": app})
 	s := &liveSession{user: username, app: app, access: res.SessionID, refresh: res.RefreshToken}
 	if key, secret, seeded := mockorgtest.LookupAppCredentials(app); seeded {
 		s.consumerKey, s.consumerSecret = key, secret
