@@ -45,7 +45,8 @@ func TestOrgServesTokensControlAndInjectedFailures(t *testing.T) {
 	}
 
 	o.Close(t)
-	if _, err := http.Get(o.URL + "/services/data"); err == nil {
+	if resp, err := http.Get(o.URL + "/services/data"); err == nil {
+		resp.Body.Close()
 		t.Error("the org still answers after Close")
 	}
 }

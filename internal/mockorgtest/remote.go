@@ -23,7 +23,7 @@ type Remote struct {
 // Do sends req to the org and returns the status and body.
 func (r Remote) Do(t testing.TB, req *http.Request) (int, []byte) {
 	t.Helper()
-	resp, err := r.HTTP.Do(req)
+	resp, err := r.HTTP.Do(req) //nolint:gosec // G704: the test names the org it talks to
 	if err != nil {
 		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
@@ -47,7 +47,7 @@ func (r Remote) Control(t testing.TB, method, path string, body any) (int, []byt
 		}
 		rdr = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, r.URL+"/__mockorg/"+strings.TrimPrefix(path, "/"), rdr)
+	req, err := http.NewRequestWithContext(t.Context(), method, r.URL+"/__mockorg/"+strings.TrimPrefix(path, "/"), rdr)
 	if err != nil {
 		t.Fatalf("control request: %v", err)
 	}

@@ -14,7 +14,7 @@ import (
 // admin, and they are what the sfaccess-mockorg banner tells a user to export.
 const (
 	AdminClientID     = "MockorgAdminKey0001"
-	AdminClientSecret = "MockorgAdminSecret0001"
+	AdminClientSecret = "MockorgAdminSecret0001" //nolint:gosec // G101: the embedded seed's published test secret
 )
 
 // AdminClientCredentials is the client credentials grant of the Terraform_Admin app.
@@ -62,7 +62,12 @@ type TokenAnswer struct {
 // Salesforce does: 200 with a token, or an OAuth error code.
 func (r Remote) Grant(t testing.TB, form url.Values) (int, TokenAnswer) {
 	t.Helper()
-	resp, err := r.HTTP.Post(r.URL+"/services/oauth2/token", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, r.URL+"/services/oauth2/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatalf("token request: %v", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := r.HTTP.Do(req) //nolint:gosec // G704: the test names the org it talks to
 	if err != nil {
 		t.Fatalf("token request: %v", err)
 	}
