@@ -47,7 +47,7 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 	t.Run("jwt bearer", func(t *testing.T) {
 		key := testKey()
 		app := &ConnectedApp{FullName: "Orgapi_App_Token", Label: "Orgapi App Token", ContactEmail: "admin@acme.test",
-			CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}, Certificate: selfSignedCert(t, key),
+			CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}, Certificate: mockorgtest.SelfSignedCert(t, key),
 			ConsumerKey: "OrgapiAppTokenKey000000000000000000001"}
 		ok(t, "CreateConnectedApp", admin.CreateConnectedApp(ctx, app))
 		cred := AppCredentials{ClientID: app.ConsumerKey, Username: "employee@acme.test", PrivateKeyPEM: pkcs1PEM(key)}

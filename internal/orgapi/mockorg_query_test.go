@@ -59,7 +59,7 @@ func TestMockorgFullRun(t *testing.T) {
 	app := &ConnectedApp{
 		FullName: "Orgapi_JWT", Label: "Orgapi JWT", ContactEmail: "admin@acme.test", Description: "made by the orgapi tests",
 		CallbackURLs: []string{"https://localhost/cb", "https://localhost/cb2"}, Scopes: []string{"Api", "RefreshToken"},
-		Certificate: selfSignedCert(t, key), ConsumerKey: "OrgapiJwtKey0000000000000000000000000001", ConsumerSecret: "OrgapiJwtSecret000000001",
+		Certificate: mockorgtest.SelfSignedCert(t, key), ConsumerKey: "OrgapiJwtKey0000000000000000000000000001", ConsumerSecret: "OrgapiJwtSecret000000001",
 		IPRelaxation: "BYPASS", RefreshTokenPolicy: "infinite", StartURL: "https://localhost/start",
 	}
 	secrets = append(secrets, app.ConsumerSecret)

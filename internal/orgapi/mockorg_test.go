@@ -59,7 +59,7 @@ func TestMockorgAuthFlows(t *testing.T) {
 	ctx := context.Background()
 	key := testKey()
 	app := &ConnectedApp{FullName: "Orgapi_Auth", Label: "Orgapi Auth", ContactEmail: "admin@acme.test",
-		CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}, Certificate: selfSignedCert(t, key),
+		CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}, Certificate: mockorgtest.SelfSignedCert(t, key),
 		ConsumerKey: "OrgapiAuthKey00000000000000000000000001", ConsumerSecret: "OrgapiAuthSecret00000001"}
 	ok(t, "CreateConnectedApp", admin.CreateConnectedApp(ctx, app))
 	// The app lets users self-authorize, so the JWT bearer flow needs the admin's prior approval
