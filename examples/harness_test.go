@@ -2,7 +2,6 @@ package examples_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/tfdev"
 )
 
@@ -23,32 +23,20 @@ const importBlocksFile = "import-by-string-id.tf"
 type orgRun struct {
 	tf, dir string
 	env     []string
-	// URL is the mock org's address.
-	URL string
+	org     *mockorgtest.Org
 }
 
-// serveOrg serves seed (nil: the embedded org) over loopback HTTP until the test ends and
-// returns its URL.
-func serveOrg(t *testing.T, seed *mockorg.Seed) string {
-	t.Helper()
-	org, err := mockorg.New(mockorg.Config{Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(org)
-	t.Cleanup(func() {
-		srv.Close()
-		_ = org.Close()
-	})
-	return srv.URL
+// serveOrg serves seed (nil: the embedded org) over loopback HTTP until the test ends.
+func serveOrg(t *testing.T, seed *mockorg.Seed) *mockorgtest.Org {
+	return mockorgtest.Start(t, mockorg.Config{Seed: seed})
 }
 
 // adminCredentials are what the sfaccess-mockorg banner tells a user to export for an org at url.
 func adminCredentials(url string) []string {
 	return []string{
 		"SFACCESS_INSTANCE_URL=" + url,
-		"SFACCESS_CLIENT_ID=MockorgAdminKey0001",
-		"SFACCESS_CLIENT_SECRET=MockorgAdminSecret0001",
+		"SFACCESS_CLIENT_ID=" + mockorgtest.AdminClientID,
+		"SFACCESS_CLIENT_SECRET=" + mockorgtest.AdminClientSecret,
 	}
 }
 
@@ -75,7 +63,7 @@ func copyExample(t *testing.T, example, dst string, withImports bool) config {
 // it. extraEnv (NAME=value) is added to Terraform's environment, e.g. TF_VAR_ values.
 func newOrgRun(t *testing.T, tf, plugins, example string, seed *mockorg.Seed, extraEnv ...string) *orgRun {
 	t.Helper()
-	url := serveOrg(t, seed)
+	org := serveOrg(t, seed)
 	work := t.TempDir()
 	cfg := filepath.Join(work, filepath.Base(example))
 	copyExample(t, example, cfg, false)
@@ -83,8 +71,8 @@ func newOrgRun(t *testing.T, tf, plugins, example string, seed *mockorg.Seed, ex
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := ws.Env(os.Environ(), append(adminCredentials(url), extraEnv...)...)
-	return &orgRun{tf: tf, dir: cfg, env: env, URL: url}
+	env := ws.Env(os.Environ(), append(adminCredentials(org.URL), extraEnv...)...)
+	return &orgRun{tf: tf, dir: cfg, env: env, org: org}
 }
 
 // terraform runs one Terraform command in the example's folder without colour, and without

@@ -46,7 +46,7 @@ func TestAccInstallRoute(t *testing.T) {
 		t.Errorf("make install wrote\n%s\nwant what tfdev uses:\n%s", written, tfdev.CLIConfig(gobin))
 	}
 
-	url := serveOrg(t, nil)
+	url := serveOrg(t, nil).URL
 	cfg := filepath.Join(work, "config")
 	writeFile(t, filepath.Join(cfg, "main.tf"), `terraform {
   required_providers {

@@ -2,14 +2,9 @@ package examples_test
 
 import (
 	"encoding/json"
-	"errors"
-	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
-
-	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
 )
 
 // TestAccQuickstart applies examples/quickstart — what `make demo` applies — to an in-process mock
@@ -91,44 +86,19 @@ func TestAccQuickstart(t *testing.T) {
 	// through Workbench, and can through the installed portal app; Workbench stays open to the
 	// employee who authorized it before and closed to the one who never did.
 	for _, username := range []string{"partner@acme.test", "readonly@acme.test"} {
-		if err := passwordLogin(qs.URL, username, "WorkbenchKey0001", "WorkbenchSecret0001"); err == nil ||
-			!strings.Contains(err.Error(), "app must be installed into org") {
-			t.Errorf("%s's login through Workbench: %v, want invalid_client \"app must be installed into org\"", username, err)
+		if ans := qs.org.Token(t, username, "Workbench"); ans.AccessToken != "" ||
+			!strings.Contains(ans.Description, "app must be installed into org") {
+			t.Errorf("%s's login through Workbench: %q %q, want invalid_client \"app must be installed into org\"", username, ans.Error, ans.Description)
 		}
 	}
-	if err := passwordLogin(qs.URL, "employee@acme.test", "WorkbenchKey0001", "WorkbenchSecret0001"); err != nil {
-		t.Errorf("employee's login through Workbench, which they authorized before: %v", err)
+	if ans := qs.org.Token(t, "employee@acme.test", "Workbench"); ans.AccessToken == "" {
+		t.Errorf("employee's login through Workbench, which they authorized before: %s: %s", ans.Error, ans.Description)
 	}
-	if err := passwordLogin(qs.URL, "partner@acme.test", "PartnerPortalMobileKey01", "PartnerPortalMobileSecret01"); err != nil {
-		t.Errorf("partner's login through Partner_Portal_Mobile: %v", err)
+	if ans := qs.org.Token(t, "partner@acme.test", "Partner_Portal_Mobile"); ans.AccessToken == "" {
+		t.Errorf("partner's login through Partner_Portal_Mobile: %s: %s", ans.Error, ans.Description)
 	}
 
 	if out, err := run("plan", "-detailed-exitcode"); err != nil {
 		t.Fatalf("a second plan is not empty (exit %v):\n%s", err, out)
 	}
-}
-
-// passwordLogin asks the org for a token as username through the app, as a client would.
-func passwordLogin(base, username, clientID, clientSecret string) error {
-	form := url.Values{
-		"grant_type": {"password"}, "username": {username}, "password": {mockorg.DefaultPassword},
-		"client_id": {clientID}, "client_secret": {clientSecret},
-	}
-	resp, err := http.PostForm(base+"/services/oauth2/token", form)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	var body struct {
-		AccessToken      string `json:"access_token"`
-		Error            string `json:"error"`
-		ErrorDescription string `json:"error_description"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK || body.AccessToken == "" {
-		return errors.New(resp.Status + ": " + body.Error + ": " + body.ErrorDescription)
-	}
-	return nil
 }

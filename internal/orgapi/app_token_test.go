@@ -24,9 +24,9 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("client credentials", func(t *testing.T) {
-		tok, err := admin.IssueAppToken(ctx, AppCredentials{ClientID: adminKey, ClientSecret: adminSecret})
+		tok, err := admin.IssueAppToken(ctx, AppCredentials{ClientID: mockorgtest.AdminClientID, ClientSecret: mockorgtest.AdminClientSecret})
 		ok(t, "IssueAppToken", err)
-		if tok.Flow != "client credentials" || tok.InstanceURL != o.ts.URL || tok.LoginURL != o.ts.URL || len(tok.UserID) != 18 {
+		if tok.Flow != "client credentials" || tok.InstanceURL != o.URL || tok.LoginURL != o.URL || len(tok.UserID) != 18 {
 			t.Errorf("token facts: %+v", tok)
 		}
 		id := must[Identity](t, "Identity with the issued token")(o.tokenClient(t, tok.AccessToken).Identity(ctx))
@@ -39,7 +39,7 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 		// A token that is dead already is revoked.
 		ok(t, "RevokeToken again", admin.RevokeToken(ctx, tok.LoginURL, tok.AccessToken))
 		log := logged.text()
-		if !strings.Contains(log, "obtained an access token") || strings.Contains(log, tok.AccessToken) || strings.Contains(log, adminSecret) {
+		if !strings.Contains(log, "obtained an access token") || strings.Contains(log, tok.AccessToken) || strings.Contains(log, mockorgtest.AdminClientSecret) {
 			t.Errorf("the log lacks the token request or holds the token or the secret:\n%s", log)
 		}
 	})
@@ -57,7 +57,7 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 		if e := mustKind(t, err, KindAuth); e.Code != "invalid_grant" || !strings.Contains(e.Message, "approved") {
 			t.Errorf("an unapproved user: %v", err)
 		}
-		o.control(t, http.MethodPost, "sessions", map[string]string{"username": "employee@acme.test", "connected_app": app.FullName}, nil)
+		o.Session(t, map[string]string{"username": "employee@acme.test", "connected_app": app.FullName})
 		tok, err := admin.IssueAppToken(ctx, cred)
 		ok(t, "IssueAppToken", err)
 		if tok.Flow != "JWT bearer" {
@@ -76,10 +76,10 @@ func TestMockorgIssueAndRevokeAppToken(t *testing.T) {
 
 	t.Run("credentials that name no single flow", func(t *testing.T) {
 		for _, cred := range []AppCredentials{
-			{ClientID: adminKey},
-			{ClientID: adminKey, ClientSecret: adminSecret, Username: "admin@acme.test"},
-			{ClientID: adminKey, Username: "admin@acme.test", PrivateKeyPEM: "not a key"},
-			{ClientID: adminKey, ClientSecret: adminSecret, LoginURL: "http://login.example.com"},
+			{ClientID: mockorgtest.AdminClientID},
+			{ClientID: mockorgtest.AdminClientID, ClientSecret: mockorgtest.AdminClientSecret, Username: "admin@acme.test"},
+			{ClientID: mockorgtest.AdminClientID, Username: "admin@acme.test", PrivateKeyPEM: "not a key"},
+			{ClientID: mockorgtest.AdminClientID, ClientSecret: mockorgtest.AdminClientSecret, LoginURL: "http://login.example.com"},
 		} {
 			_, err := admin.IssueAppToken(ctx, cred)
 			requireKind(t, err, KindInvalidInput)
@@ -92,18 +92,12 @@ func TestMockorgRevokeAppSessions(t *testing.T) {
 	admin := o.client(t, nil)
 	ctx := context.Background()
 
-	type session struct {
-		SessionID    string `json:"session_id"`
-		RefreshToken string `json:"refresh_token"`
-	}
-	open := func(username, app string) session {
-		var s session
-		o.control(t, http.MethodPost, "sessions", map[string]string{"username": username, "connected_app": app}, &s)
-		return s
+	open := func(username, app string) mockorgtest.Session {
+		return o.Session(t, map[string]string{"username": username, "connected_app": app})
 	}
 	employee, readonly := open("employee@acme.test", "Partner_Portal_Mobile"), open("readonly@acme.test", "Partner_Portal_Mobile")
 	workbench := open("customerplus@acme.test", "Workbench")
-	for _, s := range []session{employee, readonly, workbench} {
+	for _, s := range []mockorgtest.Session{employee, readonly, workbench} {
 		_ = must[Identity](t, "a session before the revocation")(o.tokenClient(t, s.SessionID).Identity(ctx))
 	}
 
@@ -113,17 +107,14 @@ func TestMockorgRevokeAppSessions(t *testing.T) {
 	if n != 4 {
 		t.Errorf("revoked %d authorizations, want 4", n)
 	}
-	for _, s := range []session{employee, readonly} {
+	for _, s := range []mockorgtest.Session{employee, readonly} {
 		_, err := o.tokenClient(t, s.SessionID).Limits(ctx)
 		requireKind(t, err, KindAuth)
 	}
 	// The refresh token went with the authorization.
-	resp, err := http.PostForm(o.ts.URL+"/services/oauth2/token", url.Values{"grant_type": {"refresh_token"},
-		"client_id": {"PartnerPortalMobileKey01"}, "client_secret": {"PartnerPortalMobileSecret01"}, "refresh_token": {employee.RefreshToken}})
-	ok(t, "refresh grant", err)
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("the refresh token after the revocation: HTTP %d, want 400", resp.StatusCode)
+	if status, _ := o.Grant(t, url.Values{"grant_type": {"refresh_token"}, "client_id": {"PartnerPortalMobileKey01"},
+		"client_secret": {"PartnerPortalMobileSecret01"}, "refresh_token": {employee.RefreshToken}}); status != http.StatusBadRequest {
+		t.Errorf("the refresh token after the revocation: HTTP %d, want 400", status)
 	}
 	employeeID := must[*User](t, "UserByUsername")(admin.UserByUsername(ctx, "employee@acme.test")).ID
 	if approved := must[bool](t, "HasOAuthApproval")(admin.HasOAuthApproval(ctx, employeeID, "Partner Portal Mobile")); approved {

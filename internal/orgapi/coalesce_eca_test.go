@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"testing"
 	"time"
@@ -30,7 +29,7 @@ func createECAs(t *testing.T, c *Client, prefix string, n int) []string {
 
 func (o *testOrg) calls(t *testing.T, op string) int {
 	t.Helper()
-	return o.stats(t).ByOperation[op]
+	return o.Stats(t).ByOperation[op]
 }
 
 // Reading 20 ECAs one window after another, as a refresh does, costs five readMetadata calls
@@ -44,7 +43,7 @@ func TestExternalClientAppReadsShareCallsAcrossWindows(t *testing.T) {
 	if _, err := c.Limits(context.Background()); err != nil { // authenticate before counting
 		t.Fatal(err)
 	}
-	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	org.ResetStats(t)
 	for _, name := range names {
 		app, id, err := c.ReadExternalClientAppWithID(context.Background(), name)
 		if err != nil || app.Name != name || id == "" || !slices.Equal(app.Scopes, []string{"Api"}) || app.CallbackURL != "https://e.acme.test/cb" {

@@ -234,14 +234,14 @@ func TestReadMetadataCoalescesTenNamesACall(t *testing.T) {
 	if _, err := c.Limits(ctx); err != nil { // authenticate before counting
 		t.Fatal(err)
 	}
-	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	org.ResetStats(t)
 	errs := make([]error, len(names))
 	concurrently(len(names), func(i int) { _, errs[i] = c.ReadConnectedApp(ctx, names[i]) })
 	concurrently(len(names), func(int) { _, _ = c.ListConnectedApps(ctx) })
 	var st struct {
 		ByOperation map[string]int `json:"by_operation"`
 	}
-	org.control(t, http.MethodGet, "stats", nil, &st)
+	org.MustControl(t, http.MethodGet, "stats", nil, &st)
 	if n := st.ByOperation["soap:readMetadata"]; n != 2 {
 		t.Errorf("%d concurrent reads took %d readMetadata calls, want 2 (10 names a call)", len(names), n)
 	}
@@ -298,7 +298,7 @@ func TestSharedListIsNotReusedAfterAWrite(t *testing.T) {
 		var st struct {
 			ByOperation map[string]int `json:"by_operation"`
 		}
-		org.control(t, http.MethodGet, "stats", nil, &st)
+		org.MustControl(t, http.MethodGet, "stats", nil, &st)
 		return st.ByOperation["soap:listMetadata"]
 	}
 	has := func(files []MetadataFile, name string) bool {
@@ -343,7 +343,7 @@ func TestConcurrentConnectedAppCreatesShareACall(t *testing.T) {
 	if _, err := c.Limits(ctx); err != nil { // authenticate before counting
 		t.Fatal(err)
 	}
-	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	org.ResetStats(t)
 	names := []string{"Batch_One", "Workbench", "Batch_Two"} // Workbench exists already
 	errs := make([]error, len(names))
 	concurrently(len(names), func(i int) {
@@ -353,7 +353,7 @@ func TestConcurrentConnectedAppCreatesShareACall(t *testing.T) {
 	var st struct {
 		ByOperation map[string]int `json:"by_operation"`
 	}
-	org.control(t, http.MethodGet, "stats", nil, &st)
+	org.MustControl(t, http.MethodGet, "stats", nil, &st)
 	if n := st.ByOperation["soap:createMetadata"]; n != 1 {
 		t.Errorf("3 concurrent creates took %d createMetadata calls, want 1", n)
 	}
@@ -393,10 +393,10 @@ func TestConcurrentInstallsShareACall(t *testing.T) {
 		var st struct {
 			ByOperation map[string]int `json:"by_operation"`
 		}
-		org.control(t, http.MethodGet, "stats", nil, &st)
+		org.MustControl(t, http.MethodGet, "stats", nil, &st)
 		return st.ByOperation[op]
 	}
-	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	org.ResetStats(t)
 
 	insts := make([]*Installation, len(ids))
 	errs := make([]error, len(ids))
@@ -436,7 +436,7 @@ func TestKeptListsAnswerForAppsTheClientDidNotWrite(t *testing.T) {
 		var st struct {
 			ByOperation map[string]int `json:"by_operation"`
 		}
-		org.control(t, http.MethodGet, "stats", nil, &st)
+		org.MustControl(t, http.MethodGet, "stats", nil, &st)
 		return st.ByOperation[op]
 	}
 	if _, err := c.ConnectedAppID(ctx, "Workbench"); err != nil {
@@ -500,7 +500,7 @@ func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	org.ResetStats(t)
 	for _, f := range files {
 		app, id, err := c.ReadConnectedAppWithID(ctx, f.FullName)
 		if err != nil || app.FullName != f.FullName || !strings.EqualFold(id, f.ID) {
@@ -511,7 +511,7 @@ func TestReadAheadAfterSuccessiveWindows(t *testing.T) {
 	var st struct {
 		ByOperation map[string]int `json:"by_operation"`
 	}
-	org.control(t, http.MethodGet, "stats", nil, &st)
+	org.MustControl(t, http.MethodGet, "stats", nil, &st)
 	if n := st.ByOperation["soap:readMetadata"]; n >= len(files)/2 {
 		t.Errorf("reading %d apps one window after another took %d readMetadata calls, want fewer than half", len(files), n)
 	}
@@ -545,12 +545,12 @@ func TestKeptListAnswersThatANameIsFree(t *testing.T) {
 	var st struct {
 		ByOperation map[string]int `json:"by_operation"`
 	}
-	org.control(t, http.MethodGet, "stats", nil, &st)
+	org.MustControl(t, http.MethodGet, "stats", nil, &st)
 	lists := st.ByOperation["soap:listMetadata"]
 	if _, taken, err := c.ConnectedAppNamed(ctx, "free_name"); err != nil || taken {
 		t.Errorf("free_name after another app's create: taken %v, %v", taken, err)
 	}
-	org.control(t, http.MethodGet, "stats", nil, &st)
+	org.MustControl(t, http.MethodGet, "stats", nil, &st)
 	if n := st.ByOperation["soap:listMetadata"]; n != lists {
 		t.Errorf("a name the client never wrote took %d more listMetadata calls, want 0", n-lists)
 	}
@@ -577,7 +577,7 @@ func TestReusedAnswerServesOnlyTheKeysItHolds(t *testing.T) {
 func TestReadJoinsACallInFlightUntilAWrite(t *testing.T) {
 	org := startOrg(t, mockorg.Config{})
 	ctx := context.Background()
-	lists := func() int { return org.stats(t).ByOperation["soap:listMetadata"] }
+	lists := func() int { return org.Stats(t).ByOperation["soap:listMetadata"] }
 	for _, tc := range []struct {
 		writeDuring bool
 		calls       int
@@ -588,7 +588,7 @@ func TestReadJoinsACallInFlightUntilAWrite(t *testing.T) {
 		if _, err := c.PermissionSets(ctx); err != nil {
 			t.Fatal(err)
 		}
-		org.faults(t, map[string]any{"latency_ms": 300})
+		org.Faults(t, map[string]any{"latency_ms": 300})
 		before := lists()
 		first := make(chan error, 1)
 		go func() { _, err := c.ListConnectedApps(ctx); first <- err }()
@@ -613,7 +613,7 @@ func TestReadJoinsACallInFlightUntilAWrite(t *testing.T) {
 		if err := errors.Join(<-first, <-written); err != nil {
 			t.Fatal(err)
 		}
-		org.faults(t, map[string]any{"latency_ms": 0})
+		org.Faults(t, map[string]any{"latency_ms": 0})
 		if got := lists() - before; got != tc.calls {
 			t.Errorf("write during the first call %v: %d listMetadata calls, want %d", tc.writeDuring, got, tc.calls)
 		}
@@ -654,7 +654,7 @@ func TestGrantsOfEveryAppReadComeAheadAtOnce(t *testing.T) {
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
-	org.control(t, http.MethodPost, "stats/reset", nil, nil)
+	org.ResetStats(t)
 	for i, id := range grants {
 		g, err := c.ReadConnectedAppGrant(ctx, id)
 		if err != nil || g.ConnectedAppName != names[i] || g.PermissionSetName != "Grant_Holder" {
@@ -666,7 +666,7 @@ func TestGrantsOfEveryAppReadComeAheadAtOnce(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond) // the next read opens a window of its own
 	}
-	if q := org.stats(t).ByOperation["rest:query"]; q != 3 {
+	if q := org.Stats(t).ByOperation["rest:query"]; q != 3 {
 		t.Errorf("reading %d grants one window after another took %d queries, want 3: the first window's, the second's and the grants of every app read", n, q)
 	}
 }

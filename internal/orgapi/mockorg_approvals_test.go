@@ -3,7 +3,6 @@ package orgapi
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -31,7 +30,7 @@ func TestMockorgOAuthApprovals(t *testing.T) {
 	check(employee, "Workbench", true)
 	check(readonly, "Workbench", false)
 	check(readonly, "Partner Portal Mobile", false)
-	o.control(t, http.MethodPost, "sessions", map[string]string{"username": "readonly@acme.test", "connected_app": "Partner_Portal_Mobile"}, nil)
+	o.Session(t, map[string]string{"username": "readonly@acme.test", "connected_app": "Partner_Portal_Mobile"})
 	check(readonly, "Partner Portal Mobile", true)
 	// The API name is not what OauthToken records.
 	check(readonly, "Partner_Portal_Mobile", false)
@@ -48,7 +47,7 @@ func TestMockorgOAuthApprovalList(t *testing.T) {
 	o := startOrg(t, mockorg.Config{})
 	c := o.client(t, nil)
 	ctx := context.Background()
-	o.control(t, http.MethodPost, "sessions", map[string]string{"username": "readonly@acme.test", "connected_app": "Partner_Portal_Mobile"}, nil)
+	o.Session(t, map[string]string{"username": "readonly@acme.test", "connected_app": "Partner_Portal_Mobile"})
 
 	approvals := must[[]OAuthApproval](t, "OAuthApprovals")(c.OAuthApprovals(ctx))
 	if len(approvals) < 3 {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -24,7 +23,7 @@ func TestMockorgFullRun(t *testing.T) {
 	logs := &captureLogger{}
 	c := o.client(t, func(cfg *Config) { cfg.Logger = logs; cfg.UserAgent = "terraform-provider-sfaccess/test" })
 	ctx := context.Background()
-	secrets := []string{adminSecret, mockorg.DefaultPassword}
+	secrets := []string{mockorgtest.AdminClientSecret, mockorg.DefaultPassword}
 
 	id := must[Identity](t, "Identity")(c.Identity(ctx))
 	if id.Username != "admin@acme.test" || !strings.HasPrefix(id.OrgID, "00D") || len(id.OrgID) != 18 || !strings.HasPrefix(id.UserID, "005") {
@@ -84,8 +83,8 @@ func TestMockorgFullRun(t *testing.T) {
 
 	// The app lets users self-authorize: the JWT bearer flow needs the admin's prior approval,
 	// which the web server flow records.
-	o.control(t, http.MethodPost, "sessions", map[string]string{"username": "admin@acme.test", "connected_app": app.FullName}, nil)
-	jc, err := New(Config{InstanceURL: o.ts.URL, ClientID: app.ConsumerKey, Username: "admin@acme.test", PrivateKeyPEM: pkcs1PEM(key), Logger: logs})
+	o.Session(t, map[string]string{"username": "admin@acme.test", "connected_app": app.FullName})
+	jc, err := New(Config{InstanceURL: o.URL, ClientID: app.ConsumerKey, Username: "admin@acme.test", PrivateKeyPEM: pkcs1PEM(key), Logger: logs})
 	ok(t, "New (JWT)", err)
 	jid := must[Identity](t, "Identity (JWT)")(jc.Identity(ctx))
 	if jid.Username != "admin@acme.test" || jid.OrgID != id.OrgID {
@@ -234,7 +233,7 @@ func TestMockorgQueryPagesAcrossBatches(t *testing.T) {
 	c := o.client(t, nil)
 	ctx := context.Background()
 	_ = must[Identity](t, "Identity")(c.Identity(ctx)) // authenticate before counting
-	o.control(t, http.MethodPost, "stats/reset", nil, nil)
+	o.ResetStats(t)
 	var names []string
 	ok(t, "Query", c.Query(ctx, "SELECT Id, Username FROM User", func(raw json.RawMessage) error {
 		var u struct{ Username string }
@@ -248,7 +247,7 @@ func TestMockorgQueryPagesAcrossBatches(t *testing.T) {
 	if len(names) != 9 || len(slices.Compact(slices.Clone(names))) != 9 {
 		t.Errorf("usernames %v", names)
 	}
-	if st := o.stats(t); st.Requests != 5 {
+	if st := o.Stats(t); st.Requests != 5 {
 		t.Errorf("%d requests for 9 records in pages of 2, want 5", st.Requests)
 	}
 }
@@ -258,8 +257,8 @@ func TestMockorgFailAfterCommitDoesNotDuplicate(t *testing.T) {
 	c := o.client(t, nil)
 	ctx := context.Background()
 	partner := must[*User](t, "UserByUsername")(c.UserByUsername(ctx, "partner@acme.test"))
-	o.faults(t, map[string]any{"after_commit_rate": 1})
-	o.control(t, http.MethodPost, "stats/reset", nil, nil)
+	o.Faults(t, map[string]any{"after_commit_rate": 1})
+	o.ResetStats(t)
 
 	app := &ConnectedApp{FullName: "Orgapi_Commit", Label: "Commit", ContactEmail: "admin@acme.test", CallbackURLs: []string{"https://localhost/cb"}, Scopes: []string{"Api"}}
 	ok(t, "CreateConnectedApp", c.CreateConnectedApp(ctx, app))
@@ -267,11 +266,11 @@ func TestMockorgFailAfterCommitDoesNotDuplicate(t *testing.T) {
 	asgID := must[string](t, "AssignPermissionSet")(c.AssignPermissionSet(ctx, psID, partner.ID))
 	capp := must[*ConnectedApplication](t, "ConnectedApplicationByName")(c.ConnectedApplicationByName(ctx, "Orgapi_Commit"))
 	grantID := must[string](t, "GrantConnectedApp")(c.GrantConnectedApp(ctx, psID, capp.ID))
-	if st := o.stats(t); st.Requests <= 8 {
+	if st := o.Stats(t); st.Requests <= 8 {
 		t.Fatalf("%d requests: the writes were not retried, so the faults did not fire", st.Requests)
 	}
 
-	o.faults(t, map[string]any{"rate": 0})
+	o.Faults(t, map[string]any{"rate": 0})
 	files := must[[]MetadataFile](t, "ListConnectedApps")(c.ListConnectedApps(ctx))
 	if n := countFunc(files, func(f MetadataFile) bool { return f.FullName == "Orgapi_Commit" }); n != 1 {
 		t.Errorf("%d apps named Orgapi_Commit", n)
@@ -290,7 +289,7 @@ func TestMockorgFailAfterCommitDoesNotDuplicate(t *testing.T) {
 	}
 
 	// Deletes answered 503 after they happened: the retry finds nothing and that is success.
-	o.faults(t, map[string]any{"after_commit_rate": 1})
+	o.Faults(t, map[string]any{"after_commit_rate": 1})
 	ok(t, "RevokeConnectedAppGrant", c.RevokeConnectedAppGrant(ctx, grantID))
 	ok(t, "DeletePermissionSetAssignment", c.DeletePermissionSetAssignment(ctx, asgID))
 	ok(t, "DeletePermissionSet", c.DeletePermissionSet(ctx, psID))
@@ -311,7 +310,7 @@ func TestMockorgConcurrentUse(t *testing.T) {
 	o := startOrg(t, mockorg.Config{QueryBatchSize: 4})
 	c := o.client(t, nil)
 	ctx := context.Background()
-	o.faults(t, map[string]any{"rate": 0.2, "statuses": []int{503}, "seed": 3})
+	o.Faults(t, map[string]any{"rate": 0.2, "statuses": []int{503}, "seed": 3})
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
 	for i := range 16 {
@@ -341,7 +340,7 @@ func TestMockorgConcurrentUse(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if st := o.stats(t); st.ByOperation["oauth:token"] != 1 {
+	if st := o.Stats(t); st.ByOperation["oauth:token"] != 1 {
 		t.Errorf("%d token requests from 16 concurrent callers, want 1", st.ByOperation["oauth:token"])
 	}
 }
@@ -378,7 +377,7 @@ func TestMockorgIdentityOfAPreIssuedToken(t *testing.T) {
 	o := startOrg(t, mockorg.Config{})
 	admin := o.client(t, nil)
 	want := must[Identity](t, "Identity")(admin.Identity(context.Background()))
-	tok := o.passwordToken(t, adminKey, adminSecret, "admin@acme.test")
+	tok := o.MustToken(t, "admin@acme.test", "Terraform_Admin")
 	c := o.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret, cfg.AccessToken = "", "", tok })
 	got := must[Identity](t, "Identity")(c.Identity(context.Background()))
 	if got.OrgID != want.OrgID {
@@ -397,7 +396,7 @@ func TestPermissionSetReadsLearnTheColumnsFromTheirAnswer(t *testing.T) {
 		c := o.client(t, nil)
 		ctx := context.Background()
 		ok(t, "authenticating", c.Authenticate(ctx))
-		o.control(t, http.MethodPost, "stats/reset", nil, nil)
+		o.ResetStats(t)
 		if _, err := c.PermissionSets(ctx); err != nil {
 			t.Fatalf("provisioned %v: PermissionSets: %v", provisioned, err)
 		}
@@ -408,7 +407,7 @@ func TestPermissionSetReadsLearnTheColumnsFromTheirAnswer(t *testing.T) {
 		if !provisioned {
 			want = 3 // and the first asked again without UseAnyApiClient
 		}
-		if got := o.stats(t).ByOperation["rest:query"]; got != want {
+		if got := o.Stats(t).ByOperation["rest:query"]; got != want {
 			t.Errorf("provisioned %v: %d queries, want %d", provisioned, got, want)
 		}
 	}
@@ -444,7 +443,7 @@ func TestReadConnectedAppGrantIsOneQuery(t *testing.T) {
 		grantID := must[string](t, "GrantConnectedApp")(setup.GrantConnectedApp(ctx, tc.parent, appID))
 		c := o.client(t, nil) // nothing kept from another read
 		ok(t, "authenticating", c.Authenticate(ctx))
-		o.control(t, http.MethodPost, "stats/reset", nil, nil)
+		o.ResetStats(t)
 		g, err := c.ReadConnectedAppGrant(ctx, grantID)
 		if err != nil || g.ProfileName != tc.profileName || g.PermissionSetName != tc.permissionSetName || g.ConnectedAppName != "Workbench" {
 			t.Fatalf("grant of %s: %+v %v", tc.parent, g, err)
@@ -452,7 +451,7 @@ func TestReadConnectedAppGrantIsOneQuery(t *testing.T) {
 		if got, want := normalized(t, g.ProfileID), normalized(t, profile.ID); tc.profileName != "" && got != want {
 			t.Errorf("grant of the profile: ProfileID %q, want %q", got, want)
 		}
-		if got := o.stats(t).ByOperation["rest:query"]; got != 1 {
+		if got := o.Stats(t).ByOperation["rest:query"]; got != 1 {
 			t.Errorf("grant of %s: %d queries, want 1", tc.parent, got)
 		}
 	}
@@ -466,18 +465,18 @@ func TestProfileListServesLookUpsUntilAWrite(t *testing.T) {
 	c := o.client(t, nil)
 	ok(t, "authenticating", c.Authenticate(ctx))
 	profiles := must[[]Profile](t, "Profiles")(c.Profiles(ctx))
-	o.control(t, http.MethodPost, "stats/reset", nil, nil)
+	o.ResetStats(t)
 	byName := must[*Profile](t, "ProfileByName")(c.ProfileByName(ctx, "Partner Community User"))
 	if !slices.Contains(profiles, *byName) || byName.PermissionSetID == "" {
 		t.Errorf("by name %+v, want the listed profile with its own permission set", byName)
 	}
-	if n := o.stats(t).ByOperation["rest:query"]; n != 0 {
+	if n := o.Stats(t).ByOperation["rest:query"]; n != 0 {
 		t.Errorf("%d queries after the profile list was read, want 0", n)
 	}
 	must[string](t, "CreatePermissionSet")(c.CreatePermissionSet(ctx, PermissionSet{Name: "Orgapi_After_List", Label: "x"}))
-	o.control(t, http.MethodPost, "stats/reset", nil, nil)
+	o.ResetStats(t)
 	must[*Profile](t, "ProfileByName after a write")(c.ProfileByName(ctx, "Partner Community User"))
-	if n := o.stats(t).ByOperation["rest:query"]; n == 0 {
+	if n := o.Stats(t).ByOperation["rest:query"]; n == 0 {
 		t.Error("a look-up after a write was answered from the list read before it")
 	}
 }

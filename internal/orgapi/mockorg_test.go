@@ -1,13 +1,9 @@
 package orgapi
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -17,35 +13,18 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
-// Credentials of the embedded org (ARCHITECTURE.md, mockorg model).
-const (
-	adminKey    = "MockorgAdminKey0001"
-	adminSecret = "MockorgAdminSecret0001"
-)
-
-type testOrg struct {
-	org *mockorg.Server
-	ts  *httptest.Server
-}
+// testOrg is the shared mockorg harness, plus the orgapi client it serves.
+type testOrg struct{ *mockorgtest.Org }
 
 func startOrg(t *testing.T, cfg mockorg.Config) *testOrg {
 	t.Helper()
-	org, err := mockorg.New(cfg)
-	if err != nil {
-		t.Fatalf("mockorg.New: %v", err)
-	}
-	ts := httptest.NewServer(org)
-	t.Cleanup(func() {
-		ts.Close()
-		_ = org.Close()
-	})
-	return &testOrg{org: org, ts: ts}
+	return &testOrg{mockorgtest.Start(t, cfg)}
 }
 
 // client returns a client authenticated as the admin through Terraform_Admin's client credentials.
 func (o *testOrg) client(t *testing.T, mod func(*Config)) *Client {
 	t.Helper()
-	cfg := Config{InstanceURL: o.ts.URL, ClientID: adminKey, ClientSecret: adminSecret, MaxRetries: 5}
+	cfg := Config{InstanceURL: o.URL, ClientID: mockorgtest.AdminClientID, ClientSecret: mockorgtest.AdminClientSecret, MaxRetries: 5}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -55,70 +34,6 @@ func (o *testOrg) client(t *testing.T, mod func(*Config)) *Client {
 	}
 	fastRetries(c)
 	return c
-}
-
-// control calls the mock's control API and decodes its answer into out (if not nil).
-func (o *testOrg) control(t *testing.T, method, path string, body, out any) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, o.ts.URL+"/__mockorg/"+path, rd)
-	req.Header.Set("Authorization", "Bearer "+o.org.ControlToken())
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		t.Fatalf("control %s %s: %d %s", method, path, resp.StatusCode, data)
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("control %s: %v in %s", path, err, data)
-		}
-	}
-}
-
-// passwordToken logs a seeded user in through the password grant, as a person's tool would; the
-// client under test then uses it as a pre-issued token.
-func (o *testOrg) passwordToken(t *testing.T, clientID, secret, username string) string {
-	t.Helper()
-	resp, err := http.PostForm(o.ts.URL+"/services/oauth2/token", url.Values{
-		"grant_type": {"password"}, "client_id": {clientID}, "client_secret": {secret},
-		"username": {username}, "password": {mockorg.DefaultPassword},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var ans tokenAnswer
-	if err := json.NewDecoder(resp.Body).Decode(&ans); err != nil || ans.AccessToken == "" {
-		t.Fatalf("password grant for %s: %d %v", username, resp.StatusCode, err)
-	}
-	return ans.AccessToken
-}
-
-type mockStats struct {
-	Requests    int            `json:"requests"`
-	Writes      int            `json:"writes"`
-	ByOperation map[string]int `json:"by_operation"`
-}
-
-func (o *testOrg) stats(t *testing.T) mockStats {
-	t.Helper()
-	var s mockStats
-	o.control(t, http.MethodGet, "stats", nil, &s)
-	return s
-}
-
-func (o *testOrg) faults(t *testing.T, cfg map[string]any) {
-	t.Helper()
-	o.control(t, http.MethodPost, "faults", cfg, nil)
 }
 
 func must[T any](t *testing.T, what string) func(T, error) T {
@@ -149,7 +64,7 @@ func TestMockorgAuthFlows(t *testing.T) {
 	ok(t, "CreateConnectedApp", admin.CreateConnectedApp(ctx, app))
 	// The app lets users self-authorize, so the JWT bearer flow needs the admin's prior approval
 	// of it, which the web server flow records.
-	o.control(t, http.MethodPost, "sessions", map[string]string{"username": "admin@acme.test", "connected_app": app.FullName}, nil)
+	o.Session(t, map[string]string{"username": "admin@acme.test", "connected_app": app.FullName})
 	// The default audience, https://login.salesforce.com, is what Salesforce expects even though
 	// the token request goes to the org's own URL.
 	jwtClient := func(t *testing.T, pemKey string, mods ...func(*Config)) *Client {
@@ -195,7 +110,7 @@ func TestMockorgAuthFlows(t *testing.T) {
 		}
 	})
 	t.Run("jwt with the org's own URL as the audience", func(t *testing.T) {
-		c := jwtClient(t, pkcs1PEM(key), func(cfg *Config) { cfg.JWTAudience = o.ts.URL })
+		c := jwtClient(t, pkcs1PEM(key), func(cfg *Config) { cfg.JWTAudience = o.URL })
 		if _, err := c.Identity(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -216,7 +131,7 @@ func TestMockorgAuthFlows(t *testing.T) {
 		}
 	})
 	t.Run("expired pre-issued token", func(t *testing.T) {
-		tok := o.passwordToken(t, adminKey, adminSecret, "admin@acme.test")
+		tok := o.MustToken(t, "admin@acme.test", "Terraform_Admin")
 		revoke(t, o, tok)
 		c := o.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret, cfg.AccessToken = "", "", tok })
 		_, err := c.Users(ctx)
@@ -228,7 +143,7 @@ func TestMockorgAuthFlows(t *testing.T) {
 
 func revoke(t *testing.T, o *testOrg, token string) {
 	t.Helper()
-	resp, err := http.PostForm(o.ts.URL+"/services/oauth2/revoke", url.Values{"token": {token}})
+	resp, err := http.PostForm(o.URL+"/services/oauth2/revoke", url.Values{"token": {token}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,11 +159,11 @@ func TestMockorgRevokedSessionIsRenewedOnce(t *testing.T) {
 	ctx := context.Background()
 	ok(t, "first call", func() error { _, err := c.ReadConnectedAppSettings(ctx); return err }())
 	revoke(t, o, c.tokens.cur.value)
-	o.control(t, http.MethodPost, "stats/reset", nil, nil)
+	o.ResetStats(t)
 	ok(t, "SOAP call after revocation", func() error { _, err := c.ReadConnectedAppSettings(ctx); return err }())
 	revoke(t, o, c.tokens.cur.value)
 	ok(t, "REST call after revocation", func() error { _, err := c.OAuthUsage(ctx); return err }())
-	st := o.stats(t)
+	st := o.Stats(t)
 	if st.ByOperation["oauth:token"] != 2 {
 		t.Errorf("token requests %d, want one per revocation: %v", st.ByOperation["oauth:token"], st.ByOperation)
 	}
@@ -258,7 +173,7 @@ func TestMockorgInsufficientAccessNamesTheMissingPermission(t *testing.T) {
 	o := startOrg(t, mockorg.Config{})
 	// Partner_Portal_Mobile was created in the org, so the usage restriction on uninstalled apps
 	// does not stand between the app manager and a session.
-	tok := o.passwordToken(t, "PartnerPortalMobileKey01", "PartnerPortalMobileSecret01", "appmanager@acme.test")
+	tok := o.MustToken(t, "appmanager@acme.test", "Partner_Portal_Mobile")
 	c := o.client(t, func(cfg *Config) { cfg.ClientID, cfg.ClientSecret, cfg.AccessToken = "", "", tok })
 	_, err := c.ReadConnectedAppSettings(context.Background())
 	e := mustKind(t, err, KindInsufficientAccess)
@@ -277,8 +192,8 @@ func TestMockorgRetriesInjectedFaults(t *testing.T) {
 	c := o.client(t, func(cfg *Config) { cfg.MaxRetries = 8 })
 	ctx := context.Background()
 	_ = must[[]OAuthUsageApp](t, "authenticate")(c.OAuthUsage(ctx))
-	o.faults(t, map[string]any{"rate": 0.4, "statuses": []int{429, 503}, "retry_after_seconds": 1, "seed": 9})
-	o.control(t, http.MethodPost, "stats/reset", nil, nil)
+	o.Faults(t, map[string]any{"rate": 0.4, "statuses": []int{429, 503}, "retry_after_seconds": 1, "seed": 9})
+	o.ResetStats(t)
 	start := time.Now()
 	calls := []func() error{
 		func() error { _, err := c.ReadConnectedAppSettings(ctx); return err },
@@ -290,7 +205,7 @@ func TestMockorgRetriesInjectedFaults(t *testing.T) {
 			t.Fatalf("call %d under injected faults: %v", i, err)
 		}
 	}
-	st := o.stats(t)
+	st := o.Stats(t)
 	retries := st.Requests - len(calls)
 	if retries < 1 {
 		t.Fatalf("%d requests for %d calls: no fault was injected, the test proves nothing", st.Requests, len(calls))
@@ -299,7 +214,7 @@ func TestMockorgRetriesInjectedFaults(t *testing.T) {
 		t.Errorf("%d retries took %s; Retry-After asked for 1s each", retries, took)
 	}
 
-	o.faults(t, map[string]any{"rate": 1, "statuses": []int{429}})
+	o.Faults(t, map[string]any{"rate": 1, "statuses": []int{429}})
 	c2 := o.client(t, func(cfg *Config) { cfg.MaxRetries = 2 })
 	_, err := c2.OAuthUsage(ctx)
 	requireKind(t, err, KindRateLimited)
@@ -311,7 +226,7 @@ func TestMockorgContextCancellationStopsRetrying(t *testing.T) {
 	c := o.client(t, func(cfg *Config) { cfg.MaxRetries, cfg.CoalesceWindow = 50, -1 })
 	ctx := context.Background()
 	_ = must[[]OAuthUsageApp](t, "authenticate")(c.OAuthUsage(ctx))
-	o.faults(t, map[string]any{"rate": 1, "statuses": []int{503}, "retry_after_seconds": 2})
+	o.Faults(t, map[string]any{"rate": 1, "statuses": []int{503}, "retry_after_seconds": 2})
 	cctx, cancel := context.WithCancel(ctx)
 	time.AfterFunc(300*time.Millisecond, cancel)
 	start := time.Now()
@@ -342,7 +257,7 @@ func TestMockorgWithoutTheSetupExtension(t *testing.T) {
 		{"SetBlocked", func() error { _, err := c.SetBlocked(ctx, appID, true); return err }, SetupPageOAuthUsage},
 		{"Uninstall", func() error { return c.Uninstall(ctx, appID) }, SetupPageOAuthUsage},
 	}
-	o.control(t, http.MethodPost, "stats/reset", nil, nil)
+	o.ResetStats(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.call()
@@ -352,7 +267,7 @@ func TestMockorgWithoutTheSetupExtension(t *testing.T) {
 			}
 		})
 	}
-	if st := o.stats(t); st.Requests != 0 {
+	if st := o.Stats(t); st.Requests != 0 {
 		t.Errorf("%d requests after discovery; the answer must be remembered", st.Requests)
 	}
 	// Everything else keeps working.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -262,20 +261,8 @@ func (o *testOrg) checkClientCredentials(t *testing.T, key, secret string, wantO
 // error code.
 func (o *testOrg) grant(t *testing.T, form url.Values) (bool, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, o.URL+"/services/oauth2/token", strings.NewReader(form.Encode()))
-	if err != nil {
-		t.Fatalf("token request: %v", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	status, body := o.do(t, req)
-	var res tokenResult
-	if err := json.Unmarshal(body, &res); err != nil {
-		t.Fatalf("token endpoint answered HTTP %d with a body that is not JSON", status)
-	}
-	if status == http.StatusOK && res.AccessToken != "" {
-		return true, ""
-	}
-	return false, res.Error
+	_, res := o.Grant(t, form)
+	return res.AccessToken != "", res.Error
 }
 
 // expectStateLacks fails when secret appears anywhere in the state Terraform stores.

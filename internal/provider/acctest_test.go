@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -10,16 +9,12 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -85,16 +80,13 @@ var seededUsers = []string{userAdmin, userAppManager, userReadOnly, userEmployee
 
 var seededApps = []string{appTerraformAdmin, appPartnerPortal, appWorkbench, appDataLoader}
 
-// testOrg is one isolated mock org, served in-process over loopback HTTP for the life of a test.
+// testOrg is the shared mockorg harness (internal/mockorgtest) with what only Terraform tests
+// need: provider blocks, a JWT client app, check functions.
 type testOrg struct {
-	URL    string
-	server *mockorg.Server
-	http   *http.Client
+	*mockorgtest.Org
 
 	jwtOnce   sync.Once
 	jwtKeyPEM string
-
-	failing atomic.Pointer[func(*http.Request) bool]
 }
 
 // newTestOrg starts a fresh mock org on the embedded default seed, except that it may still create
@@ -113,39 +105,7 @@ func newEmbeddedTestOrg(t *testing.T) *testOrg {
 // newTestOrgWith starts a mock org with a custom configuration, e.g. without the setup extension.
 func newTestOrgWith(t *testing.T, cfg mockorg.Config) *testOrg {
 	t.Helper()
-	srv, err := mockorg.New(cfg)
-	if err != nil {
-		t.Fatalf("starting mockorg: %v", err)
-	}
-	o := &testOrg{server: srv}
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if fail := o.failing.Load(); fail != nil && (*fail)(r) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = io.WriteString(w, `[{"errorCode":"SERVER_UNAVAILABLE","message":"injected by the test"}]`)
-			return
-		}
-		srv.ServeHTTP(w, r)
-	}))
-	t.Cleanup(func() {
-		ts.Close()
-		if err := srv.Close(); err != nil {
-			t.Errorf("closing mockorg: %v", err)
-		}
-	})
-	o.URL, o.http = ts.URL, ts.Client()
-	return o
-}
-
-// failWhen answers every API request for which fail holds with a 503, until failWhen(nil). It
-// complements mockorg's fault injection, which selects by path only, where a test needs one
-// particular call to fail (the read-back after a create, not the look-ups before it).
-func (o *testOrg) failWhen(fail func(*http.Request) bool) {
-	if fail == nil {
-		o.failing.Store(nil)
-		return
-	}
-	o.failing.Store(&fail)
+	return &testOrg{Org: mockorgtest.Start(t, cfg)}
 }
 
 // providerConfig is a provider block that authenticates as the org's admin through the
@@ -154,10 +114,10 @@ func (o *testOrg) providerConfig() string {
 	return fmt.Sprintf(`
 provider "sfaccess" {
   instance_url  = %q
-  client_id     = "MockorgAdminKey0001"
-  client_secret = "MockorgAdminSecret0001"
+  client_id     = %q
+  client_secret = %q
 }
-`, o.URL)
+`, o.URL, mockorgtest.AdminClientID, mockorgtest.AdminClientSecret)
 }
 
 // providerConfigAs is a provider block that acts as username through the OAuth JWT bearer flow
@@ -188,10 +148,7 @@ provider "sfaccess" {
 // who never approved it ("user hasn't approved this consumer").
 func (o *testOrg) approveJWTClient(t *testing.T, username string) {
 	t.Helper()
-	status, body := o.control(t, http.MethodPost, "sessions", map[string]string{"username": username, "connected_app": jwtClientApp})
-	if status != http.StatusOK && status != http.StatusCreated {
-		t.Fatalf("%s authorizing %s: HTTP %d: %s", username, jwtClientApp, status, body)
-	}
+	o.Session(t, map[string]string{"username": username, "connected_app": jwtClientApp})
 }
 
 // The connected app providerConfigAs authenticates through: its API name and consumer key.
@@ -235,8 +192,8 @@ func (o *testOrg) adminClient(t *testing.T) *orgapi.Client {
 	t.Helper()
 	c, err := orgapi.New(orgapi.Config{
 		InstanceURL:    o.URL,
-		ClientID:       "MockorgAdminKey0001",
-		ClientSecret:   "MockorgAdminSecret0001",
+		ClientID:       mockorgtest.AdminClientID,
+		ClientSecret:   mockorgtest.AdminClientSecret,
 		RequestTimeout: 10 * time.Second,
 	})
 	if err != nil {
@@ -245,131 +202,21 @@ func (o *testOrg) adminClient(t *testing.T) *orgapi.Client {
 	return c
 }
 
-// control calls the mock's /__mockorg/ control API and returns the status and body.
-func (o *testOrg) control(t *testing.T, method, path string, body any) (int, []byte) {
-	t.Helper()
-	var rdr io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatalf("encoding control body: %v", err)
-		}
-		rdr = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, o.URL+"/__mockorg/"+strings.TrimPrefix(path, "/"), rdr)
-	if err != nil {
-		t.Fatalf("control request: %v", err)
-	}
-	req.Header.Set("Authorization", "Bearer "+o.server.ControlToken())
-	req.Header.Set("Content-Type", "application/json")
-	return o.do(t, req)
-}
-
-func (o *testOrg) do(t *testing.T, req *http.Request) (int, []byte) {
-	t.Helper()
-	resp, err := o.http.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("reading %s %s: %v", req.Method, req.URL.Path, err)
-	}
-	return resp.StatusCode, b
-}
-
-// seededAppCredentials are the consumer key and secret of each connected app of the embedded
-// seed, by app name.
-var seededAppCredentials = func() map[string][2]string {
-	creds := map[string][2]string{}
-	for _, a := range mockorg.DefaultSeed().ConnectedApps {
-		creds[a.Name] = [2]string{a.ConsumerKey, a.ConsumerSecret}
-	}
-	return creds
-}()
-
-// appCredentials returns the consumer key and secret of a connected app of the embedded seed.
-func appCredentials(t *testing.T, app string) (string, string) {
-	t.Helper()
-	creds, ok := seededAppCredentials[app]
-	if !ok {
-		t.Fatalf("the embedded seed has no connected app %q", app)
-	}
-	return creds[0], creds[1]
-}
-
-// tokenResult is the token endpoint's answer to a password grant.
-type tokenResult struct {
-	AccessToken string `json:"access_token"`
-	Error       string `json:"error"`
-	Description string `json:"error_description"`
-}
-
-func (o *testOrg) requestToken(t *testing.T, username, app string) tokenResult {
-	t.Helper()
-	id, secret := appCredentials(t, app)
-	form := url.Values{
-		"grant_type":    {"password"},
-		"client_id":     {id},
-		"client_secret": {secret},
-		"username":      {username},
-		"password":      {mockorg.DefaultPassword},
-	}
-	req, err := http.NewRequest(http.MethodPost, o.URL+"/services/oauth2/token", strings.NewReader(form.Encode()))
-	if err != nil {
-		t.Fatalf("token request: %v", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	status, body := o.do(t, req)
-	var res tokenResult
-	if err := json.Unmarshal(body, &res); err != nil {
-		t.Fatalf("token endpoint answered HTTP %d with a body that is not JSON: %v", status, err)
-	}
-	if status == http.StatusOK && res.AccessToken == "" {
-		t.Fatalf("token endpoint answered 200 without an access token")
-	}
-	if status != http.StatusOK && res.Error == "" {
-		t.Fatalf("token endpoint answered HTTP %d without an OAuth error code", status)
-	}
-	return res
-}
-
 // token asks the org's OAuth endpoint for a real token for username through the connected app,
 // with the password grant, and reports whether one was issued or the OAuth error code.
 func (o *testOrg) token(t *testing.T, username, connectedApp string) (bool, string) {
 	t.Helper()
-	res := o.requestToken(t, username, connectedApp)
+	res := o.Token(t, username, connectedApp)
 	if res.AccessToken != "" {
 		return true, ""
 	}
 	return false, res.Error
 }
 
-// mustToken returns an access token for username through app, failing the test when denied.
-func (o *testOrg) mustToken(t *testing.T, username, app string) string {
-	t.Helper()
-	res := o.requestToken(t, username, app)
-	if res.AccessToken == "" {
-		t.Fatalf("no token for %s through %s: %s: %s", username, app, res.Error, res.Description)
-	}
-	return res.AccessToken
-}
-
 // vfSession returns the session id a Visualforce page's getSessionId() would hand a client.
 func (o *testOrg) vfSession(t *testing.T, username string) string {
 	t.Helper()
-	status, body := o.control(t, http.MethodPost, "sessions", map[string]string{"username": username, "channel": "visualforce"})
-	if status != http.StatusOK && status != http.StatusCreated {
-		t.Fatalf("creating a Visualforce session for %s: HTTP %d: %s", username, status, body)
-	}
-	var res struct {
-		SessionID string `json:"session_id"`
-	}
-	if err := json.Unmarshal(body, &res); err != nil || res.SessionID == "" {
-		t.Fatalf("creating a Visualforce session for %s: no session_id in %s", username, body)
-	}
-	return res.SessionID
+	return o.Session(t, map[string]string{"username": username, "channel": "visualforce"}).SessionID
 }
 
 // callREST makes one REST API call with a session id or access token and reports whether the org
@@ -381,7 +228,7 @@ func (o *testOrg) callREST(t *testing.T, sessionID string) (bool, string) {
 		t.Fatalf("REST request: %v", err)
 	}
 	req.Header.Set("Authorization", "Bearer "+sessionID)
-	status, body := o.do(t, req)
+	status, body := o.Do(t, req)
 	if status == http.StatusOK {
 		return true, ""
 	}
@@ -457,25 +304,10 @@ func expectDiagnostics(phrases ...string) *regexp.Regexp {
 	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
 }
 
-// resetStats zeroes the mock's request counters.
-func (o *testOrg) resetStats(t *testing.T) {
-	t.Helper()
-	if status, body := o.control(t, http.MethodPost, "stats/reset", nil); status/100 != 2 {
-		t.Fatalf("resetting stats: HTTP %d: %s", status, body)
-	}
-}
-
-// checkOperationCount compares how often the org served an operation since the last resetStats.
+// checkOperationCount compares how often the org served an operation since the last ResetStats.
 func (o *testOrg) checkOperationCount(t *testing.T, operation string, want int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		status, body := o.control(t, http.MethodGet, "stats", nil)
-		var stats struct {
-			ByOperation map[string]int `json:"by_operation"`
-		}
-		if status != http.StatusOK || json.Unmarshal(body, &stats) != nil {
-			return fmt.Errorf("reading stats: HTTP %d: %s", status, body)
-		}
-		if got := stats.ByOperation[operation]; got != want {
+		if got := o.Stats(t).ByOperation[operation]; got != want {
 			return fmt.Errorf("the org served %s %d times, want %d", operation, got, want)
 		}
 		return nil

@@ -67,7 +67,7 @@ func TestAccRefreshAppScopesAction(t *testing.T) {
 				),
 			},
 			{
-				PreConfig: func() { org.resetStats(t) },
+				PreConfig: func() { org.ResetStats(t) },
 				Config:    org.config(scopedAppConfig("Api", "RefreshToken", "OpenID")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("sfaccess_connected_app.test", plancheck.ResourceActionUpdate)},

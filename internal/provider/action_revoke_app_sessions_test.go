@@ -1,9 +1,7 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // actionsSupported skips a test whose configuration has action blocks on Terraform older than 1.14.
@@ -31,17 +31,10 @@ type liveSession struct {
 // browser) and returns the session, failing the test when the org refuses it.
 func (o *testOrg) openSession(t *testing.T, username, app string) *liveSession {
 	t.Helper()
-	status, body := o.control(t, http.MethodPost, "sessions", map[string]string{"username": username, "connected_app": app})
-	var res struct {
-		SessionID    string `json:"session_id"`
-		RefreshToken string `json:"refresh_token"`
-	}
-	if status/100 != 2 || json.Unmarshal(body, &res) != nil || res.SessionID == "" {
-		t.Fatalf("%s authorizing %s: HTTP %d: %s", username, app, status, body)
-	}
+	res := o.Session(t, map[string]string{"username": username, "connected_app": app})
 	s := &liveSession{user: username, app: app, access: res.SessionID, refresh: res.RefreshToken}
-	if creds, seeded := seededAppCredentials[app]; seeded {
-		s.consumerKey, s.consumerSecret = creds[0], creds[1]
+	if key, secret, seeded := mockorgtest.LookupAppCredentials(app); seeded {
+		s.consumerKey, s.consumerSecret = key, secret
 	}
 	return s
 }

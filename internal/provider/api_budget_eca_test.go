@@ -37,7 +37,7 @@ func TestAccRefreshOfExternalClientAppsStaysWithinAPICallBudget(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
-				PreConfig: func() { org.resetStats(t) },
+				PreConfig: func() { org.ResetStats(t) },
 				Config:    cfg,
 				PlanOnly:  true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"testing"
@@ -19,11 +17,7 @@ import (
 // apiCalls is what the org counted since the last reset, token requests left out.
 func (o *testOrg) apiCalls(t *testing.T) (int, map[string]int) {
 	t.Helper()
-	status, body := o.control(t, http.MethodGet, "stats", nil)
-	var st mockorg.Stats
-	if status != http.StatusOK || json.Unmarshal(body, &st) != nil {
-		t.Fatalf("reading mockorg stats: HTTP %d %s", status, body)
-	}
+	st := o.Stats(t)
 	n := 0
 	for op, c := range st.ByOperation {
 		if !strings.HasPrefix(op, "oauth:") {
@@ -94,7 +88,7 @@ func TestAccRefreshStaysWithinAPICallBudget(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
-				PreConfig: func() { org.resetStats(t) },
+				PreConfig: func() { org.ResetStats(t) },
 				Config:    cfg,
 				PlanOnly:  true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -147,7 +141,7 @@ resource "sfaccess_connected_app_installation" "new" {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			PreConfig: func() { org.resetStats(t) },
+			PreConfig: func() { org.ResetStats(t) },
 			Config:    cfg,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPreRefresh: []plancheck.PlanCheck{
@@ -172,7 +166,7 @@ func TestAccMinAPIRequestsRemainingStopsThePlan(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				PreConfig:   func() { org.resetStats(t) },
+				PreConfig:   func() { org.ResetStats(t) },
 				Config:      withFloor(1_000_000_000),
 				ExpectError: expectDiagnostics("Too Few API Requests Left", "fewer than min_api_requests_remaining (1000000000)"),
 			},

@@ -31,10 +31,10 @@ func TestKeepSpelling(t *testing.T) {
 	}
 }
 
-// checkNoWrites fails unless the org took no write since the last resetStats.
+// checkNoWrites fails unless the org took no write since the last ResetStats.
 func (o *testOrg) checkNoWrites(t *testing.T, what string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if writes, _, _ := o.stats(t); writes != 0 {
+		if writes := o.Stats(t).Writes; writes != 0 {
 			return fmt.Errorf("%s wrote to the org %d times, want 0", what, writes)
 		}
 		return nil
@@ -64,7 +64,7 @@ func TestAccPermissionSetAssignment_namesIgnoreCase(t *testing.T) {
 				Check: org.checkAssigned(t, "API_Bypass", userEmployee, true),
 			},
 			{
-				PreConfig: func() { org.resetStats(t) },
+				PreConfig: func() { org.ResetStats(t) },
 				// The literal name needs depends_on for the permission set to outlive the
 				// assignment on destroy.
 				Config: org.config(set, strings.Replace(assignmentConfig(`"api_bypass"`, `"Employee@Acme.Test"`),

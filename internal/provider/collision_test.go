@@ -20,12 +20,12 @@ type refusedPlan struct {
 // refusedPlanSteps plans each configuration, expecting it refused, and then checks that the org
 // served no write for any of them.
 func refusedPlanSteps(t *testing.T, org *testOrg, plans ...refusedPlan) []resource.TestStep {
-	steps := []resource.TestStep{{PreConfig: func() { org.resetStats(t) }, Config: org.config(), PlanOnly: true}}
+	steps := []resource.TestStep{{PreConfig: func() { org.ResetStats(t) }, Config: org.config(), PlanOnly: true}}
 	for _, p := range plans {
 		steps = append(steps, resource.TestStep{Config: org.config(p.config), PlanOnly: true, ExpectError: expectDiagnostics(p.want...)})
 	}
 	return append(steps, resource.TestStep{Config: org.config(), Check: func(*terraform.State) error {
-		if writes, _, _ := org.stats(t); writes != 0 {
+		if writes := org.Stats(t).Writes; writes != 0 {
 			return fmt.Errorf("the refused plans wrote %d times", writes)
 		}
 		return nil

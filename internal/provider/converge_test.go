@@ -99,7 +99,7 @@ func TestAccReliabilityUnknownUpdateOutcome(t *testing.T) {
 				Steps: []resource.TestStep{
 					{Config: config(1)},
 					{
-						PreConfig: func() { org.setFaults(t, map[string]any{"after_commit_rate": 1, "paths": tc.paths}) },
+						PreConfig: func() { org.Faults(t, map[string]any{"after_commit_rate": 1, "paths": tc.paths}) },
 						Config:    config(2),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(tc.addr, tc.action),
@@ -107,7 +107,7 @@ func TestAccReliabilityUnknownUpdateOutcome(t *testing.T) {
 						Check: org.checkOrgMatchesState(t),
 					},
 					{
-						PreConfig: func() { org.setFaults(t, map[string]any{"rate": 0}) },
+						PreConfig: func() { org.Faults(t, map[string]any{"rate": 0}) },
 						Config:    config(2),
 						PlanOnly:  true,
 					},

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 const (
@@ -28,7 +29,7 @@ data "sfaccess_connected_app" "packaged" {
 
 func TestAccConnectedAppDataSource(t *testing.T) {
 	org := newTestOrg(t)
-	adminKey, _ := appCredentials(t, appTerraformAdmin)
+	adminKey, _ := mockorgtest.AppCredentials(t, appTerraformAdmin)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -75,7 +76,7 @@ data "sfaccess_connected_app" "fresh" {
 // real one: the OAuth Usage columns are null rather than the read failing.
 func TestAccConnectedAppDataSource_withoutSetupExtension(t *testing.T) {
 	org := newTestOrgWith(t, mockorg.Config{DisableSetupExtension: true})
-	adminKey, _ := appCredentials(t, appTerraformAdmin)
+	adminKey, _ := mockorgtest.AppCredentials(t, appTerraformAdmin)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -175,7 +175,7 @@ func TestAccAccessToken_neverStored(t *testing.T) {
 	org := newTestOrg(t)
 	var mu sync.Mutex
 	var revoked []string
-	org.failWhen(func(r *http.Request) bool {
+	org.FailWhen(func(r *http.Request) bool {
 		if r.URL.Path != "/services/oauth2/revoke" {
 			return false
 		}
@@ -211,7 +211,7 @@ output "read_through_token" {
   value = data.sfaccess_api_access_control.through_token.feature_provisioned
 }
 `), "TF_LOG=trace", "TF_LOG_PATH="+logFile)
-	if tokenShape.FindString(org.mustToken(t, userAdmin, appTerraformAdmin)) == "" {
+	if tokenShape.FindString(org.MustToken(t, userAdmin, appTerraformAdmin)) == "" {
 		t.Fatal("tokenShape does not match the tokens mockorg issues")
 	}
 

@@ -35,14 +35,14 @@ func TestAccReliabilityInterrupt(t *testing.T) {
 			org := newTestOrg(t)
 			cli := newCLIWorkspace(t, plugins, org.config(everyTypeConfig(2)))
 
-			org.setFaults(t, map[string]any{"latency_ms": 150})
+			org.Faults(t, map[string]any{"latency_ms": 150})
 			first := cli.interrupt(func(signal func(), _ <-chan struct{}) {
 				time.Sleep(delay)
 				signal()
 			})
 			t.Logf("interrupted after %s: %d records in the org", delay, len(org.relRecords(t)))
 
-			org.setFaults(t, map[string]any{"rate": 0})
+			org.Faults(t, map[string]any{"rate": 0})
 			if out, err := cli.run("apply", "-auto-approve", "-input=false"); err != nil {
 				t.Fatalf("the apply after the interrupt failed: %v\n%s\n(interrupted run:\n%s)", err, out, first)
 			}
@@ -100,7 +100,7 @@ resource "sfaccess_connected_app" "x" {
 			readBack := failMetadataReadsAfterCreate()
 			var interrupted atomic.Bool
 			reached := make(chan struct{})
-			org.failWhen(func(r *http.Request) bool {
+			org.FailWhen(func(r *http.Request) bool {
 				if !readBack(r) || interrupted.Swap(true) {
 					return false
 				}
@@ -115,7 +115,7 @@ resource "sfaccess_connected_app" "x" {
 				case <-exited:
 				}
 			})
-			org.failWhen(nil)
+			org.FailWhen(nil)
 			if !interrupted.Load() {
 				t.Fatalf("the apply never read the app back:\n%s", first)
 			}

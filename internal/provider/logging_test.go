@@ -99,7 +99,7 @@ func TestAccLogging_debugLogNamesTheSOAPOperation(t *testing.T) {
 	t.Setenv("TF_LOG", "DEBUG")
 	t.Setenv("TF_ACC_LOG_PATH", logPath)
 	var failedOnce atomic.Bool
-	org.failWhen(func(r *http.Request) bool {
+	org.FailWhen(func(r *http.Request) bool {
 		return strings.HasPrefix(r.URL.Path, "/services/Soap/m/") && failedOnce.CompareAndSwap(false, true)
 	})
 	resource.Test(t, resource.TestCase{

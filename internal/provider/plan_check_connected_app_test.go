@@ -16,7 +16,7 @@ func TestAccConnectedApp_versionFieldsRefusedAtPlan(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() { org.resetStats(t) },
+				PreConfig: func() { org.ResetStats(t) },
 				Config: org.providerConfigWith(`api_version = "50.0"`) + `
 resource "sfaccess_connected_app" "test" {
   name                          = "Refresh_App"

@@ -57,7 +57,7 @@ func TestAccExternalClientApp_refusedAtPlan(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
-					{PreConfig: func() { org.resetStats(t) }, Config: org.config(tc.config), ExpectError: expectDiagnostics(tc.want...)},
+					{PreConfig: func() { org.ResetStats(t) }, Config: org.config(tc.config), ExpectError: expectDiagnostics(tc.want...)},
 					{Config: org.config(), Check: org.checkNoWrites(t, "the refused plan")},
 				},
 			})

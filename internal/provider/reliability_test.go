@@ -2,7 +2,6 @@ package provider
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -115,11 +114,8 @@ type orgSnapshot struct {
 // named with relPrefix, and whether the external-user limit is on.
 func (o *testOrg) relRecords(t *testing.T) []string {
 	t.Helper()
-	status, body := o.control(t, http.MethodGet, "snapshot", nil)
 	var s orgSnapshot
-	if status != http.StatusOK || json.Unmarshal(body, &s) != nil {
-		t.Fatalf("reading the snapshot: HTTP %d: %.200s", status, body)
-	}
+	o.Snapshot(t, &s)
 	rel := func(name string) bool { return strings.HasPrefix(name, relPrefix) }
 	var out []string
 	for _, a := range s.ConnectedApps {
@@ -208,29 +204,6 @@ func (o *testOrg) checkOrgClean(t *testing.T) resource.TestCheckFunc {
 	}
 }
 
-// setFaults configures mockorg's fault injection.
-func (o *testOrg) setFaults(t *testing.T, faults map[string]any) {
-	t.Helper()
-	if status, body := o.control(t, http.MethodPost, "faults", faults); status/100 != 2 {
-		t.Fatalf("setting faults %v: HTTP %d: %s", faults, status, body)
-	}
-}
-
-// stats reads mockorg's request counters.
-func (o *testOrg) stats(t *testing.T) (writes, faults int, byOperation map[string]int) {
-	t.Helper()
-	status, body := o.control(t, http.MethodGet, "stats", nil)
-	var s struct {
-		Writes      int            `json:"writes"`
-		Faults      int            `json:"faults"`
-		ByOperation map[string]int `json:"by_operation"`
-	}
-	if status != http.StatusOK || json.Unmarshal(body, &s) != nil {
-		t.Fatalf("reading stats: HTTP %d: %s", status, body)
-	}
-	return s.Writes, s.Faults, s.ByOperation
-}
-
 // TestAccReliabilityFaults applies and destroys a configuration of every resource type while
 // mockorg answers 30% of API calls (the token endpoint included) with 429, 503 or 500 and
 // answers 10% of the writes it carries out with a 503, for several fixed seeds, with the
@@ -249,7 +222,7 @@ func TestAccReliabilityFaults(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             org.checkOrgClean(t),
 				Steps: []resource.TestStep{{
-					PreConfig: func() { org.setFaults(t, faults) },
+					PreConfig: func() { org.Faults(t, faults) },
 					Config:    org.config(everyTypeConfig(n)),
 					Check:     org.checkOrgMatchesState(t),
 				}},
@@ -283,13 +256,13 @@ func TestAccReliabilityUnknownOutcome(t *testing.T) {
 				Steps: []resource.TestStep{
 					{
 						PreConfig: func() {
-							org.setFaults(t, map[string]any{"after_commit_rate": 1, "paths": tc.paths})
+							org.Faults(t, map[string]any{"after_commit_rate": 1, "paths": tc.paths})
 						},
 						Config: config,
 						Check:  org.checkOrgMatchesState(t),
 					},
 					{
-						PreConfig: func() { org.setFaults(t, map[string]any{"rate": 0}) },
+						PreConfig: func() { org.Faults(t, map[string]any{"rate": 0}) },
 						Config:    config,
 						PlanOnly:  true,
 					},
@@ -321,12 +294,12 @@ func TestAccReliabilityFailedReadBack(t *testing.T) {
 				CheckDestroy:             org.checkOrgClean(t),
 				Steps: []resource.TestStep{
 					{
-						PreConfig:   func() { org.failWhen(tc.fail) },
+						PreConfig:   func() { org.FailWhen(tc.fail) },
 						Config:      config,
 						ExpectError: expectDiagnostics("injected by the test"),
 					},
 					{
-						PreConfig: func() { org.failWhen(nil) },
+						PreConfig: func() { org.FailWhen(nil) },
 						Config:    config,
 						Check:     org.checkOrgMatchesState(t),
 					},
@@ -351,22 +324,22 @@ func TestAccReliabilityDeadTokenEndpoint(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					org.resetStats(t)
-					org.setFaults(t, map[string]any{"rate": 1, "statuses": []int{500}, "paths": "^/services/oauth2/token$"})
+					org.ResetStats(t)
+					org.Faults(t, map[string]any{"rate": 1, "statuses": []int{500}, "paths": "^/services/oauth2/token$"})
 				},
 				Config:      config.String(),
 				ExpectError: expectDiagnostics("authenticating with OAuth client credentials", "gave up after 3 attempts"),
 			},
 			{
 				PreConfig: func() {
-					_, faults, _ := org.stats(t)
+					faults := org.Stats(t).Faults
 					// One sequence in the plan and at most one in the apply: each command
 					// configures the provider afresh.
 					if faults > 2*(retries+1) {
 						t.Errorf("the token endpoint was asked %d times for 6 resources, want at most %d", faults, 2*(retries+1))
 					}
 					t.Logf("token requests for 6 resources with a dead token endpoint: %d", faults)
-					org.setFaults(t, map[string]any{"rate": 0})
+					org.Faults(t, map[string]any{"rate": 0})
 				},
 				Config: org.config(),
 			},
@@ -433,8 +406,8 @@ func TestAccReliabilitySlowTokenEndpoint(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					org.failWhen(countTokenRequests)
-					org.setFaults(t, map[string]any{"latency_ms": 2000, "paths": "^/services/oauth2/token$"})
+					org.FailWhen(countTokenRequests)
+					org.Faults(t, map[string]any{"latency_ms": 2000, "paths": "^/services/oauth2/token$"})
 				},
 				Config:      config.String(),
 				ExpectError: expectDiagnostics("authenticating with OAuth client credentials"),
@@ -446,8 +419,8 @@ func TestAccReliabilitySlowTokenEndpoint(t *testing.T) {
 						t.Errorf("the token endpoint was asked %d times for 6 resources, want at most %d", n, 2*(retries+1))
 					}
 					t.Logf("token requests for 6 resources with a slow token endpoint: %d", n)
-					org.failWhen(nil)
-					org.setFaults(t, map[string]any{"rate": 0, "latency_ms": 0})
+					org.FailWhen(nil)
+					org.Faults(t, map[string]any{"rate": 0, "latency_ms": 0})
 				},
 				Config: org.config(),
 			},
@@ -533,7 +506,7 @@ func TestAccPlanTimeChecks(t *testing.T) {
   username            = %q
 }`, profileOwned, userPartner), []string{"Profile-Owned Permission Set", "change the user's profile"}},
 	}
-	steps := []resource.TestStep{{PreConfig: func() { org.resetStats(t) }, Config: org.config(), PlanOnly: true}}
+	steps := []resource.TestStep{{PreConfig: func() { org.ResetStats(t) }, Config: org.config(), PlanOnly: true}}
 	for _, tc := range cases {
 		steps = append(steps, resource.TestStep{Config: org.config(tc.config), PlanOnly: true, ExpectError: expectDiagnostics(tc.want...)})
 	}
@@ -546,7 +519,7 @@ func TestAccPlanTimeChecks(t *testing.T) {
 			ExpectError: expectDiagnostics(p.want)})
 	}
 	steps = append(steps, resource.TestStep{Config: org.config(), Check: func(*terraform.State) error {
-		if writes, _, _ := org.stats(t); writes != 0 {
+		if writes := org.Stats(t).Writes; writes != 0 {
 			return fmt.Errorf("the refused plans wrote %d times", writes)
 		}
 		t.Logf("%d refused plans, 0 writes", len(steps)-2)

@@ -69,8 +69,8 @@ func TestAccConnectedAppInstallation_basic(t *testing.T) {
 	limit := apiAccessControlConfig(true, false, false)
 	var partnerToken, adminToken string
 	mintTokens := func(*terraform.State) error {
-		partnerToken = org.mustToken(t, userPartner, appPartnerPortal)
-		adminToken = org.mustToken(t, userAdmin, appPartnerPortal)
+		partnerToken = org.MustToken(t, userPartner, appPartnerPortal)
+		adminToken = org.MustToken(t, userAdmin, appPartnerPortal)
 		return nil
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -146,7 +146,7 @@ func TestAccConnectedAppInstallation_basic(t *testing.T) {
 				// A new trigger value blocks and unblocks the app: the org sees two Block calls, the
 				// sessions issued under the old scopes end, and the app ends unblocked, with new
 				// tokens working.
-				PreConfig: func() { org.resetStats(t) },
+				PreConfig: func() { org.ResetStats(t) },
 				Config:    org.config(limit, installationConfig(appPartnerPortal, false, "scopes-v2")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(installationAddr, plancheck.ResourceActionUpdate)},

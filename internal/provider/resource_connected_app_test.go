@@ -18,6 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 const testAppAddr = "sfaccess_connected_app.test"
@@ -194,7 +196,7 @@ func TestAccConnectedApp_lifecycle(t *testing.T) {
 
 func TestAccConnectedApp_consumerKeyForcesReplacement(t *testing.T) {
 	org := newTestOrg(t)
-	takenKey, _ := appCredentials(t, appWorkbench)
+	takenKey, _ := mockorgtest.AppCredentials(t, appWorkbench)
 	config := func(key string) string {
 		return org.providerConfig() + fmt.Sprintf(`
 resource "sfaccess_connected_app" "test" {
@@ -400,7 +402,7 @@ provider "sfaccess" {
   instance_url = %q
   access_token = %q
 }
-`, org.URL, org.mustToken(t, username, app))
+`, org.URL, org.MustToken(t, username, app))
 }
 
 // providerConfigRunningAs is a provider block whose client credentials run as username, through

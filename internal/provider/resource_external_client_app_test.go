@@ -2,12 +2,10 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -57,14 +55,7 @@ resource "sfaccess_external_client_app_access" "employees" {
 // ecaSession is a web server session of username through the ECA, from the control API.
 func (o *testOrg) ecaSession(t *testing.T, username, eca string) string {
 	t.Helper()
-	status, body := o.control(t, http.MethodPost, "sessions", map[string]string{"username": username, "external_client_app": eca})
-	var out struct {
-		SessionID string `json:"session_id"`
-	}
-	if err := json.Unmarshal(body, &out); err != nil || status != http.StatusOK {
-		t.Fatalf("session through %s: %d %s", eca, status, body)
-	}
-	return out.SessionID
+	return o.Session(t, map[string]string{"username": username, "external_client_app": eca}).SessionID
 }
 
 // ecaCredentials reads the ECA's current key and secret as its developer would.
@@ -90,13 +81,7 @@ func ecaCredentials(t *testing.T, o *testOrg, name string) (string, string) {
 // clientCredentialsWork asks the token endpoint for a client credentials token.
 func (o *testOrg) clientCredentialsWork(t *testing.T, key, secret string) bool {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, o.URL+"/services/oauth2/token", strings.NewReader(url.Values{
-		"grant_type": {"client_credentials"}, "client_id": {key}, "client_secret": {secret}}.Encode()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	status, _ := o.do(t, req)
+	status, _ := o.Grant(t, url.Values{"grant_type": {"client_credentials"}, "client_id": {key}, "client_secret": {secret}})
 	return status == http.StatusOK
 }
 

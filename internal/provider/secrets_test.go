@@ -281,9 +281,9 @@ func (s *orgSecrets) addSnapshot(snapshot []byte) error {
 // inside a request's handling without a round trip through the network.
 func (s *orgSecrets) snapshot(o *testOrg) error {
 	req := httptest.NewRequest(http.MethodGet, "/__mockorg/snapshot", nil)
-	req.Header.Set("Authorization", "Bearer "+o.server.ControlToken())
+	req.Header.Set("Authorization", "Bearer "+o.Server.ControlToken())
 	rec := httptest.NewRecorder()
-	o.server.ServeHTTP(rec, req)
+	o.Server.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
 		return fmt.Errorf("snapshot: HTTP %d: %s", rec.Code, rec.Body)
 	}
@@ -294,7 +294,7 @@ func (s *orgSecrets) snapshot(o *testOrg) error {
 // before every write, so that secrets that live only for a moment (staged credentials that are
 // discarded, tokens that are revoked) are searched for too.
 func (s *orgSecrets) watch(t *testing.T, o *testOrg) {
-	o.failWhen(func(r *http.Request) bool {
+	o.FailWhen(func(r *http.Request) bool {
 		if strings.HasPrefix(r.URL.Path, "/__mockorg/") {
 			return false
 		}

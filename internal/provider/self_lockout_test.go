@@ -14,6 +14,7 @@ import (
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/impact"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
@@ -116,7 +117,7 @@ func terraformAdmin(ungranted bool, change func(*mockorg.SeedConnectedApp)) func
 // TestSelfLockoutGuard plans, as Terraform plans resources one by one, changes that cut off the
 // provider's own login and changes that do not, against the embedded org and variants of it.
 func TestSelfLockoutGuard(t *testing.T) {
-	adminKey, adminSecret := appCredentials(t, appTerraformAdmin)
+	adminKey, adminSecret := mockorgtest.AppCredentials(t, appTerraformAdmin)
 	const asAdmin = "admin@acme.test through connected app Terraform_Admin (the client credentials flow) is allowed now"
 	for _, tc := range []struct {
 		name           string
@@ -193,7 +194,7 @@ func TestSelfLockoutGuard(t *testing.T) {
 			}
 			cfg := orgapi.Config{ClientID: key, ClientSecret: secret}
 			if tc.token {
-				cfg = orgapi.Config{AccessToken: o.mustToken(t, userAdmin, appTerraformAdmin)}
+				cfg = orgapi.Config{AccessToken: o.MustToken(t, userAdmin, appTerraformAdmin)}
 			}
 			d := selfLockoutData(t, o, cfg, tc.allow)
 			for i, change := range tc.changes {
@@ -223,7 +224,7 @@ func TestSelfLockoutGuard(t *testing.T) {
 // the running app is looked up once per configuration, not once per change.
 func TestSelfLockoutGuardReadsTheAppOnce(t *testing.T) {
 	o := newTestOrg(t)
-	key, secret := appCredentials(t, appTerraformAdmin)
+	key, secret := mockorgtest.AppCredentials(t, appTerraformAdmin)
 	d := selfLockoutData(t, o, orgapi.Config{ClientID: key, ClientSecret: secret}, false)
 	install := func(app string) plannedImpact {
 		return plannedImpact{subjectOf(installationType, app), func(_ *impact.Base, ch *impact.Changes) {
@@ -231,7 +232,7 @@ func TestSelfLockoutGuardReadsTheAppOnce(t *testing.T) {
 		}}
 	}
 	calls := func() int {
-		_, _, byOp := o.stats(t)
+		byOp := o.Stats(t).ByOperation
 		n := 0
 		for op, c := range byOp {
 			if op != "oauth:token" {
@@ -248,16 +249,16 @@ func TestSelfLockoutGuardReadsTheAppOnce(t *testing.T) {
 		}
 	}
 	report(install(appPartnerPortal)) // reads what the access impact needs, once
-	o.resetStats(t)
+	o.ResetStats(t)
 	report(install(appWorkbench))
 	if n := calls(); n != 0 {
 		t.Errorf("a change that only opens access made %d calls, want 0", n)
 	}
 	report(planUninstall(appWorkbench))
-	if _, _, byOp := o.stats(t); byOp["soap:readMetadata"] == 0 {
+	if byOp := o.Stats(t).ByOperation; byOp["soap:readMetadata"] == 0 {
 		t.Errorf("the first change that can take access away did not look the running app up: %v", byOp)
 	}
-	o.resetStats(t)
+	o.ResetStats(t)
 	report(planUninstall(appPartnerPortal))
 	if n := calls(); n != 0 {
 		t.Errorf("the second change that can take access away made %d calls, want 0", n)
@@ -318,7 +319,7 @@ resource "sfaccess_connected_app_installation" "workbench" {
 }
 `
 	noWrites := func() {
-		if writes, _, _ := o.stats(t); writes != 0 {
+		if writes := o.Stats(t).Writes; writes != 0 {
 			t.Errorf("a refused plan wrote %d times to the org", writes)
 		}
 	}
@@ -329,7 +330,7 @@ resource "sfaccess_connected_app_installation" "workbench" {
 		Steps: []resource.TestStep{
 			{Config: o.config(own(false), grant, imports)},
 			{
-				PreConfig: func() { o.resetStats(t) },
+				PreConfig: func() { o.ResetStats(t) },
 				Config:    o.config(own(true), grant),
 				ExpectError: expectDiagnostics(`Plan Would Lock the Provider Out: sfaccess_connected_app_installation "Terraform_Admin"`,
 					"admin@acme.test through connected app Terraform_Admin (the client credentials flow) is allowed now",
@@ -387,7 +388,7 @@ resource "sfaccess_connected_app" "terraform" {
 }
 `
 	noWrites := func() {
-		if writes, _, _ := o.stats(t); writes != 0 {
+		if writes := o.Stats(t).Writes; writes != 0 {
 			t.Errorf("a refused plan wrote %d times to the org", writes)
 		}
 	}
@@ -402,7 +403,7 @@ import {
 }
 `)},
 			{
-				PreConfig: func() { o.resetStats(t) },
+				PreConfig: func() { o.ResetStats(t) },
 				Config:    o.providerConfig(),
 				ExpectError: expectDiagnostics(`Plan Would Lock the Provider Out: sfaccess_connected_app_installation "Terraform_Admin"`,
 					"admin@acme.test through connected app Terraform_Admin (the client credentials flow) is allowed now (rule allowed)",
@@ -446,7 +447,7 @@ resource "sfaccess_connected_app_installation" "jwt" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() { o.resetStats(t) },
+				PreConfig: func() { o.ResetStats(t) },
 				Config:    provider + install(true),
 				ExpectError: expectDiagnostics(`Plan Would Lock the Provider Out: sfaccess_connected_app_installation "Test_JWT_Client"`,
 					"admin@acme.test through connected app Test_JWT_Client (the JWT bearer flow) is allowed now",
@@ -454,7 +455,7 @@ resource "sfaccess_connected_app_installation" "jwt" {
 			},
 			{
 				PreConfig: func() {
-					if writes, _, _ := o.stats(t); writes != 0 {
+					if writes := o.Stats(t).Writes; writes != 0 {
 						t.Errorf("a refused plan wrote %d times to the org", writes)
 					}
 				},

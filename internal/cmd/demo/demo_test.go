@@ -11,9 +11,10 @@ import (
 	"os/signal"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // The test binary doubles as a fake sfaccess-mockorg, so startMockorg and Stop are exercised on a
@@ -268,7 +269,7 @@ func TestTheDemoEndsWithTheConsoleURL(t *testing.T) {
 
 func TestKeepServingWaitsForCtrlC(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	var b syncBuffer
+	var b mockorgtest.SyncBuffer
 	done := make(chan error, 1)
 	go func() { done <- sampleEnding.keepServing(ctx, &b, make(chan struct{})) }()
 	select {
@@ -295,22 +296,4 @@ func TestKeepServingEndsWhenTheMockExits(t *testing.T) {
 	if err := sampleEnding.keepServing(context.Background(), io.Discard, exited); err == nil || !strings.Contains(err.Error(), "exited") {
 		t.Errorf("keepServing with a dead mock: %v", err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe to read while another goroutine writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // buildBinary builds the real sfaccess-mockorg into the test's temporary directory.
@@ -43,14 +44,11 @@ func startBinary(t *testing.T, bin string, args ...string) (string, *exec.Cmd) {
 			_ = cmd.Wait()
 		}
 	})
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "instance URL"); ok {
-			return strings.TrimSpace(u), cmd
-		}
+	banner, _ := mockorgtest.ReadBanner(stdout)
+	if banner["instance URL"] == "" {
+		t.Fatal("the binary printed no banner")
 	}
-	t.Fatal("the binary printed no banner")
-	return "", nil
+	return banner["instance URL"], cmd
 }
 
 func TestHelpExitsZero(t *testing.T) {
@@ -89,7 +87,7 @@ func TestMakeMockorgStopsCleanlyOnCtrlC(t *testing.T) {
 	cmd := exec.Command("make", "-s", "mockorg", "BIN="+t.TempDir(), "MOCKORG_ARGS=--listen 127.0.0.1:0")
 	cmd.Dir = "../../.."
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	output := &syncBuffer{}
+	output := &mockorgtest.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = output, output
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -4,13 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // crashCounts are how many times TestNoAcknowledgedWriteIsLostToSIGKILL kills the binary and how
@@ -34,7 +36,7 @@ func TestNoAcknowledgedWriteIsLostToSIGKILL(t *testing.T) {
 	attempted := 0
 	for round := range kills {
 		base, cmd := startBinary(t, bin, args...)
-		token := adminToken(t, base)
+		token := mockorgtest.Remote{URL: base, HTTP: http.DefaultClient}.AdminToken(t)
 		var mu sync.Mutex
 		roundAcked := 0
 		var kill sync.Once
@@ -87,23 +89,6 @@ func TestNoAcknowledgedWriteIsLostToSIGKILL(t *testing.T) {
 	}
 }
 
-func adminToken(t *testing.T, base string) string {
-	t.Helper()
-	resp, err := http.PostForm(base+"/services/oauth2/token", url.Values{"grant_type": {"client_credentials"},
-		"client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("client credentials: %d %v", resp.StatusCode, err)
-	}
-	return tok.AccessToken
-}
-
 // createPermissionSet returns the id of a create answered 201, or an error for anything else.
 func createPermissionSet(client *http.Client, base, token, name string) (string, error) {
 	body := fmt.Sprintf(`{"Name":%q,"Label":%q}`, name, name)
@@ -130,25 +115,11 @@ func createPermissionSet(client *http.Client, base, token, name string) (string,
 	return out.ID, nil
 }
 
-type namedRecord struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-func snapshotPermissionSets(t *testing.T, base string) []namedRecord {
+// snapshotPermissionSets reads the permission sets the org at base holds, through the control
+// API the test started it with.
+func snapshotPermissionSets(t *testing.T, base string) []mockorg.SeedPermissionSet {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, base+"/__mockorg/snapshot", nil)
-	req.Header.Set("Authorization", "Bearer ctl")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var seed struct {
-		PermissionSets []namedRecord `json:"permissionSets"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&seed); err != nil {
-		t.Fatalf("snapshot: %d %v", resp.StatusCode, err)
-	}
+	var seed mockorg.Seed
+	mockorgtest.Remote{URL: base, ControlToken: "ctl", HTTP: http.DefaultClient}.Snapshot(t, &seed)
 	return seed.PermissionSets
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,67 +8,39 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
-// syncBuffer is an io.Writer safe to read while run writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // start runs the command in the background and returns the banner's instance URL.
-func start(t *testing.T, ctx context.Context, args ...string) (string, *syncBuffer, <-chan error) {
+func start(t *testing.T, ctx context.Context, args ...string) (string, *mockorgtest.SyncBuffer, <-chan error) {
 	t.Helper()
 	pr, pw := io.Pipe()
-	stderr := &syncBuffer{}
+	stderr := &mockorgtest.SyncBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		err := run(ctx, args, pw, stderr)
 		pw.CloseWithError(io.EOF)
 		done <- err
 	}()
-	sc := bufio.NewScanner(pr)
-	for sc.Scan() {
-		if u, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "instance URL"); ok {
-			go func() { _, _ = io.Copy(io.Discard, pr) }()
-			return strings.TrimSpace(u), stderr, done
-		}
+	banner, _ := mockorgtest.ReadBanner(pr)
+	if u := banner["instance URL"]; u != "" {
+		return u, stderr, done
 	}
 	t.Fatalf("the banner never printed an instance URL; stderr: %s; run: %v", stderr.String(), <-done)
 	return "", nil, nil
 }
 
-func clientCredentials(t *testing.T, base string) int {
-	t.Helper()
-	resp, err := http.PostForm(base+"/services/oauth2/token", url.Values{"grant_type": {"client_credentials"},
-		"client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+// admin is the org at base as the admin's tools reach it.
+func admin(base string) mockorgtest.Remote {
+	return mockorgtest.Remote{URL: base, HTTP: http.DefaultClient}
 }
 
 func TestServesTheEmbeddedOrgAndFlushesTheStateFileOnStop(t *testing.T) {
@@ -77,18 +48,13 @@ func TestServesTheEmbeddedOrgAndFlushesTheStateFileOnStop(t *testing.T) {
 	stateFile := filepath.Join(dir, "org.json")
 	ctx, cancel := context.WithCancel(context.Background())
 	base, stderr, done := start(t, ctx, "-listen", "127.0.0.1:0", "-state-file", stateFile, "-control-token", "ctl")
-	if status := clientCredentials(t, base); status != http.StatusOK {
+	if status, _ := admin(base).Grant(t, mockorgtest.AdminClientCredentials()); status != http.StatusOK {
 		t.Fatalf("client credentials against the command: %d", status)
 	}
-	req, _ := http.NewRequest(http.MethodGet, base+"/__mockorg/stats", nil)
-	req.Header.Set("Authorization", "Bearer ctl")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("control API with --control-token: %d", resp.StatusCode)
+	ctl := admin(base)
+	ctl.ControlToken = "ctl"
+	if status, _ := ctl.Control(t, http.MethodGet, "stats", nil); status != http.StatusOK {
+		t.Errorf("control API with --control-token: %d", status)
 	}
 	cancel()
 	select {
@@ -172,16 +138,11 @@ func TestServesACustomSeed(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	base, _, done := start(t, ctx, "-listen", "127.0.0.1:0", "-seed", seed)
-	resp, err := http.PostForm(base+"/services/oauth2/token", url.Values{"grant_type": {"client_credentials"},
-		"client_id": {"TinyKey0001"}, "client_secret": {"TinySecret0001"}})
-	if err != nil {
-		t.Fatal(err)
+	if status, _ := admin(base).Grant(t, url.Values{"grant_type": {"client_credentials"},
+		"client_id": {"TinyKey0001"}, "client_secret": {"TinySecret0001"}}); status != http.StatusOK {
+		t.Errorf("the seed's own credentials: %d", status)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("the seed's own credentials: %d", resp.StatusCode)
-	}
-	if status := clientCredentials(t, base); status != http.StatusBadRequest {
+	if status, _ := admin(base).Grant(t, mockorgtest.AdminClientCredentials()); status != http.StatusBadRequest {
 		t.Errorf("the embedded org's credentials work against a custom seed: %d", status)
 	}
 	cancel()
@@ -192,14 +153,9 @@ func TestServesACustomSeed(t *testing.T) {
 
 // The banner's console line must lead to the console on the address the command listens on.
 func TestBannerPointsAtTheConsole(t *testing.T) {
-	org, err := mockorg.New(mockorg.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(org)
-	defer srv.Close()
+	org := mockorgtest.Start(t, mockorg.Config{})
 	var banner bytes.Buffer
-	printBanner(&banner, srv.URL, org, true, "", "")
+	printBanner(&banner, org.URL, org.Server, true, "", "")
 	var consoleURL string
 	for line := range strings.Lines(banner.String()) {
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "console"); ok {
@@ -220,34 +176,26 @@ func TestBannerPointsAtTheConsole(t *testing.T) {
 }
 
 func TestHealthcheck(t *testing.T) {
-	org, err := mockorg.New(mockorg.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(org)
-	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	org := mockorgtest.Start(t, mockorg.Config{})
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(org.URL, "http://"))
 	var out bytes.Buffer
 	// A container listens on the wildcard address; the check reaches it on loopback.
 	if err := run(context.Background(), []string{"-healthcheck", "-listen", "0.0.0.0:" + port}, &out, io.Discard); err != nil {
 		t.Fatalf("a serving org is unhealthy: %v", err)
 	}
-	srv.Close()
+	org.Close(t)
 	if err := run(context.Background(), []string{"-healthcheck", "-listen", "127.0.0.1:" + port}, io.Discard, io.Discard); !errors.Is(err, errUnhealthy) {
 		t.Errorf("a stopped org: %v, want errUnhealthy (exit 1)", err)
 	}
 }
 
 func TestBannerExportsWhatTheProviderNeeds(t *testing.T) {
-	org, err := mockorg.New(mockorg.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var banner bytes.Buffer
-	printBanner(&banner, "http://127.0.0.1:8484", org, true, "", "")
+	printBanner(&banner, "http://127.0.0.1:8484", mockorgtest.Start(t, mockorg.Config{}).Server, true, "", "")
 	for _, want := range []string{
 		"export SFACCESS_INSTANCE_URL=http://127.0.0.1:8484",
-		"export SFACCESS_CLIENT_ID=MockorgAdminKey0001",
-		"export SFACCESS_CLIENT_SECRET=MockorgAdminSecret0001",
+		"export SFACCESS_CLIENT_ID=" + mockorgtest.AdminClientID,
+		"export SFACCESS_CLIENT_SECRET=" + mockorgtest.AdminClientSecret,
 	} {
 		if !strings.Contains(banner.String(), want) {
 			t.Errorf("the banner lacks %q:\n%s", want, banner.String())

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // TestStopsCleanlyOnSIGTERM builds the real binary, starts it, and stops it with SIGTERM as a
@@ -16,7 +18,7 @@ func TestStopsCleanlyOnSIGTERM(t *testing.T) {
 	bin := buildBinary(t)
 	stateFile := filepath.Join(t.TempDir(), "org.json")
 	base, cmd := startBinary(t, bin, "-listen", "127.0.0.1:0", "-state-file", stateFile)
-	if status := clientCredentials(t, base); status != 200 {
+	if status, _ := admin(base).Grant(t, mockorgtest.AdminClientCredentials()); status != 200 {
 		t.Errorf("client credentials: %d", status)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {

@@ -1,18 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // trusting is a client that trusts only the PEM certificate in caFile, as NODE_EXTRA_CA_CERTS or
@@ -33,18 +32,9 @@ func trusting(t *testing.T, caFile string) *http.Client {
 // instanceURLFrom logs in with client credentials and returns the token answer's instance_url.
 func instanceURLFrom(t *testing.T, client *http.Client, base string) string {
 	t.Helper()
-	resp, err := client.PostForm(base+"/services/oauth2/token", url.Values{"grant_type": {"client_credentials"},
-		"client_id": {"MockorgAdminKey0001"}, "client_secret": {"MockorgAdminSecret0001"}})
-	if err != nil {
-		t.Fatalf("client credentials over HTTPS: %v", err)
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		InstanceURL string `json:"instance_url"`
-		ID          string `json:"id"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("token answer: %d %v", resp.StatusCode, err)
+	status, tok := mockorgtest.Remote{URL: base, HTTP: client}.Grant(t, mockorgtest.AdminClientCredentials())
+	if status != http.StatusOK {
+		t.Fatalf("client credentials over HTTPS: %d %s", status, tok.Error)
 	}
 	if !strings.HasPrefix(tok.ID, base+"/id/") {
 		t.Errorf("identity URL %q does not use the served scheme and address %s", tok.ID, base)
@@ -62,7 +52,7 @@ func TestSelfSignedTLS(t *testing.T) {
 			done <- run(ctx, []string{"--listen", "127.0.0.1:0", "--tls-self-signed", dir}, pw, io.Discard)
 			pw.Close()
 		}()
-		banner, _ := readBanner(pr)
+		banner, _ := mockorgtest.ReadBanner(pr)
 		base, caFile = banner["instance URL"], strings.Fields(banner["certificate"] + " ")[0]
 		return base, caFile, func() {
 			cancel()
@@ -121,21 +111,4 @@ func TestTLSCertificateFlags(t *testing.T) {
 			t.Errorf("%v was accepted", args)
 		}
 	}
-}
-
-// readBanner reads the banner's "name   value" lines up to its last line and drains the rest.
-func readBanner(r io.Reader) (map[string]string, error) {
-	lines := map[string]string{}
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(line, "Press Ctrl-C") {
-			go func() { _, _ = io.Copy(io.Discard, r) }()
-			return lines, nil
-		}
-		if name, value, ok := strings.Cut(line, "  "); ok {
-			lines[name] = strings.TrimSpace(value)
-		}
-	}
-	return lines, sc.Err()
 }

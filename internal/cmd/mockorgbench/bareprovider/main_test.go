@@ -3,16 +3,13 @@ package main
 import (
 	"context"
 	"math/big"
-	"net/http"
-	"net/http/httptest"
-	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/orgapi"
 )
 
@@ -52,34 +49,22 @@ func TestKnownSettlesOnlyWhatThePlanLeftOpen(t *testing.T) {
 // The bench reads the bare provider as "one call per operation", and the no-calls variant as
 // "none": an operation must make exactly that many, and succeed either way.
 func TestEachOperationMakesOneCallOrNone(t *testing.T) {
-	org, err := mockorg.New(mockorg.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = org.Close() })
-	var limitsReads atomic.Int32
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/limits") {
-			limitsReads.Add(1)
-		}
-		org.ServeHTTP(w, r)
-	}))
-	t.Cleanup(ts.Close)
-	client, err := orgapi.New(orgapi.Config{InstanceURL: ts.URL, ClientID: "MockorgAdminKey0001", ClientSecret: "MockorgAdminSecret0001"})
+	org := mockorgtest.Start(t, mockorg.Config{})
+	client, err := orgapi.New(orgapi.Config{InstanceURL: org.URL, ClientID: mockorgtest.AdminClientID, ClientSecret: mockorgtest.AdminClientSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		noCalls bool
-		want    int32
+		want    int
 	}{{false, 1}, {true, 0}} {
-		limitsReads.Store(0)
+		org.ResetStats(t)
 		var diags diag.Diagnostics
 		r := &bareResource{client: client, noCalls: tc.noCalls}
 		if !r.call(context.Background(), &diags) || diags.HasError() {
 			t.Fatalf("noCalls=%v: the operation failed: %v", tc.noCalls, diags)
 		}
-		if got := limitsReads.Load(); got != tc.want {
+		if got := org.Stats(t).ByOperation["rest:limits"]; got != tc.want {
 			t.Errorf("noCalls=%v: %d API calls, want %d", tc.noCalls, got, tc.want)
 		}
 	}
