@@ -29,23 +29,17 @@ const (
 // errRolledBack ends a mutation whose allOrNone call failed: nothing is kept or saved.
 var errRolledBack = &apiError{status: http.StatusOK, code: "ROLLED_BACK"}
 
-// restComposite serves /composite and /composite/sobjects.
-func (s *Server) restComposite(c *restCall) {
-	switch {
-	case len(c.segs) == 1:
+// compositeRoutes serves /composite and /composite/sobjects.
+func (s *Server) compositeRoutes(rt *restRouter) {
+	rt.handle(http.MethodPost, "/composite", func(c *restCall) {
 		note(c.r, "rest:composite", true)
-		if c.r.Method != http.MethodPost {
-			writeRESTErr(c.w, methodNotAllowed(c.r, "POST"))
-			return
-		}
 		s.composite(c)
-	case len(c.segs) == 2 && c.segs[1] == "sobjects":
+	})
+	rt.otherwise("/composite", refuse("rest:composite", true, "POST"))
+	rt.any("/composite/sobjects", func(c *restCall) {
 		note(c.r, "rest:compositeSObjects", true)
 		s.collections(c)
-	default:
-		note(c.r, "rest:notFound", false)
-		writeRESTErr(c.w, errNotFound)
-	}
+	})
 }
 
 // transact runs fn on a copy of the org as the caller, and keeps the copy (saved once) unless fn

@@ -43,23 +43,20 @@ type ecaCredentials struct {
 var errSecretsViaRESTDisabled = &apiError{status: http.StatusForbidden, code: "FUNCTIONALITY_NOT_ENABLED",
 	message: "Access to External Client App consumer secrets via the REST API is off: set ExternalClientAppSettings.enableClientSecretInRestApiAccess"}
 
-// serveECAApps routes /services/data/vXX.X/apps/oauth/…
-func (s *Server) serveECAApps(c *restCall) {
-	segs := c.segs
-	if c.v < minECARESTVersion || len(segs) < 3 || segs[1] != "oauth" {
-		note(c.r, "rest:notFound", false)
-		writeRESTErr(c.w, errNotFound)
-		return
-	}
-	switch segs[2] {
-	case "usage":
-		s.ecaUsage(c, segs[3:])
-	case "credentials":
-		s.ecaCredentialsRoute(c, segs[3:])
-	default:
-		note(c.r, "rest:notFound", false)
-		writeRESTErr(c.w, errNotFound)
-	}
+// ecaRoutes serves /apps/oauth/usage and /apps/oauth/credentials; the router answers
+// NOT_FOUND for all of it below API 60.0.
+func (s *Server) ecaRoutes(rt *restRouter) {
+	const usage, app = "/apps/oauth/usage", "/apps/oauth/credentials/{app}"
+	rt.get(usage, s.ecaUsage)
+	rt.handle(http.MethodDelete, usage+"/{app}/tokens", s.ecaRevoke)
+	rt.handle(http.MethodDelete, usage+"/{app}/{user}/tokens", s.ecaRevoke)
+	rt.get(app, s.ecaConsumers)
+	rt.get(app+"/{consumer}", s.ecaCredentials)
+	rt.get(app+"/{consumer}/staged", s.ecaStagedList)
+	rt.handle(http.MethodPost, app+"/{consumer}/staged", s.ecaStage)
+	rt.get(app+"/{consumer}/staged/{staged}", s.ecaStaged)
+	rt.handle(http.MethodPatch, app+"/{consumer}/staged/{staged}", s.ecaRotate)
+	rt.handle(http.MethodDelete, app+"/{consumer}/staged/{staged}", s.ecaDiscardStaged)
 }
 
 func (c *restCall) base() string { return "/services/data/" + c.version + "/apps/oauth" }
@@ -73,44 +70,35 @@ func (st *state) ecaByID(raw string) (*externalClientApp, *apiError) {
 	return st.ecas[id], nil
 }
 
-func (s *Server) ecaUsage(c *restCall, segs []string) {
-	switch {
-	case len(segs) == 0 && c.r.Method == http.MethodGet:
-		note(c.r, "connect:ecaUsage", false)
-		out := []ecaUsageApp{}
-		aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
-			if msg := st.denial(u, opReadECAs); msg != "" {
-				return insufficientAccess(msg)
-			}
-			for _, e := range sorted(st.ecas) {
-				out = append(out, ecaUsageApp{ID: e.ID, Name: e.Name, Label: e.label(), UserCount: s.usersOfAppLocked(e.ID),
-					UsersURL: c.base() + "/usage/" + e.ID + "/users", TokensURL: c.base() + "/usage/" + e.ID + "/tokens"})
-			}
-			return nil
-		})
-		if aerr != nil {
-			writeRESTErr(c.w, aerr)
-			return
+func (s *Server) ecaUsage(c *restCall) {
+	note(c.r, "connect:ecaUsage", false)
+	out := []ecaUsageApp{}
+	aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
+		if msg := st.denial(u, opReadECAs); msg != "" {
+			return insufficientAccess(msg)
 		}
-		writeJSON(c.w, http.StatusOK, map[string]any{"apps": out})
-	case len(segs) == 2 && segs[1] == "tokens" && c.r.Method == http.MethodDelete:
-		s.ecaRevoke(c, segs[0], "")
-	case len(segs) == 3 && segs[2] == "tokens" && c.r.Method == http.MethodDelete:
-		s.ecaRevoke(c, segs[0], segs[1])
-	default:
-		note(c.r, "rest:notFound", false)
-		writeRESTErr(c.w, errNotFound)
+		for _, e := range sorted(st.ecas) {
+			out = append(out, ecaUsageApp{ID: e.ID, Name: e.Name, Label: e.label(), UserCount: s.usersOfAppLocked(e.ID),
+				UsersURL: c.base() + "/usage/" + e.ID + "/users", TokensURL: c.base() + "/usage/" + e.ID + "/tokens"})
+		}
+		return nil
+	})
+	if aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
 	}
+	writeJSON(c.w, http.StatusOK, map[string]any{"apps": out})
 }
 
 // ecaRevoke revokes every token of an ECA, or of one user of it.
-func (s *Server) ecaRevoke(c *restCall, rawAppID, rawUserID string) {
+func (s *Server) ecaRevoke(c *restCall) {
 	note(c.r, "connect:ecaRevokeTokens", true)
+	rawUserID := c.r.PathValue("user")
 	err := s.mutateAs(c.caller, func(st *state, u *user) error {
 		if msg := st.denial(u, opRevokeECATokens); msg != "" {
 			return insufficientAccess(msg)
 		}
-		e, aerr := st.ecaByID(rawAppID)
+		e, aerr := st.ecaByID(c.r.PathValue("app"))
 		if aerr != nil {
 			return aerr
 		}
@@ -133,105 +121,115 @@ func (s *Server) ecaRevoke(c *restCall, rawAppID, rawUserID string) {
 	c.w.WriteHeader(http.StatusNoContent)
 }
 
-// ecaCredentialsRoute serves /apps/oauth/credentials/{appId}[/{consumerId}[/staged[/{stagedId}]]].
-func (s *Server) ecaCredentialsRoute(c *restCall, segs []string) {
-	switch {
-	case len(segs) == 1 && c.r.Method == http.MethodGet:
-		note(c.r, "connect:ecaConsumers", false)
-		s.ecaCredentialsView(c, segs, false, func(e *externalClientApp) (any, *apiError) {
-			consumers := []ecaConsumer{}
-			if e.ConsumerID != "" {
-				url := c.base() + "/credentials/" + e.ID + "/" + e.ConsumerID
-				consumers = append(consumers, ecaConsumer{ID: e.ConsumerID, Key: e.consumerKey(), URL: url, StagedCredentialsURL: url + "/staged"})
-			}
-			return map[string]any{"consumers": consumers}, nil
-		})
-	case len(segs) == 2 && c.r.Method == http.MethodGet:
-		note(c.r, "connect:ecaCredentials", false)
-		part := c.r.URL.Query().Get("part")
-		if part == "" {
-			part = "key"
+// ecaConsumers serves GET /credentials/{app}: the app's consumers, without secrets.
+func (s *Server) ecaConsumers(c *restCall) {
+	note(c.r, "connect:ecaConsumers", false)
+	s.ecaCredentialsView(c, false, func(e *externalClientApp) (any, *apiError) {
+		consumers := []ecaConsumer{}
+		if e.ConsumerID != "" {
+			url := c.base() + "/credentials/" + e.ID + "/" + e.ConsumerID
+			consumers = append(consumers, ecaConsumer{ID: e.ConsumerID, Key: e.consumerKey(), URL: url, StagedCredentialsURL: url + "/staged"})
 		}
-		if part != "key" && part != "secret" && part != "keyandsecret" {
-			writeRESTErr(c.w, errorf(http.StatusBadRequest, "INVALID_INPUT", "part is one of key, secret, keyandsecret, not %q", part))
-			return
-		}
-		s.ecaCredentialsView(c, segs, part != "key", func(e *externalClientApp) (any, *apiError) {
-			out := ecaCredentials{}
-			if part != "secret" {
-				out.Key = e.consumerKey()
-			}
-			if part != "key" {
-				out.Secret = e.consumerSecret()
-			}
-			return out, nil
-		})
-	case len(segs) == 3 && segs[2] == "staged" && c.r.Method == http.MethodGet:
-		note(c.r, "connect:ecaStagedList", false)
-		s.ecaCredentialsView(c, segs, true, func(e *externalClientApp) (any, *apiError) {
-			staged := []ecaCredentials{}
-			if e.Staged != nil {
-				staged = append(staged, stagedAnswer(c, e))
-			}
-			return map[string]any{"stagedCredentials": staged}, nil
-		})
-	case len(segs) == 3 && segs[2] == "staged" && c.r.Method == http.MethodPost:
-		note(c.r, "connect:ecaStage", true)
-		s.ecaCredentialsChange(c, segs, http.StatusCreated, func(st *state, e *externalClientApp) (any, *apiError) {
-			if e.Staged != nil {
-				return nil, errorf(http.StatusBadRequest, "INVALID_OPERATION", "%s already has staged credentials; promote or discard them first", e.Name)
-			}
-			key := "3MVG9" + randomString(80)
-			for st.consumerKeyInUse(key, nil) {
-				key = "3MVG9" + randomString(80)
-			}
-			e.Staged = &SeedECAStaged{ID: st.ids.next(prefixECAStaged), ConsumerKey: key, ConsumerSecret: randomString(64),
-				CreatedDate: s.now().UTC().Format(timeLayout)}
-			return stagedAnswer(c, e), nil
-		})
-	case len(segs) == 4 && segs[2] == "staged" && c.r.Method == http.MethodGet:
-		note(c.r, "connect:ecaStaged", false)
-		s.ecaCredentialsView(c, segs, true, func(e *externalClientApp) (any, *apiError) {
-			if aerr := stagedNamed(e, segs[3]); aerr != nil {
-				return nil, aerr
-			}
-			return stagedAnswer(c, e), nil
-		})
-	case len(segs) == 4 && segs[2] == "staged" && c.r.Method == http.MethodPatch:
-		note(c.r, "connect:ecaRotate", true)
-		var body struct {
-			Command string `json:"command"`
-		}
-		raw, aerr := readBody(c.r)
-		if aerr == nil && (json.Unmarshal(raw, &body) != nil || body.Command != "rotate") {
-			aerr = errorf(http.StatusBadRequest, "INVALID_INPUT", `the body is {"command":"rotate"}`)
-		}
-		if aerr != nil {
-			writeRESTErr(c.w, aerr)
-			return
-		}
-		s.ecaCredentialsChange(c, segs, http.StatusOK, func(_ *state, e *externalClientApp) (any, *apiError) {
-			if aerr := stagedNamed(e, segs[3]); aerr != nil {
-				return nil, aerr
-			}
-			global := e.Components[globalOAuthType]
-			global.Values["consumerKey"], global.Values["consumerSecret"] = e.Staged.ConsumerKey, e.Staged.ConsumerSecret
-			e.Staged = nil
-			return ecaCredentials{ID: e.ConsumerID, Key: e.consumerKey()}, nil
-		})
-	case len(segs) == 4 && segs[2] == "staged" && c.r.Method == http.MethodDelete:
-		note(c.r, "connect:ecaDiscardStaged", true)
-		s.ecaCredentialsChange(c, segs, http.StatusNoContent, func(_ *state, e *externalClientApp) (any, *apiError) {
-			if aerr := stagedNamed(e, segs[3]); aerr != nil {
-				return nil, aerr
-			}
-			e.Staged = nil
-			return nil, nil
-		})
-	default:
-		note(c.r, "rest:notFound", false)
-		writeRESTErr(c.w, errNotFound)
+		return map[string]any{"consumers": consumers}, nil
+	})
+}
+
+// ecaCredentials serves GET /credentials/{app}/{consumer}?part=key|secret|keyandsecret.
+func (s *Server) ecaCredentials(c *restCall) {
+	note(c.r, "connect:ecaCredentials", false)
+	part := c.r.URL.Query().Get("part")
+	if part == "" {
+		part = "key"
 	}
+	if part != "key" && part != "secret" && part != "keyandsecret" {
+		writeRESTErr(c.w, errorf(http.StatusBadRequest, "INVALID_INPUT", "part is one of key, secret, keyandsecret, not %q", part))
+		return
+	}
+	s.ecaCredentialsView(c, part != "key", func(e *externalClientApp) (any, *apiError) {
+		out := ecaCredentials{}
+		if part != "secret" {
+			out.Key = e.consumerKey()
+		}
+		if part != "key" {
+			out.Secret = e.consumerSecret()
+		}
+		return out, nil
+	})
+}
+
+func (s *Server) ecaStagedList(c *restCall) {
+	note(c.r, "connect:ecaStagedList", false)
+	s.ecaCredentialsView(c, true, func(e *externalClientApp) (any, *apiError) {
+		staged := []ecaCredentials{}
+		if e.Staged != nil {
+			staged = append(staged, stagedAnswer(c, e))
+		}
+		return map[string]any{"stagedCredentials": staged}, nil
+	})
+}
+
+// ecaStage serves POST …/staged: new credentials wait beside the current ones until rotated in.
+func (s *Server) ecaStage(c *restCall) {
+	note(c.r, "connect:ecaStage", true)
+	s.ecaCredentialsChange(c, http.StatusCreated, func(st *state, e *externalClientApp) (any, *apiError) {
+		if e.Staged != nil {
+			return nil, errorf(http.StatusBadRequest, "INVALID_OPERATION", "%s already has staged credentials; promote or discard them first", e.Name)
+		}
+		key := "3MVG9" + randomString(80)
+		for st.consumerKeyInUse(key, nil) {
+			key = "3MVG9" + randomString(80)
+		}
+		e.Staged = &SeedECAStaged{ID: st.ids.next(prefixECAStaged), ConsumerKey: key, ConsumerSecret: randomString(64),
+			CreatedDate: s.now().UTC().Format(timeLayout)}
+		return stagedAnswer(c, e), nil
+	})
+}
+
+func (s *Server) ecaStaged(c *restCall) {
+	note(c.r, "connect:ecaStaged", false)
+	s.ecaCredentialsView(c, true, func(e *externalClientApp) (any, *apiError) {
+		if aerr := stagedNamed(e, c.r.PathValue("staged")); aerr != nil {
+			return nil, aerr
+		}
+		return stagedAnswer(c, e), nil
+	})
+}
+
+// ecaRotate serves PATCH …/staged/{staged} {"command":"rotate"}: the staged credentials replace
+// the current ones.
+func (s *Server) ecaRotate(c *restCall) {
+	note(c.r, "connect:ecaRotate", true)
+	var body struct {
+		Command string `json:"command"`
+	}
+	raw, aerr := readBody(c.r)
+	if aerr == nil && (json.Unmarshal(raw, &body) != nil || body.Command != "rotate") {
+		aerr = errorf(http.StatusBadRequest, "INVALID_INPUT", `the body is {"command":"rotate"}`)
+	}
+	if aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
+	}
+	s.ecaCredentialsChange(c, http.StatusOK, func(_ *state, e *externalClientApp) (any, *apiError) {
+		if aerr := stagedNamed(e, c.r.PathValue("staged")); aerr != nil {
+			return nil, aerr
+		}
+		global := e.Components[globalOAuthType]
+		global.Values["consumerKey"], global.Values["consumerSecret"] = e.Staged.ConsumerKey, e.Staged.ConsumerSecret
+		e.Staged = nil
+		return ecaCredentials{ID: e.ConsumerID, Key: e.consumerKey()}, nil
+	})
+}
+
+func (s *Server) ecaDiscardStaged(c *restCall) {
+	note(c.r, "connect:ecaDiscardStaged", true)
+	s.ecaCredentialsChange(c, http.StatusNoContent, func(_ *state, e *externalClientApp) (any, *apiError) {
+		if aerr := stagedNamed(e, c.r.PathValue("staged")); aerr != nil {
+			return nil, aerr
+		}
+		e.Staged = nil
+		return nil, nil
+	})
 }
 
 func stagedAnswer(c *restCall, e *externalClientApp) ecaCredentials {
@@ -248,16 +246,16 @@ func stagedNamed(e *externalClientApp, raw string) *apiError {
 }
 
 // ecaConsumerOf checks the caller's permissions and the path's app and consumer ids.
-func ecaConsumerOf(st *state, u *user, segs []string, secrets bool) (*externalClientApp, *apiError) {
+func ecaConsumerOf(st *state, u *user, r *http.Request, secrets bool) (*externalClientApp, *apiError) {
 	if msg := st.denial(u, opReadECASecrets); msg != "" {
 		return nil, insufficientAccess(msg)
 	}
-	e, aerr := st.ecaByID(segs[0])
+	e, aerr := st.ecaByID(r.PathValue("app"))
 	if aerr != nil {
 		return nil, aerr
 	}
-	if len(segs) > 1 {
-		id, err := sfid.Normalize(segs[1])
+	if raw := r.PathValue("consumer"); raw != "" {
+		id, err := sfid.Normalize(raw)
 		if err != nil || e.ConsumerID == "" || id != e.ConsumerID {
 			return nil, errNotFound
 		}
@@ -268,10 +266,10 @@ func ecaConsumerOf(st *state, u *user, segs []string, secrets bool) (*externalCl
 	return e, nil
 }
 
-func (s *Server) ecaCredentialsView(c *restCall, segs []string, secrets bool, answer func(*externalClientApp) (any, *apiError)) {
+func (s *Server) ecaCredentialsView(c *restCall, secrets bool, answer func(*externalClientApp) (any, *apiError)) {
 	var out any
 	aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
-		e, aerr := ecaConsumerOf(st, u, segs, secrets)
+		e, aerr := ecaConsumerOf(st, u, c.r, secrets)
 		if aerr != nil {
 			return aerr
 		}
@@ -285,10 +283,10 @@ func (s *Server) ecaCredentialsView(c *restCall, segs []string, secrets bool, an
 	writeJSON(c.w, http.StatusOK, out)
 }
 
-func (s *Server) ecaCredentialsChange(c *restCall, segs []string, status int, change func(*state, *externalClientApp) (any, *apiError)) {
+func (s *Server) ecaCredentialsChange(c *restCall, status int, change func(*state, *externalClientApp) (any, *apiError)) {
 	var out any
 	err := s.mutateAs(c.caller, func(st *state, u *user) error {
-		e, aerr := ecaConsumerOf(st, u, segs, true)
+		e, aerr := ecaConsumerOf(st, u, c.r, true)
 		if aerr != nil {
 			return aerr
 		}

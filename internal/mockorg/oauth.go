@@ -87,12 +87,14 @@ func ecaClient(e *externalClientApp) oauthClient {
 	return oauthClient{id: e.ID, name: e.Name, secret: e.consumerSecret(), scopes: e.scopes()}
 }
 
+// refuseTokenMethod answers /services/oauth2/token for a method other than POST.
+func refuseTokenMethod(w http.ResponseWriter, r *http.Request) {
+	note(r, "oauth:token", false)
+	writeOAuthError(w, badRequest("invalid_request", "must use HTTP POST"))
+}
+
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	note(r, "oauth:token", false)
-	if r.Method != http.MethodPost {
-		writeOAuthError(w, badRequest("invalid_request", "must use HTTP POST"))
-		return
-	}
 	if oerr := parseOAuthForm(r); oerr != nil {
 		writeOAuthError(w, oerr)
 		return

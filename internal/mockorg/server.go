@@ -52,6 +52,8 @@ type Server struct {
 	controlToken string
 	hosts        hostPolicy
 	mux          *http.ServeMux
+	rest         *restRouter
+	control      *http.ServeMux
 
 	// mu guards st, seed and the token tables: one lock, so that an access decision and the
 	// records it reads are always consistent.
@@ -322,14 +324,21 @@ func protocolOf(path string) protocol {
 
 func (s *Server) routes() {
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("/services/oauth2/token", s.handleToken)
+	s.mux.HandleFunc("POST /services/oauth2/token", s.handleToken)
+	s.mux.HandleFunc("/services/oauth2/token", refuseTokenMethod)
 	s.mux.HandleFunc("/services/oauth2/revoke", s.handleRevoke)
 	s.mux.HandleFunc("GET /services/oauth2/userinfo", s.handleUserInfo)
 	s.mux.HandleFunc("GET /id/{org}/{user}", s.handleUserInfo)
-	s.mux.HandleFunc("/services/Soap/m/{version}", s.handleSOAP)
-	s.mux.HandleFunc("/services/Soap/m/{version}/{orgID}", s.handleSOAP)
+	for _, soap := range []string{"/services/Soap/m/{version}", "/services/Soap/m/{version}/{orgID}"} {
+		s.mux.HandleFunc("POST "+soap, s.handleSOAP)
+		s.mux.HandleFunc(soap, refuseSOAPMethod)
+	}
 	s.mux.HandleFunc("/services/data", s.handleVersions)
-	s.mux.HandleFunc("/services/data/", s.handleREST)
+	s.mux.HandleFunc("/services/data/{$}", s.handleVersions)
+	s.mux.HandleFunc("/services/data/{version}", s.handleREST)
+	s.mux.HandleFunc("/services/data/{version}/", s.handleREST)
+	s.rest = s.restRoutes()
+	s.control = s.controlRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		note(r, "notFound", false)
 		writeRESTErr(w, errNotFound)

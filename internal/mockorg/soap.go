@@ -43,14 +43,15 @@ func faultOf(e *apiError) *metadata.Fault {
 	return metadata.NewFault(e.code, e.message)
 }
 
-// handleSOAP serves the Metadata API at /services/Soap/m/{version}[/{orgId}].
+// refuseSOAPMethod answers the Metadata API's endpoint for a method other than POST.
+func refuseSOAPMethod(w http.ResponseWriter, r *http.Request) {
+	note(r, "soap:invalid", false)
+	writeSOAPFault(w, http.StatusMethodNotAllowed, metadata.NewFault(metadata.CodeUnknownException,
+		"HTTP Method '"+r.Method+"' not allowed; the Metadata API takes POST"))
+}
+
+// handleSOAP serves the Metadata API at POST /services/Soap/m/{version}[/{orgId}].
 func (s *Server) handleSOAP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		note(r, "soap:invalid", false)
-		writeSOAPFault(w, http.StatusMethodNotAllowed, metadata.NewFault(metadata.CodeUnknownException,
-			"HTTP Method '"+r.Method+"' not allowed; the Metadata API takes POST"))
-		return
-	}
 	v, err := metadata.ParseVersion(r.PathValue("version"))
 	if err != nil {
 		note(r, "soap:invalid", false)
