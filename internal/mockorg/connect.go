@@ -61,15 +61,6 @@ func (s *Server) ecaRoutes(rt *restRouter) {
 
 func (c *restCall) base() string { return "/services/data/" + c.version + "/apps/oauth" }
 
-// ecaByID resolves an app id of the path to an ECA.
-func (st *state) ecaByID(raw string) (*externalClientApp, *apiError) {
-	id, err := sfid.Normalize(raw)
-	if err != nil || st.ecas[id] == nil {
-		return nil, errNotFound
-	}
-	return st.ecas[id], nil
-}
-
 func (s *Server) ecaUsage(c *restCall) {
 	note(c.r, "connect:ecaUsage", false)
 	out := []ecaUsageApp{}
