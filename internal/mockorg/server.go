@@ -51,6 +51,7 @@ type Server struct {
 	log          *slog.Logger
 	controlToken string
 	hosts        hostPolicy
+	root         *http.ServeMux // console, control API, then mux
 	mux          *http.ServeMux
 	rest         *restRouter
 	control      *http.ServeMux
@@ -205,8 +206,7 @@ func (s *Server) recoverPanic(w *statusWriter, r *http.Request) {
 }
 
 // route is ServeHTTP's work, inside its panic guard.
-func (s *Server) route(sw *statusWriter, r *http.Request) {
-	var w http.ResponseWriter = sw
+func (s *Server) route(w *statusWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	// Clients that join an instance URL ending in "/" with "/services/..." send "//services/...",
 	// which Salesforce serves as is. ServeMux would answer such a path with a redirect, which API
@@ -214,19 +214,14 @@ func (s *Server) route(sw *statusWriter, r *http.Request) {
 	if clean := cleanPath(r.URL.Path); clean != r.URL.Path {
 		r.URL.Path, r.URL.RawPath = clean, ""
 	}
-	if console.Owns(r.URL.Path) {
-		if !s.hosts.allows(r) {
-			s.refuseHost(w, r)
-			return
-		}
-		console.Handler(s.consoleView).ServeHTTP(w, r)
-		return
-	}
+	s.root.ServeHTTP(w, r)
+}
+
+// serveAPI serves the Salesforce protocols: it counts each call in the stats, injects faults
+// (the after-commit ones where a write has committed) and runs the protocol's route.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	sw := w.(*statusWriter) // root hands on ServeHTTP's writer
 	proto := protocolOf(r.URL.Path)
-	if proto == protoControl {
-		s.serveControl(w, r)
-		return
-	}
 	info := &requestInfo{}
 	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 	start := time.Now()
@@ -322,7 +317,16 @@ func protocolOf(path string) protocol {
 	return protoREST
 }
 
+// routes builds the server's routes: the console and the control API, which are neither faulted
+// nor counted, beside the Salesforce protocols, whose ServeMux is mux.
 func (s *Server) routes() {
+	s.root = http.NewServeMux()
+	consoleHandler := s.consoleRoute()
+	s.root.Handle(console.Path, consoleHandler)
+	s.root.Handle(strings.TrimSuffix(console.Path, "/"), consoleHandler)
+	s.root.HandleFunc("/__mockorg", s.serveControl)
+	s.root.HandleFunc("/__mockorg/", s.serveControl)
+	s.root.HandleFunc("/", s.serveAPI)
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /services/oauth2/token", s.handleToken)
 	s.mux.HandleFunc("/services/oauth2/token", refuseTokenMethod)
