@@ -44,10 +44,10 @@
 //	GET, POST /apps/oauth/credentials/{app}/{consumer}/staged
 //	GET, PATCH, DELETE /apps/oauth/credentials/{app}/{consumer}/staged/{staged}
 //
-// Beside them: /__mockorg/ is the control API below, and /console/ the console (package
-// console; only at localhost, the loopback addresses, the listening address and
-// Config.AllowedHosts). Any other path is NOT_FOUND, and a method a route does not serve is
-// 405 METHOD_NOT_ALLOWED, both in the protocol's shape; routes.golden pins every answer.
+// Beside them: /__mockorg/ is the control API below, and /__mockorg/console/ the console
+// (package console; only at localhost, the loopback addresses, the listening address and
+// Config.AllowedHosts, 421 elsewhere). Any other path is NOT_FOUND, and a method a route does not serve is
+// 405 METHOD_NOT_ALLOWED, both in the protocol's shape; testdata/routes.golden pins every answer.
 //
 // Every API call re-runs access.Decide on the org's current state for the token's user and channel
 // (the app, the OAuth flow the token came from, and whether the user approved the app before), so
