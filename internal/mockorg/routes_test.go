@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -38,7 +37,8 @@ var routeProbes = []string{
 	"/services/data/v66.0/sobjects/User/", "/services/data/v66.0/sobjects/Nope", "/services/data/v66.0/sobjects/Nope/x",
 	"/services/data/v66.0/sobjects/User/describe", "/services/data/v66.0/sobjects/User/describe/",
 	"/services/data/v66.0/sobjects/User/{user}", "/services/data/v66.0/sobjects/User/{user15}", "/services/data/v66.0/sobjects/User/{user}/",
-	"/services/data/v66.0/sobjects/User/{app}", "/services/data/v66.0/sobjects/User/x/y", "/services/data/v66.0/sobjects/User/nope",
+	"/services/data/v66.0/sobjects/User/{app}", "/services/data/v66.0/sobjects/User%2F{user}", "/services/data/v66.0%2Fquery", "/services/Soap/m/66.0%2F00D000000000001",
+	"/services/data/v66.0/sobjects/User/x/y", "/services/data/v66.0/sobjects/User/nope",
 	"/services/data/v66.0/sobjects/ConnectedApplication/{app15}", "/services/data/v66.0/sobjects/PermissionSet",
 	"/services/data/v66.0/composite", "/services/data/v66.0/composite/", "/services/data/v66.0/composite/sobjects",
 	"/services/data/v66.0/composite/sobjects/", "/services/data/v66.0/composite/x", "/services/data/v66.0/composite/sobjects/x",
@@ -148,7 +148,6 @@ func routeAnswer(t *testing.T, method, probe string, authed bool) string {
 	if len(body) > 300 {
 		body = body[:300] + "…"
 	}
-	u, _ := url.Parse(probe)
-	return fmt.Sprintf("authed=%v %s %s?%s -> %d ct=%q allow=%q ops=%v %q", authed, method, u.Path, u.RawQuery, rec.Code,
+	return fmt.Sprintf("authed=%v %s %s -> %d ct=%q allow=%q ops=%v %q", authed, method, probe, rec.Code,
 		rec.Header().Get("Content-Type"), rec.Header().Get("Allow"), ops, body)
 }
