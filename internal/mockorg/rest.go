@@ -84,27 +84,6 @@ type restCall struct {
 	v       int
 }
 
-// handleREST serves everything under /services/data/{version}: it checks the version and the
-// session, and then runs the route (rest_routes.go).
-func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
-	version := r.PathValue("version")
-	v, ok := parseAPIVersion(version)
-	if !ok {
-		note(r, "rest:notFound", false)
-		writeRESTErr(w, errNotFound)
-		return
-	}
-	c, aerr := s.authenticate(r, bearerToken(r))
-	if aerr != nil {
-		w.Header().Set("Sforce-Limit-Info", s.usageNow().header())
-		note(r, "rest:unauthenticated", false)
-		writeRESTErr(w, aerr)
-		return
-	}
-	w.Header().Set("Sforce-Limit-Info", c.usage.header())
-	s.serveRESTRoute(&restCall{w: w, r: r, caller: c, version: version, v: v})
-}
-
 func (s *Server) restResources(c *restCall) {
 	note(c.r, "rest:resources", false)
 	base := "/services/data/" + c.version

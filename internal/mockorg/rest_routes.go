@@ -1,20 +1,21 @@
 package mockorg
 
 import (
-	"context"
 	"net/http"
 	"strings"
 )
 
-// restPrefix is where every REST route below a version starts; handleREST has checked the
-// version and authenticated the caller before a route runs.
+// restPrefix starts every REST route below a version. The version is checked and the caller
+// authenticated before a route's handler runs (restRouter.adapt), in that order, whatever the route.
 const restPrefix = "/services/data/{version}"
 
-// restRouter registers REST routes on a ServeMux of method-and-wildcard patterns. ServeMux's own
-// answers never reach a client: a catch-all answers NOT_FOUND in Salesforce's shape, and a path
-// whose other methods are refused registers its own 405 with otherwise. A GET pattern also
-// matches HEAD; get sends HEAD to the path's otherwise instead, read serves it as GET.
+// restRouter registers REST routes on the server's ServeMux as method-and-wildcard patterns.
+// ServeMux's own answers never reach a client: a catch-all below the version answers NOT_FOUND
+// in Salesforce's shape, and a path whose other methods are refused registers its own 405 with
+// otherwise. A GET pattern also matches HEAD; get sends HEAD to the path's otherwise instead,
+// read serves it as GET.
 type restRouter struct {
+	s   *Server
 	mux *http.ServeMux
 	// others is each path's answer to a method no pattern serves; filled before serving starts.
 	others map[string]func(*restCall)
@@ -22,30 +23,37 @@ type restRouter struct {
 	gate func(*restCall) bool
 }
 
-type restCallKey struct{}
-
-func newRESTRouter() *restRouter {
-	rt := &restRouter{mux: http.NewServeMux(), others: map[string]func(*restCall){}}
-	rt.mux.HandleFunc("/", rt.adapt(restNotFound))
-	return rt
-}
-
 // gated returns a router that registers on the same mux with gate in front of every route.
 func (rt *restRouter) gated(gate func(*restCall) bool) *restRouter {
-	return &restRouter{mux: rt.mux, others: rt.others, gate: gate}
+	return &restRouter{s: rt.s, mux: rt.mux, others: rt.others, gate: gate}
 }
 
-// adapt turns a REST handler into an http.HandlerFunc over the call handleREST put in the context.
+// adapt turns a REST handler into an http.HandlerFunc: it checks the version, authenticates the
+// caller and runs the gate before h.
 func (rt *restRouter) adapt(h func(*restCall)) http.HandlerFunc {
-	gate := rt.gate
+	s, gate := rt.s, rt.gate
 	return func(w http.ResponseWriter, r *http.Request) {
-		c := *r.Context().Value(restCallKey{}).(*restCall)
-		c.r = r
-		if gate != nil && !gate(&c) {
-			restNotFound(&c)
+		version := r.PathValue("version")
+		v, ok := parseAPIVersion(version)
+		if !ok {
+			note(r, "rest:notFound", false)
+			writeRESTErr(w, errNotFound)
 			return
 		}
-		h(&c)
+		caller, aerr := s.authenticate(r, bearerToken(r))
+		if aerr != nil {
+			w.Header().Set("Sforce-Limit-Info", s.usageNow().header())
+			note(r, "rest:unauthenticated", false)
+			writeRESTErr(w, aerr)
+			return
+		}
+		w.Header().Set("Sforce-Limit-Info", caller.usage.header())
+		c := &restCall{w: w, r: r, caller: caller, version: version, v: v}
+		if gate != nil && !gate(c) {
+			restNotFound(c)
+			return
+		}
+		h(c)
 	}
 }
 
@@ -96,19 +104,24 @@ func restNotFound(c *restCall) {
 	writeRESTErr(c.w, errNotFound)
 }
 
-// serveRESTRoute runs call's route. The route's path has no trailing slash, which Salesforce
-// ignores, and RawPath is dropped so that an escaped "/" splits segments as it always has.
-func (s *Server) serveRESTRoute(call *restCall) {
-	r := call.r.WithContext(context.WithValue(call.r.Context(), restCallKey{}, call))
-	u := *r.URL
-	u.Path, u.RawPath = strings.TrimSuffix(u.Path, "/"), ""
-	r.URL = &u
-	s.rest.mux.ServeHTTP(call.w, r)
-}
-
-// restRoutes builds the REST API's routes; each protocol file registers its own.
-func (s *Server) restRoutes() *restRouter {
-	rt := newRESTRouter()
+// restRoutes registers the REST API's routes on mux; each protocol file registers its own.
+func (s *Server) restRoutes(mux *http.ServeMux) {
+	rt := &restRouter{s: s, mux: mux, others: map[string]func(*restCall){}}
+	unknown := rt.adapt(restNotFound)
+	// Salesforce ignores a trailing slash: such a path is served as the route without it, before
+	// anything else (the session is checked and counted once, by that route).
+	mux.HandleFunc(restPrefix+"/{rest...}", func(w http.ResponseWriter, r *http.Request) {
+		if trimmed, ok := strings.CutSuffix(r.URL.Path, "/"); ok {
+			u := *r.URL
+			u.Path = trimmed
+			r2 := new(http.Request)
+			*r2 = *r
+			r2.URL = &u
+			mux.ServeHTTP(w, r2)
+			return
+		}
+		unknown(w, r)
+	})
 	rt.get("", s.restResources)
 	rt.otherwise("", refuse("rest:resources", false, "GET", "HEAD"))
 	rt.get("/limits", s.restLimits)
@@ -118,5 +131,4 @@ func (s *Server) restRoutes() *restRouter {
 	s.compositeRoutes(rt)
 	s.setupRoutes(rt.gated(func(*restCall) bool { return s.setupExtensionServed() }))
 	s.ecaRoutes(rt.gated(func(c *restCall) bool { return c.v >= minECARESTVersion }))
-	return rt
 }

@@ -51,9 +51,8 @@ type Server struct {
 	log          *slog.Logger
 	controlToken string
 	hosts        hostPolicy
-	root         *http.ServeMux // console, control API, then mux
+	root         *http.ServeMux // console and control API
 	mux          *http.ServeMux
-	rest         *restRouter
 	control      *http.ServeMux
 
 	// mu guards st, seed and the token tables: one lock, so that an access decision and the
@@ -214,13 +213,24 @@ func (s *Server) route(w *statusWriter, r *http.Request) {
 	if clean := cleanPath(r.URL.Path); clean != r.URL.Path {
 		r.URL.Path, r.URL.RawPath = clean, ""
 	}
+	// ServeMux matches escaped segments ("%2F" inside one); REST has always split the decoded
+	// path, so an escaped slash there separates segments.
+	if r.URL.RawPath != "" && strings.HasPrefix(r.URL.RawPath, "/services/data/") {
+		r.URL.RawPath = ""
+	}
+	if protocolOf(r.URL.Path) != protoControl {
+		// Every path outside /__mockorg is a Salesforce protocol's; skipping root's match keeps
+		// the API calls' routing as cheap as it was.
+		s.serveAPI(w, r)
+		return
+	}
 	s.root.ServeHTTP(w, r)
 }
 
 // serveAPI serves the Salesforce protocols: it counts each call in the stats, injects faults
 // (the after-commit ones where a write has committed) and runs the protocol's route.
-func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
-	sw := w.(*statusWriter) // root hands on ServeHTTP's writer
+func (s *Server) serveAPI(sw *statusWriter, r *http.Request) {
+	var w http.ResponseWriter = sw
 	proto := protocolOf(r.URL.Path)
 	info := &requestInfo{}
 	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
@@ -317,8 +327,8 @@ func protocolOf(path string) protocol {
 	return protoREST
 }
 
-// routes builds the server's routes: the console and the control API, which are neither faulted
-// nor counted, beside the Salesforce protocols, whose ServeMux is mux.
+// routes builds the server's routes: root holds the console and the control API, which are
+// neither faulted nor counted, and mux the Salesforce protocols.
 func (s *Server) routes() {
 	s.root = http.NewServeMux()
 	consoleHandler := s.consoleRoute()
@@ -326,7 +336,6 @@ func (s *Server) routes() {
 	s.root.Handle(strings.TrimSuffix(console.Path, "/"), consoleHandler)
 	s.root.HandleFunc("/__mockorg", s.serveControl)
 	s.root.HandleFunc("/__mockorg/", s.serveControl)
-	s.root.HandleFunc("/", s.serveAPI)
 	s.mux = http.NewServeMux()
 	s.mux.HandleFunc("POST /services/oauth2/token", s.handleToken)
 	s.mux.HandleFunc("/services/oauth2/token", refuseTokenMethod)
@@ -339,9 +348,7 @@ func (s *Server) routes() {
 	}
 	s.mux.HandleFunc("/services/data", s.handleVersions)
 	s.mux.HandleFunc("/services/data/{$}", s.handleVersions)
-	s.mux.HandleFunc("/services/data/{version}", s.handleREST)
-	s.mux.HandleFunc("/services/data/{version}/", s.handleREST)
-	s.rest = s.restRoutes()
+	s.restRoutes(s.mux)
 	s.control = s.controlRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		note(r, "notFound", false)
