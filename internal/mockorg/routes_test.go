@@ -79,26 +79,7 @@ func TestRoutesAnswerAsRecorded(t *testing.T) {
 			}
 		}
 	}
-	const golden = "testdata/routes.golden"
-	if *updateRoutes {
-		if err := os.WriteFile(golden, []byte(out.String()), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gotLines, wantLines := strings.Split(out.String(), "\n"), strings.Split(string(want), "\n")
-	if len(gotLines) != len(wantLines) {
-		t.Fatalf("%d answers, want %d", len(gotLines), len(wantLines))
-	}
-	for i := range wantLines {
-		if gotLines[i] != wantLines[i] {
-			t.Errorf("answer changed:\n got %s\nwant %s", gotLines[i], wantLines[i])
-		}
-	}
+	checkGolden(t, "testdata/routes.golden", out.String())
 }
 
 // routeAnswer sends one request to a fresh org (a write must not change what the next probe
@@ -150,4 +131,63 @@ func routeAnswer(t *testing.T, method, probe string, authed bool) string {
 	}
 	return fmt.Sprintf("authed=%v %s %s -> %d ct=%q allow=%q ops=%v %q", authed, method, probe, rec.Code,
 		rec.Header().Get("Content-Type"), rec.Header().Get("Allow"), ops, body)
+}
+
+// subrequestProbes are the composite subrequest URLs TestSubrequestRoutesAnswerAsRecorded sends
+// every method to, with the same placeholders as routeProbes.
+var subrequestProbes = []string{
+	"/services/data/v66.0/sobjects/User", "/services/data/v66.0/sobjects/User/", "/services/data/v66.0/sobjects/User/{user}",
+	"/services/data/v66.0/sobjects/User/{user15}/", "/services/data/v66.0/sobjects/User/{app}", "/services/data/v66.0/sobjects/User/x/y",
+	"/services/data/v66.0/sobjects/User/describe", "/services/data/v66.0/sobjects/Nope", "/services/data/v66.0/sobjects",
+	"/services/data/v66.0/sobjects/User%2F{user}", "/services/data/v66.0//sobjects/User", "/services/data/v066.0/sobjects/User",
+	"/services/data/v66.0/query?q=SELECT+Id+FROM+User+LIMIT+1", "/services/data/v66.0/queryAll?q=SELECT+COUNT()+FROM+User",
+	"/services/data/v66.0/query/?q=SELECT+Id+FROM+User+LIMIT+1", "/services/data/v66.0/query/x",
+	"/services/data/v66.0/composite/sobjects?ids={user}", "/services/data/v66.0/composite/sobjects/", "/services/data/v66.0/composite",
+	"/services/data/v66.0/limits", "/services/data/v66.0", "/services/data", "/nope", "services/data/v66.0/sobjects/User/{user}",
+}
+
+// TestSubrequestRoutesAnswerAsRecorded pins what a composite subrequest answers for every method
+// at every subrequest route and near miss.
+func TestSubrequestRoutesAnswerAsRecorded(t *testing.T) {
+	var out strings.Builder
+	for _, probe := range subrequestProbes {
+		for _, method := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "get", "BOGUS"} {
+			h := newHarness(t, Config{})
+			token := h.adminToken()
+			user := h.snapshot().Users[0].ID
+			url := strings.NewReplacer("{user15}", user[:15], "{user}", user, "{app}", h.appID("Workbench")).Replace(probe)
+			sub := map[string]any{"method": method, "url": url, "referenceId": "r1"}
+			if method != "GET" {
+				sub["body"] = map[string]any{}
+			}
+			resp := h.rest(http.MethodPost, apiBase+"/composite", token, map[string]any{"compositeRequest": []any{sub}})
+			body := routeNoise.ReplaceAllString(string(resp.body), "<generated>")
+			fmt.Fprintf(&out, "%s %s -> %d %s\n", method, probe, resp.status, body)
+		}
+	}
+	checkGolden(t, "testdata/subrequests.golden", out.String())
+}
+
+// checkGolden compares got with the golden file, or rewrites it with -update-routes.
+func checkGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *updateRoutes {
+		if err := os.WriteFile(golden, []byte(got), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotLines, wantLines := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+	if len(gotLines) != len(wantLines) {
+		t.Fatalf("%d answers, want %d", len(gotLines), len(wantLines))
+	}
+	for i := range wantLines {
+		if gotLines[i] != wantLines[i] {
+			t.Errorf("answer changed:\n got %s\nwant %s", gotLines[i], wantLines[i])
+		}
+	}
 }
