@@ -54,6 +54,7 @@ type Server struct {
 	root         *http.ServeMux // console and control API
 	mux          *http.ServeMux
 	control      *http.ServeMux
+	subrequests  *http.ServeMux // the routes of a composite subrequest
 
 	// mu guards st, seed and the token tables: one lock, so that an access decision and the
 	// records it reads are always consistent.
@@ -350,6 +351,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/services/data/{$}", s.handleVersions)
 	s.restRoutes(s.mux)
 	s.control = s.controlRoutes()
+	s.subrequests = s.subrequestRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		note(r, "notFound", false)
 		writeRESTErr(w, errNotFound)
