@@ -2,6 +2,7 @@ package mockorg
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,23 +30,17 @@ const (
 // errRolledBack ends a mutation whose allOrNone call failed: nothing is kept or saved.
 var errRolledBack = &apiError{status: http.StatusOK, code: "ROLLED_BACK"}
 
-// restComposite serves /composite and /composite/sobjects.
-func (s *Server) restComposite(c *restCall) {
-	switch {
-	case len(c.segs) == 1:
+// compositeRoutes serves /composite and /composite/sobjects.
+func (s *Server) compositeRoutes(rt *restRouter) {
+	rt.handle(http.MethodPost, "/composite", func(c *restCall) {
 		note(c.r, "rest:composite", true)
-		if c.r.Method != http.MethodPost {
-			writeRESTErr(c.w, methodNotAllowed(c.r, "POST"))
-			return
-		}
 		s.composite(c)
-	case len(c.segs) == 2 && c.segs[1] == "sobjects":
+	})
+	rt.otherwise("/composite", refuse("rest:composite", true, "POST"))
+	rt.any("/composite/sobjects", func(c *restCall) {
 		note(c.r, "rest:compositeSObjects", true)
 		s.collections(c)
-	default:
-		note(c.r, "rest:notFound", false)
-		writeRESTErr(c.w, errNotFound)
-	}
+	})
 }
 
 // transact runs fn on a copy of the org as the caller, and keeps the copy (saved once) unless fn
@@ -205,74 +200,121 @@ func (s *Server) runSubrequest(work *state, u *user, sub subrequest, done map[st
 	if err != nil {
 		return errorResult(errNotFound), false
 	}
-	segs := strings.Split(strings.Trim(strings.TrimPrefix(u2.Path, "/services/data/"), "/"), "/")
-	if !strings.HasPrefix(u2.Path, "/services/data/") || len(segs) < 2 {
-		return errorResult(errNotFound), false
-	}
-	if _, ok := parseAPIVersion(segs[0]); !ok {
-		return errorResult(errNotFound), false
-	}
-	version, segs := segs[0], segs[1:]
-	method := strings.ToUpper(sub.Method)
-	switch {
-	case segs[0] == "sobjects" && len(segs) >= 2:
-		return s.subSObject(work, u, version, method, segs, u2.Query(), body)
-	case (segs[0] == "query" || segs[0] == "queryAll") && len(segs) == 1 && method == http.MethodGet:
-		records, count, countOnly, aerr := runQuery(work, u, version, u2.Query().Get("q"))
-		if aerr != nil {
-			return errorResult(aerr), false
-		}
-		page := queryPage{TotalSize: count, Done: true, Records: []any{}}
-		if !countOnly {
-			page = s.cursors.firstPage(u.ID, version, records, s.cfg.QueryBatchSize)
-		}
-		return subResult{Body: page, HTTPHeaders: map[string]string{}, Status: http.StatusOK}, false
-	case segs[0] == "composite" && len(segs) == 2 && segs[1] == "sobjects":
-		results, kept, aerr := runCollection(work, u, method, u2.Query(), body, outerAllOrNone)
-		if aerr != nil {
-			return errorResult(aerr), false
-		}
-		return subResult{Body: results, HTTPHeaders: map[string]string{}, Status: http.StatusOK, failure: outerAllOrNone && !kept}, kept
-	}
-	return errorResult(errNotFound), false
+	call := &subCall{work: work, u: u, method: strings.ToUpper(sub.Method), query: u2.Query(), body: body,
+		outerAllOrNone: outerAllOrNone, result: errorResult(errNotFound)}
+	// The route is matched on the decoded path without its trailing slashes, as a call's would
+	// be; a path that is not clean matches nothing and stays NOT_FOUND.
+	r := (&http.Request{Method: http.MethodGet, URL: &url.URL{Path: strings.TrimRight(u2.Path, "/")}, Header: http.Header{}}).
+		WithContext(context.WithValue(context.Background(), subCallKey{}, call))
+	s.subrequests.ServeHTTP(newBufferedResponse(), r)
+	return call.result, call.kept
 }
 
-func (s *Server) subSObject(work *state, u *user, version, method string, segs []string, query url.Values, body []byte) (subResult, bool) {
-	t := sobjectTypeNamed(segs[1])
-	if t == nil || len(segs) > 3 {
-		return errorResult(errNotFound), false
+// subCall is a composite subrequest on its way through subrequestRoutes; its route sets result
+// and kept (whether it changed the org).
+type subCall struct {
+	work           *state
+	u              *user
+	version        string
+	method         string
+	query          url.Values
+	body           []byte
+	outerAllOrNone bool
+	result         subResult
+	kept           bool
+}
+
+type subCallKey struct{}
+
+// subrequestRoutes are the routes a composite subrequest may take, the REST routes' patterns for
+// what a subrequest serves. The method is the subrequest's, checked by each route as the call's
+// route checks it. A path no route serves, or of a version not served, is NOT_FOUND.
+func (s *Server) subrequestRoutes() *http.ServeMux {
+	m := http.NewServeMux()
+	on := func(path string, route func(*subCall, *http.Request) (subResult, bool)) {
+		m.HandleFunc(restPrefix+path, func(_ http.ResponseWriter, r *http.Request) {
+			c := r.Context().Value(subCallKey{}).(*subCall)
+			if _, ok := parseAPIVersion(r.PathValue("version")); !ok {
+				return
+			}
+			c.version = r.PathValue("version")
+			c.result, c.kept = route(c, r)
+		})
 	}
-	if len(segs) == 2 {
-		if method != http.MethodPost {
-			return errorResult(errorf(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '%s' not allowed. Allowed are GET,HEAD,POST", method)), false
-		}
-		id, aerr := createRecord(work, u, t, body)
+	on("/sobjects/{type}", withSubType(subCreate))
+	on("/sobjects/{type}/{id}", withSubType(subRecord))
+	on("/query", s.subQuery)
+	on("/queryAll", s.subQuery)
+	on("/composite/sobjects", func(c *subCall, _ *http.Request) (subResult, bool) {
+		results, kept, aerr := runCollection(c.work, c.u, c.method, c.query, c.body, c.outerAllOrNone)
 		if aerr != nil {
 			return errorResult(aerr), false
 		}
-		return subResult{Body: map[string]any{"id": id, "success": true, "errors": []any{}},
-			HTTPHeaders: map[string]string{"Location": "/services/data/" + version + "/sobjects/" + t.name + "/" + id},
-			Status:      http.StatusCreated}, true
+		return subResult{Body: results, HTTPHeaders: map[string]string{}, Status: http.StatusOK, failure: c.outerAllOrNone && !kept}, kept
+	})
+	return m
+}
+
+func (s *Server) subQuery(c *subCall, _ *http.Request) (subResult, bool) {
+	if c.method != http.MethodGet {
+		return errorResult(errNotFound), false
 	}
-	id, err := sfid.Normalize(segs[2])
+	records, count, countOnly, aerr := runQuery(c.work, c.u, c.version, c.query.Get("q"))
+	if aerr != nil {
+		return errorResult(aerr), false
+	}
+	page := queryPage{TotalSize: count, Done: true, Records: []any{}}
+	if !countOnly {
+		page = s.cursors.firstPage(c.u.ID, c.version, records, s.cfg.QueryBatchSize)
+	}
+	return subResult{Body: page, HTTPHeaders: map[string]string{}, Status: http.StatusOK}, false
+}
+
+// withSubType resolves the path's sObject type, NOT_FOUND for one mockorg does not serve.
+func withSubType(route func(*subCall, *http.Request, *sobjectType) (subResult, bool)) func(*subCall, *http.Request) (subResult, bool) {
+	return func(c *subCall, r *http.Request) (subResult, bool) {
+		t := sobjectTypeNamed(r.PathValue("type"))
+		if t == nil {
+			return errorResult(errNotFound), false
+		}
+		return route(c, r, t)
+	}
+}
+
+func subCreate(c *subCall, _ *http.Request, t *sobjectType) (subResult, bool) {
+	if c.method != http.MethodPost {
+		return errorResult(errorf(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '%s' not allowed. Allowed are GET,HEAD,POST", c.method)), false
+	}
+	id, aerr := createRecord(c.work, c.u, t, c.body)
+	if aerr != nil {
+		return errorResult(aerr), false
+	}
+	return subResult{Body: map[string]any{"id": id, "success": true, "errors": []any{}},
+		HTTPHeaders: map[string]string{"Location": "/services/data/" + c.version + "/sobjects/" + t.name + "/" + id},
+		Status:      http.StatusCreated}, true
+}
+
+func subRecord(c *subCall, r *http.Request, t *sobjectType) (subResult, bool) {
+	raw := r.PathValue("id")
+	id, err := sfid.Normalize(raw)
 	if err != nil || id[:3] != t.prefix {
 		return errorResult(&apiError{status: http.StatusNotFound, code: "NOT_FOUND",
-			message: "Provided external ID field does not exist or is not accessible: " + segs[2]}), false
+			message: "Provided external ID field does not exist or is not accessible: " + raw}), false
 	}
 	var aerr *apiError
-	switch method {
+	switch c.method {
 	case http.MethodGet:
-		out, aerr := readRecord(work, t, version, id, query.Get("fields"))
+		out, aerr := readRecord(c.work, t, c.version, id, c.query.Get("fields"))
 		if aerr != nil {
 			return errorResult(aerr), false
 		}
 		return subResult{Body: out, HTTPHeaders: map[string]string{}, Status: http.StatusOK}, false
 	case http.MethodPatch:
-		aerr = updateRecord(work, u, t, id, body)
+		aerr = updateRecord(c.work, c.u, t, id, c.body)
 	case http.MethodDelete:
-		aerr = deleteRecord(work, u, t, id)
+		aerr = deleteRecord(c.work, c.u, t, id)
 	default:
-		aerr = errorf(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '%s' not allowed. Allowed are GET,HEAD,PATCH,DELETE", method)
+		aerr = errorf(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "HTTP Method '%s' not allowed. Allowed are GET,HEAD,PATCH,DELETE", c.method)
 	}
 	if aerr != nil {
 		return errorResult(aerr), false

@@ -117,3 +117,15 @@ func refusedBy(d access.Decision) string {
 	}
 	return d.Rule
 }
+
+// consoleRoute serves the console at the hosts it is reached by on purpose, and 421 elsewhere.
+func (s *Server) consoleRoute() http.Handler {
+	page := console.Handler(s.consoleView)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.hosts.allows(r) {
+			s.refuseHost(w, r)
+			return
+		}
+		page.ServeHTTP(w, r)
+	})
+}

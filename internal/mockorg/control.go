@@ -27,42 +27,53 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		writeControlError(w, http.StatusUnauthorized, "the control API needs Authorization: Bearer <control token>")
 		return
 	}
-	route := r.Method + " " + r.URL.Path
-	switch route {
-	case "POST /__mockorg/reset":
-		s.controlReset(w)
-	case "GET /__mockorg/snapshot":
+	if r.Method == http.MethodHead {
+		// A GET pattern also serves HEAD; the control API has no HEAD routes.
+		noControlRoute(w, r)
+		return
+	}
+	s.control.ServeHTTP(w, r)
+}
+
+// controlRoutes are the control API's routes; ServeMux's own 404 and 405 never answer.
+func (s *Server) controlRoutes() *http.ServeMux {
+	m := http.NewServeMux()
+	m.HandleFunc("POST /__mockorg/reset", func(w http.ResponseWriter, _ *http.Request) { s.controlReset(w) })
+	m.HandleFunc("GET /__mockorg/snapshot", func(w http.ResponseWriter, _ *http.Request) {
 		var seed *Seed
 		s.view(func(st *state) { seed = st.toSeed(int(s.apiUsed.Load())) })
 		writeJSON(w, http.StatusOK, seed)
-	case "PUT /__mockorg/snapshot":
-		s.controlPutSnapshot(w, r)
-	case "GET /__mockorg/faults":
-		writeJSON(w, http.StatusOK, s.faults.get())
-	case "POST /__mockorg/faults":
-		var cfg FaultConfig
-		if !decodeControlBody(w, r, &cfg) {
-			return
-		}
-		if err := cfg.validate(); err != nil {
-			writeControlError(w, http.StatusBadRequest, "%v", err)
-			return
-		}
-		s.faults.set(cfg)
-		s.log.Info("fault injection set", "rate", cfg.Rate, "after_commit_rate", cfg.AfterCommitRate, "latency_ms", cfg.LatencyMS)
-		writeJSON(w, http.StatusOK, s.faults.get())
-	case "GET /__mockorg/stats":
-		writeJSON(w, http.StatusOK, s.stats.snapshot())
-	case "POST /__mockorg/stats/reset":
+	})
+	m.HandleFunc("PUT /__mockorg/snapshot", s.controlPutSnapshot)
+	m.HandleFunc("GET /__mockorg/faults", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, s.faults.get()) })
+	m.HandleFunc("POST /__mockorg/faults", s.controlSetFaults)
+	m.HandleFunc("GET /__mockorg/stats", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, s.stats.snapshot()) })
+	m.HandleFunc("POST /__mockorg/stats/reset", func(w http.ResponseWriter, _ *http.Request) {
 		s.stats.reset()
 		w.WriteHeader(http.StatusNoContent)
-	case "POST /__mockorg/sessions":
-		s.controlSession(w, r)
-	case "POST /__mockorg/decide":
-		s.controlDecide(w, r)
-	default:
-		writeControlError(w, http.StatusNotFound, "no control route %s; see the README for the control API", route)
+	})
+	m.HandleFunc("POST /__mockorg/sessions", s.controlSession)
+	m.HandleFunc("POST /__mockorg/decide", s.controlDecide)
+	m.HandleFunc("/", noControlRoute)
+	return m
+}
+
+func noControlRoute(w http.ResponseWriter, r *http.Request) {
+	writeControlError(w, http.StatusNotFound, "no control route %s %s; see the README for the control API", r.Method, r.URL.Path)
+}
+
+func (s *Server) controlSetFaults(w http.ResponseWriter, r *http.Request) {
+	var cfg FaultConfig
+	if !decodeControlBody(w, r, &cfg) {
+		return
 	}
+	if err := cfg.validate(); err != nil {
+		writeControlError(w, http.StatusBadRequest, "%v", err)
+		return
+	}
+	s.faults.set(cfg)
+	s.log.Info("fault injection set", "rate", cfg.Rate, "after_commit_rate", cfg.AfterCommitRate, "latency_ms", cfg.LatencyMS)
+	writeJSON(w, http.StatusOK, s.faults.get())
 }
 
 // decodeControlBody decodes a JSON body strictly, answering 400 (413 when oversize) on failure.

@@ -11,18 +11,43 @@
 //
 // # Routes
 //
-//	POST /services/oauth2/token          client_credentials, password, refresh_token, JWT bearer (RS256)
+//	POST /services/oauth2/token          client_credentials, password, refresh_token, JWT bearer (RS256),
+//	                                     through a connected app or an External Client App
 //	POST /services/oauth2/revoke         revokes an access or refresh token, or an approval by its DeleteToken
 //	GET  /services/oauth2/userinfo       who a token belongs to (also the identity URL /id/{org}/{user})
-//	POST /services/Soap/m/{version}      Metadata API: read/create/update/upsert/delete/listMetadata of
-//	                                     ConnectedAppSettings (fullName ConnectedApp) and ConnectedApp;
-//	                                     listMetadata's id is the app's 0H4 ConnectedApplication id
-//	GET  /services/data                  API versions 47.0 to 67.0
-//	     /services/data/vXX.X/           resources, limits, query and queryAll (nextRecordsUrl paging), sobjects
-//	                                     ConnectedApplication (Name is the label), Organization, PermissionSet,
+//	POST /services/Soap/m/{version}      Metadata API (also …/{version}/{orgId}): read/create/update/upsert/
+//	                                     delete/listMetadata of ConnectedAppSettings (fullName ConnectedApp),
+//	                                     ConnectedApp, ExternalClientAppSettings (fullName ExternalClientApp)
+//	                                     and the External Client App types (header and plugins);
+//	                                     listMetadata's id is the app's 0H4 or 0xI id; describeMetadata,
+//	                                     deploy/checkDeployStatus and retrieve/checkRetrieveStatus of zip packages
+//	GET  /services/data                  API versions 47.0 to 67.0 (also /services/data/)
+//
+// Below /services/data/v{version} (a version with a leading zero is NOT_FOUND; a trailing slash
+// is ignored; ids take 15 or 18 characters), every route needs a session:
+//
+//	GET  /                               resources
+//	GET  /limits
+//	GET  /query?q=, /queryAll?q=         SOQL, paged by nextRecordsUrl (/query/{locator});
+//	                                     /query?q=…&columns=true describes the columns
+//	     /sobjects                       describe global
+//	     /sobjects/{type}                GET describe, POST create; also /sobjects/{type}/describe
+//	     /sobjects/{type}/{id}           GET, PATCH, DELETE a record of ConnectedApplication (Name is the
+//	                                     label), OauthToken, Organization, PermissionSet,
 //	                                     PermissionSetAssignment, Profile, SetupEntityAccess, User
-//	     /services/data/vXX.X/sfaccess/  the setup extension (ARCHITECTURE.md, Setup extension)
-//	     /__mockorg/                     the control API below
+//	POST /composite                      up to 25 subrequests, @{ref.field}, allOrNone
+//	     /composite/sobjects             POST, PATCH, DELETE up to 200 records of one type
+//	     /sfaccess/…                     the setup extension (ARCHITECTURE.md, Setup extension)
+//	GET  /apps/oauth/usage               External Client Apps' OAuth usage (API 60.0+, as all of /apps/oauth)
+//	DELETE /apps/oauth/usage/{app}[/{user}]/tokens
+//	GET  /apps/oauth/credentials/{app}[/{consumer}[?part=key|secret|keyandsecret]]
+//	GET, POST /apps/oauth/credentials/{app}/{consumer}/staged
+//	GET, PATCH, DELETE /apps/oauth/credentials/{app}/{consumer}/staged/{staged}
+//
+// Beside them: /__mockorg/ is the control API below, and /__mockorg/console/ the console
+// (package console; only at localhost, the loopback addresses, the listening address and
+// Config.AllowedHosts, 421 elsewhere). Any other path is NOT_FOUND, and a method a route does not serve is
+// 405 METHOD_NOT_ALLOWED, both in the protocol's shape; testdata/routes.golden pins every answer.
 //
 // Every API call re-runs access.Decide on the org's current state for the token's user and channel
 // (the app, the OAuth flow the token came from, and whether the user approved the app before), so
@@ -95,8 +120,9 @@
 //	POST /__mockorg/decide              the same body → {"allowed","rule","error","message"}
 //
 // Operation names in stats are "oauth:token", "oauth:revoke", "oauth:userinfo", "soap:<call>",
-// "rest:query", "rest:queryAll", "rest:get", "rest:create", "rest:update", "rest:delete", "rest:limits", … and
-// "setup:<action>" for the setup extension.
+// "rest:query", "rest:queryAll", "rest:get", "rest:create", "rest:update", "rest:delete", "rest:limits",
+// "rest:composite", "rest:compositeSObjects", … "setup:<action>" for the setup extension and
+// "connect:<action>" for /apps/oauth.
 //
 // # Seeds and state files
 //

@@ -87,12 +87,14 @@ func ecaClient(e *externalClientApp) oauthClient {
 	return oauthClient{id: e.ID, name: e.Name, secret: e.consumerSecret(), scopes: e.scopes()}
 }
 
+// refuseTokenMethod answers /services/oauth2/token for a method other than POST.
+func refuseTokenMethod(w http.ResponseWriter, r *http.Request) {
+	note(r, "oauth:token", false)
+	writeOAuthError(w, badRequest("invalid_request", "must use HTTP POST"))
+}
+
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	note(r, "oauth:token", false)
-	if r.Method != http.MethodPost {
-		writeOAuthError(w, badRequest("invalid_request", "must use HTTP POST"))
-		return
-	}
 	if oerr := parseOAuthForm(r); oerr != nil {
 		writeOAuthError(w, oerr)
 		return
@@ -491,4 +493,35 @@ func (s *Server) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, info)
+}
+
+// ecaClientCredentialsGrant runs the client credentials flow through an ECA: the consumer secret
+// (the current one, or the staged one with the staged key) and the run-as user of its policies.
+func ecaClientCredentialsGrant(st *state, e *externalClientApp, clientID, clientSecret string) (tokenRequest, *oauthError) {
+	if subtle.ConstantTimeCompare([]byte(clientSecret), []byte(e.secretFor(clientID))) != 1 {
+		return tokenRequest{}, errBadClientSecret
+	}
+	u := st.userByUsername(e.clientCredentialsUser())
+	if u == nil {
+		return tokenRequest{}, errNoClientCredsUser
+	}
+	return tokenRequest{user: u, client: ecaClient(e), flow: access.FlowClientCredentials}, nil
+}
+
+// ecaRefreshGrantLocked runs the refresh token grant through an ECA. ECAs require the consumer
+// secret with a refresh token unless isConsumerSecretOptional (assumed; SALESFORCE.md).
+func (s *Server) ecaRefreshGrantLocked(e *externalClientApp, clientID, clientSecret, refresh string) (tokenRequest, *oauthError) {
+	optional := e.flag(metadata.TypeExtlClntAppGlobalOauthSettings, "isConsumerSecretOptional", false)
+	if (clientSecret != "" || !optional) && subtle.ConstantTimeCompare([]byte(clientSecret), []byte(e.secretFor(clientID))) != 1 {
+		return tokenRequest{}, errBadClientSecret
+	}
+	g := s.tokens.Refresh[refresh]
+	if g == nil || g.AppID != e.ID {
+		return tokenRequest{}, errExpiredRefresh
+	}
+	u := s.st.users[g.UserID]
+	if u == nil {
+		return tokenRequest{}, errExpiredRefresh
+	}
+	return tokenRequest{user: u, client: ecaClient(e), flow: g.Flow, refresh: refresh}, nil
 }

@@ -18,55 +18,82 @@ type queryPage struct {
 	Records        []any  `json:"records"`
 }
 
-// restQuery serves GET /query?q=SOQL and GET /query/{locator}-{offset}, and the same under
-// /queryAll. QueryAll differs from Query only in also returning deleted and archived records, which
-// mockorg never keeps, so one handler answers both. As in Salesforce, a queryAll page's
-// nextRecordsUrl points at /query/, and either resource pages on from a locator.
-func (s *Server) restQuery(c *restCall) {
-	note(c.r, "rest:"+c.segs[0], false)
-	if c.r.Method != http.MethodGet && c.r.Method != http.MethodHead {
-		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD"))
+// queryRoutes serves GET /query?q=SOQL and GET /query/{locator}, and the same under /queryAll.
+// QueryAll differs from Query only in also returning deleted and archived records, which mockorg
+// never keeps, so the same handlers answer both. As in Salesforce, a queryAll page's
+// nextRecordsUrl points at /query/, and either resource pages on from a locator. Every path
+// below either resource counts as that resource, also when it is refused.
+func (s *Server) queryRoutes(rt *restRouter) {
+	for _, kind := range []string{"query", "queryAll"} {
+		op := "rest:" + kind
+		counted := func(h func(*restCall)) func(*restCall) {
+			return func(c *restCall) {
+				note(c.r, op, false)
+				h(c)
+			}
+		}
+		first := s.queryFirstPage
+		if kind == "queryAll" {
+			first = s.queryAllFirstPage
+		}
+		for path, h := range map[string]func(*restCall){
+			"/" + kind:                          first,
+			"/" + kind + "/{locator}":           s.queryNextPage,
+			"/" + kind + "/{locator}/{more...}": restNotFoundCounted,
+		} {
+			rt.read(path, counted(h))
+			rt.otherwise(path, refuse(op, false, "GET", "HEAD"))
+		}
+	}
+}
+
+// restNotFoundCounted answers NOT_FOUND for a path whose operation is already noted.
+func restNotFoundCounted(c *restCall) { writeRESTErr(c.w, errNotFound) }
+
+func (s *Server) queryAllFirstPage(c *restCall) { s.runQueryPage(c, c.r.URL.Query().Get("q")) }
+
+// queryFirstPage answers /query?q=SOQL, or its columns with columns=true.
+func (s *Server) queryFirstPage(c *restCall) {
+	q := c.r.URL.Query().Get("q")
+	if strings.TrimSpace(q) != "" && c.r.URL.Query().Get("columns") == "true" {
+		s.queryColumns(c, q)
 		return
 	}
-	batch := s.batchSize(c.r)
-	switch len(c.segs) {
-	case 1:
-		q := c.r.URL.Query().Get("q")
-		if strings.TrimSpace(q) == "" {
-			writeRESTErr(c.w, errorf(http.StatusBadRequest, "MALFORMED_QUERY", "A query string has to be specified"))
-			return
-		}
-		if c.segs[0] == "query" && c.r.URL.Query().Get("columns") == "true" {
-			s.queryColumns(c, q)
-			return
-		}
-		var records []any
-		var count int
-		var countOnly bool
-		aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
-			var aerr *apiError
-			records, count, countOnly, aerr = runQuery(st, u, c.version, q)
-			return aerr
-		})
-		if aerr != nil {
-			writeRESTErr(c.w, aerr)
-			return
-		}
-		if countOnly {
-			writeJSON(c.w, http.StatusOK, queryPage{TotalSize: count, Done: true, Records: []any{}})
-			return
-		}
-		writeJSON(c.w, http.StatusOK, s.cursors.firstPage(c.caller.userID, c.version, records, batch))
-	case 2:
-		page, aerr := s.cursors.nextPage(c.caller.userID, c.version, c.segs[1], batch)
-		if aerr != nil {
-			writeRESTErr(c.w, aerr)
-			return
-		}
-		writeJSON(c.w, http.StatusOK, page)
-	default:
-		writeRESTErr(c.w, errNotFound)
+	s.runQueryPage(c, q)
+}
+
+func (s *Server) runQueryPage(c *restCall, q string) {
+	if strings.TrimSpace(q) == "" {
+		writeRESTErr(c.w, errorf(http.StatusBadRequest, "MALFORMED_QUERY", "A query string has to be specified"))
+		return
 	}
+	var records []any
+	var count int
+	var countOnly bool
+	aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
+		var aerr *apiError
+		records, count, countOnly, aerr = runQuery(st, u, c.version, q)
+		return aerr
+	})
+	if aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
+	}
+	if countOnly {
+		writeJSON(c.w, http.StatusOK, queryPage{TotalSize: count, Done: true, Records: []any{}})
+		return
+	}
+	writeJSON(c.w, http.StatusOK, s.cursors.firstPage(c.caller.userID, c.version, records, s.batchSize(c.r)))
+}
+
+// queryNextPage answers /query/{locator}, a page after the first.
+func (s *Server) queryNextPage(c *restCall) {
+	page, aerr := s.cursors.nextPage(c.caller.userID, c.version, c.r.PathValue("locator"), s.batchSize(c.r))
+	if aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
+	}
+	writeJSON(c.w, http.StatusOK, page)
 }
 
 // batchSize is the configured page size, lowered by a client's Sforce-Query-Options batchSize

@@ -82,59 +82,10 @@ type restCall struct {
 	caller  *caller
 	version string // "v60.0"
 	v       int
-	segs    []string // path segments after the version
-}
-
-// handleREST serves everything under /services/data/vXX.X/.
-func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
-	rest := strings.Trim(strings.TrimPrefix(r.URL.Path, "/services/data/"), "/")
-	if rest == "" {
-		s.handleVersions(w, r)
-		return
-	}
-	segs := strings.Split(rest, "/")
-	v, ok := parseAPIVersion(segs[0])
-	if !ok {
-		note(r, "rest:notFound", false)
-		writeRESTErr(w, errNotFound)
-		return
-	}
-	c, aerr := s.authenticate(r, bearerToken(r))
-	if aerr != nil {
-		w.Header().Set("Sforce-Limit-Info", s.usageNow().header())
-		note(r, "rest:unauthenticated", false)
-		writeRESTErr(w, aerr)
-		return
-	}
-	w.Header().Set("Sforce-Limit-Info", c.usage.header())
-	call := &restCall{w: w, r: r, caller: c, version: segs[0], v: v, segs: segs[1:]}
-	switch {
-	case len(call.segs) == 0:
-		s.restResources(call)
-	case call.segs[0] == "limits" && len(call.segs) == 1:
-		s.restLimits(call)
-	case call.segs[0] == "query" || call.segs[0] == "queryAll":
-		s.restQuery(call)
-	case call.segs[0] == "sobjects":
-		s.restSObjects(call)
-	case call.segs[0] == "composite":
-		s.restComposite(call)
-	case call.segs[0] == "sfaccess":
-		s.serveSetup(call)
-	case call.segs[0] == "apps":
-		s.serveECAApps(call)
-	default:
-		note(r, "rest:notFound", false)
-		writeRESTErr(w, errNotFound)
-	}
 }
 
 func (s *Server) restResources(c *restCall) {
 	note(c.r, "rest:resources", false)
-	if c.r.Method != http.MethodGet {
-		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD"))
-		return
-	}
 	base := "/services/data/" + c.version
 	out := map[string]string{
 		"composite": base + "/composite", "limits": base + "/limits", "query": base + "/query", "queryAll": base + "/queryAll", "sobjects": base + "/sobjects",
@@ -147,10 +98,6 @@ func (s *Server) restResources(c *restCall) {
 
 func (s *Server) restLimits(c *restCall) {
 	note(c.r, "rest:limits", false)
-	if c.r.Method != http.MethodGet {
-		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD"))
-		return
-	}
 	type lim struct {
 		Max       int `json:"Max"`
 		Remaining int `json:"Remaining"`
@@ -178,54 +125,67 @@ func readBody(r *http.Request) ([]byte, *apiError) {
 	return body, nil
 }
 
-// restSObjects serves /sobjects, /sobjects/{Type}, /sobjects/{Type}/describe and /sobjects/{Type}/{Id}.
-func (s *Server) restSObjects(c *restCall) {
-	if len(c.segs) == 1 {
+// sobjectRoutes serves /sobjects, /sobjects/{type}, /sobjects/{type}/describe and
+// /sobjects/{type}/{id}. An unknown type, or an id that is malformed or of another type, is
+// NOT_FOUND whatever the method, so those routes check the path before the method.
+func (s *Server) sobjectRoutes(rt *restRouter) {
+	rt.any("/sobjects", func(c *restCall) {
 		note(c.r, "rest:describeGlobal", false)
 		s.describeGlobal(c)
-		return
-	}
-	t := sobjectTypeNamed(c.segs[1])
-	if t == nil || len(c.segs) > 3 {
-		note(c.r, "rest:notFound", false)
-		writeRESTErr(c.w, errNotFound)
-		return
-	}
-	switch {
-	case len(c.segs) == 2 && c.r.Method == http.MethodPost:
-		note(c.r, "rest:create", true)
-		s.createSObject(c, t)
-	case len(c.segs) == 2 && c.r.Method == http.MethodGet:
+	})
+	rt.any("/sobjects/{type}", withType(func(c *restCall, t *sobjectType) {
+		switch c.r.Method {
+		case http.MethodPost:
+			note(c.r, "rest:create", true)
+			s.createSObject(c, t)
+		case http.MethodGet:
+			note(c.r, "rest:describe", false)
+			s.describeSObject(c, t)
+		default:
+			refuse("rest:sobject", false, "GET", "HEAD", "POST")(c)
+		}
+	}))
+	rt.any("/sobjects/{type}/describe", withType(func(c *restCall, t *sobjectType) {
 		note(c.r, "rest:describe", false)
 		s.describeSObject(c, t)
-	case len(c.segs) == 2:
-		note(c.r, "rest:sobject", false)
-		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD", "POST"))
-	case c.segs[2] == "describe":
-		note(c.r, "rest:describe", false)
-		s.describeSObject(c, t)
-	default:
-		id, err := sfid.Normalize(c.segs[2])
-		if err != nil || id[:3] != t.prefix {
-			note(c.r, "rest:notFound", false)
-			writeRESTErr(c.w, &apiError{status: http.StatusNotFound, code: "NOT_FOUND",
-				message: "Provided external ID field does not exist or is not accessible: " + c.segs[2]})
+	}))
+	rt.any("/sobjects/{type}/{id}", withType(s.sobjectRecord))
+}
+
+// withType resolves the path's sObject type, answering NOT_FOUND for one mockorg does not serve.
+func withType(h func(*restCall, *sobjectType)) func(*restCall) {
+	return func(c *restCall) {
+		t := sobjectTypeNamed(c.r.PathValue("type"))
+		if t == nil {
+			restNotFound(c)
 			return
 		}
-		switch c.r.Method {
-		case http.MethodGet, http.MethodHead:
-			note(c.r, "rest:get", false)
-			s.getSObject(c, t, id)
-		case http.MethodPatch:
-			note(c.r, "rest:update", true)
-			s.updateSObject(c, t, id)
-		case http.MethodDelete:
-			note(c.r, "rest:delete", true)
-			s.deleteSObject(c, t, id)
-		default:
-			note(c.r, "rest:sobject", false)
-			writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "HEAD", "PATCH", "DELETE"))
-		}
+		h(c, t)
+	}
+}
+
+// sobjectRecord serves /sobjects/{type}/{id}.
+func (s *Server) sobjectRecord(c *restCall, t *sobjectType) {
+	raw := c.r.PathValue("id")
+	id, err := sfid.Normalize(raw)
+	if err != nil || id[:3] != t.prefix {
+		note(c.r, "rest:notFound", false)
+		writeRESTErr(c.w, &apiError{status: http.StatusNotFound, code: "NOT_FOUND",
+			message: "Provided external ID field does not exist or is not accessible: " + raw})
+		return
+	}
+	switch c.r.Method {
+	case http.MethodGet, http.MethodHead:
+		note(c.r, "rest:get", false)
+		s.getSObject(c, t, id)
+	case http.MethodPatch:
+		note(c.r, "rest:update", true)
+		s.updateSObject(c, t, id)
+	case http.MethodDelete:
+		note(c.r, "rest:delete", true)
+		s.deleteSObject(c, t, id)
+	default:
+		refuse("rest:sobject", false, "GET", "HEAD", "PATCH", "DELETE")(c)
 	}
 }
 

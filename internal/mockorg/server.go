@@ -51,7 +51,10 @@ type Server struct {
 	log          *slog.Logger
 	controlToken string
 	hosts        hostPolicy
+	root         *http.ServeMux // console and control API
 	mux          *http.ServeMux
+	control      *http.ServeMux
+	subrequests  *http.ServeMux // the routes of a composite subrequest
 
 	// mu guards st, seed and the token tables: one lock, so that an access decision and the
 	// records it reads are always consistent.
@@ -203,8 +206,7 @@ func (s *Server) recoverPanic(w *statusWriter, r *http.Request) {
 }
 
 // route is ServeHTTP's work, inside its panic guard.
-func (s *Server) route(sw *statusWriter, r *http.Request) {
-	var w http.ResponseWriter = sw
+func (s *Server) route(w *statusWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	// Clients that join an instance URL ending in "/" with "/services/..." send "//services/...",
 	// which Salesforce serves as is. ServeMux would answer such a path with a redirect, which API
@@ -212,19 +214,25 @@ func (s *Server) route(sw *statusWriter, r *http.Request) {
 	if clean := cleanPath(r.URL.Path); clean != r.URL.Path {
 		r.URL.Path, r.URL.RawPath = clean, ""
 	}
-	if console.Owns(r.URL.Path) {
-		if !s.hosts.allows(r) {
-			s.refuseHost(w, r)
-			return
-		}
-		console.Handler(s.consoleView).ServeHTTP(w, r)
+	// ServeMux matches escaped segments ("%2F" inside one); REST has always split the decoded
+	// path, so an escaped slash there separates segments.
+	if r.URL.RawPath != "" && strings.HasPrefix(r.URL.RawPath, "/services/data/") {
+		r.URL.RawPath = ""
+	}
+	if protocolOf(r.URL.Path) != protoControl {
+		// Every path outside /__mockorg is a Salesforce protocol's; skipping root's match keeps
+		// the API calls' routing as cheap as it was.
+		s.serveAPI(w, r)
 		return
 	}
+	s.root.ServeHTTP(w, r)
+}
+
+// serveAPI serves the Salesforce protocols: it counts each call in the stats, injects faults
+// (the after-commit ones where a write has committed) and runs the protocol's route.
+func (s *Server) serveAPI(sw *statusWriter, r *http.Request) {
+	var w http.ResponseWriter = sw
 	proto := protocolOf(r.URL.Path)
-	if proto == protoControl {
-		s.serveControl(w, r)
-		return
-	}
 	info := &requestInfo{}
 	r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 	start := time.Now()
@@ -320,16 +328,30 @@ func protocolOf(path string) protocol {
 	return protoREST
 }
 
+// routes builds the server's routes: root holds the console and the control API, which are
+// neither faulted nor counted, and mux the Salesforce protocols.
 func (s *Server) routes() {
+	s.root = http.NewServeMux()
+	consoleHandler := s.consoleRoute()
+	s.root.Handle(console.Path, consoleHandler)
+	s.root.Handle(strings.TrimSuffix(console.Path, "/"), consoleHandler)
+	s.root.HandleFunc("/__mockorg", s.serveControl)
+	s.root.HandleFunc("/__mockorg/", s.serveControl)
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("/services/oauth2/token", s.handleToken)
+	s.mux.HandleFunc("POST /services/oauth2/token", s.handleToken)
+	s.mux.HandleFunc("/services/oauth2/token", refuseTokenMethod)
 	s.mux.HandleFunc("/services/oauth2/revoke", s.handleRevoke)
 	s.mux.HandleFunc("GET /services/oauth2/userinfo", s.handleUserInfo)
 	s.mux.HandleFunc("GET /id/{org}/{user}", s.handleUserInfo)
-	s.mux.HandleFunc("/services/Soap/m/{version}", s.handleSOAP)
-	s.mux.HandleFunc("/services/Soap/m/{version}/{orgID}", s.handleSOAP)
+	for _, soap := range []string{"/services/Soap/m/{version}", "/services/Soap/m/{version}/{orgID}"} {
+		s.mux.HandleFunc("POST "+soap, s.handleSOAP)
+		s.mux.HandleFunc(soap, refuseSOAPMethod)
+	}
 	s.mux.HandleFunc("/services/data", s.handleVersions)
-	s.mux.HandleFunc("/services/data/", s.handleREST)
+	s.mux.HandleFunc("/services/data/{$}", s.handleVersions)
+	s.restRoutes(s.mux)
+	s.control = s.controlRoutes()
+	s.subrequests = s.subrequestRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		note(r, "notFound", false)
 		writeRESTErr(w, errNotFound)

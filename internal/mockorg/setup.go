@@ -46,97 +46,80 @@ func (s *Server) setupExtensionServed() bool {
 	return served
 }
 
-func (s *Server) serveSetup(c *restCall) {
-	if !s.setupExtensionServed() {
-		note(c.r, "rest:notFound", false)
-		writeRESTErr(c.w, errNotFound)
-		return
-	}
-	segs := c.segs[1:]
-	switch {
-	case len(segs) == 0:
+// setupRoutes serves the extension below /sfaccess; the router answers NOT_FOUND for all of it
+// when the extension is not served.
+func (s *Server) setupRoutes(rt *restRouter) {
+	rt.get("/sfaccess", func(c *restCall) {
 		note(c.r, "setup:discovery", false)
-		if c.r.Method != http.MethodGet {
-			writeRESTErr(c.w, methodNotAllowed(c.r, "GET"))
-			return
-		}
 		writeJSON(c.w, http.StatusOK, map[string]int{"version": 1})
-	case len(segs) == 1 && segs[0] == "api-access-control":
-		s.setupAPIAccessControl(c)
-	case len(segs) == 1 && segs[0] == "connected-apps":
-		note(c.r, "setup:listConnectedApps", false)
-		if c.r.Method != http.MethodGet {
-			writeRESTErr(c.w, methodNotAllowed(c.r, "GET"))
-			return
-		}
-		s.setupListApps(c)
-	case len(segs) == 2 && segs[0] == "connected-apps" && segs[1] == "installations":
-		s.setupInstallations(c)
-	case len(segs) == 3 && segs[0] == "connected-apps" && segs[2] == "installation":
-		s.setupInstallation(c, segs[1])
-	default:
-		note(c.r, "rest:notFound", false)
-		writeRESTErr(c.w, errNotFound)
-	}
+	})
+	rt.otherwise("/sfaccess", refuse("setup:discovery", false, "GET"))
+	rt.get("/sfaccess/api-access-control", s.getAPIAccessControl)
+	rt.handle(http.MethodPatch, "/sfaccess/api-access-control", s.updateAPIAccessControl)
+	rt.otherwise("/sfaccess/api-access-control", refuse("setup:apiAccessControl", false, "GET", "PATCH"))
+	rt.get("/sfaccess/connected-apps", s.setupListApps)
+	rt.otherwise("/sfaccess/connected-apps", refuse("setup:listConnectedApps", false, "GET"))
+	rt.handle(http.MethodPost, "/sfaccess/connected-apps/installations", s.installApps)
+	rt.handle(http.MethodDelete, "/sfaccess/connected-apps/installations", s.uninstallApps)
+	rt.otherwise("/sfaccess/connected-apps/installations", refuse("setup:installations", false, "POST", "DELETE"))
+	rt.any("/sfaccess/connected-apps/{id}/installation", s.setupInstallation)
 }
 
-func (s *Server) setupAPIAccessControl(c *restCall) {
-	type body struct {
-		AllowVisualforceAPIAccess bool `json:"allowVisualforceApiAccess"`
+// apiAccessControl is the extension's answer about Visualforce API access.
+type apiAccessControl struct {
+	AllowVisualforceAPIAccess bool `json:"allowVisualforceApiAccess"`
+}
+
+func (s *Server) getAPIAccessControl(c *restCall) {
+	note(c.r, "setup:getApiAccessControl", false)
+	var out apiAccessControl
+	aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
+		if msg := st.denial(u, opReadSettings); msg != "" {
+			return insufficientAccess(msg)
+		}
+		out.AllowVisualforceAPIAccess = st.settings.AllowVisualforceAPIAccess
+		return nil
+	})
+	if aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
 	}
-	switch c.r.Method {
-	case http.MethodGet:
-		note(c.r, "setup:getApiAccessControl", false)
-		var out body
-		aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
-			if msg := st.denial(u, opReadSettings); msg != "" {
-				return insufficientAccess(msg)
-			}
-			out.AllowVisualforceAPIAccess = st.settings.AllowVisualforceAPIAccess
-			return nil
-		})
-		if aerr != nil {
-			writeRESTErr(c.w, aerr)
-			return
-		}
-		writeJSON(c.w, http.StatusOK, out)
-	case http.MethodPatch:
-		note(c.r, "setup:updateApiAccessControl", true)
-		raw, aerr := readBody(c.r)
-		if aerr != nil {
-			writeRESTErr(c.w, aerr)
-			return
-		}
-		var allow *bool
-		if aerr := decodeStrictJSON(raw, map[string]any{"allowVisualforceApiAccess": &allow}); aerr != nil {
-			writeRESTErr(c.w, aerr)
-			return
-		}
-		var out body
-		err := s.mutateAs(c.caller, func(st *state, u *user) error {
-			if msg := st.denial(u, opUpdateSettings); msg != "" {
-				return insufficientAccess(msg)
-			}
-			if allow != nil {
-				if *allow && !st.org.Provisioned {
-					return errFeatureNotProvisioned("allowVisualforceApiAccess")
-				}
-				st.settings.AllowVisualforceAPIAccess = *allow
-			}
-			out.AllowVisualforceAPIAccess = st.settings.AllowVisualforceAPIAccess
-			return nil
-		})
-		if err != nil {
-			writeRESTErr(c.w, err)
-			return
-		}
-		committed(c.r)
-		s.log.Info("Visualforce API access changed", "allow", out.AllowVisualforceAPIAccess, "user", c.caller.username)
-		writeJSON(c.w, http.StatusOK, out)
-	default:
-		note(c.r, "setup:apiAccessControl", false)
-		writeRESTErr(c.w, methodNotAllowed(c.r, "GET", "PATCH"))
+	writeJSON(c.w, http.StatusOK, out)
+}
+
+func (s *Server) updateAPIAccessControl(c *restCall) {
+	note(c.r, "setup:updateApiAccessControl", true)
+	raw, aerr := readBody(c.r)
+	if aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
 	}
+	var allow *bool
+	if aerr := decodeStrictJSON(raw, map[string]any{"allowVisualforceApiAccess": &allow}); aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
+	}
+	var out apiAccessControl
+	err := s.mutateAs(c.caller, func(st *state, u *user) error {
+		if msg := st.denial(u, opUpdateSettings); msg != "" {
+			return insufficientAccess(msg)
+		}
+		if allow != nil {
+			if *allow && !st.org.Provisioned {
+				return errFeatureNotProvisioned("allowVisualforceApiAccess")
+			}
+			st.settings.AllowVisualforceAPIAccess = *allow
+		}
+		out.AllowVisualforceAPIAccess = st.settings.AllowVisualforceAPIAccess
+		return nil
+	})
+	if err != nil {
+		writeRESTErr(c.w, err)
+		return
+	}
+	committed(c.r)
+	s.log.Info("Visualforce API access changed", "allow", out.AllowVisualforceAPIAccess, "user", c.caller.username)
+	writeJSON(c.w, http.StatusOK, out)
 }
 
 // featureNotProvisionedMessage is what an org without API Access Control answers; Salesforce's exact
@@ -148,6 +131,7 @@ func errFeatureNotProvisioned(field string) *apiError {
 }
 
 func (s *Server) setupListApps(c *restCall) {
+	note(c.r, "setup:listConnectedApps", false)
 	out := []oauthUsageApp{}
 	aerr := s.viewAs(c.caller, func(st *state, u *user) *apiError {
 		if msg := st.denial(u, opReadApps); msg != "" {
@@ -166,7 +150,10 @@ func (s *Server) setupListApps(c *restCall) {
 	writeJSON(c.w, http.StatusOK, map[string]any{"connectedApps": out})
 }
 
-func (s *Server) setupInstallation(c *restCall, rawID string) {
+// setupInstallation serves /connected-apps/{id}/installation; a malformed id or one of another
+// kind is refused whatever the method.
+func (s *Server) setupInstallation(c *restCall) {
+	rawID := c.r.PathValue("id")
 	id, err := sfid.Normalize(rawID)
 	if err != nil || id[:3] != sfid.PrefixConnectedApplication {
 		note(c.r, "setup:installation", false)

@@ -22,63 +22,68 @@ type installationResult struct {
 	Installation *installation `json:"installation,omitempty"`
 }
 
-// setupInstallations serves /connected-apps/installations: POST installs several apps (each as
-// PUT …/installation does) and DELETE ?ids=a,b uninstalls them (each as DELETE does). Each app
-// succeeds or fails on its own, in one transaction, and the answer is 200 with one result per
-// app in the order asked, as sObject Collections answers without allOrNone.
-func (s *Server) setupInstallations(c *restCall) {
-	type member struct {
-		ref     appRef
-		blocked bool
-		refused *apiError // malformed id
-	}
-	var members []member
-	install := c.r.Method == http.MethodPost
-	switch c.r.Method {
-	case http.MethodPost:
-		note(c.r, "setup:installApps", true)
-		raw, aerr := readBody(c.r)
-		if aerr != nil {
-			writeRESTErr(c.w, aerr)
-			return
-		}
-		var items *[]json.RawMessage
-		if aerr := decodeStrictJSON(raw, map[string]any{"installations": &items}); aerr != nil {
-			writeRESTErr(c.w, aerr)
-			return
-		}
-		if items == nil {
-			writeRESTErr(c.w, requiredFieldsMissing("installations"))
-			return
-		}
-		for _, item := range *items {
-			var id *string
-			var blocked *bool
-			if aerr := decodeStrictJSON(item, map[string]any{"connectedAppId": &id, "blocked": &blocked}); aerr != nil {
-				writeRESTErr(c.w, aerr)
-				return
-			}
-			if id == nil {
-				writeRESTErr(c.w, requiredFieldsMissing("connectedAppId"))
-				return
-			}
-			members = append(members, member{ref: appRef{rawID: *id}, blocked: blocked != nil && *blocked})
-		}
-	case http.MethodDelete:
-		note(c.r, "setup:uninstallApps", true)
-		raw := c.r.URL.Query().Get("ids")
-		if raw == "" {
-			writeRESTErr(c.w, errorf(http.StatusBadRequest, "MISSING_ARGUMENT", "ids parameter is required"))
-			return
-		}
-		for _, id := range strings.Split(raw, ",") {
-			members = append(members, member{ref: appRef{rawID: strings.TrimSpace(id)}})
-		}
-	default:
-		note(c.r, "setup:installations", false)
-		writeRESTErr(c.w, methodNotAllowed(c.r, "POST", "DELETE"))
+// installationMember is one app a call to /connected-apps/installations names.
+type installationMember struct {
+	ref     appRef
+	blocked bool
+	refused *apiError // malformed id
+}
+
+// installApps serves POST /connected-apps/installations, which installs several apps (each as
+// PUT …/installation does).
+func (s *Server) installApps(c *restCall) {
+	note(c.r, "setup:installApps", true)
+	raw, aerr := readBody(c.r)
+	if aerr != nil {
+		writeRESTErr(c.w, aerr)
 		return
 	}
+	var items *[]json.RawMessage
+	if aerr := decodeStrictJSON(raw, map[string]any{"installations": &items}); aerr != nil {
+		writeRESTErr(c.w, aerr)
+		return
+	}
+	if items == nil {
+		writeRESTErr(c.w, requiredFieldsMissing("installations"))
+		return
+	}
+	var members []installationMember
+	for _, item := range *items {
+		var id *string
+		var blocked *bool
+		if aerr := decodeStrictJSON(item, map[string]any{"connectedAppId": &id, "blocked": &blocked}); aerr != nil {
+			writeRESTErr(c.w, aerr)
+			return
+		}
+		if id == nil {
+			writeRESTErr(c.w, requiredFieldsMissing("connectedAppId"))
+			return
+		}
+		members = append(members, installationMember{ref: appRef{rawID: *id}, blocked: blocked != nil && *blocked})
+	}
+	s.setupInstallations(c, true, members)
+}
+
+// uninstallApps serves DELETE /connected-apps/installations?ids=a,b, which uninstalls several
+// apps (each as DELETE …/installation does).
+func (s *Server) uninstallApps(c *restCall) {
+	note(c.r, "setup:uninstallApps", true)
+	raw := c.r.URL.Query().Get("ids")
+	if raw == "" {
+		writeRESTErr(c.w, errorf(http.StatusBadRequest, "MISSING_ARGUMENT", "ids parameter is required"))
+		return
+	}
+	var members []installationMember
+	for _, id := range strings.Split(raw, ",") {
+		members = append(members, installationMember{ref: appRef{rawID: strings.TrimSpace(id)}})
+	}
+	s.setupInstallations(c, false, members)
+}
+
+// setupInstallations installs or uninstalls members. Each app succeeds or fails on its own, in
+// one transaction, and the answer is 200 with one result per app in the order asked, as sObject
+// Collections answers without allOrNone.
+func (s *Server) setupInstallations(c *restCall, install bool, members []installationMember) {
 	if len(members) == 0 || len(members) > maxInstallationBatch {
 		writeRESTErr(c.w, errorf(http.StatusBadRequest, "EXCEEDED_ID_LIMIT",
 			"a call names between 1 and %d connected apps; this one names %d", maxInstallationBatch, len(members)))

@@ -2,7 +2,6 @@ package mockorg
 
 import (
 	"cmp"
-	"crypto/subtle"
 	"fmt"
 	"maps"
 	"slices"
@@ -361,33 +360,11 @@ func (st *state) ecaComponentsOf(typ string) []*metadata.Flat {
 	return out
 }
 
-// ecaClientCredentialsGrant runs the client credentials flow through an ECA: the consumer secret
-// (the current one, or the staged one with the staged key) and the run-as user of its policies.
-func ecaClientCredentialsGrant(st *state, e *externalClientApp, clientID, clientSecret string) (tokenRequest, *oauthError) {
-	if subtle.ConstantTimeCompare([]byte(clientSecret), []byte(e.secretFor(clientID))) != 1 {
-		return tokenRequest{}, errBadClientSecret
+// ecaByID resolves an app id of the path to an ECA.
+func (st *state) ecaByID(raw string) (*externalClientApp, *apiError) {
+	id, err := sfid.Normalize(raw)
+	if err != nil || st.ecas[id] == nil {
+		return nil, errNotFound
 	}
-	u := st.userByUsername(e.clientCredentialsUser())
-	if u == nil {
-		return tokenRequest{}, errNoClientCredsUser
-	}
-	return tokenRequest{user: u, client: ecaClient(e), flow: access.FlowClientCredentials}, nil
-}
-
-// ecaRefreshGrantLocked runs the refresh token grant through an ECA. ECAs require the consumer
-// secret with a refresh token unless isConsumerSecretOptional (assumed; SALESFORCE.md).
-func (s *Server) ecaRefreshGrantLocked(e *externalClientApp, clientID, clientSecret, refresh string) (tokenRequest, *oauthError) {
-	optional := e.flag(metadata.TypeExtlClntAppGlobalOauthSettings, "isConsumerSecretOptional", false)
-	if (clientSecret != "" || !optional) && subtle.ConstantTimeCompare([]byte(clientSecret), []byte(e.secretFor(clientID))) != 1 {
-		return tokenRequest{}, errBadClientSecret
-	}
-	g := s.tokens.Refresh[refresh]
-	if g == nil || g.AppID != e.ID {
-		return tokenRequest{}, errExpiredRefresh
-	}
-	u := s.st.users[g.UserID]
-	if u == nil {
-		return tokenRequest{}, errExpiredRefresh
-	}
-	return tokenRequest{user: u, client: ecaClient(e), flow: g.Flow, refresh: refresh}, nil
+	return st.ecas[id], nil
 }

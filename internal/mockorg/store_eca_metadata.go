@@ -8,8 +8,9 @@ import (
 	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg/metadata"
 )
 
-// The Metadata API calls on the External Client App types (ARCHITECTURE.md, "mockorg model"):
-// soap.go routes every call on a type metadata.IsFlatType admits here.
+// What the Metadata API's calls do to External Client Apps and ExternalClientAppSettings in the
+// org (ARCHITECTURE.md, "mockorg model"): soap.go (the protocol) routes every call on a type
+// metadata.IsFlatType admits here, as store_connectedapp_metadata.go serves the connected-app types.
 
 // ecaReadOp is the permission matrix's operation for reading a type.
 func ecaReadOp(typ string) operation {
