@@ -18,25 +18,11 @@ import (
 // (CONTRIBUTING.md).
 const maxFunctionLines = 80
 
-// checkedDirs are the directories, relative to the module root, whose functions are held to
-// maxFunctionLines. The rest of the module is still being split; a directory joins this list when
-// it has no function over the limit, and the list goes when it names them all.
-var checkedDirs = []string{
-	"internal/cmd",
-	"internal/provider",
-}
-
-// notYetChecked are files inside checkedDirs still being split elsewhere: the access-impact code
-// is leaving the provider for a package of its own.
-var notYetChecked = map[string]bool{
-	"internal/provider/access_impact.go": true,
-}
-
 // TestNoLongFunctions fails for each function or method outside tests longer than
 // maxFunctionLines, counted from the line of func to the line of its closing brace.
 func TestNoLongFunctions(t *testing.T) {
 	root := moduleRoot(t)
-	long := longFunctions(t, root, checkedDirs)
+	long := longFunctions(t, root)
 	for _, l := range long {
 		t.Errorf("%s is %d lines; split it to at most %d (by concern, record type or HTTP method)", l.where, l.lines, maxFunctionLines)
 	}
@@ -47,39 +33,44 @@ type longFunction struct {
 	lines int
 }
 
-// longFunctions parses every non-test Go file under dirs and returns the functions over the limit.
-func longFunctions(t *testing.T, root string, dirs []string) []longFunction {
+// longFunctions parses every non-test Go file of the module and returns the functions over the
+// limit. Folders no Go build reads (node_modules of the client tests, git's, testdata) are skipped.
+func longFunctions(t *testing.T, root string) []longFunction {
 	t.Helper()
 	var long []longFunction
 	fset := token.NewFileSet()
-	for _, dir := range dirs {
-		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-				return err
-			}
-			rel, _ := filepath.Rel(root, path)
-			if notYetChecked[filepath.ToSlash(rel)] {
-				return nil
-			}
-			f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-			if err != nil {
-				return err
-			}
-			for _, decl := range f.Decls {
-				fn, ok := decl.(*ast.FuncDecl)
-				if !ok || fn.Body == nil {
-					continue
-				}
-				lines := fset.Position(fn.End()).Line - fset.Position(fn.Pos()).Line + 1
-				if lines > maxFunctionLines {
-					long = append(long, longFunction{fmt.Sprintf("%s:%d %s", filepath.ToSlash(rel), fset.Position(fn.Pos()).Line, funcName(fn)), lines})
-				}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != root && (name == "node_modules" || name == "testdata" || strings.HasPrefix(name, ".")) {
+				return filepath.SkipDir
 			}
 			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Body == nil {
+				continue
+			}
+			lines := fset.Position(fn.End()).Line - fset.Position(fn.Pos()).Line + 1
+			if lines > maxFunctionLines {
+				long = append(long, longFunction{fmt.Sprintf("%s:%d %s", filepath.ToSlash(rel), fset.Position(fn.Pos()).Line, funcName(fn)), lines})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	sort.Slice(long, func(i, j int) bool { return long[i].where < long[j].where })
 	return long

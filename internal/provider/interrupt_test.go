@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,27 +21,33 @@ import (
 // TestAccReliabilityInterrupt sends SIGINT to terraform apply at several points while the org
 // answers slowly, then applies again: the second apply must succeed, the org must hold exactly
 // what the state says (no duplicate, no orphan), and the plan after it must be empty. It runs the
-// terraform binary itself, as a user would, against a provider built from this module.
+// terraform binary itself, as a user would, against a provider built from this module. The points
+// are counts of writes the org has taken, not times: an apply that got faster would otherwise end
+// before a timed signal and leave nothing interrupted, and the test would pass without testing.
 func TestAccReliabilityInterrupt(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run terraform against an in-process mockorg (make test does)")
 	}
 	plugins := buildProviderForCLI(t)
-	delays := []time.Duration{5 * time.Second, 6 * time.Second, 7500 * time.Millisecond}
+	points := []int{1, 3, 6}
 	if os.Getenv(envSoak) != "" {
-		delays = []time.Duration{4 * time.Second, 5 * time.Second, 5500 * time.Millisecond, 6 * time.Second, 6500 * time.Millisecond, 7 * time.Second, 8 * time.Second, 9 * time.Second}
+		points = []int{1, 2, 3, 4, 5, 6, 8, 10}
 	}
-	for _, delay := range delays {
-		t.Run(delay.String(), func(t *testing.T) {
+	for _, writes := range points {
+		t.Run(fmt.Sprintf("after %d writes", writes), func(t *testing.T) {
 			org := newTestOrg(t)
 			cli := newCLIWorkspace(t, plugins, org.config(everyTypeConfig(2)))
 
 			org.Faults(t, map[string]any{"latency_ms": 150})
-			first := cli.interrupt(func(signal func(), _ <-chan struct{}) {
-				time.Sleep(delay)
-				signal()
+			org.ResetStats(t)
+			signalled := false
+			first := cli.interrupt(func(signal func(), exited <-chan struct{}) {
+				signalled = signalAfterWrites(t, org, writes, signal, exited)
 			})
-			t.Logf("interrupted after %s: %d records in the org", delay, len(org.relRecords(t)))
+			if !signalled {
+				t.Fatalf("the apply ended before the org took %d writes, so nothing was interrupted:\n%s", writes, first)
+			}
+			t.Logf("interrupted after %d writes: %d records in the org", writes, len(org.relRecords(t)))
 
 			org.Faults(t, map[string]any{"rate": 0})
 			if out, err := cli.run("apply", "-auto-approve", "-input=false"); err != nil {
@@ -63,6 +70,25 @@ func TestAccReliabilityInterrupt(t *testing.T) {
 				t.Fatalf("left in the org after destroy: %q", left)
 			}
 		})
+	}
+}
+
+// signalAfterWrites calls signal once the org has taken at least writes writes since its stats
+// were reset, and reports whether it did; false when the apply ended first.
+func signalAfterWrites(t *testing.T, org *testOrg, writes int, signal func(), exited <-chan struct{}) bool {
+	t.Helper()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-exited:
+			return false
+		case <-tick.C:
+			if org.Stats(t).Writes >= writes {
+				signal()
+				return true
+			}
+		}
 	}
 }
 
