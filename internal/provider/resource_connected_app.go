@@ -88,28 +88,14 @@ func (r *connectedAppResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"Build new integrations on an External Client App instead, or ask Salesforce Support to re-enable connected app creation.\n\n" +
 			"The running user needs **Customize Application** and either **Modify All Data** or **Manage Connected Apps**.",
 		Attributes: map[string]schema.Attribute{
-			"name": schema.StringAttribute{
-				MarkdownDescription: "API name of the connected app (its metadata `fullName`): letters, digits and underscores, starting with a letter, " +
-					fmt.Sprintf("without consecutive or trailing underscores, at most %d characters. Changing it creates a new app.", maxAPINameLength),
-				Required:      true,
-				Validators:    []validator.String{apiNameValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"name": appNameAttribute("the connected app"),
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The 18-character id of the `ConnectedApplication` record (key prefix `0H4`).",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"label": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Name shown in Setup and on consent pages, 1 to %d characters, without control characters.", connectedAppLabelMaxLength),
-				Required:            true,
-				Validators:          []validator.String{validLabel(), noControlCharacters("label", false)},
-			},
-			"contact_email": schema.StringAttribute{
-				MarkdownDescription: "Email address Salesforce uses to contact the app's owner.",
-				Required:            true,
-				Validators:          []validator.String{validContactEmail()},
-			},
+			"label":         appLabelAttribute(),
+			"contact_email": appContactEmailAttribute("the app's owner"),
 			"contact_phone": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Phone number of the app's owner, at most %d characters.", contactPhoneMaxLength),
 				Optional:            true,

@@ -149,28 +149,14 @@ func (r *externalClientAppResource) Schema(ctx context.Context, _ resource.Schem
 // apart from those of its OAuth plugin.
 func externalClientAppOwnAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"name": schema.StringAttribute{
-			MarkdownDescription: "API name of the ECA (its metadata `fullName`): letters, digits and underscores, starting with a letter, " +
-				fmt.Sprintf("without consecutive or trailing underscores, at most %d characters. Changing it creates a new app.", maxAPINameLength),
-			Required:      true,
-			Validators:    []validator.String{apiNameValidator()},
-			PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		},
+		"name": appNameAttribute("the ECA"),
 		"id": schema.StringAttribute{
 			MarkdownDescription: "The ECA's id, as the OAuth usage and credentials resources know it.",
 			Computed:            true,
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
-		"label": schema.StringAttribute{
-			MarkdownDescription: fmt.Sprintf("Name shown in Setup and on consent pages, 1 to %d characters, without control characters.", connectedAppLabelMaxLength),
-			Required:            true,
-			Validators:          []validator.String{validLabel(), noControlCharacters("label", false)},
-		},
-		"contact_email": schema.StringAttribute{
-			MarkdownDescription: "Email address Salesforce uses to contact the app's admin.",
-			Required:            true,
-			Validators:          []validator.String{validContactEmail()},
-		},
+		"label":         appLabelAttribute(),
+		"contact_email": appContactEmailAttribute("the app's admin"),
 		"description": schema.StringAttribute{
 			MarkdownDescription: fmt.Sprintf("Description shown in Setup, at most %d characters.", connectedAppDescriptionMaxLength),
 			Optional:            true,
