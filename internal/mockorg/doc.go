@@ -21,7 +21,7 @@
 //	                                     and the External Client App types (header and plugins);
 //	                                     listMetadata's id is the app's 0H4 or 0xI id; describeMetadata,
 //	                                     deploy/checkDeployStatus and retrieve/checkRetrieveStatus of zip packages
-//	GET  /services/data                  API versions 47.0 to 67.0 (also /services/data/)
+//	GET  /services/data                  API versions 47.0 to 68.0 (also /services/data/)
 //
 // Below /services/data/v{version} (a version with a leading zero is NOT_FOUND; a trailing slash
 // is ignored; ids take 15 or 18 characters), every route needs a session:

@@ -260,7 +260,7 @@ func TestOracleAPIVersionsMatchOrgapi(t *testing.T) {
 	// orgapi does (a leading zero); fixing mockorg's SOAP side fails this test until the entry is
 	// removed.
 	knownDivergence := map[string]bool{"047.0": true, "060.0": true}
-	candidates := []string{"47.0", "60.0", "66.0", "67.0", "047.0", "060.0", "60", "60.00", "v60.0", "60.0.0", "+60.0", "6e1.0", "1.0"}
+	candidates := []string{"47.0", "60.0", "66.0", "67.0", "68.0", "047.0", "060.0", "60", "60.00", "v60.0", "60.0.0", "+60.0", "6e1.0", "1.0"}
 	for v := metadata.MinVersion; v <= metadata.LatestVersion; v++ {
 		candidates = append(candidates, v.String())
 	}

@@ -23,10 +23,11 @@ func TestVersionsAndResources(t *testing.T) {
 	if resp.status != http.StatusOK || len(versions) != int(metadata.LatestVersion-metadata.MinVersion)+1 {
 		t.Fatalf("versions: %d %s", resp.status, resp.body)
 	}
-	first, last := versions[0], versions[len(versions)-1]
+	first, summer, last := versions[0], versions[len(versions)-2], versions[len(versions)-1]
 	if first.Version != "47.0" || first.Label != "Winter '20" || first.URL != "/services/data/v47.0" ||
-		last.Version != "67.0" || last.Label != "Summer '26" {
-		t.Errorf("versions list ends: %+v %+v", first, last)
+		summer.Version != "67.0" || summer.Label != "Summer '26" ||
+		last.Version != "68.0" || last.Label != "Winter '27" || last.URL != "/services/data/v68.0" {
+		t.Errorf("versions list ends: %+v %+v %+v", first, summer, last)
 	}
 	admin := h.adminToken()
 	res := h.rest(http.MethodGet, apiBase, admin, nil)
@@ -35,7 +36,10 @@ func TestVersionsAndResources(t *testing.T) {
 	if res.status != http.StatusOK || resources["query"] != apiBase+"/query" || resources["sfaccess"] != apiBase+"/sfaccess" {
 		t.Errorf("resources: %d %s", res.status, res.body)
 	}
-	for _, bad := range []string{"/services/data/v46.0/limits", "/services/data/v68.0/limits", "/services/data/v60/limits", "/services/data/v047.0/limits", "/services/data/latest/limits"} {
+	if r := h.rest(http.MethodGet, "/services/data/v68.0/limits", admin, nil); r.status != http.StatusOK {
+		t.Errorf("limits at Winter '27: %d %s", r.status, r.body)
+	}
+	for _, bad := range []string{"/services/data/v46.0/limits", "/services/data/v69.0/limits", "/services/data/v60/limits", "/services/data/v047.0/limits", "/services/data/latest/limits"} {
 		if r := h.rest(http.MethodGet, bad, admin, nil); r.status != http.StatusNotFound || r.restError(t).ErrorCode != "NOT_FOUND" {
 			t.Errorf("%s: %d %s", bad, r.status, r.body)
 		}

@@ -156,6 +156,13 @@ func TestMetadataSettingsRoundTrip(t *testing.T) {
 	if !h.snapshot().Settings.EnableAdminApprovedAppsOnlyForExternalUser {
 		t.Error("a refused 49.0 update changed the flag")
 	}
+	// Winter '27 (68.0) reads and writes the same fields as the version before it.
+	if r := h.soapRaw("68.0", soapEnvelope(admin, updateSettings(map[string]bool{"enableAdminApprovedAppsOnlyForExternalUser": true}))); r.status != http.StatusOK {
+		t.Errorf("update at 68.0: %d %s", r.status, r.body)
+	}
+	if r := h.soapRaw("68.0", soapEnvelope(admin, readSettings())); r.status != http.StatusOK || !strings.Contains(string(r.body), "ForExternalUser>true<") {
+		t.Errorf("read at 68.0: %d %s", r.status, r.body)
+	}
 	missing := h.soap(admin, `<readMetadata><type>ConnectedAppSettings</type><fullNames>Nope</fullNames></readMetadata>`)
 	if !strings.Contains(string(missing.body), `<records xsi:nil="true"/>`) {
 		t.Errorf("read of a missing name: %s", missing.body)
@@ -322,6 +329,7 @@ func TestMetadataFaults(t *testing.T) {
 		{"unknown type", "66.0", soapEnvelope(admin, `<readMetadata><type>ApexClass</type><fullNames>A</fullNames></readMetadata>`), 500, "sf:INVALID_TYPE"},
 		{"more than ten components", "66.0", soapEnvelope(admin, eleven), 500, "sf:EXCEEDED_ID_LIMIT"},
 		{"unsupported version", "46.0", soapEnvelope(admin, readSettings()), 500, "sf:UNSUPPORTED_API_VERSION"},
+		{"unreleased version", "69.0", soapEnvelope(admin, readSettings()), 500, "sf:UNSUPPORTED_API_VERSION"},
 		{"prefixed form with a bad session", "66.0", prefixedEnvelope("x", `<met:readMetadata><met:type>ConnectedAppSettings</met:type><met:fullNames>ConnectedApp</met:fullNames></met:readMetadata>`), 500, "sf:INVALID_SESSION_ID"},
 		{"oversize", "66.0", soapEnvelope(admin, "<readMetadata>"+strings.Repeat(" ", maxBodyBytes)+"</readMetadata>"), 413, "sf:EXCEEDED_MAX_SIZE_REQUEST"},
 	}

@@ -511,7 +511,7 @@ func TestAccPlanTimeChecks(t *testing.T) {
 		steps = append(steps, resource.TestStep{Config: org.config(tc.config), PlanOnly: true, ExpectError: expectDiagnostics(tc.want...)})
 	}
 	for _, p := range []struct{ line, want string }{
-		{`api_version = "99.0"`, "The org does not serve API version 99.0; it serves 47.0 to 67.0"},
+		{`api_version = "99.0"`, "The org does not serve API version 99.0; it serves 47.0 to 68.0"},
 		{`request_timeout = "0s"`, "is not a positive duration"},
 		{`request_timeout = "-1s"`, "is not a positive duration"},
 	} {

@@ -333,12 +333,12 @@ func TestDecodeBounds(t *testing.T) {
 }
 
 func TestParseVersion(t *testing.T) {
-	for in, want := range map[string]Version{"47.0": 47, "60.0": 60, "66.0": 66, "67.0": 67} {
+	for in, want := range map[string]Version{"47.0": 47, "60.0": 60, "66.0": 66, "67.0": 67, "68.0": 68} {
 		if got, err := ParseVersion(in); err != nil || got != want {
 			t.Errorf("ParseVersion(%q) = %v, %v", in, got, err)
 		}
 	}
-	for _, in := range []string{"", "60", "60.1", "v60.0", "46.0", "29.0", "68.0", "-60.0", "60.0.0", "6O.0", "0060.0", " 60.0"} {
+	for _, in := range []string{"", "60", "60.1", "v60.0", "46.0", "29.0", "69.0", "-60.0", "60.0.0", "6O.0", "0060.0", " 60.0"} {
 		_, err := ParseVersion(in)
 		if f := AsFault(err); err == nil || f.Code != CodeUnsupportedAPIVersion {
 			t.Errorf("ParseVersion(%q): got %v, want UNSUPPORTED_API_VERSION", in, err)

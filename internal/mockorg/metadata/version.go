@@ -16,8 +16,9 @@ const (
 	// orgapi keeps its own minimum and version pattern; TestOracleAPIVersionsMatchOrgapi
 	// (mockorg/oracle_test.go) pins them against these and ParseVersion.
 	MinVersion Version = 47
-	// LatestVersion is the newest version Salesforce has released (Summer '26).
-	LatestVersion Version = 67
+	// LatestVersion is the newest version Salesforce has released: Winter '27 (release 264), on every
+	// production org since mid-October 2026.
+	LatestVersion Version = 68
 )
 
 func (v Version) String() string { return strconv.Itoa(int(v)) + ".0" }
