@@ -61,7 +61,7 @@ func TestAccQuickstart(t *testing.T) {
 		"readonly@acme.test via " + sync:            "denied eca_not_admin_approved",
 		"partner@acme.test via " + sync:             "denied eca_not_admin_approved",
 		"customer@acme.test via " + sync:            "denied eca_not_admin_approved",
-		"customerplus@acme.test via " + sync:        "denied eca_not_admin_approved",
+		"customerplus@acme.test via " + sync:        "allowed eca_bypass_use_any_api_client",
 		"employee@acme.test via " + selfService:     "denied eca_oauth_plugin_disabled",
 		"readonly@acme.test via " + selfService:     "denied eca_oauth_plugin_disabled",
 		"partner@acme.test via " + selfService:      "denied eca_oauth_plugin_disabled",

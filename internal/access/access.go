@@ -148,9 +148,10 @@ const (
 // Rule ids of the External Client App channel, in the order they are evaluated after the two user
 // rules (RuleUserInactive, RuleAPINotEnabled) that every channel shares.
 const (
-	RuleECAOAuthPluginDisabled = "eca_oauth_plugin_disabled"
-	RuleECANotAdminApproved    = "eca_not_admin_approved"
-	RuleECAAllowed             = "eca_allowed"
+	RuleECAOAuthPluginDisabled   = "eca_oauth_plugin_disabled"
+	RuleECABypassUseAnyAPIClient = "eca_bypass_use_any_api_client" //nolint:gosec // G101 reads "pass" in a rule id, not a credential
+	RuleECANotAdminApproved      = "eca_not_admin_approved"
+	RuleECAAllowed               = "eca_allowed"
 )
 
 // Error codes and messages as Salesforce sends them for each denial.
@@ -209,11 +210,14 @@ var Rules = []Rule{
 // ECARules is the rule table of the External Client App channel in evaluation order, after the two
 // user rules of Rules. API Access Control is "not needed" for External Client Apps (Salesforce's
 // feature comparison of connected apps and External Client Apps): its two limits, the usage
-// restriction on uninstalled connected apps and the Visualforce option never decide an ECA token,
-// so Use Any API Client, which lifts API Access Control, has nothing to lift there either — it
-// neither admits a user the ECA's Permitted Users refuse nor is needed by one they admit.
+// restriction on uninstalled connected apps and the Visualforce option never decide an ECA token.
+// Use Any API Client still does: "they can access any external client app—even if its Permitted
+// Users setting is set to Admin-approved users are preauthorized" (Salesforce help
+// xcloud.preauth_user_app_access_through_eca.htm), so its bypass comes before the ECA's Permitted
+// Users, and after the plugin switch, which no user gets past.
 var ECARules = []Rule{
 	{RuleECAOAuthPluginDisabled, false, "the External Client App's plugins (isEnabled) or its OAuth plugin (isOauthPluginEnabled) are switched off (applies to every user, Use Any API Client included)"},
+	{RuleECABypassUseAnyAPIClient, true, "the user holds Use Any API Client, which admits them to any External Client App whatever its Permitted Users"},
 	{RuleECANotAdminApproved, false, "the External Client App's Permitted Users are admin approved (the default) and none of the user's profile or permission sets is in its OAuth policies"},
 	{RuleECAAllowed, true, "no rule above denies the call"},
 }
@@ -260,6 +264,8 @@ func decideECA(eca ExternalClientApp, user User) Decision {
 	switch {
 	case !eca.Enabled || !eca.OAuthPluginEnabled:
 		return deny(RuleECAOAuthPluginDisabled, CodeAppBlocked, MessageAppBlocked)
+	case user.UseAnyAPIClient:
+		return Decision{Allowed: true, Rule: RuleECABypassUseAnyAPIClient}
 	case eca.AdminApprovedUsersOnly && !granted(eca.GrantedTo, user.Grantees):
 		return deny(RuleECANotAdminApproved, CodeInvalidAppAccess, MessageNotApproved)
 	}

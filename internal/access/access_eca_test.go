@@ -84,6 +84,7 @@ func TestECADecisionsApplyTheFirstMatchingRule(t *testing.T) {
 		{RuleUserInactive, func(in ecaInput) bool { return !in.user.Active }},
 		{RuleAPINotEnabled, func(in ecaInput) bool { return !in.user.APIEnabled }},
 		{RuleECAOAuthPluginDisabled, func(in ecaInput) bool { return !in.eca.Enabled || !in.eca.OAuthPluginEnabled }},
+		{RuleECABypassUseAnyAPIClient, func(in ecaInput) bool { return in.user.UseAnyAPIClient }},
 		{RuleECANotAdminApproved, func(in ecaInput) bool { return in.eca.AdminApprovedUsersOnly && len(in.eca.GrantedTo) == 0 }},
 		{RuleECAAllowed, func(ecaInput) bool { return true }},
 	}
@@ -110,7 +111,8 @@ func TestECAInvariants(t *testing.T) {
 		}
 
 		// API Access Control is not needed for External Client Apps: neither its limits, nor the
-		// Visualforce option, nor the permissions that lift its restrictions change a decision.
+		// Visualforce option, nor Approve Uninstalled Connected Apps, nor the user type change a
+		// decision.
 		for name, vary := range map[string]func(ecaInput) ecaInput{
 			"external limit": func(in ecaInput) ecaInput {
 				in.org.LimitExternalUsersToInstalledApps = !in.org.LimitExternalUsersToInstalledApps
@@ -124,7 +126,6 @@ func TestECAInvariants(t *testing.T) {
 				in.org.AllowVisualforceAPIAccess = !in.org.AllowVisualforceAPIAccess
 				return in
 			},
-			"Use Any API Client": func(in ecaInput) ecaInput { in.user.UseAnyAPIClient = !in.user.UseAnyAPIClient; return in },
 			"Approve Uninstalled Apps": func(in ecaInput) ecaInput {
 				in.user.CanApproveUninstalledApps = !in.user.CanApproveUninstalledApps
 				return in
@@ -136,6 +137,18 @@ func TestECAInvariants(t *testing.T) {
 			}
 		}
 
+		// Use Any API Client admits a user to any ECA whose plugin is on, and only ever admits:
+		// granting it never turns an allow into a deny, nor changes a denial for any other reason.
+		if in.user.UseAnyAPIClient && in.user.Active && in.user.APIEnabled && in.eca.Enabled && in.eca.OAuthPluginEnabled &&
+			d != (Decision{Allowed: true, Rule: RuleECABypassUseAnyAPIClient}) {
+			t.Fatalf("%v: Use Any API Client did not admit the user to an ECA with its plugin on: %+v", in, d)
+		}
+		without := in
+		without.user.UseAnyAPIClient = false
+		if other := decideECAInput(without); !d.Allowed && other != d {
+			t.Fatalf("%v: Use Any API Client changed an ECA denial: %+v vs %+v", in, d, other)
+		}
+
 		if in.user.Active && in.user.APIEnabled && in.eca.Enabled && in.eca.OAuthPluginEnabled &&
 			!in.eca.AdminApprovedUsersOnly && !d.Allowed {
 			t.Fatalf("%v: a self-authorize ECA with its plugin on refused an active API-enabled user: %+v", in, d)
@@ -145,12 +158,13 @@ func TestECAInvariants(t *testing.T) {
 
 func TestECATighteningNeverAllowsMore(t *testing.T) {
 	tighten := map[string]func(ecaInput) ecaInput{
-		"plugins off":          func(in ecaInput) ecaInput { in.eca.Enabled = false; return in },
-		"OAuth plugin off":     func(in ecaInput) ecaInput { in.eca.OAuthPluginEnabled = false; return in },
-		"admin approved users": func(in ecaInput) ecaInput { in.eca.AdminApprovedUsersOnly = true; return in },
-		"grant revoked":        func(in ecaInput) ecaInput { in.eca.GrantedTo = nil; return in },
-		"user deactivated":     func(in ecaInput) ecaInput { in.user.Active = false; return in },
-		"API Enabled removed":  func(in ecaInput) ecaInput { in.user.APIEnabled = false; return in },
+		"plugins off":                func(in ecaInput) ecaInput { in.eca.Enabled = false; return in },
+		"OAuth plugin off":           func(in ecaInput) ecaInput { in.eca.OAuthPluginEnabled = false; return in },
+		"admin approved users":       func(in ecaInput) ecaInput { in.eca.AdminApprovedUsersOnly = true; return in },
+		"grant revoked":              func(in ecaInput) ecaInput { in.eca.GrantedTo = nil; return in },
+		"user deactivated":           func(in ecaInput) ecaInput { in.user.Active = false; return in },
+		"API Enabled removed":        func(in ecaInput) ecaInput { in.user.APIEnabled = false; return in },
+		"Use Any API Client removed": func(in ecaInput) ecaInput { in.user.UseAnyAPIClient = false; return in },
 	}
 	everyECAInput(func(in ecaInput) {
 		before := decideECAInput(in)
@@ -163,10 +177,10 @@ func TestECATighteningNeverAllowsMore(t *testing.T) {
 }
 
 // TestECAStartsClosed pins what a new ECA does: its OAuth policies default to admin-approved users
-// with nobody granted, so even an administrator holding Use Any API Client is refused until a
-// profile or permission set is added; a grant or AllSelfAuthorized opens it.
+// with nobody granted, so an administrator without Use Any API Client is refused until a profile or
+// permission set is added; a grant or AllSelfAuthorized opens it.
 func TestECAStartsClosed(t *testing.T) {
-	admin := User{Type: Standard, Active: true, APIEnabled: true, UseAnyAPIClient: true, Grantees: []string{"00eADMIN"}}
+	admin := User{Type: Standard, Active: true, APIEnabled: true, Grantees: []string{"00eADMIN"}}
 	fresh := ExternalClientApp{Name: "New_ECA", Enabled: true, OAuthPluginEnabled: true, AdminApprovedUsersOnly: true}
 	want := Decision{Rule: RuleECANotAdminApproved, ErrorCode: CodeInvalidAppAccess, Message: MessageNotApproved}
 	if d := Decide(Org{}, admin, ViaExternalClientApp(fresh)); d != want {
@@ -187,6 +201,23 @@ func TestECAStartsClosed(t *testing.T) {
 	want = Decision{Rule: RuleECAOAuthPluginDisabled, ErrorCode: CodeAppBlocked, Message: MessageAppBlocked}
 	if d := Decide(Org{}, admin, ViaExternalClientApp(switchedOff)); d != want {
 		t.Fatalf("an ECA with its OAuth plugin off: %+v, want %+v", d, want)
+	}
+}
+
+// TestECAUseAnyAPIClientBypassesPermittedUsers pins Salesforce's note on admin-approved ECAs: a user
+// holding Use Any API Client reaches an ECA none of whose profiles or permission sets they have, but
+// not one whose OAuth plugin is switched off.
+func TestECAUseAnyAPIClientBypassesPermittedUsers(t *testing.T) {
+	bypasser := User{Type: Standard, Active: true, APIEnabled: true, UseAnyAPIClient: true, Grantees: []string{"00eADMIN"}}
+	fresh := ExternalClientApp{Name: "New_ECA", Enabled: true, OAuthPluginEnabled: true, AdminApprovedUsersOnly: true}
+	if d := Decide(Org{}, bypasser, ViaExternalClientApp(fresh)); d != (Decision{Allowed: true, Rule: RuleECABypassUseAnyAPIClient}) {
+		t.Fatalf("Use Any API Client through an admin-approved ECA without a grant: %+v", d)
+	}
+	switchedOff := fresh
+	switchedOff.Enabled = false
+	want := Decision{Rule: RuleECAOAuthPluginDisabled, ErrorCode: CodeAppBlocked, Message: MessageAppBlocked}
+	if d := Decide(Org{}, bypasser, ViaExternalClientApp(switchedOff)); d != want {
+		t.Fatalf("Use Any API Client through an ECA with its plugins off: %+v, want %+v", d, want)
 	}
 }
 

@@ -49,7 +49,7 @@ func TestDecideLogin(t *testing.T) {
 		}, true, RuleAllowed, RuleAllowed},
 		{"ECA plugin switched off", Login{UserID: adminID, App: "Sync", ExternalClientApp: true, Flow: FlowClientCredentials}, func(f *Facts) {
 			f.ECAs["Sync"] = ExternalClientApp{Name: "Sync"}
-		}, true, RuleECAAllowed, RuleECAOAuthPluginDisabled},
+		}, true, RuleECABypassUseAnyAPIClient, RuleECAOAuthPluginDisabled},
 		{"an app the facts lack", Login{UserID: adminID, App: "Missing"}, func(*Facts) {}, false, "", ""},
 		{"a user the facts lack", Login{UserID: "005000000000000AAA", App: "Terraform"}, func(*Facts) {}, false, "", ""},
 	} {

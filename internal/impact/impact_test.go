@@ -109,7 +109,8 @@ func TestEachKindOfChange(t *testing.T) {
 }
 
 // TestSettingsAreTheBaseline: with the external limit on in the org, the partner is refused
-// Workbench already; Use Any API Client lets them back in, a gain.
+// Workbench already; Use Any API Client lets them back in, a gain, and into Sync, whose admin
+// approved Permitted Users grant the partner nothing.
 func TestSettingsAreTheBaseline(t *testing.T) {
 	f := newFakeOrg()
 	on := true
@@ -117,8 +118,26 @@ func TestSettingsAreTheBaseline(t *testing.T) {
 	b := load(t, f)
 	var ch Changes
 	ch.Assign(partner, b.SetID("Bypass"), true)
-	if got, want := flips(b.Compare(&ch)), []string{"partner@acme.test Workbench gained bypass_use_any_api_client"}; !slices.Equal(got, want) {
+	if got, want := flips(b.Compare(&ch)), []string{"partner@acme.test Sync gained eca_bypass_use_any_api_client",
+		"partner@acme.test Workbench gained bypass_use_any_api_client"}; !slices.Equal(got, want) {
 		t.Errorf("flips %v, want %v", got, want)
+	}
+}
+
+// TestRemovingUseAnyAPIClientLosesAnECA: Use Any API Client admits the partner to Sync, whose
+// Permitted Users are admin approved and none of whose grants the partner holds; removing the
+// permission set that carries it loses that use, which the ECA's own rule then refuses.
+func TestRemovingUseAnyAPIClientLosesAnECA(t *testing.T) {
+	f := newFakeOrg()
+	f.assignments = append(f.assignments, orgapi.PermissionSetAssignment{AssigneeID: partner, PermissionSetID: "ps-bypass"})
+	b := load(t, f)
+	var ch Changes
+	ch.Assign(partner, b.SetID("Bypass"), false)
+	if got, want := flips(b.Compare(&ch)), []string{"partner@acme.test Sync lost eca_not_admin_approved"}; !slices.Equal(got, want) {
+		t.Errorf("flips %v, want %v", got, want)
+	}
+	if !ch.Tightens(func(string) bool { return false }) {
+		t.Error("removing Use Any API Client does not count as tightening")
 	}
 }
 

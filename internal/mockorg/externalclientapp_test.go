@@ -52,6 +52,19 @@ func (h *harness) ecaID(name string) string {
 	return ""
 }
 
+// giveUseAnyAPIClient assigns the user a new permission set holding Use Any API Client.
+func (h *harness) giveUseAnyAPIClient(t *testing.T, username string) {
+	t.Helper()
+	admin := h.adminToken()
+	resp := h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSet", admin,
+		map[string]any{"Name": "Bypass", "Label": "Bypass", "PermissionsUseAnyApiClient": true})
+	h.mustStatus(t, resp, http.StatusCreated)
+	var created struct{ ID string }
+	resp.json(t, &created)
+	h.mustStatus(t, h.rest(http.MethodPost, apiBase+"/sobjects/PermissionSetAssignment", admin,
+		map[string]string{"PermissionSetId": created.ID, "AssigneeId": h.userID(username)}), http.StatusCreated)
+}
+
 func TestEmbeddedECAsDecideByTheirOwnRules(t *testing.T) {
 	h := newHarness(t, Config{})
 	tests := []struct {
@@ -59,7 +72,7 @@ func TestEmbeddedECAsDecideByTheirOwnRules(t *testing.T) {
 		allowed   bool
 		rule      string
 	}{
-		{"admin@acme.test", "Acme_Sync", true, access.RuleECAAllowed},
+		{"admin@acme.test", "Acme_Sync", true, access.RuleECABypassUseAnyAPIClient},
 		{"employee@acme.test", "Acme_Sync", true, access.RuleECAAllowed},
 		{"partner@acme.test", "Acme_Sync", false, access.RuleECANotAdminApproved},
 		{"inactive@acme.test", "Acme_Sync", false, access.RuleUserInactive},
@@ -75,6 +88,13 @@ func TestEmbeddedECAsDecideByTheirOwnRules(t *testing.T) {
 	h.mustSOAPSuccess(t, h.adminToken(), updateSettings(map[string]bool{"enableAdminApprovedAppsOnly": true}))
 	if allowed, rule := h.decideECA("employee@acme.test", "Acme_Sync"); !allowed || rule != access.RuleECAAllowed {
 		t.Errorf("with the all-users limit on, employee through Acme_Sync: %v %s", allowed, rule)
+	}
+	h.giveUseAnyAPIClient(t, "partner@acme.test")
+	if allowed, rule := h.decideECA("partner@acme.test", "Acme_Sync"); !allowed || rule != access.RuleECABypassUseAnyAPIClient {
+		t.Errorf("partner with Use Any API Client through Acme_Sync, which grants them nothing: %v %s", allowed, rule)
+	}
+	if r := h.rest(http.MethodGet, "/services/data/v66.0/limits", h.ecaSession("partner@acme.test", "Acme_Sync").AccessToken, nil); r.status != http.StatusOK {
+		t.Errorf("API call with the partner's Acme_Sync token: %d %s", r.status, r.body)
 	}
 
 	resp := h.clientCredentials("AcmeSyncKey0001", "AcmeSyncSecret0001")

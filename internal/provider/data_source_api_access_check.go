@@ -105,8 +105,8 @@ func (d *apiAccessCheckDataSource) Schema(_ context.Context, _ datasource.Schema
 			},
 			"external_client_app_name": schema.StringAttribute{
 				MarkdownDescription: "The API name of the External Client App the user would get a token through, with `channel = \"external_client_app\"`. " +
-					"External Client Apps are decided by their own rules (" + markdownList(ecaRuleIDs()) + ", after the two user rules): API Access Control " +
-					"does not govern them.",
+					"External Client Apps are decided by their own rules (" + markdownList(ecaRuleIDs()) + ", after the two user rules): API Access Control's " +
+					"limits do not govern them, but Use Any API Client admits a user to any whose OAuth plugin is on.",
 				Optional:   true,
 				Validators: []validator.String{apiNameValidator()},
 			},

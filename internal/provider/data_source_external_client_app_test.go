@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorg"
 )
 
 func TestAccExternalClientAppDataSources_embeddedOrg(t *testing.T) {
@@ -44,9 +46,10 @@ data "sfaccess_external_client_apps" "all" {}
 }
 
 // TestAccAPIAccessCheck_externalClientApp predicts the plugin switch and the grants of the
-// embedded ECAs, without the setup extension.
+// embedded ECAs, without the setup extension, and Use Any API Client, which admits a customer
+// Acme_Sync grants nothing.
 func TestAccAPIAccessCheck_externalClientApp(t *testing.T) {
-	org := newEmbeddedTestOrg(t)
+	org := newTestOrgWith(t, mockorg.Config{Seed: seedWith(userAssigned(userCustomerPlus, "Bypass", "UseAnyApiClient"))})
 	check := func(name, user, app string) string {
 		return `
 data "sfaccess_api_access_check" "` + name + `" {
@@ -67,12 +70,13 @@ data "sfaccess_api_access_check" "` + name + `" {
 	checks = append(checks, rule("employee", "eca_allowed", true)...)
 	checks = append(checks, rule("partner", "eca_not_admin_approved", false)...)
 	checks = append(checks, rule("switched_off", "eca_oauth_plugin_disabled", false)...)
+	checks = append(checks, rule("bypass", "eca_bypass_use_any_api_client", true)...)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: org.providerConfig() + check("employee", userEmployee, "Acme_Sync") + check("partner", userPartner, "Acme_Sync") +
-				check("switched_off", userAdmin, "Partner_Self_Service"),
+				check("switched_off", userAdmin, "Partner_Self_Service") + check("bypass", userCustomerPlus, "Acme_Sync"),
 			ConfigStateChecks: checks,
 		}},
 	})

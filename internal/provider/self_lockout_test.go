@@ -62,6 +62,12 @@ func planRevokeProfileGrant(app, profile string) plannedImpact {
 	}}
 }
 
+func planRevokeECAProfileGrant(eca, profile string) plannedImpact {
+	return plannedImpact{subjectOf(externalClientAppAccessType, eca+"/profile:"+profile), func(b *impact.Base, ch *impact.Changes) {
+		ch.GrantECA(eca, b.SetID("profile:"+profile), false)
+	}}
+}
+
 func planUnassign(set, username string) plannedImpact {
 	return plannedImpact{subjectOf(assignmentType, set+"/"+username), func(b *impact.Base, ch *impact.Changes) {
 		if id, ok := b.UserID(username); ok {
@@ -94,9 +100,14 @@ func adminsWithout(permission string) func(*mockorg.Seed) {
 
 // adminAssigned assigns the admin a new permission set holding the permissions.
 func adminAssigned(set string, permissions ...string) func(*mockorg.Seed) {
+	return userAssigned(userAdmin, set, permissions...)
+}
+
+// userAssigned assigns a user a new permission set holding the permissions.
+func userAssigned(username, set string, permissions ...string) func(*mockorg.Seed) {
 	return func(seed *mockorg.Seed) {
 		seed.PermissionSets = append(seed.PermissionSets, mockorg.SeedPermissionSet{Name: set, Label: set, Permissions: permissions})
-		seed.PermissionSetAssignments = append(seed.PermissionSetAssignments, mockorg.SeedAssignment{PermissionSet: set, Username: userAdmin})
+		seed.PermissionSetAssignments = append(seed.PermissionSetAssignments, mockorg.SeedAssignment{PermissionSet: set, Username: username})
 	}
 }
 
@@ -179,12 +190,21 @@ func TestSelfLockoutGuard(t *testing.T) {
 			wantInDetail: []string{"admin@acme.test with the pre-issued access_token (its app is unknown", "would be refused by rule api_not_enabled"},
 			wantSeverity: diag.SeverityError},
 		{name: "the External Client App's own grant", key: "AcmeSyncKey0001", secret: "AcmeSyncSecret0001",
-			changes: []plannedImpact{{subjectOf(externalClientAppAccessType, "Acme_Sync/profile:System Administrator"), func(b *impact.Base, ch *impact.Changes) {
-				ch.GrantECA("Acme_Sync", b.SetID("profile:System Administrator"), false)
-			}}},
+			cfg:          mockorg.Config{Seed: seedWith(adminsWithout("UseAnyApiClient"))},
+			changes:      []plannedImpact{planRevokeECAProfileGrant("Acme_Sync", "System Administrator")},
 			wantSummary:  `Plan Would Lock the Provider Out: sfaccess_external_client_app_access "Acme_Sync/profile:System Administrator"`,
 			wantInDetail: []string{"admin@acme.test through External Client App Acme_Sync (the client credentials flow)", "rule eca_not_admin_approved"},
 			wantSeverity: diag.SeverityError},
+		// Use Any API Client admits the admin to the ECA without its grant.
+		{name: "the External Client App's own grant, Use Any API Client", key: "AcmeSyncKey0001", secret: "AcmeSyncSecret0001",
+			changes: []plannedImpact{planRevokeECAProfileGrant("Acme_Sync", "System Administrator")}},
+		{name: "Use Any API Client, the External Client App's grant gone", key: "AcmeSyncKey0001", secret: "AcmeSyncSecret0001",
+			cfg:            mockorg.Config{Seed: seedWith(adminsWithout("UseAnyApiClient"), adminAssigned("Bypass", "UseAnyApiClient"))},
+			changes:        []plannedImpact{planRevokeECAProfileGrant("Acme_Sync", "System Administrator"), planUnassign("Bypass", userAdmin)},
+			wantSummary:    `Plan Would Lock the Provider Out: sfaccess_permission_set_assignment "Bypass/admin@acme.test"`,
+			wantInDetail:   []string{"admin@acme.test through External Client App Acme_Sync (the client credentials flow)", "(rule eca_bypass_use_any_api_client) and would be refused by rule eca_not_admin_approved"},
+			wantSeverity:   diag.SeverityError,
+			wantReportedAt: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := newTestOrgWith(t, tc.cfg)
