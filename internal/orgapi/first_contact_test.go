@@ -7,60 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
-
-// closedPort returns a loopback address where nothing listens.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
-// silentListener accepts connections, counts them, and never writes a byte, like a host behind
-// a firewall that swallows requests; hello, when set, is written first instead (another protocol).
-func silentListener(t *testing.T, hello string) (addr string, accepted *atomic.Int32) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	accepted = &atomic.Int32{}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			if hello != "" {
-				_, _ = conn.Write([]byte(hello))
-			}
-			mu.Lock()
-			conns = append(conns, conn)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String(), accepted
-}
 
 // callUntilDone calls Users with a context that ends the test's wait should the call hang (the
 // way it hung before first contacts were bounded), and returns its error.
@@ -89,8 +41,8 @@ func requireText(t *testing.T, err error, phrases ...string) {
 func TestFirstContactFailsAtOnceOnWhatRetryingCannotFix(t *testing.T) {
 	plain := newServer(t, func(w http.ResponseWriter, _ *http.Request) { emptyQuery(w) })
 	plainAddr := strings.TrimPrefix(plain.URL, "http://")
-	sshAddr, _ := silentListener(t, "SSH-2.0-OpenSSH_9.6\r\n")
-	refused := closedPort(t)
+	sshAddr, _ := mockorgtest.SilentListener(t, "SSH-2.0-OpenSSH_9.6\r\n")
+	refused := mockorgtest.ClosedPort(t)
 	for _, tc := range []struct {
 		name, url string
 		want      []string
@@ -130,7 +82,7 @@ func TestFirstContactFailsAtOnceOnWhatRetryingCannotFix(t *testing.T) {
 // retries are allowed and however many calls follow: the next call fails at once with the same
 // error, without a connection.
 func TestFirstContactTimeBoundsAHostThatNeverAnswers(t *testing.T) {
-	addr, accepted := silentListener(t, "")
+	addr, accepted := mockorgtest.SilentListener(t, "")
 	c := newTestClient(t, "http://"+addr, Config{MaxRetries: 10, FirstContactTimeout: 300 * time.Millisecond})
 	err := callUntilDone(t, c)
 	requireKind(t, err, KindUnreachable)
@@ -153,7 +105,7 @@ func TestFirstContactTimeBoundsAHostThatNeverAnswers(t *testing.T) {
 // A refused connection to another machine may be a server starting: it is retried, within the
 // first-contact time, and the error says what the attempts met.
 func TestFirstContactTimeBoundsRefusedConnectionsElsewhere(t *testing.T) {
-	refused := closedPort(t)
+	refused := mockorgtest.ClosedPort(t)
 	var dials atomic.Int32
 	transport := &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
 		dials.Add(1)
@@ -179,7 +131,7 @@ func TestFirstContactTimeBoundsRefusedConnectionsElsewhere(t *testing.T) {
 // The token endpoint on its own login_url is reported as such.
 func TestFirstContactNamesTheLoginURL(t *testing.T) {
 	instance := newServer(t, func(w http.ResponseWriter, _ *http.Request) { emptyQuery(w) })
-	login := closedPort(t)
+	login := mockorgtest.ClosedPort(t)
 	c := newTestClient(t, instance.URL, Config{ClientID: "id", ClientSecret: "secret", LoginURL: "http://" + login, MaxRetries: 5})
 	err := callUntilDone(t, c)
 	e := mustKind(t, err, KindUnreachable)

@@ -2,12 +2,12 @@ package provider
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/sfaccess/terraform-provider-sfaccess/internal/mockorgtest"
 )
 
 // sevenPermissionSets are the resources of the runs below: seven that each need the org.
@@ -80,7 +80,7 @@ func TestAccFirstContact(t *testing.T) {
 		}
 	})
 
-	refused := closedPort(t)
+	refused := mockorgtest.ClosedPort(t)
 	t.Run("connection refused on this machine", func(t *testing.T) {
 		cli.writeConfig(providerAt("http://"+refused, "MockorgAdminSecret0001") + sevenPermissionSets())
 		out := cli.failedRun("plan", "-input=false")
@@ -103,7 +103,7 @@ func TestAccFirstContact(t *testing.T) {
 	})
 
 	t.Run("a host that accepts and never answers", func(t *testing.T) {
-		silent := silentHost(t)
+		silent, _ := mockorgtest.SilentListener(t, "")
 		cli.writeConfig(providerAt("http://"+silent, "MockorgAdminSecret0001", `first_contact_timeout = "1s"`) + sevenPermissionSets())
 		out := cli.failedRun("plan", "-input=false")
 		requireOnce(t, out, "Org Unreachable", []string{
@@ -125,47 +125,4 @@ func TestAccFirstContact(t *testing.T) {
 		out := cli.failedRun("plan", "-input=false")
 		requireOnce(t, out, "Invalid Instance URL", []string{`"http://127.0.0.1:" has a colon after the host but no port`})
 	})
-}
-
-// closedPort returns a loopback address where nothing listens.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
-// silentHost accepts connections and never answers, until the test ends.
-func silentHost(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, conn)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
 }
