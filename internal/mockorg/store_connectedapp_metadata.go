@@ -182,6 +182,18 @@ func notFoundComponent(typ, name string) []metadata.Error {
 	return componentError(metadata.StatusInvalidCrossReferenceKey, fmt.Sprintf("In field: fullName - no %s named %s found", typ, name), "fullName")
 }
 
+// settingsWriteRefusal refuses what no write of an org-wide settings type may do: create it (every
+// org has it already) or name another fullName than the type's one.
+func settingsWriteRefusal(op metadata.Operation, typ, fullName, want string) []metadata.Error {
+	switch {
+	case op == metadata.OpCreate:
+		return componentError(metadata.StatusInvalidType, typ+" already exists in every org; use updateMetadata or upsertMetadata")
+	case !strings.EqualFold(fullName, want):
+		return notFoundComponent(typ, fullName)
+	}
+	return nil
+}
+
 func deleteComponent(st *state, typ, name string) componentOutcome {
 	if metadata.IsFlatType(typ) {
 		return deleteECAComponent(st, typ, name)
@@ -219,12 +231,7 @@ func saveComponent(st *state, op metadata.Operation, comp metadata.Component, no
 // saveSettings changes only the fields the component carries, as Salesforce does for settings.
 func saveSettings(st *state, op metadata.Operation, s *metadata.ConnectedAppSettings) componentOutcome {
 	o := componentOutcome{fullName: s.FullName}
-	switch {
-	case op == metadata.OpCreate:
-		o.errors = componentError(metadata.StatusInvalidType, "ConnectedAppSettings already exists in every org; use updateMetadata or upsertMetadata")
-		return o
-	case !strings.EqualFold(s.FullName, metadata.SettingsFullName):
-		o.errors = notFoundComponent(metadata.TypeConnectedAppSettings, s.FullName)
+	if o.errors = settingsWriteRefusal(op, metadata.TypeConnectedAppSettings, s.FullName, metadata.SettingsFullName); o.errors != nil {
 		return o
 	}
 	if !st.org.Provisioned {

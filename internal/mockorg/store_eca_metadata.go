@@ -258,12 +258,7 @@ func checkECAPolicyReferences(st *state, values map[string]string) []metadata.Er
 // saveECASettings changes only the fields the component carries, as for every settings type.
 func saveECASettings(st *state, op metadata.Operation, s *metadata.Flat) componentOutcome {
 	o := componentOutcome{fullName: s.FullName}
-	switch {
-	case op == metadata.OpCreate:
-		o.errors = componentError(metadata.StatusInvalidType, "ExternalClientAppSettings already exists in every org; use updateMetadata or upsertMetadata")
-		return o
-	case !strings.EqualFold(s.FullName, metadata.ExternalClientAppSettingsFullName):
-		o.errors = notFoundComponent(metadata.TypeExternalClientAppSettings, s.FullName)
+	if o.errors = settingsWriteRefusal(op, metadata.TypeExternalClientAppSettings, s.FullName, metadata.ExternalClientAppSettingsFullName); o.errors != nil {
 		return o
 	}
 	if v, ok := s.Bool("enableExternalClientApps"); ok {

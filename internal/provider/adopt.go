@@ -36,9 +36,7 @@ func createAdopting[T any](ctx context.Context, t createTarget, diags *diag.Diag
 ) (T, bool) {
 	v, err := create(ctx)
 	if err != nil && orgapi.OutcomeUnknown(err) {
-		// Detached from ctx on purpose: after an interrupt or timeout ctx is done, and that is
-		// when the org most likely holds an object nobody recorded (adoptLookupTimeout).
-		lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), adoptLookupTimeout)
+		lookCtx, cancel := detached(ctx)
 		defer cancel()
 		found, findErr := find(lookCtx)
 		switch {

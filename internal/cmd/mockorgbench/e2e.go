@@ -412,7 +412,9 @@ func writeConfig(dir, text string) error {
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(text), 0o600)
 }
 
-func sfaccessConfig(orgURL string, n int) string {
+// sfaccessProvider is the provider block of the bench's configurations: the embedded org's admin
+// client credentials against orgURL.
+func sfaccessProvider(orgURL string) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     sfaccess = { source = "sfaccess/sfaccess" }
@@ -425,7 +427,11 @@ provider "sfaccess" {
   client_secret = "MockorgAdminSecret0001"
 }
 
-resource "sfaccess_connected_app" "app" {
+`, orgURL)
+}
+
+func sfaccessConfig(orgURL string, n int) string {
+	return sfaccessProvider(orgURL) + fmt.Sprintf(`resource "sfaccess_connected_app" "app" {
   count                     = %d
   name                      = "Bench_App_${count.index}"
   label                     = "Bench App ${count.index}"
@@ -445,7 +451,7 @@ resource "sfaccess_connected_app_access" "app" {
   connected_app_name = sfaccess_connected_app.app[count.index].name
   profile_name       = "Partner Community User"
 }
-`, orgURL, n, n, n)
+`, n, n, n)
 }
 
 // graphFloorConfig is the sfaccess configuration's dependency graph in terraform_data: N roots and

@@ -34,19 +34,7 @@ func (r *e2eRun) ecaRows(ctx context.Context, sf target, tmp string, connectedAp
 }
 
 func ecaConfig(orgURL string, n int) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    sfaccess = { source = "sfaccess/sfaccess" }
-  }
-}
-
-provider "sfaccess" {
-  instance_url  = %q
-  client_id     = "MockorgAdminKey0001"
-  client_secret = "MockorgAdminSecret0001"
-}
-
-resource "sfaccess_external_client_app_settings" "this" {
+	return sfaccessProvider(orgURL) + fmt.Sprintf(`resource "sfaccess_external_client_app_settings" "this" {
   allow_consumer_secrets_via_rest_api = true
 }
 
@@ -64,5 +52,5 @@ resource "sfaccess_external_client_app_access" "app" {
   external_client_app_name = sfaccess_external_client_app.app[count.index].name
   profile_name             = "Standard User"
 }
-`, orgURL, n, n)
+`, n, n)
 }
